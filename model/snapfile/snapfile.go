@@ -1,0 +1,122 @@
+// Package snapfile reads and writes vpcscope snapshot files: versioned JSON
+// documents that hold a whole model.Snapshot. Read also accepts a folder of
+// AWS CLI describe-* outputs, so every command takes either.
+package snapfile
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/model/internal/jsonpos"
+)
+
+// maxSize bounds what Decode reads, so a wrong path (a disk image, a log)
+// fails fast instead of exhausting memory.
+const maxSize = 2 << 30
+
+// Decode reads a snapshot document from r. name labels errors (a path).
+// It refuses documents without a schema field and schemas newer than
+// model.SchemaVersion.
+func Decode(r io.Reader, name string) (*model.Snapshot, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxSize))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return Unmarshal(data, name)
+}
+
+// Unmarshal decodes a snapshot document held in memory.
+func Unmarshal(data []byte, name string) (*model.Snapshot, error) {
+	var head struct {
+		Schema *int `json:"schema"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, jsonpos.Wrap(name, data, err)
+	}
+	switch {
+	case head.Schema == nil:
+		return nil, fmt.Errorf("%s: not a vpcscope snapshot (no \"schema\" field); for AWS CLI output pass its folder", name)
+	case *head.Schema > model.SchemaVersion:
+		return nil, fmt.Errorf("%s: snapshot schema %d is newer than this vpcscope reads (%d); upgrade vpcscope", name, *head.Schema, model.SchemaVersion)
+	case *head.Schema < 1:
+		return nil, fmt.Errorf("%s: invalid snapshot schema %d", name, *head.Schema)
+	}
+	s := new(model.Snapshot)
+	if err := json.Unmarshal(data, s); err != nil {
+		return nil, jsonpos.Wrap(name, data, err)
+	}
+	return s, nil
+}
+
+// Encode writes the snapshot as indented JSON with the current schema version.
+func Encode(w io.Writer, s *model.Snapshot) error {
+	out := *s
+	out.Schema = model.SchemaVersion
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(&out); err != nil {
+		return fmt.Errorf("encode snapshot: %w", err)
+	}
+	return nil
+}
+
+// Write saves the snapshot to path atomically: it writes a temporary file
+// in the same folder and renames it over path, so a reader never sees a
+// half-written snapshot and an interrupted write leaves the old file intact.
+func Write(path string, s *model.Snapshot) (err error) {
+	var buf bytes.Buffer
+	if err := Encode(&buf, s); err != nil {
+		return err
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write snapshot %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if _, err := tmp.Write(buf.Bytes()); err != nil {
+		_ = tmp.Close()
+		return fmt.Errorf("write snapshot %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		_ = tmp.Close()
+		return fmt.Errorf("write snapshot %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write snapshot %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("write snapshot %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write snapshot %s: %w", path, err)
+	}
+	return nil
+}
+
+// ReadFile reads a snapshot file.
+func ReadFile(path string) (*model.Snapshot, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read snapshot: %w", unwrapPathError(err))
+	}
+	return Unmarshal(data, path)
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
+	}
+	return err
+}

@@ -1,0 +1,180 @@
+package snapfile
+
+import (
+	"bytes"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vpcscope/vpcscope/model"
+)
+
+// fill sets every exported field reachable from v to a non-zero value, so a
+// round trip proves that no field is lost (a missing JSON tag, an
+// omitempty that drops a meaningful false).
+func fill(t *testing.T, v reflect.Value, depth int) {
+	t.Helper()
+	switch v.Interface().(type) {
+	case netip.Prefix:
+		v.Set(reflect.ValueOf(netip.MustParsePrefix("10.1.0.0/16")))
+		return
+	case netip.Addr:
+		v.Set(reflect.ValueOf(netip.MustParseAddr("10.1.2.3")))
+		return
+	case time.Time:
+		v.Set(reflect.ValueOf(time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)))
+		return
+	case model.Protocol:
+		v.Set(reflect.ValueOf(model.ProtocolTCP))
+		return
+	}
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString("x-" + strings.ToLower(v.Type().Name()))
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Int, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.SetInt(7)
+	case reflect.Uint16:
+		v.SetUint(443)
+	case reflect.Pointer:
+		if depth > 6 {
+			return
+		}
+		v.Set(reflect.New(v.Type().Elem()))
+		fill(t, v.Elem(), depth+1)
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 2, 2))
+		for i := 0; i < 2; i++ {
+			fill(t, v.Index(i), depth+1)
+		}
+	case reflect.Map:
+		m := reflect.MakeMap(v.Type())
+		m.SetMapIndex(reflect.ValueOf("Name"), reflect.ValueOf("web-1"))
+		v.Set(m)
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				fill(t, v.Field(i), depth+1)
+			}
+		}
+	default:
+		t.Fatalf("fill: unhandled kind %s (%s)", v.Kind(), v.Type())
+	}
+}
+
+func TestRoundTripKeepsEveryField(t *testing.T) {
+	var s model.Snapshot
+	fill(t, reflect.ValueOf(&s).Elem(), 0)
+	s.Schema = model.SchemaVersion
+	var buf bytes.Buffer
+	if err := Encode(&buf, &s); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Decode(&buf, "roundtrip.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, &s) {
+		t.Fatalf("round trip changed the snapshot:\n got %+v\nwant %+v", got, &s)
+	}
+}
+
+func TestRoundTripKeepsFalseSourceDestCheck(t *testing.T) {
+	// AWS's default is true, so false is the meaningful value: it must
+	// survive even though it is Go's zero value.
+	s := &model.Snapshot{Schema: 1, NetworkInterfaces: []*model.NetworkInterface{
+		{Meta: model.Meta{ID: "eni-1"}, SourceDestCheck: false},
+		{Meta: model.Meta{ID: "eni-2"}, SourceDestCheck: true},
+	}}
+	var buf bytes.Buffer
+	if err := Encode(&buf, s); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `"sourceDestCheck": false`) {
+		t.Fatalf("encoded snapshot does not state sourceDestCheck false:\n%s", buf.String())
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	tests := []struct {
+		name, doc, want string
+	}{
+		{"malformed JSON names line and column", "{\n  \"schema\": 1,\n  \"vpcs\": [\n    {\"id\": \"vpc-1\",}\n  ]\n}", "snap.json:4:20: malformed JSON"},
+		{"wrong type names the field", "{\"schema\": 1,\n \"vpcs\": [{\"id\": 42}]}", "snap.json:2:18: vpcs.id: want string, got number"},
+		{"bad CIDR is refused", `{"schema": 1, "vpcs": [{"id": "vpc-1", "cidrs": ["10.0.0.0/33"]}]}`, "snap.json:"},
+		{"missing schema says what the file is not", `{"Vpcs": []}`, "not a vpcscope snapshot"},
+		{"newer schema asks for an upgrade", `{"schema": 99}`, "newer than this vpcscope reads"},
+		{"truncated file", "{\"schema\": 1, \"vpcs\": [", "snap.json:1:24: malformed JSON"},
+		{"empty file", "", "snap.json:1:1: malformed JSON"},
+		{"unknown protocol", `{"schema": 1, "securityGroups": [{"id": "sg-1", "ingress": [{"protocol": "tcpp"}]}]}`, `protocol "tcpp"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Decode(strings.NewReader(tt.doc), "snap.json")
+			if err == nil {
+				t.Fatalf("Decode succeeded, want error containing %q", tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %q does not contain %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error is not one line: %q", err)
+			}
+		})
+	}
+}
+
+func TestWriteIsAtomicAndReadable(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "snap.json")
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := &model.Snapshot{Source: "fixture", VPCs: []*model.VPC{{Meta: model.Meta{ID: "vpc-1"}}}}
+	if err := Write(path, s); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Schema != model.SchemaVersion || len(got.VPCs) != 1 || got.VPCs[0].ID != "vpc-1" {
+		t.Fatalf("read back %+v", got)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Fatalf("temporary files left behind: %v", entries)
+	}
+	if err := Write(filepath.Join(dir, "missing", "snap.json"), s); err == nil {
+		t.Fatal("Write into a missing folder succeeded")
+	}
+}
+
+func FuzzUnmarshal(f *testing.F) {
+	f.Add([]byte(`{"schema": 1, "vpcs": [{"id": "vpc-1", "cidrs": ["10.0.0.0/16"]}]}`))
+	f.Add([]byte(`{"schema": 1, "networkAcls": [{"id": "acl-1", "entries": [{"ruleNumber": 100, "protocol": "-1", "action": "allow", "cidr": "0.0.0.0/0", "portRange": {"from": 1, "to": 2}}]}]}`))
+	f.Add([]byte(`{"schema": 1, "securityGroups": [{"id": "sg-1", "ingress": [{"protocol": "tcp", "fromPort": 22, "toPort": 22, "group": {"groupId": "sg-2"}}]}]}`))
+	f.Add([]byte(`{"schema": 0}`))
+	f.Add([]byte(`{`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := Unmarshal(data, "fuzz.json")
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("multi-line error %q", err)
+			}
+			return
+		}
+		var buf bytes.Buffer
+		if err := Encode(&buf, s); err != nil {
+			t.Fatalf("decoded snapshot does not encode: %v", err)
+		}
+		if _, err := Unmarshal(buf.Bytes(), "again.json"); err != nil {
+			t.Fatalf("encoded snapshot does not decode: %v", err)
+		}
+	})
+}
