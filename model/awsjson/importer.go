@@ -1,0 +1,128 @@
+package awsjson
+
+import (
+	"cmp"
+	"slices"
+	"sync"
+
+	"github.com/vpcscope/vpcscope/model"
+)
+
+// Importer accumulates AWS API JSON documents and builds one snapshot from
+// them. It is safe for concurrent use.
+type Importer struct {
+	mu      sync.Mutex
+	batches []*batch
+}
+
+// NewImporter returns an empty Importer.
+func NewImporter() *Importer { return &Importer{} }
+
+// Report says what an import read, skipped and found odd.
+type Report struct {
+	// Files is the number of documents read.
+	Files int
+	// Items counts the elements decoded per top-level key (Vpcs: 3, ...).
+	Items map[string]int
+	// Skipped lists the top-level keys that were not decoded, and why.
+	Skipped []SkippedKey
+	// Warnings are problems that did not stop the import: duplicates kept
+	// once, links to resources no document describes, truncated outputs.
+	Warnings []string
+}
+
+// SkippedKey is a top-level key of a document that was not decoded.
+type SkippedKey struct {
+	File string
+	// Key is the top-level key; empty when the whole document was skipped.
+	Key    string
+	Reason string
+}
+
+// batch is what one document contributed: resources, and the links that
+// are resolved across documents when the snapshot is built.
+type batch struct {
+	file, account, region string
+	// recognised is set when the document held at least one key the
+	// importer reads.
+	recognised bool
+	keys       map[string]int
+	skipped    []SkippedKey
+
+	resources       []model.Resource
+	instanceENIs    []*model.NetworkInterface
+	addresses       []address
+	tgwRoutes       []tgwRouteSet
+	tgwPropagations []tgwLinkSet
+	tgwAssociations []tgwLinkSet
+	plEntries       []prefixListEntries
+	listeners       []lbListener
+	targetHealth    []targetHealth
+	lbAttributes    []attributes
+	tgAttributes    []attributes
+}
+
+func newBatch(file, account, region string) *batch {
+	return &batch{file: file, account: account, region: region, keys: make(map[string]int)}
+}
+
+func (b *batch) add(r model.Resource) { b.resources = append(b.resources, r) }
+
+func (b *batch) skip(key, reason string) {
+	b.skipped = append(b.skipped, SkippedKey{File: b.file, Key: key, Reason: reason})
+}
+
+// AddDocument decodes one JSON document: one or more API outputs, each
+// recognised by its top-level key. account and region say where the
+// document was collected and may be empty; a resource's own owner field
+// (OwnerId, ...) takes precedence over account. name identifies the
+// document in errors and reports, typically its file path.
+//
+// A document that is not valid JSON, holds a value of the wrong type or a
+// malformed CIDR block, IP address or protocol is rejected whole with a
+// *DecodeError; keys the model does not use are recorded in the report and
+// skipped.
+func (im *Importer) AddDocument(account, region, name string, data []byte) error {
+	b, err := decodeDocument(account, region, name, data)
+	if err != nil {
+		return err
+	}
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	im.batches = append(im.batches, b)
+	return nil
+}
+
+// Snapshot builds the snapshot of every document added so far: it keeps
+// each resource once, resolves the links between documents (target health
+// into target groups, listeners into load balancers, static routes,
+// propagations and associations into transit gateway route tables, Elastic
+// IPs into network interfaces, ...) and sorts resources by region and ID.
+// It may be called again after more documents are added; each call returns
+// a new snapshot.
+func (im *Importer) Snapshot() (*model.Snapshot, *Report) {
+	im.mu.Lock()
+	batches := slices.Clone(im.batches)
+	im.mu.Unlock()
+	// Documents are taken in name order so that the result does not
+	// depend on the order they were added in.
+	slices.SortStableFunc(batches, func(a, b *batch) int { return cmp.Compare(a.file, b.file) })
+
+	rep := &Report{Files: len(batches), Items: make(map[string]int)}
+	for _, b := range batches {
+		for k, n := range b.keys {
+			rep.Items[k] += n
+		}
+		rep.Skipped = append(rep.Skipped, b.skipped...)
+	}
+	snap := &model.Snapshot{Schema: model.SchemaVersion, Source: "aws-cli"}
+	set := dedupe(batches, rep)
+	resolve(set, batches, rep)
+	for _, r := range set.all() {
+		// Add cannot fail: the set holds only model resource types.
+		_ = snap.Add(r)
+	}
+	sortSnapshot(snap)
+	snap.Scopes = scopes(batches, snap)
+	return snap, rep
+}

@@ -1,0 +1,369 @@
+package awsjson
+
+import (
+	"cmp"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/vpcscope/vpcscope/model"
+)
+
+// dedupe puts every document's resources into one set.
+func dedupe(batches []*batch, rep *Report) *resourceSet {
+	set := newResourceSet()
+	for _, b := range batches {
+		for _, r := range b.resources {
+			set.put(r, b.file, rep)
+		}
+	}
+	// Interfaces from describe-instances stand in for the ones no
+	// NetworkInterfaces document describes.
+	for _, b := range batches {
+		for _, eni := range b.instanceENIs {
+			if !set.has(eni) {
+				set.put(eni, b.file, rep)
+			}
+		}
+	}
+	return set
+}
+
+// byID indexes the resources of type T in the set by ID.
+func byID[T model.Resource](set *resourceSet) map[string]T {
+	out := make(map[string]T)
+	for _, r := range set.byKey {
+		if v, ok := r.(T); ok {
+			out[r.Base().ID] = v
+		}
+	}
+	return out
+}
+
+// sortedByID returns the values of m ordered by ID.
+func sortedByID[T model.Resource](m map[string]T) []T {
+	out := make([]T, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	slices.SortFunc(out, func(a, b T) int { return cmp.Compare(a.Base().ID, b.Base().ID) })
+	return out
+}
+
+// resolve applies the links between documents to the resources in set.
+func resolve(set *resourceSet, batches []*batch, rep *Report) {
+	warn := func(format string, args ...any) {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf(format, args...))
+	}
+	resolveAddresses(set, batches, warn)
+	resolveTransit(set, batches, warn)
+	resolvePrefixLists(set, batches, warn)
+	resolveLoadBalancers(set, batches, warn)
+}
+
+// resolveAddresses gives network interfaces (and instances) the public
+// addresses that describe-addresses knows and the interface output lacks.
+func resolveAddresses(set *resourceSet, batches []*batch, warn func(string, ...any)) {
+	enis := byID[*model.NetworkInterface](set)
+	instances := byID[*model.Instance](set)
+	byInstance := make(map[string][]*model.NetworkInterface)
+	for _, n := range sortedByID(enis) {
+		if id := n.InstanceID(); id != "" {
+			byInstance[id] = append(byInstance[id], n)
+		}
+	}
+	for _, b := range batches {
+		for _, a := range b.addresses {
+			eni := enis[a.NetworkInterfaceID]
+			if eni == nil && a.NetworkInterfaceID == "" {
+				for _, n := range byInstance[a.InstanceID] {
+					if n.HasAddress(a.PrivateIP) {
+						eni = n
+						break
+					}
+				}
+			}
+			if eni == nil {
+				warn("%s: address %s is associated with %s, which no document describes",
+					b.file, a.PublicIP, cmp.Or(a.NetworkInterfaceID, a.InstanceID))
+				continue
+			}
+			priv := a.PrivateIP
+			if !priv.IsValid() {
+				priv = eni.PrimaryIP()
+			}
+			for i := range eni.PrivateIPs {
+				ip := &eni.PrivateIPs[i]
+				if ip.Address != priv {
+					continue
+				}
+				switch {
+				case !ip.PublicIP.IsValid():
+					ip.PublicIP = a.PublicIP
+				case ip.PublicIP != a.PublicIP:
+					warn("%s: address %s is associated with %s %s, which shows %s",
+						b.file, a.PublicIP, eni.ID, priv, ip.PublicIP)
+				}
+			}
+			if inst := instances[eni.InstanceID()]; inst != nil && inst.PrivateIP == priv && !inst.PublicIP.IsValid() {
+				inst.PublicIP = a.PublicIP
+			}
+		}
+	}
+}
+
+// resolveTransit fills transit gateway route tables with their routes,
+// propagations and associations, and attachments with their association.
+func resolveTransit(set *resourceSet, batches []*batch, warn func(string, ...any)) {
+	tgws := byID[*model.TransitGateway](set)
+	tables := byID[*model.TGWRouteTable](set)
+	var attachments []*model.TGWAttachment
+	for _, r := range set.byKey {
+		if a, ok := r.(*model.TGWAttachment); ok {
+			attachments = append(attachments, a)
+		}
+	}
+	slices.SortFunc(attachments, func(a, b *model.TGWAttachment) int {
+		return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.TransitGatewayID, b.TransitGatewayID))
+	})
+
+	for _, b := range batches {
+		for _, rs := range b.tgwRoutes {
+			rt := tables[rs.RouteTableID]
+			if rt == nil {
+				warn("%s: TransitGatewayStaticRoutes names %s, which no TransitGatewayRouteTables document describes", b.file, rs.RouteTableID)
+				continue
+			}
+			if rs.Truncated {
+				warn("%s: routes of %s are truncated (AdditionalRoutesAvailable): some are missing", b.file, rs.RouteTableID)
+			}
+			for _, r := range rs.Routes {
+				if !slices.ContainsFunc(rt.Routes, func(x model.TGWRoute) bool { return sameTGWRoute(x, r) }) {
+					rt.Routes = append(rt.Routes, r)
+				}
+			}
+		}
+		for _, ls := range b.tgwPropagations {
+			rt := tables[ls.RouteTableID]
+			if rt == nil {
+				warn("%s: TransitGatewayPropagations names %s, which no TransitGatewayRouteTables document describes", b.file, ls.RouteTableID)
+				continue
+			}
+			rt.Propagations = addLinks(rt.Propagations, ls.Links)
+		}
+		for _, ls := range b.tgwAssociations {
+			rt := tables[ls.RouteTableID]
+			if rt == nil {
+				warn("%s: TransitGatewayAssociations names %s, which no TransitGatewayRouteTables document describes", b.file, ls.RouteTableID)
+				continue
+			}
+			rt.Associations = addLinks(rt.Associations, ls.Links)
+		}
+	}
+	// An attachment's own association and its table's list of
+	// associations say the same thing; each fills in the other.
+	for _, a := range attachments {
+		if tgw := tgws[a.TransitGatewayID]; tgw != nil {
+			fill(&a.Account, tgw.Account)
+			fill(&a.TransitGatewayOwnerID, tgw.Account)
+		}
+		if a.Association != nil {
+			rt := tables[a.Association.RouteTableID]
+			if rt == nil {
+				continue
+			}
+			rt.Associations = addLinks(rt.Associations, []model.TGWRouteTableLink{{
+				AttachmentID: a.ID, ResourceID: a.ResourceID, ResourceType: a.ResourceType, State: a.Association.State,
+			}})
+		}
+	}
+	for _, rt := range sortedByID(tables) {
+		if tgw := tgws[rt.TransitGatewayID]; tgw != nil {
+			fill(&rt.Account, tgw.Account)
+		}
+		for _, l := range rt.Associations {
+			for _, a := range attachments {
+				if a.ID == l.AttachmentID && a.TransitGatewayID == rt.TransitGatewayID && a.Association == nil {
+					a.Association = &model.TGWAssociation{RouteTableID: rt.ID, State: l.State}
+				}
+			}
+		}
+		slices.SortFunc(rt.Associations, compareLinks)
+		slices.SortFunc(rt.Propagations, compareLinks)
+	}
+}
+
+func sameTGWRoute(a, b model.TGWRoute) bool {
+	return a.Destination == b.Destination && a.PrefixListID == b.PrefixListID && a.Type == b.Type &&
+		a.State == b.State && slices.Equal(a.Attachments, b.Attachments)
+}
+
+// addLinks adds the links whose attachment is not listed yet.
+func addLinks(have, more []model.TGWRouteTableLink) []model.TGWRouteTableLink {
+	for _, l := range more {
+		if !slices.ContainsFunc(have, func(x model.TGWRouteTableLink) bool { return x.AttachmentID == l.AttachmentID }) {
+			have = append(have, l)
+		}
+	}
+	return have
+}
+
+func compareLinks(a, b model.TGWRouteTableLink) int {
+	return cmp.Compare(a.AttachmentID, b.AttachmentID)
+}
+
+// resolvePrefixLists fills managed prefix lists with their entries.
+func resolvePrefixLists(set *resourceSet, batches []*batch, warn func(string, ...any)) {
+	lists := byID[*model.PrefixList](set)
+	seen := make(map[string]bool)
+	for _, b := range batches {
+		for _, es := range b.plEntries {
+			pl := lists[es.PrefixListID]
+			if pl == nil {
+				warn("%s: ManagedPrefixListEntries names %s, which no ManagedPrefixLists or PrefixLists document describes", b.file, es.PrefixListID)
+				continue
+			}
+			pl.Entries = mergeEntries(pl.Entries, es.Entries)
+			seen[pl.ID] = true
+		}
+	}
+	for _, pl := range sortedByID(lists) {
+		if pl.Entries == nil {
+			pl.Entries = []model.PrefixListEntry{}
+			if !seen[pl.ID] {
+				warn("prefix list %s has no entries: add a ManagedPrefixListEntries grouping for it", pl.ID)
+			}
+		}
+	}
+}
+
+// resolveLoadBalancers fills load balancers with listeners, attributes and
+// node addresses, and target groups with targets and attributes.
+func resolveLoadBalancers(set *resourceSet, batches []*batch, warn func(string, ...any)) {
+	lbs := byID[*model.LoadBalancer](set)
+	tgs := byID[*model.TargetGroup](set)
+	for _, b := range batches {
+		for _, l := range b.listeners {
+			lb := lbs[l.LoadBalancerARN]
+			if lb == nil {
+				warn("%s: listener %s belongs to %s, which no LoadBalancers document describes", b.file, l.Listener.ARN, l.LoadBalancerARN)
+				continue
+			}
+			if !slices.ContainsFunc(lb.Listeners, func(x model.Listener) bool { return sameListener(x, l.Listener) }) {
+				lb.Listeners = append(lb.Listeners, l.Listener)
+			}
+		}
+		for _, th := range b.targetHealth {
+			tg := tgs[th.TargetGroupARN]
+			if tg == nil {
+				warn("%s: LoadBalancerTargetHealth names %s, which no TargetGroups document describes", b.file, th.TargetGroupARN)
+				continue
+			}
+			if tg.Targets == nil {
+				tg.Targets = []model.Target{}
+			}
+			for _, t := range th.Targets {
+				if !slices.ContainsFunc(tg.Targets, func(x model.Target) bool { return x.ID == t.ID && x.Port == t.Port }) {
+					tg.Targets = append(tg.Targets, t)
+				}
+			}
+		}
+		for _, a := range b.lbAttributes {
+			lb := lbs[a.ARN]
+			if lb == nil {
+				warn("%s: LoadBalancerAttributes names %s, which no LoadBalancers document describes", b.file, a.ARN)
+				continue
+			}
+			for k, v := range a.Values {
+				setAttr(&lb.Attributes, k, v)
+			}
+		}
+		for _, a := range b.tgAttributes {
+			tg := tgs[a.ARN]
+			if tg == nil {
+				warn("%s: TargetGroupAttributes names %s, which no TargetGroups document describes", b.file, a.ARN)
+				continue
+			}
+			for k, v := range a.Values {
+				setAttr(&tg.Attributes, k, v)
+			}
+		}
+	}
+	for _, lb := range sortedByID(lbs) {
+		slices.SortFunc(lb.Listeners, func(a, b model.Listener) int {
+			return cmp.Or(cmp.Compare(a.Port, b.Port), cmp.Compare(a.Protocol, b.Protocol), cmp.Compare(a.ARN, b.ARN))
+		})
+		// A target group serves the load balancers whose listeners forward to it.
+		for _, l := range lb.Listeners {
+			for _, act := range l.DefaultActions {
+				for _, arn := range act.TargetGroupARNs {
+					if tg := tgs[arn]; tg != nil && !slices.Contains(tg.LoadBalancerARNs, lb.ID) {
+						tg.LoadBalancerARNs = append(tg.LoadBalancerARNs, lb.ID)
+					}
+				}
+			}
+		}
+	}
+	resolveLBNodes(lbs, byID[*model.NetworkInterface](set))
+}
+
+func sameListener(a, b model.Listener) bool {
+	if a.ARN != "" || b.ARN != "" {
+		return a.ARN == b.ARN
+	}
+	return a.Port == b.Port && a.Protocol == b.Protocol
+}
+
+// resolveLBNodes gives each load balancer zone the private (and public)
+// addresses of the load balancer's interfaces in that zone's subnet. The
+// interfaces are recognised by their description, "ELB " followed by the
+// part of the load balancer's ARN after "loadbalancer/".
+func resolveLBNodes(lbs map[string]*model.LoadBalancer, enis map[string]*model.NetworkInterface) {
+	bySuffix := make(map[string]*model.LoadBalancer, len(lbs))
+	for arn, lb := range lbs {
+		if _, suffix, ok := strings.Cut(arn, ":loadbalancer/"); ok {
+			bySuffix[suffix] = lb
+		}
+	}
+	for _, n := range sortedByID(enis) {
+		suffix, ok := strings.CutPrefix(n.Description, "ELB ")
+		lb := bySuffix[suffix]
+		if !ok || lb == nil {
+			continue
+		}
+		priv := n.PrimaryIP()
+		if !priv.IsValid() {
+			continue
+		}
+		pub, _ := n.PublicIPFor(priv)
+		for i := range lb.AvailabilityZones {
+			z := &lb.AvailabilityZones[i]
+			if z.SubnetID != n.SubnetID {
+				continue
+			}
+			addNodeAddress(z, priv, pub)
+		}
+	}
+}
+
+// addNodeAddress records a node's private address (and public one) in a
+// zone: on the address entry that has its public address or no private
+// address yet, else as a new entry.
+func addNodeAddress(z *model.LBZone, priv, pub netip.Addr) {
+	for i := range z.Addresses {
+		a := &z.Addresses[i]
+		if a.PrivateIPv4Address == priv {
+			return
+		}
+	}
+	for i := range z.Addresses {
+		a := &z.Addresses[i]
+		if !a.PrivateIPv4Address.IsValid() && (!a.IPAddress.IsValid() || a.IPAddress == pub) {
+			a.PrivateIPv4Address = priv
+			fill(&a.IPAddress, pub)
+			return
+		}
+	}
+	z.Addresses = append(z.Addresses, model.LBAddress{PrivateIPv4Address: priv, IPAddress: pub})
+}
