@@ -1,0 +1,220 @@
+// Package reach is vpcscope's reachability engine. Given a snapshot it
+// answers "can A talk to B on protocol/port P" by walking the packet hop by
+// hop through security groups, network ACLs, route tables, gateways,
+// peering, transit gateways, endpoints and load balancers — forward and
+// back — following AWS's documented forwarding semantics. Every hop says
+// which resource and rule decided, so an answer explains itself. It also
+// answers the inverse (WhoCanReach) and internet Exposure on address and
+// port sets.
+//
+// The package is pure: it imports the model and netipx, never the AWS SDK
+// or UI code. An Engine is immutable after New and safe for concurrent use.
+package reach
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/vpcscope/vpcscope/model"
+	"go4.org/netipx"
+)
+
+// Engine answers reachability queries about one snapshot. Build it with New.
+type Engine struct {
+	ix   *model.Index
+	snap *model.Snapshot
+
+	acls        map[string]*compiledACL
+	routeTables map[string][]compiledRoute
+	tgwTables   map[string][]compiledTGWRoute
+
+	// peerings maps "vpcA|vpcB" to the peering connections between them.
+	peerings map[string][]*model.VPCPeering
+	igwOf    map[string]*model.InternetGateway
+	eigwOf   map[string]*model.EgressOnlyInternetGateway
+	natByENI map[string]*model.NATGateway
+	lbByENI  map[string]*model.LoadBalancer
+	vpceByNI map[string]*model.VPCEndpoint
+	tgByARN  map[string]*model.TargetGroup
+	// tgwAttachmentOf maps "tgwID|vpcID" to the VPC's attachment.
+	tgwAttachmentOf map[string]*model.TGWAttachment
+	// servicePrefixLists are the AWS-managed lists (S3, DynamoDB, ...).
+	servicePrefixLists []*model.PrefixList
+	// internet is every public unicast address outside the snapshot's VPCs.
+	internet *netipx.IPSet
+	// retired maps the addresses of deleted NAT gateways to a description:
+	// nothing answers there any more.
+	retired map[netip.Addr]string
+}
+
+// New indexes the snapshot and precomputes what every query needs: sorted
+// network ACL entries, route tables with prefix lists expanded, transit
+// gateway tables with propagated routes derived, and lookups from
+// interfaces to the NAT gateways, load balancers and endpoints that own them.
+func New(s *model.Snapshot) *Engine {
+	ix := model.NewIndex(s)
+	e := &Engine{
+		ix:              ix,
+		snap:            s,
+		acls:            make(map[string]*compiledACL, len(s.NetworkACLs)),
+		routeTables:     make(map[string][]compiledRoute, len(s.RouteTables)),
+		tgwTables:       make(map[string][]compiledTGWRoute, len(s.TGWRouteTables)),
+		peerings:        make(map[string][]*model.VPCPeering),
+		igwOf:           make(map[string]*model.InternetGateway),
+		eigwOf:          make(map[string]*model.EgressOnlyInternetGateway),
+		natByENI:        make(map[string]*model.NATGateway),
+		lbByENI:         make(map[string]*model.LoadBalancer),
+		vpceByNI:        make(map[string]*model.VPCEndpoint),
+		tgByARN:         make(map[string]*model.TargetGroup, len(s.TargetGroups)),
+		tgwAttachmentOf: make(map[string]*model.TGWAttachment),
+	}
+	for _, acl := range s.NetworkACLs {
+		e.acls[acl.ID] = compileACL(acl)
+	}
+	for _, rt := range s.RouteTables {
+		e.routeTables[rt.ID] = e.compileRouteTable(rt)
+	}
+	for _, p := range s.PrefixLists {
+		if p.AWSManaged {
+			e.servicePrefixLists = append(e.servicePrefixLists, p)
+		}
+	}
+	for _, p := range s.VPCPeerings {
+		k := pairKey(p.Requester.VPCID, p.Accepter.VPCID)
+		e.peerings[k] = append(e.peerings[k], p)
+	}
+	for _, g := range s.InternetGateways {
+		for _, a := range g.Attachments {
+			if a.Attached() {
+				e.igwOf[a.VPCID] = g
+			}
+		}
+	}
+	for _, g := range s.EgressOnlyInternetGateways {
+		for _, a := range g.Attachments {
+			if a.Attached() {
+				e.eigwOf[a.VPCID] = g
+			}
+		}
+	}
+	e.retired = make(map[netip.Addr]string)
+	for _, g := range s.NATGateways {
+		gone := g.State == "deleted" || g.State == "deleting" || g.State == "failed"
+		for _, a := range g.Addresses {
+			if a.NetworkInterfaceID != "" && !gone {
+				e.natByENI[a.NetworkInterfaceID] = g
+			}
+			if gone && a.PublicIP.IsValid() {
+				e.retired[a.PublicIP] = fmt.Sprintf("NAT gateway %s (%s)", g.ID, g.State)
+			}
+		}
+	}
+	for _, ep := range s.VPCEndpoints {
+		for _, n := range ep.NetworkInterfaceIDs {
+			e.vpceByNI[n] = ep
+		}
+	}
+	for _, tg := range s.TargetGroups {
+		e.tgByARN[tg.ID] = tg
+	}
+	e.indexLoadBalancerInterfaces()
+	for _, a := range s.TGWAttachments {
+		if a.ResourceType == "vpc" && a.IsAvailable() {
+			e.tgwAttachmentOf[a.TransitGatewayID+"|"+a.ResourceID] = a
+		}
+	}
+	for _, rt := range s.TGWRouteTables {
+		e.tgwTables[rt.ID] = e.compileTGWRouteTable(rt)
+	}
+	e.internet = internetSet(s)
+	return e
+}
+
+// Index returns the engine's index of the snapshot.
+func (e *Engine) Index() *model.Index { return e.ix }
+
+// Snapshot returns the snapshot the engine answers about.
+func (e *Engine) Snapshot() *model.Snapshot { return e.snap }
+
+// indexLoadBalancerInterfaces finds the interfaces of each load balancer.
+// AWS describes them as "ELB app/<name>/<id>" or "ELB net/<name>/<id>",
+// the tail of the load balancer's ARN.
+func (e *Engine) indexLoadBalancerInterfaces() {
+	byTail := make(map[string]*model.LoadBalancer, len(e.snap.LoadBalancers))
+	for _, lb := range e.snap.LoadBalancers {
+		if _, tail, ok := strings.Cut(lb.ID, ":loadbalancer/"); ok {
+			byTail[tail] = lb
+		}
+	}
+	for _, n := range e.snap.NetworkInterfaces {
+		if tail, ok := strings.CutPrefix(n.Description, "ELB "); ok {
+			if lb := byTail[tail]; lb != nil {
+				e.lbByENI[n.ID] = lb
+			}
+		}
+	}
+}
+
+// loadBalancerInterfaces returns the interfaces of a load balancer.
+func (e *Engine) loadBalancerInterfaces(lb *model.LoadBalancer) []*model.NetworkInterface {
+	var out []*model.NetworkInterface
+	for _, z := range lb.AvailabilityZones {
+		for _, n := range e.ix.SubnetInterfaces(z.SubnetID) {
+			if e.lbByENI[n.ID] == lb {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+func pairKey(a, b string) string {
+	if a > b {
+		a, b = b, a
+	}
+	return a + "|" + b
+}
+
+// activePeering returns an active peering connection between two VPCs.
+func (e *Engine) activePeering(a, b string) *model.VPCPeering {
+	for _, p := range e.peerings[pairKey(a, b)] {
+		if p.IsActive() {
+			return p
+		}
+	}
+	return nil
+}
+
+// reservedPrefixes are never on the public internet: RFC 1918, RFC 6598
+// shared space, loopback, link-local, multicast and documentation-free
+// special ranges (the documentation ranges stay: they make good examples).
+var reservedPrefixes = []string{
+	"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+	"172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/3",
+	"::/8", "fc00::/7", "fe80::/10", "ff00::/8",
+}
+
+// isPrivate reports whether addr is in a range the internet does not route
+// (RFC 1918, RFC 6598, link-local, ...).
+func isPrivate(addr netip.Addr) bool {
+	return addr.IsPrivate() || addr.IsLoopback() || addr.IsLinkLocalUnicast() ||
+		netip.MustParsePrefix("100.64.0.0/10").Contains(addr)
+}
+
+func internetSet(s *model.Snapshot) *netipx.IPSet {
+	var b netipx.IPSetBuilder
+	b.AddPrefix(netip.MustParsePrefix("0.0.0.0/0"))
+	b.AddPrefix(netip.MustParsePrefix("::/0"))
+	for _, p := range reservedPrefixes {
+		b.RemovePrefix(netip.MustParsePrefix(p))
+	}
+	for _, v := range s.VPCs {
+		for _, p := range slices.Concat(v.CIDRs, v.IPv6CIDRs) {
+			b.RemovePrefix(p)
+		}
+	}
+	set, _ := b.IPSet()
+	return set
+}

@@ -1,0 +1,243 @@
+package reach
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/vpcscope/vpcscope/model"
+)
+
+// lbLeg remembers how a flow crossed a load balancer, for its reply.
+type lbLeg struct {
+	lb   *model.LoadBalancer
+	node *model.NetworkInterface
+	// client is the packet as the load balancer node received it.
+	client packet
+	// preserved is true when targets see the client's own address.
+	preserved bool
+}
+
+// atLoadBalancer handles a packet that reaches a load balancer node: its
+// security groups, a listener on the port, a target group with targets in
+// a usable AZ, then a new leg from the node (or, with client IP
+// preservation, from the client's address) to a target.
+func (w *walker) atLoadBalancer(lb *model.LoadBalancer, node *model.NetworkInterface, pkt packet) *arrival {
+	if w.dir == DirReturn {
+		if w.flow.lb == nil || w.flow.lb.node != node {
+			return w.deny(Hop{Layer: LayerLoadBalancer, Resource: lb.ID, Code: "NO_PATH"}, pkt,
+				fmt.Sprintf("load balancer %s did not carry this flow", lb.LoadBalancerName))
+		}
+		return w.lbReplyToClient(w.flow.lb)
+	}
+	h := Hop{Layer: LayerLoadBalancer, Resource: lb.ID, Name: lb.LoadBalancerName, Stage: "listener"}
+	if lb.State != "" && lb.State != "active" {
+		h.Code = "BAD_STATE"
+		return w.deny(h, pkt, fmt.Sprintf("load balancer %s is %s", lb.LoadBalancerName, lb.State))
+	}
+	if !w.securityGroups(node, false, &pkt) {
+		return nil
+	}
+	port, single := pkt.dstPorts.single()
+	if !pkt.proto.HasPorts() || !single {
+		h.Code = "PROTOCOL_RESTRICTION"
+		return w.deny(h, pkt, fmt.Sprintf("load balancer %s answers only its listeners' TCP/UDP ports, not %s", lb.LoadBalancerName, serviceOf(&pkt)))
+	}
+	var listener *model.Listener
+	for i := range lb.Listeners {
+		l := &lb.Listeners[i]
+		if int(l.Port) == int(port) && listenerCarries(l.Protocol, pkt.proto) {
+			listener = l
+			break
+		}
+	}
+	if listener == nil {
+		h.Code = "ELBV2_LISTENER_PORT_RESTRICTION"
+		return w.deny(h, pkt, fmt.Sprintf("load balancer %s has no %s listener on port %d (listeners: %s)",
+			lb.LoadBalancerName, pkt.proto, port, listenerList(lb)))
+	}
+	h.Rule = fmt.Sprintf("listener %s:%d", listener.Protocol, listener.Port)
+	var groups []*model.TargetGroup
+	for _, a := range listener.DefaultActions {
+		for _, arn := range a.TargetGroupARNs {
+			if tg := w.e.tgByARN[arn]; tg != nil {
+				groups = append(groups, tg)
+			}
+		}
+	}
+	if len(groups) == 0 {
+		h.Code = "ELBV2_LISTENER_HAS_NO_TG"
+		return w.deny(h, pkt, fmt.Sprintf("listener %s:%d of %s forwards to no target group in the snapshot", listener.Protocol, listener.Port, lb.LoadBalancerName))
+	}
+	h.Verdict = Forward
+	h.Detail = "node " + node.ID + " in " + node.AvailabilityZone
+	w.record(h, pkt)
+
+	var firstFail *walker
+	for _, tg := range groups {
+		preserved := preservesClientIP(lb, tg)
+		for _, t := range tg.Targets {
+			target, addr := w.e.targetInterface(tg, t)
+			if target == nil {
+				continue
+			}
+			if !lb.CrossZone() && target.AvailabilityZone != node.AvailabilityZone {
+				continue
+			}
+			tport := t.Port
+			if tport == 0 {
+				tport = tg.Port
+			}
+			leg := packet{src: node.PrimaryIP(), dst: addr, proto: pkt.proto,
+				srcPorts: portsOf(model.EphemeralPorts), dstPorts: portsOf(model.SinglePort(uint16(tport)))}
+			if preserved {
+				leg.src, leg.srcPorts = pkt.src, pkt.srcPorts
+			}
+			child := w.fork()
+			child.record(Hop{Layer: LayerLoadBalancer, Resource: tg.ID, Name: tg.TargetGroupName, Stage: "target", Verdict: Forward,
+				Detail: targetDetail(t, preserved)}, leg)
+			if arr := child.legToTarget(node, leg); arr != nil {
+				w.adopt(child)
+				w.flow.lb = &lbLeg{lb: lb, node: node, client: pkt, preserved: preserved}
+				arr.lb = w.flow.lb
+				return arr
+			}
+			if firstFail == nil {
+				firstFail = child
+			}
+		}
+	}
+	if firstFail != nil {
+		w.adopt(firstFail)
+		return nil
+	}
+	h = Hop{Layer: LayerLoadBalancer, Resource: lb.ID, Name: lb.LoadBalancerName, Stage: "target", Code: "ELBV2_NO_TARGETS_IN_AZ"}
+	if !lb.CrossZone() {
+		return w.deny(h, pkt, fmt.Sprintf("no registered target of %s is in %s, the AZ of node %s, and cross-zone load balancing is off",
+			lb.LoadBalancerName, node.AvailabilityZone, node.ID))
+	}
+	return w.deny(h, pkt, fmt.Sprintf("the target groups of %s have no registered targets in the snapshot", lb.LoadBalancerName))
+}
+
+// legToTarget carries the load balancer's packet from its node to a target.
+func (w *walker) legToTarget(node *model.NetworkInterface, leg packet) *arrival {
+	sn := w.subnetOf(node, leg)
+	if sn == nil || !w.securityGroups(node, true, &leg) {
+		return nil
+	}
+	return w.route(sn, leg)
+}
+
+// fork returns a walker that continues from this one's state; adopt takes
+// its result back. They let a walk try several targets and keep one.
+func (w *walker) fork() *walker {
+	c := *w
+	c.hops = append([]Hop(nil), w.hops...)
+	c.unverified = append([]string(nil), w.unverified...)
+	return &c
+}
+
+func (w *walker) adopt(c *walker) {
+	w.hops, w.block, w.unverified, w.steps = c.hops, c.block, c.unverified, c.steps
+}
+
+// lbReturn carries a target's reply back through the load balancer. With
+// client IP preservation the load balancer intercepts the reply, so no
+// route lookup happens, but the network ACLs between target and node apply.
+func (w *walker) lbReturn(arr *arrival) *arrival {
+	leg := arr.lb
+	reply := arr.pkt.reply()
+	target := arr.eni
+	tsn := w.subnetOf(target, reply)
+	if tsn == nil || !w.securityGroups(target, true, &reply) {
+		return nil
+	}
+	if !leg.preserved {
+		return w.route(tsn, reply)
+	}
+	nsn := w.subnetOf(leg.node, reply)
+	if nsn == nil {
+		return nil
+	}
+	if tsn.ID != nsn.ID && (!w.nacl(tsn, true, &reply) || !w.nacl(nsn, false, &reply)) {
+		return nil
+	}
+	w.record(Hop{Layer: LayerLoadBalancer, Resource: leg.lb.ID, Name: leg.lb.LoadBalancerName, Stage: "reply", Verdict: Forward,
+		Detail: "the reply to a preserved client address returns through the load balancer"}, reply)
+	return w.lbReplyToClient(leg)
+}
+
+// lbReplyToClient sends the load balancer node's reply to the client.
+func (w *walker) lbReplyToClient(leg *lbLeg) *arrival {
+	reply := leg.client.reply()
+	sn := w.subnetOf(leg.node, reply)
+	if sn == nil || !w.securityGroups(leg.node, true, &reply) {
+		return nil
+	}
+	return w.route(sn, reply)
+}
+
+// targetInterface returns the interface and address a target receives on.
+func (e *Engine) targetInterface(tg *model.TargetGroup, t model.Target) (*model.NetworkInterface, netip.Addr) {
+	if tg.TargetType == "ip" {
+		addr, err := netip.ParseAddr(t.ID)
+		if err != nil {
+			return nil, netip.Addr{}
+		}
+		for _, n := range e.ix.InterfacesByIP(addr) {
+			if ownsPrivate(n, addr) {
+				return n, addr
+			}
+		}
+		return nil, netip.Addr{}
+	}
+	ns := e.ix.InstanceInterfaces(t.ID)
+	if len(ns) == 0 {
+		return nil, netip.Addr{}
+	}
+	return ns[0], ns[0].PrimaryIP()
+}
+
+// preservesClientIP reports whether targets see the client's address: never
+// behind an application load balancer; behind a network load balancer by
+// the target group's attribute, by default for instance targets and UDP.
+func preservesClientIP(lb *model.LoadBalancer, tg *model.TargetGroup) bool {
+	if lb.Type != "network" {
+		return false
+	}
+	if v, ok := tg.Attributes["preserve_client_ip.enabled"]; ok {
+		return v == "true"
+	}
+	return tg.TargetType == "instance" || strings.HasPrefix(tg.Protocol, "UDP") || tg.Protocol == "TCP_UDP"
+}
+
+func listenerCarries(listenerProto string, p model.Protocol) bool {
+	switch strings.ToUpper(listenerProto) {
+	case "UDP":
+		return p == model.ProtocolUDP
+	case "TCP_UDP":
+		return p == model.ProtocolTCP || p == model.ProtocolUDP
+	case "GENEVE":
+		return false
+	}
+	return p == model.ProtocolTCP // HTTP, HTTPS, TCP, TLS
+}
+
+func listenerList(lb *model.LoadBalancer) string {
+	if len(lb.Listeners) == 0 {
+		return "none"
+	}
+	parts := make([]string, len(lb.Listeners))
+	for i, l := range lb.Listeners {
+		parts[i] = fmt.Sprintf("%s:%d", l.Protocol, l.Port)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func targetDetail(t model.Target, preserved bool) string {
+	s := "to target " + t.ID
+	if preserved {
+		return s + " (client IP preserved)"
+	}
+	return s + " (source is the load balancer node)"
+}

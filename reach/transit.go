@@ -1,0 +1,165 @@
+package reach
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/vpcscope/vpcscope/model"
+)
+
+// toTransitGateway sends a packet from a VPC subnet into a transit gateway
+// through the VPC's attachment. The attachment must have a subnet in the
+// sender's availability zone. Network ACLs: the sender subnet's outbound
+// rules and the attachment subnet's inbound rules apply (both, when they
+// are the same subnet).
+func (w *walker) toTransitGateway(vpcID string, from *model.Subnet, tgwID string, pkt packet) *arrival {
+	h := Hop{Layer: LayerTransitGateway, Resource: tgwID, Stage: "enter"}
+	tgw, ok := model.Get[*model.TransitGateway](w.e.ix, tgwID)
+	if !ok {
+		return w.unknown(h, pkt, fmt.Sprintf("transit gateway %s is not in the snapshot", tgwID))
+	}
+	if tgw.State != "" && tgw.State != "available" {
+		h.Code = "BAD_STATE"
+		return w.deny(h, pkt, fmt.Sprintf("transit gateway %s is %s", tgwID, tgw.State))
+	}
+	att := w.e.tgwAttachmentOf[tgwID+"|"+vpcID]
+	if att == nil {
+		h.Code = "BAD_STATE_ATTACHMENT"
+		return w.deny(h, pkt, fmt.Sprintf("%s has no available attachment to transit gateway %s", vpcID, tgwID))
+	}
+	h.Resource = att.ID
+	var attSubnet *model.Subnet
+	if from != nil {
+		attSubnet = w.e.attachmentSubnet(att, from.AvailabilityZone)
+		if attSubnet == nil {
+			h.Code = "TGW_ATTACH_VPC_AZ_RESTRICTION"
+			return w.deny(h, pkt, fmt.Sprintf("attachment %s has no subnet in %s, so traffic from %s cannot reach transit gateway %s",
+				att.ID, from.AvailabilityZone, from.ID, tgwID))
+		}
+		if !w.nacl(from, true, &pkt) || !w.nacl(attSubnet, false, &pkt) {
+			return nil
+		}
+	}
+	h.Verdict = Forward
+	h.Detail = "into transit gateway " + tgwID
+	if attSubnet != nil {
+		h.Detail += " via " + attSubnet.ID + " (" + attSubnet.AvailabilityZone + ")"
+	}
+	w.record(h, pkt)
+	az := ""
+	if from != nil {
+		az = from.AvailabilityZone
+	}
+	return w.transitRoute(tgw, att, pkt, az)
+}
+
+// attachmentSubnet returns the attachment's subnet in the AZ, or nil.
+func (e *Engine) attachmentSubnet(att *model.TGWAttachment, az string) *model.Subnet {
+	for _, id := range att.SubnetIDs {
+		if sn := e.ix.Subnet(id); sn != nil && sn.AvailabilityZone == az {
+			return sn
+		}
+	}
+	return nil
+}
+
+// associatedTable returns the transit gateway route table an attachment is
+// associated with: the one that routes traffic arriving from it.
+func (e *Engine) associatedTable(tgwID string, att *model.TGWAttachment) string {
+	if a := att.Association; a != nil && a.RouteTableID != "" && (a.State == "" || a.State == "associated") {
+		return a.RouteTableID
+	}
+	for _, rt := range e.snap.TGWRouteTables {
+		if rt.TransitGatewayID != tgwID {
+			continue
+		}
+		for _, l := range rt.Associations {
+			if l.AttachmentID == att.ID && (l.State == "" || l.State == "associated") {
+				return rt.ID
+			}
+		}
+	}
+	return ""
+}
+
+// transitRoute routes a packet inside a transit gateway: the route table
+// associated with the ingress attachment decides the egress attachment.
+func (w *walker) transitRoute(tgw *model.TransitGateway, in *model.TGWAttachment, pkt packet, az string) *arrival {
+	if !w.step() {
+		return nil
+	}
+	h := Hop{Layer: LayerTransitGateway, Resource: in.ID, Stage: "lookup"}
+	rtID := w.e.associatedTable(tgw.ID, in)
+	if rtID == "" {
+		h.Code = "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION"
+		return w.deny(h, pkt, fmt.Sprintf("attachment %s is not associated with a route table of %s", in.ID, tgw.ID))
+	}
+	h.Resource = rtID
+	if _, ok := model.Get[*model.TGWRouteTable](w.e.ix, rtID); !ok {
+		return w.unknown(h, pkt, fmt.Sprintf("transit gateway route table %s is not in the snapshot", rtID))
+	}
+	r, prefix, ok := w.e.lookupTGWRoute(rtID, pkt.dst)
+	if !ok {
+		h.Code = "TGW_RTB_CANNOT_ROUTE"
+		return w.deny(h, pkt, fmt.Sprintf("transit gateway route table %s has no route to %s", rtID, pkt.dst))
+	}
+	h.Rule = tgwRouteText(r, prefix)
+	h.Ref = &RuleRef{Kind: "tgw-route", Index: -1}
+	if r.IsBlackhole() || len(r.Attachments) == 0 {
+		h.Code = "TGW_RTB_BAD_STATE_ROUTE"
+		return w.deny(h, pkt, fmt.Sprintf("route %s in transit gateway route table %s is a blackhole", prefix, rtID))
+	}
+	out := w.e.ix.TGWAttachment(tgw.ID, r.Attachments[0].AttachmentID)
+	if out == nil {
+		return w.unknown(h, pkt, fmt.Sprintf("attachment %s is not in the snapshot", r.Attachments[0].AttachmentID))
+	}
+	if !out.IsAvailable() {
+		h.Code = "BAD_STATE_ATTACHMENT"
+		return w.deny(h, pkt, fmt.Sprintf("attachment %s is %s", out.ID, out.State))
+	}
+	h.Verdict = Forward
+	w.record(h, pkt)
+	switch out.ResourceType {
+	case "vpc":
+		return w.exitToVPC(out, pkt, az)
+	case "peering", "tgw-peering":
+		peer := w.e.ix.TGWAttachment(out.ResourceID, out.ID)
+		peerTGW, ok := model.Get[*model.TransitGateway](w.e.ix, out.ResourceID)
+		if peer == nil || !ok {
+			return w.unknown(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: "peering"}, pkt,
+				fmt.Sprintf("the peer side of %s (transit gateway %s) is not in the snapshot", out.ID, out.ResourceID))
+		}
+		w.record(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: "peering", Verdict: Forward,
+			Detail: fmt.Sprintf("to peer transit gateway %s", peerTGW.ID)}, pkt)
+		return w.transitRoute(peerTGW, peer, pkt, "")
+	}
+	return w.unknown(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: "exit"}, pkt,
+		fmt.Sprintf("the route leaves through %s attachment %s; what lies beyond it is not in the snapshot", out.ResourceType, out.ID))
+}
+
+// exitToVPC delivers a packet from a transit gateway into a VPC through
+// the attachment's subnet in the sender's AZ when there is one (else the
+// first), and routes it by that subnet's route table.
+func (w *walker) exitToVPC(out *model.TGWAttachment, pkt packet, az string) *arrival {
+	sn := w.e.attachmentSubnet(out, az)
+	if sn == nil {
+		subnets := slices.Clone(out.SubnetIDs)
+		slices.Sort(subnets)
+		for _, id := range subnets {
+			if sn = w.e.ix.Subnet(id); sn != nil {
+				break
+			}
+		}
+		if sn != nil && len(subnets) > 1 {
+			w.flow.caveat("attachment %s has no subnet in the sender's AZ; the transit gateway picks one of its AZs, the answer uses %s (%s)",
+				out.ID, sn.ID, sn.AvailabilityZone)
+		}
+	}
+	if sn == nil {
+		return w.unknown(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: "exit"}, pkt,
+			fmt.Sprintf("no subnet of attachment %s is in the snapshot", out.ID))
+	}
+	w.record(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: "exit", Verdict: Forward,
+		Detail: fmt.Sprintf("into %s via %s (%s)", out.ResourceID, sn.ID, sn.AvailabilityZone)}, pkt)
+	return w.route(sn, pkt)
+}
