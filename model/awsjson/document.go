@@ -3,9 +3,7 @@ package awsjson
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/netip"
 	"strconv"
 
@@ -36,16 +34,18 @@ func decodeDocument(account, region, name string, data []byte) (*batch, error) {
 		name: name, account: account, region: region, data: data,
 		out: newBatch(name, account, region),
 	}
+	// Check the syntax first: json.Unmarshal reports where it breaks in
+	// the whole document, while json.Decoder counts from the current value.
+	if !json.Valid(data) {
+		var v any
+		return nil, syntaxError(name, data, json.Unmarshal(data, &v))
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, syntaxError(name, data, err)
 	}
 	if delim, ok := tok.(json.Delim); !ok || delim != '{' {
-		if !json.Valid(data) {
-			var v any
-			return nil, syntaxError(name, data, json.Unmarshal(data, &v))
-		}
 		d.out.skip("", fmt.Sprintf("the document is %s, not an object of AWS output keys", jsonKind(tok)))
 		return d.out, nil
 	}
@@ -66,16 +66,6 @@ func decodeDocument(account, region, name string, data []byte) (*batch, error) {
 		if err := d.decodeKey(key, raw, end-len(raw)); err != nil {
 			return nil, err
 		}
-	}
-	if _, err := dec.Token(); err != nil { // the closing brace
-		return nil, syntaxError(name, data, err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		if err != nil {
-			return nil, syntaxError(name, data, err)
-		}
-		off := skipSeparators(data, int(dec.InputOffset())-1, len(data))
-		return nil, errorAt(name, data, off, "", "invalid JSON: data after the top-level object", nil)
 	}
 	return d.out, nil
 }

@@ -8,7 +8,8 @@ import (
 	"io"
 	"reflect"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/vpcscope/vpcscope/model/internal/jsonpos"
 )
 
 // DecodeError is a problem with one document, located by file, line and
@@ -18,7 +19,7 @@ import (
 type DecodeError struct {
 	// File is the document's name as given to AddDocument.
 	File string
-	// Line and Column are 1-based; Column counts characters.
+	// Line and Column are 1-based; Column counts bytes.
 	Line, Column int
 	// Path is the JSON path of the offending value, e.g.
 	// SecurityGroups[2].IpPermissions[0].IpRanges[1].CidrIp; empty for
@@ -45,20 +46,9 @@ func (e *DecodeError) Error() string {
 // Unwrap returns the underlying error.
 func (e *DecodeError) Unwrap() error { return e.Err }
 
-// position returns the 1-based line and column (in characters) of byte
-// offset off in data; off is clamped to the data.
-func position(data []byte, off int) (line, col int) {
-	off = min(max(off, 0), len(data))
-	prefix := data[:off]
-	line = 1 + bytes.Count(prefix, []byte{'\n'})
-	lineStart := bytes.LastIndexByte(prefix, '\n') + 1
-	col = 1 + utf8.RuneCount(prefix[lineStart:])
-	return line, col
-}
-
 // errorAt builds a DecodeError at byte offset off of data.
 func errorAt(file string, data []byte, off int, path, msg string, err error) *DecodeError {
-	line, col := position(data, off)
+	line, col := jsonpos.LineCol(data, int64(off))
 	return &DecodeError{File: file, Line: line, Column: col, Path: path, Msg: msg, Err: err}
 }
 
@@ -68,10 +58,12 @@ func errorAt(file string, data []byte, off int, path, msg string, err error) *De
 func syntaxError(file string, data []byte, err error) *DecodeError {
 	var se *json.SyntaxError
 	switch {
-	case errors.As(err, &se):
-		// The offending byte is the last one read.
+	case err == nil:
+		return errorAt(file, data, 0, "", "invalid JSON", nil)
+	case errors.As(err, &se) && int(se.Offset) < len(data):
+		// The offset counts the byte that broke the syntax.
 		return errorAt(file, data, int(se.Offset)-1, "", "invalid JSON: "+se.Error(), err)
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+	case se != nil, errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return errorAt(file, data, len(data), "", "invalid JSON: unexpected end of input", err)
 	default:
 		return errorAt(file, data, len(data), "", "invalid JSON: "+err.Error(), err)
