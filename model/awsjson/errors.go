@@ -60,7 +60,7 @@ func syntaxError(file string, data []byte, err error) *DecodeError {
 	switch {
 	case err == nil:
 		return errorAt(file, data, 0, "", "invalid JSON", nil)
-	case errors.As(err, &se) && int(se.Offset) < len(data):
+	case errors.As(err, &se) && !strings.HasPrefix(se.Error(), "unexpected end"):
 		// The offset counts the byte that broke the syntax.
 		return errorAt(file, data, int(se.Offset)-1, "", "invalid JSON: "+se.Error(), err)
 	case se != nil, errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
