@@ -15,15 +15,12 @@ import (
 // it is missing (failing it in CI, where it must be there).
 func labsDir(t *testing.T) string {
 	t.Helper()
-	dir := os.Getenv("VPCSCOPE_LABS")
+	dir := labsPath()
 	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "labs")
-	}
-	if _, err := os.Stat(dir); err != nil {
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("labs folder: %v (set VPCSCOPE_LABS)", err)
+			t.Fatal("labs folder missing: set VPCSCOPE_LABS")
 		}
-		t.Skipf("labs folder: %v (set VPCSCOPE_LABS)", err)
+		t.Skip("labs folder missing: set VPCSCOPE_LABS")
 	}
 	return dir
 }

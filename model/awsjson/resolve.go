@@ -128,6 +128,9 @@ func resolveTransit(set *resourceSet, batches []*batch, warn func(string, ...any
 		return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.TransitGatewayID, b.TransitGatewayID))
 	})
 
+	// Routes already in each table, by routeKey, so a route described
+	// twice (a static search and a search for all routes) is kept once.
+	haveRoute := make(map[string]bool)
 	for _, b := range batches {
 		for _, rs := range b.tgwRoutes {
 			rt := tables[rs.RouteTableID]
@@ -139,7 +142,8 @@ func resolveTransit(set *resourceSet, batches []*batch, warn func(string, ...any
 				warn("%s: routes of %s are truncated (AdditionalRoutesAvailable): some are missing", b.file, rs.RouteTableID)
 			}
 			for _, r := range rs.Routes {
-				if !slices.ContainsFunc(rt.Routes, func(x model.TGWRoute) bool { return sameTGWRoute(x, r) }) {
+				if k := rt.ID + "\x00" + routeKey(r); !haveRoute[k] {
+					haveRoute[k] = true
 					rt.Routes = append(rt.Routes, r)
 				}
 			}
@@ -194,9 +198,14 @@ func resolveTransit(set *resourceSet, batches []*batch, warn func(string, ...any
 	}
 }
 
-func sameTGWRoute(a, b model.TGWRoute) bool {
-	return a.Destination == b.Destination && a.PrefixListID == b.PrefixListID && a.Type == b.Type &&
-		a.State == b.State && slices.Equal(a.Attachments, b.Attachments)
+// routeKey renders everything that tells one transit gateway route from another.
+func routeKey(r model.TGWRoute) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s|%s|%s|%s", r.Destination, r.PrefixListID, r.Type, r.State)
+	for _, a := range r.Attachments {
+		fmt.Fprintf(&b, "|%s,%s,%s", a.AttachmentID, a.ResourceID, a.ResourceType)
+	}
+	return b.String()
 }
 
 // addLinks adds the links whose attachment is not listed yet.
