@@ -76,10 +76,15 @@ func (r *SGRule) ICMP() ICMPTypeCode {
 	return ICMPTypeCode{int16(r.FromPort), int16(max(r.ToPort, -1))}
 }
 
-// Peer renders the rule's peer: a CIDR, a prefix list or a group.
-func (r *SGRule) Peer() string {
+// Peer renders the rule's peer: a CIDR, a prefix list or a group, with
+// the group's account when it is given.
+func (r *SGRule) Peer() string { return r.PeerFrom("") }
+
+// PeerFrom renders the peer as seen from account: a group in that account
+// is named by its ID alone, one in another account as "account/group".
+func (r *SGRule) PeerFrom(account string) string {
 	switch {
-	case r.Group != nil && r.Group.UserID != "":
+	case r.Group != nil && r.Group.UserID != "" && r.Group.UserID != account:
 		return r.Group.UserID + "/" + r.Group.GroupID
 	case r.Group != nil:
 		return r.Group.GroupID

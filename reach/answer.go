@@ -140,6 +140,10 @@ type Answer struct {
 	Return  []Hop  `json:"return"`
 	// Caveats are what the answer could not check or only partly holds.
 	Caveats []string `json:"caveats"`
+
+	// delivered are the destination ports that reached the destination
+	// (a query over a port range narrows at each filter).
+	delivered portSet
 }
 
 // Verdict strings of Answer.Verdict.

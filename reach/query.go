@@ -392,9 +392,12 @@ func (e *Engine) internetCandidates(typed netip.Addr, other resolved, q Query, e
 
 // trace walks one concrete flow forward and back.
 func (e *Engine) trace(q Query, s, d point) *Answer {
-	a := &Answer{Query: echo(q, s, d), Forward: []Hop{}, Return: []Hop{}, Caveats: []string{}}
-	fw := &walker{e: e, dir: DirForward, flow: newFlow()}
-	pkt := packet{src: s.addr, dst: d.addr, proto: q.Protocol,
+	return e.traceFlow(echo(q, s, d), s, d, firstPacket(q, s.addr, d.addr))
+}
+
+// firstPacket builds the request packet of a query between two addresses.
+func firstPacket(q Query, src, dst netip.Addr) packet {
+	pkt := packet{src: src, dst: dst, proto: q.Protocol,
 		srcPorts: portsOf(model.EphemeralPorts), dstPorts: portsOf(model.SinglePort(uint16(q.Port)))}
 	if q.SourcePort != 0 {
 		pkt.srcPorts = portsOf(model.SinglePort(uint16(q.SourcePort)))
@@ -408,6 +411,13 @@ func (e *Engine) trace(q Query, s, d point) *Answer {
 			pkt.icmp = *q.ICMP
 		}
 	}
+	return pkt
+}
+
+// traceFlow walks the request packet pkt from s to d, then its reply back.
+func (e *Engine) traceFlow(qe QueryEcho, s, d point, pkt packet) *Answer {
+	a := &Answer{Query: qe, Forward: []Hop{}, Return: []Hop{}, Caveats: []string{}}
+	fw := &walker{e: e, dir: DirForward, flow: newFlow()}
 	var arr *arrival
 	switch {
 	case sameInstance(s, d):
@@ -426,6 +436,9 @@ func (e *Engine) trace(q Query, s, d point) *Answer {
 		arr = fw.checkArrival(arr, d)
 	}
 	a.Forward = fw.hops
+	if arr != nil {
+		a.delivered = arr.pkt.dstPorts
+	}
 	if arr == nil {
 		return e.finish(a, fw, nil)
 	}

@@ -453,7 +453,7 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 	d := w.e.evaluateSGs(n, egress, pkt)
 	if d.allowed {
 		h := Hop{Layer: LayerSecurityGroup, Resource: d.group.ID, Stage: stage, Verdict: Allow,
-			Rule: sgRuleText(egress, d.rule), Ref: &RuleRef{Kind: kind, Index: d.index},
+			Rule: sgRuleText(egress, d.group, d.rule), Ref: &RuleRef{Kind: kind, Index: d.index},
 			Detail: fmt.Sprintf("%s of %s", stage, n.ID)}
 		if pkt.proto.HasPorts() {
 			pkt.dstPorts = d.allowedPorts
@@ -487,9 +487,9 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 		stage, groups, n.ID, serviceOf(pkt), word, peer)) != nil
 }
 
-func sgRuleText(egress bool, r *model.SGRule) string {
+func sgRuleText(egress bool, sg *model.SecurityGroup, r *model.SGRule) string {
 	if egress {
-		return "egress " + r.Service() + " to " + r.Peer()
+		return "egress " + r.Service() + " to " + r.PeerFrom(sg.Account)
 	}
-	return "ingress " + r.Service() + " from " + r.Peer()
+	return "ingress " + r.Service() + " from " + r.PeerFrom(sg.Account)
 }

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 
 	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/model/awsjson"
 	"github.com/vpcscope/vpcscope/model/internal/jsonpos"
 )
 
@@ -119,4 +120,37 @@ func unwrapPathError(err error) error {
 		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
 	}
 	return err
+}
+
+// Notes are what a read found worth telling the user without failing:
+// keys of an AWS CLI folder that were skipped, duplicates, and the like.
+type Notes []string
+
+// Read loads a snapshot from path: a snapshot file, or a folder of AWS CLI
+// describe-* outputs (see package awsjson), whose report it returns as notes.
+func Read(path string) (*model.Snapshot, Notes, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read snapshot: %w", unwrapPathError(err))
+	}
+	if !st.IsDir() {
+		s, err := ReadFile(path)
+		return s, nil, err
+	}
+	s, rep, err := awsjson.ReadDir(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	var notes Notes
+	if rep != nil {
+		for _, sk := range rep.Skipped {
+			key := sk.Key
+			if key == "" {
+				key = "(whole file)"
+			}
+			notes = append(notes, fmt.Sprintf("skipped %s in %s: %s", key, sk.File, sk.Reason))
+		}
+		notes = append(notes, rep.Warnings...)
+	}
+	return s, notes, nil
 }

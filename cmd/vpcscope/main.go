@@ -1,0 +1,86 @@
+// Command vpcscope shows an AWS account's network the way packets see it:
+// it loads a snapshot (a file, a folder of AWS CLI outputs, the embedded
+// demo account, or a live pull), answers "can A reach B on port P" hop by
+// hop, and explores it all in a terminal UI.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/vpcscope/vpcscope/reach"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+// Exit codes, documented in the README.
+const (
+	exitOK          = 0
+	exitUnreachable = 1
+	exitBadInput    = 2
+	exitFailure     = 3
+)
+
+// errUnreachable tells main that a query was answered "not reachable".
+var errUnreachable = errors.New("not reachable")
+
+// streams are the command's input and outputs, so tests can capture them.
+type streams struct {
+	in       io.Reader
+	out, err io.Writer
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], streams{os.Stdin, os.Stdout, os.Stderr})
+	stop()
+	os.Exit(code)
+}
+
+// run executes the command line and maps its outcome to an exit code; it
+// is the one place that decides exit codes.
+func run(ctx context.Context, args []string, s streams) int {
+	cmd := newRootCmd(s)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(ctx)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errUnreachable):
+		return exitUnreachable
+	}
+	fmt.Fprintln(s.err, "vpcscope: "+oneLine(err.Error()))
+	var ie *reach.InputError
+	var ue *usageError
+	switch {
+	case errors.As(err, &ie), errors.As(err, &ue), isCobraUsage(err):
+		return exitBadInput
+	case errors.Is(err, context.Canceled):
+		return exitFailure
+	}
+	return exitBadInput
+}
+
+// usageError is a bad flag, argument or input file: exit code 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+func isCobraUsage(err error) bool {
+	m := err.Error()
+	return strings.HasPrefix(m, "unknown flag") || strings.HasPrefix(m, "unknown command") ||
+		strings.Contains(m, "flag needs an argument") || strings.HasPrefix(m, "invalid argument") ||
+		strings.HasPrefix(m, "accepts ")
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

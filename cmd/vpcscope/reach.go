@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/reach"
+)
+
+type reachOptions struct {
+	from, to   string
+	protocol   string
+	port       int
+	sourcePort int
+	icmpType   int
+	icmpCode   int
+	batch      string
+}
+
+func newReachCmd(g *globalOptions, s streams) *cobra.Command {
+	o := &reachOptions{}
+	cmd := &cobra.Command{
+		Use:   "reach --from A --to B [--protocol tcp|udp|icmp|all] [--port P]",
+		Short: "Can A talk to B? The forward and return path hop by hop, and the rule that decides",
+		Long: `reach answers whether traffic from A gets to B and its reply gets back,
+walking security groups, network ACLs, route tables, gateways, peering,
+transit gateways, endpoints and load balancers in both directions.
+
+A and B are an instance ID, a network interface ID, a private or public IP
+(one outside every VPC is an internet host), a load balancer (ARN or name),
+a Name tag, or the word internet.
+
+Exit status: 0 reachable, 1 not reachable (or unknown), 2 bad input.`,
+		Example: `  vpcscope reach --demo --from web-1 --to db-1 --port 3306
+  vpcscope reach --demo --from internet --to web-1 --port 443 -o json
+  vpcscope reach --snapshot snap.json --from 10.0.1.5 --to 10.1.2.7 --protocol icmp
+  echo '{"from":"web-1","to":"app-1","port":8000}' | vpcscope reach --demo --batch -`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := g.checkOutput(); err != nil {
+				return err
+			}
+			snap, err := g.load(cmd.Context(), s)
+			if err != nil {
+				return err
+			}
+			e := reach.New(snap)
+			if o.batch != "" {
+				return runBatch(cmd.Context(), e, o.batch, s)
+			}
+			q, err := o.query(cmd)
+			if err != nil {
+				return err
+			}
+			a, err := e.Reach(q)
+			if err != nil {
+				return err
+			}
+			if g.output == "json" {
+				if err := writeJSON(s.out, a); err != nil {
+					return err
+				}
+			} else {
+				newTextRenderer(g.renderer(s)).answer(s.out, a)
+			}
+			if !a.Reachable {
+				return errUnreachable
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.from, "from", "", "source: instance, interface, IP, load balancer, Name tag or internet")
+	f.StringVar(&o.to, "to", "", "destination: instance, interface, IP, load balancer, Name tag or internet")
+	f.StringVar(&o.protocol, "protocol", "tcp", "tcp, udp, icmp, icmpv6 or all")
+	f.IntVar(&o.port, "port", 0, "destination port (tcp and udp)")
+	f.IntVar(&o.sourcePort, "source-port", 0, "the client's source port (default: any ephemeral port 1024-65535)")
+	f.IntVar(&o.icmpType, "icmp-type", -1, "ICMP type (default: echo request)")
+	f.IntVar(&o.icmpCode, "icmp-code", -1, "ICMP code (default: any)")
+	f.StringVar(&o.batch, "batch", "", "read one JSON query per line from FILE (- for stdin), write one JSON answer per line")
+	return cmd
+}
+
+func (o *reachOptions) query(cmd *cobra.Command) (reach.Query, error) {
+	proto, err := model.ParseProtocol(o.protocol)
+	if err != nil {
+		return reach.Query{}, usagef("--protocol: %v", err)
+	}
+	q := reach.Query{From: o.from, To: o.to, Protocol: proto, Port: o.port, SourcePort: o.sourcePort}
+	if o.icmpType >= 0 {
+		q.ICMP = &model.ICMPTypeCode{Type: int16(o.icmpType), Code: int16(o.icmpCode)}
+	}
+	return q, nil
+}
+
+// batchQuery is one line of --batch input.
+type batchQuery struct {
+	From       string `json:"from"`
+	To         string `json:"to"`
+	Protocol   string `json:"protocol"`
+	Port       int    `json:"port"`
+	SourcePort int    `json:"sourcePort"`
+}
+
+// batchError is the answer line for a query that could not run.
+type batchError struct {
+	Line  int    `json:"line"`
+	Error string `json:"error"`
+}
+
+// runBatch answers one JSON query per input line, in order, with one JSON
+// answer per output line, loading the snapshot once. A bad line gets an
+// error line and the run goes on; the exit status is then 2.
+func runBatch(ctx context.Context, e *reach.Engine, path string, s streams) error {
+	var in io.Reader = s.in
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return usagef("--batch: %v", err)
+		}
+		defer f.Close()
+		in = f
+	}
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	out := bufio.NewWriter(s.out)
+	defer out.Flush()
+	enc := json.NewEncoder(out)
+	bad := 0
+	for n := 1; sc.Scan(); n++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		a, err := batchAnswer(e, line)
+		if err != nil {
+			bad++
+			if err := enc.Encode(batchError{Line: n, Error: oneLine(err.Error())}); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := enc.Encode(a); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("--batch: read: %w", err)
+	}
+	if bad > 0 {
+		return usagef("%d batch line(s) could not be answered", bad)
+	}
+	return nil
+}
+
+func batchAnswer(e *reach.Engine, line string) (*reach.Answer, error) {
+	var bq batchQuery
+	dec := json.NewDecoder(strings.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&bq); err != nil {
+		return nil, fmt.Errorf("not a query (want {\"from\",\"to\",\"protocol\",\"port\"}): %w", err)
+	}
+	if bq.Protocol == "" {
+		bq.Protocol = "tcp"
+	}
+	proto, err := model.ParseProtocol(bq.Protocol)
+	if err != nil {
+		return nil, err
+	}
+	a, err := e.Reach(reach.Query{From: bq.From, To: bq.To, Protocol: proto, Port: bq.Port, SourcePort: bq.SourcePort})
+	var ie *reach.InputError
+	if errors.As(err, &ie) {
+		return nil, ie
+	}
+	return a, err
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("write JSON: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/vpcscope/vpcscope/reach"
+)
+
+// textRenderer prints answers for people. Verdicts carry a symbol and a
+// word as well as a colour, so they read without colour too.
+type textRenderer struct {
+	ok, bad, unknown, dim, bold, head lipgloss.Style
+}
+
+func newTextRenderer(r *lipgloss.Renderer) *textRenderer {
+	return &textRenderer{
+		ok:      r.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#1a7f37", Dark: "#3fb950"}),
+		bad:     r.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#cf222e", Dark: "#f85149"}).Bold(true),
+		unknown: r.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#9a6700", Dark: "#d29922"}),
+		dim:     r.NewStyle().Faint(true),
+		bold:    r.NewStyle().Bold(true),
+		head:    r.NewStyle().Bold(true).Underline(true),
+	}
+}
+
+// verdictMark returns the symbol and word for a hop verdict.
+func verdictMark(v reach.Verdict) string {
+	switch v {
+	case reach.Allow:
+		return "✓ allow"
+	case reach.Deny:
+		return "✗ deny"
+	case reach.Forward:
+		return "→ forward"
+	case reach.Arrive:
+		return "● arrive"
+	}
+	return "? unknown"
+}
+
+func (t *textRenderer) styleFor(v reach.Verdict) lipgloss.Style {
+	switch v {
+	case reach.Deny:
+		return t.bad
+	case reach.Unknown:
+		return t.unknown
+	case reach.Allow, reach.Arrive:
+		return t.ok
+	}
+	return lipgloss.NewStyle()
+}
+
+func endpointText(e reach.Endpoint) string {
+	var parts []string
+	if e.Name != "" {
+		parts = append(parts, e.Name)
+	}
+	id := e.ID
+	if e.Interface != "" && e.Interface != e.ID {
+		if id != "" {
+			id += ", "
+		}
+		id += e.Interface
+	}
+	if id != "" {
+		parts = append(parts, "("+id+")")
+	}
+	parts = append(parts, e.IP)
+	if e.Kind == "internet" {
+		parts = append([]string{"internet"}, parts...)
+	}
+	return strings.Join(parts, " ")
+}
+
+// answer prints one reachability answer.
+func (t *textRenderer) answer(w io.Writer, a *reach.Answer) {
+	q := a.Query
+	svc := q.Protocol
+	if q.Port != nil {
+		svc = fmt.Sprintf("%s/%d", q.Protocol, *q.Port)
+	} else if q.ICMP != "" {
+		svc += " " + q.ICMP
+	}
+	fmt.Fprintf(w, "%s  →  %s   %s\n", t.bold.Render(endpointText(q.Source)), t.bold.Render(endpointText(q.Dest)), svc)
+	for _, n := range []string{q.Source.Note, q.Dest.Note} {
+		if n != "" {
+			fmt.Fprintln(w, t.dim.Render("  "+n))
+		}
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, t.head.Render("Forward path"))
+	t.hops(w, a.Forward)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, t.head.Render("Return path"))
+	switch {
+	case len(a.Return) > 0:
+		t.hops(w, a.Return)
+	case a.Blocked != nil && a.Blocked.Direction == reach.DirForward:
+		fmt.Fprintln(w, t.dim.Render("  (none: the request does not arrive)"))
+	}
+	fmt.Fprintln(w)
+	if len(a.Caveats) > 0 {
+		fmt.Fprintln(w, t.unknown.Render("Caveats"))
+		for _, c := range a.Caveats {
+			fmt.Fprintln(w, "  - "+c)
+		}
+		fmt.Fprintln(w)
+	}
+	style := t.ok
+	mark := "✓ "
+	switch {
+	case a.Verdict == reach.VerdictUnknown:
+		style, mark = t.unknown, "? "
+	case !a.Reachable:
+		style, mark = t.bad, "✗ "
+	}
+	fmt.Fprintln(w, style.Render(mark+a.Summary()))
+	if b := a.Blocked; b != nil && b.Code != "" {
+		fmt.Fprintln(w, t.dim.Render("  code "+b.Code))
+	}
+}
+
+// hops prints a path as aligned columns: verdict, layer, resource, stage,
+// rule; the detail of a decisive hop goes on the next line.
+func (t *textRenderer) hops(w io.Writer, hops []reach.Hop) {
+	rows := make([][5]string, len(hops))
+	var width [5]int
+	for i, h := range hops {
+		res := h.Resource
+		if h.Name != "" && h.Name != h.Resource {
+			res += " " + h.Name
+		}
+		rows[i] = [5]string{verdictMark(h.Verdict), string(h.Layer), res, h.Stage, h.Rule}
+		for c, s := range rows[i] {
+			width[c] = max(width[c], lipgloss.Width(s))
+		}
+	}
+	for i, h := range hops {
+		var b strings.Builder
+		b.WriteString("  ")
+		for c := 0; c < 4; c++ {
+			cell := rows[i][c] + strings.Repeat(" ", width[c]-lipgloss.Width(rows[i][c])+2)
+			if c == 0 {
+				cell = t.styleFor(h.Verdict).Render(cell)
+			}
+			b.WriteString(cell)
+		}
+		b.WriteString(rows[i][4])
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+		if h.Detail != "" && (h.Verdict == reach.Deny || h.Verdict == reach.Unknown || h.Stage == "translate" ||
+			h.Stage == "ingress" || h.Stage == "egress" || h.Verdict == reach.Arrive || h.Stage == "appliance") {
+			fmt.Fprintln(w, t.dim.Render(strings.Repeat(" ", width[0]+4)+h.Detail))
+		}
+		if h.Packet != "" && (h.Verdict == reach.Deny || h.Verdict == reach.Unknown) {
+			fmt.Fprintln(w, t.dim.Render(strings.Repeat(" ", width[0]+4)+"packet: "+h.Packet))
+		}
+	}
+}

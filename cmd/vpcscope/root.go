@@ -1,0 +1,75 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+	"github.com/spf13/cobra"
+)
+
+// globalOptions are the flags every command shares: where the network
+// comes from and how to print.
+type globalOptions struct {
+	demo     bool
+	snapshot string
+	output   string
+	noColor  bool
+}
+
+func newRootCmd(s streams) *cobra.Command {
+	g := &globalOptions{}
+	root := &cobra.Command{
+		Use:   "vpcscope",
+		Short: "See an AWS account's network the way packets see it",
+		Long: `vpcscope loads an AWS account's network — from a snapshot file, a folder of
+AWS CLI describe-* outputs, or the embedded demo account — and answers
+"can A talk to B on port P" hop by hop, naming the security group, network
+ACL, route or gateway rule that decides.`,
+		Version:       version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return cmd.Help()
+		},
+	}
+	root.SetIn(s.in)
+	root.SetOut(s.out)
+	root.SetErr(s.err)
+	root.SetVersionTemplate("vpcscope {{.Version}}\n")
+	pf := root.PersistentFlags()
+	pf.BoolVar(&g.demo, "demo", false, "use the embedded demo account")
+	pf.StringVar(&g.snapshot, "snapshot", "", "read a snapshot file or a folder of AWS CLI describe-* JSON outputs")
+	pf.StringVarP(&g.output, "output", "o", "text", "output format: text or json")
+	pf.BoolVar(&g.noColor, "no-color", false, "print without colour (also when NO_COLOR is set)")
+	root.AddCommand(
+		newInspectCmd(g, s),
+		newReachCmd(g, s),
+		newWhoCanReachCmd(g, s),
+		newExposureCmd(g, s),
+	)
+	return root
+}
+
+// checkOutput validates -o.
+func (g *globalOptions) checkOutput() error {
+	if g.output != "text" && g.output != "json" {
+		return usagef("-o %s: want text or json", g.output)
+	}
+	return nil
+}
+
+// renderer returns a lipgloss renderer for w that colours only a terminal,
+// never with --no-color or NO_COLOR.
+func (g *globalOptions) renderer(s streams) *lipgloss.Renderer {
+	r := lipgloss.NewRenderer(s.out)
+	if g.noColor || os.Getenv("NO_COLOR") != "" {
+		r.SetColorProfile(termenv.Ascii)
+	}
+	return r
+}
+
+func warnf(s streams, format string, args ...any) {
+	fmt.Fprintf(s.err, "vpcscope: warning: "+format+"\n", args...)
+}
