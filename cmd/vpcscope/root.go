@@ -16,6 +16,7 @@ type globalOptions struct {
 	snapshot string
 	output   string
 	noColor  bool
+	live     liveOptions
 }
 
 func newRootCmd(s streams) *cobra.Command {
@@ -30,8 +31,9 @@ ACL, route or gateway rule that decides.`,
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return cmd.Help()
+			return runExplorer(cmd.Context(), g, s)
 		},
 	}
 	root.SetIn(s.in)
@@ -43,11 +45,14 @@ ACL, route or gateway rule that decides.`,
 	pf.StringVar(&g.snapshot, "snapshot", "", "read a snapshot file or a folder of AWS CLI describe-* JSON outputs")
 	pf.StringVarP(&g.output, "output", "o", "text", "output format: text or json")
 	pf.BoolVar(&g.noColor, "no-color", false, "print without colour (also when NO_COLOR is set)")
+	g.addLiveFlags(pf)
 	root.AddCommand(
 		newInspectCmd(g, s),
 		newReachCmd(g, s),
 		newWhoCanReachCmd(g, s),
 		newExposureCmd(g, s),
+		newExploreCmd(g, s),
+		newSnapshotCmd(g, s),
 	)
 	return root
 }

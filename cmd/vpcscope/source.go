@@ -16,8 +16,10 @@ func (g *globalOptions) load(ctx context.Context, s streams) (*model.Snapshot, e
 		return nil, err
 	}
 	switch {
-	case g.demo && g.snapshot != "":
-		return nil, usagef("choose one source: --demo or --snapshot")
+	case g.demo && g.snapshot != "", (g.demo || g.snapshot != "") && g.liveRequested():
+		return nil, usagef("choose one source: --demo, --snapshot, or a live pull (--profile/--region)")
+	case g.liveRequested():
+		return g.loadLive(ctx, s)
 	case g.demo:
 		snap, err := fixtures.Demo()
 		if err != nil {
