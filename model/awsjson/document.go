@@ -159,20 +159,27 @@ func (d *docCtx) meta(id, owner string, tags model.Tags) model.Meta {
 	return model.Meta{ID: id, Account: owner, Region: d.region, Tags: tags}
 }
 
-// prefix parses the CIDR s found at at.name; "" is the zero prefix.
-func (d *docCtx) prefix(at, name, s string) netip.Prefix {
+// parseAt parses s, a value found at at.name, with parse; "" is the zero
+// value, and a bad value fails the document naming what it should be.
+func parseAt[T any](d *docCtx, at, name, s, what string, parse func(string) (T, error)) T {
+	var zero T
 	if s == "" {
-		return netip.Prefix{}
+		return zero
 	}
-	p, err := netip.ParsePrefix(s)
+	v, err := parse(s)
 	if err != nil {
-		d.fail(at+"."+name, fmt.Sprintf("invalid CIDR block %q", s), err)
-		return netip.Prefix{}
+		d.fail(at+"."+name, fmt.Sprintf("invalid %s %q", what, s), err)
+		return zero
 	}
-	return p
+	return v
 }
 
-// prefixes parses a list of CIDRs, skipping empty ones.
+// prefix parses the CIDR block s found at at.name; "" is the zero prefix.
+func (d *docCtx) prefix(at, name, s string) netip.Prefix {
+	return parseAt(d, at, name, s, "CIDR block", netip.ParsePrefix)
+}
+
+// appendPrefix appends the CIDR block s found at at.name, unless it is "".
 func (d *docCtx) appendPrefix(ps []netip.Prefix, at, name, s string) []netip.Prefix {
 	if p := d.prefix(at, name, s); p.IsValid() {
 		return append(ps, p)
@@ -182,15 +189,7 @@ func (d *docCtx) appendPrefix(ps []netip.Prefix, at, name, s string) []netip.Pre
 
 // addr parses the IP address s found at at.name; "" is the zero address.
 func (d *docCtx) addr(at, name, s string) netip.Addr {
-	if s == "" {
-		return netip.Addr{}
-	}
-	a, err := netip.ParseAddr(s)
-	if err != nil {
-		d.fail(at+"."+name, fmt.Sprintf("invalid IP address %q", s), err)
-		return netip.Addr{}
-	}
-	return a
+	return parseAt(d, at, name, s, "IP address", netip.ParseAddr)
 }
 
 // protocol parses an IP protocol ("-1", "tcp", "6", "icmpv6", "58", ...).

@@ -218,22 +218,20 @@ func (l attributeListJSON) values() map[string]string {
 	return out
 }
 
-type lbAttributesJSON struct {
+// attributesJSON is a LoadBalancerAttributes or TargetGroupAttributes
+// element: describe-*-attributes output with its parent's ARN.
+type attributesJSON struct {
 	LoadBalancerArn string
+	TargetGroupArn  string
 	Attributes      attributeListJSON
 }
 
-func (d *docCtx) lbAttributes(at string, v *lbAttributesJSON) {
+func (d *docCtx) lbAttributes(at string, v *attributesJSON) {
 	d.requireParent(at, "LoadBalancerArn", v.LoadBalancerArn)
 	d.out.lbAttributes = append(d.out.lbAttributes, attributes{ARN: v.LoadBalancerArn, Values: v.Attributes.values()})
 }
 
-type tgAttributesJSON struct {
-	TargetGroupArn string
-	Attributes     attributeListJSON
-}
-
-func (d *docCtx) tgAttributes(at string, v *tgAttributesJSON) {
+func (d *docCtx) tgAttributes(at string, v *attributesJSON) {
 	d.requireParent(at, "TargetGroupArn", v.TargetGroupArn)
 	d.out.tgAttributes = append(d.out.tgAttributes, attributes{ARN: v.TargetGroupArn, Values: v.Attributes.values()})
 }

@@ -134,7 +134,7 @@ func TestLinkWarnings(t *testing.T) {
 			"doc.json: LoadBalancerTargetHealth names arn:tg, which no TargetGroups document describes"},
 		{"listener of an unknown load balancer",
 			`{"Listeners": [{"ListenerArn": "arn:l", "LoadBalancerArn": "arn:lb", "Port": 80}]}`,
-			"doc.json: listener arn:l belongs to arn:lb, which no LoadBalancers document describes"},
+			"doc.json: listener arn:l names arn:lb, which no LoadBalancers document describes"},
 		{"Elastic IP on an unknown interface",
 			`{"Addresses": [{"PublicIp": "1.2.3.4", "NetworkInterfaceId": "eni-x", "PrivateIpAddress": "10.0.0.1"}]}`,
 			"doc.json: address 1.2.3.4 is associated with eni-x, which no document describes"},

@@ -212,18 +212,14 @@ func clone(r model.Resource) model.Resource {
 		}
 		c.Listeners = slices.Clone(v.Listeners)
 		c.Attributes = nil
-		for k, val := range v.Attributes {
-			setAttr(&c.Attributes, k, val)
-		}
+		setAttrs(&c.Attributes, v.Attributes)
 		return &c
 	case *model.TargetGroup:
 		c := *v
 		c.LoadBalancerARNs = slices.Clone(v.LoadBalancerARNs)
 		c.Targets = slices.Clone(v.Targets)
 		c.Attributes = nil
-		for k, val := range v.Attributes {
-			setAttr(&c.Attributes, k, val)
-		}
+		setAttrs(&c.Attributes, v.Attributes)
 		return &c
 	}
 	return r
@@ -231,12 +227,17 @@ func clone(r model.Resource) model.Resource {
 
 func ptr[T any](v T) *T { return &v }
 
-// setAttr sets an attribute, making the map when needed.
-func setAttr(m *map[string]string, k, v string) {
-	if *m == nil {
-		*m = make(map[string]string)
+// setAttrs copies attributes into *m, making the map when needed.
+func setAttrs(m *map[string]string, attrs map[string]string) {
+	if len(attrs) == 0 {
+		return
 	}
-	(*m)[k] = v
+	if *m == nil {
+		*m = make(map[string]string, len(attrs))
+	}
+	for k, v := range attrs {
+		(*m)[k] = v
+	}
 }
 
 // sortSnapshot orders every kind by region, then ID (then account, and

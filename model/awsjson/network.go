@@ -13,6 +13,25 @@ import (
 
 type cidrStateJSON struct{ State string }
 
+// ipv6AssociationJSON is an element of a VPC's or subnet's
+// Ipv6CidrBlockAssociationSet.
+type ipv6AssociationJSON struct {
+	Ipv6CidrBlock      string
+	Ipv6CidrBlockState cidrStateJSON
+}
+
+// ipv6CIDRs returns the usable blocks of an Ipv6CidrBlockAssociationSet at at.
+func (d *docCtx) ipv6CIDRs(at string, set []ipv6AssociationJSON) []netip.Prefix {
+	var out []netip.Prefix
+	for i, a := range set {
+		p := d.prefix(field(at, "Ipv6CidrBlockAssociationSet", i), "Ipv6CidrBlock", a.Ipv6CidrBlock)
+		if p.IsValid() && cidrUsable(a.Ipv6CidrBlockState.State) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 type vpcJSON struct {
 	tagged
 	VpcId                   string
@@ -24,10 +43,7 @@ type vpcJSON struct {
 		CidrBlock      string
 		CidrBlockState cidrStateJSON
 	}
-	Ipv6CidrBlockAssociationSet []struct {
-		Ipv6CidrBlock      string
-		Ipv6CidrBlockState cidrStateJSON
-	}
+	Ipv6CidrBlockAssociationSet []ipv6AssociationJSON
 }
 
 // cidrUsable reports whether a CIDR association in state s routes traffic.
@@ -39,6 +55,7 @@ func (d *docCtx) vpc(at string, v *vpcJSON) {
 	out := &model.VPC{
 		Meta:      d.meta(v.VpcId, v.OwnerId, v.tags()),
 		CIDRs:     []netip.Prefix{},
+		IPv6CIDRs: d.ipv6CIDRs(at, v.Ipv6CidrBlockAssociationSet),
 		IsDefault: v.IsDefault,
 		State:     v.State,
 	}
@@ -47,12 +64,6 @@ func (d *docCtx) vpc(at string, v *vpcJSON) {
 		p := d.prefix(field(at, "CidrBlockAssociationSet", i), "CidrBlock", a.CidrBlock)
 		if p.IsValid() && cidrUsable(a.CidrBlockState.State) && !containsPrefix(out.CIDRs, p) {
 			out.CIDRs = append(out.CIDRs, p)
-		}
-	}
-	for i, a := range v.Ipv6CidrBlockAssociationSet {
-		p := d.prefix(field(at, "Ipv6CidrBlockAssociationSet", i), "Ipv6CidrBlock", a.Ipv6CidrBlock)
-		if p.IsValid() && cidrUsable(a.Ipv6CidrBlockState.State) {
-			out.IPv6CIDRs = append(out.IPv6CIDRs, p)
 		}
 	}
 	d.out.add(out)
@@ -77,10 +88,7 @@ type subnetJSON struct {
 	CidrBlock                   string
 	MapPublicIpOnLaunch         bool
 	State                       string
-	Ipv6CidrBlockAssociationSet []struct {
-		Ipv6CidrBlock      string
-		Ipv6CidrBlockState cidrStateJSON
-	}
+	Ipv6CidrBlockAssociationSet []ipv6AssociationJSON
 }
 
 func (d *docCtx) subnet(at string, v *subnetJSON) {
@@ -90,14 +98,9 @@ func (d *docCtx) subnet(at string, v *subnetJSON) {
 		AvailabilityZone:    v.AvailabilityZone,
 		AvailabilityZoneID:  v.AvailabilityZoneId,
 		CIDR:                d.prefix(at, "CidrBlock", v.CidrBlock),
+		IPv6CIDRs:           d.ipv6CIDRs(at, v.Ipv6CidrBlockAssociationSet),
 		MapPublicIPOnLaunch: v.MapPublicIpOnLaunch,
 		State:               v.State,
-	}
-	for i, a := range v.Ipv6CidrBlockAssociationSet {
-		p := d.prefix(field(at, "Ipv6CidrBlockAssociationSet", i), "Ipv6CidrBlock", a.Ipv6CidrBlock)
-		if p.IsValid() && cidrUsable(a.Ipv6CidrBlockState.State) {
-			out.IPv6CIDRs = append(out.IPv6CIDRs, p)
-		}
 	}
 	d.out.add(out)
 }

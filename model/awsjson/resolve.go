@@ -51,6 +51,19 @@ func sortedByID[T model.Resource](m map[string]T) []T {
 	return out
 }
 
+// warnFunc records a warning in the report.
+type warnFunc func(format string, args ...any)
+
+// parent returns the resource m holds for id, the parent a grouping in file
+// names, and warns when no source document describes it.
+func parent[T any](warn warnFunc, m map[string]T, id, file, grouping, source string) (T, bool) {
+	v, ok := m[id]
+	if !ok {
+		warn("%s: %s names %s, which no %s document describes", file, grouping, id, source)
+	}
+	return v, ok
+}
+
 // resolve applies the links between documents to the resources in set.
 func resolve(set *resourceSet, batches []*batch, rep *Report) {
 	warn := func(format string, args ...any) {
@@ -64,7 +77,7 @@ func resolve(set *resourceSet, batches []*batch, rep *Report) {
 
 // resolveAddresses gives network interfaces (and instances) the public
 // addresses that describe-addresses knows and the interface output lacks.
-func resolveAddresses(set *resourceSet, batches []*batch, warn func(string, ...any)) {
+func resolveAddresses(set *resourceSet, batches []*batch, warn warnFunc) {
 	enis := byID[*model.NetworkInterface](set)
 	instances := byID[*model.Instance](set)
 	byInstance := make(map[string][]*model.NetworkInterface)
@@ -115,7 +128,7 @@ func resolveAddresses(set *resourceSet, batches []*batch, warn func(string, ...a
 
 // resolveTransit fills transit gateway route tables with their routes,
 // propagations and associations, and attachments with their association.
-func resolveTransit(set *resourceSet, batches []*batch, warn func(string, ...any)) {
+func resolveTransit(set *resourceSet, batches []*batch, warn warnFunc) {
 	tgws := byID[*model.TransitGateway](set)
 	tables := byID[*model.TGWRouteTable](set)
 	var attachments []*model.TGWAttachment
@@ -133,9 +146,8 @@ func resolveTransit(set *resourceSet, batches []*batch, warn func(string, ...any
 	haveRoute := make(map[string]bool)
 	for _, b := range batches {
 		for _, rs := range b.tgwRoutes {
-			rt := tables[rs.RouteTableID]
-			if rt == nil {
-				warn("%s: TransitGatewayStaticRoutes names %s, which no TransitGatewayRouteTables document describes", b.file, rs.RouteTableID)
+			rt, ok := parent(warn, tables, rs.RouteTableID, b.file, "TransitGatewayStaticRoutes", "TransitGatewayRouteTables")
+			if !ok {
 				continue
 			}
 			if rs.Truncated {
@@ -149,17 +161,15 @@ func resolveTransit(set *resourceSet, batches []*batch, warn func(string, ...any
 			}
 		}
 		for _, ls := range b.tgwPropagations {
-			rt := tables[ls.RouteTableID]
-			if rt == nil {
-				warn("%s: TransitGatewayPropagations names %s, which no TransitGatewayRouteTables document describes", b.file, ls.RouteTableID)
+			rt, ok := parent(warn, tables, ls.RouteTableID, b.file, "TransitGatewayPropagations", "TransitGatewayRouteTables")
+			if !ok {
 				continue
 			}
 			rt.Propagations = addLinks(rt.Propagations, ls.Links)
 		}
 		for _, ls := range b.tgwAssociations {
-			rt := tables[ls.RouteTableID]
-			if rt == nil {
-				warn("%s: TransitGatewayAssociations names %s, which no TransitGatewayRouteTables document describes", b.file, ls.RouteTableID)
+			rt, ok := parent(warn, tables, ls.RouteTableID, b.file, "TransitGatewayAssociations", "TransitGatewayRouteTables")
+			if !ok {
 				continue
 			}
 			rt.Associations = addLinks(rt.Associations, ls.Links)
@@ -223,14 +233,13 @@ func compareLinks(a, b model.TGWRouteTableLink) int {
 }
 
 // resolvePrefixLists fills managed prefix lists with their entries.
-func resolvePrefixLists(set *resourceSet, batches []*batch, warn func(string, ...any)) {
+func resolvePrefixLists(set *resourceSet, batches []*batch, warn warnFunc) {
 	lists := byID[*model.PrefixList](set)
 	seen := make(map[string]bool)
 	for _, b := range batches {
 		for _, es := range b.plEntries {
-			pl := lists[es.PrefixListID]
-			if pl == nil {
-				warn("%s: ManagedPrefixListEntries names %s, which no ManagedPrefixLists or PrefixLists document describes", b.file, es.PrefixListID)
+			pl, ok := parent(warn, lists, es.PrefixListID, b.file, "ManagedPrefixListEntries", "ManagedPrefixLists or PrefixLists")
+			if !ok {
 				continue
 			}
 			pl.Entries = mergeEntries(pl.Entries, es.Entries)
@@ -249,14 +258,13 @@ func resolvePrefixLists(set *resourceSet, batches []*batch, warn func(string, ..
 
 // resolveLoadBalancers fills load balancers with listeners, attributes and
 // node addresses, and target groups with targets and attributes.
-func resolveLoadBalancers(set *resourceSet, batches []*batch, warn func(string, ...any)) {
+func resolveLoadBalancers(set *resourceSet, batches []*batch, warn warnFunc) {
 	lbs := byID[*model.LoadBalancer](set)
 	tgs := byID[*model.TargetGroup](set)
 	for _, b := range batches {
 		for _, l := range b.listeners {
-			lb := lbs[l.LoadBalancerARN]
-			if lb == nil {
-				warn("%s: listener %s belongs to %s, which no LoadBalancers document describes", b.file, l.Listener.ARN, l.LoadBalancerARN)
+			lb, ok := parent(warn, lbs, l.LoadBalancerARN, b.file, "listener "+l.Listener.ARN, "LoadBalancers")
+			if !ok {
 				continue
 			}
 			if !slices.ContainsFunc(lb.Listeners, func(x model.Listener) bool { return sameListener(x, l.Listener) }) {
@@ -264,9 +272,8 @@ func resolveLoadBalancers(set *resourceSet, batches []*batch, warn func(string, 
 			}
 		}
 		for _, th := range b.targetHealth {
-			tg := tgs[th.TargetGroupARN]
-			if tg == nil {
-				warn("%s: LoadBalancerTargetHealth names %s, which no TargetGroups document describes", b.file, th.TargetGroupARN)
+			tg, ok := parent(warn, tgs, th.TargetGroupARN, b.file, "LoadBalancerTargetHealth", "TargetGroups")
+			if !ok {
 				continue
 			}
 			if tg.Targets == nil {
@@ -279,23 +286,13 @@ func resolveLoadBalancers(set *resourceSet, batches []*batch, warn func(string, 
 			}
 		}
 		for _, a := range b.lbAttributes {
-			lb := lbs[a.ARN]
-			if lb == nil {
-				warn("%s: LoadBalancerAttributes names %s, which no LoadBalancers document describes", b.file, a.ARN)
-				continue
-			}
-			for k, v := range a.Values {
-				setAttr(&lb.Attributes, k, v)
+			if lb, ok := parent(warn, lbs, a.ARN, b.file, "LoadBalancerAttributes", "LoadBalancers"); ok {
+				setAttrs(&lb.Attributes, a.Values)
 			}
 		}
 		for _, a := range b.tgAttributes {
-			tg := tgs[a.ARN]
-			if tg == nil {
-				warn("%s: TargetGroupAttributes names %s, which no TargetGroups document describes", b.file, a.ARN)
-				continue
-			}
-			for k, v := range a.Values {
-				setAttr(&tg.Attributes, k, v)
+			if tg, ok := parent(warn, tgs, a.ARN, b.file, "TargetGroupAttributes", "TargetGroups"); ok {
+				setAttrs(&tg.Attributes, a.Values)
 			}
 		}
 	}
