@@ -72,8 +72,8 @@ func ReadDir(dir string) (*model.Snapshot, *Report, error) {
 	var errs []error
 	for _, path := range files {
 		rel, err := filepath.Rel(dir, path)
-		if err != nil {
-			rel = path
+		if err != nil || rel == "." { // dir is the file itself
+			rel = filepath.Base(path)
 		}
 		rel = filepath.ToSlash(rel)
 		data, err := os.ReadFile(path)

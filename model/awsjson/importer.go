@@ -22,7 +22,8 @@ func NewImporter() *Importer { return &Importer{} }
 type Report struct {
 	// Files is the number of documents read.
 	Files int
-	// Items counts the elements decoded per top-level key (Vpcs: 3, ...).
+	// Items counts the array elements decoded per top-level key (Vpcs: 3,
+	// ...; for Reservations the reservations, not the instances).
 	Items map[string]int
 	// Skipped lists the top-level keys that were not decoded, and why.
 	Skipped []SkippedKey
