@@ -60,6 +60,9 @@ func (w *walker) overInternet(pkt packet) *arrival {
 	if len(w.e.publicOwners(pkt.dst)) > 0 {
 		return w.fromInternet(pkt)
 	}
+	if isPrivate(pkt.dst) {
+		return w.privateFromInternet(pkt)
+	}
 	if pl := w.e.servicePrefixList(pkt.dst); pl != nil {
 		return w.atService(pl, pkt, "")
 	}
@@ -112,8 +115,7 @@ func (w *walker) fromInternet(pkt packet) *arrival {
 	owners := w.e.publicOwners(pkt.dst)
 	if len(owners) == 0 {
 		if isPrivate(pkt.dst) {
-			return w.deny(Hop{Layer: LayerAddress, Resource: pkt.dst.String(), Code: "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"}, pkt,
-				fmt.Sprintf("%s is a private address: it cannot be reached from the internet", pkt.dst))
+			return w.privateFromInternet(pkt)
 		}
 		return w.overInternet(pkt)
 	}
@@ -145,6 +147,23 @@ func (w *walker) fromInternet(pkt packet) *arrival {
 		return w.edgeRoute(rt, vpcID, pkt)
 	}
 	return w.crossTo(nil, n, pkt)
+}
+
+// privateFromInternet refuses a packet from the internet to a private
+// address, naming the internet gateway of the VPC that holds it (the
+// component that would need a public address to map).
+func (w *walker) privateFromInternet(pkt packet) *arrival {
+	h := Hop{Layer: LayerAddress, Resource: pkt.dst.String(), Code: "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"}
+	who := pkt.dst.String()
+	if owners := w.e.ix.InterfacesByIP(pkt.dst); len(owners) == 1 {
+		n := owners[0]
+		who = fmt.Sprintf("%s (%s)", pkt.dst, describeInterface(w.e, n))
+		h.Layer, h.Resource = LayerInternetGateway, n.VPCID
+		if igw := w.e.igwOf[n.VPCID]; igw != nil {
+			h.Resource = igw.ID
+		}
+	}
+	return w.deny(h, pkt, fmt.Sprintf("%s has no public address: no internet gateway maps one to it, so the internet cannot reach it", who))
 }
 
 // edgeRoute routes traffic entering from a gateway by the route table

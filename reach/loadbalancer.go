@@ -24,6 +24,14 @@ type lbLeg struct {
 // preservation, from the client's address) to a target.
 func (w *walker) atLoadBalancer(lb *model.LoadBalancer, node *model.NetworkInterface, pkt packet) *arrival {
 	if w.dir == DirReturn {
+		if w.flow.lb == nil && w.flow.sgSeen[node.ID] || len(node.SecurityGroupIDs) == 0 && w.flow.lb == nil {
+			// The node itself started the flow: this is its reply.
+			if !w.securityGroups(node, false, &pkt) {
+				return nil
+			}
+			w.record(Hop{Layer: LayerInterface, Resource: node.ID, Verdict: Arrive, Detail: "node of " + lb.LoadBalancerName}, pkt)
+			return &arrival{kind: arrivedInterface, eni: node, pkt: pkt}
+		}
 		if w.flow.lb == nil || w.flow.lb.node != node {
 			return w.deny(Hop{Layer: LayerLoadBalancer, Resource: lb.ID, Code: "NO_PATH"}, pkt,
 				fmt.Sprintf("load balancer %s did not carry this flow", lb.LoadBalancerName))

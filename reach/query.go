@@ -147,7 +147,7 @@ func (e *Engine) resolve(spec string, isSource bool) (resolved, error) {
 	var usable []model.Resource
 	for _, res := range e.ix.ByName(spec) {
 		switch res.Kind() {
-		case model.KindInstance, model.KindNetworkInterface, model.KindLoadBalancer:
+		case model.KindInstance, model.KindNetworkInterface, model.KindLoadBalancer, model.KindNATGateway:
 			usable = append(usable, res)
 		}
 	}
@@ -222,6 +222,16 @@ func (e *Engine) resolveResource(r resolved, res model.Resource) (resolved, erro
 		if lb := e.lbByENI[v.ID]; lb != nil {
 			r.kind, r.lb = "load-balancer", lb
 		}
+	case *model.NATGateway:
+		r.kind = "nat-gateway"
+		for _, a := range v.Addresses {
+			if n := e.ix.Interface(a.NetworkInterfaceID); n != nil {
+				r.enis = append(r.enis, n)
+			}
+		}
+		if len(r.enis) == 0 {
+			return r, inputErr("NAT gateway %s has no network interface in the snapshot", v.ID)
+		}
 	case *model.LoadBalancer:
 		r.kind, r.lb, r.name = "load-balancer", v, v.LoadBalancerName
 		r.enis = e.loadBalancerInterfaces(v)
@@ -234,11 +244,9 @@ func (e *Engine) resolveResource(r resolved, res model.Resource) (resolved, erro
 	return r, nil
 }
 
-// sourcePoints lists the concrete senders to try for a source endpoint.
+// sourcePoints lists the concrete senders to try for a source endpoint (a
+// load balancer sends from its nodes).
 func (e *Engine) sourcePoints(src, dst resolved, q Query) []point {
-	if src.lb != nil {
-		return nil
-	}
 	if src.internet {
 		var out []point
 		for _, a := range e.internetCandidates(src.addr, dst, q, false) {
@@ -313,12 +321,8 @@ func receiverAddrs(n *model.NetworkInterface, typed netip.Addr, fromInternet boo
 	var out []netip.Addr
 	if fromInternet {
 		out = append(out, n.PublicIPs()...)
-		out = append(out, n.IPv6Addresses...)
-		if len(out) > 0 {
-			return out
-		}
 	}
-	if a := n.PrimaryIP(); a.IsValid() {
+	if a := n.PrimaryIP(); a.IsValid() && len(out) == 0 {
 		out = append(out, a)
 	}
 	if len(n.IPv6Addresses) > 0 {
