@@ -1,9 +1,6 @@
 package reach
 
-import (
-	"fmt"
-	"strings"
-)
+import "fmt"
 
 // Layer names the kind of component that decided a hop. The values are the
 // stable strings of the JSON contract.
@@ -165,16 +162,14 @@ func (a *Answer) Summary() string {
 	if a.Blocked == nil {
 		return "unreachable"
 	}
-	b := a.Blocked
 	word := "blocked"
 	if a.Verdict == VerdictUnknown {
 		word = "unknown"
 	}
-	s := word + ": " + layerNoun(b.Layer) + " " + b.Resource
-	if b.Direction == DirReturn {
-		s += " (return path)"
+	if a.Blocked.Direction == DirReturn {
+		word += " on the return path"
 	}
-	return s + ": " + b.Reason
+	return word + ": " + a.Blocked.Reason
 }
 
 func (a *Answer) service() string {
@@ -186,18 +181,6 @@ func (a *Answer) service() string {
 		return q.Protocol + " " + q.ICMP
 	}
 	return q.Protocol
-}
-
-func layerNoun(l Layer) string {
-	switch l {
-	case LayerNetworkACL:
-		return "network ACL"
-	case LayerSourceDestCheck:
-		return "source/destination check on"
-	case LayerVPCPeering:
-		return "VPC peering connection"
-	}
-	return strings.ReplaceAll(string(l), "-", " ")
 }
 
 func plural(n int) string {

@@ -26,7 +26,7 @@ func (w *walker) toInternetGateway(vpcID string, from *model.Subnet, igwID strin
 	}
 	if isPrivate(pkt.dst) {
 		h.Code = "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"
-		return w.deny(h, pkt, fmt.Sprintf("%s is a private address: an internet gateway does not route it", pkt.dst))
+		return w.deny(h, pkt, fmt.Sprintf("internet gateway %s does not route %s: it is a private address", igwID, pkt.dst))
 	}
 	if pkt.src.Is4() {
 		owner := w.e.interfaceInVPC(vpcID, pkt.src)
@@ -46,7 +46,7 @@ func (w *walker) toInternetGateway(vpcID string, from *model.Subnet, igwID strin
 		pkt.src = pub
 	} else if vpc := w.e.ix.VPC(vpcID); vpc != nil && !vpc.Contains(pkt.src) {
 		h.Code = "GATEWAY_REJECTS_SPOOFED_TRAFFIC"
-		return w.deny(h, pkt, fmt.Sprintf("source %s is not an address of %s", pkt.src, vpcID))
+		return w.deny(h, pkt, fmt.Sprintf("internet gateway %s drops traffic from %s: it is not an address of %s", igwID, pkt.src, vpcID))
 	}
 	h.Verdict = Forward
 	w.record(h, pkt)
@@ -300,7 +300,7 @@ func (w *walker) toPeering(vpcID string, from *model.Subnet, id string, pkt pack
 	}
 	if local := w.e.ix.VPC(vpcID); local != nil && !local.Contains(pkt.src) {
 		h.Code = "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"
-		return w.deny(h, pkt, fmt.Sprintf("source %s is not in %s: a peering connection carries only traffic that starts in the peered VPC (no transitive or edge-to-edge routing)", pkt.src, vpcID))
+		return w.deny(h, pkt, fmt.Sprintf("VPC peering connection %s carries only traffic that starts in %s, not from %s (no transitive or edge-to-edge routing)", id, vpcID, pkt.src))
 	}
 	peer := w.e.ix.VPC(other.VPCID)
 	cidrs := slices.Concat(other.CIDRs, other.IPv6CIDRs)
@@ -309,7 +309,7 @@ func (w *walker) toPeering(vpcID string, from *model.Subnet, id string, pkt pack
 	}
 	if !slices.ContainsFunc(cidrs, func(c netip.Prefix) bool { return c.Contains(pkt.dst) }) {
 		h.Code = "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"
-		return w.deny(h, pkt, fmt.Sprintf("destination %s is not in peer %s: a peering connection is not transitive and cannot reach the peer's gateways", pkt.dst, other.VPCID))
+		return w.deny(h, pkt, fmt.Sprintf("VPC peering connection %s reaches only addresses in %s, not %s (peering is not transitive and cannot use the peer's gateways)", id, other.VPCID, pkt.dst))
 	}
 	if from != nil && !w.nacl(from, true, &pkt) {
 		return nil
@@ -337,7 +337,7 @@ func (w *walker) toGatewayEndpoint(vpcID string, from *model.Subnet, id string, 
 	}
 	if vpc := w.e.ix.VPC(vpcID); vpc != nil && !vpc.Contains(pkt.src) {
 		h.Code = "VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION"
-		return w.deny(h, pkt, fmt.Sprintf("source %s is not in %s: a gateway endpoint serves only traffic that starts in its VPC", pkt.src, vpcID))
+		return w.deny(h, pkt, fmt.Sprintf("gateway endpoint %s serves only traffic that starts in %s, not from %s", id, vpcID, pkt.src))
 	}
 	if from != nil && !w.nacl(from, true, &pkt) {
 		return nil

@@ -175,7 +175,7 @@ func (w *walker) emit(n *model.NetworkInterface, pkt packet) *arrival {
 	if sdcApplies(n) && n.SourceDestCheck && !n.HasAddress(pkt.src) {
 		return w.deny(Hop{Layer: LayerSourceDestCheck, Resource: n.ID, Stage: "outbound",
 			Rule: "sourceDestCheck=true", Code: "ENI_SOURCE_DEST_CHECK_RESTRICTION"}, pkt,
-			fmt.Sprintf("%s sends a packet from %s, which is not its own address, and its source/destination check is on", n.ID, pkt.src))
+			fmt.Sprintf("source/destination check on %s drops a packet it sends from %s, which is not its own address", n.ID, pkt.src))
 	}
 	if !w.securityGroups(n, true, &pkt) {
 		return nil
@@ -210,13 +210,13 @@ func (w *walker) route(sn *model.Subnet, pkt packet) *arrival {
 				rt.ID, pkt.dst, strings.Join(missing, ", ")))
 		}
 		h.Detail = ""
-		return w.deny(h, pkt, fmt.Sprintf("%s has no route to %s", rt.ID, pkt.dst))
+		return w.deny(h, pkt, fmt.Sprintf("route table %s has no route to %s", rt.ID, pkt.dst))
 	}
 	h.Rule = routeText(r)
 	h.Ref = &RuleRef{Kind: "route", Index: idx}
 	if r.IsBlackhole() {
 		h.Code = "BAD_STATE_ROUTE"
-		return w.deny(h, pkt, fmt.Sprintf("route %s -> %s is a blackhole: its target no longer exists", r.DestinationString(), r.Target().ID))
+		return w.deny(h, pkt, fmt.Sprintf("route table %s: route %s -> %s is a blackhole (its target no longer exists)", rt.ID, r.DestinationString(), r.Target().ID))
 	}
 	h.Verdict = Forward
 	w.record(h, pkt)
@@ -314,7 +314,7 @@ func (w *walker) receive(n *model.NetworkInterface, pkt packet) *arrival {
 	if !own && sdcApplies(n) && n.SourceDestCheck {
 		return w.deny(Hop{Layer: LayerSourceDestCheck, Resource: n.ID, Stage: "inbound",
 			Rule: "sourceDestCheck=true", Code: "ENI_SOURCE_DEST_CHECK_RESTRICTION"}, pkt,
-			fmt.Sprintf("%s receives a packet for %s, which is not its own address, and its source/destination check is on", n.ID, pkt.dst))
+			fmt.Sprintf("source/destination check on %s drops a packet for %s, which is not its own address", n.ID, pkt.dst))
 	}
 	if ep := w.e.vpceByNI[n.ID]; ep != nil && own && w.dir == DirForward {
 		if !w.interfaceEndpointAccepts(ep, n, pkt) {
@@ -414,7 +414,7 @@ func aclReason(acl *model.NetworkACL, sn *model.Subnet, stage string, en *model.
 		peer, dirWord = pkt.dst, "to"
 	}
 	svc := serviceOf(pkt)
-	if en == nil {
+	if en == nil || en.IsDefaultDeny() {
 		return fmt.Sprintf("network ACL %s (%s, %s): no rule allows %s %s %s, so the final * rule denies it",
 			acl.ID, sn.ID, stage, svc, dirWord, peer)
 	}
@@ -483,8 +483,31 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 		return w.deny(h, *pkt, fmt.Sprintf("security group %s of %s has no %s rules, so it denies %s %s %s",
 			groups, n.ID, stage, serviceOf(pkt), word, peer)) != nil
 	}
-	return w.deny(h, *pkt, fmt.Sprintf("no %s rule of security group %s (%s) allows %s %s %s",
-		stage, groups, n.ID, serviceOf(pkt), word, peer)) != nil
+	reason := fmt.Sprintf("no %s rule of security group %s (%s) allows %s %s %s",
+		stage, groups, n.ID, serviceOf(pkt), word, peer)
+	// Rules for this traffic that admit other peers are the ones to change:
+	// name them, and point the reference at the first.
+	var near []string
+	for _, id := range n.SecurityGroupIDs {
+		sg := w.e.ix.SecurityGroup(id)
+		if sg == nil {
+			continue
+		}
+		rules := sg.Rules(egress)
+		for i := range rules {
+			if !ruleApplies(&rules[i], pkt) {
+				continue
+			}
+			if len(near) == 0 {
+				h.Resource, h.Ref = sg.ID, &RuleRef{Kind: kind, Index: i}
+			}
+			near = append(near, fmt.Sprintf("%s (rule %d of %s)", rules[i].PeerFrom(sg.Account), i, sg.ID))
+		}
+	}
+	if len(near) > 0 {
+		reason += "; " + serviceOf(pkt) + " is open only " + word + " " + strings.Join(near, ", ")
+	}
+	return w.deny(h, *pkt, reason) != nil
 }
 
 func sgRuleText(egress bool, sg *model.SecurityGroup, r *model.SGRule) string {

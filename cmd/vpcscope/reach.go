@@ -134,6 +134,7 @@ func runBatch(ctx context.Context, e *reach.Engine, path string, s streams) erro
 	out := bufio.NewWriter(s.out)
 	defer out.Flush()
 	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
 	bad := 0
 	for n := 1; sc.Scan(); n++ {
 		if err := ctx.Err(); err != nil {
@@ -189,6 +190,7 @@ func batchAnswer(e *reach.Engine, line string) (*reach.Answer, error) {
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		return fmt.Errorf("write JSON: %w", err)
 	}
