@@ -235,3 +235,20 @@ func (d *docCtx) tgAttributes(at string, v *attributesJSON) {
 	d.requireParent(at, "TargetGroupArn", v.TargetGroupArn)
 	d.out.tgAttributes = append(d.out.tgAttributes, attributes{ARN: v.TargetGroupArn, Values: v.Attributes.values()})
 }
+
+// elbTags is a TagDescriptions element (elbv2 describe-tags): the tags of
+// a load balancer or target group, named by its ARN.
+type elbTags struct {
+	ARN  string
+	Tags model.Tags
+}
+
+type tagDescriptionJSON struct {
+	tagged
+	ResourceArn string
+}
+
+func (d *docCtx) tagDescription(at string, v *tagDescriptionJSON) {
+	d.requireParent(at, "ResourceArn", v.ResourceArn)
+	d.out.elbTags = append(d.out.elbTags, elbTags{ARN: v.ResourceArn, Tags: v.tags()})
+}

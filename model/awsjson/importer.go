@@ -61,6 +61,7 @@ type batch struct {
 	targetHealth    []targetHealth
 	lbAttributes    []attributes
 	tgAttributes    []attributes
+	elbTags         []elbTags
 }
 
 func newBatch(file, account, region string) *batch {

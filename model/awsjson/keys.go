@@ -31,6 +31,8 @@ var keyHandlers = map[string]keyHandler{
 	"LoadBalancers": each((*docCtx).loadBalancer),
 	"TargetGroups":  each((*docCtx).targetGroup),
 	"Listeners":     each((*docCtx).plainListener),
+	// describe-tags names each ARN it tags, so it needs no grouping.
+	"TagDescriptions": each((*docCtx).tagDescription),
 
 	// Groupings: per-parent outputs, each element naming its parent.
 	"TransitGatewayStaticRoutes": each((*docCtx).tgwRoutes),

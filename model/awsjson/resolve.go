@@ -295,6 +295,18 @@ func resolveLoadBalancers(set *resourceSet, batches []*batch, warn warnFunc) {
 				setAttrs(&tg.Attributes, a.Values)
 			}
 		}
+		for _, t := range b.elbTags {
+			// describe-tags also tags listeners and rules, which the
+			// model does not keep.
+			switch {
+			case lbs[t.ARN] != nil:
+				lbs[t.ARN].Tags = mergeTags(lbs[t.ARN].Tags, t.Tags)
+			case tgs[t.ARN] != nil:
+				tgs[t.ARN].Tags = mergeTags(tgs[t.ARN].Tags, t.Tags)
+			case strings.Contains(t.ARN, ":loadbalancer/") || strings.Contains(t.ARN, ":targetgroup/"):
+				warn("%s: TagDescriptions names %s, which no LoadBalancers or TargetGroups document describes", b.file, t.ARN)
+			}
+		}
 	}
 	for _, lb := range sortedByID(lbs) {
 		slices.SortFunc(lb.Listeners, func(a, b model.Listener) int {
@@ -372,4 +384,20 @@ func addNodeAddress(z *model.LBZone, priv, pub netip.Addr) {
 		}
 	}
 	z.Addresses = append(z.Addresses, model.LBAddress{PrivateIPv4Address: priv, IPAddress: pub})
+}
+
+// mergeTags returns have with more's tags added (more wins on a key both
+// hold); have is copied, not changed, since clones share it.
+func mergeTags(have, more model.Tags) model.Tags {
+	if len(more) == 0 {
+		return have
+	}
+	out := make(model.Tags, len(have)+len(more))
+	for k, v := range have {
+		out[k] = v
+	}
+	for k, v := range more {
+		out[k] = v
+	}
+	return out
 }
