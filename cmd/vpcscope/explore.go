@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
+	"os"
+	"path/filepath"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
+	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/ui"
 )
 
 // newExploreCmd is the explorer, the terminal UI (also what vpcscope runs
@@ -13,14 +17,58 @@ func newExploreCmd(g *globalOptions, s streams) *cobra.Command {
 	return &cobra.Command{
 		Use:   "explore",
 		Short: "Browse the network and trace traffic in a terminal UI",
-		Args:  cobra.NoArgs,
+		Long: `explore opens the terminal UI: an overview, a tree of VPCs and subnets,
+tables of every resource kind, the detail of any resource with its rules and
+relations, and traces that show hop by hop why A can or cannot reach B — and
+which rule to change (try it in memory with what-if). Press ? for the keys.`,
+		Example: `  vpcscope --demo
+  vpcscope explore --snapshot prod.json --mouse`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runExplorer(cmd.Context(), g, s)
 		},
 	}
 }
 
-// runExplorer starts the terminal UI.
+// runExplorer starts the terminal UI. A snapshot file or the demo is read
+// before the UI starts (errors then print like any command's); a live pull
+// runs inside the UI, which shows its progress.
 func runExplorer(ctx context.Context, g *globalOptions, s streams) error {
-	return errors.New("the explorer is not built yet; use inspect, reach, who-can-reach or exposure")
+	out, ok := s.out.(*os.File)
+	if !ok || !term.IsTerminal(out.Fd()) {
+		return usagef("the explorer needs a terminal; for scripts use inspect, reach, who-can-reach or exposure")
+	}
+	opts := ui.Options{
+		NoColor: g.noColor || os.Getenv("NO_COLOR") != "",
+		Mouse:   g.mouse,
+		Output:  out,
+	}
+	if in, ok := s.in.(*os.File); ok {
+		opts.Input = in
+	}
+	switch {
+	case g.liveRequested() && !g.demo && g.snapshot == "":
+		opts.Source = "aws"
+		opts.Loader = func(ctx context.Context, progress func(string)) (*model.Snapshot, error) {
+			progress("pulling the network from AWS…")
+			return g.loadLive(ctx, streams{in: s.in, out: discard{}, err: discard{}})
+		}
+	default:
+		snap, err := g.load(ctx, s)
+		if err != nil {
+			return err
+		}
+		opts.Source = "demo"
+		if g.snapshot != "" {
+			opts.Source = filepath.Base(g.snapshot)
+		}
+		opts.Loader = ui.SnapshotLoader(snap)
+	}
+	return ui.Run(ctx, opts)
 }
+
+// discard swallows the live pull's stderr progress while the UI owns the
+// screen.
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }

@@ -16,6 +16,7 @@ type globalOptions struct {
 	snapshot string
 	output   string
 	noColor  bool
+	mouse    bool
 	live     liveOptions
 }
 
@@ -45,6 +46,7 @@ ACL, route or gateway rule that decides.`,
 	pf.StringVar(&g.snapshot, "snapshot", "", "read a snapshot file or a folder of AWS CLI describe-* JSON outputs")
 	pf.StringVarP(&g.output, "output", "o", "text", "output format: text or json")
 	pf.BoolVar(&g.noColor, "no-color", false, "print without colour (also when NO_COLOR is set)")
+	pf.BoolVar(&g.mouse, "mouse", false, "explorer: mouse wheel and clicks (turns off the terminal's text selection)")
 	g.addLiveFlags(pf)
 	root.AddCommand(
 		newInspectCmd(g, s),

@@ -1,0 +1,246 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/vpcscope/vpcscope/fixtures"
+	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/reach"
+)
+
+// finding is one thing worth a look: a dangling reference, a blackhole
+// route, a rule that opens an admin or database port to the internet.
+type finding struct {
+	id, text string
+}
+
+// findFindings runs the consistency checks and the rule checks. It is
+// slow on a big account: run it in a tea.Cmd.
+func findFindings(s *model.Snapshot) []finding {
+	var out []finding
+	for _, p := range fixtures.Check(s) {
+		out = append(out, finding{id: p.Resource, text: p.Message})
+	}
+	risky := map[uint16]string{22: "SSH", 3389: "RDP", 3306: "MySQL", 5432: "PostgreSQL", 6379: "Redis", 1433: "SQL Server", 27017: "MongoDB", 445: "SMB"}
+	ports := make([]int, 0, len(risky))
+	for p := range risky {
+		ports = append(ports, int(p))
+	}
+	sort.Ints(ports)
+	for _, sg := range s.SecurityGroups {
+		for _, r := range sg.Ingress {
+			if !r.CIDR.IsValid() || r.CIDR.Bits() != 0 {
+				continue
+			}
+			if r.Protocol == model.ProtocolAll {
+				out = append(out, finding{sg.ID, "inbound all traffic from " + r.CIDR.String()})
+				continue
+			}
+			for _, p := range ports {
+				if r.Protocol.HasPorts() && r.Ports().Contains(uint16(p)) {
+					out = append(out, finding{sg.ID, fmt.Sprintf("inbound %s (%s) open to %s", r.Service(), risky[uint16(p)], r.CIDR)})
+					break
+				}
+			}
+		}
+	}
+	for _, rt := range s.RouteTables {
+		for _, r := range rt.Routes {
+			if r.IsBlackhole() {
+				out = append(out, finding{rt.ID, "blackhole route " + r.DestinationString() + " → " + r.Target().ID})
+			}
+		}
+	}
+	return out
+}
+
+// overviewView shows the accounts and regions, counts per kind, and the
+// exposure and finding totals, each a row that opens more.
+type overviewView struct {
+	s    *session
+	list *lineList
+	w    int
+}
+
+// overviewAction is attached to rows that open a view.
+type overviewAction struct{ msg tea.Msg }
+
+func newOverviewView(s *session) *overviewView {
+	o := &overviewView{s: s, list: newLineList(s.th)}
+	o.build()
+	return o
+}
+
+func (o *overviewView) Crumbs() []string    { return []string{"Overview"} }
+func (o *overviewView) Keys() []key.Binding { return keys.moveHelp() }
+func (o *overviewView) SetSize(w, h int)    { o.w = w; o.list.SetSize(w, h) }
+func (o *overviewView) View() string        { return o.list.View(true) }
+func (o *overviewView) SetFilter(f string)  { o.list.SetFilter(f) }
+func (o *overviewView) Filter() string      { return o.list.Filter() }
+
+func (o *overviewView) Selected() string {
+	if r, ok := o.list.Current(); ok {
+		return r.id
+	}
+	return ""
+}
+
+func (o *overviewView) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case refreshMsg:
+		o.build()
+	case tea.KeyMsg:
+		if o.list.HandleMove(msg) {
+			return nil
+		}
+		if key.Matches(msg, keys.Open) {
+			r, ok := o.list.Current()
+			switch {
+			case !ok:
+			case r.data != nil:
+				return cmdOf(r.data.(overviewAction).msg)
+			case r.id != "":
+				return cmdOf(openMsg{id: r.id})
+			}
+		}
+	}
+	return nil
+}
+
+func (o *overviewView) build() {
+	th := o.s.th
+	w := o.s.w
+	var rows []row
+	text := func(s string) { rows = append(rows, row{text: s, skip: true}) }
+	action := func(s, plain string, m tea.Msg) {
+		rows = append(rows, row{text: s, plain: plain, data: overviewAction{m}})
+	}
+	snap := w.snap
+	text(th.title.Render("vpcscope") + "  " + th.dim.Render(snap.Source))
+	if snap.Description != "" {
+		text(th.dim.Render(snap.Description))
+	}
+	text("")
+	text(th.section.Render("Start here"))
+	action("  "+th.key.Render("4")+"  Trace: can A reach B on a port? Why not, and which rule decides", "", tabMsg{tabTrace})
+	action("  "+th.key.Render("2")+"  Tree: VPCs, subnets and what runs in them", "", tabMsg{tabTree})
+	action("  "+th.key.Render("3")+"  Lists: every resource kind as a sortable table", "", tabMsg{tabLists})
+	action("  "+th.key.Render("5")+"  Exposure: what the internet can reach", "", tabMsg{tabExposure})
+	text("     " + th.dim.Render(": jumps to a view or an ID · / filters · ? shows every key"))
+	text("")
+	text(th.section.Render("Accounts and regions"))
+	type scopeCount struct{ vpcs, subnets, enis, instances int }
+	counts := map[string]*scopeCount{}
+	var scopes []string
+	for _, sc := range snap.Scopes {
+		k := sc.String()
+		if counts[k] == nil {
+			counts[k] = &scopeCount{}
+			scopes = append(scopes, k)
+		}
+	}
+	bump := func(m model.Meta, f func(*scopeCount)) {
+		k := model.Scope{Account: m.Account, Region: m.Region}.String()
+		if counts[k] == nil {
+			counts[k] = &scopeCount{}
+			scopes = append(scopes, k)
+		}
+		f(counts[k])
+	}
+	for _, v := range snap.VPCs {
+		bump(v.Meta, func(c *scopeCount) { c.vpcs++ })
+	}
+	for _, v := range snap.Subnets {
+		bump(v.Meta, func(c *scopeCount) { c.subnets++ })
+	}
+	for _, v := range snap.NetworkInterfaces {
+		bump(v.Meta, func(c *scopeCount) { c.enis++ })
+	}
+	for _, v := range snap.Instances {
+		bump(v.Meta, func(c *scopeCount) { c.instances++ })
+	}
+	hdr := fmt.Sprintf("  %-34s %6s %8s %8s %10s", "account/region", "VPCs", "subnets", "ENIs", "instances")
+	rows = append(rows, row{text: th.header.Render(hdr), plain: hdr, skip: true})
+	for _, k := range scopes {
+		c := counts[k]
+		text(fmt.Sprintf("  %-34s %6d %8d %8d %10d", k, c.vpcs, c.subnets, c.enis, c.instances))
+	}
+	text("")
+	text(th.section.Render("Resources") + th.dim.Render("  (enter opens the list)"))
+	for _, k := range model.Kinds() {
+		if n := w.counts[k]; n > 0 {
+			action(fmt.Sprintf("  %-34s %6d", k, n), "", listMsg{string(k)})
+		}
+	}
+	text("")
+	text(th.section.Render("Exposure"))
+	if w.exposure == nil {
+		text(th.dim.Render("  checking what the internet can reach…"))
+	} else {
+		ids := map[string]bool{}
+		for _, e := range w.exposure.Exposed {
+			ids[e.ID] = true
+		}
+		mark := th.ok.Render("✓ nothing reachable from the internet")
+		if len(ids) > 0 {
+			mark = th.warn.Render(fmt.Sprintf("! %d interfaces and load balancers reachable from the internet", len(ids))) +
+				th.dim.Render(fmt.Sprintf(" (%d protocol/port openings)", len(w.exposure.Exposed)))
+		}
+		action("  "+mark, "", tabMsg{tabExposure})
+		text(th.dim.Render(fmt.Sprintf("  %d interfaces with a public address checked", w.exposure.Checked)))
+	}
+	text("")
+	if w.findings == nil {
+		text(th.section.Render("Findings"))
+		text(th.dim.Render("  checking…"))
+	} else {
+		text(th.section.Render(fmt.Sprintf("Findings (%d)", len(w.findings))) + th.dim.Render("  (enter opens the resource)"))
+		for _, f := range w.findings {
+			rows = append(rows, row{text: "  " + th.warn.Render("!") + " " + f.id + "  " + f.text, plain: "  ! " + f.id + "  " + f.text, id: f.id})
+		}
+		if len(w.findings) == 0 {
+			text(th.ok.Render("  ✓ none"))
+		}
+	}
+	if len(snap.Gaps) > 0 || len(w.ix.Problems) > 0 {
+		text("")
+		text(th.section.Render("Caveats"))
+		for _, g := range snap.Gaps {
+			text("  " + th.unknown.Render("? ") + g.String())
+		}
+		for _, p := range w.ix.Problems {
+			text("  " + th.unknown.Render("? ") + p)
+		}
+	}
+	cur := o.list.cursor
+	o.list.SetRows(rows)
+	o.list.cursor = min(cur, max(0, o.list.Len()-1))
+	o.list.settle(1)
+	o.list.clamp()
+}
+
+// exposureFor returns the exposure entries of a resource (an interface,
+// its instance, or a load balancer).
+func exposureFor(rep *reach.ExposureReport, id string) []reach.Exposed {
+	var out []reach.Exposed
+	if rep == nil {
+		return nil
+	}
+	for _, e := range rep.Exposed {
+		if e.ID == id || e.Instance == id {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func joinN(xs []string, n int) string {
+	if len(xs) <= n {
+		return strings.Join(xs, ", ")
+	}
+	return strings.Join(xs[:n], ", ") + fmt.Sprintf(" +%d", len(xs)-n)
+}

@@ -1,0 +1,35 @@
+package ui
+
+import (
+	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/reach"
+)
+
+// session is what every view shares: the theme, the loaded world, the
+// what-if overlay and the engine that answers about it.
+type session struct {
+	th *theme
+	w  *world
+	wi *whatIf
+	// wiEng answers about the what-if copy; nil while no change is in
+	// effect or while it is being built.
+	wiEng *reach.Engine
+	// wiSnap is the what-if copy wiEng was built from.
+	wiSnap *model.Snapshot
+	// wiSeq counts what-if changes, so a stale engine build is dropped.
+	wiSeq int
+}
+
+// flowDesc is a traced flow, as the detail view needs it to mark near
+// misses and suggest a what-if rule.
+type flowDesc struct {
+	proto      model.Protocol
+	port       int
+	srcIP      string
+	dstIP      string
+	srcGroups  []string
+	srcVPC     string
+	dstGroups  []string
+	dstVPC     string
+	returnPath bool
+}

@@ -1,0 +1,99 @@
+// Package ui is vpcscope's explorer: a terminal UI (bubbletea, lipgloss,
+// bubbles) to browse a network snapshot and trace traffic through it.
+//
+// A thin top model (app) loads the network, routes messages to the active
+// view and keeps the history and the mode; each view (overview, tree,
+// lists, detail, trace, who-can-reach, exposure) is its own model behind
+// the view interface. Key bindings live in keys.go and styles in
+// styles.go. Everything slow — loading, indexing, the relation graph,
+// exposure, traces, fuzzy matching on a big account — runs in a tea.Cmd.
+//
+// The package imports the model and the engine, never the AWS SDK: a
+// caller that pulls live passes a Loader that reports progress.
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/vpcscope/vpcscope/model"
+)
+
+// Loader produces the network to explore. It runs in the background while
+// the UI shows each progress step; it should stop when ctx is done.
+type Loader func(ctx context.Context, progress func(step string)) (*model.Snapshot, error)
+
+// Options configure Run.
+type Options struct {
+	// Source names where the network comes from, for the status bar:
+	// "demo", a file name, "aws profile prod".
+	Source string
+	// Loader produces the snapshot; see SnapshotLoader for one in hand.
+	Loader Loader
+	// Mouse turns on mouse wheel and clicks (it stops the terminal's own
+	// text selection, so it is off by default).
+	Mouse bool
+	// NoColor renders without colour (NO_COLOR is honoured by the caller
+	// or by the terminal profile detection).
+	NoColor bool
+	// Input and Output default to the process's terminal.
+	Input  io.Reader
+	Output io.Writer
+	// Now is the clock for the snapshot's age; nil means time.Now.
+	Now func() time.Time
+
+	ctx context.Context
+}
+
+// SnapshotLoader returns a Loader for a snapshot already in memory.
+func SnapshotLoader(s *model.Snapshot) Loader {
+	return func(context.Context, func(string)) (*model.Snapshot, error) { return s, nil }
+}
+
+// ErrCrashed wraps a panic the explorer recovered from, after the terminal
+// was restored.
+var ErrCrashed = errors.New("the explorer crashed")
+
+// Run starts the explorer on the terminal and returns when the user quits.
+// A panic anywhere in the UI restores the terminal and comes back as an
+// error wrapping ErrCrashed, with the stack.
+func Run(ctx context.Context, opts Options) (err error) {
+	if opts.Loader == nil {
+		return errors.New("ui: no loader")
+	}
+	if opts.Input == nil {
+		opts.Input = os.Stdin
+	}
+	if opts.Output == nil {
+		opts.Output = os.Stdout
+	}
+	opts.ctx = ctx
+	r := lipgloss.NewRenderer(opts.Output)
+	// Ask the terminal for its background now: once the program owns the
+	// input, the answer would be read as keys.
+	_ = r.HasDarkBackground()
+	a := newApp(opts, newTheme(r, opts.NoColor))
+	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithAltScreen(), tea.WithInput(opts.Input), tea.WithOutput(opts.Output)}
+	if opts.Mouse {
+		popts = append(popts, tea.WithMouseCellMotion())
+	}
+	p := tea.NewProgram(a, popts...)
+	a.quit = p.Quit
+	_, err = p.Run()
+	if a.crash != "" {
+		return fmt.Errorf("%w: %s", ErrCrashed, a.crash)
+	}
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil // interrupted: a normal way out
+	}
+	if errors.Is(err, tea.ErrProgramPanic) {
+		return fmt.Errorf("%w: %v", ErrCrashed, err)
+	}
+	return err
+}
