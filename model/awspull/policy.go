@@ -1,0 +1,42 @@
+package awspull
+
+import (
+	"encoding/json"
+	"slices"
+)
+
+// Actions returns the IAM actions Pull can call, sorted: everything a
+// read-only policy for vpcscope must allow. ec2:DescribeRegions is used
+// only with Options.AllRegions; sts:GetCallerIdentity needs no permission
+// but is listed for completeness.
+func Actions() []string {
+	seen := map[string]bool{"sts:GetCallerIdentity": true, "ec2:DescribeRegions": true}
+	for _, t := range tasks {
+		seen[t.action()] = true
+		for _, c := range t.children {
+			seen[c.action()] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for a := range seen {
+		out = append(out, a)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Policy returns a least-privilege IAM policy document (JSON) that allows
+// exactly Actions.
+func Policy() string {
+	doc := map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []map[string]any{{
+			"Sid":      "VpcscopeReadOnly",
+			"Effect":   "Allow",
+			"Action":   Actions(),
+			"Resource": "*",
+		}},
+	}
+	data, _ := json.MarshalIndent(doc, "", "  ")
+	return string(data) + "\n"
+}

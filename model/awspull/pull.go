@@ -1,0 +1,557 @@
+package awspull
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/model/awsjson"
+)
+
+// DefaultWorkers is how many calls Pull keeps in flight per account and
+// region when Options.Workers is 0: well inside EC2's default request
+// rate for describe calls, so throttling stays rare.
+const DefaultWorkers = 8
+
+// Options say what to pull and how.
+type Options struct {
+	// Profiles are shared-config profiles, one account each; their
+	// snapshots are merged. Empty means the default credential chain
+	// (AWS_PROFILE, environment variables, ...).
+	Profiles []string
+	// Regions to pull. Empty means each profile's own region (AWS_REGION
+	// or the profile's region setting).
+	Regions []string
+	// AllRegions pulls every region enabled for each account, as
+	// DescribeRegions lists them. It excludes Regions.
+	AllRegions bool
+	// EndpointURL sends every call to this endpoint instead of AWS's,
+	// like AWS_ENDPOINT_URL (which LoadDefaultConfig also reads).
+	EndpointURL string
+	// Workers bounds the calls in flight per account and region; 0 means
+	// DefaultWorkers.
+	Workers int
+	// MaxAttempts is how many times a call is tried, retries included; 0
+	// means DefaultMaxAttempts.
+	MaxAttempts int
+	// MaxBackoff caps the wait between retries; 0 means the SDK's (20s).
+	MaxBackoff time.Duration
+	// Kinds limits the pull to these kinds; the others are recorded as
+	// gaps (CodeNotRequested). Empty means every kind.
+	Kinds []model.Kind
+	// Tool is recorded as the snapshot's Tool (vpcscope's version).
+	Tool string
+	// HTTPClient, when set, sends the calls (tests, proxies).
+	HTTPClient *http.Client
+}
+
+// Pull reads the network of every profile's account in the requested
+// regions. progress, when not nil, receives an Event after each call and
+// when each operation ends; it is called from one goroutine at a time and
+// should return quickly.
+//
+// Failed calls become the snapshot's Gaps, not errors. Pull returns an
+// error when it cannot start (no credentials, an unknown profile, no
+// region), when ctx is canceled (promptly, with ctx's error wrapped), and
+// when every call failed, saying why.
+func Pull(ctx context.Context, opts Options, progress func(Event)) (*model.Snapshot, error) {
+	if opts.AllRegions && len(opts.Regions) > 0 {
+		return nil, errors.New("choose regions or all regions, not both")
+	}
+	for _, r := range opts.Regions {
+		if !awsjson.IsRegion(r) {
+			return nil, fmt.Errorf("%q is not an AWS region name (like us-east-1 or eu-west-2)", r)
+		}
+	}
+	for _, k := range opts.Kinds {
+		if !slices.Contains(model.Kinds(), k) {
+			return nil, fmt.Errorf("unknown kind %q", k)
+		}
+	}
+	opts.Workers = cmp.Or(opts.Workers, DefaultWorkers)
+	opts.MaxAttempts = cmp.Or(opts.MaxAttempts, DefaultMaxAttempts)
+	p := &puller{opts: opts, progress: progress, importer: awsjson.NewImporter(), start: time.Now()}
+
+	accounts, err := p.setup(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range accounts {
+		for _, region := range a.regions {
+			p.pullRegion(ctx, a, region)
+		}
+	}
+	p.work.Wait()
+	p.ingesting.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("pull canceled: %w", err)
+	}
+	return p.snapshot(accounts)
+}
+
+// puller is the state of one Pull.
+type puller struct {
+	opts     Options
+	progress func(Event)
+	importer *awsjson.Importer
+	start    time.Time
+
+	// work counts running listings, ingesting the pages being decoded.
+	work, ingesting sync.WaitGroup
+	docs            atomic.Int64
+
+	mu     sync.Mutex // guards gaps, units and calls to progress
+	gaps   map[string]model.Gap
+	units  []*unit
+	scopes []model.Scope
+}
+
+// emit sends an event to the progress callback, one at a time.
+func (p *puller) emit(e Event) {
+	if p.progress == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.progress(e)
+}
+
+// addGap records a gap once per scope, kind, operation and code.
+func (p *puller) addGap(g model.Gap) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.gaps == nil {
+		p.gaps = make(map[string]model.Gap)
+	}
+	k := strings.Join([]string{g.Account, g.Region, string(g.Kind), g.Operation, g.Code}, "\x00")
+	if _, ok := p.gaps[k]; !ok {
+		p.gaps[k] = g
+	}
+}
+
+func (p *puller) wants(k model.Kind) bool {
+	return len(p.opts.Kinds) == 0 || slices.Contains(p.opts.Kinds, k)
+}
+
+// account is one profile's account, ready to pull.
+type account struct {
+	profile string
+	id      string
+	cfg     aws.Config
+	regions []string
+}
+
+// setup loads each profile's configuration and identity, concurrently.
+func (p *puller) setup(ctx context.Context) ([]*account, error) {
+	profiles := p.opts.Profiles
+	if len(profiles) == 0 {
+		profiles = []string{""}
+	}
+	out := make([]*account, len(profiles))
+	errs := make([]error, len(profiles))
+	var wg sync.WaitGroup
+	for i, prof := range profiles {
+		wg.Go(func() { out[i], errs[i] = p.setupProfile(ctx, prof) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	// Two profiles of one account (say, two roles) pull it once.
+	seen := make(map[string]bool)
+	accounts := out[:0]
+	for _, a := range out {
+		if !seen[a.id] {
+			seen[a.id] = true
+			accounts = append(accounts, a)
+		}
+	}
+	return accounts, nil
+}
+
+func (p *puller) setupProfile(ctx context.Context, profile string) (*account, error) {
+	opts := []func(*config.LoadOptions) error{
+		config.WithRetryer(func() aws.Retryer { return newRetryer(p.opts.MaxAttempts, p.opts.MaxBackoff) }),
+	}
+	if profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(profile))
+	}
+	if p.opts.EndpointURL != "" {
+		opts = append(opts, config.WithBaseEndpoint(p.opts.EndpointURL))
+	}
+	if p.opts.HTTPClient != nil {
+		opts = append(opts, config.WithHTTPClient(p.opts.HTTPClient))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, setupError(profile, "load the AWS configuration", err)
+	}
+	home := cfg.Region
+	if home == "" && len(p.opts.Regions) == 0 {
+		if !p.opts.AllRegions {
+			who := "the default profile"
+			if profile != "" {
+				who = "profile " + profile
+			}
+			return nil, fmt.Errorf("no AWS region for %s: pass --region, set AWS_REGION, or add a region to the profile", who)
+		}
+		home = "us-east-1"
+	}
+	home = cmp.Or(home, p.opts.Regions[0])
+	a := &account{profile: profile, cfg: cfg}
+
+	s := &setupStep{p: p, region: home, op: "GetCallerIdentity", start: time.Now()}
+	id, err := setupCall(ctx, s, func(ctx context.Context) (*sts.GetCallerIdentityOutput, error) {
+		return sts.NewFromConfig(cfg, func(o *sts.Options) { o.Region = home }).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	})
+	if err != nil {
+		return nil, setupError(profile, "STS GetCallerIdentity", err)
+	}
+	a.id = aws.ToString(id.Account)
+	if a.id == "" {
+		return nil, setupError(profile, "STS GetCallerIdentity", errors.New("the answer names no account"))
+	}
+	s.account = a.id
+	s.items = 1
+	s.done()
+
+	switch {
+	case p.opts.AllRegions:
+		s := &setupStep{p: p, account: a.id, region: home, op: "DescribeRegions", start: time.Now()}
+		out, err := setupCall(ctx, s, func(ctx context.Context) (*ec2.DescribeRegionsOutput, error) {
+			return ec2.NewFromConfig(cfg, func(o *ec2.Options) { o.Region = home }).DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
+		})
+		if err != nil {
+			return nil, setupError(profile, "EC2 DescribeRegions (for --all-regions)", err)
+		}
+		for _, r := range out.Regions {
+			if name := aws.ToString(r.RegionName); name != "" {
+				a.regions = append(a.regions, name)
+			}
+		}
+		slices.Sort(a.regions)
+		s.items = len(a.regions)
+		s.done()
+	case len(p.opts.Regions) > 0:
+		a.regions = slices.Compact(slices.Sorted(slices.Values(p.opts.Regions)))
+	default:
+		a.regions = []string{home}
+	}
+	return a, nil
+}
+
+// setupStep is the progress of a setup call.
+type setupStep struct {
+	p                     *puller
+	account, region, op   string
+	start                 time.Time
+	calls, items, retries int
+}
+
+func (s *setupStep) done() {
+	s.p.emit(Event{Account: s.account, Region: s.region, Operation: s.op, Calls: s.calls, Items: s.items,
+		Retries: s.retries, Elapsed: time.Since(s.start), Done: true})
+}
+
+func setupCall[Out any](ctx context.Context, s *setupStep, f func(context.Context) (*Out, error)) (*Out, error) {
+	var retries atomic.Int64
+	out, err := f(withRetryCounter(ctx, &retries))
+	s.calls++
+	s.retries += int(retries.Load())
+	return out, err
+}
+
+// regionRun is the pull of one account in one region.
+type regionRun struct {
+	p       *puller
+	account string
+	region  string
+	ec2     *ec2.Client
+	elb     *elbv2.Client
+	lim     *limiter
+
+	// ctx ends when the pull is canceled or the region refuses calls.
+	ctx    context.Context
+	cancel context.CancelFunc
+	parent context.Context
+
+	// wg counts the region's listings and per-parent calls.
+	wg sync.WaitGroup
+
+	mu       sync.Mutex
+	disabled *failure
+}
+
+// pullRegion starts every listing of one account and region.
+func (p *puller) pullRegion(ctx context.Context, a *account, region string) {
+	r := &regionRun{
+		p: p, account: a.id, region: region, parent: ctx, lim: newLimiter(p.opts.Workers),
+		ec2: ec2.NewFromConfig(a.cfg, func(o *ec2.Options) { o.Region = region }),
+		elb: elbv2.NewFromConfig(a.cfg, func(o *elbv2.Options) { o.Region = region }),
+	}
+	r.ctx, r.cancel = context.WithCancel(ctx)
+	p.mu.Lock()
+	p.scopes = append(p.scopes, model.Scope{Account: a.id, Region: region})
+	p.mu.Unlock()
+	for _, t := range tasks {
+		if !p.wants(t.kind) {
+			p.addGap(model.Gap{Account: a.id, Region: region, Kind: t.kind, Operation: t.name, Code: CodeNotRequested,
+				Reason: "left out of this pull"})
+			continue
+		}
+		tr := &taskRun{r: r, u: r.newUnit(t.op), kids: make(map[string]*unit)}
+		for _, c := range t.children {
+			tr.kids[c.name] = r.newUnit(c)
+		}
+		r.wg.Go(func() {
+			err := t.run(r.ctx, tr)
+			tr.u.release(err)
+			for _, k := range tr.kids {
+				k.release(nil)
+			}
+		})
+	}
+	p.work.Go(func() {
+		r.wg.Wait()
+		r.cancel()
+	})
+}
+
+// fail classifies a failed call of u. A region that refuses calls is
+// switched off: its other calls stop and report the same reason.
+func (r *regionRun) fail(u *unit, err error) *failure {
+	f := classify(u.action(), err)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case f.class == failRegion:
+		if r.disabled == nil {
+			r.disabled = &f
+			r.cancel()
+		}
+		return r.disabled
+	case f.class == failCanceled && r.parent.Err() == nil && r.disabled != nil:
+		return r.disabled
+	case f.class == failCanceled:
+		return nil
+	}
+	return &f
+}
+
+// unit is the progress of one operation in one account and region.
+type unit struct {
+	op
+	r *regionRun
+
+	mu                    sync.Mutex
+	calls, items, retries int
+	holds                 int
+	start                 time.Time
+	failed                *failure
+}
+
+// newUnit returns a unit held once, until its listing ends.
+func (r *regionRun) newUnit(o op) *unit {
+	u := &unit{op: o, r: r, holds: 1}
+	r.p.mu.Lock()
+	r.p.units = append(r.p.units, u)
+	r.p.mu.Unlock()
+	return u
+}
+
+// event renders the unit's progress; the caller holds u.mu.
+func (u *unit) event() Event {
+	e := Event{Account: u.r.account, Region: u.r.region, Kind: u.kind, Operation: u.name,
+		Calls: u.calls, Items: u.items, Retries: u.retries, Done: u.holds == 0}
+	if !u.start.IsZero() {
+		e.Elapsed = time.Since(u.start)
+	}
+	if u.failed != nil && e.Done {
+		e.Gap = u.gap()
+	}
+	return e
+}
+
+func (u *unit) gap() *model.Gap {
+	return &model.Gap{Account: u.r.account, Region: u.r.region, Kind: u.kind, Operation: u.name,
+		Code: u.failed.code, Reason: u.failed.reason}
+}
+
+// hold keeps the unit open for one more piece of work.
+func (u *unit) hold() {
+	u.mu.Lock()
+	u.holds++
+	u.mu.Unlock()
+}
+
+// release ends one piece of work, which failed with err (or not); the
+// unit is done when the last one ends.
+func (u *unit) release(err error) {
+	var f *failure
+	if err != nil {
+		f = u.r.fail(u, err)
+	}
+	u.mu.Lock()
+	if f != nil && u.failed == nil {
+		u.failed = f
+	}
+	u.holds--
+	done := u.holds == 0
+	e := u.event()
+	u.mu.Unlock()
+	if done && e.Gap != nil {
+		u.r.p.addGap(*e.Gap)
+	}
+	if done {
+		u.r.p.emit(e)
+	}
+}
+
+// counted records a call and its retries.
+func (u *unit) counted(retries int) {
+	u.mu.Lock()
+	if u.start.IsZero() {
+		u.start = time.Now()
+	}
+	u.calls++
+	u.retries += retries
+	u.mu.Unlock()
+}
+
+// add records a page of n items and hands it to the importer as the
+// document {key: items}.
+func (u *unit) add(key string, items any, n int) error {
+	u.mu.Lock()
+	u.items += n
+	e := u.event()
+	u.mu.Unlock()
+	u.r.p.emit(e)
+	u.r.p.ingest(u, map[string]any{key: items})
+	return nil
+}
+
+// ingest decodes a document in the background, so the next page is
+// requested while this one is decoded.
+func (p *puller) ingest(u *unit, doc map[string]any) {
+	name := fmt.Sprintf("%s/%s/%s/%s-%08d.json", u.r.account, u.r.region, u.kind, u.name, p.docs.Add(1))
+	p.ingesting.Go(func() {
+		data, err := json.Marshal(doc)
+		if err == nil {
+			err = p.importer.AddDocument(u.r.account, u.r.region, name, data)
+		}
+		if err != nil {
+			p.addGap(model.Gap{Account: u.r.account, Region: u.r.region, Kind: u.kind, Operation: u.name,
+				Code: CodeInvalidData, Reason: "a page of the answer was dropped: " + oneLine(err.Error())})
+		}
+	})
+}
+
+// taskRun is a running listing and the units of the calls it makes per
+// parent.
+type taskRun struct {
+	r    *regionRun
+	u    *unit
+	kids map[string]*unit
+}
+
+// spawn runs fn as a call of the child operation name, in the background.
+func (t *taskRun) spawn(name string, fn func(ctx context.Context, u *unit) error) {
+	k := t.kids[name]
+	k.hold()
+	t.r.wg.Go(func() { k.release(fn(t.r.ctx, k)) })
+}
+
+// call makes one API call once a worker slot is free; urgent calls (the
+// next page of a listing under way) go first.
+func call[Out any](ctx context.Context, u *unit, urgent bool, f func(context.Context) (*Out, error)) (*Out, error) {
+	if err := u.r.lim.acquire(ctx, urgent); err != nil {
+		return nil, err
+	}
+	var retries atomic.Int64
+	out, err := f(withRetryCounter(ctx, &retries))
+	u.r.lim.release()
+	u.counted(int(retries.Load()))
+	return out, err
+}
+
+// pages runs a paginator to its end, handing each page to use.
+func pages[Out, O any](ctx context.Context, u *unit, more func() bool,
+	next func(context.Context, ...func(*O)) (*Out, error), use func(*Out) error) error {
+	for first := true; more(); first = false {
+		out, err := call(ctx, u, !first, func(ctx context.Context) (*Out, error) { return next(ctx) })
+		if err != nil {
+			return err
+		}
+		if err := use(out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// snapshot assembles the pulled snapshot, or says why there is none.
+func (p *puller) snapshot(accounts []*account) (*model.Snapshot, error) {
+	snap, _ := p.importer.Snapshot()
+	snap.Source = "aws"
+	snap.TakenAt = p.start.UTC().Truncate(time.Second)
+	snap.Tool = p.opts.Tool
+	snap.Scopes = slices.Clone(p.scopes)
+	slices.SortFunc(snap.Scopes, func(a, b model.Scope) int {
+		return cmp.Or(cmp.Compare(a.Account, b.Account), cmp.Compare(a.Region, b.Region))
+	})
+	for _, g := range p.gaps {
+		snap.Gaps = append(snap.Gaps, g)
+	}
+	slices.SortFunc(snap.Gaps, func(a, b model.Gap) int {
+		return cmp.Or(cmp.Compare(a.Account, b.Account), cmp.Compare(a.Region, b.Region),
+			cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Operation, b.Operation), cmp.Compare(a.Code, b.Code))
+	})
+	if err := p.allFailed(); err != nil {
+		return nil, err
+	}
+	return snap, nil
+}
+
+// allFailed returns an error when no listing succeeded, naming the most
+// common reason.
+func (p *puller) allFailed() error {
+	counts := make(map[string]int)
+	first := make(map[string]*failure)
+	for _, u := range p.units {
+		if u.failed == nil {
+			if u.calls > 0 {
+				return nil
+			}
+			continue
+		}
+		counts[u.failed.code]++
+		if first[u.failed.code] == nil {
+			first[u.failed.code] = u.failed
+		}
+	}
+	if len(counts) == 0 {
+		return nil
+	}
+	best := ""
+	for c, n := range counts {
+		if best == "" || n > counts[best] || (n == counts[best] && c < best) {
+			best = c
+		}
+	}
+	return fmt.Errorf("every AWS call failed; most with %s: %s", best, first[best].reason)
+}
