@@ -1,36 +1,316 @@
 package main
 
 import (
+	"cmp"
 	"context"
-	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/model/awspull"
+	"github.com/vpcscope/vpcscope/model/snapfile"
 )
 
 // liveOptions are the flags that pull the network live from AWS.
-type liveOptions struct{}
+type liveOptions struct {
+	profiles    []string
+	regions     []string
+	allRegions  bool
+	endpointURL string
+	workers     int
+	quiet       bool
+}
 
 // addLiveFlags registers the live-pull source flags on every command.
-func (g *globalOptions) addLiveFlags(pf *pflag.FlagSet) {}
+func (g *globalOptions) addLiveFlags(pf *pflag.FlagSet) {
+	l := &g.live
+	pf.StringArrayVar(&l.profiles, "profile", nil,
+		"pull live from AWS with this shared-config profile; repeat to merge several accounts")
+	pf.StringSliceVar(&l.regions, "region", nil,
+		"pull live from these AWS regions, comma-separated (default: the profile's region)")
+	pf.BoolVar(&l.allRegions, "all-regions", false,
+		"pull live from every region enabled for the account")
+	pf.StringVar(&l.endpointURL, "endpoint-url", "",
+		"send AWS calls to this URL instead of AWS (like AWS_ENDPOINT_URL), e.g. a local emulator")
+	pf.IntVar(&l.workers, "workers", awspull.DefaultWorkers,
+		"AWS calls in flight per account and region during a live pull")
+	pf.BoolVar(&l.quiet, "quiet", false,
+		"during a live pull print only the summary and warnings, not the progress")
+}
 
 // liveRequested reports whether the flags ask for a live pull.
-func (g *globalOptions) liveRequested() bool { return false }
+func (g *globalOptions) liveRequested() bool {
+	l := &g.live
+	return len(l.profiles) > 0 || len(l.regions) > 0 || l.allRegions || l.endpointURL != ""
+}
 
-// loadLive pulls the network from AWS.
+// loadLive pulls the network from AWS, printing progress, a summary and
+// the gaps on stderr.
 func (g *globalOptions) loadLive(ctx context.Context, s streams) (*model.Snapshot, error) {
-	return nil, errors.New("live pull is not built yet")
+	return g.pullLive(ctx, s, nil)
+}
+
+// pullLive is loadLive that also hands every progress event to observe
+// (when not nil), for a caller with its own display.
+func (g *globalOptions) pullLive(ctx context.Context, s streams, observe func(awspull.Event)) (*model.Snapshot, error) {
+	l := &g.live
+	if l.allRegions && len(l.regions) > 0 {
+		return nil, usagef("choose --region or --all-regions, not both")
+	}
+	if l.workers < 1 {
+		return nil, usagef("--workers %d: want at least 1", l.workers)
+	}
+	opts := awspull.Options{
+		Profiles:    l.profiles,
+		Regions:     l.regions,
+		AllRegions:  l.allRegions,
+		EndpointURL: l.endpointURL,
+		Workers:     l.workers,
+		Tool:        "vpcscope " + version,
+	}
+	pr := newProgressPrinter(s.err, l.quiet)
+	snap, err := awspull.Pull(ctx, opts, func(e awspull.Event) {
+		pr.event(e)
+		if observe != nil {
+			observe(e)
+		}
+	})
+	pr.clear()
+	if err != nil {
+		return nil, fmt.Errorf("live pull: %w", err)
+	}
+	pr.summary(snap)
+	for _, line := range gapWarnings(snap.Gaps) {
+		warnf(s, "%s", line)
+	}
+	return snap, nil
+}
+
+// progressPrinter shows a live pull on stderr: one line rewritten in place
+// on a terminal, a line per finished operation otherwise, nothing but the
+// summary with --quiet.
+type progressPrinter struct {
+	w     io.Writer
+	tty   bool
+	quiet bool
+	start time.Time
+	tally awspull.Tally
+	drawn time.Time
+	shown bool
+}
+
+func newProgressPrinter(w io.Writer, quiet bool) *progressPrinter {
+	f, ok := w.(*os.File)
+	return &progressPrinter{w: w, quiet: quiet, tty: ok && term.IsTerminal(f.Fd()), start: time.Now()}
+}
+
+func (p *progressPrinter) event(e awspull.Event) {
+	p.tally.Add(e)
+	switch {
+	case p.quiet:
+	case p.tty:
+		// Redraw at most ten times a second.
+		if now := time.Now(); now.Sub(p.drawn) >= 100*time.Millisecond {
+			p.drawn = now
+			p.shown = true
+			fmt.Fprint(p.w, "\r\x1b[2K"+p.line())
+		}
+	case e.Done && e.Gap == nil:
+		// Gaps are printed once, as warnings, after the pull.
+		fmt.Fprintln(p.w, "vpcscope: "+e.String())
+	}
+}
+
+// line is the live progress line.
+func (p *progressPrinter) line() string {
+	t := p.tally.Totals()
+	s := fmt.Sprintf("pulling %s, %s: %d/%d operations done, %s, %s",
+		count(t.Accounts, "account"), count(t.Regions, "region"), t.Done, t.Operations,
+		count(t.Calls, "call"), count(t.Items, "item"))
+	if t.Retries > 0 {
+		s += ", " + count(t.Retries, "retry")
+	}
+	if t.Gaps > 0 {
+		s += ", " + count(t.Gaps, "gap")
+	}
+	return s + fmt.Sprintf(" · %.1fs", time.Since(p.start).Seconds())
+}
+
+// clear removes the live line.
+func (p *progressPrinter) clear() {
+	if p.shown {
+		fmt.Fprint(p.w, "\r\x1b[2K")
+		p.shown = false
+	}
+}
+
+// summary prints what was pulled, from where, and how long it took.
+func (p *progressPrinter) summary(snap *model.Snapshot) {
+	t := p.tally.Totals()
+	byAccount := map[string][]string{}
+	var accounts []string
+	for _, sc := range snap.Scopes {
+		if byAccount[sc.Account] == nil {
+			accounts = append(accounts, sc.Account)
+		}
+		byAccount[sc.Account] = append(byAccount[sc.Account], sc.Region)
+	}
+	where := make([]string, len(accounts))
+	for i, a := range accounts {
+		where[i] = a + " (" + strings.Join(byAccount[a], ", ") + ")"
+	}
+	n := 0
+	for range snap.All() {
+		n++
+	}
+	s := fmt.Sprintf("vpcscope: pulled %s: %s in %s", strings.Join(where, ", "), count(n, "resource"), count(t.Calls, "call"))
+	if t.Retries > 0 {
+		s += " (" + count(t.Retries, "retry") + ")"
+	}
+	s += fmt.Sprintf(", %.1fs", time.Since(p.start).Seconds())
+	if len(snap.Gaps) > 0 {
+		s += fmt.Sprintf("; %s not collected (warnings below)", count(len(snap.Gaps), "gap"))
+	}
+	fmt.Fprintln(p.w, s)
+}
+
+func count(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	if strings.HasSuffix(what, "y") {
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(what, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// gapWarnings renders gaps one per line, except that a scope where many
+// operations failed for the same reason (a region that is not enabled, a
+// policy without EC2) gets one line.
+func gapWarnings(gaps []model.Gap) []string {
+	type key struct{ account, region, code, reason string }
+	groups := map[key][]model.Gap{}
+	var order []key
+	for _, g := range gaps {
+		if g.Code == awspull.CodeNotRequested {
+			continue
+		}
+		k := key{g.Account, g.Region, g.Code, g.Reason}
+		if g.Code == "UnauthorizedOperation" || g.Code == "AccessDenied" {
+			// Each denial names its own action; group by code alone.
+			k.reason = ""
+		}
+		if groups[k] == nil {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], g)
+	}
+	var out []string
+	for _, k := range order {
+		gs := groups[k]
+		if len(gs) < 4 {
+			for _, g := range gs {
+				out = append(out, g.String())
+			}
+			continue
+		}
+		var kinds, ops []string
+		for _, g := range gs {
+			kinds = append(kinds, string(g.Kind))
+			ops = append(ops, g.Operation)
+		}
+		slices.Sort(kinds)
+		kinds = slices.Compact(kinds)
+		where := model.Scope{Account: k.account, Region: k.region}.String()
+		reason := cmp.Or(k.reason, "not allowed: grant "+strings.Join(ops, ", ")+" (vpcscope snapshot --print-policy)")
+		out = append(out, fmt.Sprintf("%s not collected in %s (%d calls failed with %s): %s",
+			strings.Join(kinds, ", "), where, len(gs), k.code, reason))
+	}
+	return out
 }
 
 // newSnapshotCmd pulls the network from AWS and saves it.
 func newSnapshotCmd(g *globalOptions, s streams) *cobra.Command {
-	return &cobra.Command{
-		Use:    "snapshot",
-		Short:  "Pull the network from AWS and save it as a snapshot file",
-		Hidden: true,
+	var out string
+	var printPolicy bool
+	cmd := &cobra.Command{
+		Use:   "snapshot",
+		Short: "Pull the network from AWS and save it as a snapshot file",
+		Long: `snapshot reads the network of one or more AWS accounts live — VPCs, subnets,
+route tables, network ACLs, security groups, interfaces, instances, gateways,
+peering, transit gateways, endpoints, prefix lists and load balancers — and
+writes it atomically to a snapshot file that every command reads with
+--snapshot.
+
+Credentials and settings come from the AWS SDK's usual places: environment
+variables, ~/.aws/config and ~/.aws/credentials, profiles with role_arn or
+SSO, AWS_ENDPOINT_URL. A call the credentials may not make (or the endpoint
+does not support) does not stop the pull: the snapshot records the gap, it
+is printed as a warning, and answers that depend on it say so.
+--print-policy prints the read-only IAM policy that allows every call.`,
+		Example: `  vpcscope snapshot --profile prod --region us-east-1,eu-west-1 --out prod.json
+  vpcscope snapshot --profile prod --profile shared-network --all-regions --out org.json
+  AWS_PROFILE=dev AWS_REGION=us-west-2 vpcscope snapshot --out - > dev.json
+  vpcscope snapshot --print-policy > vpcscope-policy.json
+  vpcscope reach web-1 db-1 tcp/5432 --profile prod --region us-east-1`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return errors.New("live pull is not built yet")
+			if printPolicy {
+				_, err := fmt.Fprint(s.out, awspull.Policy())
+				return err
+			}
+			if err := g.checkOutput(); err != nil {
+				return err
+			}
+			if g.demo || g.snapshot != "" {
+				return usagef("snapshot pulls from AWS: drop --demo and --snapshot")
+			}
+			if out == "" {
+				return usagef("--out: want a file name, or - for standard output")
+			}
+			snap, err := g.loadLive(cmd.Context(), s)
+			if err != nil {
+				return err
+			}
+			if out == "-" {
+				return snapfile.Encode(s.out, snap)
+			}
+			if err := snapfile.Write(out, snap); err != nil {
+				return err
+			}
+			return printWritten(s.out, g.output, out, snap)
 		},
 	}
+	cmd.Flags().StringVar(&out, "out", "vpcscope-snapshot.json", "file to write (atomically), or - for standard output")
+	cmd.Flags().BoolVar(&printPolicy, "print-policy", false, "print the read-only IAM policy a pull needs, and exit")
+	return cmd
+}
+
+// printWritten reports the snapshot file written.
+func printWritten(w io.Writer, format, path string, snap *model.Snapshot) error {
+	n := 0
+	for range snap.All() {
+		n++
+	}
+	if format == "json" {
+		gaps := snap.Gaps
+		if gaps == nil {
+			gaps = []model.Gap{}
+		}
+		return writeJSON(w, struct {
+			File      string        `json:"file"`
+			Scopes    []model.Scope `json:"scopes"`
+			Resources int           `json:"resources"`
+			Gaps      []model.Gap   `json:"gaps"`
+		}{path, snap.Scopes, n, gaps})
+	}
+	_, err := fmt.Fprintf(w, "wrote %s: %s, %s\n", path, count(n, "resource"), count(len(snap.Gaps), "gap"))
+	return err
 }

@@ -114,7 +114,7 @@ func classify(action string, err error) failure {
 // setupError explains why the pull could not start for a profile: a
 // one-line message that says what to do.
 func setupError(profile, step string, err error) error {
-	who := "the default credentials"
+	who := "the default profile"
 	if profile != "" {
 		who = "profile " + profile
 	}
@@ -127,13 +127,15 @@ func setupError(profile, step string, err error) error {
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("pull canceled: %w", err)
 	case errors.As(err, &notExist):
-		return fmt.Errorf("AWS profile %q is not in the shared config or credentials files: check the name (aws configure list-profiles): %w", profile, err)
+		return &setupErr{fmt.Sprintf("AWS profile %q is not in the shared config or credentials files: check the name (aws configure list-profiles)", profile), err}
+	case strings.Contains(msg, "SSO") || strings.Contains(msg, "sso"):
+		return &setupErr{fmt.Sprintf("the SSO session of %s is missing or expired: run `aws sso login%s` and try again (%s)", who, profileFlag(profile), msg), err}
 	case noCredentials(err):
-		return fmt.Errorf("no AWS credentials found for %s: run `aws configure` or `aws sso login`, set AWS_PROFILE, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: %w", who, err)
+		return &setupErr{"no AWS credentials found for " + who + ": run `aws configure` or `aws sso login`, set AWS_PROFILE, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", err}
 	case expiredCodes[code]:
-		return fmt.Errorf("the AWS credentials of %s have expired (%s): refresh them (e.g. aws sso login) and run again: %w", who, code, err)
+		return &setupErr{fmt.Sprintf("the AWS credentials of %s have expired (%s): refresh them (e.g. aws sso login%s) and run again", who, code, profileFlag(profile)), err}
 	case regionCodes[code] || code == "SignatureDoesNotMatch" || code == "InvalidSignatureException":
-		return fmt.Errorf("AWS rejected the credentials of %s (%s): check the access key or the profile: %w", who, code, err)
+		return &setupErr{fmt.Sprintf("AWS rejected the credentials of %s (%s): %s: check the access key or the profile", who, code, strings.TrimSuffix(oneLine(errorMessage(err)), ".")), err}
 	case throttleCodes[code]:
 		return fmt.Errorf("AWS kept throttling %s for %s and the retries ran out: wait a minute and run again: %w", step, who, err)
 	case code != "":
@@ -157,3 +159,20 @@ func noCredentials(err error) bool {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// setupErr is a setup failure whose message already says what happened
+// and what to do; the SDK's error stays reachable with errors.As.
+type setupErr struct {
+	msg string
+	err error
+}
+
+func (e *setupErr) Error() string { return e.msg }
+func (e *setupErr) Unwrap() error { return e.err }
+
+func profileFlag(profile string) string {
+	if profile == "" {
+		return ""
+	}
+	return " --profile " + profile
+}

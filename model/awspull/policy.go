@@ -28,15 +28,16 @@ func Actions() []string {
 // Policy returns a least-privilege IAM policy document (JSON) that allows
 // exactly Actions.
 func Policy() string {
-	doc := map[string]any{
-		"Version": "2012-10-17",
-		"Statement": []map[string]any{{
-			"Sid":      "VpcscopeReadOnly",
-			"Effect":   "Allow",
-			"Action":   Actions(),
-			"Resource": "*",
-		}},
+	type statement struct {
+		Sid      string
+		Effect   string
+		Action   []string
+		Resource string
 	}
+	doc := struct {
+		Version   string
+		Statement []statement
+	}{"2012-10-17", []statement{{"VpcscopeReadOnly", "Allow", Actions(), "*"}}}
 	data, _ := json.MarshalIndent(doc, "", "  ")
 	return string(data) + "\n"
 }
