@@ -455,6 +455,11 @@ func securityGroupCases() []semCase {
 			build: func(w *world) { w.allow("sg-server", "in tcp 22 sg-client") },
 			q:     tcp("i-client", "i-server", 22),
 			want:  reachable("sg-server")},
+		{name: "a group reference admits the IPv6 addresses of the group's members",
+			base:  lan6,
+			build: func(w *world) { w.allow("sg-server", "in tcp 22 sg-client") },
+			q:     tcp("2600:1f18:a:1::10", "2600:1f18:a:2::20", 22),
+			want:  reachable("sg-server")},
 		{name: "a group reference does not admit an interface outside the group",
 			base: lan,
 			build: func(w *world) {
@@ -775,6 +780,22 @@ func networkACLCases() []semCase {
 			},
 			q:    tcp("i-client", "i-far", 22),
 			want: blocked(lACL, "acl-tgw", ret, "rule *", "SUBNET_ACL_RESTRICTION")},
+		{name: "UDP replies are checked like TCP ones: an ACL letting out only udp/53 drops the DNS reply",
+			base: lan,
+			build: func(w *world) {
+				w.allow("sg-server", "in udp 53 10.0.0.0/16")
+				srvACL("in 100 allow udp 53 10.0.1.0/24", "out 100 allow udp 53 10.0.1.0/24")(w)
+			},
+			q:    udp("i-client", "i-server", 53),
+			want: blocked(lACL, "acl-srv", ret, "rule *", "SUBNET_ACL_RESTRICTION")},
+		{name: "a NAT gateway's source ports span 1024-65535: a reply range of 32768-61000 leaves part of them failing",
+			base: natLAN, build: natTarget,
+			q:    tcp("i-client", "54.0.0.40", 443),
+			want: reachable("nat-1", "acl-p4").withCaveats("acl-p4", "1024-32767")},
+		{name: "behind a NAT gateway the client's own source port does not help: the gateway picks the port",
+			base: natLAN, build: natTarget,
+			q:    withSourcePort(tcp("i-client", "54.0.0.40", 443), 40000),
+			want: reachable("nat-1", "acl-p4").withCaveats("acl-p4", "1024-32767")},
 	}
 }
 
@@ -921,6 +942,20 @@ func routingCases() []semCase {
 			},
 			q:    tcp("i-client", "i-server", 22),
 			want: blocked(lSG, "sg-fw", fwd, "no matching rule", "ENI_SG_RULES_MISMATCH")},
+		{name: "a VPC's secondary CIDR block has its own local route",
+			base: webLAN,
+			build: func(w *world) {
+				w.vpcOf("vpc-a").CIDRs = append(w.vpcOf("vpc-a").CIDRs, pfx("10.10.0.0/16"))
+				w.route("rtb-a", "10.10.0.0/16", "local")
+				w.addSubnet("subnet-a9", "vpc-a", "us-east-1a", "10.10.1.0/24")
+				w.instance("i-sec", "subnet-a9", "10.10.1.5", "sg-sec")
+				w.allow("sg-sec", "in tcp 22 10.0.0.0/16")
+			},
+			q:    tcp("i-client", "i-sec", 22),
+			want: reachable("10.10.0.0/16 -> local", "sg-sec")},
+		{name: "a local destination that no interface holds is dropped (NO_POSSIBLE_DESTINATION)",
+			base: lan, q: tcp("i-client", "10.0.2.99", 22),
+			want: blocked(lAddr, "vpc-a", fwd, "10.0.2.99", "NO_POSSIBLE_DESTINATION")},
 	}
 }
 
@@ -985,6 +1020,19 @@ func internetGatewayCases() []semCase {
 		{name: "the internet gateway does not route private (RFC 1918) destinations",
 			base: internetLAN, q: tcp("i-client", "192.168.5.5", 443),
 			want: blocked(lIGW, "igw-a", fwd, "192.168.5.5", "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS")},
+		{name: "the internet gateway does not route shared address space (RFC 6598) destinations",
+			base: internetLAN, q: tcp("i-client", "100.64.1.1", 443),
+			// The RA code is IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS: tracked in engineDisagreements.
+			want: blocked(lIGW, "igw-a", fwd, "100.64.1.1", "*")},
+		{name: "the internet gateway maps only the private address an Elastic IP is associated with",
+			base: lan,
+			build: func(w *world) {
+				w.igw("igw-a", "vpc-a").route("rtb-a", "0.0.0.0/0", "igw-a")
+				n := w.eni("eni-client")
+				n.PrivateIPs = append(n.PrivateIPs, model.PrivateIP{Address: ip("10.0.1.11"), PublicIP: ip("54.0.0.11")})
+			},
+			q:    tcp("i-client", "8.8.8.8", 443),
+			want: blocked(lIGW, "igw-a", fwd, "no public IPv4", "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS")},
 		{name: "the internet gateway translates the source to the public IP: a rule admitting that public IP admits",
 			base:  internetLAN,
 			build: func(w *world) { w.allow("sg-server", "in tcp 22 54.0.0.10/32") },
@@ -1259,6 +1307,14 @@ func transitGatewayCases() []semCase {
 			},
 			q:    far,
 			want: reachable("tgw-rtb-1", "sg-far")},
+		{name: "for the same prefix a transit gateway prefix-list route beats a VPC-propagated one",
+			base: transit,
+			build: func(w *world) {
+				w.prefixList("pl-c", "vpc-c", false, "10.2.0.0/16")
+				w.tgwRoute("tgw-rtb-1", "pl-c", "blackhole")
+			},
+			q:    far,
+			want: blocked(lTGW, "tgw-rtb-1", fwd, "10.2.0.0/16", "TGW_RTB_BAD_STATE_ROUTE")},
 		{name: "traffic from an Availability Zone where the attachment has no subnet cannot reach the transit gateway",
 			base: transit,
 			build: func(w *world) {
@@ -1428,6 +1484,18 @@ func loadBalancerCases() []semCase {
 			base: nlbWorld, build: nlbOpen,
 			q:    udp("internet", "ssh-nlb", 22),
 			want: blocked(lLB, nlbARN, fwd, "port 22", "ELBV2_LISTENER_PORT_RESTRICTION")},
+		{name: "a network load balancer with a security group filters clients by it",
+			base: nlbWorld,
+			build: func(w *world) {
+				nlbOpen(w)
+				w.newSG("sg-nlb", "vpc-a")
+				w.allow("sg-nlb", "in tcp 22 10.0.0.0/8")
+				w.lbOf(nlbARN).SecurityGroupIDs = []string{"sg-nlb"}
+				w.eni("eni-ssh-nlb-0").SecurityGroupIDs = []string{"sg-nlb"}
+				w.eni("eni-ssh-nlb-1").SecurityGroupIDs = []string{"sg-nlb"}
+			},
+			q:    tcp("internet", "ssh-nlb", 22),
+			want: blocked(lSG, "sg-nlb", fwd, "no matching rule", "ENI_SG_RULES_MISMATCH")},
 	}
 }
 
@@ -1482,6 +1550,19 @@ func queryCases() []semCase {
 			check: func(t *testing.T, a *reach.Answer) {
 				if a.Query.Dest.ID != "i-server" {
 					t.Errorf("db resolved to %q, want i-server", a.Query.Dest.ID)
+				}
+			}},
+		{name: "a secondary private address of an interface is reached on that interface",
+			base: webLAN,
+			build: func(w *world) {
+				n := w.eni("eni-server")
+				n.PrivateIPs = append(n.PrivateIPs, model.PrivateIP{Address: ip("10.0.2.21")})
+			},
+			q:    tcp("i-client", "10.0.2.21", 22),
+			want: reachable("eni-server"),
+			check: func(t *testing.T, a *reach.Answer) {
+				if a.Query.Dest.Interface != "eni-server" || a.Query.Dest.IP != "10.0.2.21" {
+					t.Errorf("destination %+v: want 10.0.2.21 on eni-server", a.Query.Dest)
 				}
 			}},
 		{name: "from the internet the answer picks an internet address the security group admits",
@@ -1967,5 +2048,51 @@ func engineDisagreements() []semCase {
 			doc: "Reachability Analyzer guide: BAD_STATE_ATTACHMENT \"The attachment between these components is not in " +
 				"a functional state\" — the attachment is the component to fix. The engine blocks at tgw-rtb-1, the " +
 				"route table whose route points at the attachment."},
+		{name: "for the same prefix a static transit gateway route beats a prefix-list route",
+			base: transit,
+			build: func(w *world) {
+				w.prefixList("pl-c", "vpc-c", false, "10.2.0.0/16")
+				w.tgwRoute("tgw-rtb-1", "pl-c", "tgw-attach-c")
+				w.tgwRoute("tgw-rtb-1", "10.2.0.0/16", "blackhole")
+			},
+			q:    tcp("i-client", "i-far", 22),
+			want: blocked(lTGW, "tgw-rtb-1", fwd, "10.2.0.0/16", "TGW_RTB_BAD_STATE_ROUTE"),
+			doc: "Transit Gateway guide, \"How transit gateways work\" / \"Route evaluation order\": for routes with the " +
+				"same destination, \"1) Static routes 2) Prefix list referenced routes 3) VPC-propagated routes ...\". " +
+				"The engine files a prefix-list reference (type static) under static priority, so when it is listed " +
+				"first it wins over the static route."},
+		{name: "a load balancer sends nothing to targets in an Availability Zone it does not enable, even with cross-zone on",
+			base: func() *world {
+				w := lan()
+				w.igw("igw-a", "vpc-a").route("rtb-a", "0.0.0.0/0", "igw-a")
+				w.newSG("sg-alb", "vpc-a")
+				w.allow("sg-alb", "in tcp 80 0.0.0.0/0")
+				w.loadBalancer("web-alb", "application", "internet-facing", "vpc-a", []string{"sg-alb"},
+					lbNode{"subnet-a1", "10.0.1.100", "54.0.0.101"}) // us-east-1a only
+				w.targetGroup("web", "HTTP", 8080, "vpc-a", "i-server") // i-server is in us-east-1b
+				w.listener(albARN, "HTTP", 80, webTG)
+				w.allow("sg-server", "in tcp 8080 sg-alb")
+				return w
+			},
+			q:    tcp("internet", "web-alb", 80),
+			want: blocked(lLB, albARN, fwd, "us-east-1b", "ELB_INSTALLED_AZ_RESTRICTION"),
+			doc: "ELB User Guide, \"How Elastic Load Balancing works\" / \"Availability Zones and load balancer nodes\": " +
+				"\"If you register targets in an Availability Zone but do not enable the Availability Zone, these " +
+				"registered targets do not receive traffic.\" Reachability Analyzer guide, ELB_INSTALLED_AZ_RESTRICTION: " +
+				"\"This load balancer can send traffic only to targets in Availability Zones that are enabled for the " +
+				"load balancer.\" The engine's cross-zone check lets any node reach any target."},
 	}
+}
+
+// natTarget adds, behind natLAN's NAT gateway, a public server i-pub2
+// (subnet-a4 10.0.4.0/24 in us-east-1b, routed by rtb-pub; 54.0.0.40;
+// tcp/443 from anywhere) whose subnet ACL acl-p4 lets replies out only to
+// ports 32768-61000.
+func natTarget(w *world) {
+	w.addSubnet("subnet-a4", "vpc-a", "us-east-1b", "10.0.4.0/24")
+	w.associate("rtb-pub", "subnet-a4")
+	w.instance("i-pub2", "subnet-a4", "10.0.4.20", "sg-pub2")
+	w.public("eni-pub2", "54.0.0.40").allow("sg-pub2", "in tcp 443 0.0.0.0/0")
+	w.nacl("acl-p4", "vpc-a", "subnet-a4")
+	w.entries("acl-p4", "in 100 allow tcp 443 0.0.0.0/0", "out 100 allow tcp 32768-61000 0.0.0.0/0")
 }
