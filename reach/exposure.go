@@ -51,6 +51,7 @@ type ExposureReport struct {
 // the range at every filter, so what arrives is exactly the exposed set.
 func (e *Engine) Exposure(opts ExposureOptions) *ExposureReport {
 	rep := &ExposureReport{Exposed: []Exposed{}, Caveats: []string{}}
+	cache := map[ruleInVPC]ruleReach{}
 	for _, n := range e.snap.NetworkInterfaces {
 		pubs := n.PublicIPs()
 		if len(pubs) == 0 && len(n.IPv6Addresses) == 0 {
@@ -60,7 +61,7 @@ func (e *Engine) Exposure(opts ExposureOptions) *ExposureReport {
 			continue // NAT gateways accept nothing; load balancers go by listener below
 		}
 		rep.Checked++
-		rep.Exposed = append(rep.Exposed, e.exposeInterface(n, pubs, opts)...)
+		rep.Exposed = append(rep.Exposed, e.exposeInterface(n, pubs, opts, cache)...)
 	}
 	for _, lb := range e.snap.LoadBalancers {
 		if lb.IsInternetFacing() {
@@ -121,7 +122,38 @@ func specsOf(r *model.SGRule, port int) []probeSpec {
 	return out
 }
 
-func (e *Engine) exposeInterface(n *model.NetworkInterface, pubs []netip.Addr, opts ExposureOptions) []Exposed {
+// ruleInVPC keys what a rule admits: the same rule admits the same
+// internet addresses for every interface of a VPC.
+type ruleInVPC struct {
+	rule *model.SGRule
+	vpc  string
+}
+
+// ruleReach is the internet part of what a rule admits, per IP version,
+// with its summary, computed once per Exposure call.
+type ruleReach struct {
+	inet    [2]*netipx.IPSet
+	summary [2][]string
+}
+
+func (e *Engine) ruleInternet(r *model.SGRule, vpcID string, cache map[ruleInVPC]ruleReach) ruleReach {
+	k := ruleInVPC{r, vpcID}
+	if rr, ok := cache[k]; ok {
+		return rr
+	}
+	var rr ruleReach
+	inet := intersect(e.peerSet(r, vpcID), e.internet)
+	for i, v4 := range []bool{true, false} {
+		rr.inet[i] = familyOnly(inet, v4)
+		if len(rr.inet[i].Ranges()) > 0 {
+			rr.summary[i] = e.summarize(rr.inet[i], 12)
+		}
+	}
+	cache[k] = rr
+	return rr
+}
+
+func (e *Engine) exposeInterface(n *model.NetworkInterface, pubs []netip.Addr, opts ExposureOptions, cache map[ruleInVPC]ruleReach) []Exposed {
 	var out []Exposed
 	seen := map[string]bool{}
 	dsts := append(slices.Clone(pubs), n.IPv6Addresses...)
@@ -132,13 +164,17 @@ func (e *Engine) exposeInterface(n *model.NetworkInterface, pubs []netip.Addr, o
 		}
 		for i := range sg.Ingress {
 			r := &sg.Ingress[i]
-			inet := intersect(e.peerSet(r, n.VPCID), e.internet)
-			if len(inet.Ranges()) == 0 {
+			rr := e.ruleInternet(r, n.VPCID, cache)
+			if rr.summary[0] == nil && rr.summary[1] == nil {
 				continue
 			}
 			for _, spec := range specsOf(r, opts.Port) {
 				for _, dst := range dsts {
-					src, ok := firstAddr(familyOnly(inet, dst.Is4()), defaultFor(dst))
+					fam := 0
+					if !dst.Is4() {
+						fam = 1
+					}
+					src, ok := firstAddr(rr.inet[fam], defaultFor(dst))
 					if !ok {
 						continue
 					}
@@ -151,7 +187,7 @@ func (e *Engine) exposeInterface(n *model.NetworkInterface, pubs []netip.Addr, o
 						continue
 					}
 					seen[key] = true
-					x.Sources = e.summarize(familyOnly(inet, dst.Is4()), 12)
+					x.Sources = rr.summary[fam]
 					x.Rule = sg.ID + " " + sgRuleText(false, sg, r)
 					out = append(out, x)
 				}
