@@ -728,13 +728,19 @@ func internetLAN() *world {
 // to nat-1. Neither instance has a public address.
 func natLAN() *world {
 	w := lan()
-	w.addSubnet("subnet-a3", "vpc-a", "us-east-1a", "10.0.3.0/24")
-	w.igw("igw-a", "vpc-a")
-	w.routeTable("rtb-pub", "vpc-a", "subnet-a3")
-	w.route("rtb-pub", "0.0.0.0/0", "igw-a")
-	w.nat("nat-1", "subnet-a3", "10.0.3.5", "54.0.0.99")
+	w.publicNAT("vpc-a", "subnet-a3", "10.0.3.0/24", "igw-a", "rtb-pub", "nat-1", "10.0.3.5", "54.0.0.99")
 	w.route("rtb-a", "0.0.0.0/0", "nat-1")
 	return w
+}
+
+// publicNAT adds a public subnet (us-east-1a) with its own route table
+// sending 0.0.0.0/0 to a new internet gateway, and a public NAT gateway in it.
+func (w *world) publicNAT(vpcID, subnetID, cidr, igwID, rtID, natID, priv, pub string) {
+	w.addSubnet(subnetID, vpcID, "us-east-1a", cidr)
+	w.igw(igwID, vpcID)
+	w.routeTable(rtID, vpcID, subnetID)
+	w.route(rtID, "0.0.0.0/0", igwID)
+	w.nat(natID, subnetID, priv, pub)
 }
 
 // peered is lan plus vpc-b 10.1.0.0/16 (subnet-b1 10.1.1.0/24, us-east-1a,
