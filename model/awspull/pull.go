@@ -212,7 +212,9 @@ func (p *puller) setupProfile(ctx context.Context, profile string) (*account, er
 		}
 		home = "us-east-1"
 	}
-	home = cmp.Or(home, p.opts.Regions[0])
+	if home == "" {
+		home = p.opts.Regions[0]
+	}
 	a := &account{profile: profile, cfg: cfg}
 
 	s := &setupStep{p: p, region: home, op: "GetCallerIdentity", start: time.Now()}

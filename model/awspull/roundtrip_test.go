@@ -123,7 +123,6 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-
 // dropDerivedNodeAddresses removes from got's load balancer zones the node
 // addresses the importer derives from the load balancer's own interfaces
 // ("ELB app/name/id") where the fixture leaves the zone's addresses out:

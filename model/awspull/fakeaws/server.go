@@ -34,6 +34,7 @@ func AccessKey(account string) string { return "AKIA" + account }
 // Fault makes the server answer some requests with an error, a delay or
 // garbage instead of the data. Empty fields match every request.
 type Fault struct {
+	Service string // ec2, elbv2 or sts
 	Action  string // e.g. DescribeNetworkAcls
 	Account string
 	Region  string
@@ -204,7 +205,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // caller holds s.mu.
 func (s *Server) match(q *request) *Fault {
 	for _, f := range s.faults {
-		if (f.Action == "" || f.Action == q.action) && (f.Account == "" || f.Account == q.account) &&
+		if (f.Service == "" || f.Service == q.service) && (f.Action == "" || f.Action == q.action) && (f.Account == "" || f.Account == q.account) &&
 			(f.Region == "" || f.Region == q.region) && (f.Times == 0 || f.hits < f.Times) {
 			f.hits++
 			c := *f

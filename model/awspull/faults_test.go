@@ -1,0 +1,349 @@
+package awspull
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vpcscope/vpcscope/fixtures"
+	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/model/awspull/fakeaws"
+	"github.com/vpcscope/vpcscope/reach"
+)
+
+const (
+	acct   = "111122223333"
+	region = "us-east-1"
+)
+
+// serve starts a fake endpoint for a fixture.
+func serve(t *testing.T, fixture string) (*fakeaws.Server, *model.Snapshot) {
+	t.Helper()
+	want, err := fixtures.Load(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := fakeaws.New(want)
+	t.Cleanup(srv.Close)
+	return srv, want
+}
+
+// fast makes retries quick.
+func fast(o *Options) { o.MaxBackoff = 5 * time.Millisecond }
+
+// sameResources fails unless got holds want's resources.
+func sameResources(t *testing.T, got, want *model.Snapshot) {
+	t.Helper()
+	dropDerivedNodeAddresses(got, want)
+	gj, wj := kindsJSON(t, got), kindsJSON(t, want)
+	for _, k := range model.Kinds() {
+		if gj[k] != wj[k] {
+			t.Errorf("%s differs: %s", k, firstDiff(wj[k], gj[k]))
+		}
+	}
+}
+
+// last returns the last event of an operation.
+func last(events []Event, op string) Event {
+	var out Event
+	for _, e := range events {
+		if e.Operation == op {
+			out = e
+		}
+	}
+	return out
+}
+
+func TestPagesFollowNextToken(t *testing.T) {
+	t.Parallel()
+	srv, want := serve(t, "hub-and-spoke")
+	srv.SetPageSize(2)
+	got, events, err := pullFrom(t, context.Background(), srv, []string{acct}, []string{region}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameResources(t, got, want)
+	// 17 subnets, 2 a page: 9 calls; 3 TGW route tables' routes too.
+	if e := last(events, "DescribeSubnets"); e.Calls != 9 || e.Items != 17 || !e.Done {
+		t.Errorf("DescribeSubnets: %+v", e)
+	}
+	if n := srv.Calls()["ec2:DescribeSubnets"]; n != 9 {
+		t.Errorf("server saw %d DescribeSubnets calls, want 9", n)
+	}
+	var routes int
+	for _, rt := range want.TGWRouteTables {
+		routes += (len(rt.Routes) + 1) / 2
+	}
+	if e := last(events, "SearchTransitGatewayRoutes"); e.Calls != routes {
+		t.Errorf("SearchTransitGatewayRoutes: %d calls, want %d", e.Calls, routes)
+	}
+}
+
+func TestThrottlingIsRetried(t *testing.T) {
+	t.Parallel()
+	srv, want := serve(t, "three-tier")
+	srv.AddFault(fakeaws.Fault{Action: "DescribeSecurityGroups", Code: "RequestLimitExceeded", Status: 503, Times: 2})
+	srv.AddFault(fakeaws.Fault{Action: "DescribeLoadBalancers", Code: "Throttling", Status: 400, Times: 1})
+	got, events, err := pullFrom(t, context.Background(), srv, []string{acct}, []string{region}, fast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Gaps) > 0 {
+		t.Errorf("gaps: %v", got.Gaps)
+	}
+	sameResources(t, got, want)
+	if e := last(events, "DescribeSecurityGroups"); e.Retries != 2 || e.Calls != 1 {
+		t.Errorf("DescribeSecurityGroups: %+v, want 1 call with 2 retries", e)
+	}
+	if e := last(events, "DescribeLoadBalancers"); e.Retries != 1 {
+		t.Errorf("DescribeLoadBalancers: %+v, want 1 retry", e)
+	}
+}
+
+func TestThrottlingPastTheRetries(t *testing.T) {
+	t.Parallel()
+	srv, _ := serve(t, "three-tier")
+	srv.AddFault(fakeaws.Fault{Action: "DescribeRouteTables", Code: "RequestLimitExceeded", Status: 503})
+	got, _, err := pullFrom(t, context.Background(), srv, []string{acct}, []string{region}, func(o *Options) {
+		fast(o)
+		o.MaxAttempts = 3
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := got.GapsFor(model.KindRouteTable, acct, region)
+	if len(g) != 1 || g[0].Code != "RequestLimitExceeded" || !strings.Contains(g[0].Reason, "retries ran out") {
+		t.Errorf("gaps: %v", got.Gaps)
+	}
+	if n := srv.Calls()["ec2:DescribeRouteTables"]; n != 3 {
+		t.Errorf("%d attempts, want 3", n)
+	}
+}
+
+// TestDeniedKindIsAGap: a denied call leaves a gap for its kind in the
+// scope of the resources it would have described, the rest is collected,
+// and the engine turns the gap into an unknown verdict.
+func TestDeniedKindIsAGap(t *testing.T) {
+	t.Parallel()
+	srv, want := serve(t, "three-tier")
+	srv.AddFault(fakeaws.Fault{Action: "DescribeNetworkAcls", Code: "UnauthorizedOperation", Status: 403})
+	srv.AddFault(fakeaws.Fault{Action: "DescribeTargetHealth", Code: "AccessDenied", Status: 403})
+	got, events, err := pullFrom(t, context.Background(), srv, []string{acct}, []string{region}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantGaps := []model.Gap{
+		{Account: acct, Region: region, Kind: model.KindNetworkACL, Operation: "DescribeNetworkAcls", Code: "UnauthorizedOperation",
+			Reason: "not allowed: grant ec2:DescribeNetworkAcls (see the read-only IAM policy: vpcscope snapshot --print-policy)"},
+		{Account: acct, Region: region, Kind: model.KindTargetGroup, Operation: "DescribeTargetHealth", Code: "AccessDenied",
+			Reason: "not allowed: grant elasticloadbalancing:DescribeTargetHealth (see the read-only IAM policy: vpcscope snapshot --print-policy)"},
+	}
+	if !slices.Equal(got.Gaps, wantGaps) {
+		t.Errorf("gaps:\n got %v\nwant %v", got.Gaps, wantGaps)
+	}
+	if e := last(events, "DescribeNetworkAcls"); e.Gap == nil || !e.Done || e.Gap.Code != "UnauthorizedOperation" {
+		t.Errorf("last DescribeNetworkAcls event: %+v", e)
+	}
+	if len(got.NetworkACLs) != 0 || len(got.SecurityGroups) != len(want.SecurityGroups) || len(got.Subnets) != len(want.Subnets) {
+		t.Errorf("got %d ACLs, %d groups, %d subnets", len(got.NetworkACLs), len(got.SecurityGroups), len(got.Subnets))
+	}
+	// The gap's scope is the subnets' scope, so the engine finds it.
+	sn := got.Subnets[0]
+	if len(got.GapsFor(model.KindNetworkACL, sn.Account, sn.Region)) != 1 {
+		t.Errorf("no network ACL gap for subnet %s in %s/%s", sn.ID, sn.Account, sn.Region)
+	}
+	a, err := reach.New(got).Reach(reach.Query{From: "198.51.100.7", To: "web-1a", Protocol: model.ProtocolTCP, Port: 443})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Verdict != reach.VerdictUnknown || !strings.Contains(strings.Join(a.Caveats, " "), "UnauthorizedOperation") {
+		t.Errorf("answer without network ACLs: %s %v", a.Verdict, a.Caveats)
+	}
+}
+
+func TestUnsupportedAndMalformedAreGaps(t *testing.T) {
+	t.Parallel()
+	srv, _ := serve(t, "hub-and-spoke")
+	srv.AddFault(fakeaws.Fault{Action: "DescribeTransitGateways", Code: "InvalidAction"})
+	srv.AddFault(fakeaws.Fault{Action: "DescribeVpcs", Malformed: true})
+	srv.AddFault(fakeaws.Fault{Action: "DescribeListeners", Malformed: true})
+	got, _, err := pullFrom(t, context.Background(), srv, []string{acct}, []string{region}, fast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg := got.GapsFor(model.KindTransitGateway, acct, region)
+	if len(tg) != 1 || tg[0].Code != "InvalidAction" || !strings.Contains(tg[0].Reason, "does not support ec2:DescribeTransitGateways") {
+		t.Errorf("transit gateway gap: %v", tg)
+	}
+	vpc := got.GapsFor(model.KindVPC, acct, region)
+	if len(vpc) != 1 || vpc[0].Code != CodeMalformedResponse || !strings.Contains(vpc[0].Reason, "could not be read") {
+		t.Errorf("vpc gap: %v", vpc)
+	}
+	if len(got.Subnets) == 0 || len(got.TGWRouteTables) == 0 {
+		t.Errorf("the rest was not collected: %d subnets, %d TGW route tables", len(got.Subnets), len(got.TGWRouteTables))
+	}
+}
+
+func TestRegionNotEnabled(t *testing.T) {
+	t.Parallel()
+	srv, want := serve(t, "three-tier")
+	srv.AddFault(fakeaws.Fault{Region: "ap-east-1", Service: "ec2", Code: "OptInRequired", Status: 401})
+	srv.AddFault(fakeaws.Fault{Region: "ap-east-1", Service: "elbv2", Code: "OptInRequired", Status: 401})
+	got, _, err := pullFrom(t, context.Background(), srv, []string{acct}, []string{region, "ap-east-1"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameResources(t, got, want)
+	kinds := map[model.Kind]bool{}
+	for _, g := range got.Gaps {
+		if g.Region != "ap-east-1" || g.Code != "OptInRequired" {
+			t.Errorf("unexpected gap %v", g)
+		}
+		kinds[g.Kind] = true
+	}
+	if len(kinds) != len(model.Kinds()) {
+		t.Errorf("gaps cover %d kinds, want all %d", len(kinds), len(model.Kinds()))
+	}
+	if srv.Calls()["ec2:DescribeNetworkInterfaces"] > 2 {
+		t.Errorf("kept calling a disabled region: %v", srv.Calls())
+	}
+}
+
+func TestEveryCallFailing(t *testing.T) {
+	t.Parallel()
+	srv, _ := serve(t, "three-tier")
+	srv.AddFault(fakeaws.Fault{Service: "ec2", Code: "UnauthorizedOperation", Status: 403})
+	srv.AddFault(fakeaws.Fault{Service: "elbv2", Code: "AccessDenied", Status: 403})
+	_, _, err := pullFrom(t, context.Background(), srv, []string{acct}, []string{region}, nil)
+	if err == nil || !strings.Contains(err.Error(), "every AWS call failed; most with UnauthorizedOperation: not allowed: grant ec2:") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// TestCancelSlowRegion: canceling a pull stuck on a slow region returns
+// at once, with the context's error.
+func TestCancelSlowRegion(t *testing.T) {
+	t.Parallel()
+	srv, _ := serve(t, "three-tier")
+	srv.AddFault(fakeaws.Fault{Region: "us-west-2", Service: "ec2", Delay: time.Minute})
+	ctx, cancel := context.WithCancel(context.Background())
+	started := make(chan struct{}, 1)
+	var err error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, err = Pull(ctx, Options{Profiles: []string{profile(acct)}, Regions: []string{region, "us-west-2"}, EndpointURL: srv.URL},
+			func(e Event) {
+				if e.Region == region && e.Operation == "DescribeVpcs" && e.Done {
+					select {
+					case started <- struct{}{}:
+					default:
+					}
+				}
+			})
+	}()
+	<-started // us-east-1 is done, us-west-2 hangs
+	t0 := time.Now()
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Pull did not return 5s after cancel")
+	}
+	if d := time.Since(t0); d > time.Second {
+		t.Errorf("Pull took %v to return after cancel", d)
+	}
+	if !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), "pull canceled") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestAllRegionsAndMerge(t *testing.T) {
+	t.Parallel()
+	srv, want := serve(t, "peering")
+	srv.SetRegions("us-east-1", "us-west-2")
+	got, events, err := pullFrom(t, context.Background(), srv, []string{"111122223333", "444455556666"}, nil, func(o *Options) { o.AllRegions = true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameResources(t, got, want)
+	wantScopes := []model.Scope{{Account: "111122223333", Region: "us-east-1"}, {Account: "111122223333", Region: "us-west-2"}, {Account: "444455556666", Region: "us-east-1"}, {Account: "444455556666", Region: "us-west-2"}}
+	if !slices.Equal(got.Scopes, wantScopes) {
+		t.Errorf("scopes %v", got.Scopes)
+	}
+	if n := srv.Calls()["ec2:DescribeRegions"]; n != 2 {
+		t.Errorf("%d DescribeRegions calls, want one per account", n)
+	}
+	if e := last(events, "DescribeRegions"); e.Items != 2 || !e.Done {
+		t.Errorf("DescribeRegions event %+v", e)
+	}
+}
+
+// TestPolicyListsEveryCall: the IAM policy allows exactly the calls a
+// pull makes.
+func TestPolicyListsEveryCall(t *testing.T) {
+	t.Parallel()
+	called := map[string]bool{}
+	for _, name := range []string{"three-tier", "hub-and-spoke"} {
+		srv, _ := serve(t, name)
+		if _, _, err := pullFrom(t, context.Background(), srv, []string{acct}, nil, func(o *Options) { o.AllRegions = true }); err != nil {
+			t.Fatal(err)
+		}
+		for k := range srv.Calls() {
+			called[strings.Replace(k, "elbv2:", "elasticloadbalancing:", 1)] = true
+		}
+	}
+	var calls []string
+	for k := range called {
+		calls = append(calls, k)
+	}
+	slices.Sort(calls)
+	if !slices.Equal(calls, Actions()) {
+		t.Errorf("calls made:\n%v\npolicy:\n%v", calls, Actions())
+	}
+	if p := Policy(); !strings.HasPrefix(p, "{\n  \"Version\": \"2012-10-17\"") || !strings.Contains(p, `"ec2:DescribeNetworkAcls"`) {
+		t.Errorf("policy:\n%s", p)
+	}
+}
+
+func TestKindsFilter(t *testing.T) {
+	t.Parallel()
+	srv, want := serve(t, "three-tier")
+	got, _, err := pullFrom(t, context.Background(), srv, []string{acct}, []string{region}, func(o *Options) {
+		o.Kinds = []model.Kind{model.KindSecurityGroup}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.SecurityGroups) != len(want.SecurityGroups) || len(got.Subnets) != 0 {
+		t.Errorf("got %d groups, %d subnets", len(got.SecurityGroups), len(got.Subnets))
+	}
+	if g := got.GapsFor(model.KindSubnet, acct, region); len(g) != 1 || g[0].Code != CodeNotRequested {
+		t.Errorf("subnet gap %v", g)
+	}
+	if calls := srv.Calls(); len(calls) != 2 || calls["ec2:DescribeSecurityGroups"] != 1 {
+		t.Errorf("calls %v", calls)
+	}
+}
+
+func TestEventString(t *testing.T) {
+	e := Event{Account: acct, Region: region, Kind: model.KindSecurityGroup, Operation: "DescribeSecurityGroups",
+		Calls: 5, Items: 5000, Retries: 1, Elapsed: 1234 * time.Millisecond, Done: true}
+	if got, want := e.String(), "111122223333/us-east-1 security-group DescribeSecurityGroups: 5 calls, 5000 items, 1 retry, 1.234s, done"; got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	e.Gap = &model.Gap{Code: "UnauthorizedOperation", Reason: "not allowed"}
+	if got := e.String(); !strings.HasSuffix(got, ", failed (UnauthorizedOperation): not allowed") {
+		t.Errorf("got %q", got)
+	}
+	var tally Tally
+	tally.Add(Event{Account: acct, Region: region, Operation: "A", Calls: 1, Items: 2})
+	tally.Add(Event{Account: acct, Region: region, Operation: "A", Calls: 2, Items: 4, Done: true})
+	tally.Add(Event{Account: acct, Region: "us-west-2", Operation: "A", Calls: 1, Gap: e.Gap, Done: true})
+	if got := tally.Totals(); got != (Totals{Operations: 2, Done: 2, Calls: 3, Items: 4, Gaps: 1, Accounts: 1, Regions: 2, Scopes: 2}) {
+		t.Errorf("totals %+v", got)
+	}
+}
