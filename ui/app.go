@@ -59,6 +59,12 @@ type (
 		snap *model.Snapshot
 	}
 	copiedMsg struct{ id string }
+	// peekMsg asks for the current screen, without styles (for tests).
+	peekMsg struct{ ch chan<- peek }
+	peek    struct {
+		screen string
+		ready  bool
+	}
 )
 
 // app is the top model: it loads the network, routes messages to the
@@ -182,14 +188,12 @@ func (a *app) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 		return a, a.broadcast(refreshMsg{})
 	case flashMsg:
 		a.flash, a.flashErr = msg.text, msg.err
+	case peekMsg:
+		ready := a.s != nil && a.s.w.graph != nil && a.s.w.exposure != nil && a.s.w.findings != nil &&
+			!a.sections[tabTrace].(*traceView).running && (!a.s.wi.active() || a.s.wiEng != nil)
+		msg.ch <- peek{ansiStrip(a.View()), ready}
 	case copiedMsg:
 		a.flash, a.flashErr = "copied "+msg.id+" to the clipboard (OSC 52)", false
-	case pickedMsg:
-		if a.mode == modeCommand {
-			a.mode, a.palette = modeNormal, nil
-			return a, a.command(msg)
-		}
-		return a, a.route(msg)
 	case pickerResultMsg:
 		if a.mode == modeCommand && a.palette != nil {
 			a.palette.Update(msg)
@@ -235,6 +239,13 @@ func (a *app) navigate(msg tea.Msg) tea.Cmd {
 		return a.route(msg)
 	}
 	return nil
+}
+
+// send handles msg now, as Update would: navigation from a key happens
+// before the next key is read, so fast typing cannot race it.
+func (a *app) send(msg tea.Msg) tea.Cmd {
+	_, cmd := a.Update(msg)
+	return cmd
 }
 
 // route hands a message to the active view.
@@ -299,7 +310,7 @@ func (a *app) broadcast(msg tea.Msg) tea.Cmd {
 // start builds the views once the network is indexed, and starts the
 // slow derived data in the background.
 func (a *app) start(w *world) tea.Cmd {
-	a.s = &session{th: a.th, w: w, wi: newWhatIf()}
+	a.s = &session{th: a.th, w: w, wi: newWhatIf(), send: a.send}
 	a.sections = [5]view{newOverviewView(a.s), newTreeView(a.s), newListsView(a.s), newTraceView(a.s), newExposureView(a.s)}
 	a.push(a.sections[tabOverview])
 	snap, ix, eng := w.snap, w.ix, w.eng
@@ -336,6 +347,9 @@ func (a *app) whatIf(e whatIfEdit) tea.Cmd {
 }
 
 func (a *app) resize() {
+	if a.w == 0 {
+		return
+	}
 	if v := a.active(); v != nil {
 		v.SetSize(a.w, max(1, a.h-4))
 	}
@@ -365,7 +379,12 @@ func (a *app) key(msg tea.KeyMsg) tea.Cmd {
 	case modeFilter:
 		return a.filterKey(msg)
 	case modeCommand:
-		return a.palette.Update(msg)
+		cmd := a.palette.Update(msg)
+		if d := a.palette.done; d != nil {
+			a.mode, a.palette = modeNormal, nil
+			return a.command(*d)
+		}
+		return cmd
 	}
 	v := a.active()
 	if c, ok := v.(capturing); ok && c.Capturing() {
@@ -411,12 +430,12 @@ func (a *app) key(msg tea.KeyMsg) tea.Cmd {
 			return v.Update(msg)
 		}
 		if key.Matches(msg, keys.TraceFrom) {
-			return cmdOf(traceMsg{from: id})
+			return a.send(traceMsg{from: id})
 		}
-		return cmdOf(traceMsg{to: id})
+		return a.send(traceMsg{to: id})
 	case key.Matches(msg, keys.WhoCanReach):
 		if id := v.Selected(); id != "" {
-			return cmdOf(whoMsg{id: id})
+			return a.send(whoMsg{id: id})
 		}
 		return v.Update(msg)
 	default:
@@ -497,23 +516,23 @@ func (a *app) command(m pickedMsg) tea.Cmd {
 	spec := m.spec
 	switch {
 	case strings.HasPrefix(spec, "tab:"):
-		return cmdOf(tabMsg{int(spec[4] - '0')})
+		return a.send(tabMsg{int(spec[4] - '0')})
 	case spec == "help":
 		a.showHelp = true
 		return nil
 	case strings.HasPrefix(spec, "list:"):
-		return cmdOf(listMsg{strings.TrimPrefix(spec, "list:")})
+		return a.send(listMsg{strings.TrimPrefix(spec, "list:")})
 	}
 	if k, ok := kindByName(spec); ok {
-		return cmdOf(listMsg{string(k)})
+		return a.send(listMsg{string(k)})
 	}
 	for i, n := range tabNames {
 		if strings.EqualFold(n, spec) {
-			return cmdOf(tabMsg{i})
+			return a.send(tabMsg{i})
 		}
 	}
 	if rs := a.s.w.ix.Find(spec); len(rs) > 0 {
-		return cmdOf(openMsg{id: rs[0].Base().ID})
+		return a.send(openMsg{id: rs[0].Base().ID})
 	}
 	a.flash, a.flashErr = fmt.Sprintf("%q is not a view, a kind or an ID, name or IP in the snapshot", spec), true
 	if sug := a.s.w.ix.Suggest(spec, 3); len(sug) > 0 {
@@ -778,3 +797,5 @@ func (a *app) recoverTo(cmd *tea.Cmd) {
 		*cmd = tea.Quit
 	}
 }
+
+func ansiStrip(s string) string { return ansi.Strip(s) }

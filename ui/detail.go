@@ -143,11 +143,11 @@ func (d *detailView) Update(msg tea.Msg) tea.Cmd {
 		switch {
 		case key.Matches(msg, keys.Open):
 			if r, ok := d.list.Current(); ok && r.id != "" && r.id != d.id {
-				return cmdOf(openMsg{id: r.id})
+				return d.s.send(openMsg{id: r.id})
 			}
 		case key.Matches(msg, keys.Toggle):
 			if rr, ok := d.currentRule(); ok {
-				return cmdOf(whatIfMsg{whatIfEdit{op: opToggle, resource: d.id, list: rr.list, index: rr.index}})
+				return d.s.send(whatIfMsg{whatIfEdit{op: opToggle, resource: d.id, list: rr.list, index: rr.index}})
 			}
 		case key.Matches(msg, keys.Edit):
 			if rr, ok := d.currentRule(); ok && rr.list != listRoutes {
@@ -160,7 +160,7 @@ func (d *detailView) Update(msg tea.Msg) tea.Cmd {
 				d.startEdit(ruleRow{list: l, index: -1}, true)
 			}
 		case key.Matches(msg, keys.Reset):
-			return cmdOf(whatIfMsg{whatIfEdit{op: opReset}})
+			return d.s.send(whatIfMsg{whatIfEdit{op: opReset}})
 		}
 	}
 	return nil
@@ -293,7 +293,7 @@ func (d *detailView) updateEdit(msg tea.KeyMsg) tea.Cmd {
 		}
 		d.editing = nil
 		d.list.SetSize(d.w, d.listHeight())
-		return cmdOf(whatIfMsg{e})
+		return d.s.send(whatIfMsg{e})
 	}
 	d.editing.Update(msg)
 	d.editErr = ""

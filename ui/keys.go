@@ -7,8 +7,8 @@ import "github.com/charmbracelet/bubbles/key"
 type keyMap struct {
 	// global
 	Quit, Help, Palette, Filter, Back, Forward, NextPane, PrevPane, Copy key.Binding
-	Overview, Tree, Lists, Trace, Exposure                             key.Binding
-	TraceFrom, TraceTo, WhoCanReach                                   key.Binding
+	Overview, Tree, Lists, Trace, Exposure                               key.Binding
+	TraceFrom, TraceTo, WhoCanReach                                      key.Binding
 	// movement
 	Up, Down, PageUp, PageDown, Top, Bottom, Open key.Binding
 	// tree

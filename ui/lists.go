@@ -99,7 +99,7 @@ func (v *listsView) table() *table {
 	return t
 }
 
-const sidebarWidth = 34
+const sidebarWidth = 35
 
 func (v *listsView) sidebar() bool { return v.w >= 100 }
 
@@ -197,7 +197,7 @@ func (v *listsView) Update(msg tea.Msg) tea.Cmd {
 	switch {
 	case key.Matches(km, keys.Open):
 		if r, ok := t.list.Current(); ok {
-			return cmdOf(openMsg{id: r.id})
+			return v.s.send(openMsg{id: r.id})
 		}
 	case key.Matches(km, keys.Sort):
 		t.sortBy((t.sortCol+1)%len(t.cols), false)
@@ -230,7 +230,7 @@ func (v *listsView) View() string {
 	start := max(0, min(v.kindIdx-(v.h-2)/2, len(v.kinds)-(v.h-1)))
 	for i := start; i < len(v.kinds) && len(side) < v.h; i++ {
 		k := v.kinds[i]
-		line := fmt.Sprintf("%-27s %5d", k, v.s.w.counts[k])
+		line := fmt.Sprintf("%-28s %5d", k, v.s.w.counts[k])
 		if i == v.kindIdx {
 			st := th.selectedDim
 			if v.pane == 0 {
@@ -383,7 +383,12 @@ func columns(w *world, k model.Kind) ([]string, [][]string, []string) {
 		cells = append(cells, c)
 	}
 	rs := w.byKind[k]
-	name := func(r model.Resource) string { return r.Base().Name() }
+	name := func(r model.Resource) string {
+		if n := short(r); n != r.Base().ID {
+			return n
+		}
+		return ""
+	}
 	switch k {
 	case model.KindVPC:
 		heads = []string{"name", "id", "cidrs", "region", "account", "subnets"}

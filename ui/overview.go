@@ -102,9 +102,9 @@ func (o *overviewView) Update(msg tea.Msg) tea.Cmd {
 			switch {
 			case !ok:
 			case r.data != nil:
-				return cmdOf(r.data.(overviewAction).msg)
+				return o.s.send(r.data.(overviewAction).msg)
 			case r.id != "":
-				return cmdOf(openMsg{id: r.id})
+				return o.s.send(openMsg{id: r.id})
 			}
 		}
 	}

@@ -21,7 +21,10 @@ type picker struct {
 	list    *lineList
 	seq     int
 	pending bool
-	w, h    int
+	// done is set when the user picked or cancelled; the owner checks it
+	// right after Update, so keys typed next cannot race the choice.
+	done *pickedMsg
+	w, h int
 }
 
 const syncLimit = 4000
@@ -94,14 +97,13 @@ func (p *picker) Update(msg tea.Msg) tea.Cmd {
 	case tea.KeyMsg:
 		switch {
 		case key.Matches(msg, keys.Cancel):
-			return cmdOf(pickedMsg{cancelled: true})
+			p.done = &pickedMsg{cancelled: true}
 		case key.Matches(msg, keys.Accept):
 			if r, ok := p.list.Current(); ok && !p.pending {
 				c := p.cands[r.data.(int)]
-				return cmdOf(pickedMsg{spec: c.spec, label: c.label})
-			}
-			if v := strings.TrimSpace(p.in.value); v != "" {
-				return cmdOf(pickedMsg{spec: v, label: v})
+				p.done = &pickedMsg{spec: c.spec, label: c.label}
+			} else if v := strings.TrimSpace(p.in.value); v != "" {
+				p.done = &pickedMsg{spec: v, label: v}
 			}
 		case msg.Type == tea.KeyUp || msg.Type == tea.KeyCtrlP:
 			p.list.Move(-1)

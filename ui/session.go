@@ -1,6 +1,8 @@
 package ui
 
 import (
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/reach"
 )
@@ -18,6 +20,8 @@ type session struct {
 	wiSnap *model.Snapshot
 	// wiSeq counts what-if changes, so a stale engine build is dropped.
 	wiSeq int
+	// send hands a message to the top model at once (navigation, what-if).
+	send func(tea.Msg) tea.Cmd
 }
 
 // flowDesc is a traced flow, as the detail view needs it to mark near

@@ -14,12 +14,12 @@ import (
 type theme struct {
 	r *lipgloss.Renderer
 
-	title, crumb, crumbSep, tab, tabActive   lipgloss.Style
-	status, statusKey, statusWarn, statusErr lipgloss.Style
-	header, section, dim, bold, key, link    lipgloss.Style
-	selected, selectedDim, marker, decisive  lipgloss.Style
-	ok, bad, unknown, forward, warn          lipgloss.Style
-	whatIf, border, paneActive, paneIdle     lipgloss.Style
+	title, crumb, crumbSep, tab, tabActive    lipgloss.Style
+	status, statusKey, statusWarn, statusErr  lipgloss.Style
+	header, section, dim, bold, key, link     lipgloss.Style
+	selected, selectedDim, marker, decisive   lipgloss.Style
+	ok, bad, unknown, forward, warn           lipgloss.Style
+	whatIf, border, paneActive, paneIdle      lipgloss.Style
 	input, inputLabel, badgePublic, badgePriv lipgloss.Style
 }
 

@@ -19,15 +19,15 @@ import (
 // in effect it shows the answer for the real snapshot and for the what-if
 // copy side by side.
 type traceView struct {
-	s          *session
-	from, to   string
-	fromLabel  string
-	toLabel    string
-	protoIdx   int
-	port       lineInput
-	field      int // 0 from, 1 to, 2 protocol, 3 port
+	s         *session
+	from, to  string
+	fromLabel string
+	toLabel   string
+	protoIdx  int
+	port      lineInput
+	field     int // 0 from, 1 to, 2 protocol, 3 port
 	// fresh: the next digit replaces the port instead of appending
-	fresh bool
+	fresh      bool
 	pane       int // 0 form, 1 result
 	picker     *picker
 	pickFor    int
@@ -256,7 +256,11 @@ func (t *traceView) Update(msg tea.Msg) tea.Cmd {
 		return t.run()
 	case tea.KeyMsg:
 		if t.picker != nil {
-			return t.picker.Update(msg)
+			cmd := t.picker.Update(msg)
+			if d := t.picker.done; d != nil {
+				return t.Update(*d)
+			}
+			return cmd
 		}
 		if t.pane == 0 {
 			return t.updateForm(msg)
@@ -346,14 +350,14 @@ func (t *traceView) updateResult(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		if h, ok := r.data.(hopRow); ok {
-			return cmdOf(t.openHop(h))
+			return t.s.send(t.openHop(h))
 		}
 		if r.id != "" {
-			return cmdOf(openMsg{id: r.id})
+			return t.s.send(openMsg{id: r.id})
 		}
 	case key.Matches(msg, keys.GoToRule):
 		if h, ok := t.blockingHop(); ok {
-			return cmdOf(t.openHop(h))
+			return t.s.send(t.openHop(h))
 		}
 		return flash("nothing blocks this flow")
 	case key.Matches(msg, keys.Protocol):
@@ -365,7 +369,7 @@ func (t *traceView) updateResult(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, keys.Run):
 		return t.run()
 	case key.Matches(msg, keys.Reset):
-		return cmdOf(whatIfMsg{whatIfEdit{op: opReset}})
+		return t.s.send(whatIfMsg{whatIfEdit{op: opReset}})
 	}
 	return nil
 }

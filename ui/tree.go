@@ -91,7 +91,7 @@ func (t *treeView) Update(msg tea.Msg) tea.Cmd {
 	n := r.data.(treeNode)
 	switch {
 	case key.Matches(km, keys.Open):
-		return cmdOf(openMsg{id: n.id})
+		return t.s.send(openMsg{id: n.id})
 	case key.Matches(km, keys.Expand):
 		if n.hasKids && !t.expanded[n.id] {
 			t.expanded[n.id] = true
@@ -111,7 +111,7 @@ func (t *treeView) Update(msg tea.Msg) tea.Cmd {
 			return flash("select a subnet (or something in one) to open its route table")
 		}
 		if rt, _ := t.s.w.ix.SubnetRouteTable(n.subnetID); rt != nil {
-			return cmdOf(openMsg{id: rt.ID})
+			return t.s.send(openMsg{id: rt.ID})
 		}
 		return flash("the subnet has no route table in the snapshot")
 	case key.Matches(km, keys.NACL):
@@ -119,7 +119,7 @@ func (t *treeView) Update(msg tea.Msg) tea.Cmd {
 			return flash("select a subnet (or something in one) to open its network ACL")
 		}
 		if acl := t.s.w.ix.SubnetNetworkACL(n.subnetID); acl != nil {
-			return cmdOf(openMsg{id: acl.ID})
+			return t.s.send(openMsg{id: acl.ID})
 		}
 		return flash("the subnet has no network ACL in the snapshot")
 	}
@@ -308,7 +308,9 @@ func (t *treeView) leaf(r model.Resource, depth int, subnet string) treeNode {
 	}
 	kind := string(r.Kind())
 	plain := fmt.Sprintf("%s  %s  %s  %s", kind, short(r), r.Base().ID, desc)
-	text := func() string { return th.dim.Render(kind) + "  " + short(r) + "  " + th.dim.Render(r.Base().ID) + "  " + desc }
+	text := func() string {
+		return th.dim.Render(kind) + "  " + short(r) + "  " + th.dim.Render(r.Base().ID) + "  " + desc
+	}
 	return treeNode{id: r.Base().ID, depth: depth, text: text, plain: plain, subnetID: subnet}
 }
 

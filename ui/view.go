@@ -140,6 +140,9 @@ func (l *lineList) SetRows(rows []row) {
 }
 
 func (l *lineList) SetSize(w, h int) {
+	if h > l.height && l.cursor < h-1 {
+		l.offset = 0 // grown: show the top again when the cursor allows
+	}
 	l.width, l.height = w, h
 	l.clamp()
 }
@@ -278,7 +281,7 @@ func (l *lineList) View(focused bool) string {
 			b.WriteByte('\n')
 		}
 		if c == l.cursor && !r.skip {
-			line := ansi.Truncate(r.plainText(), l.width-1, "…")
+			line := ansi.Truncate(ansi.Strip(r.styled()), l.width-1, "…")
 			pad := strings.Repeat(" ", max(0, l.width-1-ansi.StringWidth(line)))
 			st := l.th.selectedDim
 			if focused {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/reach"
 )
@@ -49,7 +50,7 @@ func (e *exposureView) Update(msg tea.Msg) tea.Cmd {
 		}
 		if key.Matches(msg, keys.Open) {
 			if r, ok := e.list.Current(); ok && r.id != "" {
-				return cmdOf(openMsg{id: r.id})
+				return e.s.send(openMsg{id: r.id})
 			}
 		}
 	}
@@ -70,7 +71,14 @@ func (e *exposureView) build() {
 	if len(rep.Exposed) == 0 {
 		text(th.ok.Render("  ✓ nothing in this snapshot is reachable from the internet"))
 	}
-	hdr := fmt.Sprintf("  %-30s %-16s %-14s %-24s %s", "resource", "public ip", "open", "from", "opened by")
+	ipw := 15
+	for _, x := range rep.Exposed {
+		ipw = max(ipw, len(x.PublicIP))
+	}
+	if e.w < 120 {
+		ipw = 15
+	}
+	hdr := fmt.Sprintf("  %-24s %-*s %-12s %-24s %s", "resource", ipw, "public ip", "open", "from", "opened by")
 	rows = append(rows, row{text: th.header.Render(hdr), plain: hdr, skip: true})
 	for _, x := range rep.Exposed {
 		name := x.Name
@@ -84,10 +92,8 @@ func (e *exposureView) build() {
 		if x.Ports != "" {
 			open += "/" + x.Ports
 		}
-		plain := fmt.Sprintf("  %-30s %-16s %-14s %-24s %s", name, x.PublicIP, open, joinN(x.Sources, 2), x.Rule)
-		id := x.ID
-		text := "  " + th.warn.Render("!") + plain[3:]
-		rows = append(rows, row{text: text, plain: plain, id: id})
+		cols := fmt.Sprintf("%-24s %-*s %-12s %-24s %s", ansi.Truncate(name, 24, "…"), ipw, ansi.Truncate(x.PublicIP, ipw, "…"), open, joinN(x.Sources, 2), x.Rule)
+		rows = append(rows, row{text: " " + th.warn.Render("!") + " " + cols, plain: " ! " + cols, id: x.ID})
 	}
 	for _, c := range rep.Caveats {
 		text(th.unknown.Render("  ? " + c))
@@ -114,8 +120,8 @@ type whoView struct {
 type whoResultMsg struct {
 	owner view
 	seq   int
-	ans *reach.WhoAnswer
-	err error
+	ans   *reach.WhoAnswer
+	err   error
 }
 
 func newWhoView(s *session, id string, port int) (*whoView, tea.Cmd) {
@@ -215,7 +221,7 @@ func (v *whoView) Update(msg tea.Msg) tea.Cmd {
 			return v.run()
 		case key.Matches(msg, keys.Open):
 			if r, ok := v.list.Current(); ok && r.id != "" {
-				return cmdOf(openMsg{id: r.id})
+				return v.s.send(openMsg{id: r.id})
 			}
 		}
 	}
