@@ -118,7 +118,7 @@ func TestGoldenOverview(t *testing.T) {
 
 func TestGoldenTree(t *testing.T) {
 	tm := startTest(t)
-	press(tm, "2", "l", "j", "j", "l")
+	press(tm, "2", "l", "j", "j", "j", "j", "l")
 	golden.RequireEqual(t, []byte(settle(t, tm, "PUBLIC")))
 }
 
