@@ -226,6 +226,12 @@ func (a *app) navigate(msg tea.Msg) tea.Cmd {
 		a.push(t)
 		return t.set(msg.from, msg.to)
 	case whoMsg:
+		switch a.s.w.get(msg.id).(type) {
+		case *model.Instance, *model.NetworkInterface, *model.LoadBalancer:
+		default:
+			a.flash, a.flashErr = "who-can-reach needs an instance, a network interface or a load balancer", true
+			return nil
+		}
 		port := 0
 		if t := a.sections[tabTrace].(*traceView); t.ans != nil && t.to == msg.id {
 			port, _ = t.portNumber()
@@ -503,6 +509,7 @@ func (a *app) openPalette() tea.Cmd {
 		}
 	}
 	p, cmd := newPicker(a.th, "Go to", a.palCands, a.palLabels)
+	p.hint = "a view, a kind, or any resource by ID or Name tag · ↑↓ choose · enter go · esc cancel"
 	a.palette, a.mode = p, modeCommand
 	a.resize()
 	return cmd

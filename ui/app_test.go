@@ -180,3 +180,28 @@ func TestTraceJourney(t *testing.T) {
 	}
 	t.Run("whatif", func(t *testing.T) { golden.RequireEqual(t, []byte(whatIf)) })
 }
+
+// panicView panics on any key, to test crash handling.
+type panicView struct{ overviewView }
+
+func (panicView) Update(tea.Msg) tea.Cmd { panic("boom") }
+
+// TestPanicQuits: a panic in a view is recovered, the program quits (so
+// bubbletea restores the terminal) and Run reports it with the stack.
+func TestPanicQuits(t *testing.T) {
+	a := newTestApp(t, demoSnap(t))
+	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	a.Update(worldMsg{newWorld(demoSnap(t))})
+	a.history = append(a.history, &panicView{})
+	a.hIdx = len(a.history) - 1
+	_, cmd := a.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("j")})
+	if cmd == nil {
+		t.Fatal("no command after a panic")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Error("a panic does not quit")
+	}
+	if !strings.Contains(a.crash, "boom") || !strings.Contains(a.crash, "goroutine") {
+		t.Errorf("crash = %q, want the panic and its stack", a.crash)
+	}
+}

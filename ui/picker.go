@@ -24,6 +24,7 @@ type picker struct {
 	// done is set when the user picked or cancelled; the owner checks it
 	// right after Update, so keys typed next cannot race the choice.
 	done *pickedMsg
+	hint string
 	w, h int
 }
 
@@ -124,7 +125,11 @@ func (p *picker) Update(msg tea.Msg) tea.Cmd {
 
 func (p *picker) View() string {
 	th := p.th
-	head := th.title.Render(p.title) + "  " + th.dim.Render("type to fuzzy-match IDs, Name tags, IPs or 'internet' · ↑↓ choose · enter pick · esc cancel")
+	hint := p.hint
+	if hint == "" {
+		hint = "type to fuzzy-match IDs, Name tags, IPs or 'internet' · ↑↓ choose · enter pick · esc cancel"
+	}
+	head := th.title.Render(p.title) + "  " + th.dim.Render(hint)
 	status := ""
 	switch {
 	case p.pending:

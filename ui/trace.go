@@ -583,7 +583,7 @@ func (t *traceView) buildRows() {
 func (t *traceView) hopRows(rows []row, hops []reach.Hop, wi bool) []row {
 	th := t.s.th
 	wide := t.w >= 120
-	layerW, nameW := 15, 26
+	layerW, nameW := 15, 46
 	if !wide {
 		layerW, nameW = 6, 22
 	}
