@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -191,22 +190,18 @@ func count(n int, what string) string {
 	return fmt.Sprintf("%d %ss", n, what)
 }
 
-// gapWarnings renders gaps one per line, except that a scope where many
-// operations failed for the same reason (a region that is not enabled, a
-// policy without EC2) gets one line.
+// gapWarnings renders gaps one per line, except that the gaps of one
+// scope that share a code (a region that is not enabled, an endpoint that
+// supports little, a policy without EC2) get one line between them.
 func gapWarnings(gaps []model.Gap) []string {
-	type key struct{ account, region, code, reason string }
+	type key struct{ account, region, code string }
 	groups := map[key][]model.Gap{}
 	var order []key
 	for _, g := range gaps {
 		if g.Code == awspull.CodeNotRequested {
 			continue
 		}
-		k := key{g.Account, g.Region, g.Code, g.Reason}
-		if g.Code == "UnauthorizedOperation" || g.Code == "AccessDenied" {
-			// Each denial names its own action; group by code alone.
-			k.reason = ""
-		}
+		k := key{g.Account, g.Region, g.Code}
 		if groups[k] == nil {
 			order = append(order, k)
 		}
@@ -222,16 +217,21 @@ func gapWarnings(gaps []model.Gap) []string {
 			continue
 		}
 		var kinds, ops []string
+		reason := gs[0].Reason
 		for _, g := range gs {
 			kinds = append(kinds, string(g.Kind))
 			ops = append(ops, g.Operation)
+			if g.Reason != reason {
+				reason = ""
+			}
 		}
 		slices.Sort(kinds)
 		kinds = slices.Compact(kinds)
-		where := model.Scope{Account: k.account, Region: k.region}.String()
-		reason := cmp.Or(k.reason, "not allowed: grant "+strings.Join(ops, ", ")+" (vpcscope snapshot --print-policy)")
+		if reason == "" {
+			reason = "failed calls: " + strings.Join(ops, ", ")
+		}
 		out = append(out, fmt.Sprintf("%s not collected in %s (%d calls failed with %s): %s",
-			strings.Join(kinds, ", "), where, len(gs), k.code, reason))
+			strings.Join(kinds, ", "), model.Scope{Account: k.account, Region: k.region}, len(gs), k.code, reason))
 	}
 	return out
 }

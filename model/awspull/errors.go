@@ -96,7 +96,7 @@ func classify(action string, err error) failure {
 	case deniedCodes[code]:
 		return failure{failKind, code, "not allowed: grant " + action + " (see the read-only IAM policy: vpcscope snapshot --print-policy)"}
 	case unsupportedCodes[code]:
-		return failure{failKind, code, "the endpoint does not support " + action}
+		return failure{failKind, code, "the endpoint does not support this call"}
 	case regionCodes[code]:
 		return failure{failRegion, code, "the region is not enabled for this account, or refuses its credentials: " + oneLine(errorMessage(err))}
 	case throttleCodes[code]:

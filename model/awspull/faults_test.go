@@ -175,7 +175,7 @@ func TestUnsupportedAndMalformedAreGaps(t *testing.T) {
 		t.Fatal(err)
 	}
 	tg := got.GapsFor(model.KindTransitGateway, acct, region)
-	if len(tg) != 1 || tg[0].Code != "InvalidAction" || !strings.Contains(tg[0].Reason, "does not support ec2:DescribeTransitGateways") {
+	if len(tg) != 1 || tg[0].Code != "InvalidAction" || !strings.Contains(tg[0].Reason, "does not support this call") {
 		t.Errorf("transit gateway gap: %v", tg)
 	}
 	vpc := got.GapsFor(model.KindVPC, acct, region)

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
 
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/model/awsjson"
@@ -187,6 +188,7 @@ func (p *puller) setup(ctx context.Context) ([]*account, error) {
 func (p *puller) setupProfile(ctx context.Context, profile string) (*account, error) {
 	opts := []func(*config.LoadOptions) error{
 		config.WithRetryer(func() aws.Retryer { return newRetryer(p.opts.MaxAttempts, p.opts.MaxBackoff) }),
+		config.WithAPIOptions([]func(*middleware.Stack) error{addErrorBodyMiddleware}),
 	}
 	if profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(profile))
@@ -272,10 +274,11 @@ func (s *setupStep) done() {
 
 func setupCall[Out any](ctx context.Context, s *setupStep, f func(context.Context) (*Out, error)) (*Out, error) {
 	var retries atomic.Int64
-	out, err := f(withRetryCounter(ctx, &retries))
+	var body errorBody
+	out, err := f(withErrorBody(withRetryCounter(ctx, &retries), &body))
 	s.calls++
 	s.retries += int(retries.Load())
-	return out, err
+	return out, body.explain(err)
 }
 
 // regionRun is the pull of one account in one region.
@@ -485,10 +488,11 @@ func call[Out any](ctx context.Context, u *unit, urgent bool, f func(context.Con
 		return nil, err
 	}
 	var retries atomic.Int64
-	out, err := f(withRetryCounter(ctx, &retries))
+	var body errorBody
+	out, err := f(withErrorBody(withRetryCounter(ctx, &retries), &body))
 	u.r.lim.release()
 	u.counted(int(retries.Load()))
-	return out, err
+	return out, body.explain(err)
 }
 
 // pages runs a paginator to its end, handing each page to use.
