@@ -75,9 +75,9 @@ type TargetGroup struct {
 	TargetType       string   `json:"targetType"`
 	VPCID            string   `json:"vpcId,omitempty"`
 	LoadBalancerARNs []string `json:"loadBalancerArns,omitempty"`
-	// Targets are the registered targets; nil when target health was not
-	// collected.
-	Targets    []Target          `json:"targets,omitempty"`
+	// Targets are the registered targets; nil (null in a snapshot) when
+	// target health was not collected, empty when none are registered.
+	Targets    []Target          `json:"targets"`
 	Attributes map[string]string `json:"attributes,omitempty"`
 }
 

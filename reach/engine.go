@@ -196,11 +196,13 @@ var reservedPrefixes = []string{
 	"::/8", "fc00::/7", "fe80::/10", "ff00::/8",
 }
 
+// sharedAddressSpace is RFC 6598's carrier-grade NAT range.
+var sharedAddressSpace = netip.MustParsePrefix("100.64.0.0/10")
+
 // isPrivate reports whether addr is in a range the internet does not route
 // (RFC 1918, RFC 6598, link-local, ...).
 func isPrivate(addr netip.Addr) bool {
-	return addr.IsPrivate() || addr.IsLoopback() || addr.IsLinkLocalUnicast() ||
-		netip.MustParsePrefix("100.64.0.0/10").Contains(addr)
+	return addr.IsPrivate() || addr.IsLoopback() || addr.IsLinkLocalUnicast() || sharedAddressSpace.Contains(addr)
 }
 
 func internetSet(s *model.Snapshot) *netipx.IPSet {

@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
 
@@ -133,6 +134,34 @@ type sgDecision struct {
 	noRules bool
 	// unknown lists prefix lists the rules name but the snapshot lacks.
 	unknown []string
+	// refMiss says why a group reference that names the peer's group did
+	// not match, when one did not.
+	refMiss refMiss
+	refNote string
+}
+
+// refMiss is why a security group reference failed to match a peer that
+// is a member of the group.
+type refMiss int
+
+const (
+	refNone          refMiss = iota
+	refNotPreserved          // forwarded by an appliance: no group identity
+	refNoTGWSupport          // across a transit gateway without referencing on
+	refEgressOverTGW         // outbound rules cannot reference across a TGW
+	refInterRegion           // inter-Region peering does not carry references
+	refPublicAddress         // references match private addresses only
+)
+
+// code returns the explanation code for a reference miss.
+func (m refMiss) code() string {
+	switch m {
+	case refNotPreserved:
+		return "SG_REFERENCES_NOT_PRESERVED"
+	case refNoTGWSupport:
+		return "SG_REFERENCING_SUPPORT"
+	}
+	return "ENI_SG_RULES_MISMATCH"
 }
 
 // evaluateSGs applies the interface's security groups to a packet it sends
@@ -162,7 +191,7 @@ func (e *Engine) evaluateSGs(n *model.NetworkInterface, egress bool, pkt *packet
 			if pkt.proto.IsICMP() && r.Protocol != model.ProtocolAll && !r.ICMP().Matches(pkt.icmp) {
 				continue
 			}
-			if !e.peerMatches(r, n, peer, &d) {
+			if !e.peerMatches(r, n, peer, egress, pkt, &d) {
 				continue
 			}
 			if pkt.proto.HasPorts() {
@@ -185,7 +214,7 @@ func (e *Engine) evaluateSGs(n *model.NetworkInterface, egress bool, pkt *packet
 
 // peerMatches reports whether a rule's peer (CIDR, prefix list or group)
 // covers addr, seen from interface n.
-func (e *Engine) peerMatches(r *model.SGRule, n *model.NetworkInterface, addr netip.Addr, d *sgDecision) bool {
+func (e *Engine) peerMatches(r *model.SGRule, n *model.NetworkInterface, addr netip.Addr, egress bool, pkt *packet, d *sgDecision) bool {
 	switch {
 	case r.CIDR.IsValid():
 		return r.CIDR.Addr().Is4() == addr.Is4() && r.CIDR.Contains(addr)
@@ -197,25 +226,40 @@ func (e *Engine) peerMatches(r *model.SGRule, n *model.NetworkInterface, addr ne
 		}
 		return pl.Contains(addr)
 	case r.Group != nil:
-		return e.groupCovers(r.Group.GroupID, n.VPCID, addr)
+		ok, miss, note := e.groupCovers(r.Group.GroupID, n.VPCID, addr, egress)
+		if ok && pkt.forwarded {
+			ok, miss, note = false, refNotPreserved, "the packet was forwarded by an appliance, and security group references are not preserved through a middlebox"
+		}
+		if !ok && miss != refNone && d.refMiss == refNone {
+			d.refMiss, d.refNote = miss, note
+		}
+		return ok
 	}
 	return false
 }
 
 // groupCovers reports whether addr is a private address of an interface in
-// the security group, and the reference is valid between the two VPCs: the
-// same VPC, an active same-region peering, or a transit gateway with
-// security group referencing on.
-func (e *Engine) groupCovers(groupID, fromVPC string, addr netip.Addr) bool {
+// the security group that the reference can reach from fromVPC; when a
+// member owns addr but the reference cannot match, it says why.
+func (e *Engine) groupCovers(groupID, fromVPC string, addr netip.Addr, egress bool) (bool, refMiss, string) {
+	miss, note := refNone, ""
 	for _, m := range e.ix.InterfacesByIP(addr) {
-		if !slices.Contains(m.SecurityGroupIDs, groupID) || !ownsPrivate(m, addr) {
+		if !slices.Contains(m.SecurityGroupIDs, groupID) {
 			continue
 		}
-		if e.groupReferenceValid(fromVPC, m.VPCID) {
-			return true
+		if !ownsPrivate(m, addr) {
+			miss, note = refPublicAddress, fmt.Sprintf("%s is the public address of %s, and group references match members' private addresses only", addr, m.ID)
+			continue
+		}
+		ok, why, n := e.referenceScope(fromVPC, m.VPCID, egress)
+		if ok {
+			return true, refNone, ""
+		}
+		if why != refNone {
+			miss, note = why, n
 		}
 	}
-	return false
+	return false, miss, note
 }
 
 func ownsPrivate(n *model.NetworkInterface, addr netip.Addr) bool {
@@ -227,23 +271,34 @@ func ownsPrivate(n *model.NetworkInterface, addr netip.Addr) bool {
 	return slices.Contains(n.IPv6Addresses, addr)
 }
 
-// groupReferenceValid reports whether a security group in vpcA may match
-// members in vpcB.
-func (e *Engine) groupReferenceValid(vpcA, vpcB string) bool {
+// referenceScope reports whether a security group in vpcA may match
+// members in vpcB: in the same VPC; across an active same-Region peering;
+// across a transit gateway with security group referencing on for the
+// gateway and both attachments, for inbound rules only.
+func (e *Engine) referenceScope(vpcA, vpcB string, egress bool) (bool, refMiss, string) {
 	if vpcA == vpcB {
-		return true
+		return true, refNone, ""
 	}
-	if p := e.activePeering(vpcA, vpcB); p != nil && p.Requester.Region == p.Accepter.Region {
-		return true
+	if p := e.activePeering(vpcA, vpcB); p != nil {
+		if p.Requester.Region == p.Accepter.Region {
+			return true, refNone, ""
+		}
+		return false, refInterRegion, fmt.Sprintf("peering connection %s crosses Regions, and group references do not work across inter-Region peering", p.ID)
 	}
 	for _, tgw := range e.snap.TransitGateways {
-		if !tgw.SecurityGroupReferencingSupport {
+		a, b := e.tgwAttachmentOf[tgw.ID+"|"+vpcA], e.tgwAttachmentOf[tgw.ID+"|"+vpcB]
+		if a == nil || b == nil {
 			continue
 		}
-		a, b := e.tgwAttachmentOf[tgw.ID+"|"+vpcA], e.tgwAttachmentOf[tgw.ID+"|"+vpcB]
-		if a != nil && b != nil && a.SecurityGroupReferencingSupport && b.SecurityGroupReferencingSupport {
-			return true
+		switch {
+		case egress:
+			return false, refEgressOverTGW, fmt.Sprintf("outbound rules cannot reference groups across transit gateway %s", tgw.ID)
+		case !tgw.SecurityGroupReferencingSupport:
+			return false, refNoTGWSupport, fmt.Sprintf("transit gateway %s has security group referencing off", tgw.ID)
+		case !a.SecurityGroupReferencingSupport || !b.SecurityGroupReferencingSupport:
+			return false, refNoTGWSupport, fmt.Sprintf("attachment %s or %s of transit gateway %s has security group referencing off", a.ID, b.ID, tgw.ID)
 		}
+		return true, refNone, ""
 	}
-	return false
+	return false, refNone, ""
 }

@@ -24,6 +24,10 @@ func (w *walker) toInternetGateway(vpcID string, from *model.Subnet, igwID strin
 	if from != nil && !w.nacl(from, true, &pkt) {
 		return nil
 	}
+	if sharedAddressSpace.Contains(pkt.dst) {
+		h.Code = "IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS"
+		return w.deny(h, pkt, fmt.Sprintf("internet gateway %s does not route %s: it is in the shared address space 100.64.0.0/10 (RFC 6598)", igwID, pkt.dst))
+	}
 	if isPrivate(pkt.dst) {
 		h.Code = "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"
 		return w.deny(h, pkt, fmt.Sprintf("internet gateway %s does not route %s: it is a private address", igwID, pkt.dst))
@@ -334,6 +338,10 @@ func (w *walker) toGatewayEndpoint(vpcID string, from *model.Subnet, id string, 
 	if ep.State != "" && !strings.EqualFold(ep.State, "available") {
 		h.Code = "BAD_STATE"
 		return w.deny(h, pkt, fmt.Sprintf("VPC endpoint %s is %s, not available", id, ep.State))
+	}
+	if !pkt.proto.Matches(model.ProtocolTCP) && !(pkt.proto.IsICMP() && icmpName(pkt.icmp) == "echo-request") {
+		h.Code = "VPCE_GATEWAY_PROTOCOL_RESTRICTION"
+		return w.deny(h, pkt, fmt.Sprintf("gateway endpoint %s carries only TCP and ICMP echo, not %s", id, serviceOf(&pkt)))
 	}
 	if vpc := w.e.ix.VPC(vpcID); vpc != nil && !vpc.Contains(pkt.src) {
 		h.Code = "VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION"

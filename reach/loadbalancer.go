@@ -3,6 +3,7 @@ package reach
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/vpcscope/vpcscope/model"
@@ -60,7 +61,7 @@ func (w *walker) atLoadBalancer(lb *model.LoadBalancer, node *model.NetworkInter
 		}
 	}
 	if listener == nil {
-		h.Code = "ELBV2_LISTENER_PORT_RESTRICTION"
+		h.Code = "ELBV2_LISTENERS_MISMATCH"
 		return w.deny(h, pkt, fmt.Sprintf("load balancer %s has no %s listener on port %d (listeners: %s)",
 			lb.LoadBalancerName, pkt.proto, port, listenerList(lb)))
 	}
@@ -81,15 +82,36 @@ func (w *walker) atLoadBalancer(lb *model.LoadBalancer, node *model.NetworkInter
 	h.Detail = "node " + node.ID + " in " + node.AvailabilityZone
 	w.record(h, pkt)
 
+	enabled := map[string]bool{}
+	for _, z := range lb.AvailabilityZones {
+		enabled[z.ZoneName] = true
+	}
 	var firstFail *walker
+	var notCollected, disabledAZs, missing []string
+	registered, otherAZ := 0, 0
 	for _, tg := range groups {
+		if tg.Targets == nil {
+			notCollected = append(notCollected, tg.TargetGroupName+" ("+tg.ID+")")
+			continue
+		}
 		preserved := preservesClientIP(lb, tg)
 		for _, t := range tg.Targets {
+			registered++
 			target, addr := w.e.targetInterface(tg, t)
 			if target == nil {
+				missing = append(missing, t.ID)
 				continue
 			}
-			if !lb.CrossZone() && target.AvailabilityZone != node.AvailabilityZone {
+			az := t.AvailabilityZone
+			if az == "" || az == "all" {
+				az = target.AvailabilityZone
+			}
+			if t.AvailabilityZone != "all" && !enabled[az] {
+				disabledAZs = append(disabledAZs, az)
+				continue
+			}
+			if !lb.CrossZone() && az != node.AvailabilityZone {
+				otherAZ++
 				continue
 			}
 			tport := t.Port
@@ -119,12 +141,23 @@ func (w *walker) atLoadBalancer(lb *model.LoadBalancer, node *model.NetworkInter
 		w.adopt(firstFail)
 		return nil
 	}
-	h = Hop{Layer: LayerLoadBalancer, Resource: lb.ID, Name: lb.LoadBalancerName, Stage: "target", Code: "ELBV2_NO_TARGETS_IN_AZ"}
-	if !lb.CrossZone() {
+	h = Hop{Layer: LayerLoadBalancer, Resource: lb.ID, Name: lb.LoadBalancerName, Stage: "target"}
+	switch {
+	case registered == 0 && len(notCollected) > 0:
+		return w.unknown(h, pkt, fmt.Sprintf("the registered targets of target group %s were not collected", strings.Join(notCollected, ", ")))
+	case registered == 0:
+		h.Code = "ELBV2_LISTENER_HAS_NO_TG"
+		return w.deny(h, pkt, fmt.Sprintf("the target groups of listener %s:%d of %s have no registered targets", listener.Protocol, listener.Port, lb.LoadBalancerName))
+	case otherAZ > 0:
+		h.Code = "ELB_NOT_CROSSZONE"
 		return w.deny(h, pkt, fmt.Sprintf("no registered target of %s is in %s, the AZ of node %s, and cross-zone load balancing is off",
 			lb.LoadBalancerName, node.AvailabilityZone, node.ID))
+	case len(disabledAZs) > 0:
+		h.Code = "ELB_INSTALLED_AZ_RESTRICTION"
+		return w.deny(h, pkt, fmt.Sprintf("the targets of %s are in %s, which the load balancer does not enable",
+			lb.LoadBalancerName, strings.Join(slices.Compact(slices.Sorted(slices.Values(disabledAZs))), ", ")))
 	}
-	return w.deny(h, pkt, fmt.Sprintf("the target groups of %s have no registered targets in the snapshot", lb.LoadBalancerName))
+	return w.unknown(h, pkt, fmt.Sprintf("the registered targets of %s (%s) are not in the snapshot", lb.LoadBalancerName, strings.Join(missing, ", ")))
 }
 
 // legToTarget carries the load balancer's packet from its node to a target.
@@ -146,7 +179,7 @@ func (w *walker) fork() *walker {
 }
 
 func (w *walker) adopt(c *walker) {
-	w.hops, w.block, w.unverified, w.steps = c.hops, c.block, c.unverified, c.steps
+	w.hops, w.block, w.unverified, w.steps, w.blockUnknown = c.hops, c.block, c.unverified, c.steps, c.blockUnknown
 }
 
 // lbReturn carries a target's reply back through the load balancer. With

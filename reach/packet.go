@@ -95,6 +95,9 @@ type packet struct {
 	srcPorts portSet
 	dstPorts portSet
 	icmp     model.ICMPTypeCode
+	// forwarded is set once an appliance has forwarded the packet: group
+	// references no longer match it.
+	forwarded bool
 }
 
 func (p packet) String() string {
@@ -110,7 +113,7 @@ func (p packet) String() string {
 // reply returns the reply to p: addresses and ports swapped, an echo
 // request answered by an echo reply.
 func (p packet) reply() packet {
-	r := packet{src: p.dst, dst: p.src, proto: p.proto, srcPorts: p.dstPorts, dstPorts: p.srcPorts, icmp: p.icmp}
+	r := packet{src: p.dst, dst: p.src, proto: p.proto, srcPorts: p.dstPorts, dstPorts: p.srcPorts, icmp: p.icmp, forwarded: p.forwarded}
 	switch p.icmp {
 	case model.ICMPEchoRequest:
 		r.icmp = model.ICMPEchoReply

@@ -536,18 +536,18 @@ func (e *Engine) finish(a *Answer, fw, rv *walker) *Answer {
 		walkers = append(walkers, rv)
 	}
 	a.Caveats = append(a.Caveats, fw.flow.caveats...)
-	unknown := false
+	unknown, blockUnknown := false, false
 	for _, w := range walkers {
 		for _, u := range w.unverified {
 			a.Caveats = appendUnique(a.Caveats, u)
 			unknown = true
 		}
 		if w.block != nil && a.Blocked == nil {
-			a.Blocked = w.block
+			a.Blocked, blockUnknown = w.block, w.blockUnknown
 		}
 	}
 	switch {
-	case a.Blocked != nil && a.Blocked.Code == "UNKNOWN_RESOURCE":
+	case blockUnknown:
 		a.Verdict = VerdictUnknown
 	case a.Blocked != nil:
 		a.Verdict = VerdictUnreachable

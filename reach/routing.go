@@ -108,10 +108,10 @@ func (e *Engine) compileTGWRouteTable(rt *model.TGWRouteTable) []compiledTGWRout
 		seen[key] = true
 		prio := prioOther
 		switch {
-		case r.Type == "static" || r.Type == "":
-			prio = prioStatic
 		case r.PrefixListID != "":
 			prio = prioPrefixList
+		case r.Type == "static" || r.Type == "":
+			prio = prioStatic
 		case r.Type == "propagated":
 			prio = prioPropagated
 		}

@@ -20,9 +20,8 @@ import (
 // resource, direction, rule and Reachability Analyzer code; a reachable
 // one what the path must cross.
 //
-// Cases where the engine disagrees with the AWS documentation live in
-// engineDisagreements, with the citation, and run only with
-// VPCSCOPE_SHOW_DISAGREEMENTS=1 (they fail until the engine is fixed).
+// The cases in documentedFixes were first written where the engine
+// disagreed with the AWS documentation; each keeps its citation.
 
 // semCase is one documented behaviour.
 type semCase struct {
@@ -256,26 +255,11 @@ func TestSemantics(t *testing.T) {
 	}
 }
 
-// TestEngineDisagreements runs the cases where the engine contradicts the
-// AWS documentation. They fail until the engine is fixed; then they move
-// into the main tables.
-func TestEngineDisagreements(t *testing.T) {
-	if os.Getenv("VPCSCOPE_SHOW_DISAGREEMENTS") != "1" {
-		t.Skip("these cases show where the engine contradicts the AWS documentation and fail until it is fixed; run them with VPCSCOPE_SHOW_DISAGREEMENTS=1")
-	}
-	for _, c := range engineDisagreements() {
-		t.Run(c.name, func(t *testing.T) {
-			t.Logf("AWS documentation: %s", c.doc)
-			runCase(t, c)
-		})
-	}
-}
-
 // TestSemanticTablesAreWellFormed keeps the tables honest: unique names, a
 // complete expectation for every case, a citation for every disagreement.
 func TestSemanticTablesAreWellFormed(t *testing.T) {
 	seen := map[string]bool{}
-	all := engineDisagreements()
+	var all []semCase
 	for _, area := range semanticAreas() {
 		all = append(all, area.cases...)
 	}
@@ -299,7 +283,7 @@ func TestSemanticTablesAreWellFormed(t *testing.T) {
 			t.Errorf("%s: no verdict", c.name)
 		}
 	}
-	for _, c := range engineDisagreements() {
+	for _, c := range documentedFixes() {
 		if c.doc == "" {
 			t.Errorf("disagreement %s cites no AWS documentation", c.name)
 		}
@@ -325,6 +309,7 @@ func semanticAreas() []area {
 		{"vpc-endpoints", endpointCases()},
 		{"load-balancers", loadBalancerCases()},
 		{"queries", queryCases()},
+		{"documented-fixes", documentedFixes()},
 	}
 }
 
@@ -583,8 +568,7 @@ func securityGroupCases() []semCase {
 			base:  transit,
 			build: func(w *world) { w.sg("sg-far").Ingress = nil; w.allow("sg-far", "in tcp 22 sg-client") },
 			q:     tcp("i-client", "i-far", 22),
-			// The code is SG_REFERENCING_SUPPORT by the RA guide: tracked in engineDisagreements.
-			want: blocked(lSG, "sg-far", fwd, "no matching rule", "*")},
+			want:  blocked(lSG, "sg-far", fwd, "no matching rule", "SG_REFERENCING_SUPPORT")},
 		{name: "a group reference does not work across a transit gateway attachment with SG referencing support off",
 			base: transit,
 			build: func(w *world) {
@@ -593,9 +577,8 @@ func securityGroupCases() []semCase {
 				w.sg("sg-far").Ingress = nil
 				w.allow("sg-far", "in tcp 22 sg-client")
 			},
-			q: tcp("i-client", "i-far", 22),
-			// The code is SG_REFERENCING_SUPPORT by the RA guide: tracked in engineDisagreements.
-			want: blocked(lSG, "sg-far", fwd, "no matching rule", "*")},
+			q:    tcp("i-client", "i-far", 22),
+			want: blocked(lSG, "sg-far", fwd, "no matching rule", "SG_REFERENCING_SUPPORT")},
 	}
 }
 
@@ -1026,8 +1009,7 @@ func internetGatewayCases() []semCase {
 			want: blocked(lIGW, "igw-a", fwd, "192.168.5.5", "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS")},
 		{name: "the internet gateway does not route shared address space (RFC 6598) destinations",
 			base: internetLAN, q: tcp("i-client", "100.64.1.1", 443),
-			// The RA code is IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS: tracked in engineDisagreements.
-			want: blocked(lIGW, "igw-a", fwd, "100.64.1.1", "*")},
+			want: blocked(lIGW, "igw-a", fwd, "100.64.1.1", "IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS")},
 		{name: "the internet gateway maps only the private address an Elastic IP is associated with",
 			base: lan,
 			build: func(w *world) {
@@ -1321,9 +1303,8 @@ func transitGatewayCases() []semCase {
 				w.sg("sg-far").Ingress = nil
 				w.allow("sg-far", "in tcp 22 10.0.0.0/8")
 			},
-			q: tcp("i-server", "i-far", 22),
-			// The RA guide's code for this is TGW_ROUTE_AZ_RESTRICTION: tracked in engineDisagreements.
-			want: blocked(lTGW, "tgw-attach-a", fwd, "us-east-1b", "*")},
+			q:    tcp("i-server", "i-far", 22),
+			want: blocked(lTGW, "tgw-attach-a", fwd, "us-east-1b", "TGW_ROUTE_AZ_RESTRICTION")},
 		{name: "the destination VPC needs its own route back to the transit gateway",
 			base:  transit,
 			build: func(w *world) { w.dropRoutes("rtb-c", "10.0.0.0/16") },
@@ -1446,9 +1427,9 @@ func loadBalancerCases() []semCase {
 		{name: "a load balancer forwards its listener's port to a registered target",
 			base: albWorld, q: tcp("internet", "web-alb", 80),
 			want: reachable("sg-alb", webTG, "sg-server")},
-		{name: "a port without a listener is refused (ELBV2_LISTENER_PORT_RESTRICTION)",
+		{name: "a port without a listener is refused (ELBV2_LISTENERS_MISMATCH)",
 			base: albWorld, q: tcp("internet", "web-alb", 443),
-			want: blocked(lLB, albARN, fwd, "port 443", "ELBV2_LISTENER_PORT_RESTRICTION")},
+			want: blocked(lLB, albARN, fwd, "port 443", "ELBV2_LISTENERS_MISMATCH")},
 		{name: "the application load balancer's security group filters clients",
 			base:  albWorld,
 			build: func(w *world) { w.sg("sg-alb").Ingress = nil; w.allow("sg-alb", "in tcp 80 10.0.0.0/8") },
@@ -1471,7 +1452,7 @@ func loadBalancerCases() []semCase {
 		{name: "with cross-zone load balancing off a node sends only to targets in its own Availability Zone",
 			base: nlbWorld, build: nlbOpen,
 			q:    tcp("internet", "eni-ssh-nlb-0", 22),
-			want: blocked(lLB, nlbARN, fwd, "us-east-1a", "ELBV2_NO_TARGETS_IN_AZ")},
+			want: blocked(lLB, nlbARN, fwd, "us-east-1a", "ELB_NOT_CROSSZONE")},
 		{name: "with cross-zone load balancing on a node sends to targets in other Availability Zones",
 			base: nlbWorld,
 			build: func(w *world) {
@@ -1483,7 +1464,7 @@ func loadBalancerCases() []semCase {
 		{name: "a listener for TCP does not carry UDP",
 			base: nlbWorld, build: nlbOpen,
 			q:    udp("internet", "ssh-nlb", 22),
-			want: blocked(lLB, nlbARN, fwd, "port 22", "ELBV2_LISTENER_PORT_RESTRICTION")},
+			want: blocked(lLB, nlbARN, fwd, "port 22", "ELBV2_LISTENERS_MISMATCH")},
 		{name: "a network load balancer with a security group filters clients by it",
 			base: nlbWorld,
 			build: func(w *world) {
@@ -1928,10 +1909,9 @@ func TestExposure(t *testing.T) {
 	}
 }
 
-// engineDisagreements are documented behaviours the engine gets wrong.
-// Each cites the documentation; TestEngineDisagreements runs them on
-// request. When the engine is fixed, a case moves to its area above.
-func engineDisagreements() []semCase {
+// documentedFixes are documented behaviours the engine first got wrong;
+// each cites the AWS documentation it follows.
+func documentedFixes() []semCase {
 	return []semCase{
 		{name: "a security group rule naming a prefix list missing from the snapshot makes the answer unknown, not unreachable",
 			base:  lan,

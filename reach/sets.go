@@ -71,7 +71,7 @@ func (e *Engine) peerSet(r *model.SGRule, vpcID string) *netipx.IPSet {
 		}
 	case r.Group != nil:
 		for _, m := range e.ix.GroupMembers(r.Group.GroupID) {
-			if !e.groupReferenceValid(vpcID, m.VPCID) {
+			if ok, _, _ := e.referenceScope(vpcID, m.VPCID, false); !ok {
 				continue
 			}
 			for _, ip := range m.PrivateIPs {

@@ -25,14 +25,20 @@ func (w *walker) toTransitGateway(vpcID string, from *model.Subnet, tgwID string
 	att := w.e.tgwAttachmentOf[tgwID+"|"+vpcID]
 	if att == nil {
 		h.Code = "BAD_STATE_ATTACHMENT"
-		return w.deny(h, pkt, fmt.Sprintf("%s has no available attachment to transit gateway %s", vpcID, tgwID))
+		for _, a := range w.e.ix.TGWAttachments(tgwID) {
+			if a.ResourceType == "vpc" && a.ResourceID == vpcID {
+				h.Resource = a.ID
+				return w.deny(h, pkt, fmt.Sprintf("attachment %s of %s to transit gateway %s is %s, not available", a.ID, vpcID, tgwID, a.State))
+			}
+		}
+		return w.deny(h, pkt, fmt.Sprintf("%s has no attachment to transit gateway %s", vpcID, tgwID))
 	}
 	h.Resource = att.ID
 	var attSubnet *model.Subnet
 	if from != nil {
 		attSubnet = w.e.attachmentSubnet(att, from.AvailabilityZone)
 		if attSubnet == nil {
-			h.Code = "TGW_ATTACH_VPC_AZ_RESTRICTION"
+			h.Code = "TGW_ROUTE_AZ_RESTRICTION"
 			return w.deny(h, pkt, fmt.Sprintf("attachment %s has no subnet in %s, so traffic from %s cannot reach transit gateway %s",
 				att.ID, from.AvailabilityZone, from.ID, tgwID))
 		}
@@ -114,8 +120,8 @@ func (w *walker) transitRoute(tgw *model.TransitGateway, in *model.TGWAttachment
 		return w.unknown(h, pkt, fmt.Sprintf("attachment %s is not in the snapshot", r.Attachments[0].AttachmentID))
 	}
 	if !out.IsAvailable() {
-		h.Code = "BAD_STATE_ATTACHMENT"
-		return w.deny(h, pkt, fmt.Sprintf("attachment %s is %s", out.ID, out.State))
+		h.Code, h.Resource = "BAD_STATE_ATTACHMENT", out.ID
+		return w.deny(h, pkt, fmt.Sprintf("route %s leads to attachment %s, which is %s, not available", prefix, out.ID, out.State))
 	}
 	h.Verdict = Forward
 	w.record(h, pkt)

@@ -24,6 +24,8 @@ type walker struct {
 	// make the verdict unknown instead of reachable.
 	unverified []string
 	steps      int
+	// blockUnknown is set when the walk stopped because data was missing.
+	blockUnknown bool
 }
 
 // arrivalKind says where a packet ended up.
@@ -123,6 +125,7 @@ func (w *walker) unknown(h Hop, pkt packet, reason string) *arrival {
 	h.Detail = reason
 	w.record(h, pkt)
 	w.unverified = append(w.unverified, reason)
+	w.blockUnknown = true
 	w.block = &Block{Layer: h.Layer, Resource: h.Resource, Rule: h.Rule, Direction: w.dir,
 		Code: cmpOr(h.Code, "UNKNOWN_RESOURCE"), Reason: reason}
 	return nil
@@ -331,6 +334,7 @@ func (w *walker) receive(n *model.NetworkInterface, pkt packet) *arrival {
 	w.record(Hop{Layer: LayerInterface, Resource: n.ID, Verdict: Forward, Stage: "appliance",
 		Detail: fmt.Sprintf("%s is not the destination; with its source/destination check off it forwards the packet", n.ID)}, pkt)
 	w.flow.caveat("the path crosses appliance %s: vpcscope assumes its operating system forwards the packet unchanged", n.ID)
+	pkt.forwarded = true
 	return w.emit(n, pkt)
 }
 
@@ -506,6 +510,10 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 	}
 	if len(near) > 0 {
 		reason += "; " + serviceOf(pkt) + " is open only " + word + " " + strings.Join(near, ", ")
+	}
+	if d.refMiss != refNone {
+		h.Code = d.refMiss.code()
+		reason += " (" + d.refNote + ")"
 	}
 	return w.deny(h, *pkt, reason) != nil
 }
