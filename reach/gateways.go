@@ -185,7 +185,7 @@ func (w *walker) edgeRoute(rt *model.RouteTable, vpcID string, pkt packet) *arri
 		return w.deny(h, pkt, fmt.Sprintf("route %s in gateway route table %s is a blackhole", r.DestinationString(), rt.ID))
 	}
 	if t := r.Target(); t.Kind != model.TargetLocal {
-		h.Code = "INGRESS_RTB_TRAFFIC_REDIRECTION"
+		h.Detail += ": redirects inbound traffic to " + t.ID
 	}
 	h.Verdict = Forward
 	w.record(h, pkt)
@@ -248,7 +248,6 @@ func (w *walker) toNATGateway(from *model.Subnet, id string, pkt packet) *arriva
 	}
 	natIP := nat.Addresses[0].PrivateIP
 	w.flow.nats = append(w.flow.nats, natRecord{nat: nat, natIP: natIP, remote: pkt.dst, origSrc: pkt.src, origPorts: pkt.srcPorts})
-	h.Code = "NGW_SOURCE_ADDRESS_REASSIGN"
 	h.Detail = fmt.Sprintf("translates source %s to %s", pkt.src, natIP)
 	pkt.src = natIP
 	if pkt.proto.HasPorts() {

@@ -395,7 +395,7 @@ func (w *walker) nacl(sn *model.Subnet, egress bool, pkt *packet) bool {
 	}
 	if !d.allowed {
 		h.Code = "SUBNET_ACL_RESTRICTION"
-		return w.deny(h, *pkt, aclReason(acl, sn, stage, d.entry, pkt)) != nil
+		return w.deny(h, *pkt, aclReason(acl, sn, stage, d.entry, pkt, w.dir)) != nil
 	}
 	if pkt.proto.HasPorts() && !d.deniedPorts.empty() {
 		by := "rule *"
@@ -412,12 +412,17 @@ func (w *walker) nacl(sn *model.Subnet, egress bool, pkt *packet) bool {
 	return true
 }
 
-func aclReason(acl *model.NetworkACL, sn *model.Subnet, stage string, en *model.ACLEntry, pkt *packet) string {
+func aclReason(acl *model.NetworkACL, sn *model.Subnet, stage string, en *model.ACLEntry, pkt *packet, dir Direction) string {
 	peer, dirWord := pkt.src, "from"
 	if stage == "outbound" {
 		peer, dirWord = pkt.dst, "to"
 	}
 	svc := serviceOf(pkt)
+	if dir == DirReturn && pkt.proto.HasPorts() {
+		// A reply's destination ports are the client's ephemeral ports:
+		// say so, or they read like a service.
+		svc = fmt.Sprintf("the reply from %s/%s to the client's ports %s", pkt.proto, pkt.srcPorts, pkt.dstPorts)
+	}
 	if en == nil || en.IsDefaultDeny() {
 		return fmt.Sprintf("network ACL %s (%s, %s): no rule allows %s %s %s, so the final * rule denies it",
 			acl.ID, sn.ID, stage, svc, dirWord, peer)
