@@ -320,10 +320,11 @@ func (a *app) start(w *world) tea.Cmd {
 	a.sections = [5]view{newOverviewView(a.s), newTreeView(a.s), newListsView(a.s), newTraceView(a.s), newExposureView(a.s)}
 	a.push(a.sections[tabOverview])
 	snap, ix, eng := w.snap, w.ix, w.eng
-	return tea.Batch(
-		func() tea.Msg { return graphMsg{model.NewGraph(ix)} },
+	// one after the other, so one core stays free for the keyboard
+	return tea.Sequence(
 		func() tea.Msg { return exposureMsg{eng.Exposure(reach.ExposureOptions{})} },
 		func() tea.Msg { return findingsMsg{findFindings(snap)} },
+		func() tea.Msg { return graphMsg{model.NewGraph(ix)} },
 	)
 }
 
