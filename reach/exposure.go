@@ -138,10 +138,19 @@ type ruleReach struct {
 
 func (e *Engine) ruleInternet(r *model.SGRule, vpcID string, cache map[ruleInVPC]ruleReach) ruleReach {
 	k := ruleInVPC{r, vpcID}
+	if r.Group == nil {
+		k.vpc = "" // CIDR and prefix-list peers mean the same in every VPC
+	}
 	if rr, ok := cache[k]; ok {
 		return rr
 	}
 	var rr ruleReach
+	// Fast paths: a group reference admits members' private addresses, and
+	// most CIDRs are private; neither reaches the internet.
+	if r.Group != nil || (r.CIDR.IsValid() && !e.internet.OverlapsPrefix(r.CIDR.Masked())) {
+		cache[k] = rr
+		return rr
+	}
 	inet := intersect(e.peerSet(r, vpcID), e.internet)
 	for i, v4 := range []bool{true, false} {
 		rr.inet[i] = familyOnly(inet, v4)
