@@ -313,6 +313,10 @@ func (w *walker) receive(n *model.NetworkInterface, pkt packet) *arrival {
 	if lb := w.e.lbByENI[n.ID]; lb != nil {
 		return w.atLoadBalancer(lb, n, pkt)
 	}
+	if owner := managedOwner(n); owner != "" && w.e.vpceByNI[n.ID] == nil {
+		return w.unknown(Hop{Layer: LayerInterface, Resource: n.ID}, pkt,
+			fmt.Sprintf("%s belongs to a %s that is not in the snapshot, so what it does with the packet is unknown", n.ID, owner))
+	}
 	own := n.HasAddress(pkt.dst)
 	if !own && sdcApplies(n) && n.SourceDestCheck {
 		return w.deny(Hop{Layer: LayerSourceDestCheck, Resource: n.ID, Stage: "inbound",
@@ -336,6 +340,22 @@ func (w *walker) receive(n *model.NetworkInterface, pkt packet) *arrival {
 	w.flow.caveat("the path crosses appliance %s: vpcscope assumes its operating system forwards the packet unchanged", n.ID)
 	pkt.forwarded = true
 	return w.emit(n, pkt)
+}
+
+// managedOwner names the kind of AWS-managed resource an interface belongs
+// to (load balancer, NAT gateway, endpoint), or "" for an ordinary one.
+// Callers check that the owner is in the snapshot.
+func managedOwner(n *model.NetworkInterface) string {
+	switch {
+	case n.InterfaceType == "network_load_balancer" || n.InterfaceType == "gateway_load_balancer" ||
+		strings.HasPrefix(n.Description, "ELB "):
+		return "load balancer"
+	case n.InterfaceType == "nat_gateway":
+		return "NAT gateway"
+	case n.InterfaceType == "vpc_endpoint" || n.InterfaceType == "gateway_load_balancer_endpoint":
+		return "VPC endpoint"
+	}
+	return ""
 }
 
 func describeInterface(e *Engine, n *model.NetworkInterface) string {
@@ -395,7 +415,8 @@ func (w *walker) nacl(sn *model.Subnet, egress bool, pkt *packet) bool {
 	}
 	if !d.allowed {
 		h.Code = "SUBNET_ACL_RESTRICTION"
-		return w.deny(h, *pkt, aclReason(acl, sn, stage, d.entry, pkt, w.dir)) != nil
+		w.deny(h, *pkt, aclReason(acl, sn, stage, d.entry, pkt, w.dir))
+		return false
 	}
 	if pkt.proto.HasPorts() && !d.deniedPorts.empty() {
 		by := "rule *"
@@ -475,11 +496,13 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 	h := Hop{Layer: LayerSecurityGroup, Resource: resource, Stage: stage, Code: "ENI_SG_RULES_MISMATCH",
 		Ref: &RuleRef{Kind: kind, Index: -1}}
 	if len(d.missing) > 0 {
-		return w.unknown(h, *pkt, fmt.Sprintf("security group %s of %s is not in the snapshot", strings.Join(d.missing, ", "), n.ID)) != nil
+		w.unknown(h, *pkt, fmt.Sprintf("security group %s of %s is not in the snapshot", strings.Join(d.missing, ", "), n.ID))
+		return false
 	}
 	if len(d.unknown) > 0 {
-		return w.unknown(h, *pkt, fmt.Sprintf("no rule of %s allows it, but rules name prefix lists %s that are not in the snapshot",
-			strings.Join(n.SecurityGroupIDs, ", "), strings.Join(d.unknown, ", "))) != nil
+		w.unknown(h, *pkt, fmt.Sprintf("no rule of %s allows it, but rules name prefix lists %s that are not in the snapshot",
+			strings.Join(n.SecurityGroupIDs, ", "), strings.Join(d.unknown, ", ")))
+		return false
 	}
 	peer, word := pkt.src, "from"
 	if egress {
@@ -489,8 +512,9 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 	h.Rule = "no matching rule"
 	if d.noRules {
 		h.Code = "SG_HAS_NO_RULES"
-		return w.deny(h, *pkt, fmt.Sprintf("security group %s of %s has no %s rules, so it denies %s %s %s",
-			groups, n.ID, stage, serviceOf(pkt), word, peer)) != nil
+		w.deny(h, *pkt, fmt.Sprintf("security group %s of %s has no %s rules, so it denies %s %s %s",
+			groups, n.ID, stage, serviceOf(pkt), word, peer))
+		return false
 	}
 	reason := fmt.Sprintf("no %s rule of security group %s (%s) allows %s %s %s",
 		stage, groups, n.ID, serviceOf(pkt), word, peer)
@@ -520,7 +544,8 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 		h.Code = d.refMiss.code()
 		reason += " (" + d.refNote + ")"
 	}
-	return w.deny(h, *pkt, reason) != nil
+	w.deny(h, *pkt, reason)
+	return false
 }
 
 func sgRuleText(egress bool, sg *model.SecurityGroup, r *model.SGRule) string {
