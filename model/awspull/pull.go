@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -453,17 +454,45 @@ func (u *unit) add(key string, items any, n int) error {
 // ingest decodes a document in the background, so the next page is
 // requested while this one is decoded.
 func (p *puller) ingest(u *unit, doc map[string]any) {
-	name := fmt.Sprintf("%s/%s/%s/%s-%08d.json", u.r.account, u.r.region, u.kind, u.name, p.docs.Add(1))
 	p.ingesting.Go(func() {
-		data, err := json.Marshal(doc)
-		if err == nil {
-			err = p.importer.AddDocument(u.r.account, u.r.region, name, data)
-		}
-		if err != nil {
-			p.addGap(model.Gap{Account: u.r.account, Region: u.r.region, Kind: u.kind, Operation: u.name,
-				Code: CodeInvalidData, Reason: "a page of the answer was dropped: " + oneLine(err.Error())})
+		for key, items := range doc {
+			if err := p.add(u, key, items); err != nil {
+				p.salvage(u, key, items, err)
+			}
 		}
 	})
+}
+
+// add hands {key: items} to the importer.
+func (p *puller) add(u *unit, key string, items any) error {
+	name := fmt.Sprintf("%s/%s/%s/%s-%08d.json", u.r.account, u.r.region, u.kind, u.name, p.docs.Add(1))
+	data, err := json.Marshal(map[string]any{key: items})
+	if err != nil {
+		return err
+	}
+	return p.importer.AddDocument(u.r.account, u.r.region, name, data)
+}
+
+// salvage adds the items of a rejected page one by one, so a resource with
+// a value the model refuses (an address that is no address) costs only
+// itself; the first one dropped is recorded as a gap.
+func (p *puller) salvage(u *unit, key string, items any, err error) {
+	gap := func(err error) {
+		p.addGap(model.Gap{Account: u.r.account, Region: u.r.region, Kind: u.kind, Operation: u.name,
+			Code: CodeInvalidData, Reason: "dropped from the answer: " + oneLine(err.Error())})
+	}
+	v := reflect.ValueOf(items)
+	if v.Kind() != reflect.Slice || v.Len() < 2 {
+		gap(err)
+		return
+	}
+	for i := range v.Len() {
+		one := reflect.MakeSlice(v.Type(), 1, 1)
+		one.Index(0).Set(v.Index(i))
+		if err := p.add(u, key, one.Interface()); err != nil {
+			gap(err)
+		}
+	}
 }
 
 // taskRun is a running listing and the units of the calls it makes per
