@@ -8,7 +8,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/reach"
 )
 
@@ -319,8 +318,5 @@ func sourceText(w *world, s reach.Source) string {
 	}
 	return fmt.Sprintf("%s %s%s  admitted by %s", name, joinN(s.IPs, 2), sub, s.AdmittedBy)
 }
-
-// _ keeps the model import for kinds used in docs.
-var _ = model.KindInstance
 
 func (m whoResultMsg) ownerView() view { return m.owner }
