@@ -165,7 +165,20 @@ func (w *walker) exitToVPC(out *model.TGWAttachment, pkt packet, az string) *arr
 		return w.unknown(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: "exit"}, pkt,
 			fmt.Sprintf("no subnet of attachment %s is in the snapshot", out.ID))
 	}
-	w.record(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: "exit", Verdict: Forward,
-		Detail: fmt.Sprintf("into %s via %s (%s)", out.ResourceID, sn.ID, sn.AvailabilityZone)}, pkt)
+	detail := fmt.Sprintf("into %s via %s (%s)", out.ResourceID, sn.ID, sn.AvailabilityZone)
+	switch fwdAZ, seen := w.flow.tgwAZ[out.ID]; {
+	case w.dir == DirForward:
+		w.flow.tgwAZ[out.ID] = sn.AvailabilityZone
+	case seen && fwdAZ != sn.AvailabilityZone && out.ApplianceModeSupport:
+		// Appliance mode keeps both directions of a flow in one AZ.
+		if same := w.e.attachmentSubnet(out, fwdAZ); same != nil {
+			sn = same
+			detail = fmt.Sprintf("into %s via %s (%s): appliance mode keeps the reply in the request's AZ", out.ResourceID, sn.ID, sn.AvailabilityZone)
+		}
+	case seen && fwdAZ != sn.AvailabilityZone:
+		w.flow.caveat("the reply leaves transit gateway attachment %s in %s but the request used %s: without appliance mode a stateful appliance there sees only one direction and may drop the flow",
+			out.ID, sn.AvailabilityZone, fwdAZ)
+	}
+	w.record(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: "exit", Verdict: Forward, Detail: detail}, pkt)
 	return w.route(sn, pkt)
 }

@@ -53,9 +53,11 @@ type arrival struct {
 // reply: which interfaces' security groups admitted it, the translations
 // NAT and internet gateways made, the transit gateway AZs it used.
 type flow struct {
-	sgSeen  map[string]bool
-	nats    []natRecord
-	eigw    map[string]bool
+	sgSeen map[string]bool
+	nats   []natRecord
+	eigw   map[string]bool
+	// tgwAZ records the AZ a request left each transit gateway attachment in.
+	tgwAZ   map[string]string
 	lb      *lbLeg
 	caveats []string
 }
@@ -70,7 +72,9 @@ type natRecord struct {
 	origPorts portSet
 }
 
-func newFlow() *flow { return &flow{sgSeen: map[string]bool{}, eigw: map[string]bool{}} }
+func newFlow() *flow {
+	return &flow{sgSeen: map[string]bool{}, eigw: map[string]bool{}, tgwAZ: map[string]string{}}
+}
 
 func (f *flow) caveat(format string, args ...any) {
 	s := fmt.Sprintf(format, args...)

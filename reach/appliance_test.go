@@ -1,0 +1,68 @@
+package reach_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/vpcscope/vpcscope/fixtures"
+	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/reach"
+)
+
+// TestTransitGatewayApplianceMode checks AWS's rule for inspection VPCs:
+// with appliance mode on, the transit gateway keeps both directions of a
+// flow in one AZ of the attachment, so the same firewall sees request and
+// reply; with it off, a reply from another AZ takes that AZ's firewall,
+// which the answer reports as a caveat.
+func TestTransitGatewayApplianceMode(t *testing.T) {
+	q := reach.Query{From: "prod-api-1b", To: "dns-resolver-1a", Protocol: model.ProtocolTCP, Port: 53}
+	tests := []struct {
+		name      string
+		appliance bool
+		wantHop   string
+		wantCav   string
+	}{
+		{"appliance mode keeps the reply in the request's AZ", true, "appliance mode keeps the reply in the request's AZ", ""},
+		{"without appliance mode the reply crosses another AZ's appliance", false, "", "without appliance mode"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := fixtures.Load("hub-and-spoke")
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, a := range s.TGWAttachments {
+				if a.Name() == "inspection-attach" {
+					a.ApplianceModeSupport, found = tt.appliance, true
+				}
+			}
+			if !found {
+				t.Fatal("hub-and-spoke has no inspection-attach")
+			}
+			a, err := reach.New(s).Reach(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !a.Reachable {
+				t.Fatalf("want reachable: %s", a.Summary())
+			}
+			if tt.wantHop != "" {
+				ok := false
+				for _, h := range a.Return {
+					ok = ok || strings.Contains(h.Detail, tt.wantHop)
+				}
+				if !ok {
+					t.Errorf("no return hop says %q", tt.wantHop)
+				}
+			}
+			cav := strings.Join(a.Caveats, "\n")
+			if tt.wantCav != "" && !strings.Contains(cav, tt.wantCav) {
+				t.Errorf("caveats lack %q:\n%s", tt.wantCav, cav)
+			}
+			if tt.wantCav == "" && strings.Contains(cav, "without appliance mode") {
+				t.Errorf("appliance mode on, yet an asymmetry caveat:\n%s", cav)
+			}
+		})
+	}
+}
