@@ -7,8 +7,8 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/vpcscope/vpcscope/fixtures"
 	"github.com/vpcscope/vpcscope/model"
-	"github.com/vpcscope/vpcscope/ui/internal/largeacct"
 )
 
 var (
@@ -18,7 +18,7 @@ var (
 
 // large is the generated 20,000-interface account, built once.
 func large() *model.Snapshot {
-	largeOnce.Do(func() { largeSnap = largeacct.Generate(largeacct.Default) })
+	largeOnce.Do(func() { largeSnap = fixtures.Large(fixtures.DefaultLarge()) })
 	return largeSnap
 }
 
