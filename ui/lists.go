@@ -312,8 +312,10 @@ func (t *table) sortBy(col int, desc bool) {
 		switch {
 		case x.isNum && y.isNum:
 			c = cmp.Compare(x.n, y.n)
-		case x.isNum != y.isNum:
-			c = map[bool]int{true: -1, false: 1}[x.isNum]
+		case x.isNum:
+			c = -1 // numbers before text
+		case y.isNum:
+			c = 1
 		default:
 			c = strings.Compare(x.s, y.s)
 		}
