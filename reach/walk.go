@@ -538,7 +538,8 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 			if len(near) == 0 {
 				h.Resource, h.Ref = sg.ID, &RuleRef{Kind: kind, Index: i}
 			}
-			near = append(near, fmt.Sprintf("%s (rule %d of %s)", rules[i].PeerFrom(sg.Account), i, sg.ID))
+			// People count rules from 1, as the console and the explorer do.
+			near = append(near, fmt.Sprintf("%s (rule %d of %s)", rules[i].PeerFrom(sg.Account), i+1, sg.ID))
 		}
 	}
 	if len(near) > 0 {

@@ -301,6 +301,14 @@ func (t *traceView) updateForm(msg tea.KeyMsg) tea.Cmd {
 		return t.run()
 	case t.field != 3 && key.Matches(msg, keys.Run):
 		return t.run()
+	case t.ans != nil && key.Matches(msg, keys.GoToRule):
+		// The hint under a blocked answer says "press b": honour it from
+		// the form too (the port field takes digits only, so b is free).
+		if h, ok := t.blockingHop(); ok {
+			t.fresh, t.pane = false, 1
+			return t.s.send(t.openHop(h))
+		}
+		return flash("nothing blocks this flow")
 	case t.field == 3:
 		if msg.Type == tea.KeyRunes {
 			for _, r := range msg.Runes {

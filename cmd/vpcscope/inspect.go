@@ -264,7 +264,7 @@ func printSGRules(w io.Writer, title string, rules []model.SGRule, word string) 
 		fmt.Fprintln(w, "  (none)")
 	}
 	for i, r := range rules {
-		line := fmt.Sprintf("  %2d  %-20s %s %s", i, r.Service(), word, r.Peer())
+		line := fmt.Sprintf("  %2d  %-20s %s %s", i+1, r.Service(), word, r.Peer())
 		if r.Description != "" {
 			line += "  # " + r.Description
 		}
