@@ -38,6 +38,22 @@ const (
 	Unknown Verdict = "unknown" // the snapshot lacks what this hop needs
 )
 
+// Mark returns the verdict as a symbol and a word ("✓ allow", "✗ deny"),
+// so that a verdict reads the same with or without colour.
+func (v Verdict) Mark() string {
+	switch v {
+	case Allow:
+		return "✓ allow"
+	case Deny:
+		return "✗ deny"
+	case Forward:
+		return "→ forward"
+	case Arrive:
+		return "● arrive"
+	}
+	return "? unknown"
+}
+
 // Direction is forward (the request) or return (the reply).
 type Direction string
 

@@ -80,22 +80,6 @@ func newTheme(r *lipgloss.Renderer, noColor bool) *theme {
 	}
 }
 
-// verdictMark returns the symbol and word of a hop verdict, so a verdict
-// reads without colour.
-func verdictMark(v reach.Verdict) string {
-	switch v {
-	case reach.Allow:
-		return "✓ allow"
-	case reach.Deny:
-		return "✗ deny"
-	case reach.Forward:
-		return "→ forward"
-	case reach.Arrive:
-		return "● arrive"
-	}
-	return "? unknown"
-}
-
 // verdictStyle colours a hop verdict.
 func (t *theme) verdictStyle(v reach.Verdict) lipgloss.Style {
 	switch v {

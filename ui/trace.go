@@ -608,7 +608,7 @@ func (t *traceView) hopRows(rows []row, hops []reach.Hop, wi bool) []row {
 			name += h.Resource
 		}
 		decisive := h.Verdict == reach.Deny || h.Verdict == reach.Unknown
-		mark := verdictMark(h.Verdict)
+		mark := h.Verdict.Mark()
 		gutter := "  "
 		if decisive {
 			gutter = "◆ "

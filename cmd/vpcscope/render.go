@@ -26,21 +26,6 @@ func newTextRenderer(r *lipgloss.Renderer) *textRenderer {
 	}
 }
 
-// verdictMark returns the symbol and word for a hop verdict.
-func verdictMark(v reach.Verdict) string {
-	switch v {
-	case reach.Allow:
-		return "✓ allow"
-	case reach.Deny:
-		return "✗ deny"
-	case reach.Forward:
-		return "→ forward"
-	case reach.Arrive:
-		return "● arrive"
-	}
-	return "? unknown"
-}
-
 func (t *textRenderer) styleFor(v reach.Verdict) lipgloss.Style {
 	switch v {
 	case reach.Deny:
@@ -133,7 +118,7 @@ func (t *textRenderer) hops(w io.Writer, hops []reach.Hop) {
 		if h.Name != "" && h.Name != h.Resource {
 			res += " " + h.Name
 		}
-		rows[i] = [5]string{verdictMark(h.Verdict), string(h.Layer), res, h.Stage, h.Rule}
+		rows[i] = [5]string{h.Verdict.Mark(), string(h.Layer), res, h.Stage, h.Rule}
 		for c, s := range rows[i] {
 			width[c] = max(width[c], lipgloss.Width(s))
 		}
