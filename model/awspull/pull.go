@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -87,7 +88,22 @@ func Pull(ctx context.Context, opts Options, progress func(Event)) (*model.Snaps
 	}
 	opts.Workers = cmp.Or(opts.Workers, DefaultWorkers)
 	opts.MaxAttempts = cmp.Or(opts.MaxAttempts, DefaultMaxAttempts)
-	p := &puller{opts: opts, progress: progress, importer: awsjson.NewImporter(), start: time.Now()}
+	p := &puller{opts: opts, progress: progress, importer: awsjson.NewImporter(), start: time.Now(),
+		pages: make(chan page, 1<<14)}
+	// Decoding a page costs about as much CPU as reading its XML: half the
+	// cores decode, so the page chains keep the other half and the pull
+	// stays bound by round trips.
+	for range max(runtime.GOMAXPROCS(0)/2, 1) {
+		p.ingesting.Go(func() {
+			for pg := range p.pages {
+				for key, items := range pg.doc {
+					if err := p.add(pg.u, key, items); err != nil {
+						p.salvage(pg.u, key, items, err)
+					}
+				}
+			}
+		})
+	}
 
 	accounts, err := p.setup(ctx)
 	if err != nil {
@@ -99,6 +115,7 @@ func Pull(ctx context.Context, opts Options, progress func(Event)) (*model.Snaps
 		}
 	}
 	p.work.Wait()
+	close(p.pages)
 	p.ingesting.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("pull canceled: %w", err)
@@ -113,8 +130,10 @@ type puller struct {
 	importer *awsjson.Importer
 	start    time.Time
 
-	// work counts running listings, ingesting the pages being decoded.
+	// work counts the regions' listings, ingesting the decoders.
 	work, ingesting sync.WaitGroup
+	// pages queues the pages to decode.
+	pages chan page
 	docs            atomic.Int64
 
 	mu     sync.Mutex // guards gaps, units and calls to progress
@@ -428,12 +447,18 @@ func (u *unit) release(err error) {
 	}
 }
 
-// counted records a call and its retries.
-func (u *unit) counted(retries int) {
+// begin notes when the unit's first call starts.
+func (u *unit) begin() {
 	u.mu.Lock()
 	if u.start.IsZero() {
 		u.start = time.Now()
 	}
+	u.mu.Unlock()
+}
+
+// counted records a call and its retries.
+func (u *unit) counted(retries int) {
+	u.mu.Lock()
 	u.calls++
 	u.retries += retries
 	u.mu.Unlock()
@@ -451,16 +476,16 @@ func (u *unit) add(key string, items any, n int) error {
 	return nil
 }
 
-// ingest decodes a document in the background, so the next page is
-// requested while this one is decoded.
+// page is a page waiting to be decoded.
+type page struct {
+	u   *unit
+	doc map[string]any
+}
+
+// ingest queues a page for decoding, so the next page is requested while
+// this one is decoded.
 func (p *puller) ingest(u *unit, doc map[string]any) {
-	p.ingesting.Go(func() {
-		for key, items := range doc {
-			if err := p.add(u, key, items); err != nil {
-				p.salvage(u, key, items, err)
-			}
-		}
-	})
+	p.pages <- page{u, doc}
 }
 
 // add hands {key: items} to the importer.
@@ -516,6 +541,7 @@ func call[Out any](ctx context.Context, u *unit, urgent bool, f func(context.Con
 	if err := u.r.lim.acquire(ctx, urgent); err != nil {
 		return nil, err
 	}
+	u.begin()
 	var retries atomic.Int64
 	var body errorBody
 	out, err := f(withErrorBody(withRetryCounter(ctx, &retries), &body))
