@@ -134,7 +134,7 @@ type puller struct {
 	work, ingesting sync.WaitGroup
 	// pages queues the pages to decode.
 	pages chan page
-	docs            atomic.Int64
+	docs  atomic.Int64
 
 	mu     sync.Mutex // guards gaps, units and calls to progress
 	gaps   map[string]model.Gap
