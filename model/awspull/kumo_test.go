@@ -53,7 +53,8 @@ var (
 	buildErr  error
 )
 
-// binaries builds kumo and vpcscope once per test run.
+// binaries builds kumo and vpcscope once per test run. VPCSCOPE_KUMO may
+// name a kumo binary built beforehand (by .ci/run, say) to use instead.
 func binaries(t *testing.T) (kumo, vpcscope string) {
 	t.Helper()
 	buildOnce.Do(func() {
@@ -62,10 +63,14 @@ func binaries(t *testing.T) (kumo, vpcscope string) {
 			return
 		}
 		root := repoRoot(t)
-		for _, b := range []struct{ dir, pkg, out string }{
+		builds := []struct{ dir, pkg, out string }{
 			{filepath.Join(root, ".ci", "tools"), "github.com/sivchari/kumo/cmd/kumo", "kumo"},
 			{root, "./cmd/vpcscope", "vpcscope"},
-		} {
+		}
+		if os.Getenv("VPCSCOPE_KUMO") != "" {
+			builds = builds[1:]
+		}
+		for _, b := range builds {
 			cmd := exec.Command("go", "build", "-o", filepath.Join(binDir, b.out), b.pkg)
 			cmd.Dir = b.dir
 			cmd.Env = append(os.Environ(), "GOFLAGS=-mod=readonly")
@@ -78,7 +83,14 @@ func binaries(t *testing.T) (kumo, vpcscope string) {
 	if buildErr != nil {
 		unavailable(t, "cannot build the end-to-end binaries: %v", buildErr)
 	}
-	return filepath.Join(binDir, "kumo"), filepath.Join(binDir, "vpcscope")
+	kumo = filepath.Join(binDir, "kumo")
+	if k := os.Getenv("VPCSCOPE_KUMO"); k != "" {
+		if _, err := os.Stat(k); err != nil {
+			unavailable(t, "VPCSCOPE_KUMO: %v", err)
+		}
+		kumo = k
+	}
+	return kumo, filepath.Join(binDir, "vpcscope")
 }
 
 // startKumo runs kumo on a free port of 127.0.0.1 and returns its URL.

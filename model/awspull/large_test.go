@@ -87,7 +87,7 @@ func TestLargeAccountPull(t *testing.T) {
 		counts[model.KindVPC], counts[model.KindSubnet], counts[model.KindNetworkInterface], counts[model.KindInstance],
 		counts[model.KindSecurityGroup], counts[model.KindRouteTable], counts[model.KindNetworkACL])
 	full := os.Getenv("VPCSCOPE_PULL_LARGE") == "1"
-	latencies := []time.Duration{0, 100 * time.Millisecond}
+	latencies := []time.Duration{0}
 	if full {
 		latencies = []time.Duration{0, 50 * time.Millisecond, 100 * time.Millisecond, 200 * time.Millisecond}
 	}
@@ -95,11 +95,18 @@ func TestLargeAccountPull(t *testing.T) {
 		srv.SetLatency(latency)
 		// The machine is shared: take the better of two runs.
 		all := measurePull(t, srv, nil)
-		if again := measurePull(t, srv, nil); again.wall < all.wall {
-			all = again
+		if full {
+			if again := measurePull(t, srv, nil); again.wall < all.wall {
+				all = again
+			}
 		}
 		if all.resources != len(slices.Collect(snap.All())) {
 			t.Errorf("pulled %d resources, the account has %d", all.resources, len(slices.Collect(snap.All())))
+		}
+		if !full {
+			t.Logf("latency %v: %d calls (%d HTTP requests, %d retries), %d resources, wall %v (set VPCSCOPE_PULL_LARGE=1 for the full account and the ratio)",
+				latency, all.calls, all.requests, all.retries, all.resources, all.wall.Round(time.Millisecond))
+			continue
 		}
 		// The slowest kind on its own: the least the whole pull can take.
 		var slowest string
@@ -123,7 +130,7 @@ func TestLargeAccountPull(t *testing.T) {
 		t.Logf("latency %v: %d calls (%d HTTP requests, %d retries), %d resources, wall %v; slowest chain alone: %s %v; ratio %.2f",
 			latency, all.calls, all.requests, all.retries, all.resources, all.wall.Round(time.Millisecond),
 			slowest, chain.Round(time.Millisecond), ratio)
-		if full && latency == 100*time.Millisecond && ratio >= 1.5 {
+		if latency == 100*time.Millisecond && ratio >= 1.5 {
 			t.Errorf("latency %v: the pull took %.2f times its slowest chain, want under 1.5", latency, ratio)
 		}
 	}
