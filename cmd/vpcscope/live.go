@@ -121,8 +121,9 @@ func (p *progressPrinter) event(e awspull.Event) {
 			p.shown = true
 			fmt.Fprint(p.w, "\r\x1b[2K"+p.line())
 		}
-	case e.Done && e.Gap == nil:
-		// Gaps are printed once, as warnings, after the pull.
+	case e.Done && e.Gap == nil && e.Calls > 0:
+		// Gaps are printed once, as warnings, after the pull; per-parent
+		// operations without parents made no call and say nothing.
 		fmt.Fprintln(p.w, "vpcscope: "+e.String())
 	}
 }

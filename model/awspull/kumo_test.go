@@ -73,7 +73,7 @@ func binaries(t *testing.T) (kumo, vpcscope string) {
 		for _, b := range builds {
 			cmd := exec.Command("go", "build", "-o", filepath.Join(binDir, b.out), b.pkg)
 			cmd.Dir = b.dir
-			cmd.Env = append(os.Environ(), "GOFLAGS=-mod=readonly")
+			cmd.Env = append(os.Environ(), "GOFLAGS=-mod=readonly -buildvcs=false")
 			if out, err := cmd.CombinedOutput(); err != nil {
 				buildErr = fmt.Errorf("go build %s (in %s): %v\n%s", b.pkg, b.dir, err, out)
 				return

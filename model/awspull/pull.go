@@ -550,6 +550,15 @@ func call[Out any](ctx context.Context, u *unit, urgent bool, f func(context.Con
 	return out, body.explain(err)
 }
 
+// once makes a call that is not paginated and hands its answer to use.
+func once[Out any](ctx context.Context, u *unit, f func(context.Context) (*Out, error), use func(*Out) error) error {
+	out, err := call(ctx, u, false, f)
+	if err != nil {
+		return err
+	}
+	return use(out)
+}
+
 // pages runs a paginator to its end, handing each page to use.
 func pages[Out, O any](ctx context.Context, u *unit, more func() bool,
 	next func(context.Context, ...func(*O)) (*Out, error), use func(*Out) error) error {

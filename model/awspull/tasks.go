@@ -120,26 +120,20 @@ var tasks = []task{
 				}
 				for _, arn := range arns {
 					t.spawn("DescribeTargetHealth", func(ctx context.Context, u *unit) error {
-						out, err := call(ctx, u, false, func(ctx context.Context) (*elbv2.DescribeTargetHealthOutput, error) {
+						return once(ctx, u, func(ctx context.Context) (*elbv2.DescribeTargetHealthOutput, error) {
 							return t.r.elb.DescribeTargetHealth(ctx, &elbv2.DescribeTargetHealthInput{TargetGroupArn: &arn})
+						}, func(o *elbv2.DescribeTargetHealthOutput) error {
+							return u.add("LoadBalancerTargetHealth", []any{map[string]any{
+								"TargetGroupArn": arn, "TargetHealthDescriptions": o.TargetHealthDescriptions,
+							}}, len(o.TargetHealthDescriptions))
 						})
-						if err != nil {
-							return err
-						}
-						return u.add("LoadBalancerTargetHealth", []any{map[string]any{
-							"TargetGroupArn": arn, "TargetHealthDescriptions": out.TargetHealthDescriptions,
-						}}, len(out.TargetHealthDescriptions))
 					})
 					t.spawn("DescribeTargetGroupAttributes", func(ctx context.Context, u *unit) error {
-						out, err := call(ctx, u, false, func(ctx context.Context) (*elbv2.DescribeTargetGroupAttributesOutput, error) {
+						return once(ctx, u, func(ctx context.Context) (*elbv2.DescribeTargetGroupAttributesOutput, error) {
 							return t.r.elb.DescribeTargetGroupAttributes(ctx, &elbv2.DescribeTargetGroupAttributesInput{TargetGroupArn: &arn})
+						}, func(o *elbv2.DescribeTargetGroupAttributesOutput) error {
+							return u.add("TargetGroupAttributes", []any{map[string]any{"TargetGroupArn": arn, "Attributes": o.Attributes}}, len(o.Attributes))
 						})
-						if err != nil {
-							return err
-						}
-						return u.add("TargetGroupAttributes", []any{map[string]any{
-							"TargetGroupArn": arn, "Attributes": out.Attributes,
-						}}, len(out.Attributes))
 					})
 				}
 				t.elbTags(arns)
@@ -171,15 +165,11 @@ var tasks = []task{
 						})
 					})
 					t.spawn("DescribeLoadBalancerAttributes", func(ctx context.Context, u *unit) error {
-						out, err := call(ctx, u, false, func(ctx context.Context) (*elbv2.DescribeLoadBalancerAttributesOutput, error) {
+						return once(ctx, u, func(ctx context.Context) (*elbv2.DescribeLoadBalancerAttributesOutput, error) {
 							return t.r.elb.DescribeLoadBalancerAttributes(ctx, &elbv2.DescribeLoadBalancerAttributesInput{LoadBalancerArn: &arn})
+						}, func(o *elbv2.DescribeLoadBalancerAttributesOutput) error {
+							return u.add("LoadBalancerAttributes", []any{map[string]any{"LoadBalancerArn": arn, "Attributes": o.Attributes}}, len(o.Attributes))
 						})
-						if err != nil {
-							return err
-						}
-						return u.add("LoadBalancerAttributes", []any{map[string]any{
-							"LoadBalancerArn": arn, "Attributes": out.Attributes,
-						}}, len(out.Attributes))
 					})
 				}
 				t.elbTags(arns)
@@ -307,24 +297,18 @@ var tasks = []task{
 	}},
 	{op: ec2op(model.KindVPNGateway, "DescribeVpnGateways"), run: func(ctx context.Context, t *taskRun) error {
 		// DescribeVpnGateways is not paginated: one call lists them all.
-		out, err := call(ctx, t.u, false, func(ctx context.Context) (*ec2.DescribeVpnGatewaysOutput, error) {
+		return once(ctx, t.u, func(ctx context.Context) (*ec2.DescribeVpnGatewaysOutput, error) {
 			return t.r.ec2.DescribeVpnGateways(ctx, &ec2.DescribeVpnGatewaysInput{})
+		}, func(o *ec2.DescribeVpnGatewaysOutput) error {
+			return t.u.add("VpnGateways", o.VpnGateways, len(o.VpnGateways))
 		})
-		if err != nil {
-			return err
-		}
-		return t.u.add("VpnGateways", out.VpnGateways, len(out.VpnGateways))
 	}},
 	{op: ec2op(model.KindNetworkInterface, "DescribeAddresses"), run: func(ctx context.Context, t *taskRun) error {
 		// Elastic IPs: the public addresses of interfaces whose own
 		// output lacks them. Not paginated.
-		out, err := call(ctx, t.u, false, func(ctx context.Context) (*ec2.DescribeAddressesOutput, error) {
+		return once(ctx, t.u, func(ctx context.Context) (*ec2.DescribeAddressesOutput, error) {
 			return t.r.ec2.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{})
-		})
-		if err != nil {
-			return err
-		}
-		return t.u.add("Addresses", out.Addresses, len(out.Addresses))
+		}, func(o *ec2.DescribeAddressesOutput) error { return t.u.add("Addresses", o.Addresses, len(o.Addresses)) })
 	}},
 }
 
@@ -355,13 +339,11 @@ func (t *taskRun) elbTags(arns []string) {
 	for start := 0; start < len(arns); start += elbTagBatch {
 		batch := arns[start:min(start+elbTagBatch, len(arns))]
 		t.spawn("DescribeTags", func(ctx context.Context, u *unit) error {
-			out, err := call(ctx, u, false, func(ctx context.Context) (*elbv2.DescribeTagsOutput, error) {
+			return once(ctx, u, func(ctx context.Context) (*elbv2.DescribeTagsOutput, error) {
 				return t.r.elb.DescribeTags(ctx, &elbv2.DescribeTagsInput{ResourceArns: batch})
+			}, func(o *elbv2.DescribeTagsOutput) error {
+				return u.add("TagDescriptions", o.TagDescriptions, countTags(o.TagDescriptions))
 			})
-			if err != nil {
-				return err
-			}
-			return u.add("TagDescriptions", out.TagDescriptions, countTags(out.TagDescriptions))
 		})
 	}
 }
