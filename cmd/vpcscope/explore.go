@@ -4,10 +4,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/model/awspull"
 	"github.com/vpcscope/vpcscope/ui"
 )
 
@@ -51,7 +53,16 @@ func runExplorer(ctx context.Context, g *globalOptions, s streams) error {
 		opts.Source = "aws"
 		opts.Loader = func(ctx context.Context, progress func(string)) (*model.Snapshot, error) {
 			progress("pulling the network from AWS…")
-			return g.loadLive(ctx, streams{in: s.in, out: discard{}, err: discard{}})
+			// The UI owns the screen: the pull's own progress printer is
+			// silenced and its events feed the UI's progress line instead.
+			shown := newProgressPrinter(discard{}, true)
+			return g.pullLive(ctx, streams{in: s.in, out: discard{}, err: discard{}}, func(e awspull.Event) {
+				shown.tally.Add(e)
+				if now := time.Now(); e.Done || now.Sub(shown.drawn) >= 100*time.Millisecond {
+					shown.drawn = now
+					progress(shown.line())
+				}
+			})
 		}
 	default:
 		snap, err := g.load(ctx, s)
