@@ -19,7 +19,8 @@ import (
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "0.1.0-dev"
 
-// Exit codes, documented in the README.
+// Exit codes, documented in the README: 0 reachable (or done), 1 not
+// reachable, 2 bad input, 3 anything else failed (a live pull, Ctrl-C).
 const (
 	exitOK          = 0
 	exitUnreachable = 1
@@ -58,13 +59,10 @@ func run(ctx context.Context, args []string, s streams) int {
 	fmt.Fprintln(s.err, "vpcscope: "+oneLine(err.Error()))
 	var ie *reach.InputError
 	var ue *usageError
-	switch {
-	case errors.As(err, &ie), errors.As(err, &ue), isCobraUsage(err):
+	if errors.As(err, &ie) || errors.As(err, &ue) || isCobraUsage(err) {
 		return exitBadInput
-	case errors.Is(err, context.Canceled):
-		return exitFailure
 	}
-	return exitBadInput
+	return exitFailure // a live pull that failed, an interrupt, an I/O error
 }
 
 // usageError is a bad flag, argument or input file: exit code 2.
