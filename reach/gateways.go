@@ -280,7 +280,13 @@ func (w *walker) atNATGateway(nat *model.NATGateway, n *model.NetworkInterface, 
 		}
 	}
 	h.Code = "NO_PATH"
-	return w.deny(h, pkt, fmt.Sprintf("NAT gateway %s accepts no connection started from outside (%s is its address)", nat.ID, pkt.dst))
+	addr := pkt.dst.String()
+	for _, a := range nat.Addresses {
+		if a.PrivateIP == pkt.dst && a.PublicIP.IsValid() {
+			addr = fmt.Sprintf("%s, mapped from its public address %s", pkt.dst, a.PublicIP)
+		}
+	}
+	return w.deny(h, pkt, fmt.Sprintf("NAT gateway %s accepts no connection started from outside (%s is its address)", nat.ID, addr))
 }
 
 // toPeering sends a packet across a VPC peering connection. Peering is not
