@@ -332,7 +332,11 @@ func receiverAddrs(n *model.NetworkInterface, typed netip.Addr, fromInternet boo
 }
 
 func endpointFor(r resolved, n *model.NetworkInterface, a netip.Addr) Endpoint {
-	return Endpoint{Kind: r.kind, ID: r.id, Name: r.name, Interface: n.ID, IP: a.String()}
+	ep := Endpoint{Kind: r.kind, ID: r.id, Name: r.name, Interface: n.ID, IP: a.String()}
+	if ep.Name == "" && r.instance != nil {
+		ep.Name = r.instance.Name() // an interface named by ID or IP: show its instance
+	}
+	return ep
 }
 
 func down(in *model.Instance) string {

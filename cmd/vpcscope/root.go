@@ -26,9 +26,10 @@ func newRootCmd(s streams) *cobra.Command {
 		Use:   "vpcscope",
 		Short: "See an AWS account's network the way packets see it",
 		Long: `vpcscope loads an AWS account's network — from a snapshot file, a folder of
-AWS CLI describe-* outputs, or the embedded demo account — and answers
-"can A talk to B on port P" hop by hop, naming the security group, network
-ACL, route or gateway rule that decides.`,
+AWS CLI describe-* outputs, the embedded demo account, or a live pull with
+your AWS credentials — and answers "can A talk to B on port P" hop by hop,
+forward and back, naming the security group, network ACL, route or gateway
+rule that decides. Without a subcommand it opens the explorer.`,
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
