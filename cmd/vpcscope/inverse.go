@@ -129,7 +129,10 @@ the internet addresses the rules admit, and the rule that opens it.`,
 			fmt.Fprintf(s.out, "%s\n\n", t.bold.Render(fmt.Sprintf("%d exposure(s) across %d interfaces with a public address", len(rep.Exposed), rep.Checked)))
 			for _, x := range rep.Exposed {
 				who := x.ID
-				if x.Name != "" {
+				switch {
+				case x.Kind == "load-balancer":
+					who = x.Name + " (load balancer)" // its ID is a long ARN
+				case x.Name != "":
 					who = x.Name + " (" + x.ID + ")"
 				}
 				svc := x.Protocol
