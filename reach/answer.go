@@ -176,6 +176,9 @@ func (a *Answer) Summary() string {
 		return s
 	}
 	if a.Blocked == nil {
+		if a.Verdict == VerdictUnknown && len(a.Caveats) > 0 {
+			return "unknown: nothing on the path blocks it, but not every layer could be checked: " + a.Caveats[0]
+		}
 		return "unreachable"
 	}
 	word := "blocked"

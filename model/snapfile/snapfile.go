@@ -141,6 +141,10 @@ func Read(path string) (*model.Snapshot, Notes, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if s.Counts()[model.KindVPC] == 0 && len(s.NetworkInterfaces) == 0 {
+		return nil, nil, fmt.Errorf("%s: found no VPCs or network interfaces in %d JSON file(s); want the outputs of aws ec2 describe-* (see the README's import format)", path, rep.Files)
+	}
+	s.Gaps = append(s.Gaps, missingOutputs(rep.Items)...)
 	var notes Notes
 	if rep != nil {
 		for _, sk := range rep.Skipped {
@@ -153,4 +157,36 @@ func Read(path string) (*model.Snapshot, Notes, error) {
 		notes = append(notes, rep.Warnings...)
 	}
 	return s, notes, nil
+}
+
+// coreOutputs are the describe-* outputs every answer depends on.
+var coreOutputs = []struct {
+	key, also string
+	kind      model.Kind
+	operation string
+}{
+	{"Vpcs", "", model.KindVPC, "DescribeVpcs"},
+	{"Subnets", "", model.KindSubnet, "DescribeSubnets"},
+	{"RouteTables", "", model.KindRouteTable, "DescribeRouteTables"},
+	{"SecurityGroups", "", model.KindSecurityGroup, "DescribeSecurityGroups"},
+	{"NetworkAcls", "", model.KindNetworkACL, "DescribeNetworkAcls"},
+	{"NetworkInterfaces", "Reservations", model.KindNetworkInterface, "DescribeNetworkInterfaces"},
+}
+
+// missingOutputs records, as gaps, the core outputs a folder lacks: a
+// folder without NetworkAcls output says nothing about the ACLs, and the
+// answers must say so rather than assume there are none.
+func missingOutputs(items map[string]int) []model.Gap {
+	var gaps []model.Gap
+	for _, c := range coreOutputs {
+		if _, ok := items[c.key]; ok {
+			continue
+		}
+		if _, ok := items[c.also]; ok && c.also != "" {
+			continue
+		}
+		gaps = append(gaps, model.Gap{Kind: c.kind, Operation: c.operation,
+			Reason: "the folder holds no " + c.key + " output"})
+	}
+	return gaps
 }

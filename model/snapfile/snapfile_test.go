@@ -178,3 +178,42 @@ func FuzzUnmarshal(f *testing.F) {
 		}
 	})
 }
+
+func TestReadFolderRecordsMissingOutputsAsGaps(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "us-east-1")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, doc string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("vpcs.json", `{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16", "OwnerId": "111122223333"}]}`)
+	write("subnets.json", `{"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24"}]}`)
+	write("reservations.json", `{"Reservations": []}`)
+	s, _, err := Read(filepath.Dir(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, g := range s.Gaps {
+		got = append(got, string(g.Kind))
+	}
+	// NetworkInterfaces is covered by Reservations (instances carry theirs).
+	want := []string{"route-table", "security-group", "network-acl"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("gaps for missing outputs = %v, want %v", got, want)
+	}
+}
+
+func TestReadFolderWithoutNetworkDataFails(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "x.json"), []byte(`{"DBInstances": []}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := Read(dir)
+	if err == nil || !strings.Contains(err.Error(), "found no VPCs or network interfaces") {
+		t.Fatalf("Read of a folder without network data: %v", err)
+	}
+}
