@@ -49,7 +49,21 @@ type WhoAnswer struct {
 	// filters but fail elsewhere on the way.
 	Sources []Source `json:"sources"`
 	Blocked []Source `json:"blocked"`
-	Caveats []string `json:"caveats"`
+	// Groups summarise the sources admitted by security group references:
+	// per referenced group, how many of its members get through.
+	Groups  []GroupSources `json:"groups"`
+	Caveats []string       `json:"caveats"`
+}
+
+// GroupSources counts the members of a referenced security group that can
+// reach the destination.
+type GroupSources struct {
+	GroupID string `json:"groupId"`
+	Name    string `json:"name,omitempty"`
+	// Rule is the destination's rule that references the group.
+	Rule      string `json:"rule"`
+	Reachable int    `json:"reachable"`
+	Blocked   int    `json:"blocked"`
 }
 
 // WhoCanReach answers the inverse question: every source — interfaces in
@@ -74,7 +88,7 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 	n := dst.enis[0]
 	dp := point{ep: endpointFor(dst, n, n.PrimaryIP()), eni: n, addr: n.PrimaryIP(), lb: dst.lb, instanceDown: down(dst.instance)}
 	ans := &WhoAnswer{To: wq.To, Destination: dp.ep, Protocol: wq.Protocol.String(),
-		Admitted: []string{}, Sources: []Source{}, Blocked: []Source{}, Caveats: []string{}}
+		Admitted: []string{}, Sources: []Source{}, Blocked: []Source{}, Groups: []GroupSources{}, Caveats: []string{}}
 	if wq.Protocol.HasPorts() {
 		p := wq.Port
 		ans.Port = &p
@@ -165,6 +179,8 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 		}
 	}
 
+	ans.Groups = e.groupSources(adms, ans)
+
 	// The internet, through the destination's public address.
 	inet := intersect(admitted, e.internet)
 	if pubs := n.PublicIPs(); len(pubs) > 0 && len(inet.Ranges()) > 0 {
@@ -194,6 +210,33 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 		ans.Caveats = append(ans.Caveats, "some admitted addresses belong to no interface in the snapshot (other accounts, on-premises, or unused): their path is not checked")
 	}
 	return ans, nil
+}
+
+// groupSources tallies, for each rule that references a security group,
+// the members among the sources and the blocked.
+func (e *Engine) groupSources(adms []admission, ans *WhoAnswer) []GroupSources {
+	out := []GroupSources{}
+	for _, a := range adms {
+		if a.rule == nil || a.rule.Group == nil {
+			continue
+		}
+		gs := GroupSources{GroupID: a.rule.Group.GroupID, Rule: a.group.ID + " " + sgRuleText(false, a.group, a.rule)}
+		if sg := e.ix.SecurityGroup(gs.GroupID); sg != nil {
+			gs.Name = sg.Name()
+		}
+		for _, list := range []struct {
+			srcs []Source
+			n    *int
+		}{{ans.Sources, &gs.Reachable}, {ans.Blocked, &gs.Blocked}} {
+			for _, s := range list.srcs {
+				if slices.Contains(s.Groups, gs.GroupID) {
+					*list.n++
+				}
+			}
+		}
+		out = append(out, gs)
+	}
+	return out
 }
 
 // everything is the set of all addresses.

@@ -70,6 +70,13 @@ func printWho(s streams, g *globalOptions, a *reach.WhoAnswer) {
 		}
 		fmt.Fprintf(w, "  %s %s\n", mark, sourceText(src))
 	}
+	for _, g := range a.Groups {
+		name := g.GroupID
+		if g.Name != "" {
+			name += " (" + g.Name + ")"
+		}
+		fmt.Fprintf(w, "  %s\n", t.dim.Render(fmt.Sprintf("members of %s: %d can reach, %d blocked  [%s]", name, g.Reachable, g.Blocked, g.Rule)))
+	}
 	if len(a.Blocked) > 0 {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, t.head.Render(fmt.Sprintf("Admitted, but blocked on the way (%d)", len(a.Blocked))))

@@ -168,6 +168,10 @@ func TestWhoCanReachAndExposure(t *testing.T) {
 	}
 	var who struct {
 		Sources []struct{ Name string } `json:"sources"`
+		Groups  []struct {
+			Name      string `json:"name"`
+			Reachable int    `json:"reachable"`
+		} `json:"groups"`
 	}
 	if err := json.Unmarshal([]byte(out), &who); err != nil {
 		t.Fatal(err)
@@ -178,6 +182,9 @@ func TestWhoCanReachAndExposure(t *testing.T) {
 	}
 	if strings.Join(names, ",") != "app-1a,app-1b" {
 		t.Errorf("who can reach db-1a:3306 = %v, want the two app instances", names)
+	}
+	if len(who.Groups) != 1 || who.Groups[0].Name != "storefront-app-sg" || who.Groups[0].Reachable != 2 {
+		t.Errorf("group summary %+v, want storefront-app-sg with 2 members through", who.Groups)
 	}
 	code, out, _ = runMain(t, "", "exposure", "--demo", "--port", "3389")
 	if code != 0 || !strings.Contains(out, "windows-jump-1") {
