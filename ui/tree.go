@@ -152,9 +152,13 @@ func (t *treeView) rebuild() {
 	for _, v := range w.snap.VPCs {
 		subnets := w.ix.VPCSubnets(v.ID)
 		vn := treeNode{id: v.ID, depth: 0, hasKids: true}
-		vn.plain = fmt.Sprintf("%s  %s  %s  %s  %d subnets", short(v), v.ID, prefixes(v.CIDRs), v.Region, len(subnets))
+		nSubnets := fmt.Sprintf("%d subnet", len(subnets))
+		if len(subnets) != 1 {
+			nSubnets += "s"
+		}
+		vn.plain = fmt.Sprintf("%s  %s  %s  %s  %s", short(v), v.ID, prefixes(v.CIDRs), v.Region, nSubnets)
 		vn.text = func() string {
-			return th.bold.Render(short(v)) + "  " + th.dim.Render(v.ID) + "  " + prefixes(v.CIDRs) + "  " + th.dim.Render(fmt.Sprintf("%s  %d subnets", v.Region, len(subnets)))
+			return th.bold.Render(short(v)) + "  " + th.dim.Render(v.ID) + "  " + prefixes(v.CIDRs) + "  " + th.dim.Render(v.Region+"  "+nSubnets)
 		}
 		var kids []treeNode
 		if t.expanded[v.ID] || filter != "" {
