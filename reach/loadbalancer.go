@@ -203,14 +203,15 @@ func (w *walker) lbReturn(arr *arrival) *arrival {
 	if tsn.ID != nsn.ID && (!w.nacl(tsn, true, &reply) || !w.nacl(nsn, false, &reply)) {
 		return nil
 	}
-	w.record(Hop{Layer: LayerLoadBalancer, Resource: leg.lb.ID, Name: leg.lb.LoadBalancerName, Stage: "reply", Verdict: Forward,
-		Detail: "the reply to a preserved client address returns through the load balancer"}, reply)
+	w.flow.caveat("the target replies to the client's own address (client IP preservation); the load balancer carries the reply back")
 	return w.lbReplyToClient(leg)
 }
 
 // lbReplyToClient sends the load balancer node's reply to the client.
 func (w *walker) lbReplyToClient(leg *lbLeg) *arrival {
 	reply := leg.client.reply()
+	w.record(Hop{Layer: LayerLoadBalancer, Resource: leg.lb.ID, Name: leg.lb.LoadBalancerName, Stage: "reply", Verdict: Forward,
+		Detail: fmt.Sprintf("node %s answers the client from %s", leg.node.ID, reply.src)}, reply)
 	sn := w.subnetOf(leg.node, reply)
 	if sn == nil || !w.securityGroups(leg.node, true, &reply) {
 		return nil

@@ -44,6 +44,9 @@ func endpointText(e reach.Endpoint) string {
 		parts = append(parts, e.Name)
 	}
 	id := e.ID
+	if strings.HasPrefix(id, "arn:") && e.Name != "" {
+		id = "" // a load balancer: its name says it; the ARN is in -o json
+	}
 	if e.Interface != "" && e.Interface != e.ID {
 		if id != "" {
 			id += ", "
@@ -115,7 +118,10 @@ func (t *textRenderer) hops(w io.Writer, hops []reach.Hop) {
 	var width [5]int
 	for i, h := range hops {
 		res := h.Resource
-		if h.Name != "" && h.Name != h.Resource {
+		switch {
+		case strings.HasPrefix(res, "arn:") && h.Name != "":
+			res = h.Name // load balancers and target groups: the ARN is in -o json
+		case h.Name != "" && h.Name != h.Resource:
 			res += " " + h.Name
 		}
 		rows[i] = [5]string{h.Verdict.Mark(), string(h.Layer), res, h.Stage, h.Rule}
