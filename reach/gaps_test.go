@@ -86,3 +86,38 @@ func TestMissingDataIsNeverGuessed(t *testing.T) {
 		})
 	}
 }
+
+// TestGatewayLoadBalancerEndpointIsNotGuessed: a route to a Gateway Load
+// Balancer endpoint hands the packet to third-party appliances the
+// snapshot cannot describe, so the answer is unknown and says why.
+func TestGatewayLoadBalancerEndpointIsNotGuessed(t *testing.T) {
+	s, err := fixtures.Load("three-tier")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rt *model.RouteTable
+	for _, r := range s.RouteTables {
+		if r.Name() == "storefront-public-rt" {
+			rt = r
+		}
+	}
+	if rt == nil {
+		t.Fatal("three-tier has no storefront-public-rt")
+	}
+	vpc := rt.VPCID
+	s.VPCEndpoints = append(s.VPCEndpoints, &model.VPCEndpoint{Meta: model.Meta{ID: "vpce-0gwlb00000000000a", Region: "us-east-1"},
+		VPCID: vpc, Type: "GatewayLoadBalancer", ServiceName: "com.amazonaws.vpce.us-east-1.vpce-svc-0firewall", State: "available"})
+	for i := range rt.Routes {
+		if rt.Routes[i].Destination.String() == "0.0.0.0/0" {
+			rt.Routes[i] = model.Route{Destination: rt.Routes[i].Destination, GatewayID: "vpce-0gwlb00000000000a", State: "active"}
+		}
+	}
+	a, err := reach.New(s).Reach(reach.Query{From: "web-1a", To: "93.184.216.34", Protocol: model.ProtocolTCP, Port: 443})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Verdict != reach.VerdictUnknown || a.Blocked == nil || a.Blocked.Resource != "vpce-0gwlb00000000000a" ||
+		!strings.Contains(a.Blocked.Reason, "Gateway Load Balancer") {
+		t.Fatalf("verdict %s, blocked %+v; want unknown at the GWLB endpoint", a.Verdict, a.Blocked)
+	}
+}

@@ -344,6 +344,9 @@ func (w *walker) toGatewayEndpoint(vpcID string, from *model.Subnet, id string, 
 		h.Code = "BAD_STATE"
 		return w.deny(h, pkt, fmt.Sprintf("VPC endpoint %s is %s, not available", id, ep.State))
 	}
+	if ep.Type == "GatewayLoadBalancer" {
+		return w.unknown(h, pkt, fmt.Sprintf("the route sends the packet to Gateway Load Balancer endpoint %s for inspection by appliances behind %s; vpcscope does not model what those appliances do", id, ep.ServiceName))
+	}
 	if !pkt.proto.Matches(model.ProtocolTCP) && !(pkt.proto.IsICMP() && icmpName(pkt.icmp) == "echo-request") {
 		h.Code = "VPCE_GATEWAY_PROTOCOL_RESTRICTION"
 		return w.deny(h, pkt, fmt.Sprintf("gateway endpoint %s carries only TCP and ICMP echo, not %s", id, serviceOf(&pkt)))
