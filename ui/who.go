@@ -114,6 +114,9 @@ type whoView struct {
 	seq      int
 	running  bool
 	w, h     int
+	// usedEng is the engine the answer came from: the what-if copy's
+	// while a what-if is in force.
+	usedEng *reach.Engine
 }
 
 type whoResultMsg struct {
@@ -177,7 +180,8 @@ func (v *whoView) run() tea.Cmd {
 	}
 	v.seq++
 	v.running, v.err = true, ""
-	seq, eng, owner := v.seq, v.s.w.eng, view(v)
+	seq, eng, owner := v.seq, v.engine(), view(v)
+	v.usedEng = eng
 	return func() tea.Msg {
 		a, err := eng.WhoCanReach(q)
 		return whoResultMsg{owner: owner, seq: seq, ans: a, err: err}
@@ -196,6 +200,9 @@ func (v *whoView) Update(msg tea.Msg) tea.Cmd {
 		}
 		v.build()
 	case refreshMsg:
+		if v.ans != nil && v.engine() != v.usedEng {
+			return v.run() // a what-if began, changed or ended
+		}
 		v.build()
 	case tea.KeyMsg:
 		if v.editing {
@@ -227,6 +234,15 @@ func (v *whoView) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// engine returns the engine to ask: the what-if copy's while a what-if is
+// in force and built, else the snapshot's.
+func (v *whoView) engine() *reach.Engine {
+	if v.s.wi.active() && v.s.wiEng != nil {
+		return v.s.wiEng
+	}
+	return v.s.w.eng
+}
+
 func (v *whoView) View() string {
 	th := v.s.th
 	port := th.input.Render(v.port.value)
@@ -235,6 +251,9 @@ func (v *whoView) View() string {
 	}
 	head := th.title.Render("Who can reach ") + th.bold.Render(v.s.w.label(v.id)) + "  on " +
 		th.input.Render(traceProtocols[v.protoIdx].String()) + " port " + port
+	if v.usedEng != nil && v.usedEng != v.s.w.eng {
+		head += "  " + th.whatIf.Render("WHAT-IF (in memory)")
+	}
 	status := th.dim.Render("e edit port · p protocol · enter opens a source")
 	switch {
 	case v.running:
