@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/model/awspull"
+	"github.com/vpcscope/vpcscope/model/snapfile"
 	"github.com/vpcscope/vpcscope/ui"
 )
 
@@ -63,6 +65,25 @@ func runExplorer(ctx context.Context, g *globalOptions, s streams) error {
 					progress(shown.line())
 				}
 			})
+		}
+	case g.snapshot != "" && !g.demo:
+		// Read the file inside the UI, so a big snapshot shows a loading
+		// screen at once instead of a silent terminal; a path that does not
+		// exist still fails here, with a one-line error.
+		st, err := os.Stat(g.snapshot)
+		if err != nil {
+			return usagef("read snapshot: %v", err)
+		}
+		path := g.snapshot
+		opts.Source = filepath.Base(path)
+		opts.Loader = func(ctx context.Context, progress func(string)) (*model.Snapshot, error) {
+			what := "the folder of AWS CLI outputs"
+			if !st.IsDir() {
+				what = fmt.Sprintf("the snapshot file (%.1f MB)", float64(st.Size())/1e6)
+			}
+			progress("reading " + what + " " + path)
+			snap, _, err := snapfile.Read(path)
+			return snap, err
 		}
 	default:
 		snap, err := g.load(ctx, s)
