@@ -31,6 +31,7 @@ type Query struct {
 // ambiguous endpoint, or a protocol and port that do not fit together.
 type InputError struct{ Msg string }
 
+// Error implements error.
 func (e *InputError) Error() string { return e.Msg }
 
 func inputErr(format string, args ...any) error { return &InputError{fmt.Sprintf(format, args...)} }
