@@ -1,6 +1,9 @@
 package reach
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Layer names the kind of component that decided a hop. The values are the
 // stable strings of the JSON contract.
@@ -125,6 +128,9 @@ type Endpoint struct {
 	IP string `json:"ip"`
 	// Note says why this interface or address was chosen, when there was a choice.
 	Note string `json:"note,omitempty"`
+	// Admitted is set for an internet source when the destination's rules
+	// let in only part of the internet: the parts they admit.
+	Admitted []string `json:"admitted,omitempty"`
 }
 
 // QueryEcho is the query as the engine understood it.
@@ -169,7 +175,11 @@ const (
 // Summary is the one-sentence conclusion of an answer.
 func (a *Answer) Summary() string {
 	if a.Reachable {
-		s := fmt.Sprintf("reachable: %s can reach %s on %s, and the reply gets back", a.Query.From, a.Query.To, a.service())
+		from := a.Query.From
+		if ad := a.Query.Source.Admitted; len(ad) > 0 {
+			from += " (only " + strings.Join(ad, ", ") + ")"
+		}
+		s := fmt.Sprintf("reachable: %s can reach %s on %s, and the reply gets back", from, a.Query.To, a.service())
 		if len(a.Caveats) > 0 {
 			s += fmt.Sprintf(" (%d caveat%s)", len(a.Caveats), plural(len(a.Caveats)))
 		}

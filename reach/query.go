@@ -85,6 +85,9 @@ func (e *Engine) Reach(q Query) (*Answer, error) {
 			}
 			a := e.trace(q, s, d)
 			if a.Reachable {
+				if s.internet && !src.addr.IsValid() {
+					e.noteAdmittedInternet(a, d, q)
+				}
 				return a, nil
 			}
 			if p := len(a.Forward) + len(a.Return); p > bestProgress {
@@ -374,6 +377,9 @@ func (e *Engine) internetCandidates(typed netip.Addr, other resolved, q Query, e
 				if pr.From().Compare(a) > 0 {
 					a = pr.From()
 				}
+				if n := a.Next(); a == p.Masked().Addr() && p.Bits() < a.BitLen()-1 && r.Contains(n) {
+					a = n // a host, not the network address
+				}
 				out = append(out, a)
 				return
 			}
@@ -493,6 +499,33 @@ func (e *Engine) localDelivery(a *Answer, s, d point, pkt packet) *Answer {
 	a.Return = append(a.Return, r)
 	a.Caveats = append(a.Caveats, "delivered inside instance "+id+"; vpcscope assumes its host firewall allows it")
 	return a
+}
+
+// noteAdmittedInternet records, for an answer from "the internet", which
+// internet addresses the destination's security groups and network ACL
+// admit, so "reachable from the internet" never overstates a rule that
+// lets in one office's range.
+func (e *Engine) noteAdmittedInternet(a *Answer, d point, q Query) {
+	if d.eni == nil {
+		return
+	}
+	pkt := firstPacket(q, d.addr, d.addr)
+	var b netipx.IPSetBuilder
+	if len(d.eni.SecurityGroupIDs) == 0 {
+		b.AddSet(e.internet)
+	}
+	for _, adm := range e.admissions(d.eni, false, &pkt) {
+		b.AddSet(adm.set)
+	}
+	admitted, _ := b.IPSet()
+	if acl := e.ix.SubnetNetworkACL(d.eni.SubnetID); acl != nil {
+		admitted = intersect(admitted, e.aclPeers(acl, false, &pkt))
+	}
+	inet := familyOnly(intersect(admitted, e.internet), d.addr.Is4())
+	if inet.Equal(familyOnly(e.internet, d.addr.Is4())) {
+		return // the whole internet gets in
+	}
+	a.Query.Source.Admitted = e.summarize(inet, 12)
 }
 
 // checkArrival makes sure the forward walk ended where the query meant.

@@ -52,6 +52,7 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{"bad output format: exit 2", []string{"inspect", "--demo", "-o", "yaml"}, 2, "", "want text or json"},
 		{"unknown flag: exit 2", []string{"reach", "--demo", "--frm", "x"}, 2, "", "unknown flag"},
 		{"version", []string{"--version"}, 0, "vpcscope " + version, ""},
+		{"SSH from the internet says the rules admit only the corporate range", []string{"reach", "--demo", "--from", "internet", "--to", "web-1a", "--port", "22"}, 0, "internet (only 203.0.113.0/24) can reach web-1a", ""},
 		{"inspect inventory counts kinds per region", []string{"inspect", "--demo"}, 0, "security-group", ""},
 		{"inspect one group lists its rules and members", []string{"inspect", "--demo", "storefront-db-sg"}, 0, "inbound rules", ""},
 	}
