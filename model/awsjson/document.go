@@ -3,7 +3,9 @@ package awsjson
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 	"strconv"
 
@@ -26,10 +28,73 @@ type docCtx struct {
 
 	// err is the first bad value found while converting.
 	err error
+
+	// dec is set on the fast path: values are decoded straight from the
+	// document's stream, and any problem sends decoding to the careful
+	// path, which locates it.
+	dec *json.Decoder
 }
 
+// errRetryCarefully tells decodeDocument that the fast path met a problem
+// that only the careful path can locate.
+var errRetryCarefully = errors.New("awsjson: retry on the careful path")
+
 // decodeDocument decodes one document into a batch of resources and links.
+// Well-formed documents (every live pull, most files) take a fast path that
+// reads the document twice instead of four times; a document with any
+// problem is decoded again carefully, so errors name their line and column.
 func decodeDocument(account, region, name string, data []byte) (*batch, error) {
+	if b, err := decodeFast(account, region, name, data); err == nil {
+		return b, nil
+	}
+	return decodeCarefully(account, region, name, data)
+}
+
+// decodeFast decodes each top-level value straight from the stream.
+func decodeFast(account, region, name string, data []byte) (*batch, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	d := &docCtx{name: name, account: account, region: region, data: data,
+		out: newBatch(name, account, region), dec: dec}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, errRetryCarefully
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		key, ok := tok.(string)
+		if err != nil || !ok {
+			return nil, errRetryCarefully
+		}
+		h, known := keyHandlers[key]
+		if !known {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return nil, errRetryCarefully
+			}
+			if reason, ok := skipReason(key); ok {
+				d.out.skip(key, reason)
+			}
+			continue
+		}
+		d.key, d.err = key, nil
+		n, err := h(d)
+		if err != nil || d.err != nil {
+			return nil, errRetryCarefully
+		}
+		d.out.keys[key] += n
+		d.out.recognised = true
+	}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
+		return nil, errRetryCarefully
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errRetryCarefully // trailing data
+	}
+	return d.out, nil
+}
+
+// decodeCarefully decodes a document keeping every value's position, to
+// report problems by line and column.
+func decodeCarefully(account, region, name string, data []byte) (*batch, error) {
 	d := &docCtx{
 		name: name, account: account, region: region, data: data,
 		out: newBatch(name, account, region),
@@ -117,7 +182,11 @@ type keyHandler func(d *docCtx) (int, error)
 func each[T any](conv func(d *docCtx, at string, item *T)) keyHandler {
 	return func(d *docCtx) (int, error) {
 		var items []T
-		if err := json.Unmarshal(d.raw, &items); err != nil {
+		if d.dec != nil {
+			if err := d.dec.Decode(&items); err != nil {
+				return 0, errRetryCarefully
+			}
+		} else if err := json.Unmarshal(d.raw, &items); err != nil {
 			return 0, typeError(d.name, d.data, d.base, d.raw, d.key, err)
 		}
 		for i := range items {
@@ -144,6 +213,10 @@ func field(path, name string, i int) string {
 // the document; only the first one is kept.
 func (d *docCtx) fail(path, msg string, err error) {
 	if d.err != nil {
+		return
+	}
+	if d.dec != nil {
+		d.err = errRetryCarefully // only the careful path knows where path is
 		return
 	}
 	off, _ := locate(d.raw, d.key, path)
