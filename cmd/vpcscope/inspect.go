@@ -20,14 +20,11 @@ from, the accounts and regions it covers, what could not be collected, and
 the number of resources of each kind per region. With an ID, Name tag or IP
 address, it prints that resource, its rules, and the resources it relates to.`,
 		Example: `  vpcscope inspect --demo
-  vpcscope inspect --demo web-sg
+  vpcscope inspect --demo storefront-web-sg
   vpcscope inspect --snapshot ./aws-dump -o json`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.checkOutput(); err != nil {
-				return err
-			}
-			snap, err := g.load(cmd.Context(), s)
+			snap, err := g.snapshotFor(cmd, s)
 			if err != nil {
 				return err
 			}

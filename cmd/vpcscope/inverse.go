@@ -20,18 +20,15 @@ sources B's security groups and network ACL admit, then checks the full
 two-way path from each: interfaces in the snapshot (grouped by subnet and
 security groups), the internet (through B's public address), and address
 ranges that no interface in the snapshot holds.`,
-		Example: `  vpcscope who-can-reach --demo --to db-1 --port 3306
-  vpcscope who-can-reach --demo --to web-1 --port 443 -o json`,
+		Example: `  vpcscope who-can-reach --demo --to db-1a --port 3306
+  vpcscope who-can-reach --demo --to web-1a --port 443 -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := g.checkOutput(); err != nil {
-				return err
-			}
 			proto, err := model.ParseProtocol(protocol)
 			if err != nil {
 				return usagef("--protocol: %v", err)
 			}
-			snap, err := g.load(cmd.Context(), s)
+			snap, err := g.snapshotFor(cmd, s)
 			if err != nil {
 				return err
 			}
@@ -121,10 +118,7 @@ the internet addresses the rules admit, and the rule that opens it.`,
   vpcscope exposure --demo --port 22 -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := g.checkOutput(); err != nil {
-				return err
-			}
-			snap, err := g.load(cmd.Context(), s)
+			snap, err := g.snapshotFor(cmd, s)
 			if err != nil {
 				return err
 			}

@@ -260,7 +260,7 @@ is printed as a warning, and answers that depend on it say so.
   vpcscope snapshot --profile prod --profile shared-network --all-regions --out org.json
   AWS_PROFILE=dev AWS_REGION=us-west-2 vpcscope snapshot --out - > dev.json
   vpcscope snapshot --print-policy > vpcscope-policy.json
-  vpcscope reach web-1 db-1 tcp/5432 --profile prod --region us-east-1`,
+  vpcscope reach --profile prod --region us-east-1 --from web-1 --to db-1 --port 5432`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if printPolicy {

@@ -39,16 +39,13 @@ A and B are an instance ID, a network interface ID, a private or public IP
 a Name tag, or the word internet.
 
 Exit status: 0 reachable, 1 not reachable (or unknown), 2 bad input.`,
-		Example: `  vpcscope reach --demo --from web-1 --to db-1 --port 3306
-  vpcscope reach --demo --from internet --to web-1 --port 443 -o json
+		Example: `  vpcscope reach --demo --from web-1a --to db-1a --port 3306
+  vpcscope reach --demo --from internet --to web-1a --port 443 -o json
   vpcscope reach --snapshot snap.json --from 10.0.1.5 --to 10.1.2.7 --protocol icmp
-  echo '{"from":"web-1","to":"app-1","port":8000}' | vpcscope reach --demo --batch -`,
+  echo '{"from":"web-1a","to":"app-1a","port":8000}' | vpcscope reach --demo --batch -`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := g.checkOutput(); err != nil {
-				return err
-			}
-			snap, err := g.load(cmd.Context(), s)
+			snap, err := g.snapshotFor(cmd, s)
 			if err != nil {
 				return err
 			}

@@ -4,10 +4,20 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/spf13/cobra"
 	"github.com/vpcscope/vpcscope/fixtures"
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/model/snapfile"
 )
+
+// snapshotFor is every command's first step: check -o, then load the
+// network the flags name.
+func (g *globalOptions) snapshotFor(cmd *cobra.Command, s streams) (*model.Snapshot, error) {
+	if err := g.checkOutput(); err != nil {
+		return nil, err
+	}
+	return g.load(cmd.Context(), s)
+}
 
 // load reads the network the flags name. Notes from an import are printed
 // as warnings on stderr (with -o text) so stdout stays clean for scripts.
