@@ -192,3 +192,28 @@ func TestWhoCanReachAndExposure(t *testing.T) {
 		t.Fatalf("exposure on 3389 (exit %d) lacks the RDP host:\n%s", code, out)
 	}
 }
+
+// TestHelpExamplesRun runs every --demo example in the commands' help, so
+// what a newcomer copies from --help works.
+func TestHelpExamplesRun(t *testing.T) {
+	root := newRootCmd(streams{in: strings.NewReader(""), out: &bytes.Buffer{}, err: &bytes.Buffer{}})
+	ran := 0
+	for _, c := range root.Commands() {
+		for _, line := range strings.Split(c.Example, "\n") {
+			line = strings.TrimSpace(line)
+			args := strings.Fields(line)
+			if len(args) < 3 || args[0] != "vpcscope" || !strings.Contains(line, "--demo") ||
+				strings.Contains(line, "|") || args[1] == "explore" || args[1] == "--demo" {
+				continue
+			}
+			ran++
+			code, _, errOut := runMain(t, "", args[1:]...)
+			if code != exitOK && code != exitUnreachable {
+				t.Errorf("%q: exit %d: %s", line, code, errOut)
+			}
+		}
+	}
+	if ran < 5 {
+		t.Fatalf("only %d examples ran", ran)
+	}
+}
