@@ -216,6 +216,9 @@ func (e *Engine) resolveResource(r resolved, res model.Resource) (resolved, erro
 		r.kind, r.instance = "instance", v
 		r.enis = e.ix.InstanceInterfaces(v.ID)
 		if len(r.enis) == 0 {
+			if v.State != "" && v.State != "running" {
+				return r, inputErr("instance %s is %s and has no network interface", v.ID, v.State)
+			}
 			return r, inputErr("instance %s has no network interface in the snapshot", v.ID)
 		}
 	case *model.NetworkInterface:
