@@ -32,6 +32,10 @@ type Exposed struct {
 	Sources []string `json:"sources"`
 	// Rule is the security group rule (or listener) that opens it.
 	Rule string `json:"rule"`
+	// Group and RuleIndex locate that security group rule (RuleIndex is
+	// the position in the group's inbound rules); empty for a listener.
+	Group     string `json:"group,omitempty"`
+	RuleIndex int    `json:"ruleIndex,omitempty"`
 	// Path is the forward path of a representative probe.
 	Path []Hop `json:"path"`
 }
@@ -198,6 +202,7 @@ func (e *Engine) exposeInterface(n *model.NetworkInterface, pubs []netip.Addr, o
 					seen[key] = true
 					x.Sources = rr.summary[fam]
 					x.Rule = sg.ID + " " + sgRuleText(false, sg, r)
+					x.Group, x.RuleIndex = sg.ID, i
 					out = append(out, x)
 				}
 			}

@@ -172,7 +172,9 @@ func (a *app) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 		return a, a.broadcast(refreshMsg{})
 	case exposureMsg:
 		a.s.w.exposure = msg.r
-		return a, a.broadcast(refreshMsg{})
+		// The audit reuses the exposure report, so it runs after it.
+		eng, exp := a.s.w.eng, msg.r
+		return a, tea.Batch(a.broadcast(refreshMsg{}), func() tea.Msg { return findingsMsg{findFindings(eng, exp)} })
 	case findingsMsg:
 		a.s.w.findings = msg.f
 		if a.sections[tabOverview] != nil {
@@ -319,11 +321,10 @@ func (a *app) start(w *world) tea.Cmd {
 	a.s = &session{th: a.th, w: w, wi: newWhatIf(), send: a.send}
 	a.sections = [5]view{newOverviewView(a.s), newTreeView(a.s), newListsView(a.s), newTraceView(a.s), newExposureView(a.s)}
 	a.push(a.sections[tabOverview])
-	snap, ix, eng := w.snap, w.ix, w.eng
+	ix, eng := w.ix, w.eng
 	// one after the other, so one core stays free for the keyboard
 	return tea.Sequence(
 		func() tea.Msg { return exposureMsg{eng.Exposure(reach.ExposureOptions{})} },
-		func() tea.Msg { return findingsMsg{findFindings(snap)} },
 		func() tea.Msg { return graphMsg{model.NewGraph(ix)} },
 	)
 }

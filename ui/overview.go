@@ -2,58 +2,33 @@ package ui
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/vpcscope/vpcscope/fixtures"
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/reach"
+	"github.com/vpcscope/vpcscope/reach/audit"
 )
 
-// finding is one thing worth a look: a dangling reference, a blackhole
-// route, a rule that opens an admin or database port to the internet.
+// finding is one audit finding, as the overview lists it.
 type finding struct {
 	id, text string
+	severity audit.Severity
 }
 
-// findFindings runs the consistency checks and the rule checks. It is
+// findFindings audits the network against the CIS and Security Hub
+// network controls (package audit), reusing the exposure report. It is
 // slow on a big account: run it in a tea.Cmd.
-func findFindings(s *model.Snapshot) []finding {
-	var out []finding
-	for _, p := range fixtures.Check(s) {
-		out = append(out, finding{id: p.Resource, text: p.Message})
+func findFindings(eng *reach.Engine, exposure *reach.ExposureReport) []finding {
+	rep, err := audit.Run(eng, exposure)
+	if err != nil {
+		return []finding{{text: err.Error(), severity: audit.High}}
 	}
-	risky := map[uint16]string{22: "SSH", 3389: "RDP", 3306: "MySQL", 5432: "PostgreSQL", 6379: "Redis", 1433: "SQL Server", 27017: "MongoDB", 445: "SMB"}
-	ports := make([]int, 0, len(risky))
-	for p := range risky {
-		ports = append(ports, int(p))
-	}
-	sort.Ints(ports)
-	for _, sg := range s.SecurityGroups {
-		for _, r := range sg.Ingress {
-			if !r.CIDR.IsValid() || r.CIDR.Bits() != 0 {
-				continue
-			}
-			if r.Protocol == model.ProtocolAll {
-				out = append(out, finding{sg.ID, "inbound all traffic from " + r.CIDR.String()})
-				continue
-			}
-			for _, p := range ports {
-				if r.Protocol.HasPorts() && r.Ports().Contains(uint16(p)) {
-					out = append(out, finding{sg.ID, fmt.Sprintf("inbound %s (%s) open to %s", r.Service(), risky[uint16(p)], r.CIDR)})
-					break
-				}
-			}
-		}
-	}
-	for _, rt := range s.RouteTables {
-		for _, r := range rt.Routes {
-			if r.IsBlackhole() {
-				out = append(out, finding{rt.ID, "blackhole route " + r.DestinationString() + " → " + r.Target().ID})
-			}
-		}
+	out := make([]finding, 0, len(rep.Findings))
+	for _, f := range rep.Findings {
+		out = append(out, finding{id: f.Resource, severity: f.Severity,
+			text: fmt.Sprintf("%-6s %s  %s", f.Severity, strings.Join(f.Controls, ","), f.Message)})
 	}
 	return out
 }
@@ -200,7 +175,14 @@ func (o *overviewView) build() {
 	} else {
 		text(th.section.Render(fmt.Sprintf("Findings (%d)", len(w.findings))) + th.dim.Render("  (enter opens the resource)"))
 		for _, f := range w.findings {
-			rows = append(rows, row{text: "  " + th.warn.Render("!") + " " + f.id + "  " + f.text, plain: "  ! " + f.id + "  " + f.text, id: f.id})
+			mark := th.dim.Render("·")
+			switch f.severity {
+			case audit.High:
+				mark = th.bad.Render("!")
+			case audit.Medium:
+				mark = th.warn.Render("!")
+			}
+			rows = append(rows, row{text: "  " + mark + " " + f.id + "  " + f.text, plain: "  ! " + f.id + "  " + f.text, id: f.id})
 		}
 		if len(w.findings) == 0 {
 			text(th.ok.Render("  ✓ none"))

@@ -54,6 +54,7 @@ rule that decides. Without a subcommand it opens the explorer.`,
 		newReachCmd(g, s),
 		newWhoCanReachCmd(g, s),
 		newExposureCmd(g, s),
+		newAuditCmd(g, s),
 		newExploreCmd(g, s),
 		newSnapshotCmd(g, s),
 	)

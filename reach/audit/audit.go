@@ -1,0 +1,396 @@
+// Package audit checks a network against the controls security audits
+// report on — AWS Foundational Security Best Practices (Security Hub EC2
+// controls) and the CIS AWS Foundations Benchmark — and against a few
+// vpcscope hygiene checks. The control catalogue ships as data
+// (controls.json). Where a control is about rules that open a port to the
+// world, the finding also says whether the reachability engine finds an
+// interface the internet actually reaches through that rule: a rule that
+// exposes nothing is a lesser finding than one that does.
+package audit
+
+import (
+	"cmp"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/reach"
+)
+
+//go:embed controls.json
+var catalogue []byte
+
+// Control is a published control a finding cites.
+type Control struct {
+	ID        string `json:"id"`
+	Framework string `json:"framework"`
+	Title     string `json:"title"`
+	// Also lists the same control in other frameworks (CIS numbers).
+	Also []string `json:"also,omitempty"`
+}
+
+// Controls returns the catalogue of controls the audit checks.
+func Controls() ([]Control, error) {
+	var cs []Control
+	if err := json.Unmarshal(catalogue, &cs); err != nil {
+		return nil, fmt.Errorf("audit: controls.json: %w", err)
+	}
+	return cs, nil
+}
+
+// Severity ranks findings.
+type Severity string
+
+// The severities, most urgent first.
+const (
+	High   Severity = "high"
+	Medium Severity = "medium"
+	Low    Severity = "low"
+)
+
+func (s Severity) rank() int {
+	switch s {
+	case High:
+		return 0
+	case Medium:
+		return 1
+	}
+	return 2
+}
+
+// Finding is one resource that fails one or more controls.
+type Finding struct {
+	// Controls are the IDs of the controls the resource fails, e.g.
+	// ["EC2.13", "EC2.53"]; ControlRefs gives their titles and CIS numbers.
+	Controls    []string   `json:"controls"`
+	ControlRefs []Control  `json:"controlRefs"`
+	Severity    Severity   `json:"severity"`
+	Kind        model.Kind `json:"kind"`
+	Resource    string     `json:"resource"`
+	Name        string     `json:"name,omitempty"`
+	Account     string     `json:"account,omitempty"`
+	Region      string     `json:"region,omitempty"`
+	Message     string     `json:"message"`
+	Rule        string     `json:"rule,omitempty"`
+	// Exposed lists what the internet actually reaches through the rule,
+	// as the engine walked it: "web-1a 3.83.201.14 tcp/22".
+	Exposed []string `json:"exposed,omitempty"`
+}
+
+// Report is the audit of one snapshot.
+type Report struct {
+	Findings []Finding `json:"findings"`
+	// NotChecked names controls the snapshot cannot decide, and why.
+	NotChecked []string `json:"notChecked"`
+}
+
+// Counts returns the number of findings per severity.
+func (r *Report) Counts() map[Severity]int {
+	out := map[Severity]int{}
+	for _, f := range r.Findings {
+		out[f.Severity]++
+	}
+	return out
+}
+
+// The ports audits treat as remote administration (CIS) and as high risk
+// (Security Hub EC2.19); EC2.18 authorizes only 80 and 443 to the world.
+var (
+	adminPorts    = []uint16{22, 3389}
+	highRiskPorts = []uint16{20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500, 5601, 8080, 8088, 8888, 9200, 9300}
+)
+
+// Run audits the engine's snapshot. exposure is the engine's Exposure
+// report when the caller has one already; nil computes it.
+func Run(e *reach.Engine, exposure *reach.ExposureReport) (*Report, error) {
+	cs, err := Controls()
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]Control, len(cs))
+	for _, c := range cs {
+		byID[c.ID] = c
+	}
+	if exposure == nil {
+		exposure = e.Exposure(reach.ExposureOptions{})
+	}
+	a := &auditor{e: e, ix: e.Index(), s: e.Snapshot(), controls: byID, exposed: exposedByRule(e, exposure)}
+	a.securityGroups()
+	a.networkACLs()
+	a.instancesAndSubnets()
+	a.routes()
+	rep := &Report{Findings: a.findings, NotChecked: []string{
+		"EC2.6 / CIS 3.7 (VPC flow logging): vpcscope does not collect flow log configuration",
+	}}
+	if rep.Findings == nil {
+		rep.Findings = []Finding{}
+	}
+	slices.SortStableFunc(rep.Findings, func(x, y Finding) int {
+		return cmp.Or(cmp.Compare(x.Severity.rank(), y.Severity.rank()), cmp.Compare(x.Controls[0], y.Controls[0]),
+			cmp.Compare(x.Resource, y.Resource), cmp.Compare(x.Rule, y.Rule))
+	})
+	return rep, nil
+}
+
+type auditor struct {
+	e        *reach.Engine
+	ix       *model.Index
+	s        *model.Snapshot
+	controls map[string]Control
+	exposed  map[ruleKey][]string
+	findings []Finding
+}
+
+type ruleKey struct {
+	group string
+	index int
+}
+
+// exposedByRule indexes the exposure report by the security group rule
+// that opens each exposure.
+func exposedByRule(e *reach.Engine, rep *reach.ExposureReport) map[ruleKey][]string {
+	out := map[ruleKey][]string{}
+	for _, x := range rep.Exposed {
+		if x.Group == "" {
+			continue
+		}
+		who := x.ID
+		if x.Name != "" {
+			who = x.Name
+		}
+		svc := x.Protocol
+		if x.Ports != "" {
+			svc += "/" + x.Ports
+		}
+		k := ruleKey{x.Group, x.RuleIndex}
+		out[k] = append(out[k], who+" "+x.PublicIP+" "+svc)
+	}
+	return out
+}
+
+func (a *auditor) add(f Finding, r model.Resource) {
+	m := r.Base()
+	f.Kind, f.Resource, f.Name, f.Account, f.Region = r.Kind(), m.ID, m.Name(), m.Account, m.Region
+	for _, id := range f.Controls {
+		if c, ok := a.controls[id]; ok {
+			f.ControlRefs = append(f.ControlRefs, c)
+		}
+	}
+	a.findings = append(a.findings, f)
+}
+
+// securityGroups checks every group: the default group's rules (EC2.2),
+// rules open to the world (EC2.13/14/18/19/53/54), unused groups (EC2.22)
+// and references to groups that no longer exist.
+func (a *auditor) securityGroups() {
+	accounts := map[string]bool{}
+	for _, sc := range a.s.Scopes {
+		accounts[sc.Account] = true
+	}
+	for _, sg := range a.s.SecurityGroups {
+		members := len(a.ix.GroupMembers(sg.ID))
+		if sg.IsDefault() && len(sg.Ingress)+len(sg.Egress) > 0 {
+			sev := Low
+			if members > 0 {
+				sev = Medium
+			}
+			a.add(Finding{Controls: []string{"EC2.2"}, Severity: sev,
+				Message: fmt.Sprintf("the default security group has %s and %s (used by %s)",
+					count(len(sg.Ingress), "inbound rule"), count(len(sg.Egress), "outbound rule"), count(members, "interface"))}, sg)
+		}
+		if !sg.IsDefault() && members == 0 {
+			a.add(Finding{Controls: []string{"EC2.22"}, Severity: Low, Message: "no network interface uses this security group"}, sg)
+		}
+		for i := range sg.Ingress {
+			r := &sg.Ingress[i]
+			a.worldOpenRule(sg, i, r)
+			if r.Group != nil && a.ix.SecurityGroup(r.Group.GroupID) == nil &&
+				(r.Group.PeeringStatus == "deleted" || r.Group.UserID == "" || accounts[r.Group.UserID]) {
+				a.add(Finding{Controls: []string{"VPCSCOPE.STALE_REFERENCE"}, Severity: Low, Rule: "ingress " + r.String(),
+					Message: fmt.Sprintf("inbound rule %d references %s, which is not in the account", i+1, r.Group.GroupID)}, sg)
+			}
+		}
+	}
+}
+
+// worldOpenRule checks one inbound rule open to 0.0.0.0/0 or ::/0.
+func (a *auditor) worldOpenRule(sg *model.SecurityGroup, i int, r *model.SGRule) {
+	if !r.CIDR.IsValid() || r.CIDR.Bits() != 0 || (r.Protocol != model.ProtocolAll && !r.Protocol.HasPorts()) {
+		return
+	}
+	ports := r.Ports()
+	covers := func(list []uint16) []string {
+		var out []string
+		for _, p := range list {
+			if ports.Contains(p) {
+				out = append(out, strconv.Itoa(int(p)))
+			}
+		}
+		return out
+	}
+	var controls []string
+	admin, risky := covers(adminPorts), covers(highRiskPorts)
+	if slices.Contains(admin, "22") {
+		controls = append(controls, "EC2.13")
+	}
+	if slices.Contains(admin, "3389") {
+		controls = append(controls, "EC2.14")
+	}
+	if len(admin) > 0 {
+		if r.CIDR.Addr().Is4() {
+			controls = append(controls, "EC2.53")
+		} else {
+			controls = append(controls, "EC2.54")
+		}
+	}
+	if len(risky) > 0 {
+		controls = append(controls, "EC2.19")
+	}
+	authorized := r.Protocol == model.ProtocolTCP && (ports == model.SinglePort(80) || ports == model.SinglePort(443))
+	if !authorized {
+		controls = append(controls, "EC2.18")
+	}
+	if len(controls) == 0 {
+		return
+	}
+	exposed := a.exposed[ruleKey{sg.ID, i}]
+	sev := Low
+	switch {
+	case len(risky) > 0 && len(exposed) > 0:
+		sev = High
+	case len(risky) > 0 || len(exposed) > 0:
+		sev = Medium
+	}
+	msg := fmt.Sprintf("inbound rule %d opens %s to %s", i+1, r.Service(), r.CIDR)
+	if len(risky) > 0 {
+		msg += " (high-risk ports " + strings.Join(risky, ", ") + ")"
+	}
+	if len(exposed) > 0 {
+		msg += fmt.Sprintf("; the internet reaches %s through it", count(len(exposed), "interface port"))
+	} else {
+		msg += "; no interface with a public path uses it now"
+	}
+	a.add(Finding{Controls: controls, Severity: sev, Rule: "ingress " + r.String(), Message: msg, Exposed: exposed}, sg)
+}
+
+// networkACLs checks ACL entries that let the world in on the
+// administration ports (EC2.21): the first entry that matches an internet
+// address on tcp/22 or tcp/3389 allows it from 0.0.0.0/0 or ::/0. It also
+// reports custom ACLs no subnet uses (EC2.16).
+func (a *auditor) networkACLs() {
+	probes := []netip.Addr{netip.MustParseAddr("198.51.100.7"), netip.MustParseAddr("2001:db8::7")}
+	for _, acl := range a.s.NetworkACLs {
+		if !acl.IsDefault && len(acl.Associations) == 0 {
+			a.add(Finding{Controls: []string{"EC2.16"}, Severity: Low, Message: "no subnet is associated with this network ACL"}, acl)
+		}
+		inbound := make([]*model.ACLEntry, 0, len(acl.Entries))
+		for i := range acl.Entries {
+			if !acl.Entries[i].Egress {
+				inbound = append(inbound, &acl.Entries[i])
+			}
+		}
+		slices.SortStableFunc(inbound, func(x, y *model.ACLEntry) int { return cmp.Compare(x.RuleNumber, y.RuleNumber) })
+		seen := map[int32]bool{}
+		for _, port := range adminPorts {
+			for _, addr := range probes {
+				en := firstMatch(inbound, addr, port)
+				if en == nil || en.Action != model.Allow || en.CIDR.Bits() != 0 || seen[en.RuleNumber] {
+					continue
+				}
+				seen[en.RuleNumber] = true
+				sev := Medium
+				if len(acl.Associations) == 0 {
+					sev = Low
+				}
+				a.add(Finding{Controls: []string{"EC2.21"}, Severity: sev, Rule: en.String(),
+					Message: fmt.Sprintf("inbound %s lets the world in on tcp/%d (used by %s)", en.String(), port, count(len(acl.Associations), "subnet"))}, acl)
+			}
+		}
+	}
+}
+
+// firstMatch returns the first inbound entry, in rule order, that matches
+// tcp traffic from addr to port.
+func firstMatch(entries []*model.ACLEntry, addr netip.Addr, port uint16) *model.ACLEntry {
+	for _, en := range entries {
+		if !en.CIDR.IsValid() || en.CIDR.Addr().Is4() != addr.Is4() || !en.CIDR.Contains(addr) {
+			continue
+		}
+		if en.Protocol == model.ProtocolAll || (en.Protocol == model.ProtocolTCP && en.Ports().Contains(port)) {
+			return en
+		}
+	}
+	return nil
+}
+
+// instancesAndSubnets checks public IPv4 addresses on instances (EC2.9) and
+// subnets that hand them out (EC2.15).
+func (a *auditor) instancesAndSubnets() {
+	for _, in := range a.s.Instances {
+		if in.PublicIP.IsValid() && (in.State == "" || in.State == "running") {
+			a.add(Finding{Controls: []string{"EC2.9"}, Severity: Low,
+				Message: fmt.Sprintf("the instance has the public IPv4 address %s", in.PublicIP)}, in)
+		}
+	}
+	for _, sn := range a.s.Subnets {
+		if sn.MapPublicIPOnLaunch {
+			a.add(Finding{Controls: []string{"EC2.15"}, Severity: Low,
+				Message: "the subnet assigns a public IPv4 address to every instance launched in it"}, sn)
+		}
+	}
+}
+
+// routes checks blackhole routes and peering routes wider than the peer
+// VPC (CIS "least access" for peering).
+func (a *auditor) routes() {
+	for _, rt := range a.s.RouteTables {
+		for i := range rt.Routes {
+			r := &rt.Routes[i]
+			rule := r.DestinationString() + " -> " + r.Target().ID
+			if r.IsBlackhole() {
+				a.add(Finding{Controls: []string{"VPCSCOPE.BLACKHOLE"}, Severity: Medium, Rule: rule,
+					Message: fmt.Sprintf("route %s drops traffic: its target no longer exists", rule)}, rt)
+			}
+			if r.VPCPeeringConnectionID == "" || !r.Destination.IsValid() {
+				continue
+			}
+			p, ok := model.Get[*model.VPCPeering](a.ix, r.VPCPeeringConnectionID)
+			if !ok {
+				continue
+			}
+			peer, ok := p.Other(rt.VPCID)
+			if !ok {
+				continue
+			}
+			cidrs := slices.Concat(peer.CIDRs, peer.IPv6CIDRs)
+			if v := a.ix.VPC(peer.VPCID); v != nil {
+				cidrs = slices.Concat(v.CIDRs, v.IPv6CIDRs)
+			}
+			if !slices.ContainsFunc(cidrs, func(c netip.Prefix) bool { return r.Destination.Bits() >= c.Bits() && c.Contains(r.Destination.Addr()) }) {
+				a.add(Finding{Controls: []string{"CIS 5.6"}, Severity: Medium, Rule: rule,
+					Message: fmt.Sprintf("route %s sends more than the peer VPC's own addresses (%s) over the peering connection", rule, prefixList(cidrs))}, rt)
+			}
+		}
+	}
+}
+
+func prefixList(ps []netip.Prefix) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
+	}
+	return strings.Join(s, ", ")
+}
+
+// count renders "1 subnet", "3 subnets".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
