@@ -1,0 +1,302 @@
+package reach
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/vpcscope/vpcscope/model"
+	"go4.org/netipx"
+)
+
+// resolved is what an endpoint spec names.
+type resolved struct {
+	spec     string
+	kind     string
+	id, name string
+	enis     []*model.NetworkInterface
+	addr     netip.Addr // the address the user typed, if any
+	internet bool
+	lb       *model.LoadBalancer
+	instance *model.Instance
+}
+
+// resolve turns what the user typed into an endpoint.
+func (e *Engine) resolve(spec string, isSource bool) (resolved, error) {
+	spec = strings.TrimSpace(spec)
+	r := resolved{spec: spec}
+	if strings.EqualFold(spec, "internet") {
+		r.kind, r.internet = "internet", true
+		return r, nil
+	}
+	if addr, err := netip.ParseAddr(spec); err == nil {
+		return e.resolveAddr(r, addr.Unmap(), isSource)
+	}
+	if res, ok := e.ix.Resource(spec); ok {
+		return e.resolveResource(r, res)
+	}
+	for _, lb := range e.snap.LoadBalancers {
+		if lb.LoadBalancerName == spec {
+			return e.resolveResource(r, lb)
+		}
+	}
+	var usable []model.Resource
+	for _, res := range e.ix.ByName(spec) {
+		switch res.Kind() {
+		case model.KindInstance, model.KindNetworkInterface, model.KindLoadBalancer, model.KindNATGateway:
+			usable = append(usable, res)
+		}
+	}
+	switch len(usable) {
+	case 1:
+		return e.resolveResource(r, usable[0])
+	case 0:
+		if rs := e.ix.ByName(spec); len(rs) > 0 {
+			return r, inputErr("%q is a %s; name an instance, network interface, IP address, load balancer or internet", spec, rs[0].Kind())
+		}
+		msg := fmt.Sprintf("%q matches no instance, interface, IP address, load balancer or Name tag", spec)
+		if s := e.ix.Suggest(spec, 3); len(s) > 0 {
+			msg += "; did you mean " + strings.Join(s, ", ") + "?"
+		}
+		return r, inputErr("%s", msg)
+	}
+	ids := make([]string, len(usable))
+	for i, u := range usable {
+		ids[i] = u.Base().ID
+	}
+	return r, inputErr("%q names %d resources (%s); use an ID", spec, len(usable), strings.Join(ids, ", "))
+}
+
+func (e *Engine) resolveAddr(r resolved, addr netip.Addr, isSource bool) (resolved, error) {
+	r.addr = addr
+	owners := e.ix.InterfacesByIP(addr)
+	if len(owners) == 0 {
+		if len(e.ix.VPCsContaining(addr)) > 0 || isPrivate(addr) {
+			if isSource {
+				return r, inputErr("no network interface in the snapshot has the address %s", addr)
+			}
+			r.kind = "address"
+			return r, nil
+		}
+		r.kind, r.internet = "internet", true
+		return r, nil
+	}
+	if len(owners) > 1 {
+		ids := make([]string, len(owners))
+		for i, n := range owners {
+			ids[i] = n.ID + " in " + n.VPCID
+		}
+		return r, inputErr("%s belongs to %d interfaces (%s); name the interface instead", addr, len(owners), strings.Join(ids, ", "))
+	}
+	n := owners[0]
+	if lb := e.lbByENI[n.ID]; lb != nil {
+		r.kind, r.lb, r.id, r.name = "load-balancer", lb, lb.ID, lb.LoadBalancerName
+		r.enis = []*model.NetworkInterface{n}
+		return r, nil
+	}
+	r.kind, r.id, r.enis = "network-interface", n.ID, []*model.NetworkInterface{n}
+	if id := n.InstanceID(); id != "" {
+		r.instance = e.ix.Instance(id)
+	}
+	return r, nil
+}
+
+func (e *Engine) resolveResource(r resolved, res model.Resource) (resolved, error) {
+	r.id, r.name = res.Base().ID, res.Base().Name()
+	switch v := res.(type) {
+	case *model.Instance:
+		r.kind, r.instance = "instance", v
+		r.enis = e.ix.InstanceInterfaces(v.ID)
+		if len(r.enis) == 0 {
+			if v.State != "" && v.State != "running" {
+				return r, inputErr("instance %s is %s and has no network interface", v.ID, v.State)
+			}
+			return r, inputErr("instance %s has no network interface in the snapshot", v.ID)
+		}
+	case *model.NetworkInterface:
+		r.kind, r.enis = "network-interface", []*model.NetworkInterface{v}
+		if id := v.InstanceID(); id != "" {
+			r.instance = e.ix.Instance(id)
+		}
+		if lb := e.lbByENI[v.ID]; lb != nil {
+			r.kind, r.lb = "load-balancer", lb
+		}
+	case *model.NATGateway:
+		r.kind = "nat-gateway"
+		for _, a := range v.Addresses {
+			if n := e.ix.Interface(a.NetworkInterfaceID); n != nil {
+				r.enis = append(r.enis, n)
+			}
+		}
+		if len(r.enis) == 0 {
+			return r, inputErr("NAT gateway %s has no network interface in the snapshot", v.ID)
+		}
+	case *model.LoadBalancer:
+		r.kind, r.lb, r.name = "load-balancer", v, v.LoadBalancerName
+		r.enis = e.loadBalancerInterfaces(v)
+		if len(r.enis) == 0 {
+			return r, inputErr("load balancer %s has no network interfaces in the snapshot", v.LoadBalancerName)
+		}
+	default:
+		return r, inputErr("%s is a %s; name an instance, network interface, IP address, load balancer or internet", r.id, res.Kind())
+	}
+	return r, nil
+}
+
+// sourcePoints lists the concrete senders to try for a source endpoint (a
+// load balancer sends from its nodes).
+func (e *Engine) sourcePoints(src, dst resolved, q Query) []point {
+	if src.internet {
+		var out []point
+		for _, a := range e.internetCandidates(src.addr, dst, q, false) {
+			out = append(out, point{ep: Endpoint{Kind: "internet", IP: a.String(), Note: internetNote(src.addr, a)}, addr: a, internet: true})
+		}
+		return out
+	}
+	var out []point
+	for i, n := range src.enis {
+		for _, a := range senderAddrs(n, src.addr) {
+			ep := endpointFor(src, n, a)
+			if len(src.enis) > 1 {
+				ep.Note = fmt.Sprintf("sent from %s (device %d of %d)", n.ID, i, len(src.enis))
+			}
+			out = append(out, point{ep: ep, eni: n, addr: a, instanceDown: down(src.instance)})
+		}
+	}
+	return out
+}
+
+// senderAddrs returns the addresses an interface sends from: the typed
+// one, or its primary private IPv4 and first IPv6 address.
+func senderAddrs(n *model.NetworkInterface, typed netip.Addr) []netip.Addr {
+	if typed.IsValid() {
+		if priv, ok := n.PrivateIPFor(typed); ok {
+			return []netip.Addr{priv} // a public address sends from its private one
+		}
+		return []netip.Addr{typed}
+	}
+	var out []netip.Addr
+	if a := n.PrimaryIP(); a.IsValid() {
+		out = append(out, a)
+	}
+	if len(n.IPv6Addresses) > 0 {
+		out = append(out, n.IPv6Addresses[0])
+	}
+	return out
+}
+
+// destPoints lists the concrete receivers to try for a destination.
+func (e *Engine) destPoints(dst, src resolved, q Query) []point {
+	switch {
+	case dst.internet:
+		var out []point
+		for _, a := range e.internetCandidates(dst.addr, src, q, true) {
+			out = append(out, point{ep: Endpoint{Kind: "internet", IP: a.String(), Note: internetNote(dst.addr, a)}, addr: a, internet: true})
+		}
+		return out
+	case dst.kind == "address":
+		return []point{{ep: Endpoint{Kind: "address", IP: dst.addr.String()}, addr: dst.addr}}
+	}
+	var out []point
+	for i, n := range dst.enis {
+		for _, a := range receiverAddrs(n, dst.addr, src.internet) {
+			ep := endpointFor(dst, n, a)
+			if len(dst.enis) > 1 {
+				ep.Note = fmt.Sprintf("received on %s (%d of %d interfaces)", n.ID, i+1, len(dst.enis))
+			}
+			out = append(out, point{ep: ep, eni: n, addr: a, lb: dst.lb, instanceDown: down(dst.instance)})
+		}
+	}
+	return out
+}
+
+// receiverAddrs returns the addresses to send to: the typed one; else,
+// from the internet, the public addresses (or the private one, which the
+// walk will refuse with a reason); else the private ones.
+func receiverAddrs(n *model.NetworkInterface, typed netip.Addr, fromInternet bool) []netip.Addr {
+	if typed.IsValid() {
+		return []netip.Addr{typed}
+	}
+	var out []netip.Addr
+	if fromInternet {
+		out = append(out, n.PublicIPs()...)
+	}
+	if a := n.PrimaryIP(); a.IsValid() && len(out) == 0 {
+		out = append(out, a)
+	}
+	if len(n.IPv6Addresses) > 0 {
+		out = append(out, n.IPv6Addresses[0])
+	}
+	return out
+}
+
+func endpointFor(r resolved, n *model.NetworkInterface, a netip.Addr) Endpoint {
+	ep := Endpoint{Kind: r.kind, ID: r.id, Name: r.name, Interface: n.ID, IP: a.String()}
+	if ep.Name == "" && r.instance != nil {
+		ep.Name = r.instance.Name() // an interface named by ID or IP: show its instance
+	}
+	return ep
+}
+
+func down(in *model.Instance) string {
+	if in != nil && in.State != "" && in.State != "running" {
+		return in.State
+	}
+	return ""
+}
+
+func internetNote(typed, used netip.Addr) string {
+	if typed.IsValid() {
+		return ""
+	}
+	return fmt.Sprintf("the internet, answered for %s", used)
+}
+
+// internetCandidates picks internet addresses to try for the internet end
+// of a flow: the typed one, else 8.8.8.8 and the first internet address of
+// every CIDR that the other end's security groups and network ACL name
+// (so an answer finds the part of the internet that is let in, if any).
+func (e *Engine) internetCandidates(typed netip.Addr, other resolved, q Query, egress bool) []netip.Addr {
+	if typed.IsValid() {
+		return []netip.Addr{typed}
+	}
+	out := []netip.Addr{defaultInternetHost, defaultInternetHost6}
+	add := func(p netip.Prefix) {
+		if !p.IsValid() || p.Bits() == 0 {
+			return // 8.8.8.8 and its IPv6 twin stand for "anywhere"
+		}
+		pr := netipx.RangeOfPrefix(p.Masked())
+		for _, r := range e.internet.Ranges() {
+			if r.Overlaps(pr) {
+				a := r.From()
+				if pr.From().Compare(a) > 0 {
+					a = pr.From()
+				}
+				if n := a.Next(); a == p.Masked().Addr() && p.Bits() < a.BitLen()-1 && r.Contains(n) {
+					a = n // a host, not the network address
+				}
+				out = append(out, a)
+				return
+			}
+		}
+	}
+	for _, n := range other.enis {
+		for _, id := range n.SecurityGroupIDs {
+			if sg := e.ix.SecurityGroup(id); sg != nil {
+				for _, r := range sg.Rules(egress) {
+					add(r.CIDR)
+				}
+			}
+		}
+		if acl := e.ix.SubnetNetworkACL(n.SubnetID); acl != nil {
+			for _, en := range acl.Entries {
+				if en.Egress == egress && en.Action == model.Allow {
+					add(en.CIDR)
+				}
+			}
+		}
+	}
+	slices.SortStableFunc(out[2:], func(a, b netip.Addr) int { return a.Compare(b) })
+	return slices.Compact(out)
+}
