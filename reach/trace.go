@@ -55,13 +55,11 @@ func (e *Engine) traceFlow(qe QueryEcho, s, d point, pkt packet) *Answer {
 		arr = fw.checkArrival(arr, d)
 	}
 	a.Forward = fw.hops
-	if arr != nil {
-		a.delivered = arr.pkt.dstPorts
-	}
 	if arr == nil {
 		return e.finish(a, fw, nil)
 	}
-	rv := &walker{e: e, dir: DirReturn, flow: fw.flow, steps: 0}
+	a.delivered = arr.pkt.dstPorts
+	rv := &walker{e: e, dir: DirReturn, flow: fw.flow}
 	reply := arr.pkt.reply()
 	var back *arrival
 	switch {
