@@ -10,6 +10,10 @@ import (
 	"go4.org/netipx"
 )
 
+// maxExactSources bounds the admitted interfaces that each get their own
+// walk in WhoCanReach.
+const maxExactSources = 5000
+
 // WhoQuery asks which sources can reach a destination on a protocol/port.
 type WhoQuery struct {
 	To       string
@@ -70,9 +74,10 @@ type GroupSources struct {
 // the snapshot, the internet, other address ranges — that can reach the
 // destination on the protocol/port. It works on address sets: the
 // destination's security group rules and network ACL give the set of
-// admitted sources; interfaces inside it are grouped by subnet and security
-// groups (members of a group share every filter and route on the way), and
-// one full two-way walk per group checks the path.
+// admitted sources; only the interfaces inside it are walked, each with a
+// full two-way walk (beyond maxExactSources, one walk per subnet and
+// security group set stands for its members, which share every filter
+// and route on the way).
 func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 	q := Query{From: "internet", To: wq.To, Protocol: wq.Protocol, Port: wq.Port, ICMP: wq.ICMP}
 	if err := validate(&q); err != nil {
@@ -153,16 +158,29 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 		}
 		c.members = append(c.members, src)
 	}
+	// Every admitted interface gets its own two-way walk, unless there are
+	// so many that one walk per class (same subnet, same groups: the same
+	// filters and routes on the way) must stand for its members.
+	admittedENIs := 0
+	for _, c := range classes {
+		admittedENIs += len(c.members)
+	}
+	exact := admittedENIs <= maxExactSources
+	if !exact {
+		ans.Caveats = append(ans.Caveats, fmt.Sprintf("more than %d admitted interfaces: one walk per subnet and security group set stands for its members", maxExactSources))
+	}
 	for _, key := range order {
 		c := classes[key]
-		rep := c.members[0]
-		sp := point{ep: Endpoint{Kind: "network-interface", ID: rep.ID, Interface: rep.ID, IP: rep.PrimaryIP().String()},
-			eni: rep, addr: rep.PrimaryIP(), instanceDown: down(e.ix.Instance(rep.InstanceID()))}
-		if sameInstance(sp, dp) {
-			continue
-		}
-		a := e.traceFlow(QueryEcho{}, sp, dp, firstPacket(q, sp.addr, dp.addr))
+		var a *Answer
 		for _, m := range c.members {
+			if a == nil || exact {
+				sp := point{ep: Endpoint{Kind: "network-interface", ID: m.ID, Interface: m.ID, IP: m.PrimaryIP().String()},
+					eni: m, addr: m.PrimaryIP(), instanceDown: down(e.ix.Instance(m.InstanceID()))}
+				if sameInstance(sp, dp) {
+					continue
+				}
+				a = e.traceFlow(QueryEcho{}, sp, dp, firstPacket(q, sp.addr, dp.addr))
+			}
 			src := Source{Kind: "network-interface", ID: m.ID, Instance: m.InstanceID(), Subnet: m.SubnetID,
 				IPs: []string{m.PrimaryIP().String()}, Groups: m.SecurityGroupIDs, AdmittedBy: admittedBy(adms, m.PrimaryIP()),
 				Verdict: a.Verdict, Blocked: a.Blocked}

@@ -17,9 +17,9 @@ func newWhoCanReachCmd(g *globalOptions, s streams) *cobra.Command {
 		Short: "Every source that can reach B on a port: interfaces, the internet, address ranges",
 		Long: `who-can-reach is the inverse of reach. It computes, on address sets, which
 sources B's security groups and network ACL admit, then checks the full
-two-way path from each: interfaces in the snapshot (grouped by subnet and
-security groups), the internet (through B's public address), and address
-ranges that no interface in the snapshot holds.`,
+two-way path from each: interfaces in the snapshot, the internet (through
+B's public address), and address ranges that no interface in the snapshot
+holds (their path cannot be checked).`,
 		Example: `  vpcscope who-can-reach --demo --to db-1a --port 3306
   vpcscope who-can-reach --demo --to web-1a --port 443 -o json`,
 		Args: cobra.NoArgs,
