@@ -66,3 +66,47 @@ func TestTransitGatewayApplianceMode(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadBalancerSendsOnlyToHealthyTargets: with healthy targets in a
+// group, a load balancer routes only to them; with none healthy it fails
+// open and tries every registered target.
+func TestLoadBalancerSendsOnlyToHealthyTargets(t *testing.T) {
+	q := reach.Query{From: "internet", To: "storefront-alb", Protocol: model.ProtocolTCP, Port: 443}
+	tests := []struct {
+		name          string
+		health        [2]string // web-1a, web-1b
+		blockWeb1b    bool
+		wantReachable bool
+	}{
+		{"both healthy: a blocked target is skipped for the other", [2]string{"healthy", "healthy"}, true, true},
+		{"only the blocked target is healthy: it is the only one used", [2]string{"unhealthy", "healthy"}, true, false},
+		{"none healthy: ELB fails open to every target", [2]string{"unhealthy", "unhealthy"}, true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := fixtures.Load("three-tier")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tg := s.TargetGroups[0]
+			for i := range tg.Targets {
+				tg.Targets[i].HealthState = tt.health[i]
+			}
+			if tt.blockWeb1b {
+				// web-1b leaves the web security group for one that admits nothing.
+				for _, n := range s.NetworkInterfaces {
+					if n.InstanceID() == tg.Targets[1].ID {
+						n.SecurityGroupIDs = []string{"sg-0a881a8838796aca3"} // storefront-db-sg: 3306 from the app tier only
+					}
+				}
+			}
+			a, err := reach.New(s).Reach(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Reachable != tt.wantReachable {
+				t.Fatalf("reachable %v, want %v: %s", a.Reachable, tt.wantReachable, a.Summary())
+			}
+		})
+	}
+}

@@ -95,7 +95,7 @@ func (w *walker) atLoadBalancer(lb *model.LoadBalancer, node *model.NetworkInter
 			continue
 		}
 		preserved := preservesClientIP(lb, tg)
-		for _, t := range tg.Targets {
+		for _, t := range routedTargets(tg) {
 			registered++
 			target, addr := w.e.targetInterface(tg, t)
 			if target == nil {
@@ -158,6 +158,22 @@ func (w *walker) atLoadBalancer(lb *model.LoadBalancer, node *model.NetworkInter
 			lb.LoadBalancerName, strings.Join(slices.Compact(slices.Sorted(slices.Values(disabledAZs))), ", ")))
 	}
 	return w.unknown(h, pkt, fmt.Sprintf("the registered targets of %s (%s) are not in the snapshot", lb.LoadBalancerName, strings.Join(missing, ", ")))
+}
+
+// routedTargets returns the targets a load balancer sends new connections
+// to: the healthy ones, or every registered one when none is healthy (ELB
+// fails open, as the NLB lab's all-unhealthy targets showed).
+func routedTargets(tg *model.TargetGroup) []model.Target {
+	var healthy []model.Target
+	for _, t := range tg.Targets {
+		if t.HealthState == "healthy" {
+			healthy = append(healthy, t)
+		}
+	}
+	if len(healthy) == 0 {
+		return tg.Targets
+	}
+	return healthy
 }
 
 // legToTarget carries the load balancer's packet from its node to a target.
