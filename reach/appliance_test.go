@@ -1,6 +1,8 @@
 package reach_test
 
 import (
+	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 
@@ -108,5 +110,29 @@ func TestLoadBalancerSendsOnlyToHealthyTargets(t *testing.T) {
 				t.Fatalf("reachable %v, want %v: %s", a.Reachable, tt.wantReachable, a.Summary())
 			}
 		})
+	}
+}
+
+// TestRedirectListenerAnswersItself: an HTTP listener that redirects to
+// HTTPS (or sends a fixed response) is answered by the load balancer.
+func TestRedirectListenerAnswersItself(t *testing.T) {
+	s, err := fixtures.Load("three-tier")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb := s.LoadBalancers[0]
+	lb.Listeners = append(lb.Listeners, model.Listener{ARN: lb.ID + "/listener-80", Port: 80, Protocol: "HTTP",
+		DefaultActions: []model.ListenerAction{{Type: "redirect"}}})
+	for _, sg := range s.SecurityGroups {
+		if slices.Contains(lb.SecurityGroupIDs, sg.ID) {
+			sg.Ingress = append(sg.Ingress, model.SGRule{Protocol: model.ProtocolTCP, FromPort: 80, ToPort: 80, CIDR: netip.MustParsePrefix("0.0.0.0/0")})
+		}
+	}
+	a, err := reach.New(s).Reach(reach.Query{From: "internet", To: "storefront-alb", Protocol: model.ProtocolTCP, Port: 80})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Reachable {
+		t.Fatalf("want the load balancer to answer its redirect listener: %s", a.Summary())
 	}
 }

@@ -74,6 +74,12 @@ func (w *walker) atLoadBalancer(lb *model.LoadBalancer, node *model.NetworkInter
 			}
 		}
 	}
+	if len(groups) == 0 && answersItself(listener) {
+		// A redirect or fixed response: the load balancer is the server.
+		h.Verdict, h.Detail = Arrive, "the listener answers itself ("+listener.DefaultActions[0].Type+")"
+		w.record(h, pkt)
+		return &arrival{kind: arrivedInterface, eni: node, pkt: pkt}
+	}
 	if len(groups) == 0 {
 		h.Code = "ELBV2_LISTENER_HAS_NO_TG"
 		return w.deny(h, pkt, fmt.Sprintf("listener %s:%d of %s forwards to no target group in the snapshot", listener.Protocol, listener.Port, lb.LoadBalancerName))
@@ -158,6 +164,17 @@ func (w *walker) atLoadBalancer(lb *model.LoadBalancer, node *model.NetworkInter
 			lb.LoadBalancerName, strings.Join(slices.Compact(slices.Sorted(slices.Values(disabledAZs))), ", ")))
 	}
 	return w.unknown(h, pkt, fmt.Sprintf("the registered targets of %s (%s) are not in the snapshot", lb.LoadBalancerName, strings.Join(missing, ", ")))
+}
+
+// answersItself reports whether a listener's default action is answered by
+// the load balancer (a redirect or a fixed response), not a target.
+func answersItself(l *model.Listener) bool {
+	for _, a := range l.DefaultActions {
+		if a.Type == "redirect" || a.Type == "fixed-response" {
+			return true
+		}
+	}
+	return false
 }
 
 // routedTargets returns the targets a load balancer sends new connections
