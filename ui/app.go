@@ -550,8 +550,8 @@ func (a *app) command(m pickedMsg) tea.Cmd {
 	return nil
 }
 
-// mouse scrolls with the wheel and switches tabs with a click on them
-// (only with --mouse).
+// mouse scrolls with the wheel, switches tabs with a click on them, and
+// selects (then opens) list rows with clicks (only with --mouse).
 func (a *app) mouse(msg tea.MouseMsg) tea.Cmd {
 	if a.s == nil || a.mode != modeNormal {
 		return nil
@@ -572,15 +572,16 @@ func (a *app) mouse(msg tea.MouseMsg) tea.Cmd {
 			x += wdt
 		}
 	case msg.Action == tea.MouseActionRelease && msg.Button == tea.MouseButtonLeft && msg.Y >= 2:
-		if c, ok := a.active().(clicker); ok {
-			return c.Click(msg.Y - 2)
+		if c, ok := a.active().(clicker); ok && c.Click(msg.X, msg.Y-2) {
+			return a.route(tea.KeyMsg{Type: tea.KeyEnter})
 		}
 	}
 	return nil
 }
 
-// clicker views select (and on a second click open) the row at a line.
-type clicker interface{ Click(line int) tea.Cmd }
+// clicker views select the row under a click (x, y within the view); a
+// click on the row already selected asks to open it, as enter does.
+type clicker interface{ Click(x, y int) (open bool) }
 
 func (a *app) View() (out string) {
 	defer func() {

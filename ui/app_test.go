@@ -205,3 +205,26 @@ func TestPanicQuits(t *testing.T) {
 		t.Errorf("crash = %q, want the panic and its stack", a.crash)
 	}
 }
+
+// TestMouseSelectsAndOpensRows: with --mouse, a click selects the list row
+// under it and a second click on it opens it, as enter does.
+func TestMouseSelectsAndOpensRows(t *testing.T) {
+	tm := startTest(t)
+	press(tm, "3")
+	s := settle(t, tm, "Lists › vpc")
+	lines := strings.Split(s, "\n")
+	row := -1
+	for i, l := range lines {
+		if strings.Contains(l, "legacy-prod") && strings.Contains(l, "vpc-") {
+			row = i
+		}
+	}
+	if row < 0 {
+		t.Fatalf("no legacy-prod row:\n%s", s)
+	}
+	click := tea.MouseMsg{X: goldenW - 10, Y: row, Action: tea.MouseActionRelease, Button: tea.MouseButtonLeft}
+	tm.Send(click)
+	settle(t, tm, "▌legacy-prod")
+	tm.Send(click)
+	settle(t, tm, "Detail › legacy-prod")
+}

@@ -151,6 +151,26 @@ func (v *listsView) Filter() string {
 	return ""
 }
 
+// Click selects a kind in the sidebar, or a row of the table (under its
+// header line).
+func (v *listsView) Click(x, y int) bool {
+	if v.sidebar() && x < sidebarWidth {
+		start := max(0, min(v.kindIdx-(v.h-2)/2, len(v.kinds)-(v.h-1)))
+		if i := start + y - 1; y >= 1 && i < len(v.kinds) {
+			v.pane = 0
+			v.step(i - v.kindIdx)
+		}
+		return false
+	}
+	t := v.table()
+	if t == nil {
+		return false
+	}
+	v.pane = 1
+	again, ok := t.list.ClickLine(y - 1)
+	return ok && again
+}
+
 func (v *listsView) step(d int) {
 	if len(v.kinds) == 0 {
 		return

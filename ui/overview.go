@@ -54,8 +54,14 @@ func (o *overviewView) Crumbs() []string    { return []string{"Overview"} }
 func (o *overviewView) Keys() []key.Binding { return keys.moveHelp() }
 func (o *overviewView) SetSize(w, h int)    { o.w = w; o.list.SetSize(w, h) }
 func (o *overviewView) View() string        { return o.list.View(true) }
-func (o *overviewView) SetFilter(f string)  { o.list.SetFilter(f) }
-func (o *overviewView) Filter() string      { return o.list.Filter() }
+
+// Click selects the row under the mouse.
+func (o *overviewView) Click(_, y int) bool {
+	again, ok := o.list.ClickLine(y)
+	return ok && again
+}
+func (o *overviewView) SetFilter(f string) { o.list.SetFilter(f) }
+func (o *overviewView) Filter() string     { return o.list.Filter() }
 
 func (o *overviewView) Selected() string {
 	if r, ok := o.list.Current(); ok {

@@ -71,8 +71,14 @@ func (t *treeView) Selected() string {
 	return ""
 }
 
-func (t *treeView) SetSize(w, h int)   { t.list.SetSize(w, h) }
-func (t *treeView) View() string       { return t.list.View(true) }
+func (t *treeView) SetSize(w, h int) { t.list.SetSize(w, h) }
+func (t *treeView) View() string     { return t.list.View(true) }
+
+// Click selects the node under the mouse.
+func (t *treeView) Click(_, y int) bool {
+	again, ok := t.list.ClickLine(y)
+	return ok && again
+}
 func (t *treeView) Filter() string     { return t.list.Filter() }
 func (t *treeView) SetFilter(f string) { t.list.SetFilter(f); t.rebuild() }
 

@@ -258,6 +258,20 @@ func (l *lineList) HandleMove(msg tea.KeyMsg) bool {
 	return true
 }
 
+// ClickLine puts the cursor on the row shown at line (0 is the window's
+// first line). It reports whether that row was already selected (a second
+// click opens it) and whether there was a row there at all.
+func (l *lineList) ClickLine(line int) (again, ok bool) {
+	c := l.offset + line
+	if line < 0 || line >= l.height || c >= len(l.shown) || l.rows[l.shown[c]].skip {
+		return false, false
+	}
+	again = c == l.cursor
+	l.cursor = c
+	l.clamp()
+	return again, true
+}
+
 // Current returns the row under the cursor.
 func (l *lineList) Current() (row, bool) {
 	if l.cursor < 0 || l.cursor >= len(l.shown) {
