@@ -42,8 +42,13 @@ type Engine struct {
 	tgwAttachmentOf map[string]*model.TGWAttachment
 	// servicePrefixLists are the AWS-managed lists (S3, DynamoDB, ...).
 	servicePrefixLists []*model.PrefixList
-	// internet is every public unicast address outside the snapshot's VPCs.
-	internet *netipx.IPSet
+	// internet is every public unicast address outside the snapshot's VPCs;
+	// internetOf and allOf split it, and all addresses, by IP version
+	// (index 0 IPv4, 1 IPv6); internetRanges are its ranges.
+	internet       *netipx.IPSet
+	internetOf     [2]*netipx.IPSet
+	allOf          [2]*netipx.IPSet
+	internetRanges []netipx.IPRange
 	// retired maps the addresses of deleted NAT gateways to a description:
 	// nothing answers there any more.
 	retired map[netip.Addr]string
@@ -129,6 +134,13 @@ func New(s *model.Snapshot) *Engine {
 		e.tgwTables[rt.ID] = e.compileTGWRouteTable(rt)
 	}
 	e.internet = internetSet(s)
+	e.internetRanges = e.internet.Ranges()
+	for i, all := range []string{"0.0.0.0/0", "::/0"} {
+		var b netipx.IPSetBuilder
+		b.AddPrefix(netip.MustParsePrefix(all))
+		e.allOf[i], _ = b.IPSet()
+		e.internetOf[i] = intersect(e.internet, e.allOf[i])
+	}
 	return e
 }
 

@@ -156,8 +156,8 @@ func (e *Engine) ruleInternet(r *model.SGRule, vpcID string, cache map[ruleInVPC
 		return rr
 	}
 	inet := intersect(e.peerSet(r, vpcID), e.internet)
-	for i, v4 := range []bool{true, false} {
-		rr.inet[i] = familyOnly(inet, v4)
+	for i := range rr.inet {
+		rr.inet[i] = intersect(inet, e.allOf[i])
 		if len(rr.inet[i].Ranges()) > 0 {
 			rr.summary[i] = e.summarize(rr.inet[i], 12)
 		}
@@ -218,19 +218,6 @@ func defaultFor(dst netip.Addr) netip.Addr {
 	return defaultInternetHost6
 }
 
-// familyOnly returns the IPv4 (or IPv6) part of a set.
-func familyOnly(s *netipx.IPSet, v4 bool) *netipx.IPSet {
-	var b netipx.IPSetBuilder
-	if v4 {
-		b.AddPrefix(netip.MustParsePrefix("0.0.0.0/0"))
-	} else {
-		b.AddPrefix(netip.MustParsePrefix("::/0"))
-	}
-	b.Intersect(s)
-	out, _ := b.IPSet()
-	return out
-}
-
 // probeExposure walks from an internet address to a public address of the
 // interface over the spec's ports and reports what arrives.
 func (e *Engine) probeExposure(n *model.NetworkInterface, src, dst netip.Addr, spec probeSpec) (Exposed, bool) {
@@ -279,7 +266,8 @@ func (e *Engine) exposeLoadBalancer(lb *model.LoadBalancer, opts ExposureOptions
 				admitted, _ := b.IPSet()
 				inet = intersect(admitted, e.internet)
 			}
-			src, ok := firstAddr(familyOnly(inet, true), defaultInternetHost)
+			inet4 := intersect(inet, e.allOf[0])
+			src, ok := firstAddr(inet4, defaultInternetHost)
 			if !ok {
 				continue
 			}
@@ -292,7 +280,7 @@ func (e *Engine) exposeLoadBalancer(lb *model.LoadBalancer, opts ExposureOptions
 				continue
 			}
 			out = append(out, Exposed{Kind: "load-balancer", ID: lb.ID, Name: lb.LoadBalancerName, PublicIP: pubs[0].String(),
-				Protocol: proto.String(), Ports: fmt.Sprint(l.Port), Sources: e.summarize(familyOnly(inet, true), 12),
+				Protocol: proto.String(), Ports: fmt.Sprint(l.Port), Sources: e.summarize(inet4, 12),
 				Rule: fmt.Sprintf("listener %s:%d", l.Protocol, l.Port), Path: a.Forward})
 			break // one reachable node proves the listener
 		}

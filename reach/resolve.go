@@ -267,7 +267,7 @@ func (e *Engine) internetCandidates(typed netip.Addr, other resolved, q Query, e
 			return // 8.8.8.8 and its IPv6 twin stand for "anywhere"
 		}
 		pr := netipx.RangeOfPrefix(p.Masked())
-		for _, r := range e.internet.Ranges() {
+		for _, r := range e.internetRanges {
 			if r.Overlaps(pr) {
 				a := r.From()
 				if pr.From().Compare(a) > 0 {

@@ -86,6 +86,41 @@ func (e *Engine) peerSet(r *model.SGRule, vpcID string) *netipx.IPSet {
 	return set
 }
 
+// admittedSources returns, rule by rule, the sources the interface's
+// security groups admit for the packet (one catch-all admission when it
+// has no groups), and what gets past both them and the subnet's network
+// ACL inbound (traffic from inside the subnet crosses no ACL).
+func (e *Engine) admittedSources(n *model.NetworkInterface, pkt *packet) ([]admission, *netipx.IPSet) {
+	adms := e.admissions(n, false, pkt)
+	if len(n.SecurityGroupIDs) == 0 {
+		var all netipx.IPSetBuilder
+		all.AddSet(e.allOf[0])
+		all.AddSet(e.allOf[1])
+		s, _ := all.IPSet()
+		adms = []admission{{set: s}}
+	}
+	var sgSet netipx.IPSetBuilder
+	for _, a := range adms {
+		sgSet.AddSet(a.set)
+	}
+	admitted, _ := sgSet.IPSet()
+	sn := e.ix.Subnet(n.SubnetID)
+	if sn == nil {
+		return adms, admitted
+	}
+	if acl := e.ix.SubnetNetworkACL(sn.ID); acl != nil {
+		var b netipx.IPSetBuilder
+		b.AddSet(e.aclPeers(acl, false, pkt))
+		b.AddPrefix(sn.CIDR)
+		for _, p := range sn.IPv6CIDRs {
+			b.AddPrefix(p)
+		}
+		aclSet, _ := b.IPSet()
+		admitted = intersect(admitted, aclSet)
+	}
+	return adms, admitted
+}
+
 // aclPeers returns the peer addresses a network ACL lets through for the
 // packet (inbound: sources; outbound: destinations), evaluating its entries
 // in rule order over address sets: each entry decides for the addresses no
@@ -159,8 +194,8 @@ func firstAddr(s *netipx.IPSet, pref netip.Addr) (netip.Addr, bool) {
 // make up "everything but the private ranges".
 func (e *Engine) summarize(s *netipx.IPSet, limit int) []string {
 	var out []string
-	for _, v4 := range []bool{true, false} {
-		part := familyOnly(s, v4)
+	for fam, v4 := range []bool{true, false} {
+		part := intersect(s, e.allOf[fam])
 		if len(part.Ranges()) == 0 {
 			continue
 		}
@@ -168,12 +203,12 @@ func (e *Engine) summarize(s *netipx.IPSet, limit int) []string {
 		if !v4 {
 			all, inet = "::/0", "any IPv6 internet address"
 		}
-		if part.Equal(familyOnly(e.everything(), v4)) {
+		if part.Equal(e.allOf[fam]) {
 			out = append(out, all)
 			continue
 		}
 		ps := part.Prefixes()
-		if pub := familyOnly(e.internet, v4); intersect(part, pub).Equal(pub) {
+		if pub := e.internetOf[fam]; intersect(part, pub).Equal(pub) {
 			var rest netipx.IPSetBuilder
 			rest.AddSet(part)
 			rest.RemoveSet(pub)

@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/vpcscope/vpcscope/model"
-	"go4.org/netipx"
 )
 
 // trace walks one concrete flow forward and back.
@@ -112,19 +111,13 @@ func (e *Engine) noteAdmittedInternet(a *Answer, d point, q Query) {
 		return
 	}
 	pkt := firstPacket(q, d.addr, d.addr)
-	var b netipx.IPSetBuilder
-	if len(d.eni.SecurityGroupIDs) == 0 {
-		b.AddSet(e.internet)
+	_, admitted := e.admittedSources(d.eni, &pkt)
+	fam := 0
+	if !d.addr.Is4() {
+		fam = 1
 	}
-	for _, adm := range e.admissions(d.eni, false, &pkt) {
-		b.AddSet(adm.set)
-	}
-	admitted, _ := b.IPSet()
-	if acl := e.ix.SubnetNetworkACL(d.eni.SubnetID); acl != nil {
-		admitted = intersect(admitted, e.aclPeers(acl, false, &pkt))
-	}
-	inet := familyOnly(intersect(admitted, e.internet), d.addr.Is4())
-	if inet.Equal(familyOnly(e.internet, d.addr.Is4())) {
+	inet := intersect(admitted, e.internetOf[fam])
+	if inet.Equal(e.internetOf[fam]) {
 		return // the whole internet gets in
 	}
 	a.Query.Source.Admitted = e.summarize(inet, 12)

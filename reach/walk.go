@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -131,15 +132,8 @@ func (w *walker) unknown(h Hop, pkt packet, reason string) *arrival {
 	w.unverified = append(w.unverified, reason)
 	w.blockUnknown = true
 	w.block = &Block{Layer: h.Layer, Resource: h.Resource, Rule: h.Rule, Direction: w.dir,
-		Code: cmpOr(h.Code, "UNKNOWN_RESOURCE"), Reason: reason}
+		Code: cmp.Or(h.Code, "UNKNOWN_RESOURCE"), Reason: reason}
 	return nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // gapReason returns why a kind was not collected in the resource's scope,

@@ -102,32 +102,7 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 		ans.Caveats = append(ans.Caveats, fmt.Sprintf("%s has %d interfaces; answered for %s", wq.To, len(dst.enis), n.ID))
 	}
 	probe := firstPacket(q, n.PrimaryIP(), n.PrimaryIP())
-	adms := e.admissions(n, false, &probe)
-	if len(n.SecurityGroupIDs) == 0 {
-		var all netipx.IPSetBuilder
-		all.AddSet(e.everything())
-		s, _ := all.IPSet()
-		adms = []admission{{set: s}}
-	}
-	var sgSet netipx.IPSetBuilder
-	for _, a := range adms {
-		sgSet.AddSet(a.set)
-	}
-	sgAll, _ := sgSet.IPSet()
-	sn := e.ix.Subnet(n.SubnetID)
-	admitted := sgAll
-	if sn != nil {
-		if acl := e.ix.SubnetNetworkACL(sn.ID); acl != nil {
-			var b netipx.IPSetBuilder
-			b.AddSet(e.aclPeers(acl, false, &probe))
-			b.AddPrefix(sn.CIDR) // traffic inside the subnet crosses no ACL
-			for _, p := range sn.IPv6CIDRs {
-				b.AddPrefix(p)
-			}
-			aclSet, _ := b.IPSet()
-			admitted = intersect(sgAll, aclSet)
-		}
-	}
+	adms, admitted := e.admittedSources(n, &probe)
 	ans.Admitted = e.summarize(admitted, 24)
 
 	// Interfaces in the admitted set, grouped into classes that behave alike.
@@ -255,15 +230,6 @@ func (e *Engine) groupSources(adms []admission, ans *WhoAnswer) []GroupSources {
 		out = append(out, gs)
 	}
 	return out
-}
-
-// everything is the set of all addresses.
-func (e *Engine) everything() *netipx.IPSet {
-	var b netipx.IPSetBuilder
-	b.AddPrefix(netip.MustParsePrefix("0.0.0.0/0"))
-	b.AddPrefix(netip.MustParsePrefix("::/0"))
-	s, _ := b.IPSet()
-	return s
 }
 
 // admittedBy names the first rule whose set holds addr.
