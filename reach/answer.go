@@ -66,6 +66,123 @@ const (
 	DirReturn  Direction = "return"
 )
 
+// Stage refines a hop's layer: which side of a filter, which step of a
+// router or gateway. The values are the stable strings of the JSON contract.
+type Stage string
+
+// The stages a hop can be in.
+const (
+	StageNone          Stage = ""
+	StageInbound       Stage = "inbound"        // a filter's inbound rules
+	StageOutbound      Stage = "outbound"       // a filter's outbound rules
+	StageLookup        Stage = "lookup"         // a route table lookup
+	StageIngressLookup Stage = "ingress lookup" // a gateway (edge) route table lookup
+	StageEgress        Stage = "egress"         // leaving through a gateway
+	StageIngress       Stage = "ingress"        // entering through a gateway
+	StageTranslate     Stage = "translate"      // a NAT gateway rewrites the source
+	StageTranslateBack Stage = "translate back" // a NAT gateway restores a reply's destination
+	StageEnter         Stage = "enter"          // into a transit gateway
+	StageExit          Stage = "exit"           // out of a transit gateway
+	StagePeering       Stage = "peering"        // across a transit gateway peering
+	StageForward       Stage = "forward"        // handed on (a VPN gateway)
+	StageAppliance     Stage = "appliance"      // an interface forwarding what is not its own
+	StageListener      Stage = "listener"       // a load balancer listener
+	StageTarget        Stage = "target"         // a load balancer's leg to a target
+	StageReply         Stage = "reply"          // a load balancer answering its client
+)
+
+// Stages lists every stage, for tests and presenters that must handle all.
+var Stages = []Stage{StageNone, StageInbound, StageOutbound, StageLookup, StageIngressLookup, StageEgress,
+	StageIngress, StageTranslate, StageTranslateBack, StageEnter, StageExit, StagePeering, StageForward,
+	StageAppliance, StageListener, StageTarget, StageReply}
+
+// Layers lists every layer, for tests and presenters that must handle all.
+var Layers = []Layer{LayerSecurityGroup, LayerNetworkACL, LayerRouteTable, LayerInternetGateway, LayerEgressOnlyIGW,
+	LayerNATGateway, LayerVPCPeering, LayerTransitGateway, LayerVPCEndpoint, LayerLoadBalancer,
+	LayerSourceDestCheck, LayerAddress, LayerInterface, LayerInternet, LayerVPNGateway}
+
+// Verdicts lists every hop verdict.
+var Verdicts = []Verdict{Allow, Deny, Forward, Arrive, Unknown}
+
+// RuleRefKind says which list of rules a RuleRef points into.
+type RuleRefKind string
+
+// The rule lists a reference can point into.
+const (
+	RefSGIngress    RuleRefKind = "sg-ingress"    // Index: position in the group's inbound rules
+	RefSGEgress     RuleRefKind = "sg-egress"     // Index: position in the group's outbound rules
+	RefNACLInbound  RuleRefKind = "nacl-inbound"  // RuleNumber: the entry's rule number
+	RefNACLOutbound RuleRefKind = "nacl-outbound" // RuleNumber: the entry's rule number
+	RefRoute        RuleRefKind = "route"         // Index: position in the route table's routes
+	RefTGWRoute     RuleRefKind = "tgw-route"     // Index: -1 (transit gateway routes are keyed by prefix)
+)
+
+// RuleRefKinds lists every kind of rule reference.
+var RuleRefKinds = []RuleRefKind{RefSGIngress, RefSGEgress, RefNACLInbound, RefNACLOutbound, RefRoute, RefTGWRoute}
+
+// IsSecurityGroup reports whether the reference points at a security group rule.
+func (k RuleRefKind) IsSecurityGroup() bool { return k == RefSGIngress || k == RefSGEgress }
+
+// IsNetworkACL reports whether the reference points at a network ACL entry.
+func (k RuleRefKind) IsNetworkACL() bool { return k == RefNACLInbound || k == RefNACLOutbound }
+
+// Egress reports whether the reference points at an outbound rule list.
+func (k RuleRefKind) Egress() bool { return k == RefSGEgress || k == RefNACLOutbound }
+
+// Code is a Reachability Analyzer explanation code (AWS VPC Reachability
+// Analyzer guide, "Explanation codes"), or one of vpcscope's where AWS
+// has none.
+type Code string
+
+// The explanation codes the engine gives.
+const (
+	CodeNone                            Code = ""
+	CodeENISGRulesMismatch              Code = "ENI_SG_RULES_MISMATCH"
+	CodeSGHasNoRules                    Code = "SG_HAS_NO_RULES"
+	CodeENISourceDestCheckRestriction   Code = "ENI_SOURCE_DEST_CHECK_RESTRICTION"
+	CodeSGReferencesNotPreserved        Code = "SG_REFERENCES_NOT_PRESERVED"
+	CodeSGReferencingSupport            Code = "SG_REFERENCING_SUPPORT"
+	CodeSubnetACLRestriction            Code = "SUBNET_ACL_RESTRICTION"
+	CodeNoRouteToDestination            Code = "NO_ROUTE_TO_DESTINATION"
+	CodeCannotRoute                     Code = "CANNOT_ROUTE"
+	CodeBadStateRoute                   Code = "BAD_STATE_ROUTE"
+	CodeBadState                        Code = "BAD_STATE"
+	CodeBadStateAttachment              Code = "BAD_STATE_ATTACHMENT"
+	CodeIGWPublicIPForEgress            Code = "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"
+	CodeIGWPrivateIPForIngress          Code = "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"
+	CodeIGWDestinationNotRFC1918Egress  Code = "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"
+	CodeIGWDestinationNotRFC6598Egress  Code = "IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS"
+	CodeGatewayRejectsSpoofedTraffic    Code = "GATEWAY_REJECTS_SPOOFED_TRAFFIC"
+	CodePCXRequiresAddressInVPCCIDR     Code = "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"
+	CodeTGWAttachMissingRTBAssociation  Code = "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION"
+	CodeTGWRTBCannotRoute               Code = "TGW_RTB_CANNOT_ROUTE"
+	CodeTGWRTBBadStateRoute             Code = "TGW_RTB_BAD_STATE_ROUTE"
+	CodeTGWRouteAZRestriction           Code = "TGW_ROUTE_AZ_RESTRICTION"
+	CodeVPCEGatewayProtocolRestriction  Code = "VPCE_GATEWAY_PROTOCOL_RESTRICTION"
+	CodeVPCEGatewayEgressSourceRestrict Code = "VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION"
+	CodeELBv2ListenersMismatch          Code = "ELBV2_LISTENERS_MISMATCH"
+	CodeELBv2ListenerHasNoTG            Code = "ELBV2_LISTENER_HAS_NO_TG"
+	CodeELBNotCrossZone                 Code = "ELB_NOT_CROSSZONE"
+	CodeELBInstalledAZRestriction       Code = "ELB_INSTALLED_AZ_RESTRICTION"
+	CodeELBv2SourceAddressPreservation  Code = "ELBV2_SOURCE_ADDRESS_PRESERVATION"
+	CodeTargetPortRestriction           Code = "TARGET_PORT_RESTRICTION"
+	CodeProtocolRestriction             Code = "PROTOCOL_RESTRICTION"
+	CodeNoPossibleDestination           Code = "NO_POSSIBLE_DESTINATION"
+	CodeNoPath                          Code = "NO_PATH"
+	CodeUnknownResource                 Code = "UNKNOWN_RESOURCE"
+)
+
+// Codes lists every code the engine gives.
+var Codes = []Code{CodeENISGRulesMismatch, CodeSGHasNoRules, CodeENISourceDestCheckRestriction,
+	CodeSGReferencesNotPreserved, CodeSGReferencingSupport, CodeSubnetACLRestriction, CodeNoRouteToDestination,
+	CodeCannotRoute, CodeBadStateRoute, CodeBadState, CodeBadStateAttachment, CodeIGWPublicIPForEgress,
+	CodeIGWPrivateIPForIngress, CodeIGWDestinationNotRFC1918Egress, CodeIGWDestinationNotRFC6598Egress,
+	CodeGatewayRejectsSpoofedTraffic, CodePCXRequiresAddressInVPCCIDR, CodeTGWAttachMissingRTBAssociation,
+	CodeTGWRTBCannotRoute, CodeTGWRTBBadStateRoute, CodeTGWRouteAZRestriction, CodeVPCEGatewayProtocolRestriction,
+	CodeVPCEGatewayEgressSourceRestrict, CodeELBv2ListenersMismatch, CodeELBv2ListenerHasNoTG, CodeELBNotCrossZone,
+	CodeELBInstalledAZRestriction, CodeELBv2SourceAddressPreservation, CodeTargetPortRestriction,
+	CodeProtocolRestriction, CodeNoPossibleDestination, CodeNoPath, CodeUnknownResource}
+
 // Hop is one step of a path: one component that the packet crossed and
 // what it did, with the rule that decided.
 type Hop struct {
@@ -77,7 +194,7 @@ type Hop struct {
 	Verdict Verdict `json:"verdict"`
 	// Stage refines the layer: inbound/outbound for filters, lookup for
 	// routers, translate for NAT.
-	Stage string `json:"stage,omitempty"`
+	Stage Stage `json:"stage,omitempty"`
 	// Rule is the rule or route that decided, in one line.
 	Rule string `json:"rule,omitempty"`
 	// Ref locates the rule inside its resource, for tools that jump to it.
@@ -85,16 +202,21 @@ type Hop struct {
 	// Packet is the packet as this hop saw it.
 	Packet string `json:"packet"`
 	// Code is the Reachability Analyzer explanation code, where one fits.
-	Code string `json:"code,omitempty"`
+	Code Code `json:"code,omitempty"`
 	// Detail explains the hop in words.
 	Detail string `json:"detail,omitempty"`
+	// Near are, on a security group hop that refuses the packet, the rules
+	// that cover its protocol and port but name other peers: the closest
+	// rules, the ones to change.
+	Near []RuleRef `json:"near,omitempty"`
 }
 
 // RuleRef points at one rule inside a resource.
 type RuleRef struct {
-	// Kind is sg-ingress, sg-egress, nacl-inbound, nacl-outbound, route or
-	// tgw-route.
-	Kind string `json:"kind"`
+	Kind RuleRefKind `json:"kind"`
+	// Resource is the ID of the resource holding the rule, when it is not
+	// the hop's or block's own resource (the near rules of a block).
+	Resource string `json:"resource,omitempty"`
 	// Index is the position in the resource's rule list (SG rules and
 	// routes), or -1 when the rule is implicit.
 	Index int `json:"index"`
@@ -109,10 +231,14 @@ type Block struct {
 	Resource  string    `json:"resource"`
 	Rule      string    `json:"rule"`
 	Direction Direction `json:"direction"`
-	Code      string    `json:"code"`
+	Code      Code      `json:"code"`
 	Reason    string    `json:"reason"`
 	// Ref locates the deciding rule, when there is one.
 	Ref *RuleRef `json:"ref,omitempty"`
+	// Near are the rules closest to letting the packet through: for a
+	// security group that refuses it, the rules that cover its protocol
+	// and port but name other peers (Ref points at the first of them).
+	Near []RuleRef `json:"near,omitempty"`
 }
 
 // Endpoint is a resolved end of a query.
@@ -128,9 +254,14 @@ type Endpoint struct {
 	IP string `json:"ip"`
 	// Note says why this interface or address was chosen, when there was a choice.
 	Note string `json:"note,omitempty"`
-	// Admitted is set for an internet source when the destination's rules
-	// let in only part of the internet: the parts they admit.
-	Admitted []string `json:"admitted,omitempty"`
+	// Addresses is set when the end stands for a set of addresses (the
+	// internet): the exact part of the set the answer holds for — when
+	// reachable, the addresses that get through both ways; when not, all
+	// of them — as CIDR prefixes. IP is then the example the hops show.
+	Addresses []string `json:"addresses,omitempty"`
+	// Summary describes Addresses for people: "any IPv4 internet address",
+	// "the IPv4 internet except 8.0.0.0/8", or the prefixes themselves.
+	Summary string `json:"summary,omitempty"`
 }
 
 // QueryEcho is the query as the engine understood it.
@@ -152,7 +283,7 @@ type Answer struct {
 	Reachable bool `json:"reachable"`
 	// Verdict is reachable, unreachable, or unknown when the snapshot lacks
 	// data the answer depends on (then Reachable is false and Caveats say why).
-	Verdict string `json:"verdict"`
+	Verdict Outcome `json:"verdict"`
 	// Blocked is the deciding step when the flow does not get through.
 	Blocked *Block `json:"blocked"`
 	Forward []Hop  `json:"forward"`
@@ -165,20 +296,24 @@ type Answer struct {
 	delivered portSet
 }
 
-// Verdict strings of Answer.Verdict.
+// Outcome is an answer's verdict.
+type Outcome string
+
+// The verdicts of an answer.
 const (
-	VerdictReachable   = "reachable"
-	VerdictUnreachable = "unreachable"
-	VerdictUnknown     = "unknown"
+	VerdictReachable   Outcome = "reachable"
+	VerdictUnreachable Outcome = "unreachable"
+	VerdictUnknown     Outcome = "unknown"
 )
+
+// Outcomes lists every answer verdict.
+var Outcomes = []Outcome{VerdictReachable, VerdictUnreachable, VerdictUnknown}
 
 // Summary is the one-sentence conclusion of an answer.
 func (a *Answer) Summary() string {
 	if a.Reachable {
 		from := a.Query.From
-		if ad := a.Query.Source.Admitted; len(ad) > 0 {
-			from += " (only " + strings.Join(ad, ", ") + ")"
-		}
+		from += setNote(a.Query.Source)
 		s := fmt.Sprintf("reachable: %s can reach %s on %s, and the reply gets back", from, a.Query.To, a.service())
 		if len(a.Caveats) > 0 {
 			s += fmt.Sprintf(" (%d caveat%s)", len(a.Caveats), plural(len(a.Caveats)))
@@ -199,6 +334,19 @@ func (a *Answer) Summary() string {
 		word += " on the return path"
 	}
 	return word + ": " + a.Blocked.Reason
+}
+
+// setNote says which part of a set end an answer holds for: nothing when
+// it holds for all of the internet, "(only 203.0.113.0/24)" when for some.
+func setNote(ep Endpoint) string {
+	switch sum := ep.Summary; {
+	case sum == "" || len(ep.Addresses) == 0 || strings.HasPrefix(sum, "any "):
+		return ""
+	case strings.HasPrefix(sum, "the "):
+		return " (" + sum + ")"
+	default:
+		return " (only " + sum + ")"
+	}
 }
 
 func (a *Answer) service() string {

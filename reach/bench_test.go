@@ -153,7 +153,7 @@ func TestLargeAccountAnswers(t *testing.T) {
 	}
 	e := largeEngine()
 	s, _ := large()
-	verdicts := map[string]int{}
+	verdicts := map[reach.Outcome]int{}
 	layers := map[reach.Layer]int{}
 	for _, q := range pointQueries(s, 300) {
 		a, err := e.Reach(q)

@@ -51,7 +51,34 @@ type Engine struct {
 	internetRanges []netipx.IPRange
 	// retired maps the addresses of deleted NAT gateways to a description:
 	// nothing answers there any more.
-	retired map[netip.Addr]string
+	retired    map[netip.Addr]string
+	retiredSet *netipx.IPSet
+
+	// prefixListSets holds each prefix list's entries as a set.
+	prefixListSets map[string]*netipx.IPSet
+	// groupMembers holds, per security group and member VPC, the private
+	// addresses of the group's members.
+	groupMembers map[string]map[string]*netipx.IPSet
+	// vpcInterfaces lists each VPC's interfaces.
+	vpcInterfaces map[string][]*model.NetworkInterface
+	// publicByVPC lists each VPC's private IPv4 addresses that have a
+	// public address, for the internet gateway's 1:1 NAT.
+	publicByVPC map[string][]publicAddress
+	// ownedPublicSet holds every public IPv4 address and IPv6 address of an
+	// interface in the snapshot; privateSet and sharedSet the ranges the
+	// internet does not route (sharedSet: RFC 6598 alone).
+	ownedPublicSet *netipx.IPSet
+	privateSet     *netipx.IPSet
+	sharedSet      *netipx.IPSet
+	// translatorSet holds the addresses NAT gateways and load balancer
+	// nodes send from: packets arriving from them may come from anywhere.
+	translatorSet *netipx.IPSet
+}
+
+// publicAddress is a private IPv4 address with its public address.
+type publicAddress struct {
+	private, public netip.Addr
+	eni             *model.NetworkInterface
 }
 
 // New indexes the snapshot and precomputes what every query needs: sorted
@@ -133,7 +160,53 @@ func New(s *model.Snapshot) *Engine {
 	for _, rt := range s.TGWRouteTables {
 		e.tgwTables[rt.ID] = e.compileTGWRouteTable(rt)
 	}
-	e.internet = internetSet(s)
+	e.prefixListSets = make(map[string]*netipx.IPSet, len(s.PrefixLists))
+	for _, p := range s.PrefixLists {
+		var b netipx.IPSetBuilder
+		for _, en := range p.Entries {
+			if en.CIDR.IsValid() {
+				b.AddPrefix(en.CIDR.Masked())
+			}
+		}
+		e.prefixListSets[p.ID], _ = b.IPSet()
+	}
+	e.indexGroupMembers()
+	e.vpcInterfaces = make(map[string][]*model.NetworkInterface)
+	e.publicByVPC = make(map[string][]publicAddress)
+	var owned netipx.IPSetBuilder
+	for _, n := range s.NetworkInterfaces {
+		e.vpcInterfaces[n.VPCID] = append(e.vpcInterfaces[n.VPCID], n)
+		for _, ip := range n.PrivateIPs {
+			if ip.PublicIP.IsValid() {
+				owned.Add(ip.PublicIP)
+				e.publicByVPC[n.VPCID] = append(e.publicByVPC[n.VPCID], publicAddress{ip.Address, ip.PublicIP, n})
+			}
+		}
+		for _, ip := range n.IPv6Addresses {
+			owned.Add(ip)
+		}
+	}
+	e.ownedPublicSet, _ = owned.IPSet()
+	var translators netipx.IPSetBuilder
+	for _, n := range s.NetworkInterfaces {
+		if e.natByENI[n.ID] != nil || e.lbByENI[n.ID] != nil {
+			translators.AddSet(interfaceAddressSet(n))
+		}
+	}
+	e.translatorSet, _ = translators.IPSet()
+	var retired netipx.IPSetBuilder
+	for a := range e.retired {
+		retired.Add(a)
+	}
+	e.retiredSet, _ = retired.IPSet()
+	e.privateSet, e.sharedSet = privateRanges, sharedRanges
+	var notInternet netipx.IPSetBuilder
+	notInternet.AddSet(e.ownedPublicSet)
+	for _, pl := range e.servicePrefixLists {
+		notInternet.AddSet(e.prefixListSets[pl.ID])
+	}
+	ni, _ := notInternet.IPSet()
+	e.internet = internetSet(s, ni)
 	e.internetRanges = e.internet.Ranges()
 	for i, all := range []string{"0.0.0.0/0", "::/0"} {
 		var b netipx.IPSetBuilder
@@ -208,16 +281,37 @@ var reservedPrefixes = []string{
 	"::/8", "fc00::/7", "fe80::/10", "ff00::/8",
 }
 
-// sharedAddressSpace is RFC 6598's carrier-grade NAT range.
-var sharedAddressSpace = netip.MustParsePrefix("100.64.0.0/10")
+// privateRanges are the ranges the internet does not route (RFC 1918,
+// RFC 4193, RFC 6598, loopback, link-local); sharedRanges is RFC 6598's
+// carrier-grade NAT range alone. Both are immutable.
+var (
+	privateRanges = mustSet("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8",
+		"169.254.0.0/16", "fc00::/7", "::1/128", "fe80::/10")
+	sharedRanges = mustSet("100.64.0.0/10")
+)
+
+func mustSet(prefixes ...string) *netipx.IPSet {
+	var b netipx.IPSetBuilder
+	for _, p := range prefixes {
+		b.AddPrefix(netip.MustParsePrefix(p))
+	}
+	s, err := b.IPSet()
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
 
 // isPrivate reports whether addr is in a range the internet does not route
 // (RFC 1918, RFC 6598, link-local, ...).
-func isPrivate(addr netip.Addr) bool {
-	return addr.IsPrivate() || addr.IsLoopback() || addr.IsLinkLocalUnicast() || sharedAddressSpace.Contains(addr)
-}
+func isPrivate(addr netip.Addr) bool { return privateRanges.Contains(addr) }
 
-func internetSet(s *model.Snapshot) *netipx.IPSet {
+// internetSet returns every internet address a host outside the snapshot
+// may have: public unicast addresses outside the snapshot's VPCs, less
+// those in notInternet — the addresses of the snapshot's own interfaces
+// (they send as themselves) and of AWS services behind managed prefix
+// lists (reached through endpoints, and never the start of a connection).
+func internetSet(s *model.Snapshot, notInternet *netipx.IPSet) *netipx.IPSet {
 	var b netipx.IPSetBuilder
 	b.AddPrefix(netip.MustParsePrefix("0.0.0.0/0"))
 	b.AddPrefix(netip.MustParsePrefix("::/0"))
@@ -226,9 +320,48 @@ func internetSet(s *model.Snapshot) *netipx.IPSet {
 	}
 	for _, v := range s.VPCs {
 		for _, p := range slices.Concat(v.CIDRs, v.IPv6CIDRs) {
-			b.RemovePrefix(p)
+			b.RemovePrefix(p.Masked())
 		}
 	}
+	b.RemoveSet(notInternet)
 	set, _ := b.IPSet()
 	return set
+}
+
+// vpcPrefixes returns a VPC's IPv4 and IPv6 CIDRs.
+func (e *Engine) vpcPrefixes(vpcID string) []netip.Prefix {
+	if v := e.ix.VPC(vpcID); v != nil {
+		return slices.Concat(v.CIDRs, v.IPv6CIDRs)
+	}
+	return nil
+}
+
+// interfaceAddressSet returns every address of an interface: private,
+// public and IPv6 (the addresses model.NetworkInterface.HasAddress holds).
+func interfaceAddressSet(n *model.NetworkInterface) *netipx.IPSet {
+	var b netipx.IPSetBuilder
+	for _, ip := range n.PrivateIPs {
+		b.Add(ip.Address)
+		if ip.PublicIP.IsValid() {
+			b.Add(ip.PublicIP)
+		}
+	}
+	for _, ip := range n.IPv6Addresses {
+		b.Add(ip)
+	}
+	s, _ := b.IPSet()
+	return s
+}
+
+// privateAddressSet returns an interface's private and IPv6 addresses.
+func privateAddressSet(n *model.NetworkInterface) *netipx.IPSet {
+	var b netipx.IPSetBuilder
+	for _, ip := range n.PrivateIPs {
+		b.Add(ip.Address)
+	}
+	for _, ip := range n.IPv6Addresses {
+		b.Add(ip)
+	}
+	s, _ := b.IPSet()
+	return s
 }

@@ -7,7 +7,6 @@ import (
 	"slices"
 
 	"github.com/vpcscope/vpcscope/model"
-	"go4.org/netipx"
 )
 
 // ExposureOptions narrows an exposure report.
@@ -17,7 +16,9 @@ type ExposureOptions struct {
 }
 
 // Exposed is one interface (or load balancer) reachable from the internet
-// on a protocol and set of ports, with the path that proves it.
+// on a protocol and set of ports, from an exact set of internet addresses,
+// with the path that proves it. When different ports admit different
+// sources, each (ports, sources) pair is its own entry.
 type Exposed struct {
 	// Kind is network-interface or load-balancer.
 	Kind     string `json:"kind"`
@@ -26,17 +27,23 @@ type Exposed struct {
 	Instance string `json:"instance,omitempty"`
 	PublicIP string `json:"publicIp"`
 	Protocol string `json:"protocol"`
-	// Ports are the TCP/UDP ports open end to end ("" for ICMP).
-	Ports string `json:"ports,omitempty"`
-	// Sources are the internet addresses that the rules let in.
-	Sources []string `json:"sources"`
+	// Ports are the TCP/UDP ports open end to end, as text ("" for ICMP)
+	// and as ranges.
+	Ports      string            `json:"-"`
+	PortRanges []model.PortRange `json:"ports,omitempty"`
+	// ICMP is the ICMP message checked (echo request), for ICMP.
+	ICMP string `json:"icmp,omitempty"`
+	// Sources are the internet addresses that get through both ways, as
+	// CIDR prefixes; SourceSummary says the same in words.
+	Sources       []string `json:"sources"`
+	SourceSummary string   `json:"sourceSummary"`
 	// Rule is the security group rule (or listener) that opens it.
 	Rule string `json:"rule"`
 	// Group and RuleIndex locate that security group rule (RuleIndex is
 	// the position in the group's inbound rules); empty for a listener.
 	Group     string `json:"group,omitempty"`
 	RuleIndex int    `json:"ruleIndex,omitempty"`
-	// Path is the forward path of a representative probe.
+	// Path is the forward path of an example packet from the sources.
 	Path []Hop `json:"path"`
 }
 
@@ -49,13 +56,12 @@ type ExposureReport struct {
 }
 
 // Exposure finds every interface and load balancer reachable from the
-// internet, and on which ports. For each interface with a public address,
-// each security group rule that admits part of the internet is probed once
-// over its whole port range from an address it admits: the walk narrows
-// the range at every filter, so what arrives is exactly the exposed set.
+// internet, on which ports and from which addresses, exactly: for each
+// public address it walks the set of all internet addresses × every port
+// of each protocol through the same stages as a point query, both ways,
+// and reports the packets that get through.
 func (e *Engine) Exposure(opts ExposureOptions) *ExposureReport {
 	rep := &ExposureReport{Exposed: []Exposed{}, Caveats: []string{}}
-	cache := map[ruleInVPC]ruleReach{}
 	for _, n := range e.snap.NetworkInterfaces {
 		pubs := n.PublicIPs()
 		if len(pubs) == 0 && len(n.IPv6Addresses) == 0 {
@@ -65,7 +71,7 @@ func (e *Engine) Exposure(opts ExposureOptions) *ExposureReport {
 			continue // NAT gateways accept nothing; load balancers go by listener below
 		}
 		rep.Checked++
-		rep.Exposed = append(rep.Exposed, e.exposeInterface(n, pubs, opts, cache)...)
+		rep.Exposed = append(rep.Exposed, e.exposeInterface(n, pubs, opts)...)
 	}
 	for _, lb := range e.snap.LoadBalancers {
 		if lb.IsInternetFacing() {
@@ -75,134 +81,88 @@ func (e *Engine) Exposure(opts ExposureOptions) *ExposureReport {
 	slices.SortStableFunc(rep.Exposed, func(a, b Exposed) int {
 		return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.Protocol, b.Protocol), cmp.Compare(a.Ports, b.Ports))
 	})
-	if len(e.snap.GapsFor(model.KindSecurityGroup, "", "")) > 0 || len(e.snap.GapsFor(model.KindNetworkACL, "", "")) > 0 {
-		rep.Caveats = append(rep.Caveats, "security groups or network ACLs were not fully collected: exposure may be incomplete")
+	for _, g := range e.snap.Gaps {
+		if g.Kind == model.KindSecurityGroup || g.Kind == model.KindNetworkACL || g.Kind == model.KindNetworkInterface ||
+			g.Kind == model.KindLoadBalancer || g.Kind == model.KindRouteTable || g.Kind == model.KindInternetGateway {
+			rep.Caveats = appendUnique(rep.Caveats, fmt.Sprintf("%s: exposure may be incomplete", g))
+		}
 	}
 	return rep
 }
 
-// probeSpec is one protocol and port set to probe with.
-type probeSpec struct {
+// exposureProbe is one protocol to ask about, over its whole port range.
+type exposureProbe struct {
 	proto model.Protocol
-	ports model.PortRange
 	icmp  model.ICMPTypeCode
+	ports portSet
 }
 
-// specsOf expands a rule into the probes that cover it: protocol all means
-// every TCP and UDP port and ICMP echo.
-func specsOf(r *model.SGRule, port int) []probeSpec {
-	var out []probeSpec
-	add := func(p model.Protocol, ports model.PortRange) {
-		if port != 0 {
-			if !ports.Contains(uint16(port)) {
-				return
-			}
-			ports = model.SinglePort(uint16(port))
-		}
-		out = append(out, probeSpec{proto: p, ports: ports})
+// exposureProbes lists the protocols to check toward an address: TCP and
+// UDP over every port (or the one asked for), ICMP echo, and any other
+// protocol a security group rule of the interface names.
+func exposureProbes(n *model.NetworkInterface, v4 bool, opts ExposureOptions, groups func(string) *model.SecurityGroup) []exposureProbe {
+	ports := portsOf(model.AllPorts)
+	if opts.Port != 0 {
+		ports = portsOf(model.SinglePort(uint16(opts.Port)))
 	}
-	switch {
-	case r.Protocol == model.ProtocolAll:
-		add(model.ProtocolTCP, model.AllPorts)
-		add(model.ProtocolUDP, model.AllPorts)
-		if port == 0 {
-			out = append(out, probeSpec{proto: model.ProtocolICMP, icmp: model.ICMPEchoRequest})
+	out := []exposureProbe{{proto: model.ProtocolTCP, ports: ports}, {proto: model.ProtocolUDP, ports: ports}}
+	if opts.Port != 0 {
+		return out
+	}
+	if v4 {
+		out = append(out, exposureProbe{proto: model.ProtocolICMP, icmp: model.ICMPEchoRequest})
+	} else {
+		out = append(out, exposureProbe{proto: model.ProtocolICMPv6, icmp: model.ICMPv6EchoRequest})
+	}
+	seen := map[model.Protocol]bool{}
+	if n == nil {
+		return out
+	}
+	for _, id := range n.SecurityGroupIDs {
+		sg := groups(id)
+		if sg == nil {
+			continue
 		}
-	case r.Protocol.HasPorts():
-		add(r.Protocol, r.Ports())
-	case r.Protocol.IsICMP() && port == 0:
-		icmp := r.ICMP()
-		if icmp.Type == -1 {
-			icmp = model.ICMPEchoRequest
-			if r.Protocol == model.ProtocolICMPv6 {
-				icmp = model.ICMPv6EchoRequest
+		for _, r := range sg.Ingress {
+			p := r.Protocol
+			if p == model.ProtocolAll || p.HasPorts() || p.IsICMP() || seen[p] {
+				continue
 			}
+			seen[p] = true
+			out = append(out, exposureProbe{proto: p})
 		}
-		if icmp.Code == -1 {
-			icmp.Code = 0
-		}
-		out = append(out, probeSpec{proto: r.Protocol, icmp: icmp})
 	}
 	return out
 }
 
-// ruleInVPC keys what a rule admits: the same rule admits the same
-// internet addresses for every interface of a VPC.
-type ruleInVPC struct {
-	rule *model.SGRule
-	vpc  string
-}
-
-// ruleReach is the internet part of what a rule admits, per IP version,
-// with its summary, computed once per Exposure call.
-type ruleReach struct {
-	inet    [2]*netipx.IPSet
-	summary [2][]string
-}
-
-func (e *Engine) ruleInternet(r *model.SGRule, vpcID string, cache map[ruleInVPC]ruleReach) ruleReach {
-	k := ruleInVPC{r, vpcID}
-	if r.Group == nil {
-		k.vpc = "" // CIDR and prefix-list peers mean the same in every VPC
-	}
-	if rr, ok := cache[k]; ok {
-		return rr
-	}
-	var rr ruleReach
-	// Fast paths: a group reference admits members' private addresses, and
-	// most CIDRs are private; neither reaches the internet.
-	if r.Group != nil || (r.CIDR.IsValid() && !e.internet.OverlapsPrefix(r.CIDR.Masked())) {
-		cache[k] = rr
-		return rr
-	}
-	inet := intersect(e.peerSet(r, vpcID), e.internet)
-	for i := range rr.inet {
-		rr.inet[i] = intersect(inet, e.allOf[i])
-		if len(rr.inet[i].Ranges()) > 0 {
-			rr.summary[i] = e.summarize(rr.inet[i], 12)
-		}
-	}
-	cache[k] = rr
-	return rr
-}
-
-func (e *Engine) exposeInterface(n *model.NetworkInterface, pubs []netip.Addr, opts ExposureOptions, cache map[ruleInVPC]ruleReach) []Exposed {
+func (e *Engine) exposeInterface(n *model.NetworkInterface, pubs []netip.Addr, opts ExposureOptions) []Exposed {
 	var out []Exposed
-	seen := map[string]bool{}
 	dsts := append(slices.Clone(pubs), n.IPv6Addresses...)
-	for _, id := range n.SecurityGroupIDs {
-		sg := e.ix.SecurityGroup(id)
-		if sg == nil {
+	dp := point{ep: Endpoint{Kind: "network-interface", ID: n.ID}, eni: n, instanceDown: down(e.ix.Instance(n.InstanceID()))}
+	for _, dst := range dsts {
+		fam := 0
+		if !dst.Is4() {
+			fam = 1
+		}
+		inet := addrsOf(e.internetOf[fam])
+		if inet.empty() {
 			continue
 		}
-		for i := range sg.Ingress {
-			r := &sg.Ingress[i]
-			rr := e.ruleInternet(r, n.VPCID, cache)
-			if rr.summary[0] == nil && rr.summary[1] == nil {
-				continue
-			}
-			for _, spec := range specsOf(r, opts.Port) {
-				for _, dst := range dsts {
-					fam := 0
-					if !dst.Is4() {
-						fam = 1
+		sp := point{ep: Endpoint{Kind: "internet"}, addrs: inet, addr: inet.witness(netip.Addr{}), internet: true}
+		d := dp
+		d.addr, d.addrs, d.ep.IP = dst, addrOf(dst), dst.String()
+		for _, probe := range exposureProbes(n, dst.Is4(), opts, e.ix.SecurityGroup) {
+			got := e.exposedBy(sp, d, probe)
+			for _, part := range e.byAdmittingRule(n, dst, got) {
+				for _, g := range groupByPorts(part.pkt) {
+					x := e.exposedEntry(sp, d, probe, g)
+					x.Kind, x.ID, x.Instance, x.PublicIP = "network-interface", n.ID, n.InstanceID(), dst.String()
+					if in := e.ix.Instance(n.InstanceID()); in != nil {
+						x.Name = in.Name()
 					}
-					src, ok := firstAddr(rr.inet[fam], defaultFor(dst))
-					if !ok {
-						continue
+					if part.rule != nil {
+						x.Rule, x.Group, x.RuleIndex = part.group.ID+" "+sgRuleText(false, part.group, part.rule), part.group.ID, part.index
 					}
-					x, ok := e.probeExposure(n, src, dst, spec)
-					if !ok {
-						continue
-					}
-					key := x.PublicIP + "|" + x.Protocol + "|" + x.Ports
-					if seen[key] {
-						continue
-					}
-					seen[key] = true
-					x.Sources = rr.summary[fam]
-					x.Rule = sg.ID + " " + sgRuleText(false, sg, r)
-					x.Group, x.RuleIndex = sg.ID, i
 					out = append(out, x)
 				}
 			}
@@ -211,78 +171,100 @@ func (e *Engine) exposeInterface(n *model.NetworkInterface, pubs []netip.Addr, o
 	return out
 }
 
-func defaultFor(dst netip.Addr) netip.Addr {
-	if dst.Is4() {
-		return defaultInternetHost
+// exposedBy walks every internet address × the probe's ports toward the
+// destination, both ways, and returns the request packets that get through.
+func (e *Engine) exposedBy(sp, dp point, probe exposureProbe) packet {
+	q := Query{Protocol: probe.proto, ports: probe.ports}
+	if probe.proto.IsICMP() {
+		icmp := probe.icmp
+		q.ICMP = &icmp
 	}
-	return defaultInternetHost6
+	pkt := queryPacket(q, sp.addrs, dp.addrs)
+	return delivered(e.paths(sp, dp, pkt))
 }
 
-// probeExposure walks from an internet address to a public address of the
-// interface over the spec's ports and reports what arrives.
-func (e *Engine) probeExposure(n *model.NetworkInterface, src, dst netip.Addr, spec probeSpec) (Exposed, bool) {
-	pkt := packet{src: src, dst: dst, proto: spec.proto, srcPorts: portsOf(model.EphemeralPorts),
-		dstPorts: portsOf(spec.ports), icmp: spec.icmp}
-	sp := point{ep: Endpoint{Kind: "internet", IP: src.String()}, addr: src, internet: true}
-	dp := point{ep: Endpoint{Kind: "network-interface", ID: n.ID, IP: dst.String()}, eni: n, addr: dst,
-		instanceDown: down(e.ix.Instance(n.InstanceID()))}
-	a := e.traceFlow(QueryEcho{}, sp, dp, pkt)
-	if !a.Reachable {
-		return Exposed{}, false
+// exposedEntry fills in an exposure entry for one group of ports and
+// sources: the exact sets, and the path of an example packet.
+func (e *Engine) exposedEntry(sp, dp point, probe exposureProbe, g portGroup) Exposed {
+	x := Exposed{Protocol: probe.proto.String(), Ports: g.ports.String()}
+	if probe.proto.HasPorts() {
+		x.PortRanges = slices.Clone(g.ports)
+	} else {
+		x.Ports = ""
 	}
-	x := Exposed{Kind: "network-interface", ID: n.ID, Instance: n.InstanceID(), PublicIP: dst.String(),
-		Protocol: spec.proto.String(), Path: a.Forward}
-	if spec.proto.HasPorts() {
-		x.Ports = a.delivered.String()
+	if probe.proto.IsICMP() {
+		x.ICMP = icmpName(probe.icmp)
 	}
-	if in := e.ix.Instance(n.InstanceID()); in != nil {
-		x.Name = in.Name()
+	x.Sources, x.SourceSummary = e.describeSet(g.src)
+	ws := g.src.witness(sp.prefer())
+	q := Query{Protocol: probe.proto}
+	if probe.proto.HasPorts() {
+		q.Port = int(g.ports[0].From)
 	}
-	return x, true
+	if probe.proto.IsICMP() {
+		icmp := probe.icmp
+		q.ICMP = &icmp
+	}
+	s := sp.at(ws)
+	x.Path = e.traceFlow(echo(q, s, dp), s, dp, firstPacket(q, s.addr, dp.addr)).Forward
+	return x
+}
+
+// byAdmittingRule splits exposed request packets by the security group
+// rule of the interface that admits them (the first, in group and rule
+// order), so that each part names the rule that opens it.
+func (e *Engine) byAdmittingRule(n *model.NetworkInterface, dst netip.Addr, got packet) []sgPart {
+	if got.empty() {
+		return nil
+	}
+	if len(n.SecurityGroupIDs) == 0 {
+		return []sgPart{{pkt: got, index: -1}}
+	}
+	priv := dst
+	if p, ok := n.PrivateIPFor(dst); ok {
+		priv = p
+	}
+	return e.evalSecurityGroups(n, false, got.withDst(priv)).parts
 }
 
 func (e *Engine) exposeLoadBalancer(lb *model.LoadBalancer, opts ExposureOptions) []Exposed {
 	var out []Exposed
-	nodes := e.loadBalancerInterfaces(lb)
-	for _, l := range lb.Listeners {
-		if opts.Port != 0 && int(l.Port) != opts.Port {
+	for _, probe := range exposureProbes(nil, true, opts, e.ix.SecurityGroup) {
+		if !probe.proto.HasPorts() {
+			continue // load balancers answer their listeners' ports only
+		}
+		var got packet
+		var publicIP string
+		var dpFirst point
+		var sp point
+		for _, node := range e.loadBalancerInterfaces(lb) {
+			for _, pub := range node.PublicIPs() {
+				inet := addrsOf(e.internetOf[0])
+				sp = point{ep: Endpoint{Kind: "internet"}, addrs: inet, addr: inet.witness(netip.Addr{}), internet: true}
+				dp := point{ep: Endpoint{Kind: "load-balancer", ID: lb.ID, IP: pub.String()}, eni: node, addr: pub, addrs: addrOf(pub), lb: lb}
+				d := e.exposedBy(sp, dp, probe)
+				if !d.empty() && publicIP == "" {
+					publicIP, dpFirst = pub.String(), dp
+				}
+				got = got.union(d)
+			}
+		}
+		if got.empty() {
 			continue
 		}
-		proto := model.ProtocolTCP
-		if l.Protocol == "UDP" {
-			proto = model.ProtocolUDP
-		}
-		for _, node := range nodes {
-			pubs := node.PublicIPs()
-			if len(pubs) == 0 {
-				continue
-			}
-			inet := e.internet
-			if len(node.SecurityGroupIDs) > 0 {
-				var b netipx.IPSetBuilder
-				for _, a := range e.admissions(node, false, &packet{proto: proto, dstPorts: portsOf(model.SinglePort(uint16(l.Port)))}) {
-					b.AddSet(a.set)
+		for _, g := range groupByPorts(got) {
+			x := e.exposedEntry(sp, dpFirst, probe, g)
+			x.Kind, x.ID, x.Name, x.PublicIP = "load-balancer", lb.ID, lb.LoadBalancerName, publicIP
+			for _, l := range lb.Listeners {
+				if g.ports.intersect(portSet{model.SinglePort(uint16(l.Port))}).empty() || !listenerCarries(l.Protocol, probe.proto) {
+					continue
 				}
-				admitted, _ := b.IPSet()
-				inet = intersect(admitted, e.internet)
+				if x.Rule != "" {
+					x.Rule += ", "
+				}
+				x.Rule += fmt.Sprintf("listener %s:%d", l.Protocol, l.Port)
 			}
-			inet4 := intersect(inet, e.allOf[0])
-			src, ok := firstAddr(inet4, defaultInternetHost)
-			if !ok {
-				continue
-			}
-			pkt := packet{src: src, dst: pubs[0], proto: proto, srcPorts: portsOf(model.EphemeralPorts),
-				dstPorts: portsOf(model.SinglePort(uint16(l.Port)))}
-			sp := point{ep: Endpoint{Kind: "internet", IP: src.String()}, addr: src, internet: true}
-			dp := point{ep: Endpoint{Kind: "load-balancer", ID: lb.ID, IP: pubs[0].String()}, eni: node, addr: pubs[0], lb: lb}
-			a := e.traceFlow(QueryEcho{}, sp, dp, pkt)
-			if !a.Reachable {
-				continue
-			}
-			out = append(out, Exposed{Kind: "load-balancer", ID: lb.ID, Name: lb.LoadBalancerName, PublicIP: pubs[0].String(),
-				Protocol: proto.String(), Ports: fmt.Sprint(l.Port), Sources: e.summarize(inet4, 12),
-				Rule: fmt.Sprintf("listener %s:%d", l.Protocol, l.Port), Path: a.Forward})
-			break // one reachable node proves the listener
+			out = append(out, x)
 		}
 	}
 	return out

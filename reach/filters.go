@@ -6,7 +6,13 @@ import (
 	"slices"
 
 	"github.com/vpcscope/vpcscope/model"
+	"go4.org/netipx"
 )
+
+// This file holds the two filtering layers' semantics, each as one pure
+// function from (component, direction, packet set) to a partition of the
+// set: network ACLs (evalNACL) and security groups (evalSecurityGroups).
+// Point queries, set questions and the explorer all call these.
 
 // compiledACL is a network ACL with its entries split by direction and
 // sorted by rule number, the order AWS evaluates them in.
@@ -31,102 +37,145 @@ func compileACL(acl *model.NetworkACL) *compiledACL {
 	return c
 }
 
-// aclDecision is the outcome of one network ACL evaluation. For TCP and
-// UDP the packet's destination ports may be a set (a reply to an unknown
-// client port); the decision then splits it into allowed and denied ports.
-type aclDecision struct {
-	allowed bool
-	// entry decided the allowed part (or, when nothing is allowed, the
-	// denied part); nil means the implicit final deny.
+// aclPart is the part of a packet set that one network ACL entry decides.
+type aclPart struct {
+	pkt packet
+	// entry decided; nil means the implicit final deny.
 	entry *model.ACLEntry
-	// allowedPorts and deniedPorts partition the packet's destination ports.
-	allowedPorts portSet
-	deniedPorts  portSet
-	// deniedBy is the entry that denied deniedPorts (nil: implicit deny).
-	deniedBy *model.ACLEntry
+	allow bool
 }
 
-// entryMatches reports whether an entry applies to the packet, ports aside.
-func entryMatches(en *model.ACLEntry, addr netip.Addr, pkt *packet) bool {
-	if !en.CIDR.IsValid() || en.CIDR.Addr().Is4() != addr.Is4() || !en.CIDR.Contains(addr) {
-		return false
-	}
-	if !en.Protocol.Matches(pkt.proto) {
-		return false
-	}
-	if pkt.proto.IsICMP() && en.Protocol != model.ProtocolAll {
-		return en.ICMPMatch().Matches(pkt.icmp)
-	}
-	return true
+// aclResult partitions a packet set at a network ACL: what it allows and
+// what it denies, each attributed to the first entry (in rule order) that
+// decided a part of it.
+type aclResult struct {
+	allowed, denied aclPart
 }
 
-// evaluate applies the ACL to a packet crossing the subnet boundary:
-// outbound entries match the destination address, inbound entries the
-// source; rules run in number order and the first match wins.
-func (c *compiledACL) evaluate(egress bool, pkt *packet) aclDecision {
-	order, addr := c.inbound, pkt.src
+// evalNACL applies a network ACL to packets crossing the subnet boundary
+// (AWS VPC user guide, "Control subnet traffic with network ACLs"):
+// entries are evaluated in ascending rule number and the first entry that
+// matches decides; outbound entries match the destination address, inbound
+// ones the source; an entry matches the protocol (-1 all), the port range
+// (TCP/UDP) or ICMP type and code, and the address family of its CIDR;
+// what no entry matches falls to the final "*" deny.
+func (c *compiledACL) evaluate(egress bool, pkt packet) aclResult {
+	order := c.inbound
 	if egress {
-		order, addr = c.outbound, pkt.dst
+		order = c.outbound
 	}
-	if !pkt.proto.HasPorts() {
-		for _, i := range order {
-			en := &c.acl.Entries[i]
-			if entryMatches(en, addr, pkt) {
-				return aclDecision{allowed: en.Action == model.Allow, entry: en}
-			}
-		}
-		return aclDecision{}
-	}
-	var d aclDecision
-	remaining := pkt.dstPorts
+	ports := pkt.proto.HasPorts()
+	res := aclResult{allowed: aclPart{pkt: pkt.with(nil), allow: true}, denied: aclPart{pkt: pkt.with(nil)}}
+	remaining := pkt.spans
+	var allowed, denied []span
 	for _, i := range order {
-		if remaining.empty() {
+		if len(remaining) == 0 {
 			break
 		}
 		en := &c.acl.Entries[i]
-		if !entryMatches(en, addr, pkt) {
+		if !en.CIDR.IsValid() || !en.Protocol.Matches(pkt.proto) {
 			continue
 		}
-		ports := en.Ports()
-		if en.Protocol == model.ProtocolAll {
-			ports = model.AllPorts
+		if pkt.proto.IsICMP() && en.Protocol != model.ProtocolAll && !en.ICMPMatch().Matches(pkt.icmp) {
+			continue
 		}
-		in, out := remaining.split(ports)
-		if in.empty() {
+		entryPorts := model.AllPorts
+		if ports && en.Protocol != model.ProtocolAll {
+			entryPorts = en.Ports()
+		}
+		var next, matched []span
+		for _, s := range remaining {
+			if peerOf(s, egress).is4() != en.CIDR.Addr().Is4() {
+				next = append(next, s)
+				continue
+			}
+			hit, rest, ok := matchSpan(s, egress, func(a addrs) (addrs, addrs) { return a.splitPrefix(en.CIDR.Masked()) }, entryPorts, ports)
+			next = append(next, rest...)
+			if ok {
+				matched = append(matched, hit)
+			}
+		}
+		remaining = next
+		if len(matched) == 0 {
 			continue
 		}
 		if en.Action == model.Allow {
-			d.allowedPorts = d.allowedPorts.union(in)
-			if d.entry == nil {
-				d.entry = en
+			allowed = append(allowed, matched...)
+			if res.allowed.entry == nil {
+				res.allowed.entry = en
 			}
 		} else {
-			d.deniedPorts = d.deniedPorts.union(in)
-			if d.deniedBy == nil {
-				d.deniedBy = en
+			denied = append(denied, matched...)
+			if res.denied.entry == nil {
+				res.denied.entry = en
 			}
 		}
-		remaining = out
 	}
-	// Ports no entry matched fall to the implicit final deny.
-	d.deniedPorts = d.deniedPorts.union(remaining)
-	d.allowed = !d.allowedPorts.empty()
-	if !d.allowed {
-		d.entry = d.deniedBy
-	}
-	return d
+	// What no entry matched falls to the implicit final deny.
+	denied = append(denied, remaining...)
+	res.allowed.pkt = pkt.with(allowed)
+	res.denied.pkt = pkt.with(denied)
+	return res
 }
 
-// sgDecision is the outcome of evaluating every security group of an
-// interface (their rules are a union: any rule that matches allows).
-type sgDecision struct {
-	allowed bool
-	group   *model.SecurityGroup
-	index   int
-	rule    *model.SGRule
-	// allowedPorts is the subset of the packet's destination ports the
-	// matching rules open (TCP/UDP only).
-	allowedPorts portSet
+// peerOf returns the span's peer addresses as a filter on the interface
+// sees them: the destination of what it sends, the source of what it gets.
+func peerOf(s span, egress bool) addrs {
+	if egress {
+		return s.dst
+	}
+	return s.src
+}
+
+// matchSpan splits a span by a rule: its peer addresses (split by
+// splitPeer) and, for protocols with ports, its destination port range.
+// It returns the part the rule matches, if any, and the parts it does not.
+func matchSpan(s span, egress bool, splitPeer func(addrs) (in, out addrs), rulePorts model.PortRange, ports bool) (hit span, rest []span, ok bool) {
+	in, out := splitPeer(peerOf(s, egress))
+	if in.empty() {
+		return span{}, []span{s}, false
+	}
+	hit, miss := s, s
+	if egress {
+		hit.dst, miss.dst = in, out
+	} else {
+		hit.src, miss.src = in, out
+	}
+	if !miss.empty(ports) {
+		rest = append(rest, miss)
+	}
+	if ports {
+		pin, pout := s.dstPorts.split(rulePorts)
+		if pin.empty() {
+			return span{}, append(rest, hit), false
+		}
+		if !pout.empty() {
+			r := hit
+			r.dstPorts = pout
+			rest = append(rest, r)
+		}
+		hit.dstPorts = pin
+	}
+	return hit, rest, true
+}
+
+// sgPart is the part of a packet set one security group rule admits.
+type sgPart struct {
+	pkt   packet
+	group *model.SecurityGroup
+	index int
+	rule  *model.SGRule
+}
+
+// sgResult partitions a packet set at an interface's security groups.
+type sgResult struct {
+	// admitted is what the rules admit, attributed to the first rule (in
+	// group and rule order) that admits any of it; refused is the rest.
+	admitted sgPart
+	refused  packet
+	// parts are what each rule admits that no earlier rule did, in group
+	// and rule order.
+	parts []sgPart
 	// groups are the evaluated groups; missing the IDs not in the snapshot.
 	groups  []*model.SecurityGroup
 	missing []string
@@ -134,10 +183,171 @@ type sgDecision struct {
 	noRules bool
 	// unknown lists prefix lists the rules name but the snapshot lacks.
 	unknown []string
-	// refMiss says why a group reference that names the peer's group did
-	// not match, when one did not.
-	refMiss refMiss
-	refNote string
+}
+
+// evalSecurityGroups applies the security groups of interface n to packets
+// it sends (egress) or receives (AWS VPC user guide, "Security group
+// rules"): rules allow only, and the rules of every group on the interface
+// are aggregated, so a packet passes when any rule matches its protocol
+// (-1 all), port range (TCP/UDP) or ICMP type and code, and peer — a CIDR,
+// a prefix list, or a security group (the private addresses of its members
+// that the reference can reach; not a packet an appliance forwarded).
+func (e *Engine) evalSecurityGroups(n *model.NetworkInterface, egress bool, pkt packet) sgResult {
+	res := sgResult{noRules: true, admitted: sgPart{pkt: pkt.with(nil), index: -1}}
+	ports := pkt.proto.HasPorts()
+	remaining := pkt.spans
+	var admitted []span
+	for _, id := range n.SecurityGroupIDs {
+		sg := e.ix.SecurityGroup(id)
+		if sg == nil {
+			res.missing = append(res.missing, id)
+			continue
+		}
+		res.groups = append(res.groups, sg)
+		rules := sg.Rules(egress)
+		if len(rules) > 0 {
+			res.noRules = false
+		}
+		for i := range rules {
+			if len(remaining) == 0 {
+				break
+			}
+			r := &rules[i]
+			if !ruleCovers(r, pkt) {
+				continue
+			}
+			peers, ok := e.rulePeers(r, n.VPCID, egress, pkt.forwarded)
+			if !ok {
+				res.unknown = append(res.unknown, r.PrefixListID)
+				continue
+			}
+			var next, matched []span
+			for _, s := range remaining {
+				hit, rest, ok := matchSpan(s, egress, peers.splitAddrs, r.Ports(), ports)
+				next = append(next, rest...)
+				if ok {
+					matched = append(matched, hit)
+				}
+			}
+			remaining = next
+			if len(matched) > 0 {
+				res.parts = append(res.parts, sgPart{pkt: pkt.with(matched), group: sg, index: i, rule: r})
+				admitted = append(admitted, matched...)
+				if res.admitted.rule == nil {
+					res.admitted.group, res.admitted.index, res.admitted.rule = sg, i, r
+				}
+			}
+		}
+	}
+	res.admitted.pkt = pkt.with(admitted)
+	res.refused = pkt.with(remaining)
+	return res
+}
+
+// ruleCovers reports whether a security group rule applies to the
+// packets' protocol and ICMP message and to any of their destination
+// ports, peers aside.
+func ruleCovers(r *model.SGRule, pkt packet) bool {
+	if !r.Protocol.Matches(pkt.proto) {
+		return false
+	}
+	if pkt.proto.IsICMP() && r.Protocol != model.ProtocolAll {
+		return r.ICMP().Matches(pkt.icmp)
+	}
+	if pkt.proto.HasPorts() {
+		in, _ := pkt.dstPorts().split(r.Ports())
+		return !in.empty()
+	}
+	return true
+}
+
+// peerSet is the set of peer addresses a security group rule names: a
+// CIDR, or a set (prefix list entries, group members).
+type peerSet struct {
+	prefix netip.Prefix
+	set    *netipx.IPSet
+}
+
+// splitAddrs returns the addresses of a inside the peer set and outside it.
+func (p peerSet) splitAddrs(a addrs) (in, out addrs) {
+	if p.set != nil {
+		return a.split(p.set)
+	}
+	return a.splitPrefix(p.prefix)
+}
+
+// rulePeers returns the addresses a rule's peer stands for, seen from an
+// interface in vpcID; ok is false for a prefix list the snapshot lacks.
+func (e *Engine) rulePeers(r *model.SGRule, vpcID string, egress, forwarded bool) (peerSet, bool) {
+	switch {
+	case r.CIDR.IsValid():
+		return peerSet{prefix: r.CIDR.Masked()}, true
+	case r.PrefixListID != "":
+		set := e.prefixListSets[r.PrefixListID]
+		return peerSet{set: set}, set != nil
+	case r.Group != nil && !forwarded:
+		return peerSet{set: e.groupPeers(r.Group.GroupID, vpcID, egress)}, true
+	}
+	return peerSet{set: emptySet}, true
+}
+
+// groupPeers returns the private addresses of the members of a security
+// group that a reference from vpcID can match (referenceScope).
+func (e *Engine) groupPeers(groupID, fromVPC string, egress bool) *netipx.IPSet {
+	byVPC := e.groupMembers[groupID]
+	if len(byVPC) == 0 {
+		return emptySet
+	}
+	if len(byVPC) == 1 {
+		for vpc, set := range byVPC {
+			if ok, _, _ := e.referenceScope(fromVPC, vpc, egress); ok {
+				return set
+			}
+			return emptySet
+		}
+	}
+	var b netipx.IPSetBuilder
+	for vpc, set := range byVPC {
+		if ok, _, _ := e.referenceScope(fromVPC, vpc, egress); ok {
+			b.AddSet(set)
+		}
+	}
+	s, _ := b.IPSet()
+	return s
+}
+
+// indexGroupMembers records, per security group and member VPC, the
+// private addresses of the group's members: the peers a reference names.
+func (e *Engine) indexGroupMembers() {
+	builders := map[string]map[string]*netipx.IPSetBuilder{}
+	for _, n := range e.snap.NetworkInterfaces {
+		for _, g := range n.SecurityGroupIDs {
+			m := builders[g]
+			if m == nil {
+				m = map[string]*netipx.IPSetBuilder{}
+				builders[g] = m
+			}
+			b := m[n.VPCID]
+			if b == nil {
+				b = &netipx.IPSetBuilder{}
+				m[n.VPCID] = b
+			}
+			for _, ip := range n.PrivateIPs {
+				b.Add(ip.Address)
+			}
+			for _, ip := range n.IPv6Addresses {
+				b.Add(ip)
+			}
+		}
+	}
+	e.groupMembers = make(map[string]map[string]*netipx.IPSet, len(builders))
+	for g, m := range builders {
+		out := make(map[string]*netipx.IPSet, len(m))
+		for vpc, b := range m {
+			out[vpc], _ = b.IPSet()
+		}
+		e.groupMembers[g] = out
+	}
 }
 
 // refMiss is why a security group reference failed to match a peer that
@@ -154,112 +364,44 @@ const (
 )
 
 // code returns the explanation code for a reference miss.
-func (m refMiss) code() string {
+func (m refMiss) code() Code {
 	switch m {
 	case refNotPreserved:
-		return "SG_REFERENCES_NOT_PRESERVED"
+		return CodeSGReferencesNotPreserved
 	case refNoTGWSupport:
-		return "SG_REFERENCING_SUPPORT"
+		return CodeSGReferencingSupport
 	}
-	return "ENI_SG_RULES_MISMATCH"
+	return CodeENISGRulesMismatch
 }
 
-// evaluateSGs applies the interface's security groups to a packet it sends
-// (egress) or receives (ingress).
-func (e *Engine) evaluateSGs(n *model.NetworkInterface, egress bool, pkt *packet) sgDecision {
-	d := sgDecision{noRules: true, index: -1}
-	peer := pkt.src
-	if egress {
-		peer = pkt.dst
-	}
-	for _, id := range n.SecurityGroupIDs {
-		sg := e.ix.SecurityGroup(id)
-		if sg == nil {
-			d.missing = append(d.missing, id)
-			continue
-		}
-		d.groups = append(d.groups, sg)
-		rules := sg.Rules(egress)
-		if len(rules) > 0 {
-			d.noRules = false
-		}
-		for i := range rules {
-			r := &rules[i]
-			if !r.Protocol.Matches(pkt.proto) {
+// groupMiss explains why the rules referencing groups did not match addr,
+// a peer that is a member of one of them: the first reason found.
+func (e *Engine) groupMiss(groups []*model.SecurityGroup, fromVPC string, addr netip.Addr, egress bool, pkt packet) (refMiss, string) {
+	forwarded := pkt.forwarded
+	for _, sg := range groups {
+		for _, r := range sg.Rules(egress) {
+			if r.Group == nil || !r.Protocol.Matches(pkt.proto) {
 				continue
 			}
 			if pkt.proto.IsICMP() && r.Protocol != model.ProtocolAll && !r.ICMP().Matches(pkt.icmp) {
 				continue
 			}
-			if !e.peerMatches(r, n, peer, egress, pkt, &d) {
-				continue
-			}
-			if pkt.proto.HasPorts() {
-				in, _ := pkt.dstPorts.split(r.Ports())
-				if in.empty() {
+			for _, m := range e.ix.InterfacesByIP(addr) {
+				if !slices.Contains(m.SecurityGroupIDs, r.Group.GroupID) {
 					continue
 				}
-				d.allowedPorts = d.allowedPorts.union(in)
-			}
-			if !d.allowed {
-				d.allowed, d.group, d.index, d.rule = true, sg, i, r
-			}
-			if !pkt.proto.HasPorts() {
-				return d
+				if !ownsPrivate(m, addr) {
+					return refPublicAddress, fmt.Sprintf("%s is the public address of %s, and group references match members' private addresses only", addr, m.ID)
+				}
+				if ok, why, note := e.referenceScope(fromVPC, m.VPCID, egress); !ok && why != refNone {
+					return why, note
+				} else if ok && forwarded {
+					return refNotPreserved, "the packet was forwarded by an appliance, and security group references are not preserved through a middlebox"
+				}
 			}
 		}
 	}
-	return d
-}
-
-// peerMatches reports whether a rule's peer (CIDR, prefix list or group)
-// covers addr, seen from interface n.
-func (e *Engine) peerMatches(r *model.SGRule, n *model.NetworkInterface, addr netip.Addr, egress bool, pkt *packet, d *sgDecision) bool {
-	switch {
-	case r.CIDR.IsValid():
-		return r.CIDR.Addr().Is4() == addr.Is4() && r.CIDR.Contains(addr)
-	case r.PrefixListID != "":
-		pl := e.ix.PrefixList(r.PrefixListID)
-		if pl == nil {
-			d.unknown = append(d.unknown, r.PrefixListID)
-			return false
-		}
-		return pl.Contains(addr)
-	case r.Group != nil:
-		ok, miss, note := e.groupCovers(r.Group.GroupID, n.VPCID, addr, egress)
-		if ok && pkt.forwarded {
-			ok, miss, note = false, refNotPreserved, "the packet was forwarded by an appliance, and security group references are not preserved through a middlebox"
-		}
-		if !ok && miss != refNone && d.refMiss == refNone {
-			d.refMiss, d.refNote = miss, note
-		}
-		return ok
-	}
-	return false
-}
-
-// groupCovers reports whether addr is a private address of an interface in
-// the security group that the reference can reach from fromVPC; when a
-// member owns addr but the reference cannot match, it says why.
-func (e *Engine) groupCovers(groupID, fromVPC string, addr netip.Addr, egress bool) (bool, refMiss, string) {
-	miss, note := refNone, ""
-	for _, m := range e.ix.InterfacesByIP(addr) {
-		if !slices.Contains(m.SecurityGroupIDs, groupID) {
-			continue
-		}
-		if !ownsPrivate(m, addr) {
-			miss, note = refPublicAddress, fmt.Sprintf("%s is the public address of %s, and group references match members' private addresses only", addr, m.ID)
-			continue
-		}
-		ok, why, n := e.referenceScope(fromVPC, m.VPCID, egress)
-		if ok {
-			return true, refNone, ""
-		}
-		if why != refNone {
-			miss, note = why, n
-		}
-	}
-	return false, miss, note
+	return refNone, ""
 }
 
 func ownsPrivate(n *model.NetworkInterface, addr netip.Addr) bool {
@@ -302,3 +444,30 @@ func (e *Engine) referenceScope(vpcA, vpcB string, egress bool) (bool, refMiss, 
 	}
 	return false, refNone, ""
 }
+
+// nearRules returns the rules of the interface's groups that cover the
+// packets' protocol, ports or ICMP message but name other peers: the rules
+// to change so that the packets pass.
+func (e *Engine) nearRules(n *model.NetworkInterface, egress bool, pkt packet) []RuleRef {
+	kind := RefSGIngress
+	if egress {
+		kind = RefSGEgress
+	}
+	var out []RuleRef
+	for _, id := range n.SecurityGroupIDs {
+		sg := e.ix.SecurityGroup(id)
+		if sg == nil {
+			continue
+		}
+		rules := sg.Rules(egress)
+		for i := range rules {
+			if ruleCovers(&rules[i], pkt) {
+				out = append(out, RuleRef{Kind: kind, Resource: sg.ID, Index: i})
+			}
+		}
+	}
+	return out
+}
+
+// emptySet is the empty address set.
+var emptySet = func() *netipx.IPSet { s, _ := (&netipx.IPSetBuilder{}).IPSet(); return s }()

@@ -19,7 +19,7 @@ func TestMissingDataIsNeverGuessed(t *testing.T) {
 		strip   func(s *model.Snapshot)
 		q       reach.Query
 		caveat  string
-		verdict string
+		verdict reach.Outcome
 	}{
 		{
 			name: "network ACLs not collected (UnauthorizedOperation): the path is unverified",

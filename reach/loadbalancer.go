@@ -19,7 +19,7 @@ type lbLeg struct {
 	preserved bool
 }
 
-// atLoadBalancer handles a packet that reaches a load balancer node: its
+// atLoadBalancer handles packets that reach a load balancer node: its
 // security groups, a listener on the port, a target group with targets in
 // a usable AZ, then a new leg from the node (or, with client IP
 // preservation, from the client's address) to a target.
@@ -34,37 +34,83 @@ func (w *walker) atLoadBalancer(lb *model.LoadBalancer, node *model.NetworkInter
 			return &arrival{kind: arrivedInterface, eni: node, pkt: pkt}
 		}
 		if w.flow.lb == nil || w.flow.lb.node != node {
-			return w.deny(Hop{Layer: LayerLoadBalancer, Resource: lb.ID, Code: "NO_PATH"}, pkt,
+			return w.deny(Hop{Layer: LayerLoadBalancer, Resource: lb.ID, Code: CodeNoPath}, pkt,
 				fmt.Sprintf("load balancer %s did not carry this flow", lb.LoadBalancerName))
 		}
 		return w.lbReplyToClient(w.flow.lb)
 	}
-	h := Hop{Layer: LayerLoadBalancer, Resource: lb.ID, Name: lb.LoadBalancerName, Stage: "listener"}
+	h := Hop{Layer: LayerLoadBalancer, Resource: lb.ID, Name: lb.LoadBalancerName, Stage: StageListener}
 	if lb.State != "" && lb.State != "active" {
-		h.Code = "BAD_STATE"
+		h.Code = CodeBadState
 		return w.deny(h, pkt, fmt.Sprintf("load balancer %s is %s", lb.LoadBalancerName, lb.State))
 	}
 	if !w.securityGroups(node, false, &pkt) {
 		return nil
 	}
-	port, single := pkt.dstPorts.single()
-	if !pkt.proto.HasPorts() || !single {
-		h.Code = "PROTOCOL_RESTRICTION"
-		return w.deny(h, pkt, fmt.Sprintf("load balancer %s answers only its listeners' TCP/UDP ports, not %s", lb.LoadBalancerName, serviceOf(&pkt)))
+	if !pkt.proto.HasPorts() {
+		h.Code = CodeProtocolRestriction
+		return w.deny(h, pkt, fmt.Sprintf("load balancer %s answers only its listeners' TCP/UDP ports, not %s", lb.LoadBalancerName, serviceOf(pkt)))
 	}
-	var listener *model.Listener
+	parts := listenerParts(lb, pkt)
+	return branch(w, parts, func(w *walker, p listenerPart) *arrival {
+		h := h
+		if p.listener == nil {
+			h.Code = CodeELBv2ListenersMismatch
+			return w.deny(h, p.pkt, fmt.Sprintf("load balancer %s has no %s listener on port %s (listeners: %s)",
+				lb.LoadBalancerName, pkt.proto, p.pkt.dstPorts(), listenerList(lb)))
+		}
+		return w.atListener(lb, node, p.listener, h, p.pkt)
+	})
+}
+
+// listenerPart is the part of a packet set one listener takes (nil: none).
+type listenerPart struct {
+	pkt      packet
+	listener *model.Listener
+}
+
+// listenerParts partitions packets by the listener that takes their
+// destination port and protocol; the rest comes last, without listener.
+func listenerParts(lb *model.LoadBalancer, pkt packet) []listenerPart {
+	var out []listenerPart
+	rest := pkt
 	for i := range lb.Listeners {
 		l := &lb.Listeners[i]
-		if int(l.Port) == int(port) && listenerCarries(l.Protocol, pkt.proto) {
-			listener = l
+		if rest.empty() {
 			break
 		}
+		if !listenerCarries(l.Protocol, pkt.proto) {
+			continue
+		}
+		port := portSet{model.SinglePort(uint16(l.Port))}
+		in, out2 := rest.filter(func(s span) (span, span) {
+			a, b := s, s
+			a.dstPorts, b.dstPorts = s.dstPorts.intersect(port), s.dstPorts.minus(port)
+			return a, b
+		})
+		if !in.empty() {
+			out = append(out, listenerPart{pkt: in, listener: l})
+		}
+		rest = out2
 	}
-	if listener == nil {
-		h.Code = "ELBV2_LISTENERS_MISMATCH"
-		return w.deny(h, pkt, fmt.Sprintf("load balancer %s has no %s listener on port %d (listeners: %s)",
-			lb.LoadBalancerName, pkt.proto, port, listenerList(lb)))
+	if !rest.empty() {
+		out = append(out, listenerPart{pkt: rest})
 	}
+	return out
+}
+
+// targetLeg is one registered target a listener may send a flow to.
+type targetLeg struct {
+	tg        *model.TargetGroup
+	target    model.Target
+	eni       *model.NetworkInterface
+	pkt       packet
+	preserved bool
+}
+
+// atListener sends packets a listener takes to its targets: each usable
+// target is a branch, and the flow gets through when any target's does.
+func (w *walker) atListener(lb *model.LoadBalancer, node *model.NetworkInterface, listener *model.Listener, h Hop, pkt packet) *arrival {
 	h.Rule = fmt.Sprintf("listener %s:%d", listener.Protocol, listener.Port)
 	var groups []*model.TargetGroup
 	for _, a := range listener.DefaultActions {
@@ -81,7 +127,7 @@ func (w *walker) atLoadBalancer(lb *model.LoadBalancer, node *model.NetworkInter
 		return &arrival{kind: arrivedInterface, eni: node, pkt: pkt}
 	}
 	if len(groups) == 0 {
-		h.Code = "ELBV2_LISTENER_HAS_NO_TG"
+		h.Code = CodeELBv2ListenerHasNoTG
 		return w.deny(h, pkt, fmt.Sprintf("listener %s:%d of %s forwards to no target group in the snapshot", listener.Protocol, listener.Port, lb.LoadBalancerName))
 	}
 	h.Verdict = Forward
@@ -92,7 +138,7 @@ func (w *walker) atLoadBalancer(lb *model.LoadBalancer, node *model.NetworkInter
 	for _, z := range lb.AvailabilityZones {
 		enabled[z.ZoneName] = true
 	}
-	var firstFail *walker
+	var legs []targetLeg
 	var notCollected, disabledAZs, missing []string
 	registered, otherAZ := 0, 0
 	for _, tg := range groups {
@@ -124,42 +170,39 @@ func (w *walker) atLoadBalancer(lb *model.LoadBalancer, node *model.NetworkInter
 			if tport == 0 {
 				tport = tg.Port
 			}
-			leg := packet{src: node.PrimaryIP(), dst: addr, proto: pkt.proto,
-				srcPorts: portsOf(model.EphemeralPorts), dstPorts: portsOf(model.SinglePort(uint16(tport)))}
+			tports := portSet{model.SinglePort(uint16(tport))}
+			leg := pointPacket(pkt.proto, node.PrimaryIP(), addr, portsOf(model.EphemeralPorts), tports, pkt.icmp)
 			if preserved {
-				leg.src, leg.srcPorts = pkt.src, pkt.srcPorts
+				spans := make([]span, len(pkt.spans))
+				for i, s := range pkt.spans {
+					spans[i] = span{src: s.src, srcPorts: s.srcPorts, dst: addrOf(addr), dstPorts: tports}
+				}
+				leg = pkt.with(spans)
 			}
-			child := w.fork()
-			child.record(Hop{Layer: LayerLoadBalancer, Resource: tg.ID, Name: tg.TargetGroupName, Stage: "target", Verdict: Forward,
-				Detail: targetDetail(t, preserved)}, leg)
-			if arr := child.legToTarget(node, leg); arr != nil {
-				w.adopt(child)
-				w.flow.lb = &lbLeg{lb: lb, node: node, client: pkt, preserved: preserved}
-				arr.lb = w.flow.lb
-				return arr
-			}
-			if firstFail == nil {
-				firstFail = child
-			}
+			legs = append(legs, targetLeg{tg: tg, target: t, eni: target, pkt: leg, preserved: preserved})
 		}
 	}
-	if firstFail != nil {
-		w.adopt(firstFail)
-		return nil
+	if len(legs) > 0 {
+		return branch(w, legs, func(w *walker, l targetLeg) *arrival {
+			w.record(Hop{Layer: LayerLoadBalancer, Resource: l.tg.ID, Name: l.tg.TargetGroupName, Stage: StageTarget, Verdict: Forward,
+				Detail: targetDetail(l.target, l.preserved)}, l.pkt)
+			w.flow.lb = &lbLeg{lb: lb, node: node, client: pkt, preserved: l.preserved}
+			return w.legToTarget(node, l.pkt)
+		})
 	}
-	h = Hop{Layer: LayerLoadBalancer, Resource: lb.ID, Name: lb.LoadBalancerName, Stage: "target"}
+	h = Hop{Layer: LayerLoadBalancer, Resource: lb.ID, Name: lb.LoadBalancerName, Stage: StageTarget}
 	switch {
 	case registered == 0 && len(notCollected) > 0:
 		return w.unknown(h, pkt, fmt.Sprintf("the registered targets of target group %s were not collected", strings.Join(notCollected, ", ")))
 	case registered == 0:
-		h.Code = "ELBV2_LISTENER_HAS_NO_TG"
+		h.Code = CodeELBv2ListenerHasNoTG
 		return w.deny(h, pkt, fmt.Sprintf("the target groups of listener %s:%d of %s have no registered targets", listener.Protocol, listener.Port, lb.LoadBalancerName))
 	case otherAZ > 0:
-		h.Code = "ELB_NOT_CROSSZONE"
+		h.Code = CodeELBNotCrossZone
 		return w.deny(h, pkt, fmt.Sprintf("no registered target of %s is in %s, the AZ of node %s, and cross-zone load balancing is off",
 			lb.LoadBalancerName, node.AvailabilityZone, node.ID))
 	case len(disabledAZs) > 0:
-		h.Code = "ELB_INSTALLED_AZ_RESTRICTION"
+		h.Code = CodeELBInstalledAZRestriction
 		return w.deny(h, pkt, fmt.Sprintf("the targets of %s are in %s, which the load balancer does not enable",
 			lb.LoadBalancerName, strings.Join(slices.Compact(slices.Sorted(slices.Values(disabledAZs))), ", ")))
 	}
@@ -202,19 +245,6 @@ func (w *walker) legToTarget(node *model.NetworkInterface, leg packet) *arrival 
 	return w.route(sn, leg)
 }
 
-// fork returns a walker that continues from this one's state; adopt takes
-// its result back. They let a walk try several targets and keep one.
-func (w *walker) fork() *walker {
-	c := *w
-	c.hops = append([]Hop(nil), w.hops...)
-	c.unverified = append([]string(nil), w.unverified...)
-	return &c
-}
-
-func (w *walker) adopt(c *walker) {
-	w.hops, w.block, w.unverified, w.steps, w.blockUnknown = c.hops, c.block, c.unverified, c.steps, c.blockUnknown
-}
-
 // lbReturn carries a target's reply back through the load balancer. With
 // client IP preservation the load balancer intercepts the reply, so no
 // route lookup happens, but the network ACLs between target and node apply.
@@ -237,14 +267,35 @@ func (w *walker) lbReturn(arr *arrival) *arrival {
 		return nil
 	}
 	w.flow.caveat("the target replies to the client's own address (client IP preservation); the load balancer carries the reply back")
-	return w.lbReplyToClient(leg)
+	// Only the clients whose packets the target side let through get a reply.
+	narrowed := *leg
+	narrowed.client = clientsReplied(leg.client, reply)
+	return w.lbReplyToClient(&narrowed)
+}
+
+// clientsReplied narrows the client packets a load balancer took to those
+// whose address and port the target's reply still goes to.
+func clientsReplied(client, reply packet) packet {
+	var spans []span
+	for _, c := range client.spans {
+		for _, r := range reply.spans {
+			in, _ := c.src.split(r.dst.ipset())
+			s := c
+			s.src = in
+			if client.proto.HasPorts() {
+				s.srcPorts = c.srcPorts.intersect(r.dstPorts)
+			}
+			spans = append(spans, s)
+		}
+	}
+	return client.with(spans)
 }
 
 // lbReplyToClient sends the load balancer node's reply to the client.
 func (w *walker) lbReplyToClient(leg *lbLeg) *arrival {
 	reply := leg.client.reply()
-	w.record(Hop{Layer: LayerLoadBalancer, Resource: leg.lb.ID, Name: leg.lb.LoadBalancerName, Stage: "reply", Verdict: Forward,
-		Detail: fmt.Sprintf("node %s answers the client from %s", leg.node.ID, reply.src)}, reply)
+	w.record(Hop{Layer: LayerLoadBalancer, Resource: leg.lb.ID, Name: leg.lb.LoadBalancerName, Stage: StageReply, Verdict: Forward,
+		Detail: fmt.Sprintf("node %s answers the client from %s", leg.node.ID, reply.src())}, reply)
 	sn := w.subnetOf(leg.node, reply)
 	if sn == nil || !w.securityGroups(leg.node, true, &reply) {
 		return nil

@@ -3,9 +3,11 @@ package reach
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/vpcscope/vpcscope/model"
+	"go4.org/netipx"
 )
 
 // portSet is a small set of ports kept as sorted, disjoint ranges. A
@@ -87,33 +89,318 @@ func (s portSet) String() string {
 	return strings.Join(parts, ",")
 }
 
-// packet is a packet in flight: addresses after any translation so far,
-// ports (sets, see portSet), and the interface that emitted it.
+// minus returns the ports of s outside o.
+func (s portSet) minus(o portSet) portSet {
+	out := s
+	for _, r := range o {
+		_, out = out.split(r)
+	}
+	return out
+}
+
+// intersect returns the ports in both sets.
+func (s portSet) intersect(o portSet) portSet {
+	var out portSet
+	for _, r := range o {
+		in, _ := s.split(r)
+		out = out.union(in)
+	}
+	return out
+}
+
+// equal reports whether both sets hold the same ports.
+func (s portSet) equal(o portSet) bool {
+	if len(s) != len(o) {
+		return false
+	}
+	for i := range s {
+		if s[i] != o[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// span is a product set of packets: source addresses × source ports ×
+// destination addresses × destination ports. Ports are empty for
+// protocols without ports.
+type span struct {
+	src, dst           addrs
+	srcPorts, dstPorts portSet
+}
+
+func (s span) empty(ports bool) bool {
+	return s.src.empty() || s.dst.empty() || (ports && (s.srcPorts.empty() || s.dstPorts.empty()))
+}
+
+func (s span) reply() span {
+	return span{src: s.dst, dst: s.src, srcPorts: s.dstPorts, dstPorts: s.srcPorts}
+}
+
+// packet is a set of packets in flight, all of one protocol (and ICMP
+// message) and IP version: a union of spans, as they are after any
+// translation so far. A point query is one span holding one source and
+// one destination address (the client's source port is usually a range:
+// any ephemeral port). Filters narrow the spans in place; forwarding
+// decisions partition them and the walk forks.
 type packet struct {
-	src, dst netip.Addr
-	proto    model.Protocol
-	srcPorts portSet
-	dstPorts portSet
-	icmp     model.ICMPTypeCode
+	proto model.Protocol
+	icmp  model.ICMPTypeCode
+	spans []span
 	// forwarded is set once an appliance has forwarded the packet: group
 	// references no longer match it.
 	forwarded bool
 }
 
-func (p packet) String() string {
-	switch {
-	case p.proto.HasPorts():
-		return fmt.Sprintf("%s %s:%s -> %s:%s", p.proto, p.src, p.srcPorts, p.dst, p.dstPorts)
-	case p.proto.IsICMP():
-		return fmt.Sprintf("%s %s -> %s %s", p.proto, p.src, p.dst, icmpName(p.icmp))
+// pointPacket returns the set of packets from src to dst on the ports.
+func pointPacket(proto model.Protocol, src, dst netip.Addr, srcPorts, dstPorts portSet, icmp model.ICMPTypeCode) packet {
+	return packet{proto: proto, icmp: icmp, spans: []span{{src: addrOf(src), dst: addrOf(dst), srcPorts: srcPorts, dstPorts: dstPorts}}}
+}
+
+// empty reports whether the set holds no packet.
+func (p packet) empty() bool { return len(p.spans) == 0 }
+
+// with returns p holding the given spans instead of its own, keeping the
+// ones that are not empty.
+func (p packet) with(spans []span) packet {
+	ports := p.proto.HasPorts()
+	out := spans[:0:0]
+	for _, s := range spans {
+		if !s.empty(ports) {
+			out = append(out, s)
+		}
 	}
-	return fmt.Sprintf("%s %s -> %s", p.proto, p.src, p.dst)
+	p.spans = mergeSpans(out)
+	return p
+}
+
+// mergeSpans joins spans that differ only in their destination ports, the
+// common result of filters that split by port.
+func mergeSpans(spans []span) []span {
+	if len(spans) < 2 {
+		return spans
+	}
+	out := spans[:1]
+	for _, s := range spans[1:] {
+		merged := false
+		for i := range out {
+			o := &out[i]
+			if o.src.equal(s.src) && o.dst.equal(s.dst) && o.srcPorts.equal(s.srcPorts) {
+				o.dstPorts = o.dstPorts.union(s.dstPorts)
+				merged = true
+				break
+			}
+			if o.src.equal(s.src) && o.dst.equal(s.dst) && o.dstPorts.equal(s.dstPorts) {
+				o.srcPorts = o.srcPorts.union(s.srcPorts)
+				merged = true
+				break
+			}
+		}
+		if !merged {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// src and dst return the union of the spans' source (destination) addresses.
+func (p packet) src() addrs { return p.unionOf(func(s span) addrs { return s.src }) }
+func (p packet) dst() addrs { return p.unionOf(func(s span) addrs { return s.dst }) }
+
+func (p packet) unionOf(f func(span) addrs) addrs {
+	if len(p.spans) == 1 {
+		return f(p.spans[0])
+	}
+	var u addrs
+	for _, s := range p.spans {
+		u = u.union(f(s))
+	}
+	return u
+}
+
+// dstPorts and srcPorts return the union of the spans' ports.
+func (p packet) dstPorts() portSet { return p.portsOf(func(s span) portSet { return s.dstPorts }) }
+func (p packet) srcPorts() portSet { return p.portsOf(func(s span) portSet { return s.srcPorts }) }
+
+func (p packet) portsOf(f func(span) portSet) portSet {
+	if len(p.spans) == 1 {
+		return f(p.spans[0])
+	}
+	var u portSet
+	for _, s := range p.spans {
+		u = u.union(f(s))
+	}
+	return u
+}
+
+// srcAddr and dstAddr return an example source (destination) address: the
+// address itself in the point case.
+func (p packet) srcAddr() netip.Addr {
+	if len(p.spans) == 0 {
+		return netip.Addr{}
+	}
+	return p.spans[0].src.witness(netip.Addr{})
+}
+
+func (p packet) dstAddr() netip.Addr {
+	if len(p.spans) == 0 {
+		return netip.Addr{}
+	}
+	return p.spans[0].dst.witness(netip.Addr{})
+}
+
+// is4 reports whether the packets are IPv4.
+func (p packet) is4() bool { return len(p.spans) > 0 && p.spans[0].dst.is4() }
+
+// filter keeps the packets for which keep holds, splitting spans by the
+// address sets keep returns: keep gets a span and returns the part of it
+// to keep and the part to drop.
+func (p packet) filter(keep func(span) (in, out span)) (kept, dropped packet) {
+	var in, out []span
+	for _, s := range p.spans {
+		i, o := keep(s)
+		in = append(in, i)
+		out = append(out, o)
+	}
+	return p.with(in), p.with(out)
+}
+
+// splitSrc and splitDst split the packets by their source (destination)
+// address: inside the set and outside it.
+func (p packet) splitSrc(set *netipx.IPSet) (in, out packet) {
+	return p.filter(func(s span) (span, span) {
+		i, o := s.src.split(set)
+		a, b := s, s
+		a.src, b.src = i, o
+		return a, b
+	})
+}
+
+func (p packet) splitDst(set *netipx.IPSet) (in, out packet) {
+	return p.filter(func(s span) (span, span) {
+		i, o := s.dst.split(set)
+		a, b := s, s
+		a.dst, b.dst = i, o
+		return a, b
+	})
+}
+
+// splitDstPrefixes splits the packets by destination: inside any of the
+// prefixes and outside all of them.
+func (p packet) splitDstPrefixes(ps []netip.Prefix) (in, out packet) {
+	if d, ok := p.singleDst(); ok {
+		for _, pr := range ps {
+			if pr.Contains(d) {
+				return p, packet{proto: p.proto, icmp: p.icmp, forwarded: p.forwarded}
+			}
+		}
+		return packet{proto: p.proto, icmp: p.icmp, forwarded: p.forwarded}, p
+	}
+	return p.splitDst(setOfPrefixes(ps))
+}
+
+// splitSrcPrefixes is splitDstPrefixes for the source.
+func (p packet) splitSrcPrefixes(ps []netip.Prefix) (in, out packet) {
+	if a, ok := p.singleSrc(); ok {
+		for _, pr := range ps {
+			if pr.Contains(a) {
+				return p, packet{proto: p.proto, icmp: p.icmp, forwarded: p.forwarded}
+			}
+		}
+		return packet{proto: p.proto, icmp: p.icmp, forwarded: p.forwarded}, p
+	}
+	return p.splitSrc(setOfPrefixes(ps))
+}
+
+// singleSrc and singleDst return the one source (destination) address all
+// the packets share, if they share one.
+func (p packet) singleSrc() (netip.Addr, bool) {
+	var a netip.Addr
+	for i, s := range p.spans {
+		x, ok := s.src.single()
+		if !ok || (i > 0 && x != a) {
+			return netip.Addr{}, false
+		}
+		a = x
+	}
+	return a, a.IsValid()
+}
+
+func (p packet) singleDst() (netip.Addr, bool) {
+	var a netip.Addr
+	for i, s := range p.spans {
+		x, ok := s.dst.single()
+		if !ok || (i > 0 && x != a) {
+			return netip.Addr{}, false
+		}
+		a = x
+	}
+	return a, a.IsValid()
+}
+
+// withSrc and withDst return p with every span's source (destination)
+// replaced: a translation.
+func (p packet) withSrc(a netip.Addr) packet {
+	out := make([]span, len(p.spans))
+	for i, s := range p.spans {
+		s.src = addrOf(a)
+		out[i] = s
+	}
+	return p.with(out)
+}
+
+func (p packet) withDst(a netip.Addr) packet {
+	out := make([]span, len(p.spans))
+	for i, s := range p.spans {
+		s.dst = addrOf(a)
+		out[i] = s
+	}
+	return p.with(out)
+}
+
+// withSrcPorts returns p with every span's source ports replaced.
+func (p packet) withSrcPorts(ps portSet) packet {
+	out := make([]span, len(p.spans))
+	for i, s := range p.spans {
+		s.srcPorts = ps
+		out[i] = s
+	}
+	return p.with(out)
+}
+
+// union returns the packets of p and q (of the same protocol).
+func (p packet) union(q packet) packet {
+	if p.empty() {
+		return q
+	}
+	return p.with(append(slices.Clone(p.spans), q.spans...))
+}
+
+func (p packet) String() string {
+	var b strings.Builder
+	for i, s := range p.spans {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		switch {
+		case p.proto.HasPorts():
+			fmt.Fprintf(&b, "%s %s:%s -> %s:%s", p.proto, s.src, s.srcPorts, s.dst, s.dstPorts)
+		case p.proto.IsICMP():
+			fmt.Fprintf(&b, "%s %s -> %s %s", p.proto, s.src, s.dst, icmpName(p.icmp))
+		default:
+			fmt.Fprintf(&b, "%s %s -> %s", p.proto, s.src, s.dst)
+		}
+	}
+	return b.String()
 }
 
 // reply returns the reply to p: addresses and ports swapped, an echo
 // request answered by an echo reply.
 func (p packet) reply() packet {
-	r := packet{src: p.dst, dst: p.src, proto: p.proto, srcPorts: p.dstPorts, dstPorts: p.srcPorts, icmp: p.icmp, forwarded: p.forwarded}
+	r := packet{proto: p.proto, icmp: p.icmp, forwarded: p.forwarded, spans: make([]span, len(p.spans))}
+	for i, s := range p.spans {
+		r.spans[i] = s.reply()
+	}
 	switch p.icmp {
 	case model.ICMPEchoRequest:
 		r.icmp = model.ICMPEchoReply
@@ -131,4 +418,13 @@ func icmpName(t model.ICMPTypeCode) string {
 		return "echo-reply"
 	}
 	return t.String()
+}
+
+func setOfPrefixes(ps []netip.Prefix) *netipx.IPSet {
+	var b netipx.IPSetBuilder
+	for _, p := range ps {
+		b.AddPrefix(p.Masked())
+	}
+	s, _ := b.IPSet()
+	return s
 }

@@ -23,6 +23,10 @@ type Query struct {
 	// ICMP is the ICMP message for ICMP queries; nil means echo request
 	// (and echo reply on the return path).
 	ICMP *model.ICMPTypeCode
+
+	// ports, when set, replaces Port: the query is over a set of
+	// destination ports (exposure asks about every port at once).
+	ports portSet
 }
 
 // InputError reports a query the engine cannot run: an unknown or
@@ -34,29 +38,39 @@ func (e *InputError) Error() string { return e.Msg }
 
 func inputErr(format string, args ...any) error { return &InputError{fmt.Sprintf(format, args...)} }
 
-// defaultInternetHost stands for "a host on the internet" when no rule
-// narrows the choice (the measured labs probe with it too).
+// defaultInternetHost and its IPv6 twin are the example addresses an
+// answer about the internet shows when they are in the set it holds for
+// (the measured labs probe with 8.8.8.8 too).
 var (
 	defaultInternetHost  = netip.MustParseAddr("8.8.8.8")
 	defaultInternetHost6 = netip.MustParseAddr("2001:4860:4860::8888")
 )
 
-// point is one concrete end of a flow: an interface and address, or an
-// internet address.
+// point is one end of a flow: an interface and address, or a set of
+// internet addresses.
 type point struct {
-	ep       Endpoint
-	eni      *model.NetworkInterface
-	addr     netip.Addr
+	ep  Endpoint
+	eni *model.NetworkInterface
+	// addr is the end's address; for a set, an example.
+	addr netip.Addr
+	// addrs is the end's address set: addr alone, or the internet.
+	addrs    addrs
 	internet bool
 	lb       *model.LoadBalancer
 	// instanceDown is set for an instance that is not running.
 	instanceDown string
 }
 
+// isSet reports whether the end stands for more than one address.
+func (p point) isSet() bool { _, one := p.addrs.single(); return !one }
+
 // Reach answers a query: the forward and return paths hop by hop, the
 // verdict, and the deciding step. When an endpoint has several interfaces
 // or addresses, it answers for the first combination that works and says
-// which it used; when none works, for the one that gets furthest.
+// which it used; when none works, for the one that gets furthest. An end
+// that is "the internet" is the set of every internet address: the answer
+// holds for the exact part of it that gets through both ways, and shows an
+// example address from that part.
 func (e *Engine) Reach(q Query) (*Answer, error) {
 	if err := validate(&q); err != nil {
 		return nil, err
@@ -69,8 +83,11 @@ func (e *Engine) Reach(q Query) (*Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	srcPoints := e.sourcePoints(src, dst, q)
-	dstPoints := e.destPoints(dst, src, q)
+	if src.internet && dst.internet {
+		return nil, inputErr("both ends are the internet: name an instance, interface, IP address or load balancer on one end")
+	}
+	srcPoints := e.sourcePoints(src)
+	dstPoints := e.destPoints(dst, src)
 	if len(srcPoints) == 0 || len(dstPoints) == 0 {
 		return nil, inputErr("no usable address for %s or %s", q.From, q.To)
 	}
@@ -78,14 +95,16 @@ func (e *Engine) Reach(q Query) (*Answer, error) {
 	bestProgress := -1
 	for _, s := range srcPoints {
 		for _, d := range dstPoints {
-			if s.addr.Is4() != d.addr.Is4() {
+			if s.addrs.is4() != d.addrs.is4() {
 				continue
 			}
-			a := e.trace(q, s, d)
+			var a *Answer
+			if s.isSet() || d.isSet() {
+				a = e.reachSet(q, s, d)
+			} else {
+				a = e.traceFlow(echo(q, s, d), s, d, firstPacket(q, s.addr, d.addr))
+			}
 			if a.Reachable {
-				if s.internet && !src.addr.IsValid() {
-					e.noteAdmittedInternet(a, d, q)
-				}
 				return a, nil
 			}
 			if p := len(a.Forward) + len(a.Return); p > bestProgress {
@@ -97,6 +116,89 @@ func (e *Engine) Reach(q Query) (*Answer, error) {
 		return nil, inputErr("%s and %s have no addresses of the same IP version", q.From, q.To)
 	}
 	return best, nil
+}
+
+// reachSet answers a query whose source or destination is a set of
+// addresses: it walks the whole set, then shows the point trace of an
+// example packet — from the part that gets through both ways when there is
+// one, else from the part that got furthest — and says which part of the
+// set the answer holds for.
+func (e *Engine) reachSet(q Query, s, d point) *Answer {
+	pkt := queryPacket(q, s.addrs, d.addrs)
+	paths := e.paths(s, d, pkt)
+	got := delivered(paths)
+	var ws, wd netip.Addr
+	holds := pkt
+	if !got.empty() {
+		holds = got
+		ws, wd = got.spans[0].src.witness(s.prefer()), got.spans[0].dst.witness(d.prefer())
+	} else {
+		p := deepest(paths)
+		w, blocked := p.fw, true
+		if p.rv != nil {
+			w, blocked = p.rv, false
+		}
+		b := w.blockPkt
+		if b.empty() {
+			b = pkt
+			blocked = true
+		}
+		if blocked {
+			ws, wd = b.spans[0].src.witness(s.prefer()), b.spans[0].dst.witness(d.prefer())
+		} else {
+			ws, wd = b.spans[0].dst.witness(s.prefer()), b.spans[0].src.witness(d.prefer())
+		}
+	}
+	sp, dp := s.at(ws), d.at(wd)
+	a := e.traceFlow(echo(q, sp, dp), sp, dp, firstPacket(q, sp.addr, dp.addr))
+	if s.isSet() {
+		a.Query.Source.Addresses, a.Query.Source.Summary = e.describeSet(holds.src())
+	}
+	if d.isSet() {
+		a.Query.Dest.Addresses, a.Query.Dest.Summary = e.describeSet(holds.dst())
+	}
+	return a
+}
+
+// at returns the end narrowed to one address of its set.
+func (p point) at(a netip.Addr) point {
+	if !p.isSet() {
+		return p
+	}
+	p.addr, p.addrs = a, addrOf(a)
+	p.ep.IP = a.String()
+	return p
+}
+
+// prefer returns the example address to show when the set holds it.
+func (p point) prefer() netip.Addr {
+	if p.addrs.is4() {
+		return defaultInternetHost
+	}
+	return defaultInternetHost6
+}
+
+// delivered returns the request packets of the paths that got through
+// both ways, in the request's terms (addresses as the sender sent them).
+func delivered(paths []path) packet {
+	var out packet
+	for _, p := range paths {
+		if p.ok {
+			out = out.union(p.rv.arr.pkt.reply())
+		}
+	}
+	return out
+}
+
+// deepest returns the path that got furthest (the first of equals).
+func deepest(paths []path) path {
+	best := 0
+	for i, p := range paths {
+		if p.depth() > paths[best].depth() {
+			best = i
+		}
+	}
+	return paths[best]
 }
 
 func validate(q *Query) error {

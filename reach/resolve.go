@@ -3,11 +3,9 @@ package reach
 import (
 	"fmt"
 	"net/netip"
-	"slices"
 	"strings"
 
 	"github.com/vpcscope/vpcscope/model"
-	"go4.org/netipx"
 )
 
 // resolved is what an endpoint spec names.
@@ -144,15 +142,11 @@ func (e *Engine) resolveResource(r resolved, res model.Resource) (resolved, erro
 	return r, nil
 }
 
-// sourcePoints lists the concrete senders to try for a source endpoint (a
-// load balancer sends from its nodes).
-func (e *Engine) sourcePoints(src, dst resolved, q Query) []point {
+// sourcePoints lists the senders to try for a source endpoint (a load
+// balancer sends from its nodes; the internet is one set per IP version).
+func (e *Engine) sourcePoints(src resolved) []point {
 	if src.internet {
-		var out []point
-		for _, a := range e.internetCandidates(src.addr, dst, q, false) {
-			out = append(out, point{ep: Endpoint{Kind: "internet", IP: a.String(), Note: internetNote(src.addr, a)}, addr: a, internet: true})
-		}
-		return out
+		return e.internetPoints(src.addr)
 	}
 	var out []point
 	for i, n := range src.enis {
@@ -161,8 +155,26 @@ func (e *Engine) sourcePoints(src, dst resolved, q Query) []point {
 			if len(src.enis) > 1 {
 				ep.Note = fmt.Sprintf("sent from %s (device %d of %d)", n.ID, i, len(src.enis))
 			}
-			out = append(out, point{ep: ep, eni: n, addr: a, instanceDown: down(src.instance)})
+			out = append(out, point{ep: ep, eni: n, addr: a, addrs: addrOf(a), instanceDown: down(src.instance)})
 		}
+	}
+	return out
+}
+
+// internetPoints returns the internet end of a flow: the typed address,
+// or the set of every internet address, per IP version.
+func (e *Engine) internetPoints(typed netip.Addr) []point {
+	if typed.IsValid() {
+		return []point{{ep: Endpoint{Kind: "internet", IP: typed.String()}, addr: typed, addrs: addrOf(typed), internet: true}}
+	}
+	var out []point
+	for fam, ex := range []netip.Addr{defaultInternetHost, defaultInternetHost6} {
+		set := addrsOf(e.internetOf[fam])
+		if set.empty() {
+			continue
+		}
+		a := set.witness(ex)
+		out = append(out, point{ep: Endpoint{Kind: "internet", IP: a.String()}, addr: a, addrs: set, internet: true})
 	}
 	return out
 }
@@ -186,17 +198,13 @@ func senderAddrs(n *model.NetworkInterface, typed netip.Addr) []netip.Addr {
 	return out
 }
 
-// destPoints lists the concrete receivers to try for a destination.
-func (e *Engine) destPoints(dst, src resolved, q Query) []point {
+// destPoints lists the receivers to try for a destination.
+func (e *Engine) destPoints(dst, src resolved) []point {
 	switch {
 	case dst.internet:
-		var out []point
-		for _, a := range e.internetCandidates(dst.addr, src, q, true) {
-			out = append(out, point{ep: Endpoint{Kind: "internet", IP: a.String(), Note: internetNote(dst.addr, a)}, addr: a, internet: true})
-		}
-		return out
+		return e.internetPoints(dst.addr)
 	case dst.kind == "address":
-		return []point{{ep: Endpoint{Kind: "address", IP: dst.addr.String()}, addr: dst.addr}}
+		return []point{{ep: Endpoint{Kind: "address", IP: dst.addr.String()}, addr: dst.addr, addrs: addrOf(dst.addr)}}
 	}
 	var out []point
 	for i, n := range dst.enis {
@@ -205,7 +213,7 @@ func (e *Engine) destPoints(dst, src resolved, q Query) []point {
 			if len(dst.enis) > 1 {
 				ep.Note = fmt.Sprintf("received on %s (%d of %d interfaces)", n.ID, i+1, len(dst.enis))
 			}
-			out = append(out, point{ep: ep, eni: n, addr: a, lb: dst.lb, instanceDown: down(dst.instance)})
+			out = append(out, point{ep: ep, eni: n, addr: a, addrs: addrOf(a), lb: dst.lb, instanceDown: down(dst.instance)})
 		}
 	}
 	return out
@@ -244,59 +252,4 @@ func down(in *model.Instance) string {
 		return in.State
 	}
 	return ""
-}
-
-func internetNote(typed, used netip.Addr) string {
-	if typed.IsValid() {
-		return ""
-	}
-	return fmt.Sprintf("the internet, answered for %s", used)
-}
-
-// internetCandidates picks internet addresses to try for the internet end
-// of a flow: the typed one, else 8.8.8.8 and the first internet address of
-// every CIDR that the other end's security groups and network ACL name
-// (so an answer finds the part of the internet that is let in, if any).
-func (e *Engine) internetCandidates(typed netip.Addr, other resolved, q Query, egress bool) []netip.Addr {
-	if typed.IsValid() {
-		return []netip.Addr{typed}
-	}
-	out := []netip.Addr{defaultInternetHost, defaultInternetHost6}
-	add := func(p netip.Prefix) {
-		if !p.IsValid() || p.Bits() == 0 {
-			return // 8.8.8.8 and its IPv6 twin stand for "anywhere"
-		}
-		pr := netipx.RangeOfPrefix(p.Masked())
-		for _, r := range e.internetRanges {
-			if r.Overlaps(pr) {
-				a := r.From()
-				if pr.From().Compare(a) > 0 {
-					a = pr.From()
-				}
-				if n := a.Next(); a == p.Masked().Addr() && p.Bits() < a.BitLen()-1 && r.Contains(n) {
-					a = n // a host, not the network address
-				}
-				out = append(out, a)
-				return
-			}
-		}
-	}
-	for _, n := range other.enis {
-		for _, id := range n.SecurityGroupIDs {
-			if sg := e.ix.SecurityGroup(id); sg != nil {
-				for _, r := range sg.Rules(egress) {
-					add(r.CIDR)
-				}
-			}
-		}
-		if acl := e.ix.SubnetNetworkACL(n.SubnetID); acl != nil {
-			for _, en := range acl.Entries {
-				if en.Egress == egress && en.Action == model.Allow {
-					add(en.CIDR)
-				}
-			}
-		}
-	}
-	slices.SortStableFunc(out[2:], func(a, b netip.Addr) int { return a.Compare(b) })
-	return slices.Compact(out)
 }

@@ -60,15 +60,60 @@ func sortRoutes[T any](rs []T, key func(T) (netip.Prefix, int)) {
 	})
 }
 
-// lookupRoute returns the route a VPC route table uses for dst: the
-// longest matching prefix, ties broken by priority.
-func (e *Engine) lookupRoute(rt *model.RouteTable, dst netip.Addr) (*model.Route, int, bool) {
-	for _, c := range e.routeTables[rt.ID] {
-		if c.prefix.Addr().Is4() == dst.Is4() && c.prefix.Contains(dst) {
-			return &rt.Routes[c.index], c.index, true
+// routePart is the part of a packet set a route table sends by one route;
+// route is nil for the part no route covers.
+type routePart struct {
+	pkt   packet
+	route *model.Route
+	index int
+}
+
+// routeParts applies a VPC route table to a packet set (AWS VPC user
+// guide, "Route priority"): each destination takes the route with the
+// longest matching prefix, IPv4 and IPv6 apart; for equal prefixes static
+// routes win over prefix-list routes, which win over propagated ones. The
+// parts are in the table's order; the part without a route comes last.
+func (e *Engine) routeParts(rt *model.RouteTable, pkt packet) []routePart {
+	return partitionByPrefix(e.routeTables[rt.ID], pkt,
+		func(c compiledRoute) netip.Prefix { return c.prefix },
+		func(c compiledRoute, p packet) routePart {
+			return routePart{pkt: p, route: &rt.Routes[c.index], index: c.index}
+		},
+		func(p packet) routePart { return routePart{pkt: p, index: -1} })
+}
+
+// partitionByPrefix splits a packet set by destination over routes sorted
+// longest prefix first: each destination goes with the first route whose
+// prefix holds it. Parts of one route are merged; the rest goes to none.
+func partitionByPrefix[R, P any](routes []R, pkt packet, prefix func(R) netip.Prefix, part func(R, packet) P, none func(packet) P) []P {
+	if d, ok := pkt.singleDst(); ok {
+		for _, r := range routes {
+			if p := prefix(r); p.Addr().Is4() == d.Is4() && p.Contains(d) {
+				return []P{part(r, pkt)}
+			}
 		}
+		return []P{none(pkt)}
 	}
-	return nil, -1, false
+	var out []P
+	rest := pkt
+	for _, r := range routes {
+		if rest.empty() {
+			break
+		}
+		p := prefix(r)
+		if p.Addr().Is4() != rest.is4() {
+			continue
+		}
+		in, out2 := rest.splitDstPrefixes([]netip.Prefix{p})
+		if !in.empty() {
+			out = append(out, part(r, in))
+		}
+		rest = out2
+	}
+	if !rest.empty() {
+		out = append(out, none(rest))
+	}
+	return out
 }
 
 // missingPrefixLists returns the prefix lists a route table names that the
@@ -148,14 +193,24 @@ func (e *Engine) compileTGWRouteTable(rt *model.TGWRouteTable) []compiledTGWRout
 	return out
 }
 
-// lookupTGWRoute returns the transit gateway route for dst.
-func (e *Engine) lookupTGWRoute(rtID string, dst netip.Addr) (*model.TGWRoute, netip.Prefix, bool) {
-	for _, c := range e.tgwTables[rtID] {
-		if c.prefix.Addr().Is4() == dst.Is4() && c.prefix.Contains(dst) {
-			return c.route, c.prefix, true
-		}
-	}
-	return nil, netip.Prefix{}, false
+// tgwRoutePart is the part of a packet set a transit gateway route table
+// sends by one route; route is nil for the part no route covers.
+type tgwRoutePart struct {
+	pkt    packet
+	route  *model.TGWRoute
+	prefix netip.Prefix
+}
+
+// tgwRouteParts applies a transit gateway route table to a packet set
+// (Transit Gateway guide, "Route evaluation order"): longest prefix first,
+// then static over prefix-list over propagated routes.
+func (e *Engine) tgwRouteParts(rtID string, pkt packet) []tgwRoutePart {
+	return partitionByPrefix(e.tgwTables[rtID], pkt,
+		func(c compiledTGWRoute) netip.Prefix { return c.prefix },
+		func(c compiledTGWRoute, p packet) tgwRoutePart {
+			return tgwRoutePart{pkt: p, route: c.route, prefix: c.prefix}
+		},
+		func(p packet) tgwRoutePart { return tgwRoutePart{pkt: p} })
 }
 
 // routeText renders a VPC route as "10.0.0.0/16 -> local".

@@ -38,7 +38,7 @@ type semCase struct {
 
 // expect is what an answer must say.
 type expect struct {
-	verdict string
+	verdict reach.Outcome
 	// For a blocked flow: the deciding step. code "-" means no code, "*"
 	// means any (used only where the code is tracked as a disagreement).
 	layer    reach.Layer
@@ -200,7 +200,7 @@ func checkBlock(t *testing.T, a *reach.Answer, w expect) {
 			t.Errorf("code %s, want none", b.Code)
 		}
 	default:
-		if b.Code != w.code {
+		if string(b.Code) != w.code {
 			t.Errorf("code %q, want %q\n%s", b.Code, w.code, explain(a))
 		}
 	}

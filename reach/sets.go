@@ -1,166 +1,15 @@
 package reach
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
+	"slices"
+	"strings"
 
 	"github.com/vpcscope/vpcscope/model"
 	"go4.org/netipx"
 )
-
-// admission is the set of peer addresses one security group rule admits.
-type admission struct {
-	group *model.SecurityGroup
-	index int
-	rule  *model.SGRule
-	set   *netipx.IPSet
-}
-
-// ruleApplies reports whether a security group rule covers the packet's
-// protocol, ports (any of them) and ICMP message, peers aside.
-func ruleApplies(r *model.SGRule, pkt *packet) bool {
-	if !r.Protocol.Matches(pkt.proto) {
-		return false
-	}
-	if pkt.proto.IsICMP() && r.Protocol != model.ProtocolAll {
-		return r.ICMP().Matches(pkt.icmp)
-	}
-	if pkt.proto.HasPorts() {
-		in, _ := pkt.dstPorts.split(r.Ports())
-		return !in.empty()
-	}
-	return true
-}
-
-// admissions returns, rule by rule, the addresses the interface's security
-// groups admit for the packet (ingress: sources; egress: destinations).
-func (e *Engine) admissions(n *model.NetworkInterface, egress bool, pkt *packet) []admission {
-	var out []admission
-	for _, id := range n.SecurityGroupIDs {
-		sg := e.ix.SecurityGroup(id)
-		if sg == nil {
-			continue
-		}
-		rules := sg.Rules(egress)
-		for i := range rules {
-			r := &rules[i]
-			if !ruleApplies(r, pkt) {
-				continue
-			}
-			if set := e.peerSet(r, n.VPCID); set != nil && len(set.Ranges()) > 0 {
-				out = append(out, admission{group: sg, index: i, rule: r, set: set})
-			}
-		}
-	}
-	return out
-}
-
-// peerSet returns the addresses a rule's peer stands for: its CIDR, its
-// prefix list's CIDRs, or the private addresses of the referenced group's
-// members that the reference can reach from vpcID.
-func (e *Engine) peerSet(r *model.SGRule, vpcID string) *netipx.IPSet {
-	var b netipx.IPSetBuilder
-	switch {
-	case r.CIDR.IsValid():
-		b.AddPrefix(r.CIDR.Masked())
-	case r.PrefixListID != "":
-		if pl := e.ix.PrefixList(r.PrefixListID); pl != nil {
-			for _, en := range pl.Entries {
-				b.AddPrefix(en.CIDR.Masked())
-			}
-		}
-	case r.Group != nil:
-		for _, m := range e.ix.GroupMembers(r.Group.GroupID) {
-			if ok, _, _ := e.referenceScope(vpcID, m.VPCID, false); !ok {
-				continue
-			}
-			for _, ip := range m.PrivateIPs {
-				b.Add(ip.Address)
-			}
-			for _, ip := range m.IPv6Addresses {
-				b.Add(ip)
-			}
-		}
-	}
-	set, _ := b.IPSet()
-	return set
-}
-
-// admittedSources returns, rule by rule, the sources the interface's
-// security groups admit for the packet (one catch-all admission when it
-// has no groups), and what gets past both them and the subnet's network
-// ACL inbound (traffic from inside the subnet crosses no ACL).
-func (e *Engine) admittedSources(n *model.NetworkInterface, pkt *packet) ([]admission, *netipx.IPSet) {
-	adms := e.admissions(n, false, pkt)
-	if len(n.SecurityGroupIDs) == 0 {
-		var all netipx.IPSetBuilder
-		all.AddSet(e.allOf[0])
-		all.AddSet(e.allOf[1])
-		s, _ := all.IPSet()
-		adms = []admission{{set: s}}
-	}
-	var sgSet netipx.IPSetBuilder
-	for _, a := range adms {
-		sgSet.AddSet(a.set)
-	}
-	admitted, _ := sgSet.IPSet()
-	sn := e.ix.Subnet(n.SubnetID)
-	if sn == nil {
-		return adms, admitted
-	}
-	if acl := e.ix.SubnetNetworkACL(sn.ID); acl != nil {
-		var b netipx.IPSetBuilder
-		b.AddSet(e.aclPeers(acl, false, pkt))
-		b.AddPrefix(sn.CIDR)
-		for _, p := range sn.IPv6CIDRs {
-			b.AddPrefix(p)
-		}
-		aclSet, _ := b.IPSet()
-		admitted = intersect(admitted, aclSet)
-	}
-	return adms, admitted
-}
-
-// aclPeers returns the peer addresses a network ACL lets through for the
-// packet (inbound: sources; outbound: destinations), evaluating its entries
-// in rule order over address sets: each entry decides for the addresses no
-// earlier entry matched.
-func (e *Engine) aclPeers(acl *model.NetworkACL, egress bool, pkt *packet) *netipx.IPSet {
-	c := e.acls[acl.ID]
-	order := c.inbound
-	if egress {
-		order = c.outbound
-	}
-	var remaining, allowed netipx.IPSetBuilder
-	remaining.AddPrefix(netip.MustParsePrefix("0.0.0.0/0"))
-	remaining.AddPrefix(netip.MustParsePrefix("::/0"))
-	for _, i := range order {
-		en := &c.acl.Entries[i]
-		if !en.CIDR.IsValid() || !en.Protocol.Matches(pkt.proto) {
-			continue
-		}
-		if pkt.proto.IsICMP() && en.Protocol != model.ProtocolAll && !en.ICMPMatch().Matches(pkt.icmp) {
-			continue
-		}
-		if pkt.proto.HasPorts() && en.Protocol != model.ProtocolAll {
-			if in, _ := pkt.dstPorts.split(en.Ports()); in.empty() {
-				continue
-			}
-		}
-		if en.Action == model.Allow {
-			matched := remaining.Clone()
-			var cidr netipx.IPSetBuilder
-			cidr.AddPrefix(en.CIDR.Masked())
-			cs, _ := cidr.IPSet()
-			matched.Intersect(cs)
-			ms, _ := matched.IPSet()
-			allowed.AddSet(ms)
-		}
-		remaining.RemovePrefix(en.CIDR.Masked())
-	}
-	set, _ := allowed.IPSet()
-	return set
-}
 
 // intersect returns a ∩ b.
 func intersect(a, b *netipx.IPSet) *netipx.IPSet {
@@ -171,58 +20,121 @@ func intersect(a, b *netipx.IPSet) *netipx.IPSet {
 	return s
 }
 
-// firstAddr returns a usable address of the set: pref when the set holds
-// it, else the first host address (skipping a network address).
-func firstAddr(s *netipx.IPSet, pref netip.Addr) (netip.Addr, bool) {
-	if s.Contains(pref) {
-		return pref, true
-	}
-	rs := s.Ranges()
-	if len(rs) == 0 {
-		return netip.Addr{}, false
-	}
-	a := rs[0].From()
-	if n := a.Next(); rs[0].Contains(n) {
-		a = n
-	}
-	return a, true
+// minus returns a \ b.
+func minus(a, b *netipx.IPSet) *netipx.IPSet {
+	var x netipx.IPSetBuilder
+	x.AddSet(a)
+	x.RemoveSet(b)
+	s, _ := x.IPSet()
+	return s
 }
 
-// summarize renders a set as at most limit prefixes per IP version. A set
-// that covers the whole public internet of a version is named so, with the
-// private ranges it also holds, instead of the dozens of prefixes that
-// make up "everything but the private ranges".
-func (e *Engine) summarize(s *netipx.IPSet, limit int) []string {
-	var out []string
-	for fam, v4 := range []bool{true, false} {
-		part := intersect(s, e.allOf[fam])
+// prefixStrings renders a set as its CIDR prefixes.
+func prefixStrings(s *netipx.IPSet) []string {
+	ps := s.Prefixes()
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.String()
+	}
+	return out
+}
+
+// maxSummaryPrefixes bounds the prefixes a summary names.
+const maxSummaryPrefixes = 8
+
+// describeSet returns a set of addresses as CIDR prefixes (exact) and as
+// words: relative to the internet when it is most of it ("the IPv4
+// internet except 8.0.0.0/8"), else its prefixes.
+func (e *Engine) describeSet(a addrs) ([]string, string) {
+	set := a.ipset()
+	prefixes := prefixStrings(set)
+	if len(prefixes) == 0 {
+		return []string{}, "no address"
+	}
+	var parts []string
+	for fam, name := range []string{"IPv4", "IPv6"} {
+		part := intersect(set, e.allOf[fam])
 		if len(part.Ranges()) == 0 {
 			continue
 		}
-		all, inet := "0.0.0.0/0", "any IPv4 internet address"
-		if !v4 {
-			all, inet = "::/0", "any IPv6 internet address"
-		}
 		if part.Equal(e.allOf[fam]) {
-			out = append(out, all)
+			parts = append(parts, "any "+name+" address")
 			continue
 		}
-		ps := part.Prefixes()
-		if pub := e.internetOf[fam]; intersect(part, pub).Equal(pub) {
-			var rest netipx.IPSetBuilder
-			rest.AddSet(part)
-			rest.RemoveSet(pub)
-			rs, _ := rest.IPSet()
-			out = append(out, inet)
-			ps = rs.Prefixes()
-		}
-		for i, p := range ps {
-			if i == limit {
-				out = append(out, fmt.Sprintf("… %d more", len(ps)-limit))
-				break
+		inet := e.internetOf[fam]
+		inside := intersect(part, inet)
+		outside := minus(part, inet)
+		if len(inside.Ranges()) > 0 && len(outside.Ranges()) == 0 {
+			missing := minus(inet, part).Prefixes()
+			switch {
+			case len(missing) == 0:
+				parts = append(parts, "any "+name+" internet address")
+				continue
+			case len(missing) <= maxSummaryPrefixes && len(missing) < len(part.Prefixes()):
+				parts = append(parts, "the "+name+" internet except "+joinPrefixes(missing, maxSummaryPrefixes))
+				continue
 			}
-			out = append(out, p.String())
+		}
+		parts = append(parts, joinPrefixes(part.Prefixes(), maxSummaryPrefixes))
+	}
+	return prefixes, strings.Join(parts, "; ")
+}
+
+func joinPrefixes(ps []netip.Prefix, limit int) string {
+	var b strings.Builder
+	for i, p := range ps {
+		if i == limit {
+			fmt.Fprintf(&b, " … %d more", len(ps)-limit)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(p.String())
+	}
+	return b.String()
+}
+
+// portGroup is a set of destination ports with the set of sources that
+// reach all of them: the canonical way to show an exposure.
+type portGroup struct {
+	ports portSet
+	src   addrs
+}
+
+// groupByPorts decomposes packets into groups of ports sharing one source
+// set: elementary port intervals with their sources, neighbours with equal
+// sources merged, then intervals with equal sources joined.
+func groupByPorts(pkt packet) []portGroup {
+	var cuts []uint32
+	for _, s := range pkt.spans {
+		for _, r := range s.dstPorts {
+			cuts = append(cuts, uint32(r.From), uint32(r.To)+1)
 		}
 	}
-	return out
+	slices.Sort(cuts)
+	cuts = slices.Compact(cuts)
+	var groups []portGroup
+	for i := 0; i+1 < len(cuts); i++ {
+		r := model.PortRange{From: uint16(cuts[i]), To: uint16(cuts[i+1] - 1)}
+		var src addrs
+		for _, s := range pkt.spans {
+			if in, _ := s.dstPorts.split(r); !in.empty() {
+				src = src.union(s.src)
+			}
+		}
+		if src.empty() {
+			continue
+		}
+		if j := slices.IndexFunc(groups, func(g portGroup) bool { return g.src.equal(src) }); j >= 0 {
+			groups[j].ports = groups[j].ports.union(portSet{r})
+			continue
+		}
+		groups = append(groups, portGroup{ports: portSet{r}, src: src})
+	}
+	if !pkt.proto.HasPorts() && !pkt.empty() {
+		groups = []portGroup{{src: pkt.src()}}
+	}
+	slices.SortStableFunc(groups, func(a, b portGroup) int { return cmp.Compare(a.ports[0].From, b.ports[0].From) })
+	return groups
 }

@@ -8,74 +8,135 @@ import (
 	"github.com/vpcscope/vpcscope/model"
 )
 
-// trace walks one concrete flow forward and back.
-func (e *Engine) trace(q Query, s, d point) *Answer {
-	return e.traceFlow(echo(q, s, d), s, d, firstPacket(q, s.addr, d.addr))
+// path is one way a set of packets went: a forward branch and, when it
+// arrived, a return branch; ok when the reply got back to the sender.
+type path struct {
+	fw, rv *walker
+	ok     bool
+}
+
+// depth is how far the path got, in hops.
+func (p path) depth() int {
+	n := len(p.fw.hops)
+	if p.rv != nil {
+		n += len(p.rv.hops)
+	}
+	return n
 }
 
 // firstPacket builds the request packet of a query between two addresses.
 func firstPacket(q Query, src, dst netip.Addr) packet {
-	pkt := packet{src: src, dst: dst, proto: q.Protocol,
-		srcPorts: portsOf(model.EphemeralPorts), dstPorts: portsOf(model.SinglePort(uint16(q.Port)))}
-	if q.SourcePort != 0 {
-		pkt.srcPorts = portsOf(model.SinglePort(uint16(q.SourcePort)))
-	}
-	if q.Protocol.IsICMP() {
-		pkt.icmp = model.ICMPEchoRequest
-		if q.Protocol == model.ProtocolICMPv6 {
-			pkt.icmp = model.ICMPv6EchoRequest
-		}
-		if q.ICMP != nil {
-			pkt.icmp = *q.ICMP
-		}
-	}
-	return pkt
+	return queryPacket(q, addrOf(src), addrOf(dst))
 }
 
-// traceFlow walks the request packet pkt from s to d, then its reply back.
-func (e *Engine) traceFlow(qe QueryEcho, s, d point, pkt packet) *Answer {
-	a := &Answer{Query: qe, Forward: []Hop{}, Return: []Hop{}, Caveats: []string{}}
+// queryPacket builds the request packets of a query between address sets.
+func queryPacket(q Query, src, dst addrs) packet {
+	srcPorts, dstPorts := portSet(nil), portSet(nil)
+	var icmp model.ICMPTypeCode
+	if q.Protocol.HasPorts() {
+		srcPorts = portsOf(model.EphemeralPorts)
+		if q.SourcePort != 0 {
+			srcPorts = portsOf(model.SinglePort(uint16(q.SourcePort)))
+		}
+		dstPorts = portsOf(model.SinglePort(uint16(q.Port)))
+		if q.ports != nil {
+			dstPorts = q.ports
+		}
+	}
+	if q.Protocol.IsICMP() {
+		icmp = model.ICMPEchoRequest
+		if q.Protocol == model.ProtocolICMPv6 {
+			icmp = model.ICMPv6EchoRequest
+		}
+		if q.ICMP != nil {
+			icmp = *q.ICMP
+		}
+	}
+	return packet{proto: q.Protocol, icmp: icmp, spans: []span{{src: src, dst: dst, srcPorts: srcPorts, dstPorts: dstPorts}}}
+}
+
+// paths walks the request packets pkt from s to d, then each arrival's
+// reply back, and returns every path the packets took, the first first.
+func (e *Engine) paths(s, d point, pkt packet) []path {
 	fw := &walker{e: e, dir: DirForward, flow: newFlow()}
-	var arr *arrival
-	switch {
-	case sameInstance(s, d):
-		return e.finish(e.localDelivery(a, s, d, pkt), fw, nil)
-	case s.instanceDown != "":
-		fw.deny(Hop{Layer: LayerAddress, Resource: s.ep.ID, Code: "BAD_STATE"}, pkt,
-			fmt.Sprintf("instance %s is %s", s.ep.ID, s.instanceDown))
-	case s.internet:
-		fw.record(Hop{Layer: LayerInternet, Resource: "internet", Verdict: Forward,
-			Detail: fmt.Sprintf("a host on the internet (%s) sends", s.addr)}, pkt)
-		arr = fw.overInternet(pkt)
-	default:
-		arr = fw.emit(s.eni, pkt)
+	var out []path
+	for _, f := range walk(fw, func(w *walker) *arrival {
+		switch {
+		case s.instanceDown != "":
+			return w.deny(Hop{Layer: LayerAddress, Resource: s.ep.ID, Code: CodeBadState}, pkt,
+				fmt.Sprintf("instance %s is %s", s.ep.ID, s.instanceDown))
+		case s.internet:
+			detail := fmt.Sprintf("a host on the internet (%s) sends", pkt.src())
+			if _, one := pkt.singleSrc(); !one {
+				detail = fmt.Sprintf("hosts on the internet (%s) send", pkt.src())
+			}
+			w.record(Hop{Layer: LayerInternet, Resource: "internet", Verdict: Forward, Detail: detail}, pkt)
+			return w.overInternet(pkt)
+		}
+		return w.emit(s.eni, pkt)
+	}) {
+		arr := f.arr
+		if arr != nil {
+			arr = f.checkArrival(arr, d)
+		}
+		if arr == nil {
+			out = append(out, path{fw: f})
+			continue
+		}
+		rv := &walker{e: e, dir: DirReturn, flow: f.flow.clone()}
+		for _, r := range walk(rv, func(w *walker) *arrival {
+			reply := arr.pkt.reply()
+			var back *arrival
+			switch {
+			case arr.lb != nil:
+				back = w.lbReturn(arr)
+			case arr.kind == arrivedInterface:
+				back = w.emit(arr.eni, reply)
+			case arr.viaEndpointVPC != "":
+				back = w.deliverInVPC(arr.viaEndpointVPC, nil, reply)
+			default:
+				back = w.fromInternet(reply)
+			}
+			if back != nil {
+				back = w.checkReturn(back, s)
+			}
+			return back
+		}) {
+			out = append(out, path{fw: f, rv: r, ok: r.arr != nil})
+		}
 	}
-	if arr != nil {
-		arr = fw.checkArrival(arr, d)
+	return out
+}
+
+// traceFlow answers for the request packets pkt from s to d: the first
+// path that gets through both ways, or else the one that got furthest.
+func (e *Engine) traceFlow(qe QueryEcho, s, d point, pkt packet) *Answer {
+	if sameInstance(s, d) {
+		return e.localDelivery(&Answer{Query: qe, Forward: []Hop{}, Return: []Hop{}, Caveats: []string{}}, s, d, pkt)
 	}
-	a.Forward = fw.hops
-	if arr == nil {
-		return e.finish(a, fw, nil)
+	return e.answerOf(qe, e.paths(s, d, pkt))
+}
+
+// answerOf turns the paths of a flow into an answer: the first path that
+// gets through both ways, or else the one that got furthest (the first of
+// those that got equally far).
+func (e *Engine) answerOf(qe QueryEcho, paths []path) *Answer {
+	best := -1
+	for i, p := range paths {
+		if p.ok {
+			best = i
+			break
+		}
+		if best < 0 || p.depth() > paths[best].depth() {
+			best = i
+		}
 	}
-	a.delivered = arr.pkt.dstPorts
-	rv := &walker{e: e, dir: DirReturn, flow: fw.flow}
-	reply := arr.pkt.reply()
-	var back *arrival
-	switch {
-	case arr.lb != nil:
-		back = rv.lbReturn(arr)
-	case arr.kind == arrivedInterface:
-		back = rv.emit(arr.eni, reply)
-	case arr.viaEndpointVPC != "":
-		back = rv.deliverInVPC(arr.viaEndpointVPC, nil, reply)
-	default:
-		back = rv.fromInternet(reply)
+	a := &Answer{Query: qe, Forward: []Hop{}, Return: []Hop{}, Caveats: []string{}}
+	if best < 0 {
+		a.Verdict = VerdictUnknown
+		return a
 	}
-	if back != nil {
-		back = rv.checkReturn(back, s)
-	}
-	a.Return = rv.hops
-	return e.finish(a, fw, rv)
+	return e.finish(a, paths[best])
 }
 
 // sameInstance reports whether both ends are addresses of one instance.
@@ -99,34 +160,14 @@ func (e *Engine) localDelivery(a *Answer, s, d point, pkt packet) *Answer {
 	r.Packet = pkt.reply().String()
 	a.Return = append(a.Return, r)
 	a.Caveats = append(a.Caveats, "delivered inside instance "+id+"; vpcscope assumes its host firewall allows it")
+	a.Verdict, a.Reachable = VerdictReachable, true
 	return a
-}
-
-// noteAdmittedInternet records, for an answer from "the internet", which
-// internet addresses the destination's security groups and network ACL
-// admit, so "reachable from the internet" never overstates a rule that
-// lets in one office's range.
-func (e *Engine) noteAdmittedInternet(a *Answer, d point, q Query) {
-	if d.eni == nil {
-		return
-	}
-	pkt := firstPacket(q, d.addr, d.addr)
-	_, admitted := e.admittedSources(d.eni, &pkt)
-	fam := 0
-	if !d.addr.Is4() {
-		fam = 1
-	}
-	inet := intersect(admitted, e.internetOf[fam])
-	if inet.Equal(e.internetOf[fam]) {
-		return // the whole internet gets in
-	}
-	a.Query.Source.Admitted = e.summarize(inet, 12)
 }
 
 // checkArrival makes sure the forward walk ended where the query meant.
 func (w *walker) checkArrival(arr *arrival, d point) *arrival {
 	if d.instanceDown != "" {
-		return w.deny(Hop{Layer: LayerAddress, Resource: d.ep.ID, Code: "BAD_STATE"}, arr.pkt,
+		return w.deny(Hop{Layer: LayerAddress, Resource: d.ep.ID, Code: CodeBadState}, arr.pkt,
 			fmt.Sprintf("instance %s is %s, so nothing answers", d.ep.ID, d.instanceDown))
 	}
 	switch {
@@ -143,32 +184,51 @@ func (w *walker) checkArrival(arr *arrival, d point) *arrival {
 	if arr.eni != nil {
 		where = arr.eni.ID
 	}
-	return w.deny(Hop{Layer: LayerAddress, Resource: where, Code: "NO_PATH"}, arr.pkt,
+	return w.deny(Hop{Layer: LayerAddress, Resource: where, Code: CodeNoPath}, arr.pkt,
 		fmt.Sprintf("the packet arrives at %s instead of %s", where, d.ep.IP))
 }
 
-// checkReturn makes sure the reply reached the original sender.
+// checkReturn makes sure the reply reached the original sender: the
+// replies addressed to the sender's own addresses pass.
 func (w *walker) checkReturn(back *arrival, s point) *arrival {
-	if s.internet && back.kind == arrivedInternet && back.pkt.dst == s.addr {
-		return back
-	}
-	if !s.internet && back.eni == s.eni && back.pkt.dst == s.addr {
-		return back
-	}
 	where := "the internet"
 	if back.eni != nil {
 		where = back.eni.ID
 	}
-	return w.deny(Hop{Layer: LayerAddress, Resource: where, Code: "NO_PATH"}, back.pkt,
-		fmt.Sprintf("the reply arrives at %s (%s), not at the sender %s", where, back.pkt.dst, s.addr))
+	h := Hop{Layer: LayerAddress, Resource: where, Code: CodeNoPath}
+	reason := func(p packet) string {
+		return fmt.Sprintf("the reply arrives at %s (%s), not at the sender %s", where, p.dst(), s.addrs)
+	}
+	if (s.internet && back.kind != arrivedInternet) || (!s.internet && back.eni != s.eni) {
+		return w.deny(h, back.pkt, reason(back.pkt))
+	}
+	pkt := back.pkt
+	var in, out packet
+	if a, one := s.addrs.single(); one {
+		in, out = pkt.splitDstPrefixes([]netip.Prefix{netip.PrefixFrom(a, a.BitLen())})
+	} else {
+		in, out = pkt.splitDst(s.addrs.ipset())
+	}
+	if !w.narrow(&pkt, in, out, h, reason) {
+		return nil
+	}
+	back.pkt = pkt
+	return back
 }
 
-func (e *Engine) finish(a *Answer, fw, rv *walker) *Answer {
-	walkers := []*walker{fw}
-	if rv != nil {
-		walkers = append(walkers, rv)
+// finish turns one path into an answer.
+func (e *Engine) finish(a *Answer, p path) *Answer {
+	walkers := []*walker{p.fw}
+	fl := p.fw.flow
+	if p.rv != nil {
+		walkers = append(walkers, p.rv)
+		fl = p.rv.flow
 	}
-	a.Caveats = append(a.Caveats, fw.flow.caveats...)
+	a.Forward = append(a.Forward, p.fw.hops...)
+	if p.rv != nil {
+		a.Return = append(a.Return, p.rv.hops...)
+	}
+	a.Caveats = append(a.Caveats, fl.caveats...)
 	unknown, blockUnknown := false, false
 	for _, w := range walkers {
 		for _, u := range w.unverified {

@@ -13,18 +13,18 @@ import (
 // rules and the attachment subnet's inbound rules apply (both, when they
 // are the same subnet).
 func (w *walker) toTransitGateway(vpcID string, from *model.Subnet, tgwID string, pkt packet) *arrival {
-	h := Hop{Layer: LayerTransitGateway, Resource: tgwID, Stage: "enter"}
+	h := Hop{Layer: LayerTransitGateway, Resource: tgwID, Stage: StageEnter}
 	tgw, ok := model.Get[*model.TransitGateway](w.e.ix, tgwID)
 	if !ok {
 		return w.unknown(h, pkt, fmt.Sprintf("transit gateway %s is not in the snapshot", tgwID))
 	}
 	if tgw.State != "" && tgw.State != "available" {
-		h.Code = "BAD_STATE"
+		h.Code = CodeBadState
 		return w.deny(h, pkt, fmt.Sprintf("transit gateway %s is %s", tgwID, tgw.State))
 	}
 	att := w.e.tgwAttachmentOf[tgwID+"|"+vpcID]
 	if att == nil {
-		h.Code = "BAD_STATE_ATTACHMENT"
+		h.Code = CodeBadStateAttachment
 		for _, a := range w.e.ix.TGWAttachments(tgwID) {
 			if a.ResourceType == "vpc" && a.ResourceID == vpcID {
 				h.Resource = a.ID
@@ -38,7 +38,7 @@ func (w *walker) toTransitGateway(vpcID string, from *model.Subnet, tgwID string
 	if from != nil {
 		attSubnet = w.e.attachmentSubnet(att, from.AvailabilityZone)
 		if attSubnet == nil {
-			h.Code = "TGW_ROUTE_AZ_RESTRICTION"
+			h.Code = CodeTGWRouteAZRestriction
 			return w.deny(h, pkt, fmt.Sprintf("attachment %s has no subnet in %s, so traffic from %s cannot reach transit gateway %s",
 				att.ID, from.AvailabilityZone, from.ID, tgwID))
 		}
@@ -91,28 +91,38 @@ func (e *Engine) associatedTable(tgwID string, att *model.TGWAttachment) string 
 // transitRoute routes a packet inside a transit gateway: the route table
 // associated with the ingress attachment decides the egress attachment.
 func (w *walker) transitRoute(tgw *model.TransitGateway, in *model.TGWAttachment, pkt packet, az string) *arrival {
-	if !w.step() {
+	if !w.step(pkt) {
 		return nil
 	}
-	h := Hop{Layer: LayerTransitGateway, Resource: in.ID, Stage: "lookup"}
+	h := Hop{Layer: LayerTransitGateway, Resource: in.ID, Stage: StageLookup}
 	rtID := w.e.associatedTable(tgw.ID, in)
 	if rtID == "" {
-		h.Code = "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION"
+		h.Code = CodeTGWAttachMissingRTBAssociation
 		return w.deny(h, pkt, fmt.Sprintf("attachment %s is not associated with a route table of %s", in.ID, tgw.ID))
 	}
 	h.Resource = rtID
 	if _, ok := model.Get[*model.TGWRouteTable](w.e.ix, rtID); !ok {
 		return w.unknown(h, pkt, fmt.Sprintf("transit gateway route table %s is not in the snapshot", rtID))
 	}
-	r, prefix, ok := w.e.lookupTGWRoute(rtID, pkt.dst)
-	if !ok {
-		h.Code = "TGW_RTB_CANNOT_ROUTE"
-		return w.deny(h, pkt, fmt.Sprintf("transit gateway route table %s has no route to %s", rtID, pkt.dst))
+	return branch(w, w.e.tgwRouteParts(rtID, pkt), func(w *walker, p tgwRoutePart) *arrival {
+		return w.takeTGWRoute(tgw, rtID, p, az)
+	})
+}
+
+// takeTGWRoute sends the part of a packet set that one transit gateway
+// route covers to the route's attachment.
+func (w *walker) takeTGWRoute(tgw *model.TransitGateway, rtID string, p tgwRoutePart, az string) *arrival {
+	pkt := p.pkt
+	h := Hop{Layer: LayerTransitGateway, Resource: rtID, Stage: StageLookup}
+	if p.route == nil {
+		h.Code = CodeTGWRTBCannotRoute
+		return w.deny(h, pkt, fmt.Sprintf("transit gateway route table %s has no route to %s", rtID, pkt.dst()))
 	}
+	r, prefix := p.route, p.prefix
 	h.Rule = tgwRouteText(r, prefix)
-	h.Ref = &RuleRef{Kind: "tgw-route", Index: -1}
+	h.Ref = &RuleRef{Kind: RefTGWRoute, Index: -1}
 	if r.IsBlackhole() || len(r.Attachments) == 0 {
-		h.Code = "TGW_RTB_BAD_STATE_ROUTE"
+		h.Code = CodeTGWRTBBadStateRoute
 		return w.deny(h, pkt, fmt.Sprintf("route %s in transit gateway route table %s is a blackhole", prefix, rtID))
 	}
 	out := w.e.ix.TGWAttachment(tgw.ID, r.Attachments[0].AttachmentID)
@@ -120,7 +130,7 @@ func (w *walker) transitRoute(tgw *model.TransitGateway, in *model.TGWAttachment
 		return w.unknown(h, pkt, fmt.Sprintf("attachment %s is not in the snapshot", r.Attachments[0].AttachmentID))
 	}
 	if !out.IsAvailable() {
-		h.Code, h.Resource = "BAD_STATE_ATTACHMENT", out.ID
+		h.Code, h.Resource = CodeBadStateAttachment, out.ID
 		return w.deny(h, pkt, fmt.Sprintf("route %s leads to attachment %s, which is %s, not available", prefix, out.ID, out.State))
 	}
 	h.Verdict = Forward
@@ -132,14 +142,14 @@ func (w *walker) transitRoute(tgw *model.TransitGateway, in *model.TGWAttachment
 		peer := w.e.ix.TGWAttachment(out.ResourceID, out.ID)
 		peerTGW, ok := model.Get[*model.TransitGateway](w.e.ix, out.ResourceID)
 		if peer == nil || !ok {
-			return w.unknown(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: "peering"}, pkt,
+			return w.unknown(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StagePeering}, pkt,
 				fmt.Sprintf("the peer side of %s (transit gateway %s) is not in the snapshot", out.ID, out.ResourceID))
 		}
-		w.record(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: "peering", Verdict: Forward,
+		w.record(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StagePeering, Verdict: Forward,
 			Detail: fmt.Sprintf("to peer transit gateway %s", peerTGW.ID)}, pkt)
 		return w.transitRoute(peerTGW, peer, pkt, "")
 	}
-	return w.unknown(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: "exit"}, pkt,
+	return w.unknown(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StageExit}, pkt,
 		fmt.Sprintf("the route leaves through %s attachment %s; what lies beyond it is not in the snapshot", out.ResourceType, out.ID))
 }
 
@@ -162,7 +172,7 @@ func (w *walker) exitToVPC(out *model.TGWAttachment, pkt packet, az string) *arr
 		}
 	}
 	if sn == nil {
-		return w.unknown(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: "exit"}, pkt,
+		return w.unknown(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StageExit}, pkt,
 			fmt.Sprintf("no subnet of attachment %s is in the snapshot", out.ID))
 	}
 	detail := fmt.Sprintf("into %s via %s (%s)", out.ResourceID, sn.ID, sn.AvailabilityZone)
@@ -179,6 +189,6 @@ func (w *walker) exitToVPC(out *model.TGWAttachment, pkt packet, az string) *arr
 		w.flow.caveat("the reply leaves transit gateway attachment %s in %s but the request used %s: without appliance mode a stateful appliance there sees only one direction and may drop the flow",
 			out.ID, sn.AvailabilityZone, fwdAZ)
 	}
-	w.record(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: "exit", Verdict: Forward, Detail: detail}, pkt)
+	w.record(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StageExit, Verdict: Forward, Detail: detail}, pkt)
 	return w.route(sn, pkt)
 }

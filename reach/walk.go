@@ -12,9 +12,17 @@ import (
 // maxSteps bounds a walk so that a routing loop ends with a verdict.
 const maxSteps = 64
 
-// walker carries one direction of a flow through the network, recording a
-// hop for every component it crosses. Each method returns the arrival, or
-// nil when the packet was dropped (then block says where and why).
+// maxBranches bounds the branches one walk may fork into, so that a set
+// question over a pathological network ends (with a caveat) instead of
+// running away.
+const maxBranches = 20000
+
+// walker carries one direction of a set of packets through the network,
+// recording a hop for every component it crosses. Filters narrow the set
+// in place; where a forwarding decision sends parts of it to different
+// places, the walker forks, and each branch walks on with its part. Each
+// method returns the arrival, or nil when the branch's packets were
+// dropped (then block says where and why).
 type walker struct {
 	e     *Engine
 	dir   Direction
@@ -27,6 +35,23 @@ type walker struct {
 	steps      int
 	// blockUnknown is set when the walk stopped because data was missing.
 	blockUnknown bool
+	// blockPkt is the packets the block stopped.
+	blockPkt packet
+	// arr is where the branch ended (nil when it was dropped).
+	arr *arrival
+	run *walkRun
+}
+
+// walkRun holds the branches of one direction of a walk.
+type walkRun struct {
+	pending []pendingBranch
+	done    []*walker
+	forks   int
+}
+
+type pendingBranch struct {
+	w    *walker
+	next func(*walker) *arrival
 }
 
 // arrivalKind says where a packet ended up.
@@ -38,7 +63,7 @@ const (
 	arrivedService                      // an AWS service behind a prefix list
 )
 
-// arrival is where a walk delivered its packet, and the packet as delivered.
+// arrival is where a walk delivered its packets, and the packets as delivered.
 type arrival struct {
 	kind arrivalKind
 	eni  *model.NetworkInterface
@@ -66,15 +91,31 @@ type flow struct {
 type natRecord struct {
 	nat   *model.NATGateway
 	natIP netip.Addr
-	// remote is the destination the NAT gateway sent to: only packets
-	// from it, in the reply direction, are translated back.
-	remote    netip.Addr
-	origSrc   netip.Addr
-	origPorts portSet
+	// before is the request as it reached the NAT gateway: its reply is
+	// translated back to it.
+	before packet
 }
 
 func newFlow() *flow {
 	return &flow{sgSeen: map[string]bool{}, eigw: map[string]bool{}, tgwAZ: map[string]string{}}
+}
+
+// clone returns an independent copy, for a branch.
+func (f *flow) clone() *flow {
+	c := &flow{sgSeen: make(map[string]bool, len(f.sgSeen)), eigw: make(map[string]bool, len(f.eigw)),
+		tgwAZ: make(map[string]string, len(f.tgwAZ)), lb: f.lb}
+	for k, v := range f.sgSeen {
+		c.sgSeen[k] = v
+	}
+	for k, v := range f.eigw {
+		c.eigw[k] = v
+	}
+	for k, v := range f.tgwAZ {
+		c.tgwAZ[k] = v
+	}
+	c.nats = append([]natRecord(nil), f.nats...)
+	c.caveats = append([]string(nil), f.caveats...)
+	return c
 }
 
 func (f *flow) caveat(format string, args ...any) {
@@ -87,10 +128,70 @@ func (f *flow) caveat(format string, args ...any) {
 	f.caveats = append(f.caveats, s)
 }
 
-func (w *walker) step() bool {
+// walk runs start and every branch it forks, and returns the finished
+// branches, the first one first.
+func walk(w *walker, start func(*walker) *arrival) []*walker {
+	run := &walkRun{}
+	w.run = run
+	w.arr = start(w)
+	run.done = append([]*walker{w}, run.done...)
+	for len(run.pending) > 0 {
+		p := run.pending[0]
+		run.pending = run.pending[1:]
+		p.w.arr = p.next(p.w)
+		run.done = append(run.done, p.w)
+	}
+	return run.done
+}
+
+// fork returns a branch that continues from this one's state.
+func (w *walker) fork() *walker {
+	c := *w
+	c.hops = append([]Hop(nil), w.hops...)
+	c.unverified = append([]string(nil), w.unverified...)
+	c.flow = w.flow.clone()
+	c.block, c.blockUnknown, c.arr, c.blockPkt = nil, false, nil, packet{}
+	return &c
+}
+
+// branch walks each part on: the first in this walker, the others in
+// forked branches that the walk runs later.
+func branch[T any](w *walker, parts []T, next func(*walker, T) *arrival) *arrival {
+	for _, p := range parts[1:] {
+		if w.run == nil {
+			break // a walk without a run (none today) takes the first part only
+		}
+		if w.run.forks++; w.run.forks > maxBranches {
+			w.flow.caveat("the packet set split into more than %d paths; the rest were not followed", maxBranches)
+			break
+		}
+		c := w.fork()
+		w.run.pending = append(w.run.pending, pendingBranch{w: c, next: func(c *walker) *arrival { return next(c, p) }})
+	}
+	return next(w, parts[0])
+}
+
+// refuse records the part of a packet set a component drops while the
+// rest goes on: a finished branch holding the block (an unknown one when
+// the snapshot lacks what would decide it).
+func (w *walker) refuse(h Hop, pkt packet, reason string, unknown bool) *walker {
+	if w.run == nil || pkt.empty() {
+		return nil
+	}
+	c := w.fork()
+	if unknown {
+		c.unknown(h, pkt, reason)
+	} else {
+		c.deny(h, pkt, reason)
+	}
+	w.run.done = append(w.run.done, c)
+	return c
+}
+
+func (w *walker) step(pkt packet) bool {
 	w.steps++
 	if w.steps > maxSteps {
-		w.deny(Hop{Layer: LayerRouteTable, Resource: "routing-loop", Code: "NO_PATH"}, packet{},
+		w.deny(Hop{Layer: LayerRouteTable, Resource: "routing-loop", Code: CodeNoPath}, pkt,
 			fmt.Sprintf("the packet crossed %d components without arriving: a routing loop", maxSteps))
 		return false
 	}
@@ -99,7 +200,7 @@ func (w *walker) step() bool {
 
 // record appends a hop, filling in the packet and the resource's name.
 func (w *walker) record(h Hop, pkt packet) {
-	if pkt.src.IsValid() {
+	if !pkt.empty() {
 		h.Packet = pkt.String()
 	}
 	if h.Name == "" && h.Resource != "" {
@@ -119,7 +220,8 @@ func (w *walker) deny(h Hop, pkt packet, reason string) *arrival {
 	}
 	w.record(h, pkt)
 	w.block = &Block{Layer: h.Layer, Resource: h.Resource, Rule: h.Rule, Direction: w.dir,
-		Code: h.Code, Reason: reason, Ref: h.Ref}
+		Code: h.Code, Reason: reason, Ref: h.Ref, Near: h.Near}
+	w.blockPkt = pkt
 	return nil
 }
 
@@ -132,7 +234,8 @@ func (w *walker) unknown(h Hop, pkt packet, reason string) *arrival {
 	w.unverified = append(w.unverified, reason)
 	w.blockUnknown = true
 	w.block = &Block{Layer: h.Layer, Resource: h.Resource, Rule: h.Rule, Direction: w.dir,
-		Code: cmp.Or(h.Code, "UNKNOWN_RESOURCE"), Reason: reason}
+		Code: cmp.Or(h.Code, CodeUnknownResource), Reason: reason}
+	w.blockPkt = pkt
 	return nil
 }
 
@@ -163,20 +266,50 @@ func sdcApplies(n *model.NetworkInterface) bool {
 	return n.InterfaceType == "" || n.InterfaceType == "interface"
 }
 
-// emit sends a packet from an interface: the source/destination check, the
+// ownAddresses splits packets by whether an interface owns their source
+// (or destination) address.
+func ownAddresses(n *model.NetworkInterface, pkt packet, dst bool) (own, other packet) {
+	if a, ok := pkt.singleSrc(); ok && !dst {
+		if n.HasAddress(a) {
+			return pkt, pkt.with(nil)
+		}
+		return pkt.with(nil), pkt
+	}
+	if a, ok := pkt.singleDst(); ok && dst {
+		if n.HasAddress(a) {
+			return pkt, pkt.with(nil)
+		}
+		return pkt.with(nil), pkt
+	}
+	set := interfaceAddressSet(n)
+	if dst {
+		return pkt.splitDst(set)
+	}
+	return pkt.splitSrc(set)
+}
+
+// emit sends packets from an interface: the source/destination check, the
 // security groups' egress rules, then the subnet's route table.
 func (w *walker) emit(n *model.NetworkInterface, pkt packet) *arrival {
-	if !w.step() {
+	if !w.step(pkt) {
 		return nil
 	}
 	sn := w.subnetOf(n, pkt)
 	if sn == nil {
 		return nil
 	}
-	if sdcApplies(n) && n.SourceDestCheck && !n.HasAddress(pkt.src) {
-		return w.deny(Hop{Layer: LayerSourceDestCheck, Resource: n.ID, Stage: "outbound",
-			Rule: "sourceDestCheck=true", Code: "ENI_SOURCE_DEST_CHECK_RESTRICTION"}, pkt,
-			fmt.Sprintf("source/destination check on %s drops a packet it sends from %s, which is not its own address", n.ID, pkt.src))
+	if sdcApplies(n) && n.SourceDestCheck {
+		own, other := ownAddresses(n, pkt, false)
+		if !other.empty() {
+			h := Hop{Layer: LayerSourceDestCheck, Resource: n.ID, Stage: StageOutbound,
+				Rule: "sourceDestCheck=true", Code: CodeENISourceDestCheckRestriction}
+			reason := fmt.Sprintf("source/destination check on %s drops a packet it sends from %s, which is not its own address", n.ID, other.src())
+			if own.empty() {
+				return w.deny(h, other, reason)
+			}
+			w.refuse(h, other, reason, false)
+			pkt = own
+		}
 	}
 	if !w.securityGroups(n, true, &pkt) {
 		return nil
@@ -184,48 +317,58 @@ func (w *walker) emit(n *model.NetworkInterface, pkt packet) *arrival {
 	return w.route(sn, pkt)
 }
 
-// route forwards a packet leaving subnet sn by the subnet's route table.
+// route forwards packets leaving subnet sn by the subnet's route table.
 func (w *walker) route(sn *model.Subnet, pkt packet) *arrival {
-	if !w.step() {
+	if !w.step(pkt) {
 		return nil
 	}
 	rt, explicit := w.e.ix.SubnetRouteTable(sn.ID)
 	if rt == nil {
-		h := Hop{Layer: LayerRouteTable, Resource: sn.ID, Stage: "lookup"}
+		h := Hop{Layer: LayerRouteTable, Resource: sn.ID, Stage: StageLookup}
 		if g := w.gapReason(model.KindRouteTable, &sn.Meta); g != "" {
 			return w.unknown(h, pkt, g)
 		}
 		return w.unknown(h, pkt, fmt.Sprintf("%s has no associated route table and the main route table of %s is not in the snapshot", sn.ID, sn.VPCID))
 	}
-	h := Hop{Layer: LayerRouteTable, Resource: rt.ID, Stage: "lookup"}
-	if explicit {
-		h.Detail = "route table of " + sn.ID
-	} else {
-		h.Detail = "main route table of " + sn.VPCID + " (" + sn.ID + " has no explicit association)"
+	detail := "route table of " + sn.ID
+	if !explicit {
+		detail = "main route table of " + sn.VPCID + " (" + sn.ID + " has no explicit association)"
 	}
-	r, idx, ok := w.e.lookupRoute(rt, pkt.dst)
-	if !ok {
-		h.Code = "NO_ROUTE_TO_DESTINATION"
+	return branch(w, w.e.routeParts(rt, pkt), func(w *walker, p routePart) *arrival {
+		h := Hop{Layer: LayerRouteTable, Resource: rt.ID, Stage: StageLookup, Detail: detail}
+		return w.takeRoute(rt, h, p, func(t model.RouteTarget, pkt packet) *arrival {
+			return w.dispatch(sn.VPCID, sn, t, pkt)
+		})
+	})
+}
+
+// takeRoute records the route a part takes (or its lack) and hands the
+// part to its target.
+func (w *walker) takeRoute(rt *model.RouteTable, h Hop, p routePart, next func(model.RouteTarget, packet) *arrival) *arrival {
+	pkt := p.pkt
+	if p.route == nil {
+		h.Code = CodeNoRouteToDestination
 		if missing := w.e.missingPrefixLists(rt); len(missing) > 0 {
 			return w.unknown(h, pkt, fmt.Sprintf("%s has no route to %s, but its routes to prefix lists %s could not be expanded (not in the snapshot)",
-				rt.ID, pkt.dst, strings.Join(missing, ", ")))
+				rt.ID, pkt.dst(), strings.Join(missing, ", ")))
 		}
 		h.Detail = ""
-		return w.deny(h, pkt, fmt.Sprintf("route table %s has no route to %s", rt.ID, pkt.dst))
+		return w.deny(h, pkt, fmt.Sprintf("route table %s has no route to %s", rt.ID, pkt.dst()))
 	}
+	r := p.route
 	h.Rule = routeText(r)
-	h.Ref = &RuleRef{Kind: "route", Index: idx}
+	h.Ref = &RuleRef{Kind: RefRoute, Index: p.index}
 	if r.IsBlackhole() {
-		h.Code = "BAD_STATE_ROUTE"
+		h.Code = CodeBadStateRoute
 		return w.deny(h, pkt, fmt.Sprintf("route table %s: route %s -> %s is a blackhole (its target no longer exists)", rt.ID, r.DestinationString(), r.Target().ID))
 	}
 	h.Verdict = Forward
 	w.record(h, pkt)
-	return w.dispatch(sn.VPCID, sn, r.Target(), pkt)
+	return next(r.Target(), pkt)
 }
 
-// dispatch sends a packet to a route target. from is the subnet the packet
-// leaves, or nil when it enters the VPC from a gateway.
+// dispatch sends packets to a route target. from is the subnet they
+// leave, or nil when they enter the VPC from a gateway.
 func (w *walker) dispatch(vpcID string, from *model.Subnet, t model.RouteTarget, pkt packet) *arrival {
 	switch t.Kind {
 	case model.TargetLocal:
@@ -248,22 +391,55 @@ func (w *walker) dispatch(vpcID string, from *model.Subnet, t model.RouteTarget,
 		if from != nil && !w.nacl(from, true, &pkt) {
 			return nil
 		}
-		return w.unknown(Hop{Layer: LayerVPNGateway, Resource: t.ID, Stage: "forward"}, pkt,
+		return w.unknown(Hop{Layer: LayerVPNGateway, Resource: t.ID, Stage: StageForward}, pkt,
 			fmt.Sprintf("the route leaves AWS through VPN gateway %s; what lies beyond it is not in the snapshot", t.ID))
 	}
 	return w.unknown(Hop{Layer: LayerRouteTable, Resource: t.ID}, pkt,
 		fmt.Sprintf("the route target %s is a kind vpcscope does not model", t.ID))
 }
 
-// deliverInVPC delivers a packet to the interface in the VPC that owns its
-// destination address.
+// deliverInVPC delivers packets to the interfaces of the VPC that own
+// their destination addresses.
 func (w *walker) deliverInVPC(vpcID string, from *model.Subnet, pkt packet) *arrival {
-	n := w.e.interfaceInVPC(vpcID, pkt.dst)
-	if n == nil {
-		return w.deny(Hop{Layer: LayerAddress, Resource: vpcID, Code: "NO_POSSIBLE_DESTINATION"}, pkt,
-			fmt.Sprintf("no network interface in %s has the address %s", vpcID, pkt.dst))
+	parts := w.e.ownersInVPC(vpcID, pkt)
+	return branch(w, parts, func(w *walker, p ownerPart) *arrival {
+		if p.eni == nil {
+			return w.deny(Hop{Layer: LayerAddress, Resource: vpcID, Code: CodeNoPossibleDestination}, p.pkt,
+				fmt.Sprintf("no network interface in %s has the address %s", vpcID, p.pkt.dst()))
+		}
+		return w.crossTo(from, p.eni, p.pkt)
+	})
+}
+
+// ownerPart is the part of a packet set addressed to one interface (nil:
+// to no interface).
+type ownerPart struct {
+	pkt packet
+	eni *model.NetworkInterface
+}
+
+// ownersInVPC partitions packets by the interface of the VPC that owns
+// their destination as a private or IPv6 address.
+func (e *Engine) ownersInVPC(vpcID string, pkt packet) []ownerPart {
+	if d, ok := pkt.singleDst(); ok {
+		return []ownerPart{{pkt: pkt, eni: e.interfaceInVPC(vpcID, d)}}
 	}
-	return w.crossTo(from, n, pkt)
+	var out []ownerPart
+	rest := pkt
+	for _, n := range e.vpcInterfaces[vpcID] {
+		if rest.empty() {
+			break
+		}
+		in, other := rest.splitDst(privateAddressSet(n))
+		if !in.empty() {
+			out = append(out, ownerPart{pkt: in, eni: n})
+		}
+		rest = other
+	}
+	if !rest.empty() {
+		out = append(out, ownerPart{pkt: rest})
+	}
+	return out
 }
 
 // interfaceInVPC returns the interface of the VPC that owns addr as a
@@ -277,10 +453,10 @@ func (e *Engine) interfaceInVPC(vpcID string, addr netip.Addr) *model.NetworkInt
 	return nil
 }
 
-// crossTo moves a packet from subnet from (nil: from outside the VPC) to
-// interface n, through the network ACLs of the subnet boundaries it crosses:
-// the source subnet's outbound rules and the destination subnet's inbound
-// rules. Traffic that stays inside one subnet crosses no ACL.
+// crossTo moves packets from subnet from (nil: from outside the VPC) to
+// interface n, through the network ACLs of the subnet boundaries they
+// cross: the source subnet's outbound rules and the destination subnet's
+// inbound rules. Traffic that stays inside one subnet crosses no ACL.
 func (w *walker) crossTo(from *model.Subnet, n *model.NetworkInterface, pkt packet) *arrival {
 	to := w.subnetOf(n, pkt)
 	if to == nil {
@@ -297,12 +473,12 @@ func (w *walker) crossTo(from *model.Subnet, n *model.NetworkInterface, pkt pack
 	return w.receive(n, pkt)
 }
 
-// receive hands a packet to an interface: NAT gateways and load balancers
+// receive hands packets to an interface: NAT gateways and load balancers
 // take over; otherwise the source/destination check and the security
-// groups' ingress rules apply, and the packet arrives — or, at an appliance
-// whose check is off, is forwarded on.
+// groups' ingress rules apply, and the packets arrive — or, at an
+// appliance whose check is off, are forwarded on.
 func (w *walker) receive(n *model.NetworkInterface, pkt packet) *arrival {
-	if !w.step() {
+	if !w.step(pkt) {
 		return nil
 	}
 	if nat := w.e.natByENI[n.ID]; nat != nil {
@@ -315,29 +491,51 @@ func (w *walker) receive(n *model.NetworkInterface, pkt packet) *arrival {
 		return w.unknown(Hop{Layer: LayerInterface, Resource: n.ID}, pkt,
 			fmt.Sprintf("%s belongs to a %s that is not in the snapshot, so what it does with the packet is unknown", n.ID, owner))
 	}
-	own := n.HasAddress(pkt.dst)
-	if !own && sdcApplies(n) && n.SourceDestCheck {
-		return w.deny(Hop{Layer: LayerSourceDestCheck, Resource: n.ID, Stage: "inbound",
-			Rule: "sourceDestCheck=true", Code: "ENI_SOURCE_DEST_CHECK_RESTRICTION"}, pkt,
-			fmt.Sprintf("source/destination check on %s drops a packet for %s, which is not its own address", n.ID, pkt.dst))
+	own, other := ownAddresses(n, pkt, true)
+	if !other.empty() && sdcApplies(n) && n.SourceDestCheck {
+		h := Hop{Layer: LayerSourceDestCheck, Resource: n.ID, Stage: StageInbound,
+			Rule: "sourceDestCheck=true", Code: CodeENISourceDestCheckRestriction}
+		reason := fmt.Sprintf("source/destination check on %s drops a packet for %s, which is not its own address", n.ID, other.dst())
+		if own.empty() {
+			return w.deny(h, other, reason)
+		}
+		w.refuse(h, other, reason, false)
+		other = other.with(nil)
 	}
-	if ep := w.e.vpceByNI[n.ID]; ep != nil && own && w.dir == DirForward {
-		if !w.interfaceEndpointAccepts(ep, n, pkt) {
-			return nil
+	type delivery struct {
+		pkt  packet
+		mine bool // addressed to the interface itself, not forwarded by it
+	}
+	var parts []delivery
+	for _, p := range []delivery{{own, true}, {other, false}} {
+		if !p.pkt.empty() {
+			parts = append(parts, p)
 		}
 	}
-	if !w.securityGroups(n, false, &pkt) {
-		return nil
-	}
-	if own {
-		w.record(Hop{Layer: LayerInterface, Resource: n.ID, Verdict: Arrive, Detail: describeInterface(w.e, n)}, pkt)
-		return &arrival{kind: arrivedInterface, eni: n, pkt: pkt}
-	}
-	w.record(Hop{Layer: LayerInterface, Resource: n.ID, Verdict: Forward, Stage: "appliance",
-		Detail: fmt.Sprintf("%s is not the destination; with its source/destination check off it forwards the packet", n.ID)}, pkt)
-	w.flow.caveat("the path crosses appliance %s: vpcscope assumes its operating system forwards the packet unchanged", n.ID)
-	pkt.forwarded = true
-	return w.emit(n, pkt)
+	return branch(w, parts, func(w *walker, p delivery) *arrival {
+		pkt := p.pkt
+		if ep := w.e.vpceByNI[n.ID]; ep != nil && p.mine && w.dir == DirForward {
+			if !w.interfaceEndpointAccepts(ep, &pkt) {
+				return nil
+			}
+		}
+		if !w.securityGroups(n, false, &pkt) {
+			return nil
+		}
+		if p.mine {
+			w.record(Hop{Layer: LayerInterface, Resource: n.ID, Verdict: Arrive, Detail: describeInterface(w.e, n)}, pkt)
+			arr := &arrival{kind: arrivedInterface, eni: n, pkt: pkt}
+			if w.dir == DirForward {
+				arr.lb = w.flow.lb // a load balancer's leg to its target
+			}
+			return arr
+		}
+		w.record(Hop{Layer: LayerInterface, Resource: n.ID, Verdict: Forward, Stage: StageAppliance,
+			Detail: fmt.Sprintf("%s is not the destination; with its source/destination check off it forwards the packet", n.ID)}, pkt)
+		w.flow.caveat("the path crosses appliance %s: vpcscope assumes its operating system forwards the packet unchanged", n.ID)
+		pkt.forwarded = true
+		return w.emit(n, pkt)
+	})
 }
 
 // managedOwner names the kind of AWS-managed resource an interface belongs
@@ -367,7 +565,7 @@ func describeInterface(e *Engine, n *model.NetworkInterface) string {
 	return s
 }
 
-// toAppliance sends a packet to a route's network interface or instance
+// toAppliance sends packets to a route's network interface or instance
 // target (a middlebox).
 func (w *walker) toAppliance(from *model.Subnet, t model.RouteTarget, pkt packet) *arrival {
 	var n *model.NetworkInterface
@@ -383,12 +581,12 @@ func (w *walker) toAppliance(from *model.Subnet, t model.RouteTarget, pkt packet
 	return w.crossTo(from, n, pkt)
 }
 
-// nacl applies the network ACL of subnet sn to a packet leaving (egress) or
-// entering it. For a reply to an unknown client port it narrows the ports.
+// nacl applies the network ACL of subnet sn to packets leaving (egress) or
+// entering it, narrowing them to what it allows.
 func (w *walker) nacl(sn *model.Subnet, egress bool, pkt *packet) bool {
-	stage := "inbound"
+	stage, kind := StageInbound, RefNACLInbound
 	if egress {
-		stage = "outbound"
+		stage, kind = StageOutbound, RefNACLOutbound
 	}
 	acl := w.e.ix.SubnetNetworkACL(sn.ID)
 	if acl == nil {
@@ -402,45 +600,56 @@ func (w *walker) nacl(sn *model.Subnet, egress bool, pkt *packet) bool {
 		w.unverified = append(w.unverified, h.Detail)
 		return true
 	}
-	d := w.e.acls[acl.ID].evaluate(egress, pkt)
-	h := Hop{Layer: LayerNetworkACL, Resource: acl.ID, Stage: stage}
-	if d.entry != nil {
-		h.Rule = d.entry.String()
-		h.Ref = &RuleRef{Kind: "nacl-" + stage, Index: -1, RuleNumber: d.entry.RuleNumber}
-	} else {
-		h.Rule = "rule * deny all traffic"
-		h.Ref = &RuleRef{Kind: "nacl-" + stage, Index: -1, RuleNumber: model.DefaultRuleNumber}
+	d := w.e.acls[acl.ID].evaluate(egress, *pkt)
+	hopFor := func(p aclPart) Hop {
+		h := Hop{Layer: LayerNetworkACL, Resource: acl.ID, Stage: stage}
+		if p.entry != nil {
+			h.Rule = p.entry.String()
+			h.Ref = &RuleRef{Kind: kind, Index: -1, RuleNumber: p.entry.RuleNumber}
+		} else {
+			h.Rule = "rule * deny all traffic"
+			h.Ref = &RuleRef{Kind: kind, Index: -1, RuleNumber: model.DefaultRuleNumber}
+		}
+		return h
 	}
-	if !d.allowed {
-		h.Code = "SUBNET_ACL_RESTRICTION"
-		w.deny(h, *pkt, aclReason(acl, sn, stage, d.entry, pkt, w.dir))
+	if d.allowed.pkt.empty() {
+		h := hopFor(d.denied)
+		h.Code = CodeSubnetACLRestriction
+		w.deny(h, d.denied.pkt, aclReason(acl, sn, stage, d.denied.entry, d.denied.pkt, w.dir))
 		return false
 	}
-	if pkt.proto.HasPorts() && !d.deniedPorts.empty() {
-		by := "rule *"
-		if d.deniedBy != nil {
-			by = "rule " + d.deniedBy.RuleLabel()
+	if !d.denied.pkt.empty() {
+		h := hopFor(d.denied)
+		h.Code = CodeSubnetACLRestriction
+		w.refuse(h, d.denied.pkt, aclReason(acl, sn, stage, d.denied.entry, d.denied.pkt, w.dir), false)
+		if d.allowed.pkt.src().equal(d.denied.pkt.src()) && d.allowed.pkt.dst().equal(d.denied.pkt.dst()) && pkt.proto.HasPorts() {
+			// Only ports differ: a point query over a port range.
+			by := "rule *"
+			if d.denied.entry != nil {
+				by = "rule " + d.denied.entry.RuleLabel()
+			}
+			w.flow.caveat("network ACL %s (%s, %s) passes ports %s of %s but denies %s (%s): a client using a source port there fails",
+				acl.ID, sn.ID, stage, d.allowed.pkt.dstPorts(), pkt.dst(), d.denied.pkt.dstPorts(), by)
 		}
-		w.flow.caveat("network ACL %s (%s, %s) passes ports %s of %s but denies %s (%s): a client using a source port there fails",
-			acl.ID, sn.ID, stage, d.allowedPorts, pkt.dst, d.deniedPorts, by)
-		pkt.dstPorts = d.allowedPorts
 	}
+	*pkt = d.allowed.pkt
+	h := hopFor(d.allowed)
 	h.Verdict = Allow
 	h.Detail = fmt.Sprintf("%s of %s", stage, sn.ID)
 	w.record(h, *pkt)
 	return true
 }
 
-func aclReason(acl *model.NetworkACL, sn *model.Subnet, stage string, en *model.ACLEntry, pkt *packet, dir Direction) string {
-	peer, dirWord := pkt.src, "from"
-	if stage == "outbound" {
-		peer, dirWord = pkt.dst, "to"
+func aclReason(acl *model.NetworkACL, sn *model.Subnet, stage Stage, en *model.ACLEntry, pkt packet, dir Direction) string {
+	peer, dirWord := pkt.src(), "from"
+	if stage == StageOutbound {
+		peer, dirWord = pkt.dst(), "to"
 	}
 	svc := serviceOf(pkt)
 	if dir == DirReturn && pkt.proto.HasPorts() {
 		// A reply's destination ports are the client's ephemeral ports:
 		// say so, or they read like a service.
-		svc = fmt.Sprintf("the reply from %s/%s to the client's ports %s", pkt.proto, pkt.srcPorts, pkt.dstPorts)
+		svc = fmt.Sprintf("the reply from %s/%s to the client's ports %s", pkt.proto, pkt.srcPorts(), pkt.dstPorts())
 	}
 	if en == nil || en.IsDefaultDeny() {
 		return fmt.Sprintf("network ACL %s (%s, %s): no rule allows %s %s %s, so the final * rule denies it",
@@ -451,10 +660,10 @@ func aclReason(acl *model.NetworkACL, sn *model.Subnet, stage string, en *model.
 }
 
 // serviceOf renders what a packet is, for reasons: "tcp/3306", "icmp echo-reply".
-func serviceOf(pkt *packet) string {
+func serviceOf(pkt packet) string {
 	switch {
 	case pkt.proto.HasPorts():
-		return pkt.proto.String() + "/" + pkt.dstPorts.String()
+		return pkt.proto.String() + "/" + pkt.dstPorts().String()
 	case pkt.proto.IsICMP():
 		return pkt.proto.String() + " " + icmpName(pkt.icmp)
 	case pkt.proto == model.ProtocolAll:
@@ -463,12 +672,13 @@ func serviceOf(pkt *packet) string {
 	return "protocol " + pkt.proto.String()
 }
 
-// securityGroups applies the interface's security groups. A reply to a
-// flow these groups admitted passes: security groups are stateful.
+// securityGroups applies the interface's security groups, narrowing the
+// packets to what they admit. A reply to a flow these groups admitted
+// passes: security groups are stateful.
 func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *packet) bool {
-	stage, kind := "inbound", "sg-ingress"
+	stage, kind := StageInbound, RefSGIngress
 	if egress {
-		stage, kind = "outbound", "sg-egress"
+		stage, kind = StageOutbound, RefSGEgress
 	}
 	if len(n.SecurityGroupIDs) == 0 {
 		return true // managed interfaces (NAT, transit gateway) have none
@@ -478,73 +688,86 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 			Rule: "stateful reply", Detail: "security groups are stateful: the reply of a flow they admitted passes"}, *pkt)
 		return true
 	}
-	d := w.e.evaluateSGs(n, egress, pkt)
-	if d.allowed {
-		h := Hop{Layer: LayerSecurityGroup, Resource: d.group.ID, Stage: stage, Verdict: Allow,
-			Rule: sgRuleText(egress, d.group, d.rule), Ref: &RuleRef{Kind: kind, Index: d.index},
-			Detail: fmt.Sprintf("%s of %s", stage, n.ID)}
-		if pkt.proto.HasPorts() {
-			pkt.dstPorts = d.allowedPorts
+	d := w.e.evalSecurityGroups(n, egress, *pkt)
+	if !d.admitted.pkt.empty() {
+		if !d.refused.empty() {
+			h, reason, unknown := w.e.sgRefusal(n, egress, d, d.refused)
+			if !unknown {
+				h.Near = w.e.nearRules(n, egress, d.refused)
+			}
+			w.refuse(h, d.refused, reason, unknown)
 		}
+		a := d.admitted
+		h := Hop{Layer: LayerSecurityGroup, Resource: a.group.ID, Stage: stage, Verdict: Allow,
+			Rule: sgRuleText(egress, a.group, a.rule), Ref: &RuleRef{Kind: kind, Index: a.index},
+			Detail: fmt.Sprintf("%s of %s", stage, n.ID)}
+		*pkt = a.pkt
 		w.record(h, *pkt)
 		w.flow.sgSeen[n.ID] = true
 		return true
 	}
-	resource := n.SecurityGroupIDs[0]
-	h := Hop{Layer: LayerSecurityGroup, Resource: resource, Stage: stage, Code: "ENI_SG_RULES_MISMATCH",
+	h, reason, unknown := w.e.sgRefusal(n, egress, d, *pkt)
+	if unknown {
+		w.unknown(h, *pkt, reason)
+		return false
+	}
+	h.Near = w.e.nearRules(n, egress, *pkt)
+	w.deny(h, *pkt, reason)
+	return false
+}
+
+// sgRefusal explains why an interface's security groups refuse packets:
+// the hop, the reason, and whether the refusal is only as far as the
+// snapshot shows (a group or prefix list is missing).
+func (e *Engine) sgRefusal(n *model.NetworkInterface, egress bool, d sgResult, pkt packet) (Hop, string, bool) {
+	stage, kind := StageInbound, RefSGIngress
+	if egress {
+		stage, kind = StageOutbound, RefSGEgress
+	}
+	h := Hop{Layer: LayerSecurityGroup, Resource: n.SecurityGroupIDs[0], Stage: stage, Code: CodeENISGRulesMismatch,
 		Ref: &RuleRef{Kind: kind, Index: -1}}
 	if len(d.missing) > 0 {
-		w.unknown(h, *pkt, fmt.Sprintf("security group %s of %s is not in the snapshot", strings.Join(d.missing, ", "), n.ID))
-		return false
+		return h, fmt.Sprintf("security group %s of %s is not in the snapshot", strings.Join(d.missing, ", "), n.ID), true
 	}
 	if len(d.unknown) > 0 {
-		w.unknown(h, *pkt, fmt.Sprintf("no rule of %s allows it, but rules name prefix lists %s that are not in the snapshot",
-			strings.Join(n.SecurityGroupIDs, ", "), strings.Join(d.unknown, ", ")))
-		return false
+		return h, fmt.Sprintf("no rule of %s allows it, but rules name prefix lists %s that are not in the snapshot",
+			strings.Join(n.SecurityGroupIDs, ", "), strings.Join(d.unknown, ", ")), true
 	}
-	peer, word := pkt.src, "from"
+	peer, word := pkt.src(), "from"
 	if egress {
-		peer, word = pkt.dst, "to"
+		peer, word = pkt.dst(), "to"
 	}
 	groups := strings.Join(n.SecurityGroupIDs, ", ")
 	h.Rule = "no matching rule"
 	if d.noRules {
-		h.Code = "SG_HAS_NO_RULES"
-		w.deny(h, *pkt, fmt.Sprintf("security group %s of %s has no %s rules, so it denies %s %s %s",
-			groups, n.ID, stage, serviceOf(pkt), word, peer))
-		return false
+		h.Code = CodeSGHasNoRules
+		return h, fmt.Sprintf("security group %s of %s has no %s rules, so it denies %s %s %s",
+			groups, n.ID, stage, serviceOf(pkt), word, peer), false
 	}
 	reason := fmt.Sprintf("no %s rule of security group %s (%s) allows %s %s %s",
 		stage, groups, n.ID, serviceOf(pkt), word, peer)
 	// Rules for this traffic that admit other peers are the ones to change:
 	// name them, and point the reference at the first.
-	var near []string
-	for _, id := range n.SecurityGroupIDs {
-		sg := w.e.ix.SecurityGroup(id)
-		if sg == nil {
-			continue
+	near := e.nearRules(n, egress, pkt)
+	var names []string
+	for i, r := range near {
+		sg := e.ix.SecurityGroup(r.Resource)
+		if i == 0 {
+			h.Resource, h.Ref = sg.ID, &RuleRef{Kind: kind, Index: r.Index}
 		}
-		rules := sg.Rules(egress)
-		for i := range rules {
-			if !ruleApplies(&rules[i], pkt) {
-				continue
-			}
-			if len(near) == 0 {
-				h.Resource, h.Ref = sg.ID, &RuleRef{Kind: kind, Index: i}
-			}
-			// People count rules from 1, as the console and the explorer do.
-			near = append(near, fmt.Sprintf("%s (rule %d of %s)", rules[i].PeerFrom(sg.Account), i+1, sg.ID))
+		// People count rules from 1, as the console and the explorer do.
+		names = append(names, fmt.Sprintf("%s (rule %d of %s)", sg.Rules(egress)[r.Index].PeerFrom(sg.Account), r.Index+1, sg.ID))
+	}
+	if len(names) > 0 {
+		reason += "; " + serviceOf(pkt) + " is open only " + word + " " + strings.Join(names, ", ")
+	}
+	if a, ok := peer.single(); ok {
+		if miss, note := e.groupMiss(d.groups, n.VPCID, a, egress, pkt); miss != refNone {
+			h.Code = miss.code()
+			reason += " (" + note + ")"
 		}
 	}
-	if len(near) > 0 {
-		reason += "; " + serviceOf(pkt) + " is open only " + word + " " + strings.Join(near, ", ")
-	}
-	if d.refMiss != refNone {
-		h.Code = d.refMiss.code()
-		reason += " (" + d.refNote + ")"
-	}
-	w.deny(h, *pkt, reason)
-	return false
+	return h, reason, false
 }
 
 func sgRuleText(egress bool, sg *model.SecurityGroup, r *model.SGRule) string {

@@ -4,15 +4,10 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
-	"strings"
 
 	"github.com/vpcscope/vpcscope/model"
 	"go4.org/netipx"
 )
-
-// maxExactSources bounds the admitted interfaces that each get their own
-// walk in WhoCanReach.
-const maxExactSources = 5000
 
 // WhoQuery asks which sources can reach a destination on a protocol/port.
 type WhoQuery struct {
@@ -26,18 +21,20 @@ type WhoQuery struct {
 type Source struct {
 	// Kind is network-interface, internet or addresses (a range with no
 	// interface in the snapshot: on-premises, another account, ...).
-	Kind       string   `json:"kind"`
-	ID         string   `json:"id,omitempty"`
-	Name       string   `json:"name,omitempty"`
-	Instance   string   `json:"instance,omitempty"`
-	Subnet     string   `json:"subnet,omitempty"`
-	IPs        []string `json:"ips"`
+	Kind     string   `json:"kind"`
+	ID       string   `json:"id,omitempty"`
+	Name     string   `json:"name,omitempty"`
+	Instance string   `json:"instance,omitempty"`
+	Subnet   string   `json:"subnet,omitempty"`
+	IPs      []string `json:"ips"`
+	// Summary describes IPs in words, for a set (the internet, addresses).
+	Summary    string   `json:"summary,omitempty"`
 	Groups     []string `json:"securityGroups,omitempty"`
 	AdmittedBy string   `json:"admittedBy"`
 	// Verdict is reachable, unreachable (the path fails elsewhere; see
 	// Blocked) or unknown (the path cannot be checked from the snapshot).
-	Verdict string `json:"verdict"`
-	Blocked *Block `json:"blocked,omitempty"`
+	Verdict Outcome `json:"verdict"`
+	Blocked *Block  `json:"blocked,omitempty"`
 }
 
 // WhoAnswer lists the sources that can reach a destination.
@@ -46,9 +43,11 @@ type WhoAnswer struct {
 	Destination Endpoint `json:"destination"`
 	Protocol    string   `json:"protocol"`
 	Port        *int     `json:"port,omitempty"`
-	// Admitted summarises the source addresses the destination's security
-	// groups and network ACL let in, before any path is checked.
-	Admitted []string `json:"admitted"`
+	// Admitted is the set of source addresses the destination's security
+	// groups and network ACL let in, before any path is checked, as CIDR
+	// prefixes; AdmittedSummary says it in words.
+	Admitted        []string `json:"admitted"`
+	AdmittedSummary string   `json:"admittedSummary"`
 	// Sources can reach the destination; Blocked are admitted by its
 	// filters but fail elsewhere on the way.
 	Sources []Source `json:"sources"`
@@ -72,12 +71,11 @@ type GroupSources struct {
 
 // WhoCanReach answers the inverse question: every source — interfaces in
 // the snapshot, the internet, other address ranges — that can reach the
-// destination on the protocol/port. It works on address sets: the
-// destination's security group rules and network ACL give the set of
-// admitted sources; only the interfaces inside it are walked, each with a
-// full two-way walk (beyond maxExactSources, one walk per subnet and
-// security group set stands for its members, which share every filter
-// and route on the way).
+// destination on the protocol/port, exactly. The destination's own
+// security groups and network ACL, applied to every address at once (the
+// same stage functions a point query uses), bound the sources worth
+// walking: every interface whose address can arrive there gets its own
+// two-way walk, and the internet is walked as one set of addresses.
 func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 	q := Query{From: "internet", To: wq.To, Protocol: wq.Protocol, Port: wq.Port, ICMP: wq.ICMP}
 	if err := validate(&q); err != nil {
@@ -91,7 +89,7 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 		return nil, inputErr("who-can-reach needs an instance, interface or load balancer, not %s", wq.To)
 	}
 	n := dst.enis[0]
-	dp := point{ep: endpointFor(dst, n, n.PrimaryIP()), eni: n, addr: n.PrimaryIP(), lb: dst.lb, instanceDown: down(dst.instance)}
+	dp := point{ep: endpointFor(dst, n, n.PrimaryIP()), eni: n, addr: n.PrimaryIP(), addrs: addrOf(n.PrimaryIP()), lb: dst.lb, instanceDown: down(dst.instance)}
 	ans := &WhoAnswer{To: wq.To, Destination: dp.ep, Protocol: wq.Protocol.String(),
 		Admitted: []string{}, Sources: []Source{}, Blocked: []Source{}, Groups: []GroupSources{}, Caveats: []string{}}
 	if wq.Protocol.HasPorts() {
@@ -101,152 +99,155 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 	if len(dst.enis) > 1 {
 		ans.Caveats = append(ans.Caveats, fmt.Sprintf("%s has %d interfaces; answered for %s", wq.To, len(dst.enis), n.ID))
 	}
-	probe := firstPacket(q, n.PrimaryIP(), n.PrimaryIP())
-	adms, admitted := e.admittedSources(n, &probe)
-	ans.Admitted = e.summarize(admitted, 24)
-
-	// Interfaces in the admitted set, grouped into classes that behave alike.
-	type class struct {
-		members []*model.NetworkInterface
+	fam := 0
+	if !dp.addr.Is4() {
+		fam = 1
 	}
-	classes := map[string]*class{}
-	var order []string
+	admitted := e.admittedAt(n, queryPacket(q, addrsOf(e.allOf[fam]), dp.addrs))
+	ans.Admitted, ans.AdmittedSummary = e.describeSet(admitted)
+	admittedSet := admitted.ipset()
+
+	// Interfaces whose packets can arrive from an admitted address: their
+	// own private or public addresses, or — when the destination admits a
+	// NAT gateway's or load balancer's address — any interface, since its
+	// packets may arrive translated.
+	translated := overlaps(admittedSet, e.translatorSet)
 	var known netipx.IPSetBuilder
 	for _, src := range e.snap.NetworkInterfaces {
-		if src == n {
-			continue
-		}
-		addr := src.PrimaryIP()
-		if !addr.IsValid() || !admitted.Contains(addr) {
-			continue
-		}
-		if e.natByENI[src.ID] != nil || e.lbByENI[src.ID] != nil || src.InterfaceType == "transit_gateway" {
+		if src == n || e.natByENI[src.ID] != nil || e.lbByENI[src.ID] != nil || src.InterfaceType == "transit_gateway" {
 			continue // managed interfaces do not start connections
 		}
-		known.Add(addr)
-		key := src.SubnetID + "|" + strings.Join(sortedCopy(src.SecurityGroupIDs), ",") + "|" + down(e.ix.Instance(src.InstanceID()))
-		c := classes[key]
-		if c == nil {
-			c = &class{}
-			classes[key] = c
-			order = append(order, key)
+		addrs := interfaceAddressSet(src)
+		known.AddSet(addrs)
+		if !translated && !overlaps(addrs, admittedSet) {
+			continue
 		}
-		c.members = append(c.members, src)
-	}
-	// Every admitted interface gets its own two-way walk, unless there are
-	// so many that one walk per class (same subnet, same groups: the same
-	// filters and routes on the way) must stand for its members.
-	admittedENIs := 0
-	for _, c := range classes {
-		admittedENIs += len(c.members)
-	}
-	exact := admittedENIs <= maxExactSources
-	if !exact {
-		ans.Caveats = append(ans.Caveats, fmt.Sprintf("more than %d admitted interfaces: one walk per subnet and security group set stands for its members", maxExactSources))
-	}
-	for _, key := range order {
-		c := classes[key]
-		var a *Answer
-		for _, m := range c.members {
-			if a == nil || exact {
-				sp := point{ep: Endpoint{Kind: "network-interface", ID: m.ID, Interface: m.ID, IP: m.PrimaryIP().String()},
-					eni: m, addr: m.PrimaryIP(), instanceDown: down(e.ix.Instance(m.InstanceID()))}
-				if sameInstance(sp, dp) {
-					continue
-				}
-				a = e.traceFlow(QueryEcho{}, sp, dp, firstPacket(q, sp.addr, dp.addr))
-			}
-			src := Source{Kind: "network-interface", ID: m.ID, Instance: m.InstanceID(), Subnet: m.SubnetID,
-				IPs: []string{m.PrimaryIP().String()}, Groups: m.SecurityGroupIDs, AdmittedBy: admittedBy(adms, m.PrimaryIP()),
-				Verdict: a.Verdict, Blocked: a.Blocked}
-			if in := e.ix.Instance(m.InstanceID()); in != nil {
-				src.Name = in.Name()
-			} else {
-				src.Name = m.Name()
-			}
-			if a.Reachable {
-				ans.Sources = append(ans.Sources, src)
-			} else {
-				ans.Blocked = append(ans.Blocked, src)
-			}
+		sp := point{ep: Endpoint{Kind: "network-interface", ID: src.ID, Interface: src.ID, IP: src.PrimaryIP().String()},
+			eni: src, addr: src.PrimaryIP(), addrs: addrOf(src.PrimaryIP()), instanceDown: down(e.ix.Instance(src.InstanceID()))}
+		if !sp.addr.IsValid() || sp.addr.Is4() != dp.addr.Is4() || sameInstance(sp, dp) {
+			continue
 		}
-	}
-
-	ans.Groups = e.groupSources(adms, ans)
-
-	// The internet, through the destination's public address.
-	inet := intersect(admitted, e.internet)
-	if pubs := n.PublicIPs(); len(pubs) > 0 && len(inet.Ranges()) > 0 {
-		rep, _ := firstAddr(inet, defaultInternetHost)
-		sp := point{ep: Endpoint{Kind: "internet", IP: rep.String()}, addr: rep, internet: true}
-		pd := dp
-		pd.addr = pubs[0]
-		a := e.traceFlow(QueryEcho{}, sp, pd, firstPacket(q, rep, pubs[0]))
-		src := Source{Kind: "internet", IPs: e.summarize(inet, 24), AdmittedBy: admittedBy(adms, rep), Verdict: a.Verdict, Blocked: a.Blocked}
-		if a.Reachable {
-			ans.Sources = append(ans.Sources, src)
+		a := e.traceFlow(QueryEcho{}, sp, dp, firstPacket(q, sp.addr, dp.addr))
+		ws := Source{Kind: "network-interface", ID: src.ID, Instance: src.InstanceID(), Subnet: src.SubnetID,
+			IPs: []string{sp.addr.String()}, Groups: src.SecurityGroupIDs, AdmittedBy: e.admittedBy(n, q, sp.addr, dp.addr),
+			Verdict: a.Verdict, Blocked: a.Blocked}
+		if in := e.ix.Instance(src.InstanceID()); in != nil {
+			ws.Name = in.Name()
 		} else {
-			ans.Blocked = append(ans.Blocked, src)
+			ws.Name = src.Name()
+		}
+		if a.Reachable {
+			ans.Sources = append(ans.Sources, ws)
+		} else {
+			ans.Blocked = append(ans.Blocked, ws)
+		}
+	}
+	ans.Groups = e.groupSources(n, q, ans)
+
+	// The internet, through the destination's public addresses, as one set.
+	inet := addrsOf(e.internetOf[fam])
+	if pubs := n.PublicIPs(); len(pubs) > 0 && fam == 0 && !inet.empty() {
+		sp := point{ep: Endpoint{Kind: "internet"}, addrs: inet, addr: inet.witness(defaultInternetHost), internet: true}
+		pd := dp
+		pd.addr, pd.addrs = pubs[0], addrOf(pubs[0])
+		paths := e.paths(sp, pd, queryPacket(q, sp.addrs, pd.addrs))
+		if got := delivered(paths); !got.empty() {
+			ips, summary := e.describeSet(got.src())
+			ws := got.srcAddr()
+			ans.Sources = append(ans.Sources, Source{Kind: "internet", IPs: ips, Summary: summary,
+				AdmittedBy: e.admittedBy(n, q, ws, dp.addr), Verdict: VerdictReachable})
+		} else if in, _ := inet.split(admittedSet); !in.empty() {
+			p := deepest(paths)
+			a := e.answerOf(QueryEcho{}, []path{p})
+			ips, summary := e.describeSet(in)
+			ans.Blocked = append(ans.Blocked, Source{Kind: "internet", IPs: ips, Summary: summary,
+				AdmittedBy: e.admittedBy(n, q, in.witness(defaultInternetHost), dp.addr), Verdict: a.Verdict, Blocked: a.Blocked})
 		}
 	}
 
 	// Admitted addresses that no interface in the snapshot holds and that
 	// are not on the internet: other accounts, on-premises, unused space.
-	var rest netipx.IPSetBuilder
-	rest.AddSet(admitted)
 	ks, _ := known.IPSet()
-	rest.RemoveSet(ks)
-	rest.RemoveSet(e.internet)
-	if rs, _ := rest.IPSet(); len(rs.Ranges()) > 0 {
-		ans.Sources = append(ans.Sources, Source{Kind: "addresses", IPs: e.summarize(rs, 24), AdmittedBy: "see admitted",
-			Verdict: VerdictUnknown})
+	rest := minus(minus(admittedSet, ks), e.internet)
+	if len(rest.Ranges()) > 0 {
+		ips, summary := e.describeSet(addrsOf(rest))
+		ans.Sources = append(ans.Sources, Source{Kind: "addresses", IPs: ips, Summary: summary,
+			AdmittedBy: e.admittedBy(n, q, addrsOf(rest).witness(netip.Addr{}), dp.addr), Verdict: VerdictUnknown})
 		ans.Caveats = append(ans.Caveats, "some admitted addresses belong to no interface in the snapshot (other accounts, on-premises, or unused): their path is not checked")
 	}
 	return ans, nil
 }
 
-// groupSources tallies, for each rule that references a security group,
-// the members among the sources and the blocked.
-func (e *Engine) groupSources(adms []admission, ans *WhoAnswer) []GroupSources {
+// admittedAt returns the source addresses an interface's own filters let
+// in for the packets: its security groups' inbound rules and its subnet's
+// network ACL inbound entries (traffic from inside the subnet crosses no
+// ACL) — the stage functions every query uses.
+func (e *Engine) admittedAt(n *model.NetworkInterface, pkt packet) addrs {
+	src := pkt.src()
+	if len(n.SecurityGroupIDs) > 0 {
+		src = e.evalSecurityGroups(n, false, pkt).admitted.pkt.src()
+	}
+	sn := e.ix.Subnet(n.SubnetID)
+	if sn == nil {
+		return src
+	}
+	if acl := e.ix.SubnetNetworkACL(sn.ID); acl != nil {
+		allowed := e.acls[acl.ID].evaluate(false, pkt).allowed.pkt.src()
+		inSubnet, _ := pkt.splitSrcPrefixes(append([]netip.Prefix{sn.CIDR}, sn.IPv6CIDRs...))
+		in, _ := src.split(allowed.union(inSubnet.src()).ipset())
+		src = in
+	}
+	return src
+}
+
+// admittedBy names the security group rule of the destination that admits
+// packets from addr (the first, in group and rule order).
+func (e *Engine) admittedBy(n *model.NetworkInterface, q Query, addr, dst netip.Addr) string {
+	if len(n.SecurityGroupIDs) == 0 {
+		return "no security group"
+	}
+	if !addr.IsValid() {
+		return ""
+	}
+	d := e.evalSecurityGroups(n, false, firstPacket(q, addr, dst))
+	if d.admitted.rule == nil {
+		return ""
+	}
+	return d.admitted.group.ID + " " + sgRuleText(false, d.admitted.group, d.admitted.rule)
+}
+
+// groupSources tallies, for each of the destination's inbound rules that
+// references a security group and covers the traffic, the members among
+// the sources and the blocked.
+func (e *Engine) groupSources(n *model.NetworkInterface, q Query, ans *WhoAnswer) []GroupSources {
 	out := []GroupSources{}
-	for _, a := range adms {
-		if a.rule == nil || a.rule.Group == nil {
+	pkt := firstPacket(q, n.PrimaryIP(), n.PrimaryIP())
+	for _, id := range n.SecurityGroupIDs {
+		sg := e.ix.SecurityGroup(id)
+		if sg == nil {
 			continue
 		}
-		gs := GroupSources{GroupID: a.rule.Group.GroupID, Rule: a.group.ID + " " + sgRuleText(false, a.group, a.rule)}
-		if sg := e.ix.SecurityGroup(gs.GroupID); sg != nil {
-			gs.Name = sg.Name()
-		}
-		for _, list := range []struct {
-			srcs []Source
-			n    *int
-		}{{ans.Sources, &gs.Reachable}, {ans.Blocked, &gs.Blocked}} {
-			for _, s := range list.srcs {
-				if slices.Contains(s.Groups, gs.GroupID) {
-					*list.n++
+		for i := range sg.Ingress {
+			r := &sg.Ingress[i]
+			if r.Group == nil || !ruleCovers(r, pkt) {
+				continue
+			}
+			gs := GroupSources{GroupID: r.Group.GroupID, Rule: sg.ID + " " + sgRuleText(false, sg, r)}
+			if g := e.ix.SecurityGroup(gs.GroupID); g != nil {
+				gs.Name = g.Name()
+			}
+			for _, list := range []struct {
+				srcs []Source
+				n    *int
+			}{{ans.Sources, &gs.Reachable}, {ans.Blocked, &gs.Blocked}} {
+				for _, s := range list.srcs {
+					if slices.Contains(s.Groups, gs.GroupID) {
+						*list.n++
+					}
 				}
 			}
-		}
-		out = append(out, gs)
-	}
-	return out
-}
-
-// admittedBy names the first rule whose set holds addr.
-func admittedBy(adms []admission, addr netip.Addr) string {
-	for _, a := range adms {
-		if a.rule == nil {
-			return "no security group"
-		}
-		if a.set.Contains(addr) {
-			return a.group.ID + " " + sgRuleText(false, a.group, a.rule)
+			out = append(out, gs)
 		}
 	}
-	return ""
-}
-
-func sortedCopy(xs []string) []string {
-	out := slices.Clone(xs)
-	slices.Sort(out)
 	return out
 }

@@ -362,7 +362,7 @@ func (d *detailView) land() {
 	f := d.focus
 	l := ruleList(f.ref.Kind)
 	idx := f.ref.Index
-	if f.ref.RuleNumber > 0 && strings.HasPrefix(f.ref.Kind, "nacl") {
+	if f.ref.RuleNumber > 0 && f.ref.Kind.IsNetworkACL() {
 		for i, r := range d.s.wi.rules(d.res, l) {
 			if r.acl.RuleNumber == f.ref.RuleNumber {
 				idx = i
@@ -378,7 +378,7 @@ func (d *detailView) land() {
 		rr, ok := r.data.(ruleRow)
 		return ok && rr.list == l && rr.index == idx
 	})
-	noMatch := f.hop != nil && f.hop.Verdict == reach.Deny && strings.HasPrefix(string(l), "sg")
+	noMatch := f.hop != nil && f.hop.Verdict == reach.Deny && reach.RuleRefKind(l).IsSecurityGroup()
 	switch {
 	case found && noMatch:
 		d.banner = th.bad.Render("✗ "+f.hop.Detail) + "\n" +
@@ -425,22 +425,17 @@ func (d *detailView) land() {
 }
 
 // nearMisses are the rules of list l that open the traced protocol and
-// port to some other peer: the rules a user most likely means to change.
+// port to some other peer: the rules a user most likely means to change,
+// as the engine's answer names them (Block.Near).
 func (d *detailView) nearMisses(l ruleList) []int {
-	q := d.flow()
-	sg, ok := d.res.(*model.SecurityGroup)
-	if q == nil || !ok {
+	if d.focus == nil {
 		return nil
 	}
 	var out []int
-	for i, r := range d.s.wi.rules(sg, l) {
-		if r.disabled || !r.sg.Protocol.Matches(q.proto) {
-			continue
+	for _, r := range d.focus.near {
+		if ruleList(r.Kind) == l && (r.Resource == "" || r.Resource == d.id) {
+			out = append(out, r.Index)
 		}
-		if q.proto.HasPorts() && !r.sg.Ports().Contains(uint16(q.port)) {
-			continue
-		}
-		out = append(out, i)
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -406,7 +407,7 @@ func (t *traceView) blockingHop() (hopRow, bool) {
 		}
 	}
 	return hopRow{hop: reach.Hop{Resource: a.Blocked.Resource, Ref: a.Blocked.Ref, Rule: a.Blocked.Rule,
-		Verdict: reach.Deny, Detail: a.Blocked.Reason}, whatIf: wi}, true
+		Verdict: reach.Deny, Detail: a.Blocked.Reason, Near: a.Blocked.Near}, whatIf: wi}, true
 }
 
 func (t *traceView) selectBlocking() {
@@ -435,6 +436,12 @@ func (t *traceView) openHop(h hopRow) openMsg {
 	}
 	hop := h.hop
 	m.focus = &ruleFocus{ref: ref, hop: &hop, query: t.flow(hop)}
+	for _, n := range hop.Near {
+		if h.whatIf {
+			n.Index = t.s.wi.overlayIndex(cmp.Or(n.Resource, h.hop.Resource), ruleList(n.Kind), n.Index)
+		}
+		m.focus.near = append(m.focus.near, n)
+	}
 	return m
 }
 
@@ -561,7 +568,7 @@ func (t *traceView) buildRows() {
 		verdict("", a)
 	}
 	if b := a.Blocked; b != nil {
-		t.header = append(t.header, th.dim.Render("   the ◆ hop decides · press b to open its rule ("+b.Code+")"))
+		t.header = append(t.header, th.dim.Render("   the ◆ hop decides · press b to open its rule ("+string(b.Code)+")"))
 	}
 	for _, n := range []string{a.Query.Source.Note, a.Query.Dest.Note} {
 		if n != "" {

@@ -73,8 +73,11 @@ type ruleFocus struct {
 	ref reach.RuleRef
 	// hop is the trace hop that pointed at the rule.
 	hop *reach.Hop
-	// query is the trace's flow, for near-miss marking and what-if prefill.
+	// query is the trace's flow, for what-if prefill.
 	query *flowDesc
+	// near are the rules the engine names as closest to letting the
+	// traced packet through (indexes into the what-if overlay).
+	near []reach.RuleRef
 }
 
 func cmdOf(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }

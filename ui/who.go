@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -91,7 +90,7 @@ func (e *exposureView) build() {
 		if x.Ports != "" {
 			open += "/" + x.Ports
 		}
-		cols := fmt.Sprintf("%-24s %-*s %-12s %-24s %s", ansi.Truncate(name, 24, "…"), ipw, ansi.Truncate(x.PublicIP, ipw, "…"), open, joinN(x.Sources, 2), x.Rule)
+		cols := fmt.Sprintf("%-24s %-*s %-12s %-24s %s", ansi.Truncate(name, 24, "…"), ipw, ansi.Truncate(x.PublicIP, ipw, "…"), open, x.SourceSummary, x.Rule)
 		rows = append(rows, row{text: " " + th.warn.Render("!") + " " + cols, plain: " ! " + cols, id: x.ID})
 	}
 	for _, c := range rep.Caveats {
@@ -280,7 +279,7 @@ func (v *whoView) build() {
 			if x.Ports != "" {
 				open += "/" + x.Ports
 			}
-			text(th.warn.Render("  ! ") + fmt.Sprintf("%s %s from %s — %s", x.PublicIP, open, joinN(x.Sources, 3), x.Rule))
+			text(th.warn.Render("  ! ") + fmt.Sprintf("%s %s from %s — %s", x.PublicIP, open, x.SourceSummary, x.Rule))
 		}
 	}
 	text("")
@@ -289,7 +288,7 @@ func (v *whoView) build() {
 		v.list.SetRows(rows)
 		return
 	}
-	text(th.dim.Render("admitted by its security groups and network ACL: " + strings.Join(a.Admitted, ", ")))
+	text(th.dim.Render("admitted by its security groups and network ACL: " + a.AdmittedSummary))
 	text("")
 	text(th.section.Render(fmt.Sprintf("Can reach (%d)", len(a.Sources))))
 	for _, s := range a.Sources {
@@ -320,9 +319,9 @@ func (v *whoView) build() {
 func sourceText(w *world, s reach.Source) string {
 	switch s.Kind {
 	case "internet":
-		return "the internet (" + joinN(s.IPs, 3) + ")  admitted by " + s.AdmittedBy
+		return "the internet (" + s.Summary + ")  admitted by " + s.AdmittedBy
 	case "addresses":
-		return joinN(s.IPs, 3) + "  (no interface in the snapshot)  admitted by " + s.AdmittedBy
+		return s.Summary + "  (no interface in the snapshot)  admitted by " + s.AdmittedBy
 	}
 	name := s.Name
 	if s.Instance != "" {

@@ -58,7 +58,7 @@ func printWho(s streams, g *globalOptions, a *reach.WhoAnswer) {
 		svc = fmt.Sprintf("%s/%d", a.Protocol, *a.Port)
 	}
 	fmt.Fprintf(w, "Who can reach %s on %s\n", t.bold.Render(endpointText(a.Destination)), svc)
-	fmt.Fprintf(w, "%s\n\n", t.dim.Render("admitted by its security groups and network ACL: "+strings.Join(a.Admitted, ", ")))
+	fmt.Fprintf(w, "%s\n\n", t.dim.Render("admitted by its security groups and network ACL: "+a.AdmittedSummary))
 	fmt.Fprintln(w, t.head.Render(fmt.Sprintf("Can reach (%d)", len(a.Sources))))
 	for _, src := range a.Sources {
 		mark := t.ok.Render("✓")
@@ -92,9 +92,9 @@ func printWho(s streams, g *globalOptions, a *reach.WhoAnswer) {
 func sourceText(src reach.Source) string {
 	switch src.Kind {
 	case "internet":
-		return "internet: " + strings.Join(src.IPs, ", ") + "  (" + src.AdmittedBy + ")"
+		return "internet: " + src.Summary + "  (" + src.AdmittedBy + ")"
 	case "addresses":
-		return "addresses with no interface in the snapshot: " + strings.Join(src.IPs, ", ") + "  (path not checked)"
+		return "addresses with no interface in the snapshot: " + src.Summary + "  (path not checked)"
 	}
 	who := src.ID
 	if src.Name != "" {
@@ -140,7 +140,7 @@ the internet addresses the rules admit, and the rule that opens it.`,
 				if x.Ports != "" {
 					svc += "/" + x.Ports
 				}
-				fmt.Fprintf(s.out, "  %s %-40s %-16s %-18s from %s\n", t.bad.Render("!"), who, x.PublicIP, svc, strings.Join(x.Sources, ", "))
+				fmt.Fprintf(s.out, "  %s %-40s %-16s %-18s from %s\n", t.bad.Render("!"), who, x.PublicIP, svc, x.SourceSummary)
 				fmt.Fprintf(s.out, "      %s\n", t.dim.Render("opened by "+x.Rule))
 			}
 			for _, c := range rep.Caveats {

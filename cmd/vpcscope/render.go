@@ -107,7 +107,7 @@ func (t *textRenderer) answer(w io.Writer, a *reach.Answer) {
 	}
 	fmt.Fprintln(w, style.Render(mark+a.Summary()))
 	if b := a.Blocked; b != nil && b.Code != "" {
-		fmt.Fprintln(w, t.dim.Render("  code "+b.Code))
+		fmt.Fprintln(w, t.dim.Render("  code "+string(b.Code)))
 	}
 }
 
@@ -124,7 +124,7 @@ func (t *textRenderer) hops(w io.Writer, hops []reach.Hop) {
 		case h.Name != "" && h.Name != h.Resource:
 			res += " " + h.Name
 		}
-		rows[i] = [5]string{h.Verdict.Mark(), string(h.Layer), res, h.Stage, h.Rule}
+		rows[i] = [5]string{h.Verdict.Mark(), string(h.Layer), res, string(h.Stage), h.Rule}
 		for c, s := range rows[i] {
 			width[c] = max(width[c], lipgloss.Width(s))
 		}
