@@ -220,6 +220,13 @@ func New(s *model.Snapshot) *Engine {
 // Index returns the engine's index of the snapshot.
 func (e *Engine) Index() *model.Index { return e.ix }
 
+// Internet returns the set of internet addresses the engine's answers
+// about "the internet" range over: public unicast addresses outside the
+// snapshot's VPCs, less the public addresses of its own interfaces (they
+// send as themselves) and the AWS service ranges of its managed prefix
+// lists. The set is shared: do not modify it.
+func (e *Engine) Internet() *netipx.IPSet { return e.internet }
+
 // Snapshot returns the snapshot the engine answers about.
 func (e *Engine) Snapshot() *model.Snapshot { return e.snap }
 

@@ -180,7 +180,7 @@ func (e *Engine) exposedBy(sp, dp point, probe exposureProbe) packet {
 		q.ICMP = &icmp
 	}
 	pkt := queryPacket(q, sp.addrs, dp.addrs)
-	return delivered(e.paths(sp, dp, pkt))
+	return delivered(pkt, e.paths(sp, dp, pkt))
 }
 
 // exposedEntry fills in an exposure entry for one group of ports and

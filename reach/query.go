@@ -126,7 +126,7 @@ func (e *Engine) Reach(q Query) (*Answer, error) {
 func (e *Engine) reachSet(q Query, s, d point) *Answer {
 	pkt := queryPacket(q, s.addrs, d.addrs)
 	paths := e.paths(s, d, pkt)
-	got := delivered(paths)
+	got := delivered(pkt, paths)
 	var ws, wd netip.Addr
 	holds := pkt
 	if !got.empty() {
@@ -178,13 +178,16 @@ func (p point) prefer() netip.Addr {
 	return defaultInternetHost6
 }
 
-// delivered returns the request packets of the paths that got through
-// both ways, in the request's terms (addresses as the sender sent them).
-func delivered(paths []path) packet {
-	var out packet
+// delivered returns the packets of the request req that got through both
+// ways along the paths, in the request's terms (addresses and ports as the
+// sender sent them).
+func delivered(req packet, paths []path) packet {
+	out := req.with(nil)
 	for _, p := range paths {
 		if p.ok {
-			out = out.union(p.rv.arr.pkt.reply())
+			back := p.rv.arr.pkt.reply()
+			back.icmp = req.icmp
+			out = out.union(back)
 		}
 	}
 	return out

@@ -150,8 +150,9 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 		sp := point{ep: Endpoint{Kind: "internet"}, addrs: inet, addr: inet.witness(defaultInternetHost), internet: true}
 		pd := dp
 		pd.addr, pd.addrs = pubs[0], addrOf(pubs[0])
-		paths := e.paths(sp, pd, queryPacket(q, sp.addrs, pd.addrs))
-		if got := delivered(paths); !got.empty() {
+		req := queryPacket(q, sp.addrs, pd.addrs)
+		paths := e.paths(sp, pd, req)
+		if got := delivered(req, paths); !got.empty() {
 			ips, summary := e.describeSet(got.src())
 			ws := got.srcAddr()
 			ans.Sources = append(ans.Sources, Source{Kind: "internet", IPs: ips, Summary: summary,
