@@ -1,7 +1,6 @@
 package reach
 
 import (
-	"fmt"
 	"net/netip"
 	"strings"
 
@@ -82,6 +81,9 @@ func (a addrs) splitPrefix(p netip.Prefix) (in, out addrs) {
 	if !p.IsValid() || !a.set.OverlapsPrefix(p) {
 		return addrs{}, a
 	}
+	if rs := a.set.Ranges(); p.Contains(rs[0].From()) && p.Contains(rs[len(rs)-1].To()) {
+		return a, addrs{} // the prefix holds the whole set
+	}
 	var ib, ob netipx.IPSetBuilder
 	ib.AddSet(a.set)
 	ob.AddSet(a.set)
@@ -102,6 +104,9 @@ func (a addrs) split(s *netipx.IPSet) (in, out addrs) {
 	}
 	if s == nil || !overlaps(a.set, s) {
 		return addrs{}, a
+	}
+	if within(a.set, s) {
+		return a, addrs{}
 	}
 	var ib, ob netipx.IPSetBuilder
 	ib.AddSet(a.set)
@@ -194,6 +199,16 @@ func prefixSet(p netip.Prefix) *netipx.IPSet {
 	return s
 }
 
+// within reports whether every address of a is in b.
+func within(a, b *netipx.IPSet) bool {
+	for _, r := range a.Ranges() {
+		if !b.ContainsRange(r) {
+			return false
+		}
+	}
+	return true
+}
+
 // overlaps reports whether two sets share an address.
 func overlaps(a, b *netipx.IPSet) bool {
 	ra, rb := a.Ranges(), b.Ranges()
@@ -211,7 +226,8 @@ func overlaps(a, b *netipx.IPSet) bool {
 	return false
 }
 
-// String renders the set: one address, or up to three prefixes and a count.
+// String renders the set: one address, or up to three prefixes and an
+// ellipsis; it looks at no more of the set than it shows.
 func (a addrs) String() string {
 	if a.set == nil {
 		if !a.one.IsValid() {
@@ -219,17 +235,22 @@ func (a addrs) String() string {
 		}
 		return a.one.String()
 	}
-	ps := a.set.Prefixes()
 	var b strings.Builder
-	for i, p := range ps {
-		if i == 3 {
-			fmt.Fprintf(&b, " … %d more", len(ps)-3)
-			break
+	var buf []netip.Prefix
+	n := 0
+	for _, r := range a.set.Ranges() {
+		buf = r.AppendPrefixes(buf[:0])
+		for _, p := range buf {
+			if n == 3 {
+				b.WriteString(" …")
+				return b.String()
+			}
+			if n > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(p.String())
+			n++
 		}
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(p.String())
 	}
 	return b.String()
 }

@@ -47,6 +47,7 @@ type Engine struct {
 	// (index 0 IPv4, 1 IPv6); internetRanges are its ranges.
 	internet       *netipx.IPSet
 	internetOf     [2]*netipx.IPSet
+	internetWords  [2]setWords
 	allOf          [2]*netipx.IPSet
 	internetRanges []netipx.IPRange
 	// retired maps the addresses of deleted NAT gateways to a description:
@@ -213,6 +214,10 @@ func New(s *model.Snapshot) *Engine {
 		b.AddPrefix(netip.MustParsePrefix(all))
 		e.allOf[i], _ = b.IPSet()
 		e.internetOf[i] = intersect(e.internet, e.allOf[i])
+	}
+	for i := range e.internetOf {
+		ps, sum := e.describe(e.internetOf[i])
+		e.internetWords[i] = setWords{ps, sum}
 	}
 	return e
 }

@@ -47,6 +47,22 @@ const maxSummaryPrefixes = 8
 // internet except 8.0.0.0/8"), else its prefixes.
 func (e *Engine) describeSet(a addrs) ([]string, string) {
 	set := a.ipset()
+	for fam := range e.internetOf {
+		if set.Equal(e.internetOf[fam]) {
+			return slices.Clone(e.internetWords[fam].prefixes), e.internetWords[fam].summary
+		}
+	}
+	return e.describe(set)
+}
+
+// setWords is a set described as prefixes and in words.
+type setWords struct {
+	prefixes []string
+	summary  string
+}
+
+// describe computes describeSet's answer.
+func (e *Engine) describe(set *netipx.IPSet) ([]string, string) {
 	prefixes := prefixStrings(set)
 	if len(prefixes) == 0 {
 		return []string{}, "no address"

@@ -17,9 +17,9 @@ type path struct {
 
 // depth is how far the path got, in hops.
 func (p path) depth() int {
-	n := len(p.fw.hops)
+	n := len(p.fw.hops) + p.fw.quietHops
 	if p.rv != nil {
-		n += len(p.rv.hops)
+		n += len(p.rv.hops) + p.rv.quietHops
 	}
 	return n
 }
@@ -58,7 +58,10 @@ func queryPacket(q Query, src, dst addrs) packet {
 // paths walks the request packets pkt from s to d, then each arrival's
 // reply back, and returns every path the packets took, the first first.
 func (e *Engine) paths(s, d point, pkt packet) []path {
-	fw := &walker{e: e, dir: DirForward, flow: newFlow()}
+	_, one := pkt.singleSrc()
+	_, oneDst := pkt.singleDst()
+	quiet := !one || !oneDst // a set question: its answer shows an example's point trace
+	fw := &walker{e: e, dir: DirForward, flow: newFlow(), quiet: quiet}
 	var out []path
 	for _, f := range walk(fw, func(w *walker) *arrival {
 		switch {
@@ -83,7 +86,7 @@ func (e *Engine) paths(s, d point, pkt packet) []path {
 			out = append(out, path{fw: f})
 			continue
 		}
-		rv := &walker{e: e, dir: DirReturn, flow: f.flow.clone()}
+		rv := &walker{e: e, dir: DirReturn, flow: f.flow.clone(), quiet: quiet}
 		for _, r := range walk(rv, func(w *walker) *arrival {
 			reply := arr.pkt.reply()
 			var back *arrival

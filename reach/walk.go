@@ -40,6 +40,11 @@ type walker struct {
 	// arr is where the branch ended (nil when it was dropped).
 	arr *arrival
 	run *walkRun
+	// quiet skips recording pass hops (counting them in quietHops): set
+	// questions keep only the sets and the blocks, and show an example's
+	// point trace.
+	quiet     bool
+	quietHops int
 }
 
 // walkRun holds the branches of one direction of a walk.
@@ -200,6 +205,10 @@ func (w *walker) step(pkt packet) bool {
 
 // record appends a hop, filling in the packet and the resource's name.
 func (w *walker) record(h Hop, pkt packet) {
+	if w.quiet {
+		w.quietHops++
+		return
+	}
 	if !pkt.empty() {
 		h.Packet = pkt.String()
 	}
@@ -218,7 +227,11 @@ func (w *walker) deny(h Hop, pkt packet, reason string) *arrival {
 	if h.Detail == "" {
 		h.Detail = reason
 	}
-	w.record(h, pkt)
+	if w.quiet {
+		w.hops = append(w.hops, h) // the block's hop, for the answer
+	} else {
+		w.record(h, pkt)
+	}
 	w.block = &Block{Layer: h.Layer, Resource: h.Resource, Rule: h.Rule, Direction: w.dir,
 		Code: h.Code, Reason: reason, Ref: h.Ref, Near: h.Near}
 	w.blockPkt = pkt
@@ -230,7 +243,11 @@ func (w *walker) deny(h Hop, pkt packet, reason string) *arrival {
 func (w *walker) unknown(h Hop, pkt packet, reason string) *arrival {
 	h.Verdict = Unknown
 	h.Detail = reason
-	w.record(h, pkt)
+	if w.quiet {
+		w.hops = append(w.hops, h)
+	} else {
+		w.record(h, pkt)
+	}
 	w.unverified = append(w.unverified, reason)
 	w.blockUnknown = true
 	w.block = &Block{Layer: h.Layer, Resource: h.Resource, Rule: h.Rule, Direction: w.dir,

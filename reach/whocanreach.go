@@ -109,9 +109,10 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 
 	// Interfaces whose packets can arrive from an admitted address: their
 	// own private or public addresses, or — when the destination admits a
-	// NAT gateway's or load balancer's address — any interface, since its
-	// packets may arrive translated.
+	// NAT gateway's or load balancer's address — a translated one, for the
+	// interfaces whose path to the destination may cross a translator.
 	translated := overlaps(admittedSet, e.translatorSet)
+	mayTranslate := map[string]bool{}
 	var known netipx.IPSetBuilder
 	for _, src := range e.snap.NetworkInterfaces {
 		if src == n || e.natByENI[src.ID] != nil || e.lbByENI[src.ID] != nil || src.InterfaceType == "transit_gateway" {
@@ -119,8 +120,18 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 		}
 		addrs := interfaceAddressSet(src)
 		known.AddSet(addrs)
-		if !translated && !overlaps(addrs, admittedSet) {
-			continue
+		if !overlaps(addrs, admittedSet) {
+			if !translated {
+				continue
+			}
+			m, ok := mayTranslate[src.SubnetID]
+			if !ok {
+				m = e.pathMayTranslate(src.SubnetID, dp.addr)
+				mayTranslate[src.SubnetID] = m
+			}
+			if !m {
+				continue
+			}
 		}
 		sp := point{ep: Endpoint{Kind: "network-interface", ID: src.ID, Interface: src.ID, IP: src.PrimaryIP().String()},
 			eni: src, addr: src.PrimaryIP(), addrs: addrOf(src.PrimaryIP()), instanceDown: down(e.ix.Instance(src.InstanceID()))}
@@ -177,6 +188,73 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 		ans.Caveats = append(ans.Caveats, "some admitted addresses belong to no interface in the snapshot (other accounts, on-premises, or unused): their path is not checked")
 	}
 	return ans, nil
+}
+
+// pathMayTranslate reports whether packets from a subnet to dst may cross
+// a NAT gateway or an appliance on the way, so that they arrive from
+// another address than their own. It over-approximates (it only bounds
+// the interfaces who-can-reach walks): a local or peering route delivers
+// without translation, an internet gateway does not carry private
+// destinations, and a transit gateway that hands the packet to the
+// destination's own VPC, whose route for it is local, translates nothing.
+func (e *Engine) pathMayTranslate(subnetID string, dst netip.Addr) bool {
+	sn := e.ix.Subnet(subnetID)
+	if sn == nil {
+		return true
+	}
+	rt, _ := e.ix.SubnetRouteTable(sn.ID)
+	if rt == nil {
+		return true
+	}
+	pkt := pointPacket(model.ProtocolTCP, sn.CIDR.Addr(), dst, nil, nil, model.ICMPTypeCode{})
+	p := e.routeParts(rt, pkt)[0]
+	if p.route == nil || p.route.IsBlackhole() {
+		return false
+	}
+	switch t := p.route.Target(); t.Kind {
+	case model.TargetLocal, model.TargetVPCPeering, model.TargetInternetGateway, model.TargetEgressOnlyIGW:
+		return false
+	case model.TargetTransitGateway:
+		att := e.tgwAttachmentOf[t.ID+"|"+sn.VPCID]
+		if att == nil {
+			return false // the packet cannot enter the transit gateway
+		}
+		rtID := e.associatedTable(t.ID, att)
+		if rtID == "" {
+			return false
+		}
+		tp := e.tgwRouteParts(rtID, pkt)[0]
+		if tp.route == nil || tp.route.IsBlackhole() || len(tp.route.Attachments) == 0 {
+			return false
+		}
+		out := e.ix.TGWAttachment(t.ID, tp.route.Attachments[0].AttachmentID)
+		if out == nil || out.ResourceType != "vpc" {
+			return true
+		}
+		owner := e.ix.SubnetFor(out.ResourceID, dst)
+		if owner == nil {
+			return true
+		}
+		for _, id := range out.SubnetIDs {
+			exit := e.ix.Subnet(id)
+			if exit == nil {
+				return true
+			}
+			ert, _ := e.ix.SubnetRouteTable(exit.ID)
+			if ert == nil {
+				return true
+			}
+			ep := e.routeParts(ert, pkt)[0]
+			if ep.route == nil {
+				continue
+			}
+			if k := ep.route.Target().Kind; k != model.TargetLocal && !ep.route.IsBlackhole() {
+				return true
+			}
+		}
+		return false
+	}
+	return true
 }
 
 // admittedAt returns the source addresses an interface's own filters let
