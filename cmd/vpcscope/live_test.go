@@ -147,10 +147,11 @@ func TestLiveErrors(t *testing.T) {
 // the CLI. A call that never answers ends, after --call-timeout, as a
 // one-line gap warning naming the flag; a route the model refuses is
 // dropped alone, with a one-line warning naming its route table; the
-// snapshot is written, and -o json lists the notes.
+// snapshot is written, and -o json lists the notes. Every line on stderr
+// is vpcscope's own (the SDK's log lines would break them).
 func TestSnapshotOfAHangingAndOddEndpoint(t *testing.T) {
 	srv := fakeAWS(t, "three-tier")
-	srv.AddFault(fakeaws.Fault{Action: "DescribeNetworkAcls", Hang: true})
+	srv.AddFault(fakeaws.Fault{Action: "DescribeNetworkAcls", HangBody: true})
 	srv.AddFault(fakeaws.Fault{Action: "DescribeRouteTables", Rewrite: func(body string) string {
 		return strings.Replace(body, "<destinationCidrBlock>10.0.0.0/16<", "<destinationCidrBlock>local<", 1)
 	}})
@@ -166,6 +167,11 @@ func TestSnapshotOfAHangingAndOddEndpoint(t *testing.T) {
 	} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(errs, "\n"), "\n") {
+		if !strings.HasPrefix(line, "vpcscope: ") {
+			t.Errorf("stray line on stderr: %q", line)
 		}
 	}
 	if !strings.Contains(out, `"notes": [`+"\n"+`    "111122223333/us-east-1 route-table DescribeRouteTables: rtb-01f245b6350bb6ea8 Routes[0]`) {

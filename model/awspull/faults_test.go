@@ -3,6 +3,7 @@ package awspull
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"regexp"
 	"slices"
@@ -586,5 +587,35 @@ func TestParsePath(t *testing.T) {
 		if ok != tt.ok || (ok && renderPath(steps) != tt.path) {
 			t.Errorf("parsePath(%q) = %v, %v", tt.path, steps, ok)
 		}
+	}
+}
+
+// TestSDKLogsNothing: after a call whose body stalls times out, the SDK
+// logs that it could not drain the body to os.Stderr, which would break
+// the CLI's one-line warnings; the gap already says what happened. Not
+// parallel: it swaps os.Stderr.
+func TestSDKLogsNothing(t *testing.T) {
+	srv, _ := serve(t, "three-tier")
+	srv.AddFault(fakeaws.Fault{Action: "DescribeSubnets", HangBody: true})
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := os.Stderr
+	os.Stderr = w
+	got, _, err := pullFrom(t, context.Background(), srv, []string{acct}, []string{region}, func(o *Options) {
+		o.CallTimeout = 200 * time.Millisecond
+	})
+	os.Stderr = stderr
+	w.Close()
+	logged, _ := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Gaps) != 1 || got.Gaps[0].Code != CodeTimeout {
+		t.Errorf("gaps: %v", got.Gaps)
+	}
+	if len(logged) > 0 {
+		t.Errorf("the pull wrote to stderr:\n%s", logged)
 	}
 }
