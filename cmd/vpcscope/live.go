@@ -25,6 +25,9 @@ type liveOptions struct {
 	endpointURL string
 	workers     int
 	quiet       bool
+	// callTimeout bounds each AWS call with its retries, headerTimeout
+	// each attempt's wait for the response headers.
+	callTimeout, headerTimeout time.Duration
 }
 
 // addLiveFlags registers the live-pull source flags on every command.
@@ -42,6 +45,10 @@ func (g *globalOptions) addLiveFlags(pf *pflag.FlagSet) {
 		"AWS calls in flight per account and region during a live pull")
 	pf.BoolVar(&l.quiet, "quiet", false,
 		"during a live pull print only the summary and warnings, not the progress")
+	pf.DurationVar(&l.callTimeout, "call-timeout", awspull.DefaultCallTimeout,
+		"during a live pull give up on an AWS call, retries included, after this long; it becomes a gap")
+	pf.DurationVar(&l.headerTimeout, "response-header-timeout", awspull.DefaultResponseHeaderTimeout,
+		"during a live pull retry an attempt that gets no response headers within this long")
 }
 
 // liveRequested reports whether the flags ask for a live pull.
@@ -50,8 +57,8 @@ func (g *globalOptions) liveRequested() bool {
 	return len(l.profiles) > 0 || len(l.regions) > 0 || l.allRegions || l.endpointURL != ""
 }
 
-// loadLive pulls the network from AWS, printing progress, a summary and
-// the gaps on stderr.
+// loadLive pulls the network from AWS, printing progress, a summary, the
+// gaps and the notes on stderr.
 func (g *globalOptions) loadLive(ctx context.Context, s streams) (*model.Snapshot, error) {
 	return g.pullLive(ctx, s, nil)
 }
@@ -59,23 +66,40 @@ func (g *globalOptions) loadLive(ctx context.Context, s streams) (*model.Snapsho
 // pullLive is loadLive that also hands every progress event to observe
 // (when not nil), for a caller with its own display.
 func (g *globalOptions) pullLive(ctx context.Context, s streams, observe func(awspull.Event)) (*model.Snapshot, error) {
+	snap, _, err := g.pullWithNotes(ctx, s, observe)
+	return snap, err
+}
+
+// pullWithNotes is pullLive that also returns the pull's notes: the parts
+// of pages it dropped, which it prints as warnings.
+func (g *globalOptions) pullWithNotes(ctx context.Context, s streams, observe func(awspull.Event)) (*model.Snapshot, []awspull.Note, error) {
 	l := &g.live
 	if l.allRegions && len(l.regions) > 0 {
-		return nil, usagef("choose --region or --all-regions, not both")
+		return nil, nil, usagef("choose --region or --all-regions, not both")
 	}
 	if l.workers < 1 {
-		return nil, usagef("--workers %d: want at least 1", l.workers)
+		return nil, nil, usagef("--workers %d: want at least 1", l.workers)
+	}
+	for _, t := range []struct {
+		flag string
+		d    time.Duration
+	}{{"--call-timeout", l.callTimeout}, {"--response-header-timeout", l.headerTimeout}} {
+		if t.d <= 0 {
+			return nil, nil, usagef("%s %s: want a positive duration, like 30s or 2m", t.flag, t.d)
+		}
 	}
 	opts := awspull.Options{
-		Profiles:    l.profiles,
-		Regions:     l.regions,
-		AllRegions:  l.allRegions,
-		EndpointURL: l.endpointURL,
-		Workers:     l.workers,
-		Tool:        "vpcscope " + version,
+		Profiles:              l.profiles,
+		Regions:               l.regions,
+		AllRegions:            l.allRegions,
+		EndpointURL:           l.endpointURL,
+		Workers:               l.workers,
+		CallTimeout:           l.callTimeout,
+		ResponseHeaderTimeout: l.headerTimeout,
+		Tool:                  "vpcscope " + version,
 	}
 	pr := newProgressPrinter(s.err, l.quiet)
-	snap, err := awspull.Pull(ctx, opts, func(e awspull.Event) {
+	snap, notes, err := awspull.Pull(ctx, opts, func(e awspull.Event) {
 		pr.event(e)
 		if observe != nil {
 			observe(e)
@@ -83,13 +107,34 @@ func (g *globalOptions) pullLive(ctx context.Context, s streams, observe func(aw
 	})
 	pr.clear()
 	if err != nil {
-		return nil, fmt.Errorf("live pull: %w", err)
+		return nil, nil, fmt.Errorf("live pull: %w", err)
 	}
 	pr.summary(snap)
 	for _, line := range gapWarnings(snap.Gaps) {
 		warnf(s, "%s", line)
 	}
-	return snap, nil
+	for _, line := range noteWarnings(notes) {
+		warnf(s, "%s", line)
+	}
+	return snap, notes, nil
+}
+
+// maxNoteWarnings is how many of a pull's notes are printed as warnings;
+// snapshot -o json lists them all.
+const maxNoteWarnings = 20
+
+// noteWarnings renders the parts a pull dropped one per line, the first
+// maxNoteWarnings of them and then how many more there are.
+func noteWarnings(notes []awspull.Note) []string {
+	var out []string
+	for i, n := range notes {
+		if i == maxNoteWarnings {
+			out = append(out, fmt.Sprintf("%d more parts dropped with values the model refuses (vpcscope snapshot -o json lists them all)", len(notes)-i))
+			break
+		}
+		out = append(out, n.String())
+	}
+	return out
 }
 
 // progressPrinter shows a live pull on stderr: one line rewritten in place
@@ -276,7 +321,7 @@ is printed as a warning, and answers that depend on it say so.
 			if out == "" {
 				return usagef("--out: want a file name, or - for standard output")
 			}
-			snap, err := g.loadLive(cmd.Context(), s)
+			snap, notes, err := g.pullWithNotes(cmd.Context(), s, nil)
 			if err != nil {
 				return err
 			}
@@ -286,7 +331,7 @@ is printed as a warning, and answers that depend on it say so.
 			if err := snapfile.Write(out, snap); err != nil {
 				return err
 			}
-			return printWritten(s.out, g.output, out, snap)
+			return printWritten(s.out, g.output, out, snap, notes)
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "vpcscope-snapshot.json", "file to write (atomically), or - for standard output")
@@ -294,8 +339,9 @@ is printed as a warning, and answers that depend on it say so.
 	return cmd
 }
 
-// printWritten reports the snapshot file written.
-func printWritten(w io.Writer, format, path string, snap *model.Snapshot) error {
+// printWritten reports the snapshot file written, and with -o json the
+// parts the pull dropped (notes).
+func printWritten(w io.Writer, format, path string, snap *model.Snapshot, notes []awspull.Note) error {
 	n := 0
 	for range snap.All() {
 		n++
@@ -305,12 +351,17 @@ func printWritten(w io.Writer, format, path string, snap *model.Snapshot) error 
 		if gaps == nil {
 			gaps = []model.Gap{}
 		}
+		lines := make([]string, len(notes))
+		for i, n := range notes {
+			lines[i] = n.String()
+		}
 		return writeJSON(w, struct {
 			File      string        `json:"file"`
 			Scopes    []model.Scope `json:"scopes"`
 			Resources int           `json:"resources"`
 			Gaps      []model.Gap   `json:"gaps"`
-		}{path, snap.Scopes, n, gaps})
+			Notes     []string      `json:"notes"`
+		}{path, snap.Scopes, n, gaps, lines})
 	}
 	_, err := fmt.Fprintf(w, "wrote %s: %s, %s\n", path, count(n, "resource"), count(len(snap.Gaps), "gap"))
 	return err

@@ -122,6 +122,12 @@ func TestLiveErrors(t *testing.T) {
 		{"rejected credentials", []string{"snapshot", "--region", "us-east-1", "--endpoint-url", srv.URL},
 			map[string]string{"AWS_ACCESS_KEY_ID": fakeaws.AccessKey("999999999999")}, "AWS rejected the credentials of the default profile (InvalidClientTokenId)"},
 		{"demo and live", []string{"inspect", "--demo", "--region", "us-east-1"}, nil, "choose one source"},
+		{"zero call timeout", []string{"snapshot", "--region", "us-east-1", "--endpoint-url", srv.URL, "--call-timeout", "0s"}, nil,
+			"--call-timeout 0s: want a positive duration, like 30s or 2m"},
+		{"negative header timeout", []string{"snapshot", "--region", "us-east-1", "--endpoint-url", srv.URL, "--response-header-timeout=-1s"}, nil,
+			"--response-header-timeout -1s: want a positive duration"},
+		{"timeout without a unit", []string{"snapshot", "--region", "us-east-1", "--call-timeout", "30"}, nil,
+			`invalid argument "30" for "--call-timeout" flag`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,5 +140,48 @@ func TestLiveErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want one line with %q", code, errs, tt.want)
 			}
 		})
+	}
+}
+
+// TestSnapshotOfAHangingAndOddEndpoint: issue 8 items 10 and 12 through
+// the CLI. A call that never answers ends, after --call-timeout, as a
+// one-line gap warning naming the flag; a route the model refuses is
+// dropped alone, with a one-line warning naming its route table; the
+// snapshot is written, and -o json lists the notes. Every line on stderr
+// is vpcscope's own (the SDK's log lines would break them).
+func TestSnapshotOfAHangingAndOddEndpoint(t *testing.T) {
+	srv := fakeAWS(t, "three-tier")
+	srv.AddFault(fakeaws.Fault{Action: "DescribeNetworkAcls", HangBody: true})
+	srv.AddFault(fakeaws.Fault{Action: "DescribeRouteTables", Rewrite: func(body string) string {
+		return strings.Replace(body, "<destinationCidrBlock>10.0.0.0/16<", "<destinationCidrBlock>local<", 1)
+	}})
+	path := filepath.Join(t.TempDir(), "snap.json")
+	code, out, errs := runCLI(t, "snapshot", "--endpoint-url", srv.URL, "--region", "us-east-1", "--out", path, "--quiet", "-o", "json",
+		"--call-timeout", "300ms", "--response-header-timeout", "1h")
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errs)
+	}
+	for _, want := range []string{
+		"vpcscope: warning: network-acl not collected in 111122223333/us-east-1 (DescribeNetworkAcls: Timeout): ec2:DescribeNetworkAcls got no complete answer within 300ms (1 attempt): the endpoint may be hanging; raise --call-timeout if it is only slow\n",
+		`vpcscope: warning: 111122223333/us-east-1 route-table DescribeRouteTables: rtb-01f245b6350bb6ea8 Routes[0]: DestinationCidrBlock: invalid CIDR block "local"; dropped Routes[0], kept the rest of rtb-01f245b6350bb6ea8` + "\n",
+	} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(errs, "\n"), "\n") {
+		if !strings.HasPrefix(line, "vpcscope: ") {
+			t.Errorf("stray line on stderr: %q", line)
+		}
+	}
+	if !strings.Contains(out, `"notes": [`+"\n"+`    "111122223333/us-east-1 route-table DescribeRouteTables: rtb-01f245b6350bb6ea8 Routes[0]`) {
+		t.Errorf("-o json lacks the note:\n%s", out)
+	}
+	snap, err := snapfile.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.RouteTables) != 4 || len(snap.NetworkACLs) != 0 || len(snap.Gaps) != 1 {
+		t.Errorf("%d route tables, %d network ACLs, gaps %v", len(snap.RouteTables), len(snap.NetworkACLs), snap.Gaps)
 	}
 }

@@ -19,9 +19,14 @@
 // wrapped in awsjson's groupings.
 //
 // A call that fails (denied, unsupported by the endpoint, a region that is
-// not enabled, throttled past the retries, an unreadable response) does
-// not stop the pull: the snapshot records a model.Gap for its kind, scope
-// and operation, and the engine turns gaps into caveats.
+// not enabled, throttled past the retries, an unreadable response, no
+// answer within Options.CallTimeout or, at every attempt, no response
+// headers within Options.ResponseHeaderTimeout) does not stop the pull:
+// the snapshot records a model.Gap for its kind, scope and operation, and
+// the engine turns gaps into caveats. A page that awsjson rejects for one
+// value loses only the innermost element holding it (a route, an IP range,
+// or the resource when the value is its own), and Pull returns a Note for
+// each such drop.
 //
 // The calls Pull makes are listed by Actions and, as a read-only IAM
 // policy, by Policy.

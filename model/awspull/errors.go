@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -24,6 +25,10 @@ const (
 	CodeNotRequested = "NotRequested"
 	// CodeTruncated: AWS said more results exist than it would return.
 	CodeTruncated = "Truncated"
+	// CodeTimeout: the call got no complete answer within
+	// Options.CallTimeout, or each attempt waited longer than
+	// Options.ResponseHeaderTimeout for the response headers.
+	CodeTimeout = "Timeout"
 )
 
 // failureClass says how far a failed call's consequences reach.
@@ -83,9 +88,43 @@ func errorMessage(err error) string {
 	return err.Error()
 }
 
+// timeoutError is a call that ran out of time: the whole call, retries
+// included, or (headers) every attempt, waiting for the response headers.
+type timeoutError struct {
+	action   string
+	limit    time.Duration
+	headers  bool
+	attempts int
+	err      error
+}
+
+// Error says what timed out, and which flag of the vpcscope CLI raises
+// the limit.
+func (e *timeoutError) Error() string {
+	if e.headers {
+		return fmt.Sprintf("%s: the endpoint sent no response headers within %s, %s: raise --response-header-timeout if it is only slow",
+			e.action, e.limit, plural(e.attempts, "attempt"))
+	}
+	return fmt.Sprintf("%s got no complete answer within %s (%s): the endpoint may be hanging; raise --call-timeout if it is only slow",
+		e.action, e.limit, plural(e.attempts, "attempt"))
+}
+
+func (e *timeoutError) Unwrap() error { return e.err }
+
+// isHeaderTimeout reports whether err is net/http's Transport giving up
+// on the response headers (Transport.ResponseHeaderTimeout), which it
+// reports only in text.
+func isHeaderTimeout(err error) bool {
+	return strings.Contains(err.Error(), "timeout awaiting response headers")
+}
+
 // classify turns a failed call to action (e.g. ec2:DescribeVpcs) into what
 // the snapshot records about it.
 func classify(action string, err error) failure {
+	var te *timeoutError
+	if errors.As(err, &te) {
+		return failure{failKind, CodeTimeout, te.Error()}
+	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return failure{class: failCanceled, code: "Canceled", reason: "the pull was canceled"}
 	}
@@ -122,8 +161,11 @@ func setupError(profile, step string, err error) error {
 	var notExist config.SharedConfigProfileNotExistError
 	var dns *net.DNSError
 	var op *net.OpError
+	var te *timeoutError
 	msg := oneLine(err.Error())
 	switch {
+	case errors.As(err, &te):
+		return &setupErr{fmt.Sprintf("%s for %s timed out: %s (check the network, proxy, or --endpoint-url)", step, who, te), err}
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("pull canceled: %w", err)
 	case errors.As(err, &notExist):

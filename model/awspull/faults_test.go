@@ -3,6 +3,9 @@ package awspull
 import (
 	"context"
 	"errors"
+	"io"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -235,7 +238,7 @@ func TestCancelSlowRegion(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_, err = Pull(ctx, Options{Profiles: []string{profile(acct)}, Regions: []string{region, "us-west-2"}, EndpointURL: srv.URL},
+		_, _, err = Pull(ctx, Options{Profiles: []string{profile(acct)}, Regions: []string{region, "us-west-2"}, EndpointURL: srv.URL},
 			func(e Event) {
 				if e.Region == region && e.Operation == "DescribeVpcs" && e.Done {
 					select {
@@ -345,5 +348,274 @@ func TestEventString(t *testing.T) {
 	tally.Add(Event{Account: acct, Region: "us-west-2", Operation: "A", Calls: 1, Gap: e.Gap, Done: true})
 	if got := tally.Totals(); got != (Totals{Operations: 2, Done: 2, Calls: 3, Items: 4, Gaps: 1, Accounts: 1, Regions: 2, Scopes: 2}) {
 		t.Errorf("totals %+v", got)
+	}
+}
+
+// TestHangingCallEndsAsAGap reproduces issue 8 item 10: a pull against an
+// endpoint that accepts the connection but never answers hung forever.
+// Each attempt now waits at most ResponseHeaderTimeout for the headers
+// (the SDK retries an attempt that times out, as a transient connection
+// error: https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html),
+// and each call, retries included, at most CallTimeout; the call that hung
+// is a gap that names the flag to raise, and the rest is collected.
+func TestHangingCallEndsAsAGap(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		fault     fakeaws.Fault
+		kind      model.Kind
+		tweak     func(*Options)
+		wantFlag  string
+		wantCalls int
+	}{
+		{
+			name:  "no response headers: every attempt gives up after the response header timeout, then the retries run out",
+			fault: fakeaws.Fault{Action: "DescribeSecurityGroups", Hang: true},
+			kind:  model.KindSecurityGroup,
+			tweak: func(o *Options) {
+				o.ResponseHeaderTimeout = 50 * time.Millisecond
+				o.CallTimeout = time.Hour // the header timeout alone must end it
+				o.MaxAttempts = 3
+			},
+			wantFlag: "--response-header-timeout", wantCalls: 3,
+		},
+		{
+			name:  "headers, then a body that stalls: the call gives up after the call timeout",
+			fault: fakeaws.Fault{Action: "DescribeSubnets", HangBody: true},
+			kind:  model.KindSubnet,
+			tweak: func(o *Options) {
+				o.CallTimeout = 300 * time.Millisecond
+			},
+			wantFlag: "--call-timeout", wantCalls: 1,
+		},
+		{
+			name:  "a per-parent call that hangs is a gap of its operation",
+			fault: fakeaws.Fault{Action: "DescribeTargetHealth", Hang: true},
+			kind:  model.KindTargetGroup,
+			tweak: func(o *Options) {
+				o.ResponseHeaderTimeout = time.Hour
+				o.CallTimeout = 300 * time.Millisecond
+			},
+			wantFlag: "--call-timeout", wantCalls: 1,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv, want := serve(t, "three-tier")
+			srv.AddFault(tt.fault)
+			got, _, err := pullFrom(t, context.Background(), srv, []string{acct}, []string{region}, func(o *Options) {
+				fast(o)
+				tt.tweak(o)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Gaps) != 1 {
+				t.Fatalf("gaps: %v", got.Gaps)
+			}
+			g := got.Gaps[0]
+			if g.Kind != tt.kind || g.Operation != tt.fault.Action || g.Code != CodeTimeout ||
+				!strings.Contains(g.Reason, "raise "+tt.wantFlag+" if it is only slow") {
+				t.Errorf("gap: %+v", g)
+			}
+			if n := srv.Calls()["ec2:"+tt.fault.Action] + srv.Calls()["elbv2:"+tt.fault.Action]; n != tt.wantCalls {
+				t.Errorf("%d attempts, want %d", n, tt.wantCalls)
+			}
+			// Everything but what the call would have brought is there.
+			dropDerivedNodeAddresses(got, want)
+			gj, wj := kindsJSON(t, got), kindsJSON(t, want)
+			for _, k := range model.Kinds() {
+				if k != tt.kind && gj[k] != wj[k] {
+					t.Errorf("%s differs: %s", k, firstDiff(wj[k], gj[k]))
+				}
+			}
+		})
+	}
+}
+
+// TestHangingSetupCallFailsInOneLine: when the identity call hangs there
+// is nothing to pull; the error says which call timed out and what to do.
+func TestHangingSetupCallFailsInOneLine(t *testing.T) {
+	t.Parallel()
+	srv, _ := serve(t, "three-tier")
+	srv.AddFault(fakeaws.Fault{Service: "sts", Hang: true})
+	_, _, err := pullFrom(t, context.Background(), srv, []string{acct}, []string{region}, func(o *Options) {
+		fast(o)
+		o.ResponseHeaderTimeout = 50 * time.Millisecond
+		o.MaxAttempts = 2
+	})
+	want := "STS GetCallerIdentity for profile acct-111122223333 timed out: sts:GetCallerIdentity: the endpoint sent no response headers within 50ms, 2 attempts: " +
+		"raise --response-header-timeout if it is only slow (check the network, proxy, or --endpoint-url)"
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v\nwant %s", err, want)
+	}
+}
+
+// TestMalformedElementIsDroppedAlone reproduces issue 8 item 12: one
+// value the model refuses (kumo lists a route table's local route with
+// the destination "local"; AWS gives the VPC's CIDR block,
+// https://docs.aws.amazon.com/vpc/latest/userguide/RouteTables.html#route-table-routes)
+// dropped every route table of the page. Now only the innermost element
+// that holds it is dropped — the route, the IP range, or the resource when
+// the value is its own — with a note naming the resource and the field;
+// the rest of the page is kept, and only a resource dropped whole is a gap.
+func TestMalformedElementIsDroppedAlone(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		action   string
+		old, new string
+		// edit turns the fixture into what the pull should return.
+		edit      func(s *model.Snapshot)
+		wantNotes []string
+		wantGap   string // the reason of the one gap, if any
+	}{
+		{
+			name: "a route whose destination is not a CIDR block drops that route, not its route table",
+			// the first route of the first route table: its IPv4 local route
+			action: "DescribeRouteTables", old: "<destinationCidrBlock>10.0.0.0/16<", new: "<destinationCidrBlock>local<",
+			edit: func(s *model.Snapshot) {
+				rt := find(s.RouteTables, "rtb-01f245b6350bb6ea8")
+				rt.Routes = rt.Routes[1:]
+			},
+			wantNotes: []string{`111122223333/us-east-1 route-table DescribeRouteTables: rtb-01f245b6350bb6ea8 Routes[0]: DestinationCidrBlock: invalid CIDR block "local"; dropped Routes[0], kept the rest of rtb-01f245b6350bb6ea8`},
+		},
+		{
+			name:   "an IP range with a bad CIDR block drops that range; its rule, with no source left, goes with it",
+			action: "DescribeSecurityGroups", old: "<cidrIp>203.0.113.0/24<", new: "<cidrIp>203.0.113.0/33<",
+			edit: func(s *model.Snapshot) {
+				sg := find(s.SecurityGroups, "sg-0afa569aa3fb873cc")
+				sg.Ingress = slices.DeleteFunc(sg.Ingress, func(r model.SGRule) bool { return r.CIDR.String() == "203.0.113.0/24" })
+			},
+			wantNotes: []string{`111122223333/us-east-1 security-group DescribeSecurityGroups: sg-0afa569aa3fb873cc IpPermissions[4].IpRanges[0]: CidrIp: invalid CIDR block "203.0.113.0/33"; dropped IpPermissions[4].IpRanges[0], kept the rest of sg-0afa569aa3fb873cc`},
+		},
+		{
+			name:   "a subnet whose own CIDR block is bad is dropped whole, and is a gap",
+			action: "DescribeSubnets", old: "<cidrBlock>10.0.1.0/24<", new: "<cidrBlock>10.0.1.0/240<",
+			edit: func(s *model.Snapshot) {
+				s.Subnets = slices.DeleteFunc(s.Subnets, func(sn *model.Subnet) bool { return sn.ID == "subnet-01137421203f7d70c" })
+			},
+			wantNotes: []string{`111122223333/us-east-1 subnet DescribeSubnets: subnet-01137421203f7d70c: CidrBlock: invalid CIDR block "10.0.1.0/240"; dropped subnet-01137421203f7d70c`},
+			wantGap:   `subnet-01137421203f7d70c: CidrBlock: invalid CIDR block "10.0.1.0/240"; dropped subnet-01137421203f7d70c`,
+		},
+		{
+			name:   "an instance whose own address is bad is dropped from its reservation, and is a gap",
+			action: "DescribeInstances", old: "<privateIpAddress>10.0.0.10<", new: "<privateIpAddress>10.0.0.300<",
+			edit: func(s *model.Snapshot) {
+				s.Instances = slices.DeleteFunc(s.Instances, func(i *model.Instance) bool { return i.ID == "i-0f31c15d5092d9efa" })
+			},
+			wantNotes: []string{`111122223333/us-east-1 instance DescribeInstances: i-0f31c15d5092d9efa: PrivateIpAddress: invalid IP address "10.0.0.300"; dropped i-0f31c15d5092d9efa`},
+			wantGap:   `i-0f31c15d5092d9efa: PrivateIpAddress: invalid IP address "10.0.0.300"; dropped i-0f31c15d5092d9efa`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv, want := serve(t, "three-tier")
+			srv.AddFault(fakeaws.Fault{Action: tt.action, Rewrite: func(body string) string {
+				if !strings.Contains(body, tt.old) {
+					t.Errorf("%s answer lacks %q", tt.action, tt.old)
+				}
+				return strings.Replace(body, tt.old, tt.new, 1)
+			}})
+			got, notes, _, err := pullNotes(t, context.Background(), srv, []string{acct}, []string{region}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var lines []string
+			for _, n := range notes {
+				lines = append(lines, n.String())
+			}
+			if !slices.Equal(lines, tt.wantNotes) {
+				t.Errorf("notes:\n got %q\nwant %q", lines, tt.wantNotes)
+			}
+			var wantGaps []string
+			if tt.wantGap != "" {
+				wantGaps = []string{tt.wantGap}
+			}
+			var gaps []string
+			for _, g := range got.Gaps {
+				if g.Code != CodeInvalidData || g.Operation != tt.action {
+					t.Errorf("unexpected gap %v", g)
+				}
+				gaps = append(gaps, g.Reason)
+			}
+			if !slices.Equal(gaps, wantGaps) {
+				t.Errorf("gap reasons:\n got %q\nwant %q", gaps, wantGaps)
+			}
+			tt.edit(want)
+			sameResources(t, got, want)
+		})
+	}
+}
+
+// TestEveryListNamesItsResources: a note names the resource of a dropped
+// element, so every list the pull hands to awsjson says which field
+// identifies its elements.
+func TestEveryListNamesItsResources(t *testing.T) {
+	src, err := os.ReadFile("tasks.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := regexp.MustCompile(`\.add\("(\w+)"`).FindAllSubmatch(src, -1)
+	if len(keys) < 20 {
+		t.Fatalf("found only %d lists in tasks.go", len(keys))
+	}
+	for _, k := range keys {
+		if len(idFields[string(k[1])]) == 0 {
+			t.Errorf("idFields has no entry for %s", k[1])
+		}
+	}
+}
+
+func TestParsePath(t *testing.T) {
+	tests := []struct {
+		path string
+		ok   bool
+	}{
+		{"RouteTables[0].Routes[12].DestinationCidrBlock", true},
+		{"Reservations[0].Instances[1]", true},
+		{"Vpcs", true},
+		{"Vpcs[x]", false},
+		{"Vpcs[0", false},
+		{"Vpcs[-1]", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		steps, ok := parsePath(tt.path)
+		if ok != tt.ok || (ok && renderPath(steps) != tt.path) {
+			t.Errorf("parsePath(%q) = %v, %v", tt.path, steps, ok)
+		}
+	}
+}
+
+// TestSDKLogsNothing: after a call whose body stalls times out, the SDK
+// logs that it could not drain the body to os.Stderr, which would break
+// the CLI's one-line warnings; the gap already says what happened. Not
+// parallel: it swaps os.Stderr.
+func TestSDKLogsNothing(t *testing.T) {
+	srv, _ := serve(t, "three-tier")
+	srv.AddFault(fakeaws.Fault{Action: "DescribeSubnets", HangBody: true})
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := os.Stderr
+	os.Stderr = w
+	got, _, err := pullFrom(t, context.Background(), srv, []string{acct}, []string{region}, func(o *Options) {
+		o.CallTimeout = 200 * time.Millisecond
+	})
+	os.Stderr = stderr
+	w.Close()
+	logged, _ := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Gaps) != 1 || got.Gaps[0].Code != CodeTimeout {
+		t.Errorf("gaps: %v", got.Gaps)
+	}
+	if len(logged) > 0 {
+		t.Errorf("the pull wrote to stderr:\n%s", logged)
 	}
 }

@@ -40,10 +40,13 @@ func measurePull(t testing.TB, srv *fakeaws.Server, kinds []model.Kind) pullFigu
 	before := total(srv.Calls())
 	var tally Tally
 	start := time.Now()
-	snap, err := Pull(context.Background(), Options{Profiles: []string{profile("123456789012")}, Regions: []string{"us-east-1"},
+	snap, notes, err := Pull(context.Background(), Options{Profiles: []string{profile("123456789012")}, Regions: []string{"us-east-1"},
 		EndpointURL: srv.URL, Kinds: kinds}, tally.Add)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(notes) > 0 {
+		t.Errorf("%d notes, first: %s", len(notes), notes[0])
 	}
 	f := pullFigures{wall: time.Since(start), requests: total(srv.Calls()) - before, chains: map[string]time.Duration{}}
 	for r := range snap.All() {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -16,10 +15,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/vpcscope/vpcscope/model"
@@ -30,6 +31,18 @@ import (
 // region when Options.Workers is 0: well inside EC2's default request
 // rate for describe calls, so throttling stays rare.
 const DefaultWorkers = 8
+
+// DefaultCallTimeout bounds each API call, its retries included, when
+// Options.CallTimeout is 0. A throttled call backs off for about a minute
+// on average over its ten attempts, so two minutes cut only calls that
+// hang, not calls that wait their turn.
+const DefaultCallTimeout = 2 * time.Minute
+
+// DefaultResponseHeaderTimeout bounds how long one attempt of a call waits
+// for the response headers when Options.ResponseHeaderTimeout is 0. AWS
+// sends them once the whole answer is ready, within seconds even for a
+// page of a thousand interfaces.
+const DefaultResponseHeaderTimeout = 30 * time.Second
 
 // Options say what to pull and how.
 type Options struct {
@@ -54,12 +67,24 @@ type Options struct {
 	MaxAttempts int
 	// MaxBackoff caps the wait between retries; 0 means the SDK's (20s).
 	MaxBackoff time.Duration
+	// CallTimeout bounds each API call (each page of a listing), its
+	// retries and their backoff included, from when the call gets a
+	// worker slot; 0 means DefaultCallTimeout. A call that runs out of
+	// time is a gap (CodeTimeout) and the pull goes on.
+	CallTimeout time.Duration
+	// ResponseHeaderTimeout bounds how long each attempt of a call waits
+	// for the response headers once the request is sent; the SDK retries
+	// an attempt that runs out, within CallTimeout. 0 means
+	// DefaultResponseHeaderTimeout. It applies to the HTTP client Pull
+	// builds, not to HTTPClient.
+	ResponseHeaderTimeout time.Duration
 	// Kinds limits the pull to these kinds; the others are recorded as
 	// gaps (CodeNotRequested). Empty means every kind.
 	Kinds []model.Kind
 	// Tool is recorded as the snapshot's Tool (vpcscope's version).
 	Tool string
-	// HTTPClient, when set, sends the calls (tests, proxies).
+	// HTTPClient, when set, sends the calls (tests, proxies), with its
+	// own transport timeouts.
 	HTTPClient *http.Client
 }
 
@@ -68,26 +93,35 @@ type Options struct {
 // when each operation ends; it is called from one goroutine at a time and
 // should return quickly.
 //
-// Failed calls become the snapshot's Gaps, not errors. Pull returns an
-// error when it cannot start (no credentials, an unknown profile, no
-// region), when ctx is canceled (promptly, with ctx's error wrapped), and
-// when every call failed, saying why.
-func Pull(ctx context.Context, opts Options, progress func(Event)) (*model.Snapshot, error) {
+// Failed calls become the snapshot's Gaps, not errors; a call that hangs
+// fails when Options.CallTimeout runs out. An element of a page that holds
+// a value the model refuses (a route whose destination is no CIDR block)
+// is dropped alone and described by a Note; the rest of its page is kept,
+// and a dropped resource is also a gap of its kind. Pull returns an error
+// when it cannot start (no credentials, an unknown profile, no region, a
+// setup call that times out), when ctx is canceled (promptly, with ctx's
+// error wrapped), and when every call failed, saying why.
+func Pull(ctx context.Context, opts Options, progress func(Event)) (*model.Snapshot, []Note, error) {
 	if opts.AllRegions && len(opts.Regions) > 0 {
-		return nil, errors.New("choose regions or all regions, not both")
+		return nil, nil, errors.New("choose regions or all regions, not both")
 	}
 	for _, r := range opts.Regions {
 		if !awsjson.IsRegion(r) {
-			return nil, fmt.Errorf("%q is not an AWS region name (like us-east-1 or eu-west-2)", r)
+			return nil, nil, fmt.Errorf("%q is not an AWS region name (like us-east-1 or eu-west-2)", r)
 		}
 	}
 	for _, k := range opts.Kinds {
 		if !slices.Contains(model.Kinds(), k) {
-			return nil, fmt.Errorf("unknown kind %q", k)
+			return nil, nil, fmt.Errorf("unknown kind %q", k)
 		}
+	}
+	if opts.CallTimeout < 0 || opts.ResponseHeaderTimeout < 0 {
+		return nil, nil, errors.New("timeouts must not be negative")
 	}
 	opts.Workers = cmp.Or(opts.Workers, DefaultWorkers)
 	opts.MaxAttempts = cmp.Or(opts.MaxAttempts, DefaultMaxAttempts)
+	opts.CallTimeout = cmp.Or(opts.CallTimeout, DefaultCallTimeout)
+	opts.ResponseHeaderTimeout = cmp.Or(opts.ResponseHeaderTimeout, DefaultResponseHeaderTimeout)
 	p := &puller{opts: opts, progress: progress, importer: awsjson.NewImporter(), start: time.Now(),
 		pages: make(chan page, 1<<14)}
 	// Decoding a page costs about as much CPU as reading its XML: half the
@@ -107,7 +141,9 @@ func Pull(ctx context.Context, opts Options, progress func(Event)) (*model.Snaps
 
 	accounts, err := p.setup(ctx)
 	if err != nil {
-		return nil, err
+		close(p.pages)
+		p.ingesting.Wait()
+		return nil, nil, err
 	}
 	for _, a := range accounts {
 		for _, region := range a.regions {
@@ -118,9 +154,13 @@ func Pull(ctx context.Context, opts Options, progress func(Event)) (*model.Snaps
 	close(p.pages)
 	p.ingesting.Wait()
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("pull canceled: %w", err)
+		return nil, nil, fmt.Errorf("pull canceled: %w", err)
 	}
-	return p.snapshot(accounts)
+	snap, err := p.snapshot(accounts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return snap, p.sortedNotes(), nil
 }
 
 // puller is the state of one Pull.
@@ -136,8 +176,9 @@ type puller struct {
 	pages chan page
 	docs  atomic.Int64
 
-	mu     sync.Mutex // guards gaps, units and calls to progress
+	mu     sync.Mutex // guards gaps, notes, units and calls to progress
 	gaps   map[string]model.Gap
+	notes  []Note
 	units  []*unit
 	scopes []model.Scope
 }
@@ -209,6 +250,10 @@ func (p *puller) setupProfile(ctx context.Context, profile string) (*account, er
 	opts := []func(*config.LoadOptions) error{
 		config.WithRetryer(func() aws.Retryer { return newRetryer(p.opts.MaxAttempts, p.opts.MaxBackoff) }),
 		config.WithAPIOptions([]func(*middleware.Stack) error{addErrorBodyMiddleware}),
+		// The SDK's own log lines (a response body it could not drain
+		// after a timeout, ...) would break the one-line warnings: what
+		// went wrong is in the gaps.
+		config.WithLogger(logging.Nop{}),
 	}
 	if profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(profile))
@@ -218,6 +263,10 @@ func (p *puller) setupProfile(ctx context.Context, profile string) (*account, er
 	}
 	if p.opts.HTTPClient != nil {
 		opts = append(opts, config.WithHTTPClient(p.opts.HTTPClient))
+	} else {
+		opts = append(opts, config.WithHTTPClient(awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
+			tr.ResponseHeaderTimeout = p.opts.ResponseHeaderTimeout
+		})))
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
@@ -239,7 +288,7 @@ func (p *puller) setupProfile(ctx context.Context, profile string) (*account, er
 	}
 	a := &account{profile: profile, cfg: cfg}
 
-	s := &setupStep{p: p, region: home, op: "GetCallerIdentity", start: time.Now()}
+	s := &setupStep{p: p, region: home, op: "GetCallerIdentity", action: "sts:GetCallerIdentity", start: time.Now()}
 	id, err := setupCall(ctx, s, func(ctx context.Context) (*sts.GetCallerIdentityOutput, error) {
 		return sts.NewFromConfig(cfg, func(o *sts.Options) { o.Region = home }).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	})
@@ -256,7 +305,7 @@ func (p *puller) setupProfile(ctx context.Context, profile string) (*account, er
 
 	switch {
 	case p.opts.AllRegions:
-		s := &setupStep{p: p, account: a.id, region: home, op: "DescribeRegions", start: time.Now()}
+		s := &setupStep{p: p, account: a.id, region: home, op: "DescribeRegions", action: "ec2:DescribeRegions", start: time.Now()}
 		out, err := setupCall(ctx, s, func(ctx context.Context) (*ec2.DescribeRegionsOutput, error) {
 			return ec2.NewFromConfig(cfg, func(o *ec2.Options) { o.Region = home }).DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
 		})
@@ -281,10 +330,10 @@ func (p *puller) setupProfile(ctx context.Context, profile string) (*account, er
 
 // setupStep is the progress of a setup call.
 type setupStep struct {
-	p                     *puller
-	account, region, op   string
-	start                 time.Time
-	calls, items, retries int
+	p                           *puller
+	account, region, op, action string
+	start                       time.Time
+	calls, items, retries       int
 }
 
 func (s *setupStep) done() {
@@ -293,12 +342,37 @@ func (s *setupStep) done() {
 }
 
 func setupCall[Out any](ctx context.Context, s *setupStep, f func(context.Context) (*Out, error)) (*Out, error) {
+	out, retries, err := invoke(ctx, &s.p.opts, s.action, f)
+	s.calls++
+	s.retries += retries
+	return out, err
+}
+
+// errCallTimeout is the cause of a call's context when Options.CallTimeout
+// runs out.
+var errCallTimeout = errors.New("the call timed out")
+
+// invoke makes one API call of action (e.g. ec2:DescribeVpcs), retries
+// included, within opts.CallTimeout, and returns its answer and how many
+// retries it took. A call that runs out of time (the whole call, or each
+// attempt waiting for response headers) fails with a *timeoutError; an
+// error answer the SDK could not read is explained from its raw body.
+func invoke[Out any](ctx context.Context, opts *Options, action string, f func(context.Context) (*Out, error)) (*Out, int, error) {
 	var retries atomic.Int64
 	var body errorBody
-	out, err := f(withErrorBody(withRetryCounter(ctx, &retries), &body))
-	s.calls++
-	s.retries += int(retries.Load())
-	return out, body.explain(err)
+	cctx, cancel := context.WithTimeoutCause(ctx, opts.CallTimeout, errCallTimeout)
+	defer cancel()
+	out, err := f(withErrorBody(withRetryCounter(cctx, &retries), &body))
+	n := int(retries.Load())
+	if err != nil && ctx.Err() == nil {
+		switch {
+		case errors.Is(context.Cause(cctx), errCallTimeout):
+			return nil, n, &timeoutError{action: action, limit: opts.CallTimeout, attempts: n + 1, err: err}
+		case isHeaderTimeout(err):
+			return nil, n, &timeoutError{action: action, limit: opts.ResponseHeaderTimeout, headers: true, attempts: n + 1, err: err}
+		}
+	}
+	return out, n, body.explain(err)
 }
 
 // regionRun is the pull of one account in one region.
@@ -498,28 +572,6 @@ func (p *puller) add(u *unit, key string, items any) error {
 	return p.importer.AddDocument(u.r.account, u.r.region, name, data)
 }
 
-// salvage adds the items of a rejected page one by one, so a resource with
-// a value the model refuses (an address that is no address) costs only
-// itself; the first one dropped is recorded as a gap.
-func (p *puller) salvage(u *unit, key string, items any, err error) {
-	gap := func(err error) {
-		p.addGap(model.Gap{Account: u.r.account, Region: u.r.region, Kind: u.kind, Operation: u.name,
-			Code: CodeInvalidData, Reason: "dropped from the answer: " + oneLine(err.Error())})
-	}
-	v := reflect.ValueOf(items)
-	if v.Kind() != reflect.Slice || v.Len() < 2 {
-		gap(err)
-		return
-	}
-	for i := range v.Len() {
-		one := reflect.MakeSlice(v.Type(), 1, 1)
-		one.Index(0).Set(v.Index(i))
-		if err := p.add(u, key, one.Interface()); err != nil {
-			gap(err)
-		}
-	}
-}
-
 // taskRun is a running listing and the units of the calls it makes per
 // parent.
 type taskRun struct {
@@ -542,12 +594,10 @@ func call[Out any](ctx context.Context, u *unit, urgent bool, f func(context.Con
 		return nil, err
 	}
 	u.begin()
-	var retries atomic.Int64
-	var body errorBody
-	out, err := f(withErrorBody(withRetryCounter(ctx, &retries), &body))
+	out, retries, err := invoke(ctx, &u.r.p.opts, u.action(), f)
 	u.r.lim.release()
-	u.counted(int(retries.Load()))
-	return out, body.explain(err)
+	u.counted(retries)
+	return out, err
 }
 
 // once makes a call that is not paginated and hands its answer to use.
@@ -581,6 +631,7 @@ func (p *puller) snapshot(accounts []*account) (*model.Snapshot, error) {
 	snap.TakenAt = p.start.UTC().Truncate(time.Second)
 	snap.Tool = p.opts.Tool
 	snap.Scopes = slices.Clone(p.scopes)
+	p.droppedResourceGaps()
 	slices.SortFunc(snap.Scopes, func(a, b model.Scope) int {
 		return cmp.Or(cmp.Compare(a.Account, b.Account), cmp.Compare(a.Region, b.Region))
 	})

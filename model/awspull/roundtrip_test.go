@@ -13,8 +13,19 @@ import (
 	"github.com/vpcscope/vpcscope/model/awspull/fakeaws"
 )
 
-// pullFrom pulls the accounts and regions from srv.
+// pullFrom pulls the accounts and regions from srv, which serves nothing
+// the pull has to drop.
 func pullFrom(t *testing.T, ctx context.Context, srv *fakeaws.Server, accounts, regions []string, tweak func(*Options)) (*model.Snapshot, []Event, error) {
+	t.Helper()
+	snap, notes, events, err := pullNotes(t, ctx, srv, accounts, regions, tweak)
+	for _, n := range notes {
+		t.Errorf("unexpected note: %s", n)
+	}
+	return snap, events, err
+}
+
+// pullNotes is pullFrom that returns the pull's notes.
+func pullNotes(t *testing.T, ctx context.Context, srv *fakeaws.Server, accounts, regions []string, tweak func(*Options)) (*model.Snapshot, []Note, []Event, error) {
 	t.Helper()
 	o := Options{Regions: regions, EndpointURL: srv.URL, Tool: "test"}
 	for _, a := range accounts {
@@ -24,8 +35,8 @@ func pullFrom(t *testing.T, ctx context.Context, srv *fakeaws.Server, accounts, 
 		tweak(&o)
 	}
 	var events []Event
-	snap, err := Pull(ctx, o, func(e Event) { events = append(events, e) })
-	return snap, events, err
+	snap, notes, err := Pull(ctx, o, func(e Event) { events = append(events, e) })
+	return snap, notes, events, err
 }
 
 // scopesOf returns the accounts and regions a snapshot covers.

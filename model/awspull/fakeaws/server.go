@@ -5,6 +5,10 @@
 // now and then: multi-page answers, throttling, denied calls, slow regions
 // and malformed responses.
 //
+// A fault can also hang a call (accept the request and never answer, or
+// answer the headers and stall the body) and rewrite an answer's XML (a
+// value AWS or an emulator sends that the model refuses).
+//
 // It imports no AWS SDK code: the SDK's own deserializers, reading what it
 // renders, are an independent check of both sides.
 package fakeaws
@@ -47,6 +51,16 @@ type Fault struct {
 	Delay time.Duration
 	// Malformed answers XML that ends half-way.
 	Malformed bool
+	// Hang accepts the request and never answers: no status line, no
+	// headers, until the client gives up or the server closes (a stuck
+	// proxy or load balancer in front of the endpoint).
+	Hang bool
+	// HangBody sends the status line, the headers and the start of the
+	// body, then stalls the same way.
+	HangBody bool
+	// Rewrite, when set, edits the XML body of an answer that would
+	// succeed, e.g. to put a value there that the model refuses.
+	Rewrite func(body string) string
 	// Times is how many matching requests the fault hits; 0 means all.
 	Times int
 
@@ -60,6 +74,8 @@ type Server struct {
 
 	srv  *httptest.Server
 	snap *model.Snapshot
+	// closed ends the hanging answers when the server closes.
+	closed chan struct{}
 
 	mu       sync.Mutex
 	pageSize int
@@ -73,14 +89,17 @@ type Server struct {
 // account and region its Meta names (AWS-managed prefix lists, with no
 // account, to every account; peering connections to both sides).
 func New(snap *model.Snapshot) *Server {
-	s := &Server{snap: snap, calls: make(map[string]int)}
+	s := &Server{snap: snap, calls: make(map[string]int), closed: make(chan struct{})}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
 	return s
 }
 
-// Close stops the server.
-func (s *Server) Close() { s.srv.Close() }
+// Close stops the server, ending the calls it keeps hanging.
+func (s *Server) Close() {
+	close(s.closed)
+	s.srv.Close()
+}
 
 // SetPageSize caps every page at n items (0: as many as the caller asks).
 func (s *Server) SetPageSize(n int) { s.mu.Lock(); s.pageSize = n; s.mu.Unlock() }
@@ -165,6 +184,20 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		if !sleep(r.Context(), fault.Delay) {
 			return
 		}
+		if fault.Hang {
+			s.hang(r.Context())
+			return
+		}
+		if fault.HangBody {
+			w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
+			w.WriteHeader(http.StatusOK)
+			fmt.Fprintf(w, "<%sResponse xmlns=%q>", q.action, ec2NS)
+			if f, ok := w.(http.Flusher); ok {
+				f.Flush()
+			}
+			s.hang(r.Context())
+			return
+		}
 		if fault.Malformed {
 			w.Header().Set("Content-Type", "text/xml")
 			fmt.Fprintf(w, "<%sResponse><broken", q.action)
@@ -197,8 +230,19 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, q.service, http.StatusBadRequest, "InvalidAction", "The action "+q.action+" is not valid for this web service.")
 		return
 	}
+	if fault != nil && fault.Rewrite != nil {
+		body = fault.Rewrite(body)
+	}
 	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
 	_, _ = w.Write([]byte(body))
+}
+
+// hang waits until the client goes away or the server closes.
+func (s *Server) hang(ctx context.Context) {
+	select {
+	case <-ctx.Done():
+	case <-s.closed:
+	}
 }
 
 // match returns the first fault that applies to q, counting the hit; the
