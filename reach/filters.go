@@ -50,6 +50,9 @@ type aclPart struct {
 // decided a part of it.
 type aclResult struct {
 	allowed, denied aclPart
+	// parts are what each entry decides, in rule order; the implicit
+	// final deny (entry nil) comes last.
+	parts []aclPart
 }
 
 // evalNACL applies a network ACL to packets crossing the subnet boundary
@@ -99,6 +102,7 @@ func (c *compiledACL) evaluate(egress bool, pkt packet) aclResult {
 		if len(matched) == 0 {
 			continue
 		}
+		res.parts = append(res.parts, aclPart{pkt: pkt.with(matched), entry: en, allow: en.Action == model.Allow})
 		if en.Action == model.Allow {
 			allowed = append(allowed, matched...)
 			if res.allowed.entry == nil {
@@ -112,6 +116,9 @@ func (c *compiledACL) evaluate(egress bool, pkt packet) aclResult {
 		}
 	}
 	// What no entry matched falls to the implicit final deny.
+	if len(remaining) > 0 {
+		res.parts = append(res.parts, aclPart{pkt: pkt.with(remaining)})
+	}
 	denied = append(denied, remaining...)
 	res.allowed.pkt = pkt.with(allowed)
 	res.denied.pkt = pkt.with(denied)
@@ -157,6 +164,59 @@ func matchSpan(s span, egress bool, splitPeer func(addrs) (in, out addrs), ruleP
 		hit.dstPorts = pin
 	}
 	return hit, rest, true
+}
+
+// ACLDecision is what one network ACL entry decides for part of a set of
+// packets: the peer addresses (sources inbound, destinations outbound) and
+// destination ports it allows or denies.
+type ACLDecision struct {
+	// Entry is the deciding entry; nil means the implicit final deny.
+	Entry *model.ACLEntry
+	Allow bool
+	Peers *netipx.IPSet
+	Ports []model.PortRange
+}
+
+// NetworkACLDecisions applies a network ACL, exactly as every answer does,
+// to packets of one protocol to the destination ports given (nil: all)
+// from (inbound) or to (egress) the peer addresses of one IP version, and
+// returns which entry decides which part of them, in rule order.
+func (e *Engine) NetworkACLDecisions(acl *model.NetworkACL, egress bool, proto model.Protocol, ports []model.PortRange, peers *netipx.IPSet) []ACLDecision {
+	c := e.acls[acl.ID]
+	if c == nil {
+		c = compileACL(acl)
+	}
+	other := addrOf(netip.IPv4Unspecified())
+	if rs := peers.Ranges(); len(rs) > 0 && rs[0].From().Is6() {
+		other = addrOf(netip.IPv6Unspecified())
+	}
+	sp := span{src: addrsOf(peers), dst: other}
+	if egress {
+		sp.src, sp.dst = sp.dst, sp.src
+	}
+	if proto.HasPorts() {
+		sp.srcPorts, sp.dstPorts = portsOf(model.AllPorts), portsOf(model.AllPorts)
+		if ports != nil {
+			sp.dstPorts = portSet(nil).union(ports)
+		}
+	}
+	pkt := packet{proto: proto, spans: []span{sp}}
+	if proto.IsICMP() {
+		pkt.icmp = model.ICMPEchoRequest
+	}
+	var out []ACLDecision
+	for _, p := range c.evaluate(egress, pkt).parts {
+		out = append(out, ACLDecision{Entry: p.entry, Allow: p.allow, Peers: peerSetOf(p.pkt, egress).ipset(), Ports: p.pkt.dstPorts()})
+	}
+	return out
+}
+
+// peerSetOf returns the packets' peer addresses as a filter sees them.
+func peerSetOf(p packet, egress bool) addrs {
+	if egress {
+		return p.dst()
+	}
+	return p.src()
 }
 
 // sgPart is the part of a packet set one security group rule admits.
