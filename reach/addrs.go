@@ -226,6 +226,14 @@ func overlaps(a, b *netipx.IPSet) bool {
 	return false
 }
 
+// appendTo appends the set as String renders it.
+func (a addrs) appendTo(b []byte) []byte {
+	if a.set == nil && a.one.IsValid() {
+		return a.one.AppendTo(b)
+	}
+	return append(b, a.String()...)
+}
+
 // String renders the set: one address, or up to three prefixes and an
 // ellipsis; it looks at no more of the set than it shows.
 func (a addrs) String() string {

@@ -1,9 +1,9 @@
 package reach
 
 import (
-	"fmt"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/vpcscope/vpcscope/model"
@@ -76,6 +76,29 @@ func (s portSet) union(o portSet) portSet {
 		out = append(out, r)
 	}
 	return out
+}
+
+// appendTo appends the set as String renders it.
+func (s portSet) appendTo(b []byte) []byte {
+	if len(s) == 0 {
+		return append(b, "none"...)
+	}
+	for i, r := range s {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		switch {
+		case r.IsAll():
+			b = append(b, "all"...)
+		case r.From == r.To:
+			b = strconv.AppendUint(b, uint64(r.From), 10)
+		default:
+			b = strconv.AppendUint(b, uint64(r.From), 10)
+			b = append(b, '-')
+			b = strconv.AppendUint(b, uint64(r.To), 10)
+		}
+	}
+	return b
 }
 
 func (s portSet) String() string {
@@ -377,21 +400,31 @@ func (p packet) union(q packet) packet {
 }
 
 func (p packet) String() string {
-	var b strings.Builder
+	b := make([]byte, 0, 64*len(p.spans))
+	proto := p.proto.String()
 	for i, s := range p.spans {
 		if i > 0 {
-			b.WriteString("; ")
+			b = append(b, "; "...)
 		}
+		b = append(b, proto...)
+		b = append(b, ' ')
+		b = s.src.appendTo(b)
+		if p.proto.HasPorts() {
+			b = append(b, ':')
+			b = s.srcPorts.appendTo(b)
+		}
+		b = append(b, " -> "...)
+		b = s.dst.appendTo(b)
 		switch {
 		case p.proto.HasPorts():
-			fmt.Fprintf(&b, "%s %s:%s -> %s:%s", p.proto, s.src, s.srcPorts, s.dst, s.dstPorts)
+			b = append(b, ':')
+			b = s.dstPorts.appendTo(b)
 		case p.proto.IsICMP():
-			fmt.Fprintf(&b, "%s %s -> %s %s", p.proto, s.src, s.dst, icmpName(p.icmp))
-		default:
-			fmt.Fprintf(&b, "%s %s -> %s", p.proto, s.src, s.dst)
+			b = append(b, ' ')
+			b = append(b, icmpName(p.icmp)...)
 		}
 	}
-	return b.String()
+	return string(b)
 }
 
 // reply returns the reply to p: addresses and ports swapped, an echo

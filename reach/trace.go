@@ -231,6 +231,11 @@ func (e *Engine) finish(a *Answer, p path) *Answer {
 	if p.rv != nil {
 		a.Return = append(a.Return, p.rv.hops...)
 	}
+	for _, hs := range [][]Hop{a.Forward, a.Return} {
+		for i := range hs {
+			e.render(&hs[i])
+		}
+	}
 	a.Caveats = append(a.Caveats, fl.caveats...)
 	unknown, blockUnknown := false, false
 	for _, w := range walkers {
