@@ -103,7 +103,22 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 	if !dp.addr.Is4() {
 		fam = 1
 	}
-	admitted := e.admittedAt(n, queryPacket(q, addrsOf(e.allOf[fam]), dp.addrs))
+	// The destination's addresses, one per IP version, as a point query
+	// names them: a source reaches the destination when either works.
+	var dsts []point
+	for _, a := range receiverAddrs(n, netip.Addr{}, false) {
+		d := dp
+		d.addr, d.addrs, d.ep.IP = a, addrOf(a), a.String()
+		dsts = append(dsts, d)
+	}
+	var admitted addrs
+	for _, d := range dsts {
+		f := 0
+		if !d.addr.Is4() {
+			f = 1
+		}
+		admitted = admitted.union(e.admittedAt(n, queryPacket(q, addrsOf(e.allOf[f]), d.addrs)))
+	}
 	ans.Admitted, ans.AdmittedSummary = e.describeSet(admitted)
 	admittedSet := admitted.ipset()
 
@@ -133,14 +148,32 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 				continue
 			}
 		}
-		sp := point{ep: Endpoint{Kind: "network-interface", ID: src.ID, Interface: src.ID, IP: src.PrimaryIP().String()},
-			eni: src, addr: src.PrimaryIP(), addrs: addrOf(src.PrimaryIP()), instanceDown: down(e.ix.Instance(src.InstanceID()))}
-		if !sp.addr.IsValid() || sp.addr.Is4() != dp.addr.Is4() || sameInstance(sp, dp) {
+		var a *Answer
+		var used netip.Addr
+		for _, addr := range senderAddrs(src, netip.Addr{}) {
+			sp := point{ep: Endpoint{Kind: "network-interface", ID: src.ID, Interface: src.ID, IP: addr.String()},
+				eni: src, addr: addr, addrs: addrOf(addr), instanceDown: down(e.ix.Instance(src.InstanceID()))}
+			for _, d := range dsts {
+				if sp.addr.Is4() != d.addr.Is4() || sameInstance(sp, d) {
+					continue
+				}
+				b := e.traceFlow(QueryEcho{}, sp, d, firstPacket(q, sp.addr, d.addr))
+				if a == nil || b.Reachable || (!a.Reachable && len(b.Forward)+len(b.Return) > len(a.Forward)+len(a.Return)) {
+					a, used = b, addr
+				}
+				if a.Reachable {
+					break
+				}
+			}
+			if a != nil && a.Reachable {
+				break
+			}
+		}
+		if a == nil {
 			continue
 		}
-		a := e.traceFlow(QueryEcho{}, sp, dp, firstPacket(q, sp.addr, dp.addr))
 		ws := Source{Kind: "network-interface", ID: src.ID, Instance: src.InstanceID(), Subnet: src.SubnetID,
-			IPs: []string{sp.addr.String()}, Groups: src.SecurityGroupIDs, AdmittedBy: e.admittedBy(n, q, sp.addr, dp.addr),
+			IPs: []string{used.String()}, Groups: src.SecurityGroupIDs, AdmittedBy: e.admittedBy(n, q, used, dstOf(dsts, used)),
 			Verdict: a.Verdict, Blocked: a.Blocked}
 		if in := e.ix.Instance(src.InstanceID()); in != nil {
 			ws.Name = in.Name()
@@ -188,6 +221,16 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 		ans.Caveats = append(ans.Caveats, "some admitted addresses belong to no interface in the snapshot (other accounts, on-premises, or unused): their path is not checked")
 	}
 	return ans, nil
+}
+
+// dstOf returns the destination address of the same IP version as addr.
+func dstOf(dsts []point, addr netip.Addr) netip.Addr {
+	for _, d := range dsts {
+		if d.addr.Is4() == addr.Is4() {
+			return d.addr
+		}
+	}
+	return netip.Addr{}
 }
 
 // pathMayTranslate reports whether packets from a subnet to dst may cross
