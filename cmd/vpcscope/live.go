@@ -50,14 +50,10 @@ func (g *globalOptions) liveRequested() bool {
 	return len(l.profiles) > 0 || len(l.regions) > 0 || l.allRegions || l.endpointURL != ""
 }
 
-// loadLive pulls the network from AWS, printing progress, a summary and
-// the gaps on stderr.
-func (g *globalOptions) loadLive(ctx context.Context, s streams) (*model.Snapshot, error) {
-	return g.pullLive(ctx, s, nil)
-}
-
-// pullLive is loadLive that also hands every progress event to observe
-// (when not nil), for a caller with its own display.
+// pullLive pulls the network from AWS, printing progress, a summary and
+// the gaps on stderr, and handing every progress event to observe (when
+// not nil), for a caller with its own display. Commands reach it through
+// open, which validates what it returns.
 func (g *globalOptions) pullLive(ctx context.Context, s streams, observe func(awspull.Event)) (*model.Snapshot, error) {
 	l := &g.live
 	if l.allRegions && len(l.regions) > 0 {
@@ -276,7 +272,7 @@ is printed as a warning, and answers that depend on it say so.
 			if out == "" {
 				return usagef("--out: want a file name, or - for standard output")
 			}
-			snap, err := g.loadLive(cmd.Context(), s)
+			snap, _, err := g.open(cmd.Context(), s, openOptions{live: true})
 			if err != nil {
 				return err
 			}
