@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -123,7 +124,11 @@ func (e *ValidationError) Error() string {
 // group and network ACL block), IPv6 blocks or addresses in IPv4 fields and
 // the reverse, empty or zoned addresses, listener and target ports outside
 // 0-65535, prefix list entries of the wrong family, one private address on
-// two interfaces of a VPC, and null resources.
+// two interfaces of a VPC, overlapping subnets of a VPC, and null
+// resources. An address on two interfaces or in two subnets would make
+// the engine pick one at random; the rest would be read in a way AWS
+// never does (a negative port as every port, a wrapped ICMP type as an
+// echo request).
 //
 // Notes (SeverityNote) are what a real snapshot can hold because the
 // account changed while it was read, a resource lives outside the covered
@@ -173,8 +178,13 @@ type checker struct {
 }
 
 func newChecker(s *Snapshot) *checker {
-	c := &checker{byID: make(map[string]Resource), scope: make(map[Scope]bool)}
+	c := &checker{scope: make(map[Scope]bool)}
 	c.s = c.withoutNulls(s)
+	n := 0
+	for range c.s.All() {
+		n++
+	}
+	c.byID = make(map[string]Resource, n)
 	for r := range c.s.All() {
 		if _, dup := c.byID[r.Base().ID]; !dup {
 			c.byID[r.Base().ID] = r
@@ -220,7 +230,7 @@ func dropNulls[T comparable](c *checker, list string, xs []T) []T {
 	out := make([]T, 0, len(xs))
 	for i, x := range xs {
 		if x == zero {
-			c.errorf("", field(list, i), "null element; every element of %s must be an object", list)
+			c.errorf("", at{list, i, ""}, "null element; every element of %s must be an object", list)
 			continue
 		}
 		out = append(out, x)
@@ -233,9 +243,9 @@ func (c *checker) add(res, format string, args ...any) {
 	c.out = append(c.out, Problem{Severity: SeverityNote, Resource: res, Message: fmt.Sprintf(format, args...)})
 }
 
-// errorf records an error about one field of the resource.
-func (c *checker) errorf(res, field, format string, args ...any) {
-	c.out = append(c.out, Problem{Severity: SeverityError, Resource: res, Field: field, Message: fmt.Sprintf(format, args...)})
+// errorf records an error about one value of the resource.
+func (c *checker) errorf(res string, where at, format string, args ...any) {
+	c.out = append(c.out, Problem{Severity: SeverityError, Resource: res, Field: where.String(), Message: fmt.Sprintf(format, args...)})
 }
 
 // missing reports that from names id (as what) but the snapshot lacks it.
@@ -253,5 +263,20 @@ func (c *checker) covered(account, region string) bool {
 	return c.scope[Scope{Account: account, Region: region}]
 }
 
-// field renders the path of element i of a list field: "ingress[2]".
-func field(list string, i int) string { return fmt.Sprintf("%s[%d]", list, i) }
+// at locates a value inside a resource: element i of a list field and a
+// path below it ("ingress", 2, ".fromPort"), or a field outside any list
+// (sub alone). Its text is built only when a problem is reported, so the
+// checks of a large snapshot allocate nothing for values that pass.
+type at struct {
+	list string
+	i    int
+	sub  string
+}
+
+// String renders "ingress[2].fromPort", or sub alone.
+func (a at) String() string {
+	if a.list == "" {
+		return a.sub
+	}
+	return a.list + "[" + strconv.Itoa(a.i) + "]" + a.sub
+}

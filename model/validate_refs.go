@@ -98,7 +98,7 @@ func idPrefix(k Kind) string {
 }
 
 func (c *checker) ids() {
-	seen := make(map[string]Kind)
+	seen := make(map[string]Kind, len(c.byID))
 	for r := range c.s.All() {
 		m := r.Base()
 		if k, dup := seen[m.ID]; dup && !(k == KindTGWAttachment && r.Kind() == k) {
@@ -424,22 +424,31 @@ func direction(egress bool) string {
 func (c *checker) securityGroups() {
 	for _, g := range c.s.SecurityGroups {
 		lookup[*VPC](c, g.ID, g.VPCID, "VPC")
-		for _, r := range slices.Concat(g.Ingress, g.Egress) {
-			peers := 0
-			if r.CIDR.IsValid() {
-				peers++
-			}
-			if r.PrefixListID != "" {
-				peers++
-				lookup[*PrefixList](c, g.ID, r.PrefixListID, "rule peer prefix list")
-			}
-			if r.Group != nil {
-				peers++
-				c.groupRef(g, r.Group)
-			}
-			if peers != 1 {
-				c.add(g.ID, "rule %s has %d peers, want exactly one", r.Service(), peers)
-			}
+		for _, rules := range [][]SGRule{g.Ingress, g.Egress} {
+			c.rulePeers(g, rules)
+		}
+	}
+}
+
+// rulePeers checks that each rule has exactly one peer, and that the
+// prefix lists and groups it names exist.
+func (c *checker) rulePeers(g *SecurityGroup, rules []SGRule) {
+	for i := range rules {
+		r := &rules[i]
+		peers := 0
+		if r.CIDR.IsValid() {
+			peers++
+		}
+		if r.PrefixListID != "" {
+			peers++
+			lookup[*PrefixList](c, g.ID, r.PrefixListID, "rule peer prefix list")
+		}
+		if r.Group != nil {
+			peers++
+			c.groupRef(g, r.Group)
+		}
+		if peers != 1 {
+			c.add(g.ID, "rule %s has %d peers, want exactly one", r.Service(), peers)
 		}
 	}
 }

@@ -23,7 +23,7 @@ func (c *checker) values() {
 		// route has no CIDR.
 		for i, r := range rt.Routes {
 			if r.Destination.IsValid() {
-				c.prefix(rt.ID, field("routes", i)+".destination", r.Destination, anyFamily)
+				c.prefix(rt.ID, at{"routes", i, ".destination"}, r.Destination, anyFamily)
 			}
 		}
 	}
@@ -36,13 +36,13 @@ func (c *checker) values() {
 	}
 	c.interfaceValues()
 	for _, in := range c.s.Instances {
-		c.addr(in.ID, "privateIp", in.PrivateIP, ipv4, true)
-		c.addr(in.ID, "publicIp", in.PublicIP, ipv4, true)
+		c.addr(in.ID, at{sub: "privateIp"}, in.PrivateIP, ipv4, true)
+		c.addr(in.ID, at{sub: "publicIp"}, in.PublicIP, ipv4, true)
 	}
 	for _, g := range c.s.NATGateways {
 		for i, a := range g.Addresses {
-			c.addr(g.ID, field("addresses", i)+".privateIp", a.PrivateIP, ipv4, true)
-			c.addr(g.ID, field("addresses", i)+".publicIp", a.PublicIP, ipv4, true)
+			c.addr(g.ID, at{"addresses", i, ".privateIp"}, a.PrivateIP, ipv4, true)
+			c.addr(g.ID, at{"addresses", i, ".publicIp"}, a.PublicIP, ipv4, true)
 		}
 	}
 	for _, p := range c.s.VPCPeerings {
@@ -62,9 +62,9 @@ func (c *checker) values() {
 		c.loadBalancerValues(lb)
 	}
 	for _, tg := range c.s.TargetGroups {
-		c.portField(tg.ID, "port", tg.Port)
+		c.portField(tg.ID, at{sub: "port"}, tg.Port)
 		for i, t := range tg.Targets {
-			c.portField(tg.ID, field("targets", i)+".port", t.Port)
+			c.portField(tg.ID, at{"targets", i, ".port"}, t.Port)
 		}
 	}
 }
@@ -103,7 +103,7 @@ func (f family) holds(a netip.Addr) bool {
 
 // prefix checks a CIDR block that AWS returns in canonical form: present,
 // of the field's family, and without host bits set.
-func (c *checker) prefix(res, f string, p netip.Prefix, fam family) {
+func (c *checker) prefix(res string, f at, p netip.Prefix, fam family) {
 	switch {
 	case !p.IsValid():
 		c.errorf(res, f, "empty CIDR block")
@@ -117,14 +117,14 @@ func (c *checker) prefix(res, f string, p netip.Prefix, fam family) {
 // prefixes checks each block of a list field.
 func (c *checker) prefixes(res, list string, ps []netip.Prefix, fam family) {
 	for i, p := range ps {
-		c.prefix(res, field(list, i), p, fam)
+		c.prefix(res, at{list, i, ""}, p, fam)
 	}
 }
 
 // addr checks an address field: of the field's family and without an
 // IPv6 zone (AWS addresses have none). The zero address is an error unless
 // the field is optional.
-func (c *checker) addr(res, f string, a netip.Addr, fam family, optional bool) {
+func (c *checker) addr(res string, f at, a netip.Addr, fam family, optional bool) {
 	switch {
 	case !a.IsValid():
 		if !optional {
@@ -144,7 +144,7 @@ func (c *checker) subnetValues() {
 	byVPC := make(map[string][]*Subnet)
 	for _, sn := range c.s.Subnets {
 		if sn.CIDR.IsValid() {
-			c.prefix(sn.ID, "cidr", sn.CIDR, ipv4)
+			c.prefix(sn.ID, at{sub: "cidr"}, sn.CIDR, ipv4)
 		}
 		c.prefixes(sn.ID, "ipv6Cidrs", sn.IPv6CIDRs, ipv6)
 		if sn.VPCID == "" {
@@ -155,12 +155,12 @@ func (c *checker) subnetValues() {
 				continue // the same subnet listed twice
 			}
 			if sn.CIDR.IsValid() && o.CIDR.IsValid() && o.CIDR.Overlaps(sn.CIDR) {
-				c.errorf(sn.ID, "cidr", "%s overlaps subnet %s %s; the subnets of a VPC never overlap", sn.CIDR, o.ID, o.CIDR)
+				c.errorf(sn.ID, at{sub: "cidr"}, "%s overlaps subnet %s %s; the subnets of a VPC never overlap", sn.CIDR, o.ID, o.CIDR)
 			}
 			for i, p := range sn.IPv6CIDRs {
 				for _, q := range o.IPv6CIDRs {
 					if p.Overlaps(q) {
-						c.errorf(sn.ID, field("ipv6Cidrs", i), "%s overlaps subnet %s %s; the subnets of a VPC never overlap", p, o.ID, q)
+						c.errorf(sn.ID, at{"ipv6Cidrs", i, ""}, "%s overlaps subnet %s %s; the subnets of a VPC never overlap", p, o.ID, q)
 					}
 				}
 			}
@@ -170,14 +170,14 @@ func (c *checker) subnetValues() {
 }
 
 // protocol checks an IP protocol: -1 (all) or an IANA number 0-255.
-func (c *checker) protocol(res, f string, p Protocol) {
+func (c *checker) protocol(res string, f at, p Protocol) {
 	if p < ProtocolAll || p > 255 {
 		c.errorf(res, f, "%d is not an IP protocol; AWS gives -1 (all) or 0-255", int(p))
 	}
 }
 
 // icmpField checks an ICMP type or code: -1 (all) or 0-255.
-func (c *checker) icmpField(res, f, what string, v int32) {
+func (c *checker) icmpField(res string, f at, what string, v int32) {
 	if v < -1 || v > 255 {
 		c.errorf(res, f, "ICMP %s %d is outside -1 (all) and 0-255", what, v)
 	}
@@ -192,24 +192,23 @@ func (c *checker) icmpField(res, f, what string, v int32) {
 // AWS canonicalises CidrIp and CidrIpv6.
 func (c *checker) sgRules(res, list string, rules []SGRule) {
 	for i, r := range rules {
-		f := field(list, i)
-		c.protocol(res, f+".protocol", r.Protocol)
+		c.protocol(res, at{list, i, ".protocol"}, r.Protocol)
 		switch {
 		case r.Protocol.HasPorts():
-			from := c.tcpPort(res, f+".fromPort", r.Protocol, r.FromPort)
-			to := c.tcpPort(res, f+".toPort", r.Protocol, r.ToPort)
+			from := c.tcpPort(res, at{list, i, ".fromPort"}, r.Protocol, r.FromPort)
+			to := c.tcpPort(res, at{list, i, ".toPort"}, r.Protocol, r.ToPort)
 			if from && to && r.FromPort > r.ToPort {
-				c.errorf(res, f, "fromPort %d is greater than toPort %d", r.FromPort, r.ToPort)
+				c.errorf(res, at{list, i, ""}, "fromPort %d is greater than toPort %d", r.FromPort, r.ToPort)
 			}
 		case r.Protocol.IsICMP():
-			c.icmpField(res, f+".fromPort", "type", r.FromPort)
-			c.icmpField(res, f+".toPort", "code", r.ToPort)
+			c.icmpField(res, at{list, i, ".fromPort"}, "type", r.FromPort)
+			c.icmpField(res, at{list, i, ".toPort"}, "code", r.ToPort)
 			if r.FromPort == -1 && r.ToPort != -1 {
-				c.errorf(res, f+".toPort", "ICMP code %d with all types (fromPort -1); AWS gives all codes (-1) with all types", r.ToPort)
+				c.errorf(res, at{list, i, ".toPort"}, "ICMP code %d with all types (fromPort -1); AWS gives all codes (-1) with all types", r.ToPort)
 			}
 		}
 		if r.CIDR.IsValid() {
-			c.prefix(res, f+".cidr", r.CIDR, anyFamily)
+			c.prefix(res, at{list, i, ".cidr"}, r.CIDR, anyFamily)
 		}
 	}
 }
@@ -217,7 +216,7 @@ func (c *checker) sgRules(res, list string, rules []SGRule) {
 // tcpPort checks a TCP or UDP port of a security group rule: 0-65535.
 // -1 means "all" only for protocol -1 and ICMP; a tcp or udp rule always
 // has its range (0-65535 when it opens every port).
-func (c *checker) tcpPort(res, f string, p Protocol, v int32) bool {
+func (c *checker) tcpPort(res string, f at, p Protocol, v int32) bool {
 	if v < 0 || v > 65535 {
 		c.errorf(res, f, "%d is not a %s port; AWS gives 0-65535", v, p)
 		return false
@@ -227,7 +226,7 @@ func (c *checker) tcpPort(res, f string, p Protocol, v int32) bool {
 
 // portField checks a load balancer listener or target port: 0 (none, as
 // for a gateway load balancer listener or a Lambda target) or 1-65535.
-func (c *checker) portField(res, f string, v int32) {
+func (c *checker) portField(res string, f at, v int32) {
 	if v < 0 || v > 65535 {
 		c.errorf(res, f, "port %d is outside 0-65535", v)
 	}
@@ -246,7 +245,6 @@ func (c *checker) aclEntries(a *NetworkACL) {
 	}
 	first := make(map[key]int)
 	for i, e := range a.Entries {
-		f := field("entries", i)
 		switch e.RuleNumber {
 		case DefaultRuleNumber, DefaultRuleNumberIPv6:
 			want := netip.PrefixFrom(netip.IPv4Unspecified(), 0)
@@ -254,33 +252,33 @@ func (c *checker) aclEntries(a *NetworkACL) {
 				want = netip.PrefixFrom(netip.IPv6Unspecified(), 0)
 			}
 			if e.Action != Deny || e.Protocol != ProtocolAll || e.CIDR != want {
-				c.errorf(a.ID, f, "rule %d is the default * rule, which AWS always gives as deny all traffic %s, not %s %s %s",
+				c.errorf(a.ID, at{"entries", i, ""}, "rule %d is the default * rule, which AWS always gives as deny all traffic %s, not %s %s %s",
 					e.RuleNumber, want, e.Action, e.Protocol, e.CIDR)
 			}
 		default:
 			if e.RuleNumber < 1 || e.RuleNumber > DefaultRuleNumber-1 {
-				c.errorf(a.ID, f+".ruleNumber", "%d is outside 1-%d, the rule numbers AWS allows (%d and %d are the default * rules)",
+				c.errorf(a.ID, at{"entries", i, ".ruleNumber"}, "%d is outside 1-%d, the rule numbers AWS allows (%d and %d are the default * rules)",
 					e.RuleNumber, DefaultRuleNumber-1, DefaultRuleNumber, DefaultRuleNumberIPv6)
 			}
 		}
 		k := key{e.Egress, e.RuleNumber}
 		if j, dup := first[k]; dup {
-			c.errorf(a.ID, f+".ruleNumber", "%s rule %d is also entries[%d]; AWS numbers the rules of a direction uniquely",
+			c.errorf(a.ID, at{"entries", i, ".ruleNumber"}, "%s rule %d is also entries[%d]; AWS numbers the rules of a direction uniquely",
 				direction(e.Egress), e.RuleNumber, j)
 		} else {
 			first[k] = i
 		}
 		if e.Action != Allow && e.Action != Deny {
-			c.errorf(a.ID, f+".action", "%q is not allow or deny", string(e.Action))
+			c.errorf(a.ID, at{"entries", i, ".action"}, "%q is not allow or deny", string(e.Action))
 		}
-		c.protocol(a.ID, f+".protocol", e.Protocol)
-		c.prefix(a.ID, f+".cidr", e.CIDR, anyFamily)
+		c.protocol(a.ID, at{"entries", i, ".protocol"}, e.Protocol)
+		c.prefix(a.ID, at{"entries", i, ".cidr"}, e.CIDR, anyFamily)
 		if pr := e.PortRange; pr != nil && pr.From > pr.To {
-			c.errorf(a.ID, f+".portRange", "runs backwards: from %d is greater than to %d", pr.From, pr.To)
+			c.errorf(a.ID, at{"entries", i, ".portRange"}, "runs backwards: from %d is greater than to %d", pr.From, pr.To)
 		}
 		if ic := e.ICMP; ic != nil {
-			c.icmpField(a.ID, f+".icmp.type", "type", int32(ic.Type))
-			c.icmpField(a.ID, f+".icmp.code", "code", int32(ic.Code))
+			c.icmpField(a.ID, at{"entries", i, ".icmp.type"}, "type", int32(ic.Type))
+			c.icmpField(a.ID, at{"entries", i, ".icmp.code"}, "code", int32(ic.Code))
 		}
 	}
 }
@@ -293,7 +291,7 @@ func (c *checker) aclEntries(a *NetworkACL) {
 // chance.
 func (c *checker) interfaceValues() {
 	owner := make(map[string]map[netip.Addr]string)
-	taken := func(n *NetworkInterface, f string, a netip.Addr) {
+	taken := func(n *NetworkInterface, f at, a netip.Addr) {
 		if n.VPCID == "" || !a.IsValid() {
 			return
 		}
@@ -310,14 +308,13 @@ func (c *checker) interfaceValues() {
 	}
 	for _, n := range c.s.NetworkInterfaces {
 		for i, ip := range n.PrivateIPs {
-			f := field("privateIps", i)
-			c.addr(n.ID, f+".address", ip.Address, ipv4, false)
-			c.addr(n.ID, f+".publicIp", ip.PublicIP, ipv4, true)
-			taken(n, f+".address", ip.Address)
+			c.addr(n.ID, at{"privateIps", i, ".address"}, ip.Address, ipv4, false)
+			c.addr(n.ID, at{"privateIps", i, ".publicIp"}, ip.PublicIP, ipv4, true)
+			taken(n, at{"privateIps", i, ".address"}, ip.Address)
 		}
 		for i, a := range n.IPv6Addresses {
-			c.addr(n.ID, field("ipv6Addresses", i), a, ipv6, false)
-			taken(n, field("ipv6Addresses", i), a)
+			c.addr(n.ID, at{"ipv6Addresses", i, ""}, a, ipv6, false)
+			taken(n, at{"ipv6Addresses", i, ""}, a)
 		}
 	}
 }
@@ -334,7 +331,7 @@ func (c *checker) prefixListValues(pl *PrefixList) {
 		fam = ipv6
 	}
 	for i, e := range pl.Entries {
-		f := field("entries", i) + ".cidr"
+		f := at{"entries", i, ".cidr"}
 		switch {
 		case !e.CIDR.IsValid():
 			c.errorf(pl.ID, f, "empty CIDR block")
@@ -350,12 +347,12 @@ func (c *checker) loadBalancerValues(lb *LoadBalancer) {
 	for i, z := range lb.AvailabilityZones {
 		for j, a := range z.Addresses {
 			f := fmt.Sprintf("availabilityZones[%d].addresses[%d]", i, j)
-			c.addr(lb.ID, f+".ipAddress", a.IPAddress, ipv4, true)
-			c.addr(lb.ID, f+".privateIpv4Address", a.PrivateIPv4Address, ipv4, true)
-			c.addr(lb.ID, f+".ipv6Address", a.IPv6Address, ipv6, true)
+			c.addr(lb.ID, at{sub: f + ".ipAddress"}, a.IPAddress, ipv4, true)
+			c.addr(lb.ID, at{sub: f + ".privateIpv4Address"}, a.PrivateIPv4Address, ipv4, true)
+			c.addr(lb.ID, at{sub: f + ".ipv6Address"}, a.IPv6Address, ipv6, true)
 		}
 	}
 	for i, l := range lb.Listeners {
-		c.portField(lb.ID, field("listeners", i)+".port", l.Port)
+		c.portField(lb.ID, at{"listeners", i, ".port"}, l.Port)
 	}
 }
