@@ -2,14 +2,11 @@ package model_test
 
 import (
 	"net/netip"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/vpcscope/vpcscope/fixtures"
 	"github.com/vpcscope/vpcscope/model"
-	"github.com/vpcscope/vpcscope/model/awsjson"
 )
 
 func loadFixture(t *testing.T, name string) *model.Snapshot {
@@ -340,25 +337,9 @@ func TestValidateNotes(t *testing.T) {
 	}
 }
 
-// labsDir returns the folder of measured AWS labs, failing under CI=true
-// when it is missing.
-func labsDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("VPCSCOPE_LABS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "labs")
-	}
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("labs folder %s missing (set VPCSCOPE_LABS): %v", dir, err)
-		}
-		t.Skipf("labs folder %s missing (set VPCSCOPE_LABS)", dir)
-	}
-	return dir
-}
-
-// TestValidateAcceptsEverySource: the demo, every fixture, the generated
-// large account and every measured lab (real AWS output) hold no error.
+// TestValidateAcceptsEverySource: the demo, every fixture and the
+// generated large account hold no error (the measured labs are checked by
+// reach's TestLabsValidate, beside the conformance test that reads them).
 func TestValidateAcceptsEverySource(t *testing.T) {
 	sources := map[string]func(t *testing.T) *model.Snapshot{
 		"demo": func(t *testing.T) *model.Snapshot {
@@ -372,28 +353,6 @@ func TestValidateAcceptsEverySource(t *testing.T) {
 	}
 	for _, name := range fixtures.Names() {
 		sources["fixture "+name] = func(t *testing.T) *model.Snapshot { return loadFixture(t, name) }
-	}
-	dir := labsDir(t)
-	labs, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	nlabs := 0
-	for _, lab := range labs {
-		if !lab.IsDir() {
-			continue
-		}
-		nlabs++
-		sources["lab "+lab.Name()] = func(t *testing.T) *model.Snapshot {
-			s, _, err := awsjson.ReadDir(filepath.Join(dir, lab.Name(), "aws_configs"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return s
-		}
-	}
-	if nlabs < 8 {
-		t.Errorf("%d labs in %s, want the eight measured ones", nlabs, dir)
 	}
 	for name, load := range sources {
 		t.Run(name, func(t *testing.T) {
