@@ -245,6 +245,11 @@ func (c *checker) interfaces() {
 
 func (c *checker) instances() {
 	for _, in := range c.s.Instances {
+		if in.State == "terminated" {
+			// DescribeInstances lists terminated instances for about an
+			// hour, without VPC, subnet or interfaces: nothing odd.
+			continue
+		}
 		lookup[*VPC](c, in.ID, in.VPCID, "VPC")
 		lookup[*Subnet](c, in.ID, in.SubnetID, "subnet")
 		if len(in.NetworkInterfaceIDs) == 0 {

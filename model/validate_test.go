@@ -379,6 +379,20 @@ func TestValidationErrorIsOneLineWithCount(t *testing.T) {
 	}
 }
 
+// TestValidateTerminatedInstanceIsNoNote: DescribeInstances lists a
+// terminated instance for about an hour with no VPC, subnet or interface
+// (six of them in the aws_demo lab); that was reported three times each.
+func TestValidateTerminatedInstanceIsNoNote(t *testing.T) {
+	s := loadFixture(t, "three-tier")
+	s.Instances = append(s.Instances, &model.Instance{
+		Meta:  model.Meta{ID: "i-0123456789abcdef0", Account: s.VPCs[0].Account, Region: s.VPCs[0].Region},
+		State: "terminated",
+	})
+	for _, p := range model.Validate(s) {
+		t.Errorf("problem: %s", p)
+	}
+}
+
 func TestValidateNilSnapshot(t *testing.T) {
 	if ps := model.Validate(nil); len(ps) != 0 {
 		t.Fatalf("Validate(nil) = %v", ps)
