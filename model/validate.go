@@ -141,7 +141,9 @@ func (e *ValidationError) Error() string {
 // primary interface, transit gateway associations that the two sides
 // record differently, and the like. Peering sides and security group
 // references in an account/Region the snapshot does not cover are not
-// reported missing.
+// reported missing, nor are the references of resources AWS still lists
+// after deleting them (terminated instances, deleted NAT gateways, peering
+// connections, transit gateway attachments and endpoints).
 //
 // Validate never panics and never changes the snapshot; a nil snapshot
 // has no problems.

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"net/netip"
 	"slices"
+	"strings"
 )
 
 // This file holds the consistency checks of Validate: what a real
@@ -38,6 +39,15 @@ func lookup[T Resource](c *checker, from, id, what string) (T, bool) {
 		c.add(from, "%s %s is a %s", what, id, r.Kind())
 	}
 	return t, ok
+}
+
+// gone reports whether a resource's state says it no longer exists.
+// Describe calls keep listing deleted NAT gateways, peering connections,
+// transit gateway attachments and endpoints and terminated instances for
+// a while (about an hour), naming VPCs, subnets and interfaces deleted with
+// them: their references are not checked.
+func gone(state string) bool {
+	return strings.EqualFold(state, "deleted") || strings.EqualFold(state, "terminated")
 }
 
 // hexSuffix reports whether s is what follows the prefix of an AWS ID:
@@ -245,9 +255,7 @@ func (c *checker) interfaces() {
 
 func (c *checker) instances() {
 	for _, in := range c.s.Instances {
-		if in.State == "terminated" {
-			// DescribeInstances lists terminated instances for about an
-			// hour, without VPC, subnet or interfaces: nothing odd.
+		if gone(in.State) {
 			continue
 		}
 		lookup[*VPC](c, in.ID, in.VPCID, "VPC")
@@ -493,6 +501,9 @@ func (c *checker) gateways() {
 		attachedTo(g.ID, g.Attachments)
 	}
 	for _, g := range c.s.NATGateways {
+		if gone(g.State) {
+			continue
+		}
 		lookup[*VPC](c, g.ID, g.VPCID, "VPC")
 		sn, ok := lookup[*Subnet](c, g.ID, g.SubnetID, "subnet")
 		if ok && sn.VPCID != g.VPCID {
@@ -524,6 +535,9 @@ func (c *checker) gateways() {
 
 func (c *checker) peerings() {
 	for _, p := range c.s.VPCPeerings {
+		if gone(p.Status) {
+			continue
+		}
 		if p.Requester.VPCID == p.Accepter.VPCID {
 			c.add(p.ID, "peers %s with itself", p.Requester.VPCID)
 		}
@@ -550,6 +564,9 @@ func (c *checker) peerings() {
 func (c *checker) transit() {
 	assocOf := make(map[string]string)
 	for _, rt := range c.s.TGWRouteTables {
+		if gone(rt.State) {
+			continue
+		}
 		lookup[*TransitGateway](c, rt.ID, rt.TransitGatewayID, "transit gateway")
 		for _, l := range rt.Associations {
 			if a, ok := lookup[*TGWAttachment](c, rt.ID, l.AttachmentID, "associated attachment"); ok && a.TransitGatewayID != rt.TransitGatewayID {
@@ -575,6 +592,9 @@ func (c *checker) transit() {
 		}
 	}
 	for _, a := range c.s.TGWAttachments {
+		if gone(a.State) {
+			continue
+		}
 		lookup[*TransitGateway](c, a.ID, a.TransitGatewayID, "transit gateway")
 		if a.Association != nil {
 			if rt, ok := lookup[*TGWRouteTable](c, a.ID, a.Association.RouteTableID, "associated route table"); ok && assocOf[a.ID] != rt.ID {
@@ -606,6 +626,9 @@ func (c *checker) transit() {
 
 func (c *checker) endpoints() {
 	for _, e := range c.s.VPCEndpoints {
+		if gone(e.State) {
+			continue
+		}
 		lookup[*VPC](c, e.ID, e.VPCID, "VPC")
 		for _, id := range e.RouteTableIDs {
 			rt, ok := lookup[*RouteTable](c, e.ID, id, "route table")
