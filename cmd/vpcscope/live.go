@@ -285,7 +285,7 @@ is printed as a warning, and answers that depend on it say so.
 			return printWritten(s.out, g.output, out, snap)
 		},
 	}
-	cmd.Flags().StringVar(&out, "out", "vpcscope-snapshot.json", "file to write (atomically), or - for standard output")
+	cmd.Flags().StringVar(&out, "out", "vpcscope-snapshot.json", "file to write (atomically; a new file is 0600, an existing one keeps its mode, a symlink is written through), or - for standard output")
 	cmd.Flags().BoolVar(&printPolicy, "print-policy", false, "print the read-only IAM policy a pull needs, and exit")
 	return cmd
 }
