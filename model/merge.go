@@ -2,7 +2,8 @@ package model
 
 // Merge combines snapshots into one: the resources of every kind in
 // argument order, the scopes without repeats, every gap, and the earliest
-// TakenAt (the merged state is no newer than its oldest part). Source, Tool
+// TakenAt (the merged state is no newer than its oldest part). The flow-log
+// configuration counts as listed only when every part listed it. Source, Tool
 // and Description are left for the caller to set. Nil snapshots are skipped.
 //
 // The result shares resource pointers with its inputs: it is a view to read,
@@ -11,10 +12,14 @@ package model
 func Merge(snaps ...*Snapshot) *Snapshot {
 	out := &Snapshot{Schema: SchemaVersion}
 	seen := make(map[Scope]bool)
+	parts := 0
+	listed := true
 	for _, s := range snaps {
 		if s == nil {
 			continue
 		}
+		parts++
+		listed = listed && s.FlowLogsListed
 		if !s.TakenAt.IsZero() && (out.TakenAt.IsZero() || s.TakenAt.Before(out.TakenAt)) {
 			out.TakenAt = s.TakenAt
 		}
@@ -30,5 +35,6 @@ func Merge(snaps ...*Snapshot) *Snapshot {
 			_ = out.Add(r)
 		}
 	}
+	out.FlowLogsListed = parts > 0 && listed
 	return out
 }

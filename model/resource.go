@@ -30,6 +30,7 @@ const (
 	KindPrefixList                Kind = "prefix-list"
 	KindLoadBalancer              Kind = "load-balancer"
 	KindTargetGroup               Kind = "target-group"
+	KindFlowLog                   Kind = "flow-log"
 )
 
 // kindOrder lists every kind in a stable display order: containers first, then
@@ -39,7 +40,7 @@ var kindOrder = []Kind{
 	KindNetworkInterface, KindInstance, KindInternetGateway,
 	KindEgressOnlyInternetGateway, KindNATGateway, KindVPNGateway,
 	KindVPCPeering, KindTransitGateway, KindTGWAttachment, KindTGWRouteTable,
-	KindVPCEndpoint, KindPrefixList, KindLoadBalancer, KindTargetGroup,
+	KindVPCEndpoint, KindPrefixList, KindLoadBalancer, KindTargetGroup, KindFlowLog,
 }
 
 // Kinds returns every kind in a stable display order.

@@ -49,6 +49,13 @@ type Snapshot struct {
 	PrefixLists                []*PrefixList                `json:"prefixLists,omitempty"`
 	LoadBalancers              []*LoadBalancer              `json:"loadBalancers,omitempty"`
 	TargetGroups               []*TargetGroup               `json:"targetGroups,omitempty"`
+	FlowLogs                   []*FlowLog                   `json:"flowLogs,omitempty"`
+	// FlowLogsListed is set when the source read the flow-log configuration
+	// (DescribeFlowLogs answered, or a dump held its output), so that no
+	// flow log means none exists; a scope whose call failed has a gap.
+	// Snapshots from older vpcscope versions, fixtures and dumps without
+	// describe-flow-logs output leave it unset.
+	FlowLogsListed bool `json:"flowLogsListed,omitempty"`
 }
 
 // Scope is one account and region a snapshot covers.
@@ -133,7 +140,8 @@ func (s *Snapshot) All() iter.Seq[Resource] {
 			yieldEach(yield, s.VPCEndpoints) &&
 			yieldEach(yield, s.PrefixLists) &&
 			yieldEach(yield, s.LoadBalancers) &&
-			yieldEach(yield, s.TargetGroups)
+			yieldEach(yield, s.TargetGroups) &&
+			yieldEach(yield, s.FlowLogs)
 	}
 }
 
@@ -188,6 +196,8 @@ func (s *Snapshot) Add(r Resource) error {
 		s.LoadBalancers = append(s.LoadBalancers, v)
 	case *TargetGroup:
 		s.TargetGroups = append(s.TargetGroups, v)
+	case *FlowLog:
+		s.FlowLogs = append(s.FlowLogs, v)
 	default:
 		return fmt.Errorf("snapshot cannot hold a %T", r)
 	}

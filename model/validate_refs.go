@@ -103,6 +103,8 @@ func idPrefix(k Kind) string {
 		return "pl-"
 	case KindLoadBalancer, KindTargetGroup:
 		return "arn:aws:elasticloadbalancing:"
+	case KindFlowLog:
+		return "fl-"
 	}
 	return ""
 }

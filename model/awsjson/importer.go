@@ -118,6 +118,9 @@ func (im *Importer) Snapshot() (*model.Snapshot, *Report) {
 		rep.Skipped = append(rep.Skipped, b.skipped...)
 	}
 	snap := &model.Snapshot{Schema: model.SchemaVersion, Source: "aws-cli"}
+	// A describe-flow-logs output, even an empty one, says the flow-log
+	// configuration was read: no flow log then means none exists.
+	_, snap.FlowLogsListed = rep.Items["FlowLogs"]
 	set := dedupe(batches, rep)
 	resolve(set, batches, rep)
 	for _, r := range set.all() {

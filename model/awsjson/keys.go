@@ -20,6 +20,7 @@ var keyHandlers = map[string]keyHandler{
 	"VpcEndpoints":               each((*docCtx).vpcEndpoint),
 	"PrefixLists":                each((*docCtx).awsPrefixList),
 	"ManagedPrefixLists":         each((*docCtx).managedPrefixList),
+	"FlowLogs":                   each((*docCtx).flowLog),
 
 	"TransitGateways":                  each((*docCtx).transitGateway),
 	"TransitGatewayAttachments":        each((*docCtx).tgwAttachment),
@@ -74,7 +75,7 @@ func skipReason(key string) (reason string, skip bool) {
 	// Outputs the network model has no use for.
 	case "AvailabilityZones", "DBInstances", "DomainStatusList", "ServiceDetails", "ServiceNames",
 		"VpnConnections", "CustomerGateways", "DhcpOptions", "KeyPairs", "Images", "Volumes",
-		"TransitGatewayConnects", "TransitGatewayConnectPeers", "FlowLogs", "Tags":
+		"TransitGatewayConnects", "TransitGatewayConnectPeers", "Tags":
 		return "not used by the network model", true
 	}
 	return "unrecognised key", true

@@ -286,10 +286,15 @@ func TestAllRegionsAndMerge(t *testing.T) {
 }
 
 // TestPolicyListsEveryCall: the IAM policy allows exactly the calls a
-// pull makes.
+// pull and the flow-log readers make.
 func TestPolicyListsEveryCall(t *testing.T) {
 	t.Parallel()
 	called := map[string]bool{}
+	logs := flowLogServer(t)
+	readFlowLogs(t, logs, time.Time{}, "")
+	for k := range logs.Calls() {
+		called[k] = true
+	}
 	for _, name := range []string{"three-tier", "hub-and-spoke"} {
 		srv, _ := serve(t, name)
 		if _, _, err := pullFrom(t, context.Background(), srv, []string{acct}, nil, func(o *Options) { o.AllRegions = true }); err != nil {

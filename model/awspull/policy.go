@@ -5,12 +5,16 @@ import (
 	"slices"
 )
 
-// Actions returns the IAM actions Pull can call, sorted: everything a
-// read-only policy for vpcscope must allow. ec2:DescribeRegions is used
-// only with Options.AllRegions; sts:GetCallerIdentity needs no permission
-// but is listed for completeness.
+// Actions returns the IAM actions Pull and the flow-log readers
+// (ReadLogGroup, ReadS3) can call, sorted: everything a read-only policy
+// for vpcscope must allow. ec2:DescribeRegions is used only with
+// Options.AllRegions; sts:GetCallerIdentity needs no permission but is
+// listed for completeness.
 func Actions() []string {
 	seen := map[string]bool{"sts:GetCallerIdentity": true, "ec2:DescribeRegions": true}
+	for _, a := range flowLogActions {
+		seen[a] = true
+	}
 	for _, t := range tasks {
 		seen[t.action()] = true
 		for _, c := range t.children {

@@ -303,6 +303,16 @@ var tasks = []task{
 			return t.u.add("VpnGateways", o.VpnGateways, len(o.VpnGateways))
 		})
 	}},
+	{op: ec2op(model.KindFlowLog, "DescribeFlowLogs"), run: func(ctx context.Context, t *taskRun) error {
+		p := ec2.NewDescribeFlowLogsPaginator(t.r.ec2, &ec2.DescribeFlowLogsInput{MaxResults: max1000})
+		return pages(ctx, t.u, p.HasMorePages, p.NextPage, func(o *ec2.DescribeFlowLogsOutput) error {
+			logs := o.FlowLogs
+			if logs == nil {
+				logs = []ec2types.FlowLog{} // an empty answer still says the account has none
+			}
+			return t.u.add("FlowLogs", logs, len(logs))
+		})
+	}},
 	{op: ec2op(model.KindNetworkInterface, "DescribeAddresses"), run: func(ctx context.Context, t *taskRun) error {
 		// Elastic IPs: the public addresses of interfaces whose own
 		// output lacks them. Not paginated.

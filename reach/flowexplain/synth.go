@@ -154,10 +154,10 @@ func Synthesize(e *reach.Engine, opts SynthOptions) (*Synthetic, error) {
 }
 
 type synth struct {
-	e        *reach.Engine
-	rng      *rand.Rand
-	opts     SynthOptions
-	out      *Synthetic
+	e    *reach.Engine
+	rng  *rand.Rand
+	opts SynthOptions
+	out  *Synthetic
 	// used holds the exchanges without ports already made, whose flows
 	// would merge with a repeat.
 	used     map[[2]netip.Addr]bool
@@ -297,7 +297,9 @@ func (g *synth) connection() {
 		}
 	}
 	fw, rv := a.Blocked != nil && a.Blocked.Direction == reach.DirForward, a.Blocked != nil && a.Blocked.Direction == reach.DirReturn
-	kind := func(k reach.RuleRefKind) bool { return a.Blocked != nil && a.Blocked.Ref != nil && a.Blocked.Ref.Kind == k }
+	kind := func(k reach.RuleRefKind) bool {
+		return a.Blocked != nil && a.Blocked.Ref != nil && a.Blocked.Ref.Kind == k
+	}
 	filterBlock := a.Blocked != nil && (a.Blocked.Layer == reach.LayerSecurityGroup || a.Blocked.Layer == reach.LayerNetworkACL)
 	if a.Blocked != nil && !filterBlock && (a.Blocked.Layer != reach.LayerRouteTable || !fw) {
 		return // blocked somewhere whose capture is not certain

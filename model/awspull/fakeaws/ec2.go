@@ -74,6 +74,28 @@ func (s *Server) ec2(q *request) (string, bool) {
 	case "DescribeNatGateways":
 		xs, next := page(s, q, visible(snap.NATGateways, acct, region))
 		listing("natGatewaySet", len(xs), next, func(i int) { w.natGateway(xs[i]) })
+	case "DescribeFlowLogs":
+		xs, next := page(s, q, visible(snap.FlowLogs, acct, region))
+		listing("flowLogSet", len(xs), next, func(i int) {
+			f := xs[i]
+			w.text("flowLogId", f.ID)
+			w.text("resourceId", f.ResourceID)
+			w.text("trafficType", f.TrafficType)
+			w.text("flowLogStatus", f.Status)
+			w.text("deliverLogsStatus", f.DeliverLogsStatus)
+			w.text("deliverLogsErrorMessage", f.DeliverLogsError)
+			w.text("logDestinationType", f.DestinationType)
+			if f.DestinationType == "cloud-watch-logs" {
+				w.text("logGroupName", f.Destination)
+			} else {
+				w.text("logDestination", f.Destination)
+			}
+			w.text("logFormat", f.LogFormat)
+			if f.MaxAggregationInterval > 0 {
+				w.num("maxAggregationInterval", int64(f.MaxAggregationInterval))
+			}
+			w.tags("tagSet", f.Tags, "key", "value")
+		})
 	case "DescribeVpnGateways":
 		xs := visible(snap.VPNGateways, acct, region)
 		w.list("vpnGatewaySet", len(xs), func(i int) {

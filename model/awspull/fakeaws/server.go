@@ -1,6 +1,8 @@
 // Package fakeaws is an AWS endpoint for tests: it answers the EC2 and
 // Elastic Load Balancing v2 Query APIs and STS GetCallerIdentity with XML
-// rendered from a model.Snapshot, on 127.0.0.1, the way AWS would answer an
+// rendered from a model.Snapshot (and, for flow logs, CloudWatch Logs
+// FilterLogEvents and S3 ListObjectsV2 and GetObject from what the test
+// puts there), on 127.0.0.1, the way AWS would answer an
 // account that holds those resources. It injects what real endpoints do
 // now and then: multi-page answers, throttling, denied calls, slow regions
 // and malformed responses.
@@ -84,6 +86,8 @@ type Server struct {
 	faults   []*Fault
 	calls    map[string]int
 	regions  []string
+	logs     map[string][]LogEvent
+	objects  map[string]map[string][]byte
 }
 
 // New starts a server that serves snap. Each resource is visible to the
@@ -171,8 +175,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q.account, q.region, q.service = strings.TrimPrefix(m[1], "AKIA"), m[2], m[3]
-	if q.service == "elasticloadbalancing" {
+	switch q.service {
+	case "elasticloadbalancing":
 		q.service = "elbv2"
+	case "logs":
+		q.action = logsAction(r)
+	case "s3":
+		q.action = s3Action(r)
 	}
 
 	s.mu.Lock()
@@ -218,6 +227,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			code = "InvalidClientTokenId"
 		}
 		s.writeError(w, q.service, http.StatusForbidden, code, "The security token included in the request is invalid.")
+		return
+	}
+	switch {
+	case q.service == "logs" && q.action == "FilterLogEvents":
+		s.filterLogEvents(w, r)
+		return
+	case q.service == "s3":
+		s.s3(w, r)
 		return
 	}
 	var body string
