@@ -81,6 +81,32 @@ type Finding struct {
 	// Exposed lists what the internet actually reaches through the rule,
 	// as the engine walked it: "web-1a 3.83.201.14 tcp/22".
 	Exposed []string `json:"exposed,omitempty"`
+	// Recorded is the traffic from the internet that flow logs recorded
+	// arriving through the rule (accepted requests at the interfaces of
+	// the rule's group, on its protocol and ports), when logs were given.
+	Recorded []Traffic `json:"recorded,omitempty"`
+}
+
+// Traffic is what flow logs recorded arriving at one interface from the
+// internet on one protocol and port, accepted.
+type Traffic struct {
+	Interface string         `json:"interface"`
+	Protocol  model.Protocol `json:"protocol"`
+	Port      int            `json:"port,omitempty"`
+	// Records counts the flow-log records; Packets the packets they hold.
+	Records int64 `json:"records"`
+	Packets int64 `json:"packets"`
+}
+
+// Options say what an audit uses beyond the snapshot.
+type Options struct {
+	// Exposure is the engine's Exposure report when the caller has one
+	// already; nil computes it.
+	Exposure *reach.ExposureReport
+	// Traffic is what flow logs recorded arriving from the internet; a
+	// finding about a rule open to the world cites the part of it that
+	// came through the rule.
+	Traffic []Traffic
 }
 
 // Report is the audit of one snapshot.
@@ -109,6 +135,12 @@ var (
 // Run audits the engine's snapshot. exposure is the engine's Exposure
 // report when the caller has one already; nil computes it.
 func Run(e *reach.Engine, exposure *reach.ExposureReport) (*Report, error) {
+	return RunWith(e, Options{Exposure: exposure})
+}
+
+// RunWith audits the engine's snapshot with what opts adds.
+func RunWith(e *reach.Engine, opts Options) (*Report, error) {
+	exposure := opts.Exposure
 	cs, err := Controls()
 	if err != nil {
 		return nil, err
@@ -120,14 +152,17 @@ func Run(e *reach.Engine, exposure *reach.ExposureReport) (*Report, error) {
 	if exposure == nil {
 		exposure = e.Exposure(reach.ExposureOptions{})
 	}
-	a := &auditor{e: e, ix: e.Index(), s: e.Snapshot(), controls: byID, exposed: exposedByRule(e, exposure)}
+	a := &auditor{e: e, ix: e.Index(), s: e.Snapshot(), controls: byID, exposed: exposedByRule(e, exposure),
+		traffic: opts.Traffic}
 	a.securityGroups()
 	a.networkACLs()
 	a.instancesAndSubnets()
 	a.routes()
-	rep := &Report{Findings: a.findings, NotChecked: []string{
-		"EC2.6 / CIS 3.7 (VPC flow logging): vpcscope does not collect flow log configuration",
-	}}
+	notChecked := a.flowLogs()
+	rep := &Report{Findings: a.findings, NotChecked: notChecked}
+	if rep.NotChecked == nil {
+		rep.NotChecked = []string{}
+	}
 	if rep.Findings == nil {
 		rep.Findings = []Finding{}
 	}
@@ -144,6 +179,7 @@ type auditor struct {
 	s        *model.Snapshot
 	controls map[string]Control
 	exposed  map[ruleKey][]string
+	traffic  []Traffic
 	findings []Finding
 }
 
@@ -276,7 +312,11 @@ func (a *auditor) worldOpenRule(sg *model.SecurityGroup, i int, r *model.SGRule)
 	} else {
 		msg += "; no interface with a public path uses it now"
 	}
-	a.add(Finding{Controls: controls, Severity: sev, Rule: "ingress " + r.String(), Message: msg, Exposed: exposed}, sg)
+	recorded := a.recorded(sg, r)
+	for _, t := range recorded {
+		msg += fmt.Sprintf("; the internet reached %s on %s %s in these logs", service(t), a.interfaceLabel(t.Interface), times(t.Records))
+	}
+	a.add(Finding{Controls: controls, Severity: sev, Rule: "ingress " + r.String(), Message: msg, Exposed: exposed, Recorded: recorded}, sg)
 }
 
 // networkACLs checks ACL entries that let the world in on the
@@ -313,6 +353,131 @@ func (a *auditor) networkACLs() {
 			}
 		}
 	}
+}
+
+// recorded returns the traffic flow logs recorded from the internet at
+// the group's interfaces on the rule's protocol and ports, most first.
+func (a *auditor) recorded(sg *model.SecurityGroup, r *model.SGRule) []Traffic {
+	if len(a.traffic) == 0 {
+		return nil
+	}
+	members := map[string]bool{}
+	for _, n := range a.ix.GroupMembers(sg.ID) {
+		members[n.ID] = true
+	}
+	ports := r.Ports()
+	var out []Traffic
+	for _, t := range a.traffic {
+		if !members[t.Interface] || !r.Protocol.Matches(t.Protocol) {
+			continue
+		}
+		if t.Protocol.HasPorts() && (t.Port < 0 || t.Port > 65535 || !ports.Contains(uint16(t.Port))) {
+			continue
+		}
+		out = append(out, t)
+	}
+	slices.SortStableFunc(out, func(x, y Traffic) int {
+		return cmp.Or(cmp.Compare(y.Records, x.Records), cmp.Compare(x.Interface, y.Interface), cmp.Compare(x.Port, y.Port))
+	})
+	return out
+}
+
+// interfaceLabel names an interface with its instance's name, if any.
+func (a *auditor) interfaceLabel(id string) string {
+	if n := a.ix.Interface(id); n != nil {
+		if in := a.ix.Instance(n.InstanceID()); in != nil && in.Name() != "" {
+			return id + " (" + in.Name() + ")"
+		}
+	}
+	return id
+}
+
+func service(t Traffic) string {
+	if t.Protocol.HasPorts() {
+		return t.Protocol.String() + "/" + strconv.Itoa(t.Port)
+	}
+	return t.Protocol.String()
+}
+
+// times renders "once", "3,118 times".
+func times(n int64) string {
+	if n == 1 {
+		return "once"
+	}
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s + " times"
+}
+
+// flowLogs checks that a flow log captures every VPC's rejected traffic
+// (EC2.6, CIS 3.7): an active flow log of traffic type REJECT or ALL on
+// the VPC, or on each of its subnets, or on every interface of the
+// subnets that lack one. It returns what it could not check: everything
+// when the snapshot holds no flow-log configuration, the scopes where
+// DescribeFlowLogs failed (a gap).
+func (a *auditor) flowLogs() []string {
+	const control = "EC2.6 / CIS 3.7 (VPC flow logging)"
+	if !a.s.FlowLogsListed {
+		return []string{control + ": the snapshot holds no flow-log configuration (a fixture, a snapshot from an older vpcscope, or a dump without `aws ec2 describe-flow-logs` output)"}
+	}
+	covered := map[string]bool{}
+	failing := map[string]string{}
+	for _, f := range a.s.FlowLogs {
+		rejects := f.TrafficType == "" || f.TrafficType == "ALL" || f.TrafficType == "REJECT"
+		switch {
+		case f.Active() && rejects:
+			covered[f.ResourceID] = true
+		case !f.Active():
+			failing[f.ResourceID] = fmt.Sprintf("flow log %s is %s", f.ID, cmp.Or(strings.ToLower(f.DeliverLogsStatus), strings.ToLower(f.Status)))
+		default:
+			failing[f.ResourceID] = fmt.Sprintf("flow log %s records only %s traffic", f.ID, f.TrafficType)
+		}
+	}
+	var notChecked []string
+	gapSeen := map[string]bool{}
+	for _, v := range a.s.VPCs {
+		if gaps := a.s.GapsFor(model.KindFlowLog, v.Account, v.Region); len(gaps) > 0 {
+			if line := control + " in " + (model.Scope{Account: v.Account, Region: v.Region}).String() + ": " + gaps[0].String(); !gapSeen[line] {
+				gapSeen[line] = true
+				notChecked = append(notChecked, line)
+			}
+			continue
+		}
+		if covered[v.ID] {
+			continue
+		}
+		subnets := a.ix.VPCSubnets(v.ID)
+		whole, some := len(subnets) > 0, 0
+		for _, sn := range subnets {
+			ok := covered[sn.ID]
+			if !ok {
+				ifaces := a.ix.SubnetInterfaces(sn.ID)
+				ok = len(ifaces) > 0
+				for _, n := range ifaces {
+					ok = ok && covered[n.ID]
+				}
+			}
+			if ok {
+				some++
+			} else {
+				whole = false
+			}
+		}
+		if whole {
+			continue
+		}
+		msg := "no flow log records this VPC's rejected traffic"
+		if why := failing[v.ID]; why != "" {
+			msg += " (" + why + ")"
+		}
+		if some > 0 {
+			msg += fmt.Sprintf("; only %d of its %s are covered", some, count(len(subnets), "subnet"))
+		}
+		a.add(Finding{Controls: []string{"EC2.6"}, Severity: Medium, Message: msg}, v)
+	}
+	return notChecked
 }
 
 func prefixSet(p string) *netipx.IPSet {
