@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/vpcscope/vpcscope/reach"
 	"github.com/vpcscope/vpcscope/reach/audit"
+	"github.com/vpcscope/vpcscope/reach/flowexplain"
 )
 
 // errFindings tells main that audit --fail found something.
@@ -15,21 +16,25 @@ var errFindings = fmt.Errorf("%w: the audit has findings", errUnreachable)
 func newAuditCmd(g *globalOptions, s streams) *cobra.Command {
 	var fail bool
 	var minSeverity string
+	var flowLogs []string
 	cmd := &cobra.Command{
-		Use:   "audit [--fail] [--severity high|medium|low]",
+		Use:   "audit [--fail] [--severity high|medium|low] [--flowlogs FILE]…",
 		Short: "Check the network against CIS and AWS Security Hub network controls",
 		Long: `audit checks the network against the EC2 network controls of AWS Foundational
 Security Best Practices (Security Hub) and the CIS AWS Foundations Benchmark —
 default security groups with rules, SSH/RDP and high-risk ports open to the
 world, network ACLs open on 22/3389, public IPs, unused groups and ACLs,
-peering routes wider than the peer — plus blackhole routes and stale group
-references. A rule open to the world is a high finding when the engine finds
-an interface the internet actually reaches through it.
+peering routes wider than the peer, VPCs without a flow log — plus blackhole
+routes and stale group references. A rule open to the world is a high finding
+when the engine finds an interface the internet actually reaches through it;
+with --flowlogs, the finding also cites the internet traffic the logs recorded
+through it.
 
 Exit status with --fail: 1 when there are findings at or above --severity.`,
 		Example: `  vpcscope audit --demo
   vpcscope audit --demo --severity high --fail
-  vpcscope audit --snapshot prod.json -o json`,
+  vpcscope audit --snapshot prod.json -o json
+  vpcscope audit --snapshot prod.json --flowlogs ./AWSLogs/`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			min, err := parseSeverity(minSeverity)
@@ -40,7 +45,18 @@ Exit status with --fail: 1 when there are findings at or above --severity.`,
 			if err != nil {
 				return err
 			}
-			rep, err := audit.Run(reach.New(snap), nil)
+			e := reach.New(snap)
+			opts := audit.Options{}
+			var skipped error
+			if len(flowLogs) > 0 {
+				c, stats, err := g.readFlowLogs(cmd.Context(), s, &flowLogFlags{}, flowLogs)
+				if err != nil {
+					return err
+				}
+				opts.Traffic = recordedTraffic(flowexplain.Explain(e, c, stats))
+				skipped = skippedError(stats)
+			}
+			rep, err := audit.RunWith(e, opts)
 			if err != nil {
 				return err
 			}
@@ -58,6 +74,9 @@ Exit status with --fail: 1 when there are findings at or above --severity.`,
 			} else {
 				printAudit(s, g, rep)
 			}
+			if skipped != nil {
+				return skipped
+			}
 			if fail && len(rep.Findings) > 0 {
 				return errFindings
 			}
@@ -66,6 +85,7 @@ Exit status with --fail: 1 when there are findings at or above --severity.`,
 	}
 	cmd.Flags().BoolVar(&fail, "fail", false, "exit 1 when there are findings (for CI)")
 	cmd.Flags().StringVar(&minSeverity, "severity", "low", "report findings at or above this severity: high, medium or low")
+	cmd.Flags().StringArrayVar(&flowLogs, "flowlogs", nil, "flow-log files, folders or s3://bucket/prefix URLs: findings about rules open to the world cite the internet traffic recorded through them (repeatable)")
 	return cmd
 }
 

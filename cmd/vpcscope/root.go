@@ -57,6 +57,7 @@ rule that decides. Without a subcommand it opens the explorer.`,
 		newAuditCmd(g, s),
 		newExploreCmd(g, s),
 		newSnapshotCmd(g, s),
+		newFlowLogsCmd(g, s),
 	)
 	return root
 }

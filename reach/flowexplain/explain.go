@@ -63,6 +63,9 @@ type Flow struct {
 	// decided (FromTCPFlags, FromPairing, FromPorts, FromDefault).
 	Reply     bool   `json:"reply"`
 	ReplyFrom string `json:"replyFrom,omitempty"`
+	// FromInternet is set when the request came from an address on the
+	// internet (as the engine's snapshot sees it).
+	FromInternet bool `json:"fromInternet,omitempty"`
 	// Reason says in one sentence why the flow agrees, disagrees or is
 	// unknown.
 	Reason string `json:"reason"`
@@ -327,6 +330,7 @@ func (x *explainer) plan(k flowKey, t *tally) plan {
 	if f.Reply { // ask about the request this replies to
 		src, dst, sport, dport = dst, src, dport, sport
 	}
+	f.FromInternet = x.e.Internet().Contains(src)
 	q := reach.Query{From: src.String(), To: x.destination(src, dst).String(), Protocol: proto}
 	if proto.HasPorts() {
 		q.Port, q.SourcePort = dport, sport
