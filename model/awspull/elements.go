@@ -67,6 +67,7 @@ func (n Note) detail() string {
 var idFields = map[string][]string{
 	"Addresses":                    {"AllocationId", "PublicIp"},
 	"EgressOnlyInternetGateways":   {"EgressOnlyInternetGatewayId"},
+	"FlowLogs":                     {"FlowLogId"},
 	"Instances":                    {"InstanceId"},
 	"InternetGateways":             {"InternetGatewayId"},
 	"LoadBalancerAttributes":       {"LoadBalancerArn"},

@@ -31,7 +31,7 @@ func scan(t *testing.T, opts flowlog.Options, files map[string][]byte) ([]flowlo
 	var errs []error
 	opts.OnError = func(err error) { errs = append(errs, err) }
 	var recs []flowlog.Record
-	s := flowlog.NewScanner(opts, func(r *flowlog.Record) error { recs = append(recs, *r); return nil })
+	s := flowlog.NewScanner(opts, func(r *flowlog.Record) error { recs = append(recs, r.Clone()); return nil })
 	if err := s.Paths(context.Background(), dir); err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func TestParquet(t *testing.T) {
 		t.Fatalf("%d records, %d files, errors %v", len(recs), st.Files, errs)
 	}
 	for i := range base {
-		if recs[i] != base[i] {
+		if !recs[i].Equal(&base[i]) {
 			t.Errorf("row %d:\n got %+v\nwant %+v", i, recs[i], base[i])
 		}
 	}
@@ -204,7 +204,7 @@ func TestCloudWatchExport(t *testing.T) {
 	if len(errs) > 0 || len(recs) != 2*len(base) {
 		t.Fatalf("%d records, errors %v", len(recs), errs)
 	}
-	if recs[1] != base[1] {
+	if !recs[1].Equal(&base[1]) {
 		t.Errorf("got %+v\nwant %+v", recs[1], base[1])
 	}
 }
@@ -267,7 +267,7 @@ func TestTextRoundTrip(t *testing.T) {
 		t.Fatalf("%d records, errors %v\n%s", len(recs), errs, buf.String())
 	}
 	for i := range base {
-		if recs[i] != base[i] {
+		if !recs[i].Equal(&base[i]) {
 			t.Errorf("row %d:\n got %+v\nwant %+v", i, recs[i], base[i])
 		}
 	}

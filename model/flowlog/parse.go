@@ -225,7 +225,7 @@ func (p *parser) set(r *Record, f Field, b []byte) error {
 		v, err = atoi(b, 127)
 		r.TrafficPath = int8(v)
 	default:
-		r.Other[f] = p.intern(b)
+		r.other = append(r.other, otherField{f, p.intern(b)})
 	}
 	return err
 }
@@ -359,7 +359,7 @@ func appendField(dst []byte, r *Record, f Field) []byte {
 	case FieldUnknown:
 		return append(dst, '-')
 	}
-	return str(r.Other[f])
+	return str(r.otherValue(f))
 }
 
 // AppendText appends the record as a line of format f (without a line

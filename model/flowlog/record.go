@@ -108,9 +108,39 @@ type Record struct {
 	// TrafficPath is the path egress traffic took (1 through the VPC, 2 an
 	// internet gateway, ...), or 0.
 	TrafficPath int8
-	// Other holds the remaining string fields (sublocation, AWS service
-	// names, ECS fields), indexed by Field; unset ones are "".
-	Other [numFields]string
+	// other holds the remaining string fields (sublocation, AWS service
+	// names, ECS fields) the record has; Get reads them.
+	other []otherField
+}
+
+// otherField is a string field without a typed place in Record.
+type otherField struct {
+	f Field
+	v string
+}
+
+// other returns the value of a field kept in r.other, or "".
+func (r *Record) otherValue(f Field) string {
+	for _, o := range r.other {
+		if o.f == f {
+			return o.v
+		}
+	}
+	return ""
+}
+
+// Equal reports whether two records hold the same values in every field.
+func (r *Record) Equal(o *Record) bool {
+	all := Format(Fields())
+	return string(r.AppendText(nil, all)) == string(o.AppendText(nil, all))
+}
+
+// Clone returns a copy that does not share the record's storage, for a
+// caller keeping a record the reader will reuse.
+func (r *Record) Clone() Record {
+	c := *r
+	c.other = append([]otherField(nil), r.other...)
+	return c
 }
 
 // Get returns a field as text, the way AWS writes it ("-" when absent).
@@ -141,5 +171,6 @@ func (r *Record) PacketDst() netip.Addr {
 
 // reset clears the record for the next line.
 func (r *Record) reset() {
-	*r = Record{Protocol: -1, TCPFlags: -1}
+	other := r.other[:0]
+	*r = Record{Protocol: -1, TCPFlags: -1, other: other}
 }

@@ -151,14 +151,14 @@ type Report struct {
 // snapshot; stats are the reader's counts. Each distinct question is put
 // to the engine once, in parallel. Flows come most records first.
 func Explain(e *reach.Engine, c *Collector, stats flowlog.Stats) *Report {
-	x := &explainer{e: e, flows: c.flows, classes: portClasses(e.Snapshot())}
+	x := &explainer{e: e, flows: c, classes: portClasses(e.Snapshot())}
 	rep := &Report{Records: stats.Records, Skipped: Skipped{NoData: stats.NoData, SkipData: stats.SkipData,
-		Malformed: stats.Malformed, BadFiles: stats.BadFiles}, Flows: make([]Flow, len(c.order))}
-	plans := make([]plan, len(c.order))
+		Malformed: stats.Malformed, BadFiles: stats.BadFiles}, Flows: make([]Flow, len(c.keys))}
+	plans := make([]plan, len(c.keys))
 	questions := map[questionKey]*question{}
 	var order []*question
-	for i, k := range c.order {
-		plans[i] = x.plan(k, c.flows[k])
+	for i, k := range c.keys {
+		plans[i] = x.plan(k, &c.tallies[i])
 		p := &plans[i]
 		if p.query == nil {
 			continue
@@ -188,7 +188,7 @@ func Explain(e *reach.Engine, c *Collector, stats flowlog.Stats) *Report {
 // explainer holds what judging needs.
 type explainer struct {
 	e       *reach.Engine
-	flows   map[flowKey]*tally
+	flows   *Collector
 	classes []uint16
 }
 

@@ -232,7 +232,7 @@ func (x *explainer) reverse(k flowKey) *tally {
 	}
 	for _, a := range []flowlog.Action{flowlog.ActionAccept, flowlog.ActionReject} {
 		r.action = a
-		if t := x.flows[r]; t != nil {
+		if t := x.flows.lookup(r); t != nil {
 			return t
 		}
 	}
