@@ -255,6 +255,7 @@ type sgResult struct {
 func (e *Engine) evalSecurityGroups(n *model.NetworkInterface, egress bool, pkt packet) sgResult {
 	res := sgResult{noRules: true, admitted: sgPart{pkt: pkt.with(nil), index: -1}}
 	ports := pkt.proto.HasPorts()
+	dstPorts := pkt.dstPorts()
 	remaining := pkt.spans
 	var admitted []span
 	for _, id := range n.SecurityGroupIDs {
@@ -273,7 +274,7 @@ func (e *Engine) evalSecurityGroups(n *model.NetworkInterface, egress bool, pkt 
 				break
 			}
 			r := &rules[i]
-			if !ruleCovers(r, pkt) {
+			if !ruleCoversPorts(r, pkt, dstPorts) {
 				continue
 			}
 			peers, ok := e.rulePeers(r, n.VPCID, egress, pkt.forwarded)
@@ -307,7 +308,10 @@ func (e *Engine) evalSecurityGroups(n *model.NetworkInterface, egress bool, pkt 
 // ruleCovers reports whether a security group rule applies to the
 // packets' protocol and ICMP message and to any of their destination
 // ports, peers aside.
-func ruleCovers(r *model.SGRule, pkt packet) bool {
+func ruleCovers(r *model.SGRule, pkt packet) bool { return ruleCoversPorts(r, pkt, pkt.dstPorts()) }
+
+// ruleCoversPorts is ruleCovers with the packets' destination ports given.
+func ruleCoversPorts(r *model.SGRule, pkt packet, dstPorts portSet) bool {
 	if !r.Protocol.Matches(pkt.proto) {
 		return false
 	}
@@ -315,8 +319,7 @@ func ruleCovers(r *model.SGRule, pkt packet) bool {
 		return r.ICMP().Matches(pkt.icmp)
 	}
 	if pkt.proto.HasPorts() {
-		in, _ := pkt.dstPorts().split(r.Ports())
-		return !in.empty()
+		return dstPorts.overlaps(r.Ports())
 	}
 	return true
 }
@@ -325,13 +328,13 @@ func ruleCovers(r *model.SGRule, pkt packet) bool {
 // CIDR, or a set (prefix list entries, group members).
 type peerSet struct {
 	prefix netip.Prefix
-	set    *netipx.IPSet
+	set    *addrs // nil for a CIDR
 }
 
 // splitAddrs returns the addresses of a inside the peer set and outside it.
 func (p peerSet) splitAddrs(a addrs) (in, out addrs) {
 	if p.set != nil {
-		return a.split(p.set)
+		return a.split(*p.set)
 	}
 	return a.splitPrefix(p.prefix)
 }
@@ -343,37 +346,25 @@ func (e *Engine) rulePeers(r *model.SGRule, vpcID string, egress, forwarded bool
 	case r.CIDR.IsValid():
 		return peerSet{prefix: r.CIDR.Masked()}, true
 	case r.PrefixListID != "":
-		set := e.prefixListSets[r.PrefixListID]
-		return peerSet{set: set}, set != nil
+		set, ok := e.prefixListSets[r.PrefixListID]
+		return peerSet{set: &set}, ok
 	case r.Group != nil && !forwarded:
-		return peerSet{set: e.groupPeers(r.Group.GroupID, vpcID, egress)}, true
+		set := e.groupPeers(r.Group.GroupID, vpcID, egress)
+		return peerSet{set: &set}, true
 	}
-	return peerSet{set: emptySet}, true
+	return peerSet{set: &addrs{}}, true
 }
 
 // groupPeers returns the private addresses of the members of a security
 // group that a reference from vpcID can match (referenceScope).
-func (e *Engine) groupPeers(groupID, fromVPC string, egress bool) *netipx.IPSet {
-	byVPC := e.groupMembers[groupID]
-	if len(byVPC) == 0 {
-		return emptySet
-	}
-	if len(byVPC) == 1 {
-		for vpc, set := range byVPC {
-			if ok, _, _ := e.referenceScope(fromVPC, vpc, egress); ok {
-				return set
-			}
-			return emptySet
-		}
-	}
-	var b netipx.IPSetBuilder
-	for vpc, set := range byVPC {
+func (e *Engine) groupPeers(groupID, fromVPC string, egress bool) addrs {
+	var out addrs
+	for vpc, set := range e.groupMembers[groupID] {
 		if ok, _, _ := e.referenceScope(fromVPC, vpc, egress); ok {
-			b.AddSet(set)
+			out = out.union(set)
 		}
 	}
-	s, _ := b.IPSet()
-	return s
+	return out
 }
 
 // indexGroupMembers records, per security group and member VPC, the
@@ -400,11 +391,12 @@ func (e *Engine) indexGroupMembers() {
 			}
 		}
 	}
-	e.groupMembers = make(map[string]map[string]*netipx.IPSet, len(builders))
+	e.groupMembers = make(map[string]map[string]addrs, len(builders))
 	for g, m := range builders {
-		out := make(map[string]*netipx.IPSet, len(m))
+		out := make(map[string]addrs, len(m))
 		for vpc, b := range m {
-			out[vpc], _ = b.IPSet()
+			s, _ := b.IPSet()
+			out[vpc] = addrsOf(s)
 		}
 		e.groupMembers[g] = out
 	}
@@ -528,6 +520,3 @@ func (e *Engine) nearRules(n *model.NetworkInterface, egress bool, pkt packet) [
 	}
 	return out
 }
-
-// emptySet is the empty address set.
-var emptySet = func() *netipx.IPSet { s, _ := (&netipx.IPSetBuilder{}).IPSet(); return s }()

@@ -210,7 +210,7 @@ func (w *walker) checkReturn(back *arrival, s point) *arrival {
 	if a, one := s.addrs.single(); one {
 		in, out = pkt.splitDstPrefixes([]netip.Prefix{netip.PrefixFrom(a, a.BitLen())})
 	} else {
-		in, out = pkt.splitDst(s.addrs.ipset())
+		in, out = pkt.splitDst(s.addrs)
 	}
 	if !w.narrow(&pkt, in, out, h, reason) {
 		return nil

@@ -120,22 +120,21 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 		admitted = admitted.union(e.admittedAt(n, queryPacket(q, addrsOf(e.allOf[f]), d.addrs)))
 	}
 	ans.Admitted, ans.AdmittedSummary = e.describeSet(admitted)
-	admittedSet := admitted.ipset()
 
 	// Interfaces whose packets can arrive from an admitted address: their
 	// own private or public addresses, or — when the destination admits a
 	// NAT gateway's or load balancer's address — a translated one, for the
 	// interfaces whose path to the destination may cross a translator.
-	translated := overlaps(admittedSet, e.translatorSet)
+	translated := admitted.overlaps(e.translatorSet)
 	mayTranslate := map[string]bool{}
 	var known netipx.IPSetBuilder
 	for _, src := range e.snap.NetworkInterfaces {
 		if src == n || e.natByENI[src.ID] != nil || e.lbByENI[src.ID] != nil || src.InterfaceType == "transit_gateway" {
 			continue // managed interfaces do not start connections
 		}
-		addrs := interfaceAddressSet(src)
-		known.AddSet(addrs)
-		if !overlaps(addrs, admittedSet) {
+		own := interfaceAddressSet(src)
+		known.AddSet(own.ipset())
+		if !own.overlaps(admitted) {
 			if !translated {
 				continue
 			}
@@ -189,7 +188,7 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 	ans.Groups = e.groupSources(n, q, ans)
 
 	// The internet, through the destination's public addresses, as one set.
-	inet := addrsOf(e.internetOf[fam])
+	inet := e.internetAddrs[fam]
 	if pubs := n.PublicIPs(); len(pubs) > 0 && fam == 0 && !inet.empty() {
 		sp := point{ep: Endpoint{Kind: "internet"}, addrs: inet, addr: inet.witness(defaultInternetHost), internet: true}
 		pd := dp
@@ -197,14 +196,14 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 		req := queryPacket(q, sp.addrs, pd.addrs)
 		paths := e.paths(sp, pd, req)
 		if got := delivered(req, paths); !got.empty() {
-			ips, summary := e.describeSet(got.src())
+			ips, summary := e.describeInternet(got.src())
 			ws := got.srcAddr()
 			ans.Sources = append(ans.Sources, Source{Kind: "internet", IPs: ips, Summary: summary,
 				AdmittedBy: e.admittedBy(n, q, ws, dp.addr), Verdict: VerdictReachable})
-		} else if in, _ := inet.split(admittedSet); !in.empty() {
+		} else if in, _ := inet.split(admitted); !in.empty() {
 			p := deepest(paths)
 			a := e.answerOf(QueryEcho{}, []path{p})
-			ips, summary := e.describeSet(in)
+			ips, summary := e.describeInternet(in)
 			ans.Blocked = append(ans.Blocked, Source{Kind: "internet", IPs: ips, Summary: summary,
 				AdmittedBy: e.admittedBy(n, q, in.witness(defaultInternetHost), dp.addr), Verdict: a.Verdict, Blocked: a.Blocked})
 		}
@@ -213,7 +212,7 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 	// Admitted addresses that no interface in the snapshot holds and that
 	// are not on the internet: other accounts, on-premises, unused space.
 	ks, _ := known.IPSet()
-	rest := minus(minus(admittedSet, ks), e.internet)
+	rest := minus(minus(admitted.ipset(), ks), e.internet)
 	if len(rest.Ranges()) > 0 {
 		ips, summary := e.describeSet(addrsOf(rest))
 		ans.Sources = append(ans.Sources, Source{Kind: "addresses", IPs: ips, Summary: summary,
@@ -316,7 +315,7 @@ func (e *Engine) admittedAt(n *model.NetworkInterface, pkt packet) addrs {
 	if acl := e.ix.SubnetNetworkACL(sn.ID); acl != nil {
 		allowed := e.acls[acl.ID].evaluate(false, pkt).allowed.pkt.src()
 		inSubnet, _ := pkt.splitSrcPrefixes(append([]netip.Prefix{sn.CIDR}, sn.IPv6CIDRs...))
-		in, _ := src.split(allowed.union(inSubnet.src()).ipset())
+		in, _ := src.split(allowed.union(inSubnet.src()))
 		src = in
 	}
 	return src
