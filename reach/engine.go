@@ -189,11 +189,13 @@ func New(s *model.Snapshot) *Engine {
 	}
 	ownedSet, _ := owned.IPSet()
 	e.ownedPublicSet = addrsOf(ownedSet)
+	var translators []netip.Addr
 	for _, n := range s.NetworkInterfaces {
 		if e.natByENI[n.ID] != nil || e.lbByENI[n.ID] != nil {
-			e.translatorSet = e.translatorSet.union(interfaceAddressSet(n))
+			translators = interfaceAddresses(n, translators, true)
 		}
 	}
+	e.translatorSet = addrsOfList(translators)
 	var retired netipx.IPSetBuilder
 	for a := range e.retired {
 		retired.Add(a)
@@ -351,29 +353,44 @@ func (e *Engine) vpcPrefixes(vpcID string) []netip.Prefix {
 // interfaceAddressSet returns every address of an interface: private,
 // public and IPv6 (the addresses model.NetworkInterface.HasAddress holds).
 func interfaceAddressSet(n *model.NetworkInterface) addrs {
-	var b netipx.IPSetBuilder
-	for _, ip := range n.PrivateIPs {
-		b.Add(ip.Address)
-		if ip.PublicIP.IsValid() {
-			b.Add(ip.PublicIP)
-		}
-	}
-	for _, ip := range n.IPv6Addresses {
-		b.Add(ip)
-	}
-	s, _ := b.IPSet()
-	return addrsOf(s)
+	return addrsOfList(interfaceAddresses(n, nil, true))
 }
 
 // privateAddressSet returns an interface's private and IPv6 addresses.
 func privateAddressSet(n *model.NetworkInterface) addrs {
-	var b netipx.IPSetBuilder
+	return addrsOfList(interfaceAddresses(n, nil, false))
+}
+
+// interfaceAddresses appends an interface's private and IPv6 addresses
+// (and, with public, its public IPv4 addresses) to out.
+func interfaceAddresses(n *model.NetworkInterface, out []netip.Addr, public bool) []netip.Addr {
 	for _, ip := range n.PrivateIPs {
-		b.Add(ip.Address)
+		out = append(out, ip.Address)
+		if public && ip.PublicIP.IsValid() {
+			out = append(out, ip.PublicIP)
+		}
 	}
-	for _, ip := range n.IPv6Addresses {
-		b.Add(ip)
+	return append(out, n.IPv6Addresses...)
+}
+
+// addrsOfList returns the set of the addresses (which it may reorder).
+func addrsOfList(list []netip.Addr) addrs {
+	list = slices.DeleteFunc(list, func(a netip.Addr) bool { return !a.IsValid() })
+	switch len(list) {
+	case 0:
+		return addrs{}
+	case 1:
+		return addrOf(list[0])
 	}
-	s, _ := b.IPSet()
-	return addrsOf(s)
+	slices.SortFunc(list, netip.Addr.Compare)
+	list = slices.Compact(list)
+	var rs []netipx.IPRange
+	for _, a := range list {
+		if n := len(rs); n > 0 && rs[n-1].To().Next() == a && a.Is4() == rs[n-1].To().Is4() {
+			rs[n-1] = netipx.IPRangeFrom(rs[n-1].From(), a)
+			continue
+		}
+		rs = append(rs, netipx.IPRangeFrom(a, a))
+	}
+	return fromRanges(rs)
 }

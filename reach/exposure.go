@@ -152,6 +152,9 @@ func (e *Engine) exposeInterface(n *model.NetworkInterface, pubs []netip.Addr, o
 		d := dp
 		d.addr, d.addrs, d.ep.IP = dst, addrOf(dst), dst.String()
 		for _, probe := range exposureProbes(n, dst.Is4(), opts, e.ix.SecurityGroup) {
+			if !e.admitsAny(n, sp, d, probe) {
+				continue
+			}
 			got := e.exposedBy(sp, d, probe)
 			for _, part := range e.byAdmittingRule(n, dst, got) {
 				for _, g := range groupByPorts(part.pkt) {
@@ -169,6 +172,25 @@ func (e *Engine) exposeInterface(n *model.NetworkInterface, pubs []netip.Addr, o
 		}
 	}
 	return out
+}
+
+// admitsAny reports whether the interface's security groups admit any of
+// the probe's packets from the internet: every packet the internet
+// delivers to the interface crosses them with its source unchanged, so
+// when they admit none there is nothing to walk.
+func (e *Engine) admitsAny(n *model.NetworkInterface, sp, dp point, probe exposureProbe) bool {
+	if len(n.SecurityGroupIDs) == 0 {
+		return true
+	}
+	priv := dp.addr
+	if p, ok := n.PrivateIPFor(dp.addr); ok {
+		priv = p
+	}
+	q := Query{Protocol: probe.proto, ports: probe.ports}
+	pkt := queryPacket(q, sp.addrs, addrOf(priv))
+	pkt.icmp = probe.icmp
+	d := e.evalSecurityGroups(n, false, pkt)
+	return !d.admitted.pkt.empty() || len(d.missing) > 0 || len(d.unknown) > 0
 }
 
 // exposedBy walks every internet address × the probe's ports toward the
@@ -224,7 +246,7 @@ func (e *Engine) byAdmittingRule(n *model.NetworkInterface, dst netip.Addr, got 
 	if p, ok := n.PrivateIPFor(dst); ok {
 		priv = p
 	}
-	return e.evalSecurityGroups(n, false, got.withDst(priv)).parts
+	return e.evalSecurityGroupsParts(n, false, got.withDst(priv), true).parts
 }
 
 func (e *Engine) exposeLoadBalancer(lb *model.LoadBalancer, opts ExposureOptions) []Exposed {

@@ -63,6 +63,12 @@ type aclResult struct {
 // (TCP/UDP) or ICMP type and code, and the address family of its CIDR;
 // what no entry matches falls to the final "*" deny.
 func (c *compiledACL) evaluate(egress bool, pkt packet) aclResult {
+	return c.evaluateParts(egress, pkt, false)
+}
+
+// evaluateParts is evaluate; with parts it also returns what each entry
+// decides (aclResult.parts).
+func (c *compiledACL) evaluateParts(egress bool, pkt packet, parts bool) aclResult {
 	order := c.inbound
 	if egress {
 		order = c.outbound
@@ -92,8 +98,9 @@ func (c *compiledACL) evaluate(egress bool, pkt packet) aclResult {
 				next = append(next, s)
 				continue
 			}
-			hit, rest, ok := matchSpan(s, egress, func(a addrs) (addrs, addrs) { return a.splitPrefix(en.CIDR.Masked()) }, entryPorts, ports)
-			next = append(next, rest...)
+			var hit span
+			var ok bool
+			hit, next, ok = matchSpan(s, egress, func(a addrs) (addrs, addrs) { return a.splitPrefix(en.CIDR.Masked()) }, entryPorts, ports, next)
 			if ok {
 				matched = append(matched, hit)
 			}
@@ -102,7 +109,9 @@ func (c *compiledACL) evaluate(egress bool, pkt packet) aclResult {
 		if len(matched) == 0 {
 			continue
 		}
-		res.parts = append(res.parts, aclPart{pkt: pkt.with(matched), entry: en, allow: en.Action == model.Allow})
+		if parts {
+			res.parts = append(res.parts, aclPart{pkt: pkt.with(matched), entry: en, allow: en.Action == model.Allow})
+		}
 		if en.Action == model.Allow {
 			allowed = append(allowed, matched...)
 			if res.allowed.entry == nil {
@@ -116,7 +125,7 @@ func (c *compiledACL) evaluate(egress bool, pkt packet) aclResult {
 		}
 	}
 	// What no entry matched falls to the implicit final deny.
-	if len(remaining) > 0 {
+	if len(remaining) > 0 && parts {
 		res.parts = append(res.parts, aclPart{pkt: pkt.with(remaining)})
 	}
 	denied = append(denied, remaining...)
@@ -136,11 +145,12 @@ func peerOf(s span, egress bool) addrs {
 
 // matchSpan splits a span by a rule: its peer addresses (split by
 // splitPeer) and, for protocols with ports, its destination port range.
-// It returns the part the rule matches, if any, and the parts it does not.
-func matchSpan(s span, egress bool, splitPeer func(addrs) (in, out addrs), rulePorts model.PortRange, ports bool) (hit span, rest []span, ok bool) {
+// It returns the part the rule matches, if any, and appends the parts it
+// does not match to rest.
+func matchSpan(s span, egress bool, splitPeer func(addrs) (in, out addrs), rulePorts model.PortRange, ports bool, rest []span) (hit span, _ []span, ok bool) {
 	in, out := splitPeer(peerOf(s, egress))
 	if in.empty() {
-		return span{}, []span{s}, false
+		return span{}, append(rest, s), false
 	}
 	hit, miss := s, s
 	if egress {
@@ -152,10 +162,10 @@ func matchSpan(s span, egress bool, splitPeer func(addrs) (in, out addrs), ruleP
 		rest = append(rest, miss)
 	}
 	if ports {
-		pin, pout := s.dstPorts.split(rulePorts)
-		if pin.empty() {
+		if !s.dstPorts.overlaps(rulePorts) {
 			return span{}, append(rest, hit), false
 		}
+		pin, pout := s.dstPorts.split(rulePorts)
 		if !pout.empty() {
 			r := hit
 			r.dstPorts = pout
@@ -205,7 +215,7 @@ func (e *Engine) NetworkACLDecisions(acl *model.NetworkACL, egress bool, proto m
 		pkt.icmp = model.ICMPEchoRequest
 	}
 	var out []ACLDecision
-	for _, p := range c.evaluate(egress, pkt).parts {
+	for _, p := range c.evaluateParts(egress, pkt, true).parts {
 		out = append(out, ACLDecision{Entry: p.entry, Allow: p.allow, Peers: peerSetOf(p.pkt, egress).ipset(), Ports: p.pkt.dstPorts()})
 	}
 	return out
@@ -253,6 +263,12 @@ type sgResult struct {
 // a prefix list, or a security group (the private addresses of its members
 // that the reference can reach; not a packet an appliance forwarded).
 func (e *Engine) evalSecurityGroups(n *model.NetworkInterface, egress bool, pkt packet) sgResult {
+	return e.evalSecurityGroupsParts(n, egress, pkt, false)
+}
+
+// evalSecurityGroupsParts is evalSecurityGroups; with parts it also
+// returns what each rule admits (sgResult.parts).
+func (e *Engine) evalSecurityGroupsParts(n *model.NetworkInterface, egress bool, pkt packet, parts bool) sgResult {
 	res := sgResult{noRules: true, admitted: sgPart{pkt: pkt.with(nil), index: -1}}
 	ports := pkt.proto.HasPorts()
 	dstPorts := pkt.dstPorts()
@@ -284,15 +300,18 @@ func (e *Engine) evalSecurityGroups(n *model.NetworkInterface, egress bool, pkt 
 			}
 			var next, matched []span
 			for _, s := range remaining {
-				hit, rest, ok := matchSpan(s, egress, peers.splitAddrs, r.Ports(), ports)
-				next = append(next, rest...)
+				var hit span
+				var ok bool
+				hit, next, ok = matchSpan(s, egress, peers.splitAddrs, r.Ports(), ports, next)
 				if ok {
 					matched = append(matched, hit)
 				}
 			}
 			remaining = next
 			if len(matched) > 0 {
-				res.parts = append(res.parts, sgPart{pkt: pkt.with(matched), group: sg, index: i, rule: r})
+				if parts {
+					res.parts = append(res.parts, sgPart{pkt: pkt.with(matched), group: sg, index: i, rule: r})
+				}
 				admitted = append(admitted, matched...)
 				if res.admitted.rule == nil {
 					res.admitted.group, res.admitted.index, res.admitted.rule = sg, i, r
@@ -506,6 +525,7 @@ func (e *Engine) nearRules(n *model.NetworkInterface, egress bool, pkt packet) [
 		kind = RefSGEgress
 	}
 	var out []RuleRef
+	dstPorts := pkt.dstPorts()
 	for _, id := range n.SecurityGroupIDs {
 		sg := e.ix.SecurityGroup(id)
 		if sg == nil {
@@ -513,7 +533,7 @@ func (e *Engine) nearRules(n *model.NetworkInterface, egress bool, pkt packet) [
 		}
 		rules := sg.Rules(egress)
 		for i := range rules {
-			if ruleCovers(&rules[i], pkt) {
+			if ruleCoversPorts(&rules[i], pkt, dstPorts) {
 				out = append(out, RuleRef{Kind: kind, Resource: sg.ID, Index: i})
 			}
 		}

@@ -17,7 +17,7 @@ func (w *walker) narrow(pkt *packet, pass, fail packet, h Hop, reason func(packe
 		return false
 	}
 	if !fail.empty() {
-		w.refuse(h, fail, reason(fail), false)
+		w.refuse(h, fail, func() string { return reason(fail) }, false)
 	}
 	*pkt = pass
 	return true
@@ -462,7 +462,7 @@ func (w *walker) atNATGateway(nat *model.NATGateway, n *model.NetworkInterface, 
 			if !unsolicited.empty() {
 				hr := h
 				hr.Code = CodeNoPath
-				w.refuse(hr, unsolicited, refusal(unsolicited), false)
+				w.refuse(hr, unsolicited, func() string { return refusal(unsolicited) }, false)
 			}
 			h.Detail = fmt.Sprintf("translates destination %s back to %s", pkt.dst(), back.dst())
 			h.Verdict = Forward

@@ -178,10 +178,15 @@ func branch[T any](w *walker, parts []T, next func(*walker, T) *arrival) *arriva
 
 // refuse records the part of a packet set a component drops while the
 // rest goes on: a finished branch holding the block (an unknown one when
-// the snapshot lacks what would decide it).
-func (w *walker) refuse(h Hop, pkt packet, reason string, unknown bool) *walker {
+// the snapshot lacks what would decide it). A set question's walk does not
+// word the reason: its answer shows an example's point trace instead.
+func (w *walker) refuse(h Hop, pkt packet, why func() string, unknown bool) *walker {
 	if w.run == nil || pkt.empty() {
 		return nil
+	}
+	reason := ""
+	if !w.quiet {
+		reason = why()
 	}
 	// A refused part ends here: it shares the path so far (appends to
 	// either copy reallocate) and the flow state, read-only from now on.
@@ -338,7 +343,7 @@ func (w *walker) emit(n *model.NetworkInterface, pkt packet) *arrival {
 			if own.empty() {
 				return w.deny(h, other, reason)
 			}
-			w.refuse(h, other, reason, false)
+			w.refuse(h, other, func() string { return reason }, false)
 			pkt = own
 		}
 	}
@@ -530,7 +535,7 @@ func (w *walker) receive(n *model.NetworkInterface, pkt packet) *arrival {
 		if own.empty() {
 			return w.deny(h, other, reason)
 		}
-		w.refuse(h, other, reason, false)
+		w.refuse(h, other, func() string { return reason }, false)
 		other = other.with(nil)
 	}
 	type delivery struct {
@@ -652,7 +657,7 @@ func (w *walker) nacl(sn *model.Subnet, egress bool, pkt *packet) bool {
 	if !d.denied.pkt.empty() {
 		h := hopFor(d.denied)
 		h.Code = CodeSubnetACLRestriction
-		w.refuse(h, d.denied.pkt, aclReason(acl, sn, stage, d.denied.entry, d.denied.pkt, w.dir), false)
+		w.refuse(h, d.denied.pkt, func() string { return aclReason(acl, sn, stage, d.denied.entry, d.denied.pkt, w.dir) }, false)
 		if d.allowed.pkt.src().equal(d.denied.pkt.src()) && d.allowed.pkt.dst().equal(d.denied.pkt.dst()) && pkt.proto.HasPorts() {
 			// Only ports differ: a point query over a port range.
 			by := "rule *"
@@ -722,11 +727,18 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 	d := w.e.evalSecurityGroups(n, egress, *pkt)
 	if !d.admitted.pkt.empty() {
 		if !d.refused.empty() {
-			h, reason, unknown := w.e.sgRefusal(n, egress, d, d.refused)
-			if !unknown {
-				h.Near = w.e.nearRules(n, egress, d.refused)
+			unknown := len(d.missing) > 0 || len(d.unknown) > 0
+			h := Hop{Layer: LayerSecurityGroup, Resource: n.SecurityGroupIDs[0], Stage: stage, Code: CodeENISGRulesMismatch}
+			why := func() string { return "" }
+			if !w.quiet {
+				var reason string
+				h, reason, unknown = w.e.sgRefusal(n, egress, d, d.refused)
+				if !unknown {
+					h.Near = w.e.nearRules(n, egress, d.refused)
+				}
+				why = func() string { return reason }
 			}
-			w.refuse(h, d.refused, reason, unknown)
+			w.refuse(h, d.refused, why, unknown)
 		}
 		a := d.admitted
 		h := Hop{Layer: LayerSecurityGroup, Resource: a.group.ID, Stage: stage, Verdict: Allow,

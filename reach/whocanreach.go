@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/vpcscope/vpcscope/model"
-	"go4.org/netipx"
 )
 
 // WhoQuery asks which sources can reach a destination on a protocol/port.
@@ -127,13 +126,13 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 	// interfaces whose path to the destination may cross a translator.
 	translated := admitted.overlaps(e.translatorSet)
 	mayTranslate := map[string]bool{}
-	var known netipx.IPSetBuilder
+	var known []netip.Addr
 	for _, src := range e.snap.NetworkInterfaces {
 		if src == n || e.natByENI[src.ID] != nil || e.lbByENI[src.ID] != nil || src.InterfaceType == "transit_gateway" {
 			continue // managed interfaces do not start connections
 		}
 		own := interfaceAddressSet(src)
-		known.AddSet(own.ipset())
+		known = interfaceAddresses(src, known, true)
 		if !own.overlaps(admitted) {
 			if !translated {
 				continue
@@ -195,14 +194,14 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 		pd.addr, pd.addrs = pubs[0], addrOf(pubs[0])
 		req := queryPacket(q, sp.addrs, pd.addrs)
 		paths := e.paths(sp, pd, req)
-		if got := delivered(req, paths); !got.empty() {
+		got := delivered(req, paths)
+		if !got.empty() {
 			ips, summary := e.describeInternet(got.src())
 			ws := got.srcAddr()
 			ans.Sources = append(ans.Sources, Source{Kind: "internet", IPs: ips, Summary: summary,
 				AdmittedBy: e.admittedBy(n, q, ws, dp.addr), Verdict: VerdictReachable})
 		} else if in, _ := inet.split(admitted); !in.empty() {
-			p := deepest(paths)
-			a := e.answerOf(QueryEcho{}, []path{p})
+			a := e.example(q, sp, pd, paths, got)
 			ips, summary := e.describeInternet(in)
 			ans.Blocked = append(ans.Blocked, Source{Kind: "internet", IPs: ips, Summary: summary,
 				AdmittedBy: e.admittedBy(n, q, in.witness(defaultInternetHost), dp.addr), Verdict: a.Verdict, Blocked: a.Blocked})
@@ -211,12 +210,14 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 
 	// Admitted addresses that no interface in the snapshot holds and that
 	// are not on the internet: other accounts, on-premises, unused space.
-	ks, _ := known.IPSet()
-	rest := minus(minus(admitted.ipset(), ks), e.internet)
-	if len(rest.Ranges()) > 0 {
-		ips, summary := e.describeSet(addrsOf(rest))
+	_, rest := admitted.split(addrsOfList(known))
+	for _, inet := range e.internetAddrs {
+		_, rest = rest.split(inet)
+	}
+	if !rest.empty() {
+		ips, summary := e.describeSet(rest)
 		ans.Sources = append(ans.Sources, Source{Kind: "addresses", IPs: ips, Summary: summary,
-			AdmittedBy: e.admittedBy(n, q, addrsOf(rest).witness(netip.Addr{}), dp.addr), Verdict: VerdictUnknown})
+			AdmittedBy: e.admittedBy(n, q, rest.witness(netip.Addr{}), dp.addr), Verdict: VerdictUnknown})
 		ans.Caveats = append(ans.Caveats, "some admitted addresses belong to no interface in the snapshot (other accounts, on-premises, or unused): their path is not checked")
 	}
 	return ans, nil
