@@ -170,6 +170,11 @@ const (
 	CodeNoPossibleDestination           Code = "NO_POSSIBLE_DESTINATION"
 	CodeNoPath                          Code = "NO_PATH"
 	CodeUnknownResource                 Code = "UNKNOWN_RESOURCE"
+	CodeUnknownDestination              Code = "UNKNOWN_DESTINATION"
+	// CodeApplianceMayTranslate is vpcscope's own: the path crosses an
+	// appliance (source/destination check off) whose operating system may
+	// translate addresses, and the answer depends on whether it does.
+	CodeApplianceMayTranslate Code = "APPLIANCE_MAY_TRANSLATE"
 )
 
 // Codes lists every code the engine gives.
@@ -181,7 +186,8 @@ var Codes = []Code{CodeENISGRulesMismatch, CodeSGHasNoRules, CodeENISourceDestCh
 	CodeTGWRTBCannotRoute, CodeTGWRTBBadStateRoute, CodeTGWRouteAZRestriction, CodeVPCEGatewayProtocolRestriction,
 	CodeVPCEGatewayEgressSourceRestrict, CodeELBv2ListenersMismatch, CodeELBv2ListenerHasNoTG, CodeELBNotCrossZone,
 	CodeELBInstalledAZRestriction, CodeELBv2SourceAddressPreservation, CodeTargetPortRestriction,
-	CodeProtocolRestriction, CodeNoPossibleDestination, CodeNoPath, CodeUnknownResource}
+	CodeProtocolRestriction, CodeNoPossibleDestination, CodeNoPath, CodeUnknownResource, CodeUnknownDestination,
+	CodeApplianceMayTranslate}
 
 // Hop is one step of a path: one component that the packet crossed and
 // what it did, with the rule that decided.
