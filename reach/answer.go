@@ -23,7 +23,9 @@ const (
 	LayerLoadBalancer    Layer = "load-balancer"
 	LayerSourceDestCheck Layer = "source-dest-check"
 	LayerAddress         Layer = "address"
-	// The layers below appear on hops only, never as the blocking layer.
+	// The layers below appear on hops; as the blocking layer only of an
+	// unknown verdict (an appliance that may translate addresses, a
+	// managed interface whose owner is not in the snapshot, a VPN).
 	LayerInterface  Layer = "network-interface"
 	LayerInternet   Layer = "internet"
 	LayerVPNGateway Layer = "vpn-gateway"

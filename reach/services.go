@@ -43,11 +43,13 @@ var servicePortTable = map[string]portSet{
 	// (TLS), the AWS CLI and SDKs on 443 (HTTPS).
 	"cassandra":      {{From: 443, To: 443}, {From: 9142, To: 9142}},
 	"cassandra-fips": {{From: 443, To: 443}, {From: 9142, To: 9142}},
-	// HTTPS APIs commonly reached through interface endpoints.
+	// HTTPS APIs commonly reached through interface endpoints. (S3 and
+	// DynamoDB are left out: their endpoints answer HTTP too, see
+	// servicePorts, so ports other than 443 stay unknown for them.)
 	"sts": httpsOnly, "ec2": httpsOnly, "ec2messages": httpsOnly, "ssm": httpsOnly, "ssmmessages": httpsOnly,
 	"kms": httpsOnly, "secretsmanager": httpsOnly, "logs": httpsOnly, "monitoring": httpsOnly, "events": httpsOnly,
 	"ecr.api": httpsOnly, "ecr.dkr": httpsOnly, "ecs": httpsOnly, "ecs-agent": httpsOnly, "ecs-telemetry": httpsOnly,
-	"s3": httpsOnly, "dynamodb": httpsOnly, "sqs": httpsOnly, "sns": httpsOnly, "lambda": httpsOnly,
+	"sqs": httpsOnly, "sns": httpsOnly, "lambda": httpsOnly,
 	"execute-api": httpsOnly, "elasticloadbalancing": httpsOnly, "autoscaling": httpsOnly, "states": httpsOnly,
 	"kinesis-streams": httpsOnly, "kinesis-firehose": httpsOnly, "network-firewall": httpsOnly,
 	"cloudformation": httpsOnly, "codebuild": httpsOnly, "elasticfilesystem": httpsOnly, "rds": httpsOnly,
