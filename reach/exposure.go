@@ -246,7 +246,7 @@ func (e *Engine) byAdmittingRule(n *model.NetworkInterface, dst netip.Addr, got 
 	if p, ok := n.PrivateIPFor(dst); ok {
 		priv = p
 	}
-	return e.evalSecurityGroupsParts(n, false, got.withDst(priv), true).parts
+	return e.evalSecurityGroupsVia(n, false, got.withDst(priv), nil, true).parts
 }
 
 func (e *Engine) exposeLoadBalancer(lb *model.LoadBalancer, opts ExposureOptions) []Exposed {
@@ -255,38 +255,44 @@ func (e *Engine) exposeLoadBalancer(lb *model.LoadBalancer, opts ExposureOptions
 		if !probe.proto.HasPorts() {
 			continue // load balancers answer their listeners' ports only
 		}
-		var got packet
-		var publicIP string
-		var dpFirst point
-		var sp point
-		for _, node := range e.loadBalancerInterfaces(lb) {
-			for _, pub := range node.PublicIPs() {
-				inet := addrsOf(e.internetOf[0])
-				sp = point{ep: Endpoint{Kind: "internet"}, addrs: inet, addr: inet.witness(netip.Addr{}), internet: true}
-				dp := point{ep: Endpoint{Kind: "load-balancer", ID: lb.ID, IP: pub.String()}, eni: node, addr: pub, addrs: addrOf(pub), lb: lb}
-				d := e.exposedBy(sp, dp, probe)
-				if !d.empty() && publicIP == "" {
-					publicIP, dpFirst = pub.String(), dp
+		for fam := range 2 { // a dual-stack load balancer answers on its nodes' IPv6 addresses too
+			var got packet
+			var publicIP string
+			var dpFirst point
+			var sp point
+			for _, node := range e.loadBalancerInterfaces(lb) {
+				pubs := node.PublicIPs()
+				if fam == 1 {
+					pubs = node.IPv6Addresses
 				}
-				got = got.union(d)
+				for _, pub := range pubs {
+					inet := addrsOf(e.internetOf[fam])
+					sp = point{ep: Endpoint{Kind: "internet"}, addrs: inet, addr: inet.witness(netip.Addr{}), internet: true}
+					dp := point{ep: Endpoint{Kind: "load-balancer", ID: lb.ID, IP: pub.String()}, eni: node, addr: pub, addrs: addrOf(pub), lb: lb}
+					d := e.exposedBy(sp, dp, probe)
+					if !d.empty() && publicIP == "" {
+						publicIP, dpFirst = pub.String(), dp
+					}
+					got = got.union(d)
+				}
 			}
-		}
-		if got.empty() {
-			continue
-		}
-		for _, g := range groupByPorts(got) {
-			x := e.exposedEntry(sp, dpFirst, probe, g)
-			x.Kind, x.ID, x.Name, x.PublicIP = "load-balancer", lb.ID, lb.LoadBalancerName, publicIP
-			for _, l := range lb.Listeners {
-				if g.ports.intersect(portSet{model.SinglePort(uint16(l.Port))}).empty() || !listenerCarries(l.Protocol, probe.proto) {
-					continue
-				}
-				if x.Rule != "" {
-					x.Rule += ", "
-				}
-				x.Rule += fmt.Sprintf("listener %s:%d", l.Protocol, l.Port)
+			if got.empty() {
+				continue
 			}
-			out = append(out, x)
+			for _, g := range groupByPorts(got) {
+				x := e.exposedEntry(sp, dpFirst, probe, g)
+				x.Kind, x.ID, x.Name, x.PublicIP = "load-balancer", lb.ID, lb.LoadBalancerName, publicIP
+				for _, l := range lb.Listeners {
+					if g.ports.intersect(portSet{model.SinglePort(uint16(l.Port))}).empty() || !listenerCarries(l.Protocol, probe.proto) {
+						continue
+					}
+					if x.Rule != "" {
+						x.Rule += ", "
+					}
+					x.Rule += fmt.Sprintf("listener %s:%d", l.Protocol, l.Port)
+				}
+				out = append(out, x)
+			}
 		}
 	}
 	return out

@@ -253,23 +253,28 @@ type sgResult struct {
 	noRules bool
 	// unknown lists prefix lists the rules name but the snapshot lacks.
 	unknown []string
+	// via is the crossing the evaluation assumed (nil: any path).
+	via *crossing
 }
 
-// evalSecurityGroups applies the security groups of interface n to packets
-// it sends (egress) or receives (AWS VPC user guide, "Security group
-// rules"): rules allow only, and the rules of every group on the interface
-// are aggregated, so a packet passes when any rule matches its protocol
-// (-1 all), port range (TCP/UDP) or ICMP type and code, and peer — a CIDR,
-// a prefix list, or a security group (the private addresses of its members
-// that the reference can reach; not a packet an appliance forwarded).
+// evalSecurityGroups is evalSecurityGroupsVia for packets whose path is
+// not known: a group reference matches members in every VPC that some
+// path could bring them from, an upper bound of what a walk admits.
 func (e *Engine) evalSecurityGroups(n *model.NetworkInterface, egress bool, pkt packet) sgResult {
-	return e.evalSecurityGroupsParts(n, egress, pkt, false)
+	return e.evalSecurityGroupsVia(n, egress, pkt, nil, false)
 }
 
-// evalSecurityGroupsParts is evalSecurityGroups; with parts it also
-// returns what each rule admits (sgResult.parts).
-func (e *Engine) evalSecurityGroupsParts(n *model.NetworkInterface, egress bool, pkt packet, parts bool) sgResult {
-	res := sgResult{noRules: true, admitted: sgPart{pkt: pkt.with(nil), index: -1}}
+// evalSecurityGroupsVia applies the security groups of interface n to
+// packets it sends (egress) or receives (AWS VPC user guide, "Security
+// group rules"): rules allow only, and the rules of every group on the
+// interface are aggregated, so a packet passes when any rule matches its
+// protocol (-1 all), port range (TCP/UDP) or ICMP type and code, and peer
+// — a CIDR, a prefix list, or a security group (the private addresses of
+// its members that the reference can reach by the way the packets came,
+// via; not a packet an appliance forwarded). With parts it also returns
+// what each rule admits (sgResult.parts).
+func (e *Engine) evalSecurityGroupsVia(n *model.NetworkInterface, egress bool, pkt packet, via *crossing, parts bool) sgResult {
+	res := sgResult{noRules: true, admitted: sgPart{pkt: pkt.with(nil), index: -1}, via: via}
 	ports := pkt.proto.HasPorts()
 	dstPorts := pkt.dstPorts()
 	remaining := pkt.spans
@@ -293,7 +298,7 @@ func (e *Engine) evalSecurityGroupsParts(n *model.NetworkInterface, egress bool,
 			if !ruleCoversPorts(r, pkt, dstPorts) {
 				continue
 			}
-			peers, ok := e.rulePeers(r, n.VPCID, egress, pkt.forwarded)
+			peers, ok := e.rulePeers(r, n.VPCID, egress, pkt.forwarded, via)
 			if !ok {
 				res.unknown = append(res.unknown, r.PrefixListID)
 				continue
@@ -359,8 +364,9 @@ func (p peerSet) splitAddrs(a addrs) (in, out addrs) {
 }
 
 // rulePeers returns the addresses a rule's peer stands for, seen from an
-// interface in vpcID; ok is false for a prefix list the snapshot lacks.
-func (e *Engine) rulePeers(r *model.SGRule, vpcID string, egress, forwarded bool) (peerSet, bool) {
+// interface in vpcID for packets that came by via; ok is false for a
+// prefix list the snapshot lacks.
+func (e *Engine) rulePeers(r *model.SGRule, vpcID string, egress, forwarded bool, via *crossing) (peerSet, bool) {
 	switch {
 	case r.CIDR.IsValid():
 		return peerSet{prefix: r.CIDR.Masked()}, true
@@ -368,7 +374,7 @@ func (e *Engine) rulePeers(r *model.SGRule, vpcID string, egress, forwarded bool
 		set, ok := e.prefixListSets[r.PrefixListID]
 		return peerSet{set: &set}, ok
 	case r.Group != nil && !forwarded:
-		set := e.groupPeers(r.Group.GroupID, vpcID, egress)
+		set := e.groupPeers(r.Group.GroupID, vpcID, egress, via)
 		return peerSet{set: &set}, true
 	}
 	return peerSet{set: &addrs{}}, true
@@ -376,10 +382,10 @@ func (e *Engine) rulePeers(r *model.SGRule, vpcID string, egress, forwarded bool
 
 // groupPeers returns the private addresses of the members of a security
 // group that a reference from vpcID can match (referenceScope).
-func (e *Engine) groupPeers(groupID, fromVPC string, egress bool) addrs {
+func (e *Engine) groupPeers(groupID, fromVPC string, egress bool, via *crossing) addrs {
 	var out addrs
 	for vpc, set := range e.groupMembers[groupID] {
-		if ok, _, _ := e.referenceScope(fromVPC, vpc, egress); ok {
+		if ok, _, _ := e.referenceScope(fromVPC, vpc, egress, via); ok {
 			out = out.union(set)
 		}
 	}
@@ -432,12 +438,13 @@ const (
 	refEgressOverTGW         // outbound rules cannot reference across a TGW
 	refInterRegion           // inter-Region peering does not carry references
 	refPublicAddress         // references match private addresses only
+	refTGWPeering            // across a transit gateway peering
 )
 
 // code returns the explanation code for a reference miss.
 func (m refMiss) code() Code {
 	switch m {
-	case refNotPreserved:
+	case refNotPreserved, refTGWPeering:
 		return CodeSGReferencesNotPreserved
 	case refNoTGWSupport:
 		return CodeSGReferencingSupport
@@ -447,7 +454,7 @@ func (m refMiss) code() Code {
 
 // groupMiss explains why the rules referencing groups did not match addr,
 // a peer that is a member of one of them: the first reason found.
-func (e *Engine) groupMiss(groups []*model.SecurityGroup, fromVPC string, addr netip.Addr, egress bool, pkt packet) (refMiss, string) {
+func (e *Engine) groupMiss(groups []*model.SecurityGroup, fromVPC string, addr netip.Addr, egress bool, pkt packet, via *crossing) (refMiss, string) {
 	forwarded := pkt.forwarded
 	for _, sg := range groups {
 		for _, r := range sg.Rules(egress) {
@@ -464,7 +471,7 @@ func (e *Engine) groupMiss(groups []*model.SecurityGroup, fromVPC string, addr n
 				if !ownsPrivate(m, addr) {
 					return refPublicAddress, fmt.Sprintf("%s is the public address of %s, and group references match members' private addresses only", addr, m.ID)
 				}
-				if ok, why, note := e.referenceScope(fromVPC, m.VPCID, egress); !ok && why != refNone {
+				if ok, why, note := e.referenceScope(fromVPC, m.VPCID, egress, via); !ok && why != refNone {
 					return why, note
 				} else if ok && forwarded {
 					return refNotPreserved, "the packet was forwarded by an appliance, and security group references are not preserved through a middlebox"
@@ -484,36 +491,86 @@ func ownsPrivate(n *model.NetworkInterface, addr netip.Addr) bool {
 	return slices.Contains(n.IPv6Addresses, addr)
 }
 
-// referenceScope reports whether a security group in vpcA may match
-// members in vpcB: in the same VPC; across an active same-Region peering;
-// across a transit gateway with security group referencing on for the
-// gateway and both attachments, for inbound rules only.
-func (e *Engine) referenceScope(vpcA, vpcB string, egress bool) (bool, refMiss, string) {
+// referenceScope reports whether a security group rule of an interface in
+// vpcA may match members in vpcB, for packets that came by via (nil: by
+// any path). In the same VPC always. Outbound rules see no path yet (it
+// lies ahead), so they go by what connects the VPCs: an active same-Region
+// peering does; a transit gateway does not (outbound rules cannot
+// reference groups across one). Inbound rules go by the way the packets
+// came: across a same-Region peering of the two VPCs, or through a
+// transit gateway from vpcB's attachment to vpcA's with security group
+// referencing on for the gateway and both attachments, not across a
+// transit gateway peering (Transit Gateway guide, "Amazon VPC attachments
+// in AWS Transit Gateway", Security group referencing: "Security group
+// referencing is not supported across transit gateway peering
+// connections. Both VPCs must be attached to the same transit gateway").
+// With no known path, any transit gateway both VPCs attach to may carry
+// them.
+func (e *Engine) referenceScope(vpcA, vpcB string, egress bool, via *crossing) (bool, refMiss, string) {
 	if vpcA == vpcB {
 		return true, refNone, ""
 	}
-	if p := e.activePeering(vpcA, vpcB); p != nil {
-		if p.Requester.Region == p.Accepter.Region {
-			return true, refNone, ""
-		}
-		return false, refInterRegion, fmt.Sprintf("peering connection %s crosses Regions, and group references do not work across inter-Region peering", p.ID)
+	if via != nil && !egress {
+		return e.pathScope(vpcA, vpcB, via)
 	}
+	if p := e.activePeering(vpcA, vpcB); p != nil {
+		return peeringScope(p)
+	}
+	ok, miss, note := false, refNone, ""
 	for _, tgw := range e.snap.TransitGateways {
 		a, b := e.tgwAttachmentOf[tgw.ID+"|"+vpcA], e.tgwAttachmentOf[tgw.ID+"|"+vpcB]
 		if a == nil || b == nil {
 			continue
 		}
-		switch {
-		case egress:
+		if egress {
 			return false, refEgressOverTGW, fmt.Sprintf("outbound rules cannot reference groups across transit gateway %s", tgw.ID)
-		case !tgw.SecurityGroupReferencingSupport:
-			return false, refNoTGWSupport, fmt.Sprintf("transit gateway %s has security group referencing off", tgw.ID)
-		case !a.SecurityGroupReferencingSupport || !b.SecurityGroupReferencingSupport:
-			return false, refNoTGWSupport, fmt.Sprintf("attachment %s or %s of transit gateway %s has security group referencing off", a.ID, b.ID, tgw.ID)
 		}
-		return true, refNone, ""
+		if ok, m, n := tgwScope(tgw, b, a); ok {
+			return true, refNone, ""
+		} else if miss == refNone {
+			miss, note = m, n
+		}
+	}
+	return ok, miss, note
+}
+
+// pathScope is referenceScope for inbound rules and packets that came by via.
+func (e *Engine) pathScope(vpcA, vpcB string, via *crossing) (bool, refMiss, string) {
+	switch {
+	case via.pcx != nil:
+		if pairKey(via.pcx.Requester.VPCID, via.pcx.Accepter.VPCID) == pairKey(vpcA, vpcB) {
+			return peeringScope(via.pcx)
+		}
+	case via.tgw != nil && via.in != nil && via.out != nil && via.in.ResourceID == vpcB && via.out.ResourceID == vpcA:
+		if via.peered {
+			return false, refTGWPeering, fmt.Sprintf("the packet crossed a transit gateway peering from %s (through %s to %s), and group references do not work across transit gateway peering",
+				via.tgw.ID, via.in.ID, via.out.ID)
+		}
+		return tgwScope(via.tgw, via.in, via.out)
 	}
 	return false, refNone, ""
+}
+
+// peeringScope reports whether group references work across a peering:
+// within one Region only.
+func peeringScope(p *model.VPCPeering) (bool, refMiss, string) {
+	if p.Requester.Region == p.Accepter.Region {
+		return true, refNone, ""
+	}
+	return false, refInterRegion, fmt.Sprintf("peering connection %s crosses Regions, and group references do not work across inter-Region peering", p.ID)
+}
+
+// tgwScope reports whether inbound group references work for packets a
+// transit gateway carries from attachment in to attachment out: when
+// security group referencing is on for the gateway and both attachments.
+func tgwScope(tgw *model.TransitGateway, in, out *model.TGWAttachment) (bool, refMiss, string) {
+	switch {
+	case !tgw.SecurityGroupReferencingSupport:
+		return false, refNoTGWSupport, fmt.Sprintf("transit gateway %s has security group referencing off", tgw.ID)
+	case !in.SecurityGroupReferencingSupport || !out.SecurityGroupReferencingSupport:
+		return false, refNoTGWSupport, fmt.Sprintf("attachment %s or %s of transit gateway %s has security group referencing off", in.ID, out.ID, tgw.ID)
+	}
+	return true, refNone, ""
 }
 
 // nearRules returns the rules of the interface's groups that cover the

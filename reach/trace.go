@@ -87,6 +87,7 @@ func (e *Engine) paths(s, d point, pkt packet) []path {
 			continue
 		}
 		rv := &walker{e: e, dir: DirReturn, flow: f.flow.clone(), quiet: quiet}
+		rv.flow.via, rv.flow.appliances = crossing{}, nil // the reply starts where the request arrived
 		for _, r := range walk(rv, func(w *walker) *arrival {
 			reply := arr.pkt.reply()
 			var back *arrival

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/vpcscope/vpcscope/model"
@@ -91,6 +92,22 @@ type flow struct {
 	tgwAZ   map[string]string
 	lb      *lbLeg
 	caveats []string
+	// via is how the packets entered the VPC they are in, and appliances
+	// the interfaces that forwarded them, in this direction.
+	via        crossing
+	appliances []string
+}
+
+// crossing is how packets entered the VPC they are in: across a VPC
+// peering connection, or through transit gateway tgw from attachment in
+// to attachment out (peered when they crossed a transit gateway peering on
+// the way). The zero value: they have not left the VPC they started in.
+// Security group references across VPCs depend on it (referenceScope).
+type crossing struct {
+	pcx     *model.VPCPeering
+	tgw     *model.TransitGateway
+	in, out *model.TGWAttachment
+	peered  bool
 }
 
 type natRecord struct {
@@ -120,6 +137,7 @@ func (f *flow) clone() *flow {
 	}
 	c.nats = append([]natRecord(nil), f.nats...)
 	c.caveats = append([]string(nil), f.caveats...)
+	c.via, c.appliances = f.via, append([]string(nil), f.appliances...)
 	return c
 }
 
@@ -566,6 +584,12 @@ func (w *walker) receive(n *model.NetworkInterface, pkt packet) *arrival {
 			}
 			return arr
 		}
+		if slices.Contains(w.flow.appliances, n.ID) {
+			return w.unknown(Hop{Layer: LayerInterface, Resource: n.ID, Stage: StageAppliance, Rule: "sourceDestCheck=false",
+				Code: CodeApplianceMayTranslate}, pkt,
+				fmt.Sprintf("the packet comes back to appliance %s, which already forwarded it: unchanged, it would go round the same routes forever; it gets anywhere only if %s translates its addresses (NAT, proxy), which vpcscope cannot see", n.ID, n.ID))
+		}
+		w.flow.appliances = append(w.flow.appliances, n.ID)
 		w.record(Hop{Layer: LayerInterface, Resource: n.ID, Verdict: Forward, Stage: StageAppliance,
 			Detail: fmt.Sprintf("%s is not the destination; with its source/destination check off it forwards the packet", n.ID)}, pkt)
 		w.flow.caveat("the path crosses appliance %s: vpcscope assumes its operating system forwards the packet unchanged", n.ID)
@@ -724,7 +748,7 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 			Rule: "stateful reply", Detail: "security groups are stateful: the reply of a flow they admitted passes"}, *pkt)
 		return true
 	}
-	d := w.e.evalSecurityGroups(n, egress, *pkt)
+	d := w.e.evalSecurityGroupsVia(n, egress, *pkt, &w.flow.via, false)
 	if !d.admitted.pkt.empty() {
 		if !d.refused.empty() {
 			unknown := len(d.missing) > 0 || len(d.unknown) > 0
@@ -805,7 +829,7 @@ func (e *Engine) sgRefusal(n *model.NetworkInterface, egress bool, d sgResult, p
 		reason += "; " + serviceOf(pkt) + " is open only " + word + " " + strings.Join(names, ", ")
 	}
 	if a, ok := peer.single(); ok {
-		if miss, note := e.groupMiss(d.groups, n.VPCID, a, egress, pkt); miss != refNone {
+		if miss, note := e.groupMiss(d.groups, n.VPCID, a, egress, pkt, d.via); miss != refNone {
 			h.Code = miss.code()
 			reason += " (" + note + ")"
 		}

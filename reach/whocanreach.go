@@ -303,7 +303,8 @@ func (e *Engine) pathMayTranslate(subnetID string, dst netip.Addr) bool {
 // admittedAt returns the source addresses an interface's own filters let
 // in for the packets: its security groups' inbound rules and its subnet's
 // network ACL inbound entries (traffic from inside the subnet crosses no
-// ACL) — the stage functions every query uses.
+// ACL, nor does traffic a transit gateway delivers into its attachment's
+// own subnet) — the stage functions every query uses.
 func (e *Engine) admittedAt(n *model.NetworkInterface, pkt packet) addrs {
 	src := pkt.src()
 	if len(n.SecurityGroupIDs) > 0 {
@@ -313,7 +314,7 @@ func (e *Engine) admittedAt(n *model.NetworkInterface, pkt packet) addrs {
 	if sn == nil {
 		return src
 	}
-	if acl := e.ix.SubnetNetworkACL(sn.ID); acl != nil {
+	if acl := e.ix.SubnetNetworkACL(sn.ID); acl != nil && !e.hostsTGWAttachment(sn.ID) {
 		allowed := e.acls[acl.ID].evaluate(false, pkt).allowed.pkt.src()
 		inSubnet, _ := pkt.splitSrcPrefixes(append([]netip.Prefix{sn.CIDR}, sn.IPv6CIDRs...))
 		in, _ := src.split(allowed.union(inSubnet.src()))
