@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/vpcscope/vpcscope/model/edit"
 	"github.com/vpcscope/vpcscope/reach"
 )
 
@@ -64,8 +65,26 @@ type (
 		text string
 		err  bool
 	}
-	// whatIfMsg asks the top model to apply a what-if edit.
-	whatIfMsg struct{ edit whatIfEdit }
+	// whatIfMsg asks the top model to change the what-if overlay.
+	whatIfMsg struct {
+		op wiOp
+		// edit is the change for wiApply.
+		edit edit.Edit
+		// id, list and slot name the rule for wiToggle: its position in
+		// the overlay's Rules(id, list).
+		id   string
+		list edit.List
+		slot int
+	}
+)
+
+// wiOp is what a whatIfMsg asks for.
+type wiOp int
+
+const (
+	wiApply  wiOp = iota // apply an edit
+	wiToggle             // disable a rule, or put a disabled one back
+	wiReset              // undo every edit
 )
 
 // ruleFocus says which rule the detail view should land on, and why.
