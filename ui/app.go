@@ -193,7 +193,8 @@ func (a *app) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 		a.flash, a.flashErr = msg.text, msg.err
 	case peekMsg:
 		ready := a.s != nil && a.s.w.graph != nil && a.s.w.exposure != nil && a.s.w.findings != nil &&
-			!a.sections[tabTrace].(*traceView).running && (!a.s.whatIfActive() || a.s.wiEng != nil)
+			!a.sections[tabTrace].(*traceView).running && (!a.s.whatIfActive() || a.s.wiEng != nil) &&
+			!a.sections[tabLists].(*listsView).sorting()
 		msg.ch <- peek{ansiStrip(a.View()), ready}
 	case copiedMsg:
 		a.flash, a.flashErr = "copied "+msg.id+" to the clipboard (OSC 52)", false

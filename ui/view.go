@@ -149,6 +149,8 @@ type lineList struct {
 	width, height int
 	filter        string
 	lower         []string // lowercased plain text, built on first filter
+	// order, when set, is the order rows are shown in (see SetOrder).
+	order []int32
 }
 
 func newLineList(th *theme) *lineList { return &lineList{th: th} }
@@ -157,7 +159,7 @@ func newLineList(th *theme) *lineList { return &lineList{th: th} }
 // cursor position.
 func (l *lineList) SetRows(rows []row) {
 	l.rows = rows
-	l.lower = nil
+	l.lower, l.order = nil, nil
 	l.applyFilter()
 }
 
@@ -167,6 +169,14 @@ func (l *lineList) SetSize(w, h int) {
 	}
 	l.width, l.height = w, h
 	l.clamp()
+}
+
+// SetOrder shows the rows in a new order without moving them: order
+// holds indices into the rows given to SetRows, each once. A table sorts
+// this way, so its rows and their filter keys are built once.
+func (l *lineList) SetOrder(order []int32) {
+	l.order = order
+	l.applyFilter()
 }
 
 func (l *lineList) SetFilter(f string) {
@@ -185,8 +195,12 @@ func (l *lineList) applyFilter() {
 			l.lower[i] = strings.ToLower(r.plainText())
 		}
 	}
-	for i, r := range l.rows {
-		if f == "" || (!r.skip && strings.Contains(l.lower[i], f)) {
+	for k := range l.rows {
+		i := k
+		if l.order != nil {
+			i = int(l.order[k])
+		}
+		if f == "" || (!l.rows[i].skip && strings.Contains(l.lower[i], f)) {
 			l.shown = append(l.shown, i)
 		}
 	}
