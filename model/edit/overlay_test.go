@@ -409,3 +409,29 @@ func TestListsAreTheEnginesRuleRefKinds(t *testing.T) {
 		}
 	}
 }
+
+// TestStepsListBeforeAndAfter: each step says what the rule was and what
+// it became, in the text syntax (the change list a user reviews), a group
+// in the edited group's own account named by its ID alone.
+func TestStepsListBeforeAndAfter(t *testing.T) {
+	snap, ix := demo(t)
+	o := edit.NewOverlay(snap)
+	apply(t, o, ix,
+		"replace "+dbSG+" ingress 1 with tcp 3306 from "+webSG,
+		dbACL+" inbound 95 allow tcp 1024-65535 10.0.0.0/24",
+		"disable "+publicRT+" 0.0.0.0/0",
+	)
+	type ba struct{ before, after string }
+	var got []ba
+	for _, s := range o.Steps() {
+		got = append(got, ba{s.BeforeText(), s.AfterText()})
+	}
+	want := []ba{
+		{"tcp 3306 from " + appSG + " # MySQL from app tier", "tcp 3306 from " + webSG},
+		{"", "95 allow tcp 1024-65535 10.0.0.0/24"},
+		{"0.0.0.0/0 via igw-00fccc921acfdf1f0", ""},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("before/after\n got %q\nwant %q", got, want)
+	}
+}
