@@ -143,11 +143,10 @@ func TestGoldenDetail(t *testing.T) {
 	golden.RequireEqual(t, []byte(settle(t, tm, "Inbound entries")))
 }
 
-// TestTraceJourney is the newcomer's path: trace web-1a → db-1a on 3306,
-// see the security group hop block it, jump to the rule, try a fix in the
-// what-if, and see the next blocker.
-func TestTraceJourney(t *testing.T) {
-	tm := startTest(t)
+// traceWebToDB types the newcomer's trace, web-1a → db-1a on tcp/3306,
+// and returns the screen once the blocking hop shows.
+func traceWebToDB(t *testing.T, tm *teatest.TestModel) string {
+	t.Helper()
 	press(tm, "4", "enter")
 	for _, r := range "web-1a" {
 		press(tm, string(r))
@@ -157,7 +156,15 @@ func TestTraceJourney(t *testing.T) {
 		press(tm, string(r))
 	}
 	press(tm, "enter", "3", "3", "0", "6", "enter")
-	trace := settle(t, tm, "◆ ✗ deny")
+	return settle(t, tm, "◆ ✗ deny")
+}
+
+// TestTraceJourney is the newcomer's path: trace web-1a → db-1a on 3306,
+// see the security group hop block it, jump to the rule, try a fix in the
+// what-if, and see the next blocker.
+func TestTraceJourney(t *testing.T) {
+	tm := startTest(t)
+	trace := traceWebToDB(t, tm)
 	for _, want := range []string{"◆ ✗ deny", "storefront-db-sg", "no matching rule", "(none: the request does not arrive)"} {
 		if !strings.Contains(trace, want) {
 			t.Errorf("trace screen lacks %q:\n%s", want, trace)
@@ -237,16 +244,7 @@ func TestMouseSelectsAndOpensRows(t *testing.T) {
 // undoes everything.
 func TestWhatIfJourney(t *testing.T) {
 	tm := startTest(t)
-	press(tm, "4", "enter")
-	for _, r := range "web-1a" {
-		press(tm, string(r))
-	}
-	press(tm, "enter")
-	for _, r := range "db-1a" {
-		press(tm, string(r))
-	}
-	press(tm, "enter", "3", "3", "0", "6", "enter")
-	settle(t, tm, "◆ ✗ deny")
+	traceWebToDB(t, tm)
 	press(tm, "b", "a", "enter", "esc")
 	settle(t, tm, "what-if ✗ BLOCKED")
 

@@ -177,27 +177,17 @@ func parseSGRule(ix *model.Index, res model.Resource, egress bool, s string) (mo
 	if len(mid) > 1 {
 		return r, fmt.Errorf("unexpected %q: want PROTOCOL [PORTS] %s PEER", strings.Join(mid[1:], " "), dirWord(egress))
 	}
+	ports, icmp, err := parseService(p, mid)
+	if err != nil {
+		return r, err
+	}
+	// AWS's fields: the port range, or the ICMP type and code; -1 for all
 	r.Protocol, r.FromPort, r.ToPort = p, -1, -1
 	switch {
 	case p.HasPorts():
-		if len(mid) == 0 {
-			return r, fmt.Errorf("%s needs ports, e.g. \"%s 3306 %s 10.0.0.0/16\" (or all)", p, p, dirWord(egress))
-		}
-		pr, err := model.ParsePortRange(mid[0])
-		if err != nil {
-			return r, err
-		}
-		r.FromPort, r.ToPort = int32(pr.From), int32(pr.To)
+		r.FromPort, r.ToPort = int32(ports.From), int32(ports.To)
 	case p.IsICMP():
-		if len(mid) == 1 {
-			t, err := parseICMP(mid[0])
-			if err != nil {
-				return r, err
-			}
-			r.FromPort, r.ToPort = int32(t.Type), int32(t.Code)
-		}
-	case len(mid) > 0:
-		return r, fmt.Errorf("protocol %s takes no ports (got %q)", p, mid[0])
+		r.FromPort, r.ToPort = int32(icmp.Type), int32(icmp.Code)
 	}
 	if err := parsePeer(ix, res, peer, &r); err != nil {
 		return r, err
@@ -212,9 +202,8 @@ func dirWord(egress bool) string {
 	return "from"
 }
 
-var (
-	accountGroupRE = regexp.MustCompile(`^(\d{12})/(sg-[0-9a-f]+)$`)
-)
+// accountGroupRE matches a group in another account: ACCOUNT/sg-….
+var accountGroupRE = regexp.MustCompile(`^(\d{12})/(sg-[0-9a-f]+)$`)
 
 // parsePeer reads a security group rule's peer into r: a CIDR, an address,
 // a prefix list, or a group (ID, unique ID prefix, Name tag, group name, or
@@ -277,6 +266,25 @@ func parseCIDR(what, s string) (netip.Prefix, error) {
 	return pf, nil
 }
 
+// parseService reads what may follow a protocol (mid: no token or one):
+// ports for tcp and udp, which need them; an optional ICMP selector; and
+// nothing for any other protocol.
+func parseService(p model.Protocol, mid []string) (model.PortRange, model.ICMPTypeCode, error) {
+	ports, icmp := model.AllPorts, model.AnyICMP
+	var err error
+	switch {
+	case p.HasPorts() && len(mid) == 0:
+		err = fmt.Errorf("%s needs ports, e.g. \"%s 443\" (or \"%s all\")", p, p, p)
+	case p.HasPorts():
+		ports, err = model.ParsePortRange(mid[0])
+	case p.IsICMP() && len(mid) == 1:
+		icmp, err = parseICMP(mid[0])
+	case len(mid) > 0:
+		err = fmt.Errorf("protocol %s takes no ports (got %q)", p, mid[0])
+	}
+	return ports, icmp, err
+}
+
 // parseICMP reads "8" (a type, any code) or "3:4" (type and code); "all"
 // is every message.
 func parseICMP(s string) (model.ICMPTypeCode, error) {
@@ -323,28 +331,15 @@ func parseEntry(f []string, egress bool) (model.ACLEntry, error) {
 	if len(mid) > 1 {
 		return e, fmt.Errorf("unexpected %q: want NUMBER allow|deny PROTOCOL [PORTS] CIDR", strings.Join(mid[1:], " "))
 	}
+	ports, icmp, err := parseService(e.Protocol, mid)
+	if err != nil {
+		return e, err
+	}
 	switch {
 	case e.Protocol.HasPorts():
-		if len(mid) == 0 {
-			return e, fmt.Errorf("%s needs ports before the CIDR, e.g. \"%s 443\" (or all)", e.Protocol, e.Protocol)
-		}
-		pr, err := model.ParsePortRange(mid[0])
-		if err != nil {
-			return e, err
-		}
-		e.PortRange = &pr
-	case e.Protocol.IsICMP():
-		if len(mid) == 1 {
-			t, err := parseICMP(mid[0])
-			if err != nil {
-				return e, err
-			}
-			if t != model.AnyICMP {
-				e.ICMP = &t
-			}
-		}
-	case len(mid) > 0:
-		return e, fmt.Errorf("protocol %s takes no ports (got %q)", e.Protocol, mid[0])
+		e.PortRange = &ports
+	case e.Protocol.IsICMP() && icmp != model.AnyICMP:
+		e.ICMP = &icmp
 	}
 	if e.CIDR, err = parseCIDR("CIDR", f[len(f)-1]); err != nil {
 		return e, err
