@@ -68,13 +68,19 @@ func (r *SGRule) Ports() PortRange {
 	return PortRange{clampPort(r.FromPort), clampPort(r.ToPort)}
 }
 
-// ICMP returns the ICMP type and code the rule selects.
+// ICMP returns the ICMP type and code the rule selects. A type or code
+// past 255 (which AWS never returns and Validate refuses) stays past 255,
+// so it matches no message; it never wraps around to a real one.
 func (r *SGRule) ICMP() ICMPTypeCode {
 	if r.Protocol == ProtocolAll || r.FromPort < 0 {
 		return AnyICMP
 	}
-	return ICMPTypeCode{int16(r.FromPort), int16(max(r.ToPort, -1))}
+	return ICMPTypeCode{icmpValue(r.FromPort), icmpValue(max(r.ToPort, -1))}
 }
+
+// icmpValue narrows an ICMP type or code (-1 or more) to int16 without
+// wrapping.
+func icmpValue(v int32) int16 { return int16(min(v, 256)) }
 
 // Peer renders the rule's peer: a CIDR, a prefix list or a group, with
 // the group's account when it is given.

@@ -209,6 +209,10 @@ type Hop struct {
 	// that cover its protocol and port but name other peers: the closest
 	// rules, the ones to change.
 	Near []RuleRef `json:"near,omitempty"`
+
+	// pkt is the packet Packet renders; rendered only for the hops an
+	// answer returns.
+	pkt packet
 }
 
 // RuleRef points at one rule inside a resource.

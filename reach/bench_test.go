@@ -2,7 +2,9 @@ package reach_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -171,5 +173,72 @@ func TestLargeAccountAnswers(t *testing.T) {
 	}
 	if verdicts[reach.VerdictUnknown] > 0 {
 		t.Errorf("large account has unknown verdicts: %v", fmt.Sprint(verdicts))
+	}
+}
+
+// scaled returns the large account at a multiple of its interfaces (the
+// same VPCs, subnets and groups: more interfaces per subnet), built once.
+var scaled = sync.OnceValue(func() map[int]*reach.Engine {
+	out := map[int]*reach.Engine{}
+	for _, n := range []int{20000, 80000} {
+		cfg := fixtures.DefaultLarge()
+		cfg.Interfaces = n
+		out[n] = reach.New(fixtures.Large(cfg))
+	}
+	return out
+})
+
+// BenchmarkReachPointScale answers the same kind of point queries on the
+// large account with 20,000 and with 80,000 interfaces: a query's cost
+// must not grow with the account.
+func BenchmarkReachPointScale(b *testing.B) {
+	for _, n := range []int{20000, 80000} {
+		b.Run(fmt.Sprintf("interfaces=%d", n), func(b *testing.B) {
+			e := scaled()[n]
+			qs := pointQueries(e.Snapshot(), 2000)
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if _, err := e.Reach(qs[i%len(qs)]); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}
+
+// BenchmarkReachBatch answers point queries end to end as `reach --batch`
+// does: a JSON line in, the query answered, the JSON answer encoded.
+func BenchmarkReachBatch(b *testing.B) {
+	e := largeEngine()
+	s, _ := large()
+	var lines [][]byte
+	for _, q := range pointQueries(s, 2000) {
+		lines = append(lines, fmt.Appendf(nil, `{"from":%q,"to":%q,"protocol":"tcp","port":%d}`, q.From, q.To, q.Port))
+	}
+	enc := json.NewEncoder(io.Discard)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		var bq struct {
+			From, To, Protocol string
+			Port               int
+		}
+		if err := json.Unmarshal(lines[i%len(lines)], &bq); err != nil {
+			b.Fatal(err)
+		}
+		i++
+		p, err := model.ParseProtocol(bq.Protocol)
+		if err != nil {
+			b.Fatal(err)
+		}
+		a, err := e.Reach(reach.Query{From: bq.From, To: bq.To, Protocol: p, Port: bq.Port})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := enc.Encode(a); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

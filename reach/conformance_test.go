@@ -98,6 +98,36 @@ func TestConformance(t *testing.T) {
 	t.Logf("conformance per lab:\n%s", strings.Join(report, "\n"))
 }
 
+// TestLabsValidate: every measured lab is real AWS output, so
+// model.Validate, which every load runs, finds no error in it (what it
+// finds odd is a note).
+func TestLabsValidate(t *testing.T) {
+	dir := labsDir(t)
+	labs, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, lab := range labs {
+		if !lab.IsDir() {
+			continue
+		}
+		n++
+		t.Run(lab.Name(), func(t *testing.T) {
+			snap, _, err := awsjson.ReadDir(filepath.Join(dir, lab.Name(), "aws_configs"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range model.Validate(snap).Errors() {
+				t.Errorf("error: %s", p)
+			}
+		})
+	}
+	if n < 8 {
+		t.Errorf("%d labs in %s, want the eight measured ones", n, dir)
+	}
+}
+
 func portOf(p probe) string {
 	if p.Port == nil {
 		return "echo"

@@ -195,7 +195,7 @@ func (e *Engine) exposedEntry(sp, dp point, probe exposureProbe, g portGroup) Ex
 	if probe.proto.IsICMP() {
 		x.ICMP = icmpName(probe.icmp)
 	}
-	x.Sources, x.SourceSummary = e.describeSet(g.src)
+	x.Sources, x.SourceSummary = e.describeInternet(g.src)
 	ws := g.src.witness(sp.prefer())
 	q := Query{Protocol: probe.proto}
 	if probe.proto.HasPorts() {

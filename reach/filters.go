@@ -50,6 +50,9 @@ type aclPart struct {
 // decided a part of it.
 type aclResult struct {
 	allowed, denied aclPart
+	// parts are what each entry decides, in rule order; the implicit
+	// final deny (entry nil) comes last.
+	parts []aclPart
 }
 
 // evalNACL applies a network ACL to packets crossing the subnet boundary
@@ -99,6 +102,7 @@ func (c *compiledACL) evaluate(egress bool, pkt packet) aclResult {
 		if len(matched) == 0 {
 			continue
 		}
+		res.parts = append(res.parts, aclPart{pkt: pkt.with(matched), entry: en, allow: en.Action == model.Allow})
 		if en.Action == model.Allow {
 			allowed = append(allowed, matched...)
 			if res.allowed.entry == nil {
@@ -112,6 +116,9 @@ func (c *compiledACL) evaluate(egress bool, pkt packet) aclResult {
 		}
 	}
 	// What no entry matched falls to the implicit final deny.
+	if len(remaining) > 0 {
+		res.parts = append(res.parts, aclPart{pkt: pkt.with(remaining)})
+	}
 	denied = append(denied, remaining...)
 	res.allowed.pkt = pkt.with(allowed)
 	res.denied.pkt = pkt.with(denied)
@@ -159,6 +166,59 @@ func matchSpan(s span, egress bool, splitPeer func(addrs) (in, out addrs), ruleP
 	return hit, rest, true
 }
 
+// ACLDecision is what one network ACL entry decides for part of a set of
+// packets: the peer addresses (sources inbound, destinations outbound) and
+// destination ports it allows or denies.
+type ACLDecision struct {
+	// Entry is the deciding entry; nil means the implicit final deny.
+	Entry *model.ACLEntry
+	Allow bool
+	Peers *netipx.IPSet
+	Ports []model.PortRange
+}
+
+// NetworkACLDecisions applies a network ACL, exactly as every answer does,
+// to packets of one protocol to the destination ports given (nil: all)
+// from (inbound) or to (egress) the peer addresses of one IP version, and
+// returns which entry decides which part of them, in rule order.
+func (e *Engine) NetworkACLDecisions(acl *model.NetworkACL, egress bool, proto model.Protocol, ports []model.PortRange, peers *netipx.IPSet) []ACLDecision {
+	c := e.acls[acl.ID]
+	if c == nil {
+		c = compileACL(acl)
+	}
+	other := addrOf(netip.IPv4Unspecified())
+	if rs := peers.Ranges(); len(rs) > 0 && rs[0].From().Is6() {
+		other = addrOf(netip.IPv6Unspecified())
+	}
+	sp := span{src: addrsOf(peers), dst: other}
+	if egress {
+		sp.src, sp.dst = sp.dst, sp.src
+	}
+	if proto.HasPorts() {
+		sp.srcPorts, sp.dstPorts = portsOf(model.AllPorts), portsOf(model.AllPorts)
+		if ports != nil {
+			sp.dstPorts = portSet(nil).union(ports)
+		}
+	}
+	pkt := packet{proto: proto, spans: []span{sp}}
+	if proto.IsICMP() {
+		pkt.icmp = model.ICMPEchoRequest
+	}
+	var out []ACLDecision
+	for _, p := range c.evaluate(egress, pkt).parts {
+		out = append(out, ACLDecision{Entry: p.entry, Allow: p.allow, Peers: peerSetOf(p.pkt, egress).ipset(), Ports: p.pkt.dstPorts()})
+	}
+	return out
+}
+
+// peerSetOf returns the packets' peer addresses as a filter sees them.
+func peerSetOf(p packet, egress bool) addrs {
+	if egress {
+		return p.dst()
+	}
+	return p.src()
+}
+
 // sgPart is the part of a packet set one security group rule admits.
 type sgPart struct {
 	pkt   packet
@@ -195,6 +255,7 @@ type sgResult struct {
 func (e *Engine) evalSecurityGroups(n *model.NetworkInterface, egress bool, pkt packet) sgResult {
 	res := sgResult{noRules: true, admitted: sgPart{pkt: pkt.with(nil), index: -1}}
 	ports := pkt.proto.HasPorts()
+	dstPorts := pkt.dstPorts()
 	remaining := pkt.spans
 	var admitted []span
 	for _, id := range n.SecurityGroupIDs {
@@ -213,7 +274,7 @@ func (e *Engine) evalSecurityGroups(n *model.NetworkInterface, egress bool, pkt 
 				break
 			}
 			r := &rules[i]
-			if !ruleCovers(r, pkt) {
+			if !ruleCoversPorts(r, pkt, dstPorts) {
 				continue
 			}
 			peers, ok := e.rulePeers(r, n.VPCID, egress, pkt.forwarded)
@@ -247,7 +308,10 @@ func (e *Engine) evalSecurityGroups(n *model.NetworkInterface, egress bool, pkt 
 // ruleCovers reports whether a security group rule applies to the
 // packets' protocol and ICMP message and to any of their destination
 // ports, peers aside.
-func ruleCovers(r *model.SGRule, pkt packet) bool {
+func ruleCovers(r *model.SGRule, pkt packet) bool { return ruleCoversPorts(r, pkt, pkt.dstPorts()) }
+
+// ruleCoversPorts is ruleCovers with the packets' destination ports given.
+func ruleCoversPorts(r *model.SGRule, pkt packet, dstPorts portSet) bool {
 	if !r.Protocol.Matches(pkt.proto) {
 		return false
 	}
@@ -255,8 +319,7 @@ func ruleCovers(r *model.SGRule, pkt packet) bool {
 		return r.ICMP().Matches(pkt.icmp)
 	}
 	if pkt.proto.HasPorts() {
-		in, _ := pkt.dstPorts().split(r.Ports())
-		return !in.empty()
+		return dstPorts.overlaps(r.Ports())
 	}
 	return true
 }
@@ -265,13 +328,13 @@ func ruleCovers(r *model.SGRule, pkt packet) bool {
 // CIDR, or a set (prefix list entries, group members).
 type peerSet struct {
 	prefix netip.Prefix
-	set    *netipx.IPSet
+	set    *addrs // nil for a CIDR
 }
 
 // splitAddrs returns the addresses of a inside the peer set and outside it.
 func (p peerSet) splitAddrs(a addrs) (in, out addrs) {
 	if p.set != nil {
-		return a.split(p.set)
+		return a.split(*p.set)
 	}
 	return a.splitPrefix(p.prefix)
 }
@@ -283,37 +346,25 @@ func (e *Engine) rulePeers(r *model.SGRule, vpcID string, egress, forwarded bool
 	case r.CIDR.IsValid():
 		return peerSet{prefix: r.CIDR.Masked()}, true
 	case r.PrefixListID != "":
-		set := e.prefixListSets[r.PrefixListID]
-		return peerSet{set: set}, set != nil
+		set, ok := e.prefixListSets[r.PrefixListID]
+		return peerSet{set: &set}, ok
 	case r.Group != nil && !forwarded:
-		return peerSet{set: e.groupPeers(r.Group.GroupID, vpcID, egress)}, true
+		set := e.groupPeers(r.Group.GroupID, vpcID, egress)
+		return peerSet{set: &set}, true
 	}
-	return peerSet{set: emptySet}, true
+	return peerSet{set: &addrs{}}, true
 }
 
 // groupPeers returns the private addresses of the members of a security
 // group that a reference from vpcID can match (referenceScope).
-func (e *Engine) groupPeers(groupID, fromVPC string, egress bool) *netipx.IPSet {
-	byVPC := e.groupMembers[groupID]
-	if len(byVPC) == 0 {
-		return emptySet
-	}
-	if len(byVPC) == 1 {
-		for vpc, set := range byVPC {
-			if ok, _, _ := e.referenceScope(fromVPC, vpc, egress); ok {
-				return set
-			}
-			return emptySet
-		}
-	}
-	var b netipx.IPSetBuilder
-	for vpc, set := range byVPC {
+func (e *Engine) groupPeers(groupID, fromVPC string, egress bool) addrs {
+	var out addrs
+	for vpc, set := range e.groupMembers[groupID] {
 		if ok, _, _ := e.referenceScope(fromVPC, vpc, egress); ok {
-			b.AddSet(set)
+			out = out.union(set)
 		}
 	}
-	s, _ := b.IPSet()
-	return s
+	return out
 }
 
 // indexGroupMembers records, per security group and member VPC, the
@@ -340,11 +391,12 @@ func (e *Engine) indexGroupMembers() {
 			}
 		}
 	}
-	e.groupMembers = make(map[string]map[string]*netipx.IPSet, len(builders))
+	e.groupMembers = make(map[string]map[string]addrs, len(builders))
 	for g, m := range builders {
-		out := make(map[string]*netipx.IPSet, len(m))
+		out := make(map[string]addrs, len(m))
 		for vpc, b := range m {
-			out[vpc], _ = b.IPSet()
+			s, _ := b.IPSet()
+			out[vpc] = addrsOf(s)
 		}
 		e.groupMembers[g] = out
 	}
@@ -468,6 +520,3 @@ func (e *Engine) nearRules(n *model.NetworkInterface, egress bool, pkt packet) [
 	}
 	return out
 }
-
-// emptySet is the empty address set.
-var emptySet = func() *netipx.IPSet { s, _ := (&netipx.IPSetBuilder{}).IPSet(); return s }()

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/vpcscope/vpcscope/model"
-	"go4.org/netipx"
 )
 
 // narrow keeps the part of *pkt that passes a check and refuses the rest
@@ -161,7 +160,7 @@ func (e *Engine) internetDestinations(pkt packet) []classPart {
 	}
 	var out []classPart
 	rest := pkt
-	take := func(set *netipx.IPSet, c destinationClass, pl *model.PrefixList) {
+	take := func(set addrs, c destinationClass, pl *model.PrefixList) {
 		in, other := rest.splitDst(set)
 		if !in.empty() {
 			out = append(out, classPart{pkt: in, class: c, pl: pl})
@@ -417,7 +416,7 @@ func (rec natRecord) translateBack(reply packet) (back, unsolicited packet) {
 	for _, r := range reply.spans {
 		matchedSrc := addrs{}
 		for _, b := range rec.before.spans {
-			src, _ := r.src.split(b.dst.ipset())
+			src, _ := r.src.split(b.dst)
 			if src.empty() {
 				continue
 			}
@@ -428,7 +427,7 @@ func (rec natRecord) translateBack(reply packet) (back, unsolicited packet) {
 			spans = append(spans, s)
 			matchedSrc = matchedSrc.union(src)
 		}
-		if _, other := r.src.split(matchedSrc.ipset()); !other.empty() {
+		if _, other := r.src.split(matchedSrc); !other.empty() {
 			o := r
 			o.src = other
 			rest = append(rest, o)

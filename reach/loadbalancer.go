@@ -279,7 +279,7 @@ func clientsReplied(client, reply packet) packet {
 	var spans []span
 	for _, c := range client.spans {
 		for _, r := range reply.spans {
-			in, _ := c.src.split(r.dst.ipset())
+			in, _ := c.src.split(r.dst)
 			s := c
 			s.src = in
 			if client.proto.HasPorts() {

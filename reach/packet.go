@@ -1,13 +1,12 @@
 package reach
 
 import (
-	"fmt"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/vpcscope/vpcscope/model"
-	"go4.org/netipx"
 )
 
 // portSet is a small set of ports kept as sorted, disjoint ranges. A
@@ -78,6 +77,29 @@ func (s portSet) union(o portSet) portSet {
 	return out
 }
 
+// appendTo appends the set as String renders it.
+func (s portSet) appendTo(b []byte) []byte {
+	if len(s) == 0 {
+		return append(b, "none"...)
+	}
+	for i, r := range s {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		switch {
+		case r.IsAll():
+			b = append(b, "all"...)
+		case r.From == r.To:
+			b = strconv.AppendUint(b, uint64(r.From), 10)
+		default:
+			b = strconv.AppendUint(b, uint64(r.From), 10)
+			b = append(b, '-')
+			b = strconv.AppendUint(b, uint64(r.To), 10)
+		}
+	}
+	return b
+}
+
 func (s portSet) String() string {
 	if len(s) == 0 {
 		return "none"
@@ -87,6 +109,16 @@ func (s portSet) String() string {
 		parts[i] = r.String()
 	}
 	return strings.Join(parts, ",")
+}
+
+// overlaps reports whether any port of s is in r.
+func (s portSet) overlaps(r model.PortRange) bool {
+	for _, x := range s {
+		if x.Overlaps(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // minus returns the ports of s outside o.
@@ -267,7 +299,7 @@ func (p packet) filter(keep func(span) (in, out span)) (kept, dropped packet) {
 
 // splitSrc and splitDst split the packets by their source (destination)
 // address: inside the set and outside it.
-func (p packet) splitSrc(set *netipx.IPSet) (in, out packet) {
+func (p packet) splitSrc(set addrs) (in, out packet) {
 	return p.filter(func(s span) (span, span) {
 		i, o := s.src.split(set)
 		a, b := s, s
@@ -276,7 +308,7 @@ func (p packet) splitSrc(set *netipx.IPSet) (in, out packet) {
 	})
 }
 
-func (p packet) splitDst(set *netipx.IPSet) (in, out packet) {
+func (p packet) splitDst(set addrs) (in, out packet) {
 	return p.filter(func(s span) (span, span) {
 		i, o := s.dst.split(set)
 		a, b := s, s
@@ -296,7 +328,7 @@ func (p packet) splitDstPrefixes(ps []netip.Prefix) (in, out packet) {
 		}
 		return packet{proto: p.proto, icmp: p.icmp, forwarded: p.forwarded}, p
 	}
-	return p.splitDst(setOfPrefixes(ps))
+	return p.splitDst(setOf(ps...))
 }
 
 // splitSrcPrefixes is splitDstPrefixes for the source.
@@ -309,7 +341,7 @@ func (p packet) splitSrcPrefixes(ps []netip.Prefix) (in, out packet) {
 		}
 		return packet{proto: p.proto, icmp: p.icmp, forwarded: p.forwarded}, p
 	}
-	return p.splitSrc(setOfPrefixes(ps))
+	return p.splitSrc(setOf(ps...))
 }
 
 // singleSrc and singleDst return the one source (destination) address all
@@ -377,21 +409,31 @@ func (p packet) union(q packet) packet {
 }
 
 func (p packet) String() string {
-	var b strings.Builder
+	b := make([]byte, 0, 64*len(p.spans))
+	proto := p.proto.String()
 	for i, s := range p.spans {
 		if i > 0 {
-			b.WriteString("; ")
+			b = append(b, "; "...)
 		}
+		b = append(b, proto...)
+		b = append(b, ' ')
+		b = s.src.appendTo(b)
+		if p.proto.HasPorts() {
+			b = append(b, ':')
+			b = s.srcPorts.appendTo(b)
+		}
+		b = append(b, " -> "...)
+		b = s.dst.appendTo(b)
 		switch {
 		case p.proto.HasPorts():
-			fmt.Fprintf(&b, "%s %s:%s -> %s:%s", p.proto, s.src, s.srcPorts, s.dst, s.dstPorts)
+			b = append(b, ':')
+			b = s.dstPorts.appendTo(b)
 		case p.proto.IsICMP():
-			fmt.Fprintf(&b, "%s %s -> %s %s", p.proto, s.src, s.dst, icmpName(p.icmp))
-		default:
-			fmt.Fprintf(&b, "%s %s -> %s", p.proto, s.src, s.dst)
+			b = append(b, ' ')
+			b = append(b, icmpName(p.icmp)...)
 		}
 	}
-	return b.String()
+	return string(b)
 }
 
 // reply returns the reply to p: addresses and ports swapped, an echo
@@ -418,13 +460,4 @@ func icmpName(t model.ICMPTypeCode) string {
 		return "echo-reply"
 	}
 	return t.String()
-}
-
-func setOfPrefixes(ps []netip.Prefix) *netipx.IPSet {
-	var b netipx.IPSetBuilder
-	for _, p := range ps {
-		b.AddPrefix(p.Masked())
-	}
-	s, _ := b.IPSet()
-	return s
 }

@@ -44,7 +44,7 @@ type randomNet struct {
 	w        *world
 	prefixes []netip.Prefix
 	ports    []int
-	publics  map[string]netip.Addr // interface → public IPv4
+	publics  map[string][]netip.Addr // interface → public IPv4 and IPv6 addresses
 	enis     []string
 }
 
@@ -65,7 +65,11 @@ func peerPool(rng *rand.Rand) []netip.Prefix {
 		p25 := netip.PrefixFrom(netip.AddrFrom4([4]byte{a, b, c, 0}), 25)
 		pool = append(pool, p8, p16, p24, p25)
 	}
-	return pool
+	for range 3 {
+		a := netip.AddrFrom16([16]byte{0x2a, byte(rng.IntN(256)), byte(rng.IntN(256)), byte(rng.IntN(256))})
+		pool = append(pool, netip.PrefixFrom(a, 16).Masked(), netip.PrefixFrom(a, 32).Masked())
+	}
+	return append(pool, pfx("::/0"), pfx("2600:1f18:a::/56"))
 }
 
 func pick[T any](rng *rand.Rand, xs []T) T { return xs[rng.IntN(len(xs))] }
@@ -97,15 +101,16 @@ func randomProto(rng *rand.Rand) string {
 func randomNetwork(seed uint64) *randomNet {
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	w := newWorld()
-	rn := &randomNet{w: w, publics: map[string]netip.Addr{}, ports: slices.Clone(propertyPorts)}
+	rn := &randomNet{w: w, publics: map[string][]netip.Addr{}, ports: slices.Clone(propertyPorts)}
 	pool := peerPool(rng)
 	rn.prefixes = pool
-	w.vpc("vpc-a", "10.0.0.0/16")
+	w.vpc("vpc-a", "10.0.0.0/16", "2600:1f18:a::/56")
 	w.vpc("vpc-b", "10.1.0.0/16")
-	w.addSubnet("subnet-a1", "vpc-a", "us-east-1a", "10.0.1.0/24")
-	w.addSubnet("subnet-a2", "vpc-a", "us-east-1b", "10.0.2.0/24")
+	w.addSubnet("subnet-a1", "vpc-a", "us-east-1a", "10.0.1.0/24", "2600:1f18:a:1::/64")
+	w.addSubnet("subnet-a2", "vpc-a", "us-east-1b", "10.0.2.0/24", "2600:1f18:a:2::/64")
 	w.addSubnet("subnet-b1", "vpc-b", "us-east-1a", "10.1.1.0/24")
-	w.prefixList("pl-office", "office", false, pick(rng, pool[6:]).String(), pick(rng, pool[6:]).String())
+	v4 := pool[6 : len(pool)-8] // the random public IPv4 blocks
+	w.prefixList("pl-office", "office", false, pick(rng, v4).String(), pick(rng, v4).String())
 	rn.prefixes = append(rn.prefixes, w.s.PrefixLists[0].Entries[0].CIDR, w.s.PrefixLists[0].Entries[1].CIDR)
 
 	igwA, igwB := rng.IntN(10) < 9, rng.IntN(2) == 0
@@ -126,6 +131,12 @@ func randomNetwork(seed uint64) *randomNet {
 	w.routeTable("rtb-priv", "vpc-a", "subnet-a2")
 	if igwA && rng.IntN(10) < 8 {
 		w.route("rtb-pub", "0.0.0.0/0", "igw-a")
+		if rng.IntN(4) > 0 {
+			w.route("rtb-pub", "::/0", "igw-a")
+		}
+	}
+	if rng.IntN(2) == 0 {
+		w.eigw("eigw-a", "vpc-a").route("rtb-priv", "::/0", "eigw-a")
 	}
 	switch rng.IntN(3) {
 	case 0:
@@ -149,7 +160,7 @@ func randomNetwork(seed uint64) *randomNet {
 	}
 	// more specific public routes that send part of the internet elsewhere
 	for range rng.IntN(3) {
-		p := pick(rng, pool[6:]).String()
+		p := pick(rng, v4).String()
 		switch rng.IntN(3) {
 		case 0:
 			w.route("rtb-pub", p, "nat-a", "blackhole")
@@ -262,7 +273,14 @@ func randomNetwork(seed uint64) *randomNet {
 			if rng.IntN(3) > 0 && sn != "subnet-a2" {
 				pub := netip.AddrFrom4([4]byte{54, byte(prefix[1]), byte(prefix[2]), byte(host)})
 				w.public(n.ID, pub.String())
-				rn.publics[n.ID] = pub
+				rn.publics[n.ID] = append(rn.publics[n.ID], pub)
+			}
+			if v6 := w.subnet(sn).IPv6CIDRs; len(v6) > 0 && rng.IntN(2) == 0 {
+				b := v6[0].Addr().As16()
+				b[15] = byte(host)
+				a := netip.AddrFrom16(b)
+				w.v6(n.ID, a.String())
+				rn.publics[n.ID] = append(rn.publics[n.ID], a)
 			}
 		}
 	}
@@ -303,6 +321,7 @@ func (rn *randomNet) interesting(rng *rand.Rand) []netip.Addr {
 	}
 	for range 20 {
 		out = append(out, netip.AddrFrom4([4]byte{byte(1 + rng.IntN(222)), byte(rng.IntN(256)), byte(rng.IntN(256)), byte(rng.IntN(256))}))
+		out = append(out, netip.AddrFrom16([16]byte{0x2a, byte(rng.IntN(256)), byte(rng.IntN(256)), 15: byte(rng.IntN(256))}))
 	}
 	slices.SortFunc(out, func(a, b netip.Addr) int { return a.Compare(b) })
 	return slices.Compact(out)
@@ -359,6 +378,9 @@ func pointQuery(from, to, proto string, port int) reach.Query {
 	case "icmp":
 		q.Protocol = model.ProtocolICMP
 		return q
+	case "icmpv6":
+		q.Protocol = model.ProtocolICMPv6
+		return q
 	}
 	q.Port = port
 	return q
@@ -377,6 +399,9 @@ func TestPropertyExposureAgreesWithPointQueries(t *testing.T) {
 		rng := rand.New(rand.NewPCG(seed, 1))
 		inet := e.Internet()
 		check := func(src, pub netip.Addr, eni, proto string, port int) {
+			if proto == "icmp" && pub.Is6() {
+				proto = "icmpv6"
+			}
 			a, err := e.Reach(pointQuery(src.String(), pub.String(), proto, port))
 			if err != nil {
 				t.Fatalf("seed %d: %v", seed, err)
@@ -394,13 +419,11 @@ func TestPropertyExposureAgreesWithPointQueries(t *testing.T) {
 		// interesting address with a random protocol and port ...
 		addrs := rn.interesting(rng)
 		for _, eni := range rn.enis {
-			pub, ok := rn.publics[eni]
-			if !ok {
-				continue
-			}
-			for _, src := range addrs {
-				if inet.Contains(src) {
-					check(src, pub, eni, pick(rng, []string{"tcp", "tcp", "udp", "icmp"}), pick(rng, append(slices.Clone(rn.ports), 1, 65535)))
+			for _, pub := range rn.publics[eni] {
+				for _, src := range addrs {
+					if inet.Contains(src) && src.Is4() == pub.Is4() {
+						check(src, pub, eni, pick(rng, []string{"tcp", "tcp", "udp", "icmp"}), pick(rng, append(slices.Clone(rn.ports), 1, 65535)))
+					}
 				}
 			}
 		}
@@ -445,44 +468,42 @@ func TestPropertyInternetAnswerAgreesWithPointQueries(t *testing.T) {
 		addrs := rn.interesting(rng)
 		inet := e.Internet()
 		for _, eni := range rn.enis {
-			pub, ok := rn.publics[eni]
-			if !ok {
-				continue
-			}
-			port := pick(rng, rn.ports)
-			set, err := e.Reach(pointQuery("internet", pub.String(), "tcp", port))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var b netipx.IPSetBuilder
-			for _, s := range set.Query.Source.Addresses {
-				b.AddPrefix(netip.MustParsePrefix(s))
-			}
-			holds, _ := b.IPSet()
-			anyReachable := false
-			for _, src := range addrs {
-				if !inet.Contains(src) {
-					continue
-				}
-				a, err := e.Reach(pointQuery(src.String(), pub.String(), "tcp", port))
+			for _, pub := range rn.publics[eni] {
+				port := pick(rng, rn.ports)
+				set, err := e.Reach(pointQuery("internet", pub.String(), "tcp", port))
 				if err != nil {
 					t.Fatal(err)
 				}
-				checked++
-				anyReachable = anyReachable || a.Reachable
-				if set.Reachable && holds.Contains(src) != a.Reachable {
-					t.Errorf("seed %d: internet -> %s tcp/%d reports %s (holds %v), but %s gives reachable=%v",
-						seed, pub, port, set.Query.Source.Summary, holds.Contains(src), src, a.Reachable)
+				var b netipx.IPSetBuilder
+				for _, s := range set.Query.Source.Addresses {
+					b.AddPrefix(netip.MustParsePrefix(s))
 				}
-			}
-			if anyReachable && !set.Reachable {
-				t.Errorf("seed %d: internet -> %s tcp/%d is %s, but a point query from the internet is reachable: %s",
-					seed, pub, port, set.Verdict, set.Summary())
-			}
-			if set.Reachable {
-				ex := netip.MustParseAddr(set.Query.Source.IP)
-				if !holds.Contains(ex) {
-					t.Errorf("seed %d: the example %s is outside the set the answer holds for (%s)", seed, ex, set.Query.Source.Summary)
+				holds, _ := b.IPSet()
+				anyReachable := false
+				for _, src := range addrs {
+					if !inet.Contains(src) || src.Is4() != pub.Is4() {
+						continue
+					}
+					a, err := e.Reach(pointQuery(src.String(), pub.String(), "tcp", port))
+					if err != nil {
+						t.Fatal(err)
+					}
+					checked++
+					anyReachable = anyReachable || a.Reachable
+					if set.Reachable && holds.Contains(src) != a.Reachable {
+						t.Errorf("seed %d: internet -> %s tcp/%d reports %s (holds %v), but %s gives reachable=%v",
+							seed, pub, port, set.Query.Source.Summary, holds.Contains(src), src, a.Reachable)
+					}
+				}
+				if anyReachable && !set.Reachable {
+					t.Errorf("seed %d: internet -> %s tcp/%d is %s, but a point query from the internet is reachable: %s",
+						seed, pub, port, set.Verdict, set.Summary())
+				}
+				if set.Reachable {
+					ex := netip.MustParseAddr(set.Query.Source.IP)
+					if !holds.Contains(ex) {
+						t.Errorf("seed %d: the example %s is outside the set the answer holds for (%s)", seed, ex, set.Query.Source.Summary)
+					}
 				}
 			}
 		}
@@ -547,12 +568,13 @@ func TestPropertyWhoCanReachAgreesWithPointQueries(t *testing.T) {
 						seed, src, dst, proto, port, a.Reachable, listed[src], a.Summary())
 				}
 			}
-			pub, ok := rn.publics[dst]
-			if !ok {
-				continue
+			pubs := rn.publics[dst]
+			if len(pubs) == 0 || !pubs[0].Is4() {
+				continue // who-can-reach walks the internet toward the public IPv4 address
 			}
+			pub := pubs[0]
 			for _, src := range addrs {
-				if !inet.Contains(src) {
+				if !inet.Contains(src) || !src.Is4() {
 					continue
 				}
 				a, err := e.Reach(pointQuery(src.String(), pub.String(), proto, port))

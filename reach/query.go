@@ -152,10 +152,10 @@ func (e *Engine) reachSet(q Query, s, d point) *Answer {
 	sp, dp := s.at(ws), d.at(wd)
 	a := e.traceFlow(echo(q, sp, dp), sp, dp, firstPacket(q, sp.addr, dp.addr))
 	if s.isSet() {
-		a.Query.Source.Addresses, a.Query.Source.Summary = e.describeSet(holds.src())
+		a.Query.Source.Addresses, a.Query.Source.Summary = e.describeInternet(holds.src())
 	}
 	if d.isSet() {
-		a.Query.Dest.Addresses, a.Query.Dest.Summary = e.describeSet(holds.dst())
+		a.Query.Dest.Addresses, a.Query.Dest.Summary = e.describeInternet(holds.dst())
 	}
 	return a
 }

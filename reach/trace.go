@@ -210,7 +210,7 @@ func (w *walker) checkReturn(back *arrival, s point) *arrival {
 	if a, one := s.addrs.single(); one {
 		in, out = pkt.splitDstPrefixes([]netip.Prefix{netip.PrefixFrom(a, a.BitLen())})
 	} else {
-		in, out = pkt.splitDst(s.addrs.ipset())
+		in, out = pkt.splitDst(s.addrs)
 	}
 	if !w.narrow(&pkt, in, out, h, reason) {
 		return nil
@@ -230,6 +230,11 @@ func (e *Engine) finish(a *Answer, p path) *Answer {
 	a.Forward = append(a.Forward, p.fw.hops...)
 	if p.rv != nil {
 		a.Return = append(a.Return, p.rv.hops...)
+	}
+	for _, hs := range [][]Hop{a.Forward, a.Return} {
+		for i := range hs {
+			e.render(&hs[i])
+		}
 	}
 	a.Caveats = append(a.Caveats, fl.caveats...)
 	unknown, blockUnknown := false, false

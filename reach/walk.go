@@ -183,14 +183,19 @@ func (w *walker) refuse(h Hop, pkt packet, reason string, unknown bool) *walker 
 	if w.run == nil || pkt.empty() {
 		return nil
 	}
-	c := w.fork()
+	// A refused part ends here: it shares the path so far (appends to
+	// either copy reallocate) and the flow state, read-only from now on.
+	c := *w
+	n, m := len(w.hops), len(w.unverified)
+	c.hops, c.unverified = w.hops[:n:n], w.unverified[:m:m]
+	c.block, c.blockUnknown, c.arr, c.blockPkt = nil, false, nil, packet{}
 	if unknown {
 		c.unknown(h, pkt, reason)
 	} else {
 		c.deny(h, pkt, reason)
 	}
-	w.run.done = append(w.run.done, c)
-	return c
+	w.run.done = append(w.run.done, &c)
+	return &c
 }
 
 func (w *walker) step(pkt packet) bool {
@@ -203,21 +208,28 @@ func (w *walker) step(pkt packet) bool {
 	return true
 }
 
-// record appends a hop, filling in the packet and the resource's name.
+// record appends a hop with the packet as it saw it; the packet and the
+// resource's name are rendered only for the hops an answer returns.
 func (w *walker) record(h Hop, pkt packet) {
 	if w.quiet {
 		w.quietHops++
 		return
 	}
-	if !pkt.empty() {
-		h.Packet = pkt.String()
+	h.pkt = pkt
+	w.hops = append(w.hops, h)
+}
+
+// render fills in a returned hop's packet text and resource name.
+func (e *Engine) render(h *Hop) {
+	if !h.pkt.empty() && h.Packet == "" {
+		h.Packet = h.pkt.String()
 	}
+	h.pkt = packet{}
 	if h.Name == "" && h.Resource != "" {
-		if r, ok := w.e.ix.Resource(h.Resource); ok {
+		if r, ok := e.ix.Resource(h.Resource); ok {
 			h.Name = r.Base().Name()
 		}
 	}
-	w.hops = append(w.hops, h)
 }
 
 // deny records a dropping hop and the block it implies, and returns nil so
@@ -228,6 +240,7 @@ func (w *walker) deny(h Hop, pkt packet, reason string) *arrival {
 		h.Detail = reason
 	}
 	if w.quiet {
+		h.pkt = pkt
 		w.hops = append(w.hops, h) // the block's hop, for the answer
 	} else {
 		w.record(h, pkt)
@@ -244,6 +257,7 @@ func (w *walker) unknown(h Hop, pkt packet, reason string) *arrival {
 	h.Verdict = Unknown
 	h.Detail = reason
 	if w.quiet {
+		h.pkt = pkt
 		w.hops = append(w.hops, h)
 	} else {
 		w.record(h, pkt)

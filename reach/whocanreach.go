@@ -103,24 +103,38 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 	if !dp.addr.Is4() {
 		fam = 1
 	}
-	admitted := e.admittedAt(n, queryPacket(q, addrsOf(e.allOf[fam]), dp.addrs))
+	// The destination's addresses, one per IP version, as a point query
+	// names them: a source reaches the destination when either works.
+	var dsts []point
+	for _, a := range receiverAddrs(n, netip.Addr{}, false) {
+		d := dp
+		d.addr, d.addrs, d.ep.IP = a, addrOf(a), a.String()
+		dsts = append(dsts, d)
+	}
+	var admitted addrs
+	for _, d := range dsts {
+		f := 0
+		if !d.addr.Is4() {
+			f = 1
+		}
+		admitted = admitted.union(e.admittedAt(n, queryPacket(q, addrsOf(e.allOf[f]), d.addrs)))
+	}
 	ans.Admitted, ans.AdmittedSummary = e.describeSet(admitted)
-	admittedSet := admitted.ipset()
 
 	// Interfaces whose packets can arrive from an admitted address: their
 	// own private or public addresses, or — when the destination admits a
 	// NAT gateway's or load balancer's address — a translated one, for the
 	// interfaces whose path to the destination may cross a translator.
-	translated := overlaps(admittedSet, e.translatorSet)
+	translated := admitted.overlaps(e.translatorSet)
 	mayTranslate := map[string]bool{}
 	var known netipx.IPSetBuilder
 	for _, src := range e.snap.NetworkInterfaces {
 		if src == n || e.natByENI[src.ID] != nil || e.lbByENI[src.ID] != nil || src.InterfaceType == "transit_gateway" {
 			continue // managed interfaces do not start connections
 		}
-		addrs := interfaceAddressSet(src)
-		known.AddSet(addrs)
-		if !overlaps(addrs, admittedSet) {
+		own := interfaceAddressSet(src)
+		known.AddSet(own.ipset())
+		if !own.overlaps(admitted) {
 			if !translated {
 				continue
 			}
@@ -133,14 +147,32 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 				continue
 			}
 		}
-		sp := point{ep: Endpoint{Kind: "network-interface", ID: src.ID, Interface: src.ID, IP: src.PrimaryIP().String()},
-			eni: src, addr: src.PrimaryIP(), addrs: addrOf(src.PrimaryIP()), instanceDown: down(e.ix.Instance(src.InstanceID()))}
-		if !sp.addr.IsValid() || sp.addr.Is4() != dp.addr.Is4() || sameInstance(sp, dp) {
+		var a *Answer
+		var used netip.Addr
+		for _, addr := range senderAddrs(src, netip.Addr{}) {
+			sp := point{ep: Endpoint{Kind: "network-interface", ID: src.ID, Interface: src.ID, IP: addr.String()},
+				eni: src, addr: addr, addrs: addrOf(addr), instanceDown: down(e.ix.Instance(src.InstanceID()))}
+			for _, d := range dsts {
+				if sp.addr.Is4() != d.addr.Is4() || sameInstance(sp, d) {
+					continue
+				}
+				b := e.traceFlow(QueryEcho{}, sp, d, firstPacket(q, sp.addr, d.addr))
+				if a == nil || b.Reachable || (!a.Reachable && len(b.Forward)+len(b.Return) > len(a.Forward)+len(a.Return)) {
+					a, used = b, addr
+				}
+				if a.Reachable {
+					break
+				}
+			}
+			if a != nil && a.Reachable {
+				break
+			}
+		}
+		if a == nil {
 			continue
 		}
-		a := e.traceFlow(QueryEcho{}, sp, dp, firstPacket(q, sp.addr, dp.addr))
 		ws := Source{Kind: "network-interface", ID: src.ID, Instance: src.InstanceID(), Subnet: src.SubnetID,
-			IPs: []string{sp.addr.String()}, Groups: src.SecurityGroupIDs, AdmittedBy: e.admittedBy(n, q, sp.addr, dp.addr),
+			IPs: []string{used.String()}, Groups: src.SecurityGroupIDs, AdmittedBy: e.admittedBy(n, q, used, dstOf(dsts, used)),
 			Verdict: a.Verdict, Blocked: a.Blocked}
 		if in := e.ix.Instance(src.InstanceID()); in != nil {
 			ws.Name = in.Name()
@@ -156,7 +188,7 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 	ans.Groups = e.groupSources(n, q, ans)
 
 	// The internet, through the destination's public addresses, as one set.
-	inet := addrsOf(e.internetOf[fam])
+	inet := e.internetAddrs[fam]
 	if pubs := n.PublicIPs(); len(pubs) > 0 && fam == 0 && !inet.empty() {
 		sp := point{ep: Endpoint{Kind: "internet"}, addrs: inet, addr: inet.witness(defaultInternetHost), internet: true}
 		pd := dp
@@ -164,14 +196,14 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 		req := queryPacket(q, sp.addrs, pd.addrs)
 		paths := e.paths(sp, pd, req)
 		if got := delivered(req, paths); !got.empty() {
-			ips, summary := e.describeSet(got.src())
+			ips, summary := e.describeInternet(got.src())
 			ws := got.srcAddr()
 			ans.Sources = append(ans.Sources, Source{Kind: "internet", IPs: ips, Summary: summary,
 				AdmittedBy: e.admittedBy(n, q, ws, dp.addr), Verdict: VerdictReachable})
-		} else if in, _ := inet.split(admittedSet); !in.empty() {
+		} else if in, _ := inet.split(admitted); !in.empty() {
 			p := deepest(paths)
 			a := e.answerOf(QueryEcho{}, []path{p})
-			ips, summary := e.describeSet(in)
+			ips, summary := e.describeInternet(in)
 			ans.Blocked = append(ans.Blocked, Source{Kind: "internet", IPs: ips, Summary: summary,
 				AdmittedBy: e.admittedBy(n, q, in.witness(defaultInternetHost), dp.addr), Verdict: a.Verdict, Blocked: a.Blocked})
 		}
@@ -180,7 +212,7 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 	// Admitted addresses that no interface in the snapshot holds and that
 	// are not on the internet: other accounts, on-premises, unused space.
 	ks, _ := known.IPSet()
-	rest := minus(minus(admittedSet, ks), e.internet)
+	rest := minus(minus(admitted.ipset(), ks), e.internet)
 	if len(rest.Ranges()) > 0 {
 		ips, summary := e.describeSet(addrsOf(rest))
 		ans.Sources = append(ans.Sources, Source{Kind: "addresses", IPs: ips, Summary: summary,
@@ -188,6 +220,16 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 		ans.Caveats = append(ans.Caveats, "some admitted addresses belong to no interface in the snapshot (other accounts, on-premises, or unused): their path is not checked")
 	}
 	return ans, nil
+}
+
+// dstOf returns the destination address of the same IP version as addr.
+func dstOf(dsts []point, addr netip.Addr) netip.Addr {
+	for _, d := range dsts {
+		if d.addr.Is4() == addr.Is4() {
+			return d.addr
+		}
+	}
+	return netip.Addr{}
 }
 
 // pathMayTranslate reports whether packets from a subnet to dst may cross
@@ -273,7 +315,7 @@ func (e *Engine) admittedAt(n *model.NetworkInterface, pkt packet) addrs {
 	if acl := e.ix.SubnetNetworkACL(sn.ID); acl != nil {
 		allowed := e.acls[acl.ID].evaluate(false, pkt).allowed.pkt.src()
 		inSubnet, _ := pkt.splitSrcPrefixes(append([]netip.Prefix{sn.CIDR}, sn.IPv6CIDRs...))
-		in, _ := src.split(allowed.union(inSubnet.src()).ipset())
+		in, _ := src.split(allowed.union(inSubnet.src()))
 		src = in
 	}
 	return src

@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/model/awspull"
-	"github.com/vpcscope/vpcscope/model/snapfile"
 	"github.com/vpcscope/vpcscope/ui"
 )
 
@@ -50,6 +49,9 @@ func runExplorer(ctx context.Context, g *globalOptions, s streams) error {
 	if in, ok := s.in.(*os.File); ok {
 		opts.Input = in
 	}
+	// The UI owns the screen while a loader runs: warnings are not
+	// printed, and errors reach the UI as one line.
+	quiet := streams{in: s.in, out: discard{}, err: discard{}}
 	switch {
 	case g.liveRequested() && !g.demo && g.snapshot == "":
 		opts.Source = "aws"
@@ -58,13 +60,14 @@ func runExplorer(ctx context.Context, g *globalOptions, s streams) error {
 			// The UI owns the screen: the pull's own progress printer is
 			// silenced and its events feed the UI's progress line instead.
 			shown := newProgressPrinter(discard{}, true)
-			return g.pullLive(ctx, streams{in: s.in, out: discard{}, err: discard{}}, func(e awspull.Event) {
+			snap, _, err := g.open(ctx, quiet, openOptions{observe: func(e awspull.Event) {
 				shown.tally.Add(e)
 				if now := time.Now(); e.Done || now.Sub(shown.drawn) >= 100*time.Millisecond {
 					shown.drawn = now
 					progress(shown.line())
 				}
-			})
+			}})
+			return snap, err
 		}
 	case g.snapshot != "" && !g.demo:
 		// Read the file inside the UI, so a big snapshot shows a loading
@@ -82,7 +85,7 @@ func runExplorer(ctx context.Context, g *globalOptions, s streams) error {
 				what = fmt.Sprintf("the snapshot file (%.1f MB)", float64(st.Size())/1e6)
 			}
 			progress("reading " + what + " " + path)
-			snap, _, err := snapfile.Read(path)
+			snap, _, err := g.open(ctx, quiet, openOptions{})
 			return snap, err
 		}
 	default:

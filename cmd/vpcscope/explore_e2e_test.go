@@ -86,7 +86,10 @@ func TestExplorerInTmux(t *testing.T) {
 	waitFor("the port field", has("type the port"))
 	text("3306")
 	keys("Enter")
-	trace := waitFor("the blocked trace", has("web-1a → db-1a tcp/3306", "✗ BLOCKED", "◆ ✗ deny"))
+	settled := func(s string) bool {
+		return has("web-1a → db-1a tcp/3306", "✗ BLOCKED", "◆ ✗ deny")(s) && !strings.Contains(s, "tracing…")
+	}
+	trace := waitFor("the blocked trace", settled)
 	for _, want := range []string{"Forward path", "storefront-db-sg", "no matching rule", "Return path", "press b"} {
 		if !strings.Contains(trace, want) {
 			t.Errorf("trace screen lacks %q:\n%s", want, trace)

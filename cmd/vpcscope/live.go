@@ -57,14 +57,10 @@ func (g *globalOptions) liveRequested() bool {
 	return len(l.profiles) > 0 || len(l.regions) > 0 || l.allRegions || l.endpointURL != ""
 }
 
-// loadLive pulls the network from AWS, printing progress, a summary, the
-// gaps and the notes on stderr.
-func (g *globalOptions) loadLive(ctx context.Context, s streams) (*model.Snapshot, error) {
-	return g.pullLive(ctx, s, nil)
-}
-
-// pullLive is loadLive that also hands every progress event to observe
-// (when not nil), for a caller with its own display.
+// pullLive pulls the network from AWS, printing progress, a summary, the
+// gaps and the notes on stderr, and handing every progress event to
+// observe (when not nil), for a caller with its own display. Commands
+// reach it through open, which validates what it returns.
 func (g *globalOptions) pullLive(ctx context.Context, s streams, observe func(awspull.Event)) (*model.Snapshot, error) {
 	snap, _, err := g.pullWithNotes(ctx, s, observe)
 	return snap, err
@@ -325,6 +321,9 @@ is printed as a warning, and answers that depend on it say so.
 			if err != nil {
 				return err
 			}
+			if _, err := g.validate(s, "live pull", snap); err != nil {
+				return err
+			}
 			if out == "-" {
 				return snapfile.Encode(s.out, snap)
 			}
@@ -334,7 +333,7 @@ is printed as a warning, and answers that depend on it say so.
 			return printWritten(s.out, g.output, out, snap, notes)
 		},
 	}
-	cmd.Flags().StringVar(&out, "out", "vpcscope-snapshot.json", "file to write (atomically), or - for standard output")
+	cmd.Flags().StringVar(&out, "out", "vpcscope-snapshot.json", "file to write (atomically; a new file is 0600, an existing one keeps its mode, a symlink is written through), or - for standard output")
 	cmd.Flags().BoolVar(&printPolicy, "print-policy", false, "print the read-only IAM policy a pull needs, and exit")
 	return cmd
 }

@@ -7,8 +7,13 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/vpcscope/vpcscope/fixtures"
 	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/model/awspull"
 	"github.com/vpcscope/vpcscope/model/snapfile"
 )
+
+// maxListedProblems bounds the validation errors listed on stderr before a
+// load fails; the error line gives the total.
+const maxListedProblems = 20
 
 // snapshotFor is every command's first step: check -o, then load the
 // network the flags name.
@@ -19,27 +24,100 @@ func (g *globalOptions) snapshotFor(cmd *cobra.Command, s streams) (*model.Snaps
 	return g.load(cmd.Context(), s)
 }
 
-// load reads the network the flags name. Notes from an import are printed
-// as warnings on stderr (with -o text) so stdout stays clean for scripts.
+// load reads and validates the network the flags name. Notes from an
+// import or from validation are printed as warnings on stderr (with -o
+// text) so stdout stays clean for scripts.
 func (g *globalOptions) load(ctx context.Context, s streams) (*model.Snapshot, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	snap, _, err := g.open(ctx, s, openOptions{})
+	return snap, err
+}
+
+// openOptions say how open reads beyond what the flags say.
+type openOptions struct {
+	// observe, when not nil, gets every live-pull progress event, for a
+	// caller with its own display.
+	observe func(awspull.Event)
+	// live pulls from AWS even when no live flag is given (the snapshot
+	// command, which may rely on AWS_PROFILE and AWS_REGION alone).
+	live bool
+}
+
+// open is the one place every source passes through — the demo, a
+// snapshot file, a folder of AWS CLI outputs and a live pull, for every
+// command and the explorer: it reads the network and validates it with
+// model.Validate. A value AWS cannot return fails the load with exit 2
+// (the errors listed on stderr one per line when there are several); the
+// notes are returned, and counted in a warning for a file, folder or live
+// source with -o text. The demo's notes are the broken fixture's
+// deliberate dangling references and are not announced.
+func (g *globalOptions) open(ctx context.Context, s streams, o openOptions) (*model.Snapshot, model.Problems, error) {
+	snap, name, err := g.read(ctx, s, o)
+	if err != nil {
+		return nil, nil, err
 	}
+	notes, err := g.validate(s, name, snap)
+	if err != nil {
+		return nil, nil, err
+	}
+	return snap, notes, nil
+}
+
+// validate checks a loaded snapshot (model.Validate): values AWS cannot
+// return end the load with a usage error; notes are warned about.
+func (g *globalOptions) validate(s streams, name string, snap *model.Snapshot) (model.Problems, error) {
+	problems := model.Validate(snap)
+	if errs := problems.Errors(); len(errs) > 0 {
+		return nil, invalidSnapshot(s, name, errs)
+	}
+	notes := problems.Notes()
+	if len(notes) > 0 && g.output == "text" && !g.demo {
+		warnf(s, "%s: %s from validation; first: %s", name, count(len(notes), "note"), notes[0])
+	}
+	return notes, nil
+}
+
+// invalidSnapshot lists the validation errors on stderr when there are
+// several and returns the one-line usage error that ends the load.
+func invalidSnapshot(s streams, name string, errs model.Problems) error {
+	if len(errs) == 1 {
+		return usagef("%s: %v", name, errs.Err())
+	}
+	for i, p := range errs {
+		if i == maxListedProblems {
+			break
+		}
+		fmt.Fprintf(s.err, "vpcscope: %s: %s\n", name, p)
+	}
+	listed := "listed above"
+	if len(errs) > maxListedProblems {
+		listed = fmt.Sprintf("the first %d listed above", maxListedProblems)
+	}
+	return usagef("%s: %d values AWS cannot return (%s); fix them or take the snapshot again", name, len(errs), listed)
+}
+
+// read loads the network the flags name, unvalidated, and names its
+// source for messages.
+func (g *globalOptions) read(ctx context.Context, s streams, o openOptions) (*model.Snapshot, string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, "", err
+	}
+	live := o.live || g.liveRequested()
 	switch {
-	case g.demo && g.snapshot != "", (g.demo || g.snapshot != "") && g.liveRequested():
-		return nil, usagef("choose one source: --demo, --snapshot, or a live pull (--profile/--region)")
-	case g.liveRequested():
-		return g.loadLive(ctx, s)
+	case g.demo && g.snapshot != "", (g.demo || g.snapshot != "") && live:
+		return nil, "", usagef("choose one source: --demo, --snapshot, or a live pull (--profile/--region)")
+	case live:
+		snap, err := g.pullLive(ctx, s, o.observe)
+		return snap, "live pull", err
 	case g.demo:
 		snap, err := fixtures.Demo()
 		if err != nil {
-			return nil, fmt.Errorf("load demo account: %w", err)
+			return nil, "", fmt.Errorf("load demo account: %w", err)
 		}
-		return snap, nil
+		return snap, "demo", nil
 	case g.snapshot != "":
 		snap, notes, err := snapfile.Read(g.snapshot)
 		if err != nil {
-			return nil, usagef("%s", err.Error())
+			return nil, "", usagef("%s", err.Error())
 		}
 		if len(notes) > 0 && g.output == "text" {
 			warnf(s, "%s: %d note(s) from the import; first: %s", g.snapshot, len(notes), notes[0])
@@ -47,7 +125,7 @@ func (g *globalOptions) load(ctx context.Context, s streams) (*model.Snapshot, e
 		for _, gap := range snap.Gaps {
 			warnf(s, "%s", gap)
 		}
-		return snap, nil
+		return snap, g.snapshot, nil
 	}
-	return nil, usagef("no network to look at: pass --demo or --snapshot PATH")
+	return nil, "", usagef("no network to look at: pass --demo or --snapshot PATH")
 }

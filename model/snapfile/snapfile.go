@@ -4,13 +4,11 @@
 package snapfile
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/model/awsjson"
@@ -63,44 +61,6 @@ func Encode(w io.Writer, s *model.Snapshot) error {
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(&out); err != nil {
 		return fmt.Errorf("encode snapshot: %w", err)
-	}
-	return nil
-}
-
-// Write saves the snapshot to path atomically: it writes a temporary file
-// in the same folder and renames it over path, so a reader never sees a
-// half-written snapshot and an interrupted write leaves the old file intact.
-func Write(path string, s *model.Snapshot) (err error) {
-	var buf bytes.Buffer
-	if err := Encode(&buf, s); err != nil {
-		return err
-	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("write snapshot %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		_ = tmp.Close()
-		return fmt.Errorf("write snapshot %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		_ = tmp.Close()
-		return fmt.Errorf("write snapshot %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write snapshot %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("write snapshot %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write snapshot %s: %w", path, err)
 	}
 	return nil
 }

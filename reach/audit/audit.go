@@ -20,6 +20,7 @@ import (
 
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/reach"
+	"go4.org/netipx"
 )
 
 //go:embed controls.json
@@ -279,53 +280,46 @@ func (a *auditor) worldOpenRule(sg *model.SecurityGroup, i int, r *model.SGRule)
 }
 
 // networkACLs checks ACL entries that let the world in on the
-// administration ports (EC2.21): the first entry that matches an internet
-// address on tcp/22 or tcp/3389 allows it from 0.0.0.0/0 or ::/0. It also
-// reports custom ACLs no subnet uses (EC2.16).
+// administration ports (EC2.21): an entry for 0.0.0.0/0 or ::/0 that is
+// the first match, in the engine's own evaluation of the ACL, for some
+// internet address on tcp/22 or tcp/3389. It also reports custom ACLs no
+// subnet uses (EC2.16).
 func (a *auditor) networkACLs() {
-	probes := []netip.Addr{netip.MustParseAddr("198.51.100.7"), netip.MustParseAddr("2001:db8::7")}
+	inet := a.e.Internet()
 	for _, acl := range a.s.NetworkACLs {
 		if !acl.IsDefault && len(acl.Associations) == 0 {
 			a.add(Finding{Controls: []string{"EC2.16"}, Severity: Low, Message: "no subnet is associated with this network ACL"}, acl)
 		}
-		inbound := make([]*model.ACLEntry, 0, len(acl.Entries))
-		for i := range acl.Entries {
-			if !acl.Entries[i].Egress {
-				inbound = append(inbound, &acl.Entries[i])
-			}
-		}
-		slices.SortStableFunc(inbound, func(x, y *model.ACLEntry) int { return cmp.Compare(x.RuleNumber, y.RuleNumber) })
 		seen := map[int32]bool{}
 		for _, port := range adminPorts {
-			for _, addr := range probes {
-				en := firstMatch(inbound, addr, port)
-				if en == nil || en.Action != model.Allow || en.CIDR.Bits() != 0 || seen[en.RuleNumber] {
-					continue
+			for _, fam := range []string{"0.0.0.0/0", "::/0"} {
+				var b netipx.IPSetBuilder
+				b.AddSet(inet)
+				b.Intersect(prefixSet(fam))
+				peers, _ := b.IPSet()
+				for _, d := range a.e.NetworkACLDecisions(acl, false, model.ProtocolTCP, []model.PortRange{model.SinglePort(port)}, peers) {
+					en := d.Entry
+					if !d.Allow || en == nil || en.CIDR.Bits() != 0 || seen[en.RuleNumber] {
+						continue
+					}
+					seen[en.RuleNumber] = true
+					sev := Medium
+					if len(acl.Associations) == 0 {
+						sev = Low
+					}
+					a.add(Finding{Controls: []string{"EC2.21"}, Severity: sev, Rule: en.String(),
+						Message: fmt.Sprintf("inbound %s lets the world in on tcp/%d (used by %s)", en.String(), port, count(len(acl.Associations), "subnet"))}, acl)
 				}
-				seen[en.RuleNumber] = true
-				sev := Medium
-				if len(acl.Associations) == 0 {
-					sev = Low
-				}
-				a.add(Finding{Controls: []string{"EC2.21"}, Severity: sev, Rule: en.String(),
-					Message: fmt.Sprintf("inbound %s lets the world in on tcp/%d (used by %s)", en.String(), port, count(len(acl.Associations), "subnet"))}, acl)
 			}
 		}
 	}
 }
 
-// firstMatch returns the first inbound entry, in rule order, that matches
-// tcp traffic from addr to port.
-func firstMatch(entries []*model.ACLEntry, addr netip.Addr, port uint16) *model.ACLEntry {
-	for _, en := range entries {
-		if !en.CIDR.IsValid() || en.CIDR.Addr().Is4() != addr.Is4() || !en.CIDR.Contains(addr) {
-			continue
-		}
-		if en.Protocol == model.ProtocolAll || (en.Protocol == model.ProtocolTCP && en.Ports().Contains(port)) {
-			return en
-		}
-	}
-	return nil
+func prefixSet(p string) *netipx.IPSet {
+	var b netipx.IPSetBuilder
+	b.AddPrefix(netip.MustParsePrefix(p))
+	s, _ := b.IPSet()
+	return s
 }
 
 // instancesAndSubnets checks public IPv4 addresses on instances (EC2.9) and

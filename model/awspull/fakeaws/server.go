@@ -69,6 +69,7 @@ type Fault struct {
 
 // Server is a running fake endpoint.
 type Server struct {
+	closeOnce sync.Once
 	// URL is the endpoint, e.g. http://127.0.0.1:41234.
 	URL string
 
@@ -95,10 +96,13 @@ func New(snap *model.Snapshot) *Server {
 	return s
 }
 
-// Close stops the server, ending the calls it keeps hanging.
+// Close stops the server, ending the calls it keeps hanging. Closing
+// twice is harmless.
 func (s *Server) Close() {
-	close(s.closed)
-	s.srv.Close()
+	s.closeOnce.Do(func() {
+		close(s.closed)
+		s.srv.Close()
+	})
 }
 
 // SetPageSize caps every page at n items (0: as many as the caller asks).
