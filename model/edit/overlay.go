@@ -370,56 +370,40 @@ func (o *Overlay) checkNew(res model.Resource, l List, slots []Slot, self int, r
 	return nil
 }
 
-// checkRule checks a rule's own shape: what Parse guarantees, for edits
-// built in code.
+// checkRule checks a rule's own shape: its values with the model's
+// validation (model.Validate, which every loaded snapshot passes: port
+// ranges, ICMP types and codes, protocols, canonical CIDR blocks, entry
+// numbers and actions), and what makes it an edit AWS takes — one peer for
+// a group rule, a numbered entry of the list's direction, a route with a
+// destination and a target.
 func checkRule(l List, r Rule) error {
+	var s model.Snapshot
+	meta := model.Meta{ID: "edit"}
 	switch {
 	case l.IsSecurityGroup():
 		g := r.SG
 		peers := 0
-		if g.CIDR.IsValid() {
-			peers++
-		}
-		if g.PrefixListID != "" {
-			peers++
-		}
-		if g.Group != nil {
-			peers++
-			if g.Group.GroupID == "" {
-				return fmt.Errorf("the rule's peer group has no ID")
+		for _, set := range []bool{g.CIDR.IsValid(), g.PrefixListID != "", g.Group != nil} {
+			if set {
+				peers++
 			}
 		}
 		if peers != 1 {
 			return fmt.Errorf("a security group rule names exactly one peer (a CIDR, a prefix list or a group); this one names %d", peers)
 		}
-		if g.CIDR.IsValid() && g.CIDR.Masked() != g.CIDR {
-			return fmt.Errorf("peer %s has host bits set", g.CIDR)
+		if g.Group != nil && g.Group.GroupID == "" {
+			return fmt.Errorf("the rule's peer group has no ID")
 		}
-		if g.Protocol.HasPorts() && g.FromPort >= 0 && (g.ToPort < g.FromPort || g.ToPort > 65535) {
-			return fmt.Errorf("port range %d-%d is not a range of ports 0-65535", g.FromPort, g.ToPort)
-		}
+		s.SecurityGroups = []*model.SecurityGroup{{Meta: meta, Ingress: []model.SGRule{g}}}
 	case l.IsNetworkACL():
 		e := r.Entry
 		if e.RuleNumber >= model.DefaultRuleNumber {
 			return fmt.Errorf("rule number %d is the default rule's: entries are numbered 1-32766", e.RuleNumber)
 		}
-		if e.RuleNumber < 1 {
-			// EC2 API, CreateNetworkAclEntry: "Constraints: Positive
-			// integer from 1 to 32766".
-			return fmt.Errorf("rule number %d is outside 1-32766", e.RuleNumber)
-		}
 		if e.Egress != l.Egress() {
 			return fmt.Errorf("an %s entry cannot go in the %s list", map[bool]string{true: "outbound", false: "inbound"}[e.Egress], l.word())
 		}
-		if e.Action != model.Allow && e.Action != model.Deny {
-			return fmt.Errorf("action %q: want allow or deny", e.Action)
-		}
-		if !e.CIDR.IsValid() || e.CIDR.Masked() != e.CIDR {
-			return fmt.Errorf("CIDR %s is not a network block", e.CIDR)
-		}
-		if p := e.PortRange; p != nil && p.To < p.From {
-			return fmt.Errorf("port range %d-%d runs backwards", p.From, p.To)
-		}
+		s.NetworkACLs = []*model.NetworkACL{{Meta: meta, Entries: []model.ACLEntry{e}}}
 	case l == Routes:
 		rt := r.Route
 		if !rt.Destination.IsValid() && rt.DestinationPrefixListID == "" {
@@ -427,6 +411,12 @@ func checkRule(l List, r Rule) error {
 		}
 		if t := rt.Target(); t.Kind == model.TargetNone {
 			return fmt.Errorf("the route to %s has no target", rt.DestinationString())
+		}
+		s.RouteTables = []*model.RouteTable{{Meta: meta, Routes: []model.Route{rt}}}
+	}
+	for _, p := range model.Validate(&s) {
+		if p.Severity == model.SeverityError {
+			return fmt.Errorf("%s", p.Message)
 		}
 	}
 	return nil
