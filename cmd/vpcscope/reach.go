@@ -48,8 +48,7 @@ Exit status: 0 reachable, 1 not reachable (or unknown), 2 bad input.`,
   vpcscope reach --demo --from internet --to web-1a --port 443 -o json
   vpcscope reach --snapshot snap.json --from 10.0.1.5 --to 10.1.2.7 --protocol icmp
   echo '{"from":"web-1a","to":"app-1a","port":8000}' | vpcscope reach --demo --batch -
-  vpcscope reach --demo --from web-1a --to db-1a --port 3306 \
-      --assume 'storefront-db-sg ingress tcp 3306 from storefront-web-sg'`,
+  vpcscope reach --snapshot snap.json --from web-1a --to db-1a --port 3306 --assume 'sg-0a88 ingress tcp 3306 from sg-0afa'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			snap, err := g.snapshotFor(cmd, s)
