@@ -2,69 +2,112 @@ package reach
 
 import (
 	"net/netip"
+	"slices"
+	"sort"
 	"strings"
 
 	"go4.org/netipx"
 )
 
-// addrs is a set of addresses of one IP version: the source or the
-// destination of a packet set. A point query holds one address, kept
+// addrs is a set of addresses: the source or the destination of a packet
+// set, of one IP version (a filter's own admitted set may hold both). A point query holds one address, kept
 // inline so that the common case allocates nothing; a set question holds
-// a netipx.IPSet. The zero value is the empty set.
+// sorted, disjoint, non-adjacent ranges. A set is never modified once
+// built, so sets share their ranges freely. The zero value is the empty
+// set.
+//
+// The operations work on the ranges directly (binary search and merges)
+// rather than through netipx.IPSetBuilder, which sorts on every build: the
+// internet, less the thousands of public addresses an account holds, is a
+// set of thousands of ranges that every set question splits many times.
 type addrs struct {
 	one netip.Addr
-	set *netipx.IPSet // nil unless the set holds more than one address
+	rs  []netipx.IPRange // nil unless the set holds more than one address
 }
 
 // addrOf returns the set holding only a.
 func addrOf(a netip.Addr) addrs { return addrs{one: a} }
 
-// addrsOf returns the set s, normalised: one address is kept inline.
+// addrsOf returns the addresses of s.
 func addrsOf(s *netipx.IPSet) addrs {
 	if s == nil {
 		return addrs{}
 	}
-	rs := s.Ranges()
+	return fromRanges(s.Ranges())
+}
+
+// fromRanges returns the set of sorted, disjoint, non-adjacent ranges rs
+// (which it keeps), normalised: one address is kept inline.
+func fromRanges(rs []netipx.IPRange) addrs {
 	switch {
 	case len(rs) == 0:
 		return addrs{}
 	case len(rs) == 1 && rs[0].From() == rs[0].To():
 		return addrs{one: rs[0].From()}
 	}
-	return addrs{set: s}
+	return addrs{rs: rs}
+}
+
+// setOf returns the set of the prefixes, which may overlap.
+func setOf(ps ...netip.Prefix) addrs {
+	var b netipx.IPSetBuilder
+	for _, p := range ps {
+		if p.IsValid() {
+			b.AddPrefix(p.Masked())
+		}
+	}
+	s, _ := b.IPSet()
+	return addrsOf(s)
+}
+
+// ranges returns the set as ranges (one range for one address).
+func (a addrs) ranges() []netipx.IPRange {
+	if a.rs != nil {
+		return a.rs
+	}
+	if a.one.IsValid() {
+		return []netipx.IPRange{netipx.IPRangeFrom(a.one, a.one)}
+	}
+	return nil
 }
 
 // empty reports whether the set holds no address.
-func (a addrs) empty() bool { return a.set == nil && !a.one.IsValid() }
+func (a addrs) empty() bool { return a.rs == nil && !a.one.IsValid() }
 
 // single returns the one address of a singleton set.
 func (a addrs) single() (netip.Addr, bool) { return a.one, a.one.IsValid() }
 
 // is4 reports whether the set holds IPv4 addresses (sets never mix versions).
 func (a addrs) is4() bool {
-	if a.set != nil {
-		rs := a.set.Ranges()
-		return len(rs) > 0 && rs[0].From().Is4()
+	if a.rs != nil {
+		return a.rs[0].From().Is4()
 	}
 	return a.one.Is4()
 }
 
-// contains reports whether x is in the set.
-func (a addrs) contains(x netip.Addr) bool {
-	if a.set != nil {
-		return a.set.Contains(x)
+// first returns the lowest address of the set.
+func (a addrs) first() netip.Addr {
+	if a.rs != nil {
+		return a.rs[0].From()
 	}
-	return a.one == x
+	return a.one
 }
 
-// ipset returns the set as a netipx.IPSet.
-func (a addrs) ipset() *netipx.IPSet {
-	if a.set != nil {
-		return a.set
+// contains reports whether x is in the set.
+func (a addrs) contains(x netip.Addr) bool {
+	if a.rs == nil {
+		return a.one == x && x.IsValid()
 	}
+	i := sort.Search(len(a.rs), func(i int) bool { return x.Less(a.rs[i].From()) })
+	return i > 0 && a.rs[i-1].Contains(x)
+}
+
+// ipset returns the set as a netipx.IPSet, for answers and callers outside
+// the walk.
+func (a addrs) ipset() *netipx.IPSet {
 	var b netipx.IPSetBuilder
-	if a.one.IsValid() {
-		b.Add(a.one)
+	for _, r := range a.ranges() {
+		b.AddRange(r)
 	}
 	s, _ := b.IPSet()
 	return s
@@ -72,50 +115,124 @@ func (a addrs) ipset() *netipx.IPSet {
 
 // splitPrefix returns the addresses inside p and those outside it.
 func (a addrs) splitPrefix(p netip.Prefix) (in, out addrs) {
-	if a.set == nil {
-		if a.one.IsValid() && p.IsValid() && p.Contains(a.one) {
+	if !p.IsValid() {
+		return addrs{}, a
+	}
+	if a.rs == nil {
+		if a.one.IsValid() && p.Contains(a.one) {
 			return a, addrs{}
 		}
 		return addrs{}, a
 	}
-	if !p.IsValid() || !a.set.OverlapsPrefix(p) {
+	return a.splitRange(netipx.RangeOfPrefix(p.Masked()))
+}
+
+// splitRange returns the addresses inside r and those outside it.
+func (a addrs) splitRange(r netipx.IPRange) (in, out addrs) {
+	rs := a.ranges()
+	if len(rs) == 0 {
 		return addrs{}, a
 	}
-	if rs := a.set.Ranges(); p.Contains(rs[0].From()) && p.Contains(rs[len(rs)-1].To()) {
-		return a, addrs{} // the prefix holds the whole set
+	// i: the first range that ends at or after r starts; j: the first range
+	// that starts after r ends.
+	i := sort.Search(len(rs), func(i int) bool { return !rs[i].To().Less(r.From()) })
+	j := sort.Search(len(rs), func(i int) bool { return r.To().Less(rs[i].From()) })
+	if i >= j {
+		return addrs{}, a
 	}
-	var ib, ob netipx.IPSetBuilder
-	ib.AddSet(a.set)
-	ob.AddSet(a.set)
-	ib.Intersect(prefixSet(p))
-	ob.RemovePrefix(p)
-	is, _ := ib.IPSet()
-	os, _ := ob.IPSet()
-	return addrsOf(is), addrsOf(os)
+	lo, hi := rs[i].From(), rs[j-1].To()
+	if !lo.Less(r.From()) && !r.To().Less(hi) && i == 0 && j == len(rs) {
+		return a, addrs{} // r holds the whole set
+	}
+	inside := make([]netipx.IPRange, 0, j-i)
+	for k := i; k < j; k++ {
+		f, t := rs[k].From(), rs[k].To()
+		if f.Less(r.From()) {
+			f = r.From()
+		}
+		if r.To().Less(t) {
+			t = r.To()
+		}
+		inside = append(inside, netipx.IPRangeFrom(f, t))
+	}
+	outside := make([]netipx.IPRange, 0, len(rs)-(j-i)+2)
+	outside = append(outside, rs[:i]...)
+	if lo.Less(r.From()) {
+		outside = append(outside, netipx.IPRangeFrom(lo, r.From().Prev()))
+	}
+	if r.To().Less(hi) {
+		outside = append(outside, netipx.IPRangeFrom(r.To().Next(), hi))
+	}
+	outside = append(outside, rs[j:]...)
+	return fromRanges(inside), fromRanges(outside)
 }
 
 // split returns the addresses inside s and those outside it.
-func (a addrs) split(s *netipx.IPSet) (in, out addrs) {
-	if a.set == nil {
-		if a.one.IsValid() && s != nil && s.Contains(a.one) {
+func (a addrs) split(s addrs) (in, out addrs) {
+	if a.rs == nil {
+		if a.one.IsValid() && s.contains(a.one) {
 			return a, addrs{}
 		}
 		return addrs{}, a
 	}
-	if s == nil || !overlaps(a.set, s) {
+	if s.rs == nil {
+		if !s.one.IsValid() {
+			return addrs{}, a
+		}
+		return a.splitRange(netipx.IPRangeFrom(s.one, s.one))
+	}
+	if !a.overlaps(s) {
 		return addrs{}, a
 	}
-	if within(a.set, s) {
-		return a, addrs{}
+	var inside, outside []netipx.IPRange
+	b := s.rs
+	k := 0
+	for _, r := range a.rs {
+		cur := r.From()
+		// skip the ranges of s that end before r
+		for k < len(b) && b[k].To().Less(cur) {
+			k++
+		}
+		for m := k; m < len(b) && !r.To().Less(b[m].From()); m++ {
+			f, t := b[m].From(), b[m].To()
+			if f.Less(cur) {
+				f = cur
+			}
+			if r.To().Less(t) {
+				t = r.To()
+			}
+			if cur.Less(f) {
+				outside = append(outside, netipx.IPRangeFrom(cur, f.Prev()))
+			}
+			inside = append(inside, netipx.IPRangeFrom(f, t))
+			if t == r.To() {
+				cur = netip.Addr{}
+				break
+			}
+			cur = t.Next()
+		}
+		if cur.IsValid() && !r.To().Less(cur) {
+			outside = append(outside, netipx.IPRangeFrom(cur, r.To()))
+		}
 	}
-	var ib, ob netipx.IPSetBuilder
-	ib.AddSet(a.set)
-	ob.AddSet(a.set)
-	ib.Intersect(s)
-	ob.RemoveSet(s)
-	is, _ := ib.IPSet()
-	os, _ := ob.IPSet()
-	return addrsOf(is), addrsOf(os)
+	return fromRanges(inside), fromRanges(outside)
+}
+
+// overlaps reports whether the two sets share an address.
+func (a addrs) overlaps(b addrs) bool {
+	ra, rb := a.ranges(), b.ranges()
+	i, j := 0, 0
+	for i < len(ra) && j < len(rb) {
+		if ra[i].Overlaps(rb[j]) {
+			return true
+		}
+		if ra[i].To().Less(rb[j].To()) {
+			i++
+		} else {
+			j++
+		}
+	}
+	return false
 }
 
 // union returns a ∪ b.
@@ -125,58 +242,56 @@ func (a addrs) union(b addrs) addrs {
 		return b
 	case b.empty():
 		return a
-	case a.set == nil && b.set == nil && a.one == b.one:
+	case a.rs == nil && b.rs == nil && a.one == b.one:
 		return a
 	}
-	var u netipx.IPSetBuilder
-	u.AddSet(a.ipset())
-	u.AddSet(b.ipset())
-	s, _ := u.IPSet()
-	return addrsOf(s)
+	all := slices.Concat(a.ranges(), b.ranges())
+	slices.SortFunc(all, func(x, y netipx.IPRange) int { return x.From().Compare(y.From()) })
+	out := all[:1]
+	for _, r := range all[1:] {
+		last := &out[len(out)-1]
+		next := last.To().Next()
+		if r.From().Is4() != last.To().Is4() || (next.IsValid() && next.Less(r.From())) {
+			out = append(out, r) // a gap between them, or the next IP version
+			continue
+		}
+		if last.To().Less(r.To()) {
+			*last = netipx.IPRangeFrom(last.From(), r.To())
+		}
+	}
+	return fromRanges(out)
 }
 
 // equal reports whether both sets hold the same addresses.
 func (a addrs) equal(b addrs) bool {
-	if a.set == nil && b.set == nil {
+	if a.rs == nil && b.rs == nil {
 		return a.one == b.one
 	}
-	if a.set == nil || b.set == nil {
-		return false // normalised: a set always holds more than one address
-	}
-	return a.set.Equal(b.set)
+	return slices.Equal(a.rs, b.rs) // normalised: a set of ranges holds more than one address
 }
 
-// witness returns an address of the set to show as an example: the first
-// host address (skipping a network address), or pref when the set holds it.
+// witness returns an address of the set to show as an example: pref when
+// the set holds it, else the first host address (skipping a network
+// address).
 func (a addrs) witness(pref netip.Addr) netip.Addr {
-	if a.set == nil {
+	if a.rs == nil {
 		return a.one
 	}
-	if pref.IsValid() && a.set.Contains(pref) {
+	if pref.IsValid() && a.contains(pref) {
 		return pref
 	}
-	rs := a.set.Ranges()
-	if len(rs) == 0 {
-		return netip.Addr{}
-	}
-	x := rs[0].From()
-	if n := x.Next(); rs[0].Contains(n) {
+	x := a.rs[0].From()
+	if n := x.Next(); a.rs[0].Contains(n) {
 		x = n
 	}
 	return x
 }
 
 // each calls f with every address of a small set, stopping when f returns
-// false; a large set is not walked.
+// false; a set of more than limit addresses is not walked.
 func (a addrs) each(limit int, f func(netip.Addr) bool) bool {
-	if a.set == nil {
-		if a.one.IsValid() {
-			f(a.one)
-		}
-		return true
-	}
 	n := 0
-	for _, r := range a.set.Ranges() {
+	for _, r := range a.ranges() {
 		for x := r.From(); ; x = x.Next() {
 			if n++; n > limit {
 				return false
@@ -192,43 +307,9 @@ func (a addrs) each(limit int, f func(netip.Addr) bool) bool {
 	return true
 }
 
-func prefixSet(p netip.Prefix) *netipx.IPSet {
-	var b netipx.IPSetBuilder
-	b.AddPrefix(p)
-	s, _ := b.IPSet()
-	return s
-}
-
-// within reports whether every address of a is in b.
-func within(a, b *netipx.IPSet) bool {
-	for _, r := range a.Ranges() {
-		if !b.ContainsRange(r) {
-			return false
-		}
-	}
-	return true
-}
-
-// overlaps reports whether two sets share an address.
-func overlaps(a, b *netipx.IPSet) bool {
-	ra, rb := a.Ranges(), b.Ranges()
-	i, j := 0, 0
-	for i < len(ra) && j < len(rb) {
-		if ra[i].Overlaps(rb[j]) {
-			return true
-		}
-		if ra[i].To().Less(rb[j].To()) {
-			i++
-		} else {
-			j++
-		}
-	}
-	return false
-}
-
 // appendTo appends the set as String renders it.
 func (a addrs) appendTo(b []byte) []byte {
-	if a.set == nil && a.one.IsValid() {
+	if a.rs == nil && a.one.IsValid() {
 		return a.one.AppendTo(b)
 	}
 	return append(b, a.String()...)
@@ -237,7 +318,7 @@ func (a addrs) appendTo(b []byte) []byte {
 // String renders the set: one address, or up to three prefixes and an
 // ellipsis; it looks at no more of the set than it shows.
 func (a addrs) String() string {
-	if a.set == nil {
+	if a.rs == nil {
 		if !a.one.IsValid() {
 			return "none"
 		}
@@ -246,7 +327,7 @@ func (a addrs) String() string {
 	var b strings.Builder
 	var buf []netip.Prefix
 	n := 0
-	for _, r := range a.set.Ranges() {
+	for _, r := range a.rs {
 		buf = r.AppendPrefixes(buf[:0])
 		for _, p := range buf {
 			if n == 3 {

@@ -23,7 +23,9 @@ const (
 	LayerLoadBalancer    Layer = "load-balancer"
 	LayerSourceDestCheck Layer = "source-dest-check"
 	LayerAddress         Layer = "address"
-	// The layers below appear on hops only, never as the blocking layer.
+	// The layers below appear on hops; as the blocking layer only of an
+	// unknown verdict (an appliance that may translate addresses, a
+	// managed interface whose owner is not in the snapshot, a VPN).
 	LayerInterface  Layer = "network-interface"
 	LayerInternet   Layer = "internet"
 	LayerVPNGateway Layer = "vpn-gateway"
@@ -170,6 +172,11 @@ const (
 	CodeNoPossibleDestination           Code = "NO_POSSIBLE_DESTINATION"
 	CodeNoPath                          Code = "NO_PATH"
 	CodeUnknownResource                 Code = "UNKNOWN_RESOURCE"
+	CodeUnknownDestination              Code = "UNKNOWN_DESTINATION"
+	// CodeApplianceMayTranslate is vpcscope's own: the path crosses an
+	// appliance (source/destination check off) whose operating system may
+	// translate addresses, and the answer depends on whether it does.
+	CodeApplianceMayTranslate Code = "APPLIANCE_MAY_TRANSLATE"
 )
 
 // Codes lists every code the engine gives.
@@ -181,7 +188,8 @@ var Codes = []Code{CodeENISGRulesMismatch, CodeSGHasNoRules, CodeENISourceDestCh
 	CodeTGWRTBCannotRoute, CodeTGWRTBBadStateRoute, CodeTGWRouteAZRestriction, CodeVPCEGatewayProtocolRestriction,
 	CodeVPCEGatewayEgressSourceRestrict, CodeELBv2ListenersMismatch, CodeELBv2ListenerHasNoTG, CodeELBNotCrossZone,
 	CodeELBInstalledAZRestriction, CodeELBv2SourceAddressPreservation, CodeTargetPortRestriction,
-	CodeProtocolRestriction, CodeNoPossibleDestination, CodeNoPath, CodeUnknownResource}
+	CodeProtocolRestriction, CodeNoPossibleDestination, CodeNoPath, CodeUnknownResource, CodeUnknownDestination,
+	CodeApplianceMayTranslate}
 
 // Hop is one step of a path: one component that the packet crossed and
 // what it did, with the rule that decided.

@@ -495,6 +495,15 @@ func (w *world) tgwVPC(id, tgwID, vpcID string, subnets ...string) *world {
 	return w
 }
 
+// tgwVPN adds a Site-to-Site VPN attachment vpn-<id> to a transit gateway
+// (what lies beyond it is outside AWS).
+func (w *world) tgwVPN(id, tgwID string) *world {
+	t := w.tgwOf(tgwID)
+	w.add(&model.TGWAttachment{Meta: model.Meta{ID: id, Account: t.Account, Region: t.Region}, TransitGatewayID: tgwID,
+		TransitGatewayOwnerID: t.Account, ResourceType: "vpn", ResourceID: "vpn-" + suffix(id), State: "available"})
+	return w
+}
+
 // tgwPeer adds a peering attachment between two transit gateways: AWS
 // shows it once from each side, under one ID.
 func (w *world) tgwPeer(id, tgwA, tgwB string) *world {
@@ -549,24 +558,28 @@ func (w *world) tgwPropagate(rtID, attID string) *world {
 
 // tgwRoute adds a static transit gateway route to an attachment, or a
 // blackhole when attID is "blackhole". dest may be a prefix list ID.
-func (w *world) tgwRoute(rtID, dest, attID string) *world {
+// Several attachments make an equal-cost multipath route.
+func (w *world) tgwRoute(rtID, dest string, attIDs ...string) *world {
 	r := model.TGWRoute{Type: "static", State: "active"}
 	if strings.HasPrefix(dest, "pl-") {
 		r.PrefixListID = dest
 	} else {
 		r.Destination = pfx(dest)
 	}
-	if attID == "blackhole" {
+	if attIDs[0] == "blackhole" {
 		r.State = "blackhole"
 	} else {
 		rt := w.tgwRT(rtID)
-		for _, a := range w.s.TGWAttachments {
-			if a.ID == attID && a.TransitGatewayID == rt.TransitGatewayID {
-				r.Attachments = []model.TGWRouteAttachment{{AttachmentID: attID, ResourceID: a.ResourceID, ResourceType: a.ResourceType}}
+		for _, attID := range attIDs {
+			n := len(r.Attachments)
+			for _, a := range w.s.TGWAttachments {
+				if a.ID == attID && a.TransitGatewayID == rt.TransitGatewayID {
+					r.Attachments = append(r.Attachments, model.TGWRouteAttachment{AttachmentID: attID, ResourceID: a.ResourceID, ResourceType: a.ResourceType})
+				}
 			}
-		}
-		if r.Attachments == nil {
-			panic("no attachment " + attID)
+			if len(r.Attachments) == n {
+				panic("no attachment " + attID)
+			}
 		}
 	}
 	rt := w.tgwRT(rtID)
@@ -652,6 +665,61 @@ func (w *world) targetGroup(name, protocol string, port int32, vpcID string, ins
 	}
 	w.add(tg)
 	return arn
+}
+
+// ipTargetGroup adds an IP target group forwarding to port, with the
+// addresses as registered healthy targets (AZ from the owning subnet), and
+// returns its ARN.
+func (w *world) ipTargetGroup(name, protocol string, port int32, vpcID string, addrs ...string) string {
+	arn := "arn:aws:elasticloadbalancing:" + region + ":" + acct + ":targetgroup/" + name + "/1"
+	tg := &model.TargetGroup{Meta: model.Meta{ID: arn, Account: acct, Region: region}, TargetGroupName: name, Protocol: protocol,
+		Port: port, TargetType: "ip", VPCID: vpcID}
+	for _, a := range addrs {
+		az := ""
+		for _, sn := range w.s.Subnets {
+			if sn.VPCID == vpcID && (sn.CIDR.Contains(ip(a)) || slices.ContainsFunc(sn.IPv6CIDRs, func(p netip.Prefix) bool { return p.Contains(ip(a)) })) {
+				az = sn.AvailabilityZone
+			}
+		}
+		tg.Targets = append(tg.Targets, model.Target{ID: a, Port: port, AvailabilityZone: az, HealthState: "healthy"})
+	}
+	w.add(tg)
+	return arn
+}
+
+// tgAttr sets a target group attribute.
+func (w *world) tgAttr(tgARN, key, value string) *world {
+	setAttr(&w.tgOf(tgARN).Attributes, key, value)
+	return w
+}
+
+// lbAttr sets a load balancer attribute.
+func (w *world) lbAttr(lbARN, key, value string) *world {
+	setAttr(&w.lbOf(lbARN).Attributes, key, value)
+	return w
+}
+
+func setAttr(m *map[string]string, key, value string) {
+	if *m == nil {
+		*m = map[string]string{}
+	}
+	(*m)[key] = value
+}
+
+// dualStack makes a load balancer dual-stack: its nodes, in the order
+// they were added, get the IPv6 addresses given.
+func (w *world) dualStack(lbARN string, v6 ...string) *world {
+	lb := w.lbOf(lbARN)
+	lb.IPAddressType = "dualstack"
+	for i, a := range v6 {
+		w.v6(fmt.Sprintf("eni-%s-%d", lb.LoadBalancerName, i), a)
+		z := &lb.AvailabilityZones[i]
+		if len(z.Addresses) == 0 {
+			z.Addresses = []model.LBAddress{{}}
+		}
+		z.Addresses[0].IPv6Address = ip(a)
+	}
+	return w
 }
 
 // listener adds a listener forwarding to a target group ("" for none).
@@ -845,6 +913,13 @@ const (
 func albWorld() *world {
 	w := lan()
 	w.igw("igw-a", "vpc-a").route("rtb-a", "0.0.0.0/0", "igw-a")
+	addALB(w)
+	return w
+}
+
+// addALB adds albWorld's load balancer, target group and rules to a world
+// built on lan or lan6.
+func addALB(w *world) {
 	w.newSG("sg-alb", "vpc-a")
 	w.allow("sg-alb", "in tcp 80 0.0.0.0/0", "in tcp 443 0.0.0.0/0")
 	w.loadBalancer("web-alb", "application", "internet-facing", "vpc-a", []string{"sg-alb"},
@@ -852,7 +927,6 @@ func albWorld() *world {
 	w.targetGroup("web", "HTTP", 8080, "vpc-a", "i-server")
 	w.listener(albARN, "HTTP", 80, webTG)
 	w.allow("sg-server", "in tcp 8080 sg-alb")
-	return w
 }
 
 // nlbWorld is lan with internet gateway igw-a (default route in the main
@@ -867,9 +941,15 @@ func nlbWorld() *world {
 	w.igw("igw-a", "vpc-a").route("rtb-a", "0.0.0.0/0", "igw-a")
 	w.addSubnet("subnet-a3", "vpc-a", "us-east-1a", "10.0.3.0/24")
 	w.addSubnet("subnet-a4", "vpc-a", "us-east-1b", "10.0.4.0/24")
+	addNLB(w)
+	return w
+}
+
+// addNLB adds nlbWorld's load balancer (in subnet-a3 and subnet-a4) and
+// target group to a world built on lan or lan6.
+func addNLB(w *world) {
 	w.loadBalancer("ssh-nlb", "network", "internet-facing", "vpc-a", nil,
 		lbNode{"subnet-a3", "10.0.3.100", "54.0.0.103"}, lbNode{"subnet-a4", "10.0.4.100", "54.0.0.104"})
 	w.targetGroup("ssh", "TCP", 22, "vpc-a", "i-server")
 	w.listener(nlbARN, "TCP", 22, sshTG)
-	return w
 }

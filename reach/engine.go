@@ -47,19 +47,19 @@ type Engine struct {
 	// (index 0 IPv4, 1 IPv6); internetRanges are its ranges.
 	internet       *netipx.IPSet
 	internetOf     [2]*netipx.IPSet
-	internetWords  [2]setWords
+	allAddrs       [2]addrs
 	allOf          [2]*netipx.IPSet
 	internetRanges []netipx.IPRange
 	// retired maps the addresses of deleted NAT gateways to a description:
 	// nothing answers there any more.
 	retired    map[netip.Addr]string
-	retiredSet *netipx.IPSet
+	retiredSet addrs
 
 	// prefixListSets holds each prefix list's entries as a set.
-	prefixListSets map[string]*netipx.IPSet
+	prefixListSets map[string]addrs
 	// groupMembers holds, per security group and member VPC, the private
 	// addresses of the group's members.
-	groupMembers map[string]map[string]*netipx.IPSet
+	groupMembers map[string]map[string]addrs
 	// vpcInterfaces lists each VPC's interfaces.
 	vpcInterfaces map[string][]*model.NetworkInterface
 	// publicByVPC lists each VPC's private IPv4 addresses that have a
@@ -68,12 +68,14 @@ type Engine struct {
 	// ownedPublicSet holds every public IPv4 address and IPv6 address of an
 	// interface in the snapshot; privateSet and sharedSet the ranges the
 	// internet does not route (sharedSet: RFC 6598 alone).
-	ownedPublicSet *netipx.IPSet
-	privateSet     *netipx.IPSet
-	sharedSet      *netipx.IPSet
+	ownedPublicSet addrs
+	privateSet     addrs
+	sharedSet      addrs
 	// translatorSet holds the addresses NAT gateways and load balancer
 	// nodes send from: packets arriving from them may come from anywhere.
-	translatorSet *netipx.IPSet
+	translatorSet addrs
+	// internetAddrs is internetOf as address sets, for walks.
+	internetAddrs [2]addrs
 }
 
 // publicAddress is a private IPv4 address with its public address.
@@ -161,15 +163,13 @@ func New(s *model.Snapshot) *Engine {
 	for _, rt := range s.TGWRouteTables {
 		e.tgwTables[rt.ID] = e.compileTGWRouteTable(rt)
 	}
-	e.prefixListSets = make(map[string]*netipx.IPSet, len(s.PrefixLists))
+	e.prefixListSets = make(map[string]addrs, len(s.PrefixLists))
 	for _, p := range s.PrefixLists {
-		var b netipx.IPSetBuilder
+		var ps []netip.Prefix
 		for _, en := range p.Entries {
-			if en.CIDR.IsValid() {
-				b.AddPrefix(en.CIDR.Masked())
-			}
+			ps = append(ps, en.CIDR)
 		}
-		e.prefixListSets[p.ID], _ = b.IPSet()
+		e.prefixListSets[p.ID] = setOf(ps...)
 	}
 	e.indexGroupMembers()
 	e.vpcInterfaces = make(map[string][]*model.NetworkInterface)
@@ -187,24 +187,26 @@ func New(s *model.Snapshot) *Engine {
 			owned.Add(ip)
 		}
 	}
-	e.ownedPublicSet, _ = owned.IPSet()
-	var translators netipx.IPSetBuilder
+	ownedSet, _ := owned.IPSet()
+	e.ownedPublicSet = addrsOf(ownedSet)
+	var translators []netip.Addr
 	for _, n := range s.NetworkInterfaces {
 		if e.natByENI[n.ID] != nil || e.lbByENI[n.ID] != nil {
-			translators.AddSet(interfaceAddressSet(n))
+			translators = interfaceAddresses(n, translators, true)
 		}
 	}
-	e.translatorSet, _ = translators.IPSet()
+	e.translatorSet = addrsOfList(translators)
 	var retired netipx.IPSetBuilder
 	for a := range e.retired {
 		retired.Add(a)
 	}
-	e.retiredSet, _ = retired.IPSet()
-	e.privateSet, e.sharedSet = privateRanges, sharedRanges
+	rs, _ := retired.IPSet()
+	e.retiredSet = addrsOf(rs)
+	e.privateSet, e.sharedSet = addrsOf(privateRanges), addrsOf(sharedRanges)
 	var notInternet netipx.IPSetBuilder
-	notInternet.AddSet(e.ownedPublicSet)
+	notInternet.AddSet(ownedSet)
 	for _, pl := range e.servicePrefixLists {
-		notInternet.AddSet(e.prefixListSets[pl.ID])
+		notInternet.AddSet(e.prefixListSets[pl.ID].ipset())
 	}
 	ni, _ := notInternet.IPSet()
 	e.internet = internetSet(s, ni)
@@ -214,10 +216,10 @@ func New(s *model.Snapshot) *Engine {
 		b.AddPrefix(netip.MustParsePrefix(all))
 		e.allOf[i], _ = b.IPSet()
 		e.internetOf[i] = intersect(e.internet, e.allOf[i])
+		e.internetAddrs[i] = addrsOf(e.internetOf[i])
 	}
-	for i := range e.internetOf {
-		ps, sum := e.describe(e.internetOf[i])
-		e.internetWords[i] = setWords{ps, sum}
+	for i := range e.allOf {
+		e.allAddrs[i] = addrsOf(e.allOf[i])
 	}
 	return e
 }
@@ -350,30 +352,45 @@ func (e *Engine) vpcPrefixes(vpcID string) []netip.Prefix {
 
 // interfaceAddressSet returns every address of an interface: private,
 // public and IPv6 (the addresses model.NetworkInterface.HasAddress holds).
-func interfaceAddressSet(n *model.NetworkInterface) *netipx.IPSet {
-	var b netipx.IPSetBuilder
-	for _, ip := range n.PrivateIPs {
-		b.Add(ip.Address)
-		if ip.PublicIP.IsValid() {
-			b.Add(ip.PublicIP)
-		}
-	}
-	for _, ip := range n.IPv6Addresses {
-		b.Add(ip)
-	}
-	s, _ := b.IPSet()
-	return s
+func interfaceAddressSet(n *model.NetworkInterface) addrs {
+	return addrsOfList(interfaceAddresses(n, nil, true))
 }
 
 // privateAddressSet returns an interface's private and IPv6 addresses.
-func privateAddressSet(n *model.NetworkInterface) *netipx.IPSet {
-	var b netipx.IPSetBuilder
+func privateAddressSet(n *model.NetworkInterface) addrs {
+	return addrsOfList(interfaceAddresses(n, nil, false))
+}
+
+// interfaceAddresses appends an interface's private and IPv6 addresses
+// (and, with public, its public IPv4 addresses) to out.
+func interfaceAddresses(n *model.NetworkInterface, out []netip.Addr, public bool) []netip.Addr {
 	for _, ip := range n.PrivateIPs {
-		b.Add(ip.Address)
+		out = append(out, ip.Address)
+		if public && ip.PublicIP.IsValid() {
+			out = append(out, ip.PublicIP)
+		}
 	}
-	for _, ip := range n.IPv6Addresses {
-		b.Add(ip)
+	return append(out, n.IPv6Addresses...)
+}
+
+// addrsOfList returns the set of the addresses (which it may reorder).
+func addrsOfList(list []netip.Addr) addrs {
+	list = slices.DeleteFunc(list, func(a netip.Addr) bool { return !a.IsValid() })
+	switch len(list) {
+	case 0:
+		return addrs{}
+	case 1:
+		return addrOf(list[0])
 	}
-	s, _ := b.IPSet()
-	return s
+	slices.SortFunc(list, netip.Addr.Compare)
+	list = slices.Compact(list)
+	var rs []netipx.IPRange
+	for _, a := range list {
+		if n := len(rs); n > 0 && rs[n-1].To().Next() == a && a.Is4() == rs[n-1].To().Is4() {
+			rs[n-1] = netipx.IPRangeFrom(rs[n-1].From(), a)
+			continue
+		}
+		rs = append(rs, netipx.IPRangeFrom(a, a))
+	}
+	return fromRanges(rs)
 }

@@ -152,6 +152,9 @@ func (e *Engine) exposeInterface(n *model.NetworkInterface, pubs []netip.Addr, o
 		d := dp
 		d.addr, d.addrs, d.ep.IP = dst, addrOf(dst), dst.String()
 		for _, probe := range exposureProbes(n, dst.Is4(), opts, e.ix.SecurityGroup) {
+			if !e.admitsAny(n, sp, d, probe) {
+				continue
+			}
 			got := e.exposedBy(sp, d, probe)
 			for _, part := range e.byAdmittingRule(n, dst, got) {
 				for _, g := range groupByPorts(part.pkt) {
@@ -169,6 +172,25 @@ func (e *Engine) exposeInterface(n *model.NetworkInterface, pubs []netip.Addr, o
 		}
 	}
 	return out
+}
+
+// admitsAny reports whether the interface's security groups admit any of
+// the probe's packets from the internet: every packet the internet
+// delivers to the interface crosses them with its source unchanged, so
+// when they admit none there is nothing to walk.
+func (e *Engine) admitsAny(n *model.NetworkInterface, sp, dp point, probe exposureProbe) bool {
+	if len(n.SecurityGroupIDs) == 0 {
+		return true
+	}
+	priv := dp.addr
+	if p, ok := n.PrivateIPFor(dp.addr); ok {
+		priv = p
+	}
+	q := Query{Protocol: probe.proto, ports: probe.ports}
+	pkt := queryPacket(q, sp.addrs, addrOf(priv))
+	pkt.icmp = probe.icmp
+	d := e.evalSecurityGroups(n, false, pkt)
+	return !d.admitted.pkt.empty() || len(d.missing) > 0 || len(d.unknown) > 0
 }
 
 // exposedBy walks every internet address × the probe's ports toward the
@@ -195,7 +217,7 @@ func (e *Engine) exposedEntry(sp, dp point, probe exposureProbe, g portGroup) Ex
 	if probe.proto.IsICMP() {
 		x.ICMP = icmpName(probe.icmp)
 	}
-	x.Sources, x.SourceSummary = e.describeSet(g.src)
+	x.Sources, x.SourceSummary = e.describeInternet(g.src)
 	ws := g.src.witness(sp.prefer())
 	q := Query{Protocol: probe.proto}
 	if probe.proto.HasPorts() {
@@ -224,7 +246,7 @@ func (e *Engine) byAdmittingRule(n *model.NetworkInterface, dst netip.Addr, got 
 	if p, ok := n.PrivateIPFor(dst); ok {
 		priv = p
 	}
-	return e.evalSecurityGroups(n, false, got.withDst(priv)).parts
+	return e.evalSecurityGroupsVia(n, false, got.withDst(priv), nil, true).parts
 }
 
 func (e *Engine) exposeLoadBalancer(lb *model.LoadBalancer, opts ExposureOptions) []Exposed {
@@ -233,38 +255,44 @@ func (e *Engine) exposeLoadBalancer(lb *model.LoadBalancer, opts ExposureOptions
 		if !probe.proto.HasPorts() {
 			continue // load balancers answer their listeners' ports only
 		}
-		var got packet
-		var publicIP string
-		var dpFirst point
-		var sp point
-		for _, node := range e.loadBalancerInterfaces(lb) {
-			for _, pub := range node.PublicIPs() {
-				inet := addrsOf(e.internetOf[0])
-				sp = point{ep: Endpoint{Kind: "internet"}, addrs: inet, addr: inet.witness(netip.Addr{}), internet: true}
-				dp := point{ep: Endpoint{Kind: "load-balancer", ID: lb.ID, IP: pub.String()}, eni: node, addr: pub, addrs: addrOf(pub), lb: lb}
-				d := e.exposedBy(sp, dp, probe)
-				if !d.empty() && publicIP == "" {
-					publicIP, dpFirst = pub.String(), dp
+		for fam := range 2 { // a dual-stack load balancer answers on its nodes' IPv6 addresses too
+			var got packet
+			var publicIP string
+			var dpFirst point
+			var sp point
+			for _, node := range e.loadBalancerInterfaces(lb) {
+				pubs := node.PublicIPs()
+				if fam == 1 {
+					pubs = node.IPv6Addresses
 				}
-				got = got.union(d)
+				for _, pub := range pubs {
+					inet := addrsOf(e.internetOf[fam])
+					sp = point{ep: Endpoint{Kind: "internet"}, addrs: inet, addr: inet.witness(netip.Addr{}), internet: true}
+					dp := point{ep: Endpoint{Kind: "load-balancer", ID: lb.ID, IP: pub.String()}, eni: node, addr: pub, addrs: addrOf(pub), lb: lb}
+					d := e.exposedBy(sp, dp, probe)
+					if !d.empty() && publicIP == "" {
+						publicIP, dpFirst = pub.String(), dp
+					}
+					got = got.union(d)
+				}
 			}
-		}
-		if got.empty() {
-			continue
-		}
-		for _, g := range groupByPorts(got) {
-			x := e.exposedEntry(sp, dpFirst, probe, g)
-			x.Kind, x.ID, x.Name, x.PublicIP = "load-balancer", lb.ID, lb.LoadBalancerName, publicIP
-			for _, l := range lb.Listeners {
-				if g.ports.intersect(portSet{model.SinglePort(uint16(l.Port))}).empty() || !listenerCarries(l.Protocol, probe.proto) {
-					continue
-				}
-				if x.Rule != "" {
-					x.Rule += ", "
-				}
-				x.Rule += fmt.Sprintf("listener %s:%d", l.Protocol, l.Port)
+			if got.empty() {
+				continue
 			}
-			out = append(out, x)
+			for _, g := range groupByPorts(got) {
+				x := e.exposedEntry(sp, dpFirst, probe, g)
+				x.Kind, x.ID, x.Name, x.PublicIP = "load-balancer", lb.ID, lb.LoadBalancerName, publicIP
+				for _, l := range lb.Listeners {
+					if g.ports.intersect(portSet{model.SinglePort(uint16(l.Port))}).empty() || !listenerCarries(l.Protocol, probe.proto) {
+						continue
+					}
+					if x.Rule != "" {
+						x.Rule += ", "
+					}
+					x.Rule += fmt.Sprintf("listener %s:%d", l.Protocol, l.Port)
+				}
+				out = append(out, x)
+			}
 		}
 	}
 	return out

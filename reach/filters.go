@@ -63,6 +63,12 @@ type aclResult struct {
 // (TCP/UDP) or ICMP type and code, and the address family of its CIDR;
 // what no entry matches falls to the final "*" deny.
 func (c *compiledACL) evaluate(egress bool, pkt packet) aclResult {
+	return c.evaluateParts(egress, pkt, false)
+}
+
+// evaluateParts is evaluate; with parts it also returns what each entry
+// decides (aclResult.parts).
+func (c *compiledACL) evaluateParts(egress bool, pkt packet, parts bool) aclResult {
 	order := c.inbound
 	if egress {
 		order = c.outbound
@@ -92,8 +98,9 @@ func (c *compiledACL) evaluate(egress bool, pkt packet) aclResult {
 				next = append(next, s)
 				continue
 			}
-			hit, rest, ok := matchSpan(s, egress, func(a addrs) (addrs, addrs) { return a.splitPrefix(en.CIDR.Masked()) }, entryPorts, ports)
-			next = append(next, rest...)
+			var hit span
+			var ok bool
+			hit, next, ok = matchSpan(s, egress, func(a addrs) (addrs, addrs) { return a.splitPrefix(en.CIDR.Masked()) }, entryPorts, ports, next)
 			if ok {
 				matched = append(matched, hit)
 			}
@@ -102,7 +109,9 @@ func (c *compiledACL) evaluate(egress bool, pkt packet) aclResult {
 		if len(matched) == 0 {
 			continue
 		}
-		res.parts = append(res.parts, aclPart{pkt: pkt.with(matched), entry: en, allow: en.Action == model.Allow})
+		if parts {
+			res.parts = append(res.parts, aclPart{pkt: pkt.with(matched), entry: en, allow: en.Action == model.Allow})
+		}
 		if en.Action == model.Allow {
 			allowed = append(allowed, matched...)
 			if res.allowed.entry == nil {
@@ -116,7 +125,7 @@ func (c *compiledACL) evaluate(egress bool, pkt packet) aclResult {
 		}
 	}
 	// What no entry matched falls to the implicit final deny.
-	if len(remaining) > 0 {
+	if len(remaining) > 0 && parts {
 		res.parts = append(res.parts, aclPart{pkt: pkt.with(remaining)})
 	}
 	denied = append(denied, remaining...)
@@ -136,11 +145,12 @@ func peerOf(s span, egress bool) addrs {
 
 // matchSpan splits a span by a rule: its peer addresses (split by
 // splitPeer) and, for protocols with ports, its destination port range.
-// It returns the part the rule matches, if any, and the parts it does not.
-func matchSpan(s span, egress bool, splitPeer func(addrs) (in, out addrs), rulePorts model.PortRange, ports bool) (hit span, rest []span, ok bool) {
+// It returns the part the rule matches, if any, and appends the parts it
+// does not match to rest.
+func matchSpan(s span, egress bool, splitPeer func(addrs) (in, out addrs), rulePorts model.PortRange, ports bool, rest []span) (hit span, _ []span, ok bool) {
 	in, out := splitPeer(peerOf(s, egress))
 	if in.empty() {
-		return span{}, []span{s}, false
+		return span{}, append(rest, s), false
 	}
 	hit, miss := s, s
 	if egress {
@@ -152,10 +162,10 @@ func matchSpan(s span, egress bool, splitPeer func(addrs) (in, out addrs), ruleP
 		rest = append(rest, miss)
 	}
 	if ports {
-		pin, pout := s.dstPorts.split(rulePorts)
-		if pin.empty() {
+		if !s.dstPorts.overlaps(rulePorts) {
 			return span{}, append(rest, hit), false
 		}
+		pin, pout := s.dstPorts.split(rulePorts)
 		if !pout.empty() {
 			r := hit
 			r.dstPorts = pout
@@ -205,7 +215,7 @@ func (e *Engine) NetworkACLDecisions(acl *model.NetworkACL, egress bool, proto m
 		pkt.icmp = model.ICMPEchoRequest
 	}
 	var out []ACLDecision
-	for _, p := range c.evaluate(egress, pkt).parts {
+	for _, p := range c.evaluateParts(egress, pkt, true).parts {
 		out = append(out, ACLDecision{Entry: p.entry, Allow: p.allow, Peers: peerSetOf(p.pkt, egress).ipset(), Ports: p.pkt.dstPorts()})
 	}
 	return out
@@ -243,18 +253,30 @@ type sgResult struct {
 	noRules bool
 	// unknown lists prefix lists the rules name but the snapshot lacks.
 	unknown []string
+	// via is the crossing the evaluation assumed (nil: any path).
+	via *crossing
 }
 
-// evalSecurityGroups applies the security groups of interface n to packets
-// it sends (egress) or receives (AWS VPC user guide, "Security group
-// rules"): rules allow only, and the rules of every group on the interface
-// are aggregated, so a packet passes when any rule matches its protocol
-// (-1 all), port range (TCP/UDP) or ICMP type and code, and peer — a CIDR,
-// a prefix list, or a security group (the private addresses of its members
-// that the reference can reach; not a packet an appliance forwarded).
+// evalSecurityGroups is evalSecurityGroupsVia for packets whose path is
+// not known: a group reference matches members in every VPC that some
+// path could bring them from, an upper bound of what a walk admits.
 func (e *Engine) evalSecurityGroups(n *model.NetworkInterface, egress bool, pkt packet) sgResult {
-	res := sgResult{noRules: true, admitted: sgPart{pkt: pkt.with(nil), index: -1}}
+	return e.evalSecurityGroupsVia(n, egress, pkt, nil, false)
+}
+
+// evalSecurityGroupsVia applies the security groups of interface n to
+// packets it sends (egress) or receives (AWS VPC user guide, "Security
+// group rules"): rules allow only, and the rules of every group on the
+// interface are aggregated, so a packet passes when any rule matches its
+// protocol (-1 all), port range (TCP/UDP) or ICMP type and code, and peer
+// — a CIDR, a prefix list, or a security group (the private addresses of
+// its members that the reference can reach by the way the packets came,
+// via; not a packet an appliance forwarded). With parts it also returns
+// what each rule admits (sgResult.parts).
+func (e *Engine) evalSecurityGroupsVia(n *model.NetworkInterface, egress bool, pkt packet, via *crossing, parts bool) sgResult {
+	res := sgResult{noRules: true, admitted: sgPart{pkt: pkt.with(nil), index: -1}, via: via}
 	ports := pkt.proto.HasPorts()
+	dstPorts := pkt.dstPorts()
 	remaining := pkt.spans
 	var admitted []span
 	for _, id := range n.SecurityGroupIDs {
@@ -273,25 +295,28 @@ func (e *Engine) evalSecurityGroups(n *model.NetworkInterface, egress bool, pkt 
 				break
 			}
 			r := &rules[i]
-			if !ruleCovers(r, pkt) {
+			if !ruleCoversPorts(r, pkt, dstPorts) {
 				continue
 			}
-			peers, ok := e.rulePeers(r, n.VPCID, egress, pkt.forwarded)
+			peers, ok := e.rulePeers(r, n.VPCID, egress, pkt.forwarded, via)
 			if !ok {
 				res.unknown = append(res.unknown, r.PrefixListID)
 				continue
 			}
 			var next, matched []span
 			for _, s := range remaining {
-				hit, rest, ok := matchSpan(s, egress, peers.splitAddrs, r.Ports(), ports)
-				next = append(next, rest...)
+				var hit span
+				var ok bool
+				hit, next, ok = matchSpan(s, egress, peers.splitAddrs, r.Ports(), ports, next)
 				if ok {
 					matched = append(matched, hit)
 				}
 			}
 			remaining = next
 			if len(matched) > 0 {
-				res.parts = append(res.parts, sgPart{pkt: pkt.with(matched), group: sg, index: i, rule: r})
+				if parts {
+					res.parts = append(res.parts, sgPart{pkt: pkt.with(matched), group: sg, index: i, rule: r})
+				}
 				admitted = append(admitted, matched...)
 				if res.admitted.rule == nil {
 					res.admitted.group, res.admitted.index, res.admitted.rule = sg, i, r
@@ -307,7 +332,10 @@ func (e *Engine) evalSecurityGroups(n *model.NetworkInterface, egress bool, pkt 
 // ruleCovers reports whether a security group rule applies to the
 // packets' protocol and ICMP message and to any of their destination
 // ports, peers aside.
-func ruleCovers(r *model.SGRule, pkt packet) bool {
+func ruleCovers(r *model.SGRule, pkt packet) bool { return ruleCoversPorts(r, pkt, pkt.dstPorts()) }
+
+// ruleCoversPorts is ruleCovers with the packets' destination ports given.
+func ruleCoversPorts(r *model.SGRule, pkt packet, dstPorts portSet) bool {
 	if !r.Protocol.Matches(pkt.proto) {
 		return false
 	}
@@ -315,8 +343,7 @@ func ruleCovers(r *model.SGRule, pkt packet) bool {
 		return r.ICMP().Matches(pkt.icmp)
 	}
 	if pkt.proto.HasPorts() {
-		in, _ := pkt.dstPorts().split(r.Ports())
-		return !in.empty()
+		return dstPorts.overlaps(r.Ports())
 	}
 	return true
 }
@@ -325,55 +352,44 @@ func ruleCovers(r *model.SGRule, pkt packet) bool {
 // CIDR, or a set (prefix list entries, group members).
 type peerSet struct {
 	prefix netip.Prefix
-	set    *netipx.IPSet
+	set    *addrs // nil for a CIDR
 }
 
 // splitAddrs returns the addresses of a inside the peer set and outside it.
 func (p peerSet) splitAddrs(a addrs) (in, out addrs) {
 	if p.set != nil {
-		return a.split(p.set)
+		return a.split(*p.set)
 	}
 	return a.splitPrefix(p.prefix)
 }
 
 // rulePeers returns the addresses a rule's peer stands for, seen from an
-// interface in vpcID; ok is false for a prefix list the snapshot lacks.
-func (e *Engine) rulePeers(r *model.SGRule, vpcID string, egress, forwarded bool) (peerSet, bool) {
+// interface in vpcID for packets that came by via; ok is false for a
+// prefix list the snapshot lacks.
+func (e *Engine) rulePeers(r *model.SGRule, vpcID string, egress, forwarded bool, via *crossing) (peerSet, bool) {
 	switch {
 	case r.CIDR.IsValid():
 		return peerSet{prefix: r.CIDR.Masked()}, true
 	case r.PrefixListID != "":
-		set := e.prefixListSets[r.PrefixListID]
-		return peerSet{set: set}, set != nil
+		set, ok := e.prefixListSets[r.PrefixListID]
+		return peerSet{set: &set}, ok
 	case r.Group != nil && !forwarded:
-		return peerSet{set: e.groupPeers(r.Group.GroupID, vpcID, egress)}, true
+		set := e.groupPeers(r.Group.GroupID, vpcID, egress, via)
+		return peerSet{set: &set}, true
 	}
-	return peerSet{set: emptySet}, true
+	return peerSet{set: &addrs{}}, true
 }
 
 // groupPeers returns the private addresses of the members of a security
 // group that a reference from vpcID can match (referenceScope).
-func (e *Engine) groupPeers(groupID, fromVPC string, egress bool) *netipx.IPSet {
-	byVPC := e.groupMembers[groupID]
-	if len(byVPC) == 0 {
-		return emptySet
-	}
-	if len(byVPC) == 1 {
-		for vpc, set := range byVPC {
-			if ok, _, _ := e.referenceScope(fromVPC, vpc, egress); ok {
-				return set
-			}
-			return emptySet
+func (e *Engine) groupPeers(groupID, fromVPC string, egress bool, via *crossing) addrs {
+	var out addrs
+	for vpc, set := range e.groupMembers[groupID] {
+		if ok, _, _ := e.referenceScope(fromVPC, vpc, egress, via); ok {
+			out = out.union(set)
 		}
 	}
-	var b netipx.IPSetBuilder
-	for vpc, set := range byVPC {
-		if ok, _, _ := e.referenceScope(fromVPC, vpc, egress); ok {
-			b.AddSet(set)
-		}
-	}
-	s, _ := b.IPSet()
-	return s
+	return out
 }
 
 // indexGroupMembers records, per security group and member VPC, the
@@ -400,11 +416,12 @@ func (e *Engine) indexGroupMembers() {
 			}
 		}
 	}
-	e.groupMembers = make(map[string]map[string]*netipx.IPSet, len(builders))
+	e.groupMembers = make(map[string]map[string]addrs, len(builders))
 	for g, m := range builders {
-		out := make(map[string]*netipx.IPSet, len(m))
+		out := make(map[string]addrs, len(m))
 		for vpc, b := range m {
-			out[vpc], _ = b.IPSet()
+			s, _ := b.IPSet()
+			out[vpc] = addrsOf(s)
 		}
 		e.groupMembers[g] = out
 	}
@@ -421,12 +438,13 @@ const (
 	refEgressOverTGW         // outbound rules cannot reference across a TGW
 	refInterRegion           // inter-Region peering does not carry references
 	refPublicAddress         // references match private addresses only
+	refTGWPeering            // across a transit gateway peering
 )
 
 // code returns the explanation code for a reference miss.
 func (m refMiss) code() Code {
 	switch m {
-	case refNotPreserved:
+	case refNotPreserved, refTGWPeering:
 		return CodeSGReferencesNotPreserved
 	case refNoTGWSupport:
 		return CodeSGReferencingSupport
@@ -436,7 +454,7 @@ func (m refMiss) code() Code {
 
 // groupMiss explains why the rules referencing groups did not match addr,
 // a peer that is a member of one of them: the first reason found.
-func (e *Engine) groupMiss(groups []*model.SecurityGroup, fromVPC string, addr netip.Addr, egress bool, pkt packet) (refMiss, string) {
+func (e *Engine) groupMiss(groups []*model.SecurityGroup, fromVPC string, addr netip.Addr, egress bool, pkt packet, via *crossing) (refMiss, string) {
 	forwarded := pkt.forwarded
 	for _, sg := range groups {
 		for _, r := range sg.Rules(egress) {
@@ -453,7 +471,7 @@ func (e *Engine) groupMiss(groups []*model.SecurityGroup, fromVPC string, addr n
 				if !ownsPrivate(m, addr) {
 					return refPublicAddress, fmt.Sprintf("%s is the public address of %s, and group references match members' private addresses only", addr, m.ID)
 				}
-				if ok, why, note := e.referenceScope(fromVPC, m.VPCID, egress); !ok && why != refNone {
+				if ok, why, note := e.referenceScope(fromVPC, m.VPCID, egress, via); !ok && why != refNone {
 					return why, note
 				} else if ok && forwarded {
 					return refNotPreserved, "the packet was forwarded by an appliance, and security group references are not preserved through a middlebox"
@@ -473,36 +491,86 @@ func ownsPrivate(n *model.NetworkInterface, addr netip.Addr) bool {
 	return slices.Contains(n.IPv6Addresses, addr)
 }
 
-// referenceScope reports whether a security group in vpcA may match
-// members in vpcB: in the same VPC; across an active same-Region peering;
-// across a transit gateway with security group referencing on for the
-// gateway and both attachments, for inbound rules only.
-func (e *Engine) referenceScope(vpcA, vpcB string, egress bool) (bool, refMiss, string) {
+// referenceScope reports whether a security group rule of an interface in
+// vpcA may match members in vpcB, for packets that came by via (nil: by
+// any path). In the same VPC always. Outbound rules see no path yet (it
+// lies ahead), so they go by what connects the VPCs: an active same-Region
+// peering does; a transit gateway does not (outbound rules cannot
+// reference groups across one). Inbound rules go by the way the packets
+// came: across a same-Region peering of the two VPCs, or through a
+// transit gateway from vpcB's attachment to vpcA's with security group
+// referencing on for the gateway and both attachments, not across a
+// transit gateway peering (Transit Gateway guide, "Amazon VPC attachments
+// in AWS Transit Gateway", Security group referencing: "Security group
+// referencing is not supported across transit gateway peering
+// connections. Both VPCs must be attached to the same transit gateway").
+// With no known path, any transit gateway both VPCs attach to may carry
+// them.
+func (e *Engine) referenceScope(vpcA, vpcB string, egress bool, via *crossing) (bool, refMiss, string) {
 	if vpcA == vpcB {
 		return true, refNone, ""
 	}
-	if p := e.activePeering(vpcA, vpcB); p != nil {
-		if p.Requester.Region == p.Accepter.Region {
-			return true, refNone, ""
-		}
-		return false, refInterRegion, fmt.Sprintf("peering connection %s crosses Regions, and group references do not work across inter-Region peering", p.ID)
+	if via != nil && !egress {
+		return e.pathScope(vpcA, vpcB, via)
 	}
+	if p := e.activePeering(vpcA, vpcB); p != nil {
+		return peeringScope(p)
+	}
+	ok, miss, note := false, refNone, ""
 	for _, tgw := range e.snap.TransitGateways {
 		a, b := e.tgwAttachmentOf[tgw.ID+"|"+vpcA], e.tgwAttachmentOf[tgw.ID+"|"+vpcB]
 		if a == nil || b == nil {
 			continue
 		}
-		switch {
-		case egress:
+		if egress {
 			return false, refEgressOverTGW, fmt.Sprintf("outbound rules cannot reference groups across transit gateway %s", tgw.ID)
-		case !tgw.SecurityGroupReferencingSupport:
-			return false, refNoTGWSupport, fmt.Sprintf("transit gateway %s has security group referencing off", tgw.ID)
-		case !a.SecurityGroupReferencingSupport || !b.SecurityGroupReferencingSupport:
-			return false, refNoTGWSupport, fmt.Sprintf("attachment %s or %s of transit gateway %s has security group referencing off", a.ID, b.ID, tgw.ID)
 		}
-		return true, refNone, ""
+		if ok, m, n := tgwScope(tgw, b, a); ok {
+			return true, refNone, ""
+		} else if miss == refNone {
+			miss, note = m, n
+		}
+	}
+	return ok, miss, note
+}
+
+// pathScope is referenceScope for inbound rules and packets that came by via.
+func (e *Engine) pathScope(vpcA, vpcB string, via *crossing) (bool, refMiss, string) {
+	switch {
+	case via.pcx != nil:
+		if pairKey(via.pcx.Requester.VPCID, via.pcx.Accepter.VPCID) == pairKey(vpcA, vpcB) {
+			return peeringScope(via.pcx)
+		}
+	case via.tgw != nil && via.in != nil && via.out != nil && via.in.ResourceID == vpcB && via.out.ResourceID == vpcA:
+		if via.peered {
+			return false, refTGWPeering, fmt.Sprintf("the packet crossed a transit gateway peering from %s (through %s to %s), and group references do not work across transit gateway peering",
+				via.tgw.ID, via.in.ID, via.out.ID)
+		}
+		return tgwScope(via.tgw, via.in, via.out)
 	}
 	return false, refNone, ""
+}
+
+// peeringScope reports whether group references work across a peering:
+// within one Region only.
+func peeringScope(p *model.VPCPeering) (bool, refMiss, string) {
+	if p.Requester.Region == p.Accepter.Region {
+		return true, refNone, ""
+	}
+	return false, refInterRegion, fmt.Sprintf("peering connection %s crosses Regions, and group references do not work across inter-Region peering", p.ID)
+}
+
+// tgwScope reports whether inbound group references work for packets a
+// transit gateway carries from attachment in to attachment out: when
+// security group referencing is on for the gateway and both attachments.
+func tgwScope(tgw *model.TransitGateway, in, out *model.TGWAttachment) (bool, refMiss, string) {
+	switch {
+	case !tgw.SecurityGroupReferencingSupport:
+		return false, refNoTGWSupport, fmt.Sprintf("transit gateway %s has security group referencing off", tgw.ID)
+	case !in.SecurityGroupReferencingSupport || !out.SecurityGroupReferencingSupport:
+		return false, refNoTGWSupport, fmt.Sprintf("attachment %s or %s of transit gateway %s has security group referencing off", in.ID, out.ID, tgw.ID)
+	}
+	return true, refNone, ""
 }
 
 // nearRules returns the rules of the interface's groups that cover the
@@ -514,6 +582,7 @@ func (e *Engine) nearRules(n *model.NetworkInterface, egress bool, pkt packet) [
 		kind = RefSGEgress
 	}
 	var out []RuleRef
+	dstPorts := pkt.dstPorts()
 	for _, id := range n.SecurityGroupIDs {
 		sg := e.ix.SecurityGroup(id)
 		if sg == nil {
@@ -521,13 +590,10 @@ func (e *Engine) nearRules(n *model.NetworkInterface, egress bool, pkt packet) [
 		}
 		rules := sg.Rules(egress)
 		for i := range rules {
-			if ruleCovers(&rules[i], pkt) {
+			if ruleCoversPorts(&rules[i], pkt, dstPorts) {
 				out = append(out, RuleRef{Kind: kind, Resource: sg.ID, Index: i})
 			}
 		}
 	}
 	return out
 }
-
-// emptySet is the empty address set.
-var emptySet = func() *netipx.IPSet { s, _ := (&netipx.IPSetBuilder{}).IPSet(); return s }()

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/vpcscope/vpcscope/model"
-	"go4.org/netipx"
 )
 
 // narrow keeps the part of *pkt that passes a check and refuses the rest
@@ -18,7 +17,7 @@ func (w *walker) narrow(pkt *packet, pass, fail packet, h Hop, reason func(packe
 		return false
 	}
 	if !fail.empty() {
-		w.refuse(h, fail, reason(fail), false)
+		w.refuse(h, fail, func() string { return reason(fail) }, false)
 	}
 	*pkt = pass
 	return true
@@ -71,12 +70,23 @@ func (w *walker) toInternetGateway(vpcID string, from *model.Subnet, igwID strin
 	return branch(w, w.e.publicMappings(vpcID, pkt), func(w *walker, m publicMapping) *arrival {
 		h := h
 		if !m.pub.IsValid() {
-			h.Code = CodeIGWPublicIPForEgress
 			who := m.pkt.src().String()
 			if m.owner != nil {
 				who += " (" + m.owner.ID + ")"
 			}
-			return w.deny(h, m.pkt, fmt.Sprintf("%s has no public IPv4 address, so internet gateway %s cannot carry its traffic to the internet", who, igwID))
+			reason := fmt.Sprintf("%s has no public IPv4 address, so internet gateway %s cannot carry its traffic to the internet", who, igwID)
+			if n := w.lastAppliance(); n != nil {
+				if len(n.PublicIPs()) > 0 {
+					// A NAT instance: it may send the packet from its own address.
+					return w.unknown(Hop{Layer: LayerInterface, Resource: n.ID, Stage: StageAppliance, Rule: "sourceDestCheck=false",
+						Code: CodeApplianceMayTranslate}, m.pkt,
+						fmt.Sprintf("appliance %s forwards the packet from %s to internet gateway %s: if it translates the source to its own address (a NAT instance), it leaves as %s; if not, %s. Whether it does is in its operating system, which vpcscope cannot see",
+							n.ID, m.pkt.src(), igwID, n.PublicIPs()[0], reason))
+				}
+				reason += fmt.Sprintf("; appliance %s forwarded it, and has no public IPv4 address either to translate it to", n.ID)
+			}
+			h.Code = CodeIGWPublicIPForEgress
+			return w.deny(h, m.pkt, reason)
 		}
 		h.Detail = fmt.Sprintf("translates source %s to its public address %s", m.pkt.src(), m.pub)
 		pkt := m.pkt.withSrc(m.pub)
@@ -84,6 +94,15 @@ func (w *walker) toInternetGateway(vpcID string, from *model.Subnet, igwID strin
 		w.record(h, pkt)
 		return w.overInternet(pkt)
 	})
+}
+
+// lastAppliance returns the last appliance that forwarded the packets in
+// this direction, or nil.
+func (w *walker) lastAppliance() *model.NetworkInterface {
+	if len(w.flow.appliances) == 0 {
+		return nil
+	}
+	return w.e.ix.Interface(w.flow.appliances[len(w.flow.appliances)-1])
 }
 
 // publicMapping is the part of a packet set whose source an internet
@@ -161,7 +180,7 @@ func (e *Engine) internetDestinations(pkt packet) []classPart {
 	}
 	var out []classPart
 	rest := pkt
-	take := func(set *netipx.IPSet, c destinationClass, pl *model.PrefixList) {
+	take := func(set addrs, c destinationClass, pl *model.PrefixList) {
 		in, other := rest.splitDst(set)
 		if !in.empty() {
 			out = append(out, classPart{pkt: in, class: c, pl: pl})
@@ -417,7 +436,7 @@ func (rec natRecord) translateBack(reply packet) (back, unsolicited packet) {
 	for _, r := range reply.spans {
 		matchedSrc := addrs{}
 		for _, b := range rec.before.spans {
-			src, _ := r.src.split(b.dst.ipset())
+			src, _ := r.src.split(b.dst)
 			if src.empty() {
 				continue
 			}
@@ -428,7 +447,7 @@ func (rec natRecord) translateBack(reply packet) (back, unsolicited packet) {
 			spans = append(spans, s)
 			matchedSrc = matchedSrc.union(src)
 		}
-		if _, other := r.src.split(matchedSrc.ipset()); !other.empty() {
+		if _, other := r.src.split(matchedSrc); !other.empty() {
 			o := r
 			o.src = other
 			rest = append(rest, o)
@@ -463,7 +482,7 @@ func (w *walker) atNATGateway(nat *model.NATGateway, n *model.NetworkInterface, 
 			if !unsolicited.empty() {
 				hr := h
 				hr.Code = CodeNoPath
-				w.refuse(hr, unsolicited, refusal(unsolicited), false)
+				w.refuse(hr, unsolicited, func() string { return refusal(unsolicited) }, false)
 			}
 			h.Detail = fmt.Sprintf("translates destination %s back to %s", pkt.dst(), back.dst())
 			h.Verdict = Forward
@@ -527,6 +546,7 @@ func (w *walker) toPeering(vpcID string, from *model.Subnet, id string, pkt pack
 	h.Verdict = Forward
 	h.Detail = "to " + other.VPCID
 	w.record(h, pkt)
+	w.flow.via = crossing{pcx: p}
 	return w.deliverInVPC(peer.ID, nil, pkt)
 }
 
@@ -604,9 +624,14 @@ func (w *walker) atService(pl *model.PrefixList, pkt packet, viaVPC string) *arr
 	return &arrival{kind: arrivedService, pkt: pkt, viaEndpointVPC: viaVPC}
 }
 
-// interfaceEndpointAccepts checks the protocol and port an interface
-// endpoint's service listens on: PrivateLink carries TCP only, and AWS
-// services listen on 443.
+// interfaceEndpointAccepts applies the PrivateLink layer behind an
+// interface endpoint's network interface to the packets addressed to it:
+// PrivateLink carries TCP only; an AWS service answers on its documented
+// ports (endpointService); an AWS service vpcscope has no ports for is
+// assumed to answer HTTPS, and other ports are unknown; another
+// provider's endpoint service answers whatever its Network Load
+// Balancer listens on, which the snapshot does not hold, so every port
+// passes with a caveat and the endpoint's own security group decides.
 func (w *walker) interfaceEndpointAccepts(ep *model.VPCEndpoint, pkt *packet) bool {
 	h := Hop{Layer: LayerVPCEndpoint, Resource: ep.ID, Detail: ep.ServiceName}
 	if pkt.proto != model.ProtocolTCP {
@@ -614,17 +639,33 @@ func (w *walker) interfaceEndpointAccepts(ep *model.VPCEndpoint, pkt *packet) bo
 		w.deny(h, *pkt, fmt.Sprintf("interface endpoint %s (%s) carries TCP only", ep.ID, ep.ServiceName))
 		return false
 	}
-	if strings.HasPrefix(ep.ServiceName, "com.amazonaws.") {
-		tls := portSet{{From: 443, To: 443}}
-		in, out := pkt.filter(func(s span) (span, span) {
-			a, b := s, s
-			a.dstPorts, b.dstPorts = s.dstPorts.intersect(tls), s.dstPorts.minus(tls)
-			return a, b
-		})
-		h.Code = CodeTargetPortRestriction
-		return w.narrow(pkt, in, out, h, func(packet) string {
-			return fmt.Sprintf("interface endpoint %s (%s) listens on tcp/443 only", ep.ID, ep.ServiceName)
-		})
+	kind, ports, name := endpointService(ep.ServiceName)
+	if kind == serviceProvider {
+		w.flow.caveat("interface endpoint %s leads to endpoint service %s of another provider: the answer covers the endpoint's own security group and subnet; the provider's Network Load Balancer (its listeners, security groups and targets) is not in the snapshot",
+			ep.ID, ep.ServiceName)
+		return true
 	}
-	return true
+	in, out := pkt.filter(func(s span) (span, span) {
+		a, b := s, s
+		a.dstPorts, b.dstPorts = s.dstPorts.intersect(ports), s.dstPorts.minus(ports)
+		return a, b
+	})
+	if kind == serviceAWSOther {
+		// Ports other than HTTPS: what the service answers there is unknown.
+		h.Code = CodeUnknownDestination
+		reason := fmt.Sprintf("interface endpoint %s (%s): vpcscope's table of AWS service ports does not list %s, so whether it answers tcp/%s is unknown (AWS service APIs answer HTTPS on tcp/443)",
+			ep.ID, ep.ServiceName, name, out.dstPorts())
+		if in.empty() {
+			w.unknown(h, out, reason)
+			return false
+		}
+		w.refuse(h, out, func() string { return reason }, true)
+		*pkt = in
+		w.flow.caveat("%s is not in vpcscope's table of AWS service ports: it is assumed to answer HTTPS on tcp/443, as AWS service APIs do", ep.ServiceName)
+		return true
+	}
+	h.Code = CodeTargetPortRestriction
+	return w.narrow(pkt, in, out, h, func(packet) string {
+		return fmt.Sprintf("interface endpoint %s (%s) answers only tcp/%s", ep.ID, ep.ServiceName, ports)
+	})
 }

@@ -104,6 +104,7 @@ type targetLeg struct {
 	tg        *model.TargetGroup
 	target    model.Target
 	eni       *model.NetworkInterface
+	addr      netip.Addr // the target's address
 	pkt       packet
 	preserved bool
 }
@@ -139,14 +140,15 @@ func (w *walker) atListener(lb *model.LoadBalancer, node *model.NetworkInterface
 		enabled[z.ZoneName] = true
 	}
 	var legs []targetLeg
-	var notCollected, disabledAZs, missing []string
+	var notCollected, disabledAZs, missing, noFamily []string
 	registered, otherAZ := 0, 0
+	var zoneGroup *model.TargetGroup // the first group whose own attribute kept a target out of reach
 	for _, tg := range groups {
 		if tg.Targets == nil {
 			notCollected = append(notCollected, tg.TargetGroupName+" ("+tg.ID+")")
 			continue
 		}
-		preserved := preservesClientIP(lb, tg)
+		crossZone, byGroup := crossZoneFor(lb, tg)
 		for _, t := range routedTargets(tg) {
 			registered++
 			target, addr := w.e.targetInterface(tg, t)
@@ -162,32 +164,42 @@ func (w *walker) atListener(lb *model.LoadBalancer, node *model.NetworkInterface
 				disabledAZs = append(disabledAZs, az)
 				continue
 			}
-			if !lb.CrossZone() && az != node.AvailabilityZone {
+			if !crossZone && az != node.AvailabilityZone {
 				otherAZ++
+				if byGroup && zoneGroup == nil {
+					zoneGroup = tg
+				}
 				continue
 			}
 			tport := t.Port
 			if tport == 0 {
 				tport = tg.Port
 			}
-			tports := portSet{model.SinglePort(uint16(tport))}
-			leg := pointPacket(pkt.proto, node.PrimaryIP(), addr, portsOf(model.EphemeralPorts), tports, pkt.icmp)
-			if preserved {
-				spans := make([]span, len(pkt.spans))
-				for i, s := range pkt.spans {
-					spans[i] = span{src: s.src, srcPorts: s.srcPorts, dst: addrOf(addr), dstPorts: tports}
-				}
-				leg = pkt.with(spans)
+			leg, preserved, ok := targetPacket(lb, tg, node, pkt, addr, uint16(tport))
+			if !ok {
+				noFamily = append(noFamily, t.ID+" ("+addr.String()+")")
+				continue
 			}
-			legs = append(legs, targetLeg{tg: tg, target: t, eni: target, pkt: leg, preserved: preserved})
+			legs = append(legs, targetLeg{tg: tg, target: t, eni: target, addr: addr, pkt: leg, preserved: preserved})
 		}
 	}
 	if len(legs) > 0 {
+		client := pkt
+		for _, l := range legs {
+			if l.preserved && l.pkt.src().contains(l.addr) {
+				w.flow.caveat("with client IP preservation on, connections that %s sends from %s to %s itself time out (no hairpinning): they get through only when it picks another target",
+					lb.LoadBalancerName, l.addr, l.target.ID)
+			}
+		}
 		return branch(w, legs, func(w *walker, l targetLeg) *arrival {
+			pkt := l.pkt
+			if l.preserved && !w.hairpin(lb, l, &pkt) {
+				return nil
+			}
 			w.record(Hop{Layer: LayerLoadBalancer, Resource: l.tg.ID, Name: l.tg.TargetGroupName, Stage: StageTarget, Verdict: Forward,
-				Detail: targetDetail(l.target, l.preserved)}, l.pkt)
-			w.flow.lb = &lbLeg{lb: lb, node: node, client: pkt, preserved: l.preserved}
-			return w.legToTarget(node, l.pkt)
+				Detail: targetDetail(l.target, l.preserved, client.is4() != pkt.is4())}, pkt)
+			w.flow.lb = &lbLeg{lb: lb, node: node, client: client, preserved: l.preserved}
+			return w.legToTarget(node, pkt)
 		})
 	}
 	h = Hop{Layer: LayerLoadBalancer, Resource: lb.ID, Name: lb.LoadBalancerName, Stage: StageTarget}
@@ -197,6 +209,11 @@ func (w *walker) atListener(lb *model.LoadBalancer, node *model.NetworkInterface
 	case registered == 0:
 		h.Code = CodeELBv2ListenerHasNoTG
 		return w.deny(h, pkt, fmt.Sprintf("the target groups of listener %s:%d of %s have no registered targets", listener.Protocol, listener.Port, lb.LoadBalancerName))
+	case otherAZ > 0 && zoneGroup != nil:
+		h.Code, h.Resource, h.Name = CodeELBNotCrossZone, zoneGroup.ID, zoneGroup.TargetGroupName
+		h.Rule = "load_balancing.cross_zone.enabled=false"
+		return w.deny(h, pkt, fmt.Sprintf("no registered target of %s is in %s, the AZ of node %s, and target group %s turns cross-zone load balancing off (load_balancing.cross_zone.enabled=false overrides the load balancer's setting)",
+			lb.LoadBalancerName, node.AvailabilityZone, node.ID, zoneGroup.TargetGroupName))
 	case otherAZ > 0:
 		h.Code = CodeELBNotCrossZone
 		return w.deny(h, pkt, fmt.Sprintf("no registered target of %s is in %s, the AZ of node %s, and cross-zone load balancing is off",
@@ -205,8 +222,76 @@ func (w *walker) atListener(lb *model.LoadBalancer, node *model.NetworkInterface
 		h.Code = CodeELBInstalledAZRestriction
 		return w.deny(h, pkt, fmt.Sprintf("the targets of %s are in %s, which the load balancer does not enable",
 			lb.LoadBalancerName, strings.Join(slices.Compact(slices.Sorted(slices.Values(disabledAZs))), ", ")))
+	case len(noFamily) > 0:
+		h.Code = CodeNoPath
+		return w.deny(h, pkt, fmt.Sprintf("node %s of %s has no address of its targets' IP version to reach %s from",
+			node.ID, lb.LoadBalancerName, strings.Join(noFamily, ", ")))
 	}
 	return w.unknown(h, pkt, fmt.Sprintf("the registered targets of %s (%s) are not in the snapshot", lb.LoadBalancerName, strings.Join(missing, ", ")))
+}
+
+// crossZoneFor reports whether a load balancer's nodes send a target
+// group's traffic to targets in other Availability Zones, and whether the
+// group's own attribute decided: load_balancing.cross_zone.enabled on the
+// target group ("true" or "false") overrides the load balancer's setting;
+// "use_load_balancer_configuration" (the default) defers to it (ELB
+// guides, "Cross-zone load balancing for target groups").
+func crossZoneFor(lb *model.LoadBalancer, tg *model.TargetGroup) (on, byGroup bool) {
+	switch tg.Attributes["load_balancing.cross_zone.enabled"] {
+	case "true":
+		return true, true
+	case "false":
+		return false, true
+	}
+	return lb.CrossZone(), false
+}
+
+// targetPacket builds the packets a load balancer node sends a target for
+// the client packets pkt: to the target's address and port, from the
+// client's own addresses when the target group preserves them and client
+// and target speak the same IP version, else from the node's own address
+// of the target's IP version (a dual-stack load balancer reaches IPv4
+// targets of IPv6 clients from its IPv4 address). ok is false when the
+// node has no address of the target's IP version.
+func targetPacket(lb *model.LoadBalancer, tg *model.TargetGroup, node *model.NetworkInterface, pkt packet, addr netip.Addr, port uint16) (leg packet, preserved, ok bool) {
+	tports := portSet{model.SinglePort(port)}
+	if preservesClientIP(lb, tg) && pkt.is4() == addr.Is4() {
+		spans := make([]span, len(pkt.spans))
+		for i, s := range pkt.spans {
+			spans[i] = span{src: s.src, srcPorts: s.srcPorts, dst: addrOf(addr), dstPorts: tports}
+		}
+		return pkt.with(spans), true, true
+	}
+	src := node.PrimaryIP()
+	if !addr.Is4() {
+		src = netip.Addr{}
+		if len(node.IPv6Addresses) > 0 {
+			src = node.IPv6Addresses[0]
+		}
+	}
+	if !src.IsValid() {
+		return packet{}, false, false
+	}
+	// A new connection from the node: whatever crossed the client's packet
+	// before, group references see the node.
+	return pointPacket(pkt.proto, src, addr, portsOf(model.EphemeralPorts), tports, pkt.icmp), false, true
+}
+
+// hairpin refuses the packets a network load balancer, preserving client
+// addresses, would send to a target from that target's own address: the
+// target sees a packet from itself and the connection times out (NLB
+// guide, "Troubleshoot your Network Load Balancer": internal load
+// balancers do not support hairpinning or loopback; with client IP
+// preservation a target that is a client of its own load balancer
+// connects only when the request goes to another target).
+func (w *walker) hairpin(lb *model.LoadBalancer, l targetLeg, pkt *packet) bool {
+	self, other := pkt.splitSrcPrefixes([]netip.Prefix{netip.PrefixFrom(l.addr, l.addr.BitLen())})
+	h := Hop{Layer: LayerLoadBalancer, Resource: l.tg.ID, Name: l.tg.TargetGroupName, Stage: StageTarget,
+		Rule: "preserve_client_ip.enabled=true", Code: CodeELBv2SourceAddressPreservation}
+	return w.narrow(pkt, other, self, h, func(p packet) string {
+		return fmt.Sprintf("%s preserves the client's address, so target %s (%s) would receive its own connection from %s: a network load balancer does not support hairpinning or loopback, and the connection times out",
+			lb.LoadBalancerName, l.target.ID, l.addr, p.src())
+	})
 }
 
 // answersItself reports whether a listener's default action is answered by
@@ -279,7 +364,7 @@ func clientsReplied(client, reply packet) packet {
 	var spans []span
 	for _, c := range client.spans {
 		for _, r := range reply.spans {
-			in, _ := c.src.split(r.dst.ipset())
+			in, _ := c.src.split(r.dst)
 			s := c
 			s.src = in
 			if client.proto.HasPorts() {
@@ -324,24 +409,39 @@ func (e *Engine) targetInterface(tg *model.TargetGroup, t model.Target) (*model.
 	return ns[0], ns[0].PrimaryIP()
 }
 
-// preservesClientIP reports whether targets see the client's address: never
-// behind an application load balancer; behind a network load balancer by
-// the target group's attribute, by default for instance targets and UDP.
+// preservesClientIP reports whether a load balancer passes its clients'
+// addresses on to a target group (NLB guide, "Edit target group attributes
+// for your Network Load Balancer", Client IP preservation): never an
+// application load balancer; a network load balancer always for UDP,
+// TCP_UDP, QUIC and TCP_QUIC groups ("enabled (and can't be disabled)"),
+// else by the preserve_client_ip.enabled attribute, which defaults to on
+// for instance targets and off for IP targets. It holds only when client
+// and target speak the same IP version (targetPacket).
 func preservesClientIP(lb *model.LoadBalancer, tg *model.TargetGroup) bool {
 	if lb.Type != "network" {
 		return false
 	}
+	switch strings.ToUpper(tg.Protocol) {
+	case "UDP", "TCP_UDP", "QUIC", "TCP_QUIC":
+		return true
+	}
 	if v, ok := tg.Attributes["preserve_client_ip.enabled"]; ok {
 		return v == "true"
 	}
-	return tg.TargetType == "instance" || strings.HasPrefix(tg.Protocol, "UDP") || tg.Protocol == "TCP_UDP"
+	return tg.TargetType == "instance"
 }
 
+// listenerCarries reports whether a listener of the protocol takes packets
+// of p (NLB guide, "Listeners for your Network Load Balancers"): a TCP_UDP
+// listener carries both TCP and UDP on its port, a TCP_QUIC one TCP and
+// QUIC (over UDP); UDP and QUIC listeners carry UDP; HTTP, HTTPS, TCP and
+// TLS listeners carry TCP; a Gateway Load Balancer's GENEVE listener takes
+// no client traffic.
 func listenerCarries(listenerProto string, p model.Protocol) bool {
 	switch strings.ToUpper(listenerProto) {
-	case "UDP":
+	case "UDP", "QUIC":
 		return p == model.ProtocolUDP
-	case "TCP_UDP":
+	case "TCP_UDP", "TCP_QUIC":
 		return p == model.ProtocolTCP || p == model.ProtocolUDP
 	case "GENEVE":
 		return false
@@ -360,10 +460,13 @@ func listenerList(lb *model.LoadBalancer) string {
 	return strings.Join(parts, ", ")
 }
 
-func targetDetail(t model.Target, preserved bool) string {
+func targetDetail(t model.Target, preserved, translated bool) string {
 	s := "to target " + t.ID
-	if preserved {
+	switch {
+	case preserved:
 		return s + " (client IP preserved)"
+	case translated:
+		return s + " (the client's IP version differs from the target's: the source is the load balancer node's own address)"
 	}
 	return s + " (source is the load balancer node)"
 }

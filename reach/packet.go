@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/vpcscope/vpcscope/model"
-	"go4.org/netipx"
 )
 
 // portSet is a small set of ports kept as sorted, disjoint ranges. A
@@ -110,6 +109,16 @@ func (s portSet) String() string {
 		parts[i] = r.String()
 	}
 	return strings.Join(parts, ",")
+}
+
+// overlaps reports whether any port of s is in r.
+func (s portSet) overlaps(r model.PortRange) bool {
+	for _, x := range s {
+		if x.Overlaps(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // minus returns the ports of s outside o.
@@ -290,7 +299,7 @@ func (p packet) filter(keep func(span) (in, out span)) (kept, dropped packet) {
 
 // splitSrc and splitDst split the packets by their source (destination)
 // address: inside the set and outside it.
-func (p packet) splitSrc(set *netipx.IPSet) (in, out packet) {
+func (p packet) splitSrc(set addrs) (in, out packet) {
 	return p.filter(func(s span) (span, span) {
 		i, o := s.src.split(set)
 		a, b := s, s
@@ -299,7 +308,7 @@ func (p packet) splitSrc(set *netipx.IPSet) (in, out packet) {
 	})
 }
 
-func (p packet) splitDst(set *netipx.IPSet) (in, out packet) {
+func (p packet) splitDst(set addrs) (in, out packet) {
 	return p.filter(func(s span) (span, span) {
 		i, o := s.dst.split(set)
 		a, b := s, s
@@ -319,7 +328,7 @@ func (p packet) splitDstPrefixes(ps []netip.Prefix) (in, out packet) {
 		}
 		return packet{proto: p.proto, icmp: p.icmp, forwarded: p.forwarded}, p
 	}
-	return p.splitDst(setOfPrefixes(ps))
+	return p.splitDst(setOf(ps...))
 }
 
 // splitSrcPrefixes is splitDstPrefixes for the source.
@@ -332,7 +341,7 @@ func (p packet) splitSrcPrefixes(ps []netip.Prefix) (in, out packet) {
 		}
 		return packet{proto: p.proto, icmp: p.icmp, forwarded: p.forwarded}, p
 	}
-	return p.splitSrc(setOfPrefixes(ps))
+	return p.splitSrc(setOf(ps...))
 }
 
 // singleSrc and singleDst return the one source (destination) address all
@@ -451,13 +460,4 @@ func icmpName(t model.ICMPTypeCode) string {
 		return "echo-reply"
 	}
 	return t.String()
-}
-
-func setOfPrefixes(ps []netip.Prefix) *netipx.IPSet {
-	var b netipx.IPSetBuilder
-	for _, p := range ps {
-		b.AddPrefix(p.Masked())
-	}
-	s, _ := b.IPSet()
-	return s
 }

@@ -1,6 +1,7 @@
 package reach_test
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
@@ -17,7 +18,8 @@ import (
 // The property tests: set answers (exposure, who-can-reach, answers from
 // "the internet") must agree with point answers for every packet. Each
 // seed builds a random network — two VPCs, subnets, route tables with
-// internet, NAT, peering and blackhole routes, security groups whose
+// internet, NAT, peering, transit gateway and blackhole routes, an
+// internet-facing load balancer, security groups whose
 // peers are CIDRs, groups and prefix lists, network ACLs with overlapping
 // allow and deny entries — and checks thousands of concrete packets drawn
 // inside and outside the reported sets against the point query.
@@ -46,6 +48,8 @@ type randomNet struct {
 	ports    []int
 	publics  map[string][]netip.Addr // interface → public IPv4 and IPv6 addresses
 	enis     []string
+	// lb is the internet-facing load balancer's name ("" for none).
+	lb string
 }
 
 // peerPool returns the prefixes rules draw their peers from: the whole
@@ -156,6 +160,26 @@ func randomNetwork(seed uint64) *randomNet {
 		}
 		if rng.IntN(4) > 0 {
 			w.route("rtb-b", "10.0.0.0/16", "pcx-ab")
+		}
+	}
+	// a transit gateway joining the VPCs as well, with security group
+	// referencing on or off, carrying some of the traffic between them
+	if rng.IntN(2) == 0 {
+		w.tgw("tgw-1", region)
+		w.tgwOf("tgw-1").SecurityGroupReferencingSupport = rng.IntN(2) == 0
+		w.tgwVPC("tgw-attach-a", "tgw-1", "vpc-a", "subnet-a1", "subnet-a2")
+		w.tgwVPC("tgw-attach-b", "tgw-1", "vpc-b", "subnet-b1")
+		w.attachment("tgw-attach-b").SecurityGroupReferencingSupport = rng.IntN(4) > 0
+		w.tgwTable("tgw-rtb-1", "tgw-1")
+		w.tgwAssociate("tgw-rtb-1", "tgw-attach-a").tgwAssociate("tgw-rtb-1", "tgw-attach-b")
+		w.tgwPropagate("tgw-rtb-1", "tgw-attach-a").tgwPropagate("tgw-rtb-1", "tgw-attach-b")
+		for _, rt := range []string{"rtb-pub", "rtb-priv"} {
+			if rng.IntN(2) == 0 {
+				w.dropRoutes(rt, "10.1.0.0/16").route(rt, "10.1.0.0/16", "tgw-1")
+			}
+		}
+		if rng.IntN(2) == 0 {
+			w.dropRoutes("rtb-b", "10.0.0.0/16").route("rtb-b", "10.0.0.0/16", "tgw-1")
 		}
 	}
 	// more specific public routes that send part of the internet elsewhere
@@ -284,8 +308,17 @@ func randomNetwork(seed uint64) *randomNet {
 			}
 		}
 	}
-	// the ports worth probing: every port a rule names, and its neighbours
+	if rng.IntN(4) > 0 {
+		rn.lb = randomLoadBalancer(rng, w)
+	}
+	// the ports worth probing: every port a rule or listener names, and its neighbours
 	seen := map[int]bool{}
+	for _, lb := range w.s.LoadBalancers {
+		for _, l := range lb.Listeners {
+			seen[int(l.Port)] = true
+			rn.ports = append(rn.ports, int(l.Port))
+		}
+	}
 	for _, sg := range w.s.SecurityGroups {
 		for _, r := range slices.Concat(sg.Ingress, sg.Egress) {
 			if !r.Protocol.HasPorts() {
@@ -302,6 +335,57 @@ func randomNetwork(seed uint64) *randomNet {
 		}
 	}
 	return rn
+}
+
+// randomLoadBalancer adds an internet-facing network or application load
+// balancer with nodes in subnet-a1 (us-east-1a) and subnet-a2 (us-east-1b),
+// one listener (TCP, TCP_UDP or HTTP) forwarding to a target group of one
+// or two instances of vpc-a, with random cross-zone and client IP
+// preservation attributes, and returns its name.
+func randomLoadBalancer(rng *rand.Rand, w *world) string {
+	var targets []string
+	for _, in := range w.s.Instances {
+		if in.VPCID == "vpc-a" && rng.IntN(2) == 0 {
+			targets = append(targets, in.ID)
+		}
+	}
+	if len(targets) == 0 {
+		targets = []string{w.s.Instances[0].ID}
+	}
+	port := int32(pick(rng, []int{53, 80, 443, 8080}))
+	tport := int32(pick(rng, propertyPorts))
+	// most targets admit the target port from the nodes or the internet
+	for _, id := range targets {
+		if rng.IntN(4) > 0 {
+			w.allow(w.inst(id).SecurityGroupIDs[0], fmt.Sprintf("in %s %d %s", pick(rng, []string{"tcp", "tcp", "udp"}), tport,
+				pick(rng, []string{"0.0.0.0/0", "10.0.0.0/16", "10.0.1.0/24", "54.0.0.0/8"})))
+		}
+	}
+	nodes := []lbNode{{"subnet-a1", "10.0.1.200", "54.0.9.1"}, {"subnet-a2", "10.0.2.200", "54.0.9.2"}}
+	if rng.IntN(2) == 0 {
+		lbARN := w.loadBalancer("web-alb", "application", "internet-facing", "vpc-a", []string{"sg-lb"}, nodes...)
+		w.allow("sg-lb", fmt.Sprintf("in tcp %d %s", port, pick(rng, []string{"0.0.0.0/0", "0.0.0.0/0", "10.0.0.0/16", "198.51.100.0/24"})))
+		tg := w.targetGroup("web", "HTTP", tport, "vpc-a", targets...)
+		if rng.IntN(3) == 0 {
+			w.tgAttr(tg, "load_balancing.cross_zone.enabled", "false")
+		}
+		w.listener(lbARN, "HTTP", port, tg)
+		return "web-alb"
+	}
+	lbARN := w.loadBalancer("net-lb", "network", "internet-facing", "vpc-a", nil, nodes...)
+	proto := pick(rng, []string{"TCP", "TCP", "TCP_UDP"})
+	tg := w.targetGroup("net", proto, tport, "vpc-a", targets...)
+	switch rng.IntN(3) {
+	case 0:
+		w.lbAttr(lbARN, "load_balancing.cross_zone.enabled", "true")
+	case 1:
+		w.tgAttr(tg, "load_balancing.cross_zone.enabled", pick(rng, []string{"true", "false", "use_load_balancer_configuration"}))
+	}
+	if rng.IntN(2) == 0 {
+		w.tgAttr(tg, "preserve_client_ip.enabled", pick(rng, []string{"true", "false"}))
+	}
+	w.listener(lbARN, proto, port, tg)
+	return "net-lb"
 }
 
 // interesting returns addresses worth probing: the edges of every prefix
@@ -348,13 +432,21 @@ func indexExposure(t *testing.T, r *reach.ExposureReport) exposureIndex {
 			b.AddPrefix(p)
 		}
 		set, _ := b.IPSet()
-		idx[x.PublicIP] = append(idx[x.PublicIP], exposedPart{proto: x.Protocol, ports: x.PortRanges, sources: set})
+		key := x.PublicIP
+		if x.Kind == "load-balancer" {
+			key = x.Name // a load balancer answers on every node: keyed by name
+		}
+		idx[key] = append(idx[key], exposedPart{proto: x.Protocol, ports: x.PortRanges, sources: set})
 	}
 	return idx
 }
 
 func (idx exposureIndex) holds(pub netip.Addr, proto string, port int, src netip.Addr) bool {
-	for _, p := range idx[pub.String()] {
+	return idx.holdsKey(pub.String(), proto, port, src)
+}
+
+func (idx exposureIndex) holdsKey(key, proto string, port int, src netip.Addr) bool {
+	for _, p := range idx[key] {
 		if p.proto != proto || !p.sources.Contains(src) {
 			continue
 		}
@@ -423,6 +515,45 @@ func TestPropertyExposureAgreesWithPointQueries(t *testing.T) {
 				for _, src := range addrs {
 					if inet.Contains(src) && src.Is4() == pub.Is4() {
 						check(src, pub, eni, pick(rng, []string{"tcp", "tcp", "udp", "icmp"}), pick(rng, append(slices.Clone(rn.ports), 1, 65535)))
+					}
+				}
+			}
+		}
+		// ... packets to the load balancer, from outside and inside its report ...
+		if rn.lb != "" {
+			checkLB := func(src netip.Addr, proto string, port int) {
+				a, err := e.Reach(pointQuery(src.String(), rn.lb, proto, port))
+				var ie *reach.InputError
+				if errors.As(err, &ie) && !src.Is4() {
+					return // an IPv6 source toward a load balancer without IPv6: no packet to check
+				}
+				if err != nil {
+					t.Fatalf("seed %d: %v", seed, err)
+				}
+				checked++
+				if a.Reachable {
+					reachableN++
+				}
+				if want := idx.holdsKey(rn.lb, proto, port, src); a.Reachable != want {
+					t.Errorf("seed %d: %s -> %s %s/%d: point query reachable=%v, exposure report holds it=%v\n%s",
+						seed, src, rn.lb, proto, port, a.Reachable, want, a.Summary())
+				}
+			}
+			for _, src := range addrs {
+				if inet.Contains(src) {
+					checkLB(src, pick(rng, []string{"tcp", "tcp", "udp"}), pick(rng, rn.ports))
+				}
+			}
+			for _, x := range rep.Exposed {
+				if x.Kind != "load-balancer" {
+					continue
+				}
+				for _, s := range x.Sources {
+					r := netipx.RangeOfPrefix(netip.MustParsePrefix(s))
+					for _, src := range []netip.Addr{r.From(), r.To(), r.From().Prev(), r.To().Next()} {
+						if src.IsValid() && inet.Contains(src) {
+							checkLB(src, x.Protocol, int(pick(rng, x.PortRanges).From))
+						}
 					}
 				}
 			}

@@ -127,37 +127,45 @@ func (e *Engine) reachSet(q Query, s, d point) *Answer {
 	pkt := queryPacket(q, s.addrs, d.addrs)
 	paths := e.paths(s, d, pkt)
 	got := delivered(pkt, paths)
-	var ws, wd netip.Addr
+	a := e.example(q, s, d, paths, got)
 	holds := pkt
 	if !got.empty() {
 		holds = got
+	}
+	if s.isSet() {
+		a.Query.Source.Addresses, a.Query.Source.Summary = e.describeInternet(holds.src())
+	}
+	if d.isSet() {
+		a.Query.Dest.Addresses, a.Query.Dest.Summary = e.describeInternet(holds.dst())
+	}
+	return a
+}
+
+// example answers a set question with the point trace of one packet of
+// the set: from the part that got through both ways (got) when there is
+// one, else from the part that got furthest — the last part stopped.
+func (e *Engine) example(q Query, s, d point, paths []path, got packet) *Answer {
+	var ws, wd netip.Addr
+	if !got.empty() {
 		ws, wd = got.spans[0].src.witness(s.prefer()), got.spans[0].dst.witness(d.prefer())
 	} else {
 		p := deepest(paths)
-		w, blocked := p.fw, true
+		w, forward := p.fw, true
 		if p.rv != nil {
-			w, blocked = p.rv, false
+			w, forward = p.rv, false
 		}
 		b := w.blockPkt
 		if b.empty() {
-			b = pkt
-			blocked = true
+			b, forward = queryPacket(q, s.addrs, d.addrs), true
 		}
-		if blocked {
+		if forward {
 			ws, wd = b.spans[0].src.witness(s.prefer()), b.spans[0].dst.witness(d.prefer())
 		} else {
 			ws, wd = b.spans[0].dst.witness(s.prefer()), b.spans[0].src.witness(d.prefer())
 		}
 	}
 	sp, dp := s.at(ws), d.at(wd)
-	a := e.traceFlow(echo(q, sp, dp), sp, dp, firstPacket(q, sp.addr, dp.addr))
-	if s.isSet() {
-		a.Query.Source.Addresses, a.Query.Source.Summary = e.describeSet(holds.src())
-	}
-	if d.isSet() {
-		a.Query.Dest.Addresses, a.Query.Dest.Summary = e.describeSet(holds.dst())
-	}
-	return a
+	return e.traceFlow(echo(q, sp, dp), sp, dp, firstPacket(q, sp.addr, dp.addr))
 }
 
 // at returns the end narrowed to one address of its set.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/vpcscope/vpcscope/model"
 )
@@ -230,11 +231,14 @@ func routeText(r *model.Route) string {
 func tgwRouteText(r *model.TGWRoute, p netip.Prefix) string {
 	target := "blackhole"
 	if len(r.Attachments) > 0 {
-		a := r.Attachments[0]
-		target = a.AttachmentID
-		if a.ResourceID != "" {
-			target += " (" + a.ResourceType + " " + a.ResourceID + ")"
+		parts := make([]string, len(r.Attachments))
+		for i, a := range r.Attachments {
+			parts[i] = a.AttachmentID
+			if a.ResourceID != "" {
+				parts[i] += " (" + a.ResourceType + " " + a.ResourceID + ")"
+			}
 		}
+		target = strings.Join(parts, ", ")
 	}
 	typ := r.Type
 	if typ == "" {

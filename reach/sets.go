@@ -42,58 +42,103 @@ func prefixStrings(s *netipx.IPSet) []string {
 // maxSummaryPrefixes bounds the prefixes a summary names.
 const maxSummaryPrefixes = 8
 
-// describeSet returns a set of addresses as CIDR prefixes (exact) and as
+// describeSet returns a set of addresses as CIDR prefixes (exact) and in
 // words: relative to the internet when it is most of it ("the IPv4
 // internet except 8.0.0.0/8"), else its prefixes.
 func (e *Engine) describeSet(a addrs) ([]string, string) {
-	set := a.ipset()
-	for fam := range e.internetOf {
-		if set.Equal(e.internetOf[fam]) {
-			return slices.Clone(e.internetWords[fam].prefixes), e.internetWords[fam].summary
-		}
-	}
-	return e.describe(set)
-}
-
-// setWords is a set described as prefixes and in words.
-type setWords struct {
-	prefixes []string
-	summary  string
-}
-
-// describe computes describeSet's answer.
-func (e *Engine) describe(set *netipx.IPSet) ([]string, string) {
-	prefixes := prefixStrings(set)
+	prefixes := prefixStrings(a.ipset())
 	if len(prefixes) == 0 {
 		return []string{}, "no address"
 	}
 	var parts []string
 	for fam, name := range []string{"IPv4", "IPv6"} {
-		part := intersect(set, e.allOf[fam])
-		if len(part.Ranges()) == 0 {
+		part, _ := a.split(e.allAddrs[fam])
+		if part.empty() {
 			continue
 		}
-		if part.Equal(e.allOf[fam]) {
+		if part.equal(e.allAddrs[fam]) {
 			parts = append(parts, "any "+name+" address")
 			continue
 		}
-		inet := e.internetOf[fam]
-		inside := intersect(part, inet)
-		outside := minus(part, inet)
-		if len(inside.Ranges()) > 0 && len(outside.Ranges()) == 0 {
-			missing := minus(inet, part).Prefixes()
-			switch {
-			case len(missing) == 0:
-				parts = append(parts, "any "+name+" internet address")
-				continue
-			case len(missing) <= maxSummaryPrefixes && len(missing) < len(part.Prefixes()):
-				parts = append(parts, "the "+name+" internet except "+joinPrefixes(missing, maxSummaryPrefixes))
-				continue
-			}
-		}
-		parts = append(parts, joinPrefixes(part.Prefixes(), maxSummaryPrefixes))
+		parts = append(parts, joinPrefixes(part.ipset().Prefixes(), maxSummaryPrefixes))
 	}
 	return prefixes, strings.Join(parts, "; ")
+}
+
+// describeInternet returns a set of internet addresses as the fewest CIDR
+// prefixes whose internet addresses are exactly the set — gaps that hold
+// no internet address (private ranges, the VPCs, the account's own public
+// addresses) are filled, so "every internet address" reads 0.0.0.0/0 — and
+// in words: "any IPv4 internet address", "the IPv4 internet except
+// 8.0.0.0/8", or the prefixes.
+func (e *Engine) describeInternet(a addrs) ([]string, string) {
+	var prefixes, parts []string
+	for fam, name := range []string{"IPv4", "IPv6"} {
+		part, _ := a.split(e.allAddrs[fam])
+		if part.empty() {
+			continue
+		}
+		cover := e.internetCover(part, fam)
+		for _, p := range cover {
+			prefixes = append(prefixes, p.String())
+		}
+		_, rest := e.internetAddrs[fam].split(part)
+		switch gaps := e.internetCover(rest, fam); {
+		case rest.empty():
+			parts = append(parts, "any "+name+" internet address")
+		case len(gaps) <= maxSummaryPrefixes && len(gaps) < len(cover):
+			parts = append(parts, "the "+name+" internet except "+joinPrefixes(gaps, maxSummaryPrefixes))
+		default:
+			parts = append(parts, joinPrefixes(cover, maxSummaryPrefixes))
+		}
+	}
+	if len(prefixes) == 0 {
+		return []string{}, "no address"
+	}
+	return prefixes, strings.Join(parts, "; ")
+}
+
+// internetCover returns the fewest prefixes whose internet addresses (of
+// one IP version) are exactly those of a: a's ranges, joined across the
+// gaps between them that hold no internet address, and stretched to the
+// ends of the address space where no internet address lies beyond.
+func (e *Engine) internetCover(a addrs, fam int) []netip.Prefix {
+	rs := a.ranges()
+	if len(rs) == 0 {
+		return nil
+	}
+	inet := e.internetAddrs[fam]
+	lo, hi := netip.IPv4Unspecified(), netip.AddrFrom4([4]byte{255, 255, 255, 255})
+	if fam == 1 {
+		lo, hi = netip.IPv6Unspecified(), netip.AddrFrom16([16]byte{0: 0xff, 1: 0xff, 2: 0xff, 3: 0xff, 4: 0xff, 5: 0xff, 6: 0xff, 7: 0xff, 8: 0xff, 9: 0xff, 10: 0xff, 11: 0xff, 12: 0xff, 13: 0xff, 14: 0xff, 15: 0xff})
+	}
+	noInternet := func(from, to netip.Addr) bool {
+		in, _ := inet.splitRange(netipx.IPRangeFrom(from, to))
+		return in.empty()
+	}
+	var out []netipx.IPRange
+	start := rs[0].From()
+	if start != lo && noInternet(lo, start.Prev()) {
+		start = lo
+	}
+	end := rs[0].To()
+	for _, r := range rs[1:] {
+		if noInternet(end.Next(), r.From().Prev()) {
+			end = r.To()
+			continue
+		}
+		out = append(out, netipx.IPRangeFrom(start, end))
+		start, end = r.From(), r.To()
+	}
+	if end != hi && noInternet(end.Next(), hi) {
+		end = hi
+	}
+	out = append(out, netipx.IPRangeFrom(start, end))
+	var ps []netip.Prefix
+	for _, r := range out {
+		ps = r.AppendPrefixes(ps)
+	}
+	return ps
 }
 
 func joinPrefixes(ps []netip.Prefix, limit int) string {

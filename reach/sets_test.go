@@ -32,7 +32,10 @@ func setsWorld(sgRule string, aclDeny ...string) *world {
 	return w
 }
 
-func setOf(t *testing.T, prefixes []string) *netipx.IPSet {
+// internetIn returns the internet addresses (as the engine counts them)
+// within the prefixes an answer lists: answers name internet sets by the
+// fewest prefixes whose internet addresses they are.
+func internetIn(t *testing.T, e *reach.Engine, prefixes []string) *netipx.IPSet {
 	t.Helper()
 	var b netipx.IPSetBuilder
 	for _, p := range prefixes {
@@ -42,6 +45,7 @@ func setOf(t *testing.T, prefixes []string) *netipx.IPSet {
 		}
 		b.AddPrefix(pr)
 	}
+	b.Intersect(e.Internet())
 	s, _ := b.IPSet()
 	return s
 }
@@ -69,22 +73,24 @@ func TestSetAnswersAgree(t *testing.T) {
 		include []string
 		exclude []string
 		outside string
+		summary string // how the answers say the set in words
 	}{
 		{name: "a group open to the world on 443 behind an ACL that denies only 8.0.0.0/8 is exposed to the rest of the internet",
 			world: func() *world { return setsWorld("in tcp 443 0.0.0.0/0", "in 100 deny all * 8.0.0.0/8") },
-			port:  443, include: []string{"0.0.0.0/0"}, exclude: []string{"8.0.0.0/8"}, outside: "8.8.8.8"},
+			port:  443, include: []string{"0.0.0.0/0"}, exclude: []string{"8.0.0.0/8"}, outside: "8.8.8.8",
+			summary: "the IPv4 internet except 8.0.0.0/8"},
 		{name: "a group admitting 203.0.113.0/24 on 22 behind an ACL that denies 203.0.113.0/25 admits exactly 203.0.113.128/25",
 			world: func() *world {
 				return setsWorld("in tcp 22 203.0.113.0/24", "in 100 deny tcp 22 203.0.113.0/25")
 			},
-			port: 22, include: []string{"203.0.113.128/25"}, outside: "203.0.113.5"},
+			port: 22, include: []string{"203.0.113.128/25"}, outside: "203.0.113.5", summary: "203.0.113.128/25"},
 		{name: "a group that admits the internet through a customer-managed prefix list is reached from the list's addresses",
 			world: func() *world {
 				w := setsWorld("in tcp 443 pl-partners")
 				w.prefixList("pl-partners", "partners", false, "198.51.100.0/24", "192.0.2.0/28")
 				return w
 			},
-			port: 443, include: []string{"198.51.100.0/24", "192.0.2.0/28"}, outside: "8.8.8.8"},
+			port: 443, include: []string{"198.51.100.0/24", "192.0.2.0/28"}, outside: "8.8.8.8", summary: "192.0.2.0/28, 198.51.100.0/24"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -99,8 +105,11 @@ func TestSetAnswersAgree(t *testing.T) {
 			if !a.Reachable {
 				t.Fatalf("reach --from internet: %s", a.Summary())
 			}
-			if got := setOf(t, a.Query.Source.Addresses); !got.Equal(want) {
+			if got := internetIn(t, e, a.Query.Source.Addresses); !got.Equal(want) {
 				t.Errorf("reach --from internet holds for %v, want %v", got.Prefixes(), want.Prefixes())
+			}
+			if a.Query.Source.Summary != c.summary {
+				t.Errorf("reach --from internet says %q, want %q", a.Query.Source.Summary, c.summary)
 			}
 			if ex := netip.MustParseAddr(a.Query.Source.IP); !want.Contains(ex) {
 				t.Errorf("the example source %s is outside the set that gets through", ex)
@@ -124,7 +133,7 @@ func TestSetAnswersAgree(t *testing.T) {
 			if i < 0 {
 				t.Fatalf("who-can-reach lists no internet source: %+v", who.Sources)
 			}
-			if got := setOf(t, who.Sources[i].IPs); !got.Equal(want) {
+			if got := internetIn(t, e, who.Sources[i].IPs); !got.Equal(want) {
 				t.Errorf("who-can-reach's internet source is %v, want %v", got.Prefixes(), want.Prefixes())
 			}
 
@@ -138,7 +147,10 @@ func TestSetAnswersAgree(t *testing.T) {
 				if !slices.Equal(x.PortRanges, []model.PortRange{model.SinglePort(uint16(c.port))}) {
 					t.Errorf("exposure ports %v, want %d", x.PortRanges, c.port)
 				}
-				got.AddSet(setOf(t, x.Sources))
+				got.AddSet(internetIn(t, e, x.Sources))
+				if x.SourceSummary != c.summary {
+					t.Errorf("exposure says %q, want %q", x.SourceSummary, c.summary)
+				}
 			}
 			gs, _ := got.IPSet()
 			if !gs.Equal(want) {

@@ -87,6 +87,7 @@ func (e *Engine) paths(s, d point, pkt packet) []path {
 			continue
 		}
 		rv := &walker{e: e, dir: DirReturn, flow: f.flow.clone(), quiet: quiet}
+		rv.flow.via, rv.flow.appliances = crossing{}, nil // the reply starts where the request arrived
 		for _, r := range walk(rv, func(w *walker) *arrival {
 			reply := arr.pkt.reply()
 			var back *arrival
@@ -210,7 +211,7 @@ func (w *walker) checkReturn(back *arrival, s point) *arrival {
 	if a, one := s.addrs.single(); one {
 		in, out = pkt.splitDstPrefixes([]netip.Prefix{netip.PrefixFrom(a, a.BitLen())})
 	} else {
-		in, out = pkt.splitDst(s.addrs.ipset())
+		in, out = pkt.splitDst(s.addrs)
 	}
 	if !w.narrow(&pkt, in, out, h, reason) {
 		return nil

@@ -2,7 +2,9 @@ package reach
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/vpcscope/vpcscope/model"
 )
@@ -52,6 +54,7 @@ func (w *walker) toTransitGateway(vpcID string, from *model.Subnet, tgwID string
 		h.Detail += " via " + attSubnet.ID + " (" + attSubnet.AvailabilityZone + ")"
 	}
 	w.record(h, pkt)
+	w.flow.via = crossing{tgw: tgw, in: att}
 	az := ""
 	if from != nil {
 		az = from.AvailabilityZone
@@ -67,6 +70,18 @@ func (e *Engine) attachmentSubnet(att *model.TGWAttachment, az string) *model.Su
 		}
 	}
 	return nil
+}
+
+// hostsTGWAttachment reports whether a transit gateway attachment has its
+// network interface in the subnet: packets it delivers there cross no
+// network ACL, whatever their source.
+func (e *Engine) hostsTGWAttachment(subnetID string) bool {
+	for _, a := range e.snap.TGWAttachments {
+		if a.IsAvailable() && slices.Contains(a.SubnetIDs, subnetID) {
+			return true
+		}
+	}
+	return false
 }
 
 // associatedTable returns the transit gateway route table an attachment is
@@ -125,9 +140,29 @@ func (w *walker) takeTGWRoute(tgw *model.TransitGateway, rtID string, p tgwRoute
 		h.Code = CodeTGWRTBBadStateRoute
 		return w.deny(h, pkt, fmt.Sprintf("route %s in transit gateway route table %s is a blackhole", prefix, rtID))
 	}
-	out := w.e.ix.TGWAttachment(tgw.ID, r.Attachments[0].AttachmentID)
+	if len(r.Attachments) == 1 {
+		return w.toTGWAttachment(tgw, h, prefix, r.Attachments[0].AttachmentID, pkt, az)
+	}
+	// Equal-cost multipath: the gateway spreads flows across the
+	// attachments, so each is a path of its own.
+	ids := make([]string, len(r.Attachments))
+	for i, a := range r.Attachments {
+		ids[i] = a.AttachmentID
+	}
+	return branch(w, ids, func(w *walker, id string) *arrival {
+		w.flow.caveat("route %s in transit gateway route table %s has %d attachments (%s): with equal-cost multipath the gateway spreads flows across them by their addresses and ports, and this answer follows %s",
+			prefix, rtID, len(ids), strings.Join(ids, ", "), id)
+		return w.toTGWAttachment(tgw, h, prefix, id, pkt, az)
+	})
+}
+
+// toTGWAttachment sends packets a transit gateway route takes to one of
+// the route's attachments: into a VPC, across a peering to another transit
+// gateway, or out of the snapshot.
+func (w *walker) toTGWAttachment(tgw *model.TransitGateway, h Hop, prefix netip.Prefix, id string, pkt packet, az string) *arrival {
+	out := w.e.ix.TGWAttachment(tgw.ID, id)
 	if out == nil {
-		return w.unknown(h, pkt, fmt.Sprintf("attachment %s is not in the snapshot", r.Attachments[0].AttachmentID))
+		return w.unknown(h, pkt, fmt.Sprintf("attachment %s is not in the snapshot", id))
 	}
 	if !out.IsAvailable() {
 		h.Code, h.Resource = CodeBadStateAttachment, out.ID
@@ -147,6 +182,7 @@ func (w *walker) takeTGWRoute(tgw *model.TransitGateway, rtID string, p tgwRoute
 		}
 		w.record(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StagePeering, Verdict: Forward,
 			Detail: fmt.Sprintf("to peer transit gateway %s", peerTGW.ID)}, pkt)
+		w.flow.via.peered = true
 		return w.transitRoute(peerTGW, peer, pkt, "")
 	}
 	return w.unknown(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StageExit}, pkt,
@@ -190,5 +226,6 @@ func (w *walker) exitToVPC(out *model.TGWAttachment, pkt packet, az string) *arr
 			out.ID, sn.AvailabilityZone, fwdAZ)
 	}
 	w.record(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StageExit, Verdict: Forward, Detail: detail}, pkt)
+	w.flow.via.out = out
 	return w.route(sn, pkt)
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/vpcscope/vpcscope/model"
@@ -91,6 +92,22 @@ type flow struct {
 	tgwAZ   map[string]string
 	lb      *lbLeg
 	caveats []string
+	// via is how the packets entered the VPC they are in, and appliances
+	// the interfaces that forwarded them, in this direction.
+	via        crossing
+	appliances []string
+}
+
+// crossing is how packets entered the VPC they are in: across a VPC
+// peering connection, or through transit gateway tgw from attachment in
+// to attachment out (peered when they crossed a transit gateway peering on
+// the way). The zero value: they have not left the VPC they started in.
+// Security group references across VPCs depend on it (referenceScope).
+type crossing struct {
+	pcx     *model.VPCPeering
+	tgw     *model.TransitGateway
+	in, out *model.TGWAttachment
+	peered  bool
 }
 
 type natRecord struct {
@@ -120,6 +137,7 @@ func (f *flow) clone() *flow {
 	}
 	c.nats = append([]natRecord(nil), f.nats...)
 	c.caveats = append([]string(nil), f.caveats...)
+	c.via, c.appliances = f.via, append([]string(nil), f.appliances...)
 	return c
 }
 
@@ -178,10 +196,15 @@ func branch[T any](w *walker, parts []T, next func(*walker, T) *arrival) *arriva
 
 // refuse records the part of a packet set a component drops while the
 // rest goes on: a finished branch holding the block (an unknown one when
-// the snapshot lacks what would decide it).
-func (w *walker) refuse(h Hop, pkt packet, reason string, unknown bool) *walker {
+// the snapshot lacks what would decide it). A set question's walk does not
+// word the reason: its answer shows an example's point trace instead.
+func (w *walker) refuse(h Hop, pkt packet, why func() string, unknown bool) *walker {
 	if w.run == nil || pkt.empty() {
 		return nil
+	}
+	reason := ""
+	if !w.quiet {
+		reason = why()
 	}
 	// A refused part ends here: it shares the path so far (appends to
 	// either copy reallocate) and the flow state, read-only from now on.
@@ -338,7 +361,7 @@ func (w *walker) emit(n *model.NetworkInterface, pkt packet) *arrival {
 			if own.empty() {
 				return w.deny(h, other, reason)
 			}
-			w.refuse(h, other, reason, false)
+			w.refuse(h, other, func() string { return reason }, false)
 			pkt = own
 		}
 	}
@@ -530,7 +553,7 @@ func (w *walker) receive(n *model.NetworkInterface, pkt packet) *arrival {
 		if own.empty() {
 			return w.deny(h, other, reason)
 		}
-		w.refuse(h, other, reason, false)
+		w.refuse(h, other, func() string { return reason }, false)
 		other = other.with(nil)
 	}
 	type delivery struct {
@@ -561,6 +584,12 @@ func (w *walker) receive(n *model.NetworkInterface, pkt packet) *arrival {
 			}
 			return arr
 		}
+		if slices.Contains(w.flow.appliances, n.ID) {
+			return w.unknown(Hop{Layer: LayerInterface, Resource: n.ID, Stage: StageAppliance, Rule: "sourceDestCheck=false",
+				Code: CodeApplianceMayTranslate}, pkt,
+				fmt.Sprintf("the packet comes back to appliance %s, which already forwarded it: unchanged, it would go round the same routes forever; it gets anywhere only if %s translates its addresses (NAT, proxy), which vpcscope cannot see", n.ID, n.ID))
+		}
+		w.flow.appliances = append(w.flow.appliances, n.ID)
 		w.record(Hop{Layer: LayerInterface, Resource: n.ID, Verdict: Forward, Stage: StageAppliance,
 			Detail: fmt.Sprintf("%s is not the destination; with its source/destination check off it forwards the packet", n.ID)}, pkt)
 		w.flow.caveat("the path crosses appliance %s: vpcscope assumes its operating system forwards the packet unchanged", n.ID)
@@ -652,7 +681,7 @@ func (w *walker) nacl(sn *model.Subnet, egress bool, pkt *packet) bool {
 	if !d.denied.pkt.empty() {
 		h := hopFor(d.denied)
 		h.Code = CodeSubnetACLRestriction
-		w.refuse(h, d.denied.pkt, aclReason(acl, sn, stage, d.denied.entry, d.denied.pkt, w.dir), false)
+		w.refuse(h, d.denied.pkt, func() string { return aclReason(acl, sn, stage, d.denied.entry, d.denied.pkt, w.dir) }, false)
 		if d.allowed.pkt.src().equal(d.denied.pkt.src()) && d.allowed.pkt.dst().equal(d.denied.pkt.dst()) && pkt.proto.HasPorts() {
 			// Only ports differ: a point query over a port range.
 			by := "rule *"
@@ -719,14 +748,21 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 			Rule: "stateful reply", Detail: "security groups are stateful: the reply of a flow they admitted passes"}, *pkt)
 		return true
 	}
-	d := w.e.evalSecurityGroups(n, egress, *pkt)
+	d := w.e.evalSecurityGroupsVia(n, egress, *pkt, &w.flow.via, false)
 	if !d.admitted.pkt.empty() {
 		if !d.refused.empty() {
-			h, reason, unknown := w.e.sgRefusal(n, egress, d, d.refused)
-			if !unknown {
-				h.Near = w.e.nearRules(n, egress, d.refused)
+			unknown := len(d.missing) > 0 || len(d.unknown) > 0
+			h := Hop{Layer: LayerSecurityGroup, Resource: n.SecurityGroupIDs[0], Stage: stage, Code: CodeENISGRulesMismatch}
+			why := func() string { return "" }
+			if !w.quiet {
+				var reason string
+				h, reason, unknown = w.e.sgRefusal(n, egress, d, d.refused)
+				if !unknown {
+					h.Near = w.e.nearRules(n, egress, d.refused)
+				}
+				why = func() string { return reason }
 			}
-			w.refuse(h, d.refused, reason, unknown)
+			w.refuse(h, d.refused, why, unknown)
 		}
 		a := d.admitted
 		h := Hop{Layer: LayerSecurityGroup, Resource: a.group.ID, Stage: stage, Verdict: Allow,
@@ -793,7 +829,7 @@ func (e *Engine) sgRefusal(n *model.NetworkInterface, egress bool, d sgResult, p
 		reason += "; " + serviceOf(pkt) + " is open only " + word + " " + strings.Join(names, ", ")
 	}
 	if a, ok := peer.single(); ok {
-		if miss, note := e.groupMiss(d.groups, n.VPCID, a, egress, pkt); miss != refNone {
+		if miss, note := e.groupMiss(d.groups, n.VPCID, a, egress, pkt, d.via); miss != refNone {
 			h.Code = miss.code()
 			reason += " (" + note + ")"
 		}

@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/vpcscope/vpcscope/model"
-	"go4.org/netipx"
 )
 
 // WhoQuery asks which sources can reach a destination on a protocol/port.
@@ -120,22 +119,21 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 		admitted = admitted.union(e.admittedAt(n, queryPacket(q, addrsOf(e.allOf[f]), d.addrs)))
 	}
 	ans.Admitted, ans.AdmittedSummary = e.describeSet(admitted)
-	admittedSet := admitted.ipset()
 
 	// Interfaces whose packets can arrive from an admitted address: their
 	// own private or public addresses, or — when the destination admits a
 	// NAT gateway's or load balancer's address — a translated one, for the
 	// interfaces whose path to the destination may cross a translator.
-	translated := overlaps(admittedSet, e.translatorSet)
+	translated := admitted.overlaps(e.translatorSet)
 	mayTranslate := map[string]bool{}
-	var known netipx.IPSetBuilder
+	var known []netip.Addr
 	for _, src := range e.snap.NetworkInterfaces {
 		if src == n || e.natByENI[src.ID] != nil || e.lbByENI[src.ID] != nil || src.InterfaceType == "transit_gateway" {
 			continue // managed interfaces do not start connections
 		}
-		addrs := interfaceAddressSet(src)
-		known.AddSet(addrs)
-		if !overlaps(addrs, admittedSet) {
+		own := interfaceAddressSet(src)
+		known = interfaceAddresses(src, known, true)
+		if !own.overlaps(admitted) {
 			if !translated {
 				continue
 			}
@@ -189,22 +187,22 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 	ans.Groups = e.groupSources(n, q, ans)
 
 	// The internet, through the destination's public addresses, as one set.
-	inet := addrsOf(e.internetOf[fam])
+	inet := e.internetAddrs[fam]
 	if pubs := n.PublicIPs(); len(pubs) > 0 && fam == 0 && !inet.empty() {
 		sp := point{ep: Endpoint{Kind: "internet"}, addrs: inet, addr: inet.witness(defaultInternetHost), internet: true}
 		pd := dp
 		pd.addr, pd.addrs = pubs[0], addrOf(pubs[0])
 		req := queryPacket(q, sp.addrs, pd.addrs)
 		paths := e.paths(sp, pd, req)
-		if got := delivered(req, paths); !got.empty() {
-			ips, summary := e.describeSet(got.src())
+		got := delivered(req, paths)
+		if !got.empty() {
+			ips, summary := e.describeInternet(got.src())
 			ws := got.srcAddr()
 			ans.Sources = append(ans.Sources, Source{Kind: "internet", IPs: ips, Summary: summary,
 				AdmittedBy: e.admittedBy(n, q, ws, dp.addr), Verdict: VerdictReachable})
-		} else if in, _ := inet.split(admittedSet); !in.empty() {
-			p := deepest(paths)
-			a := e.answerOf(QueryEcho{}, []path{p})
-			ips, summary := e.describeSet(in)
+		} else if in, _ := inet.split(admitted); !in.empty() {
+			a := e.example(q, sp, pd, paths, got)
+			ips, summary := e.describeInternet(in)
 			ans.Blocked = append(ans.Blocked, Source{Kind: "internet", IPs: ips, Summary: summary,
 				AdmittedBy: e.admittedBy(n, q, in.witness(defaultInternetHost), dp.addr), Verdict: a.Verdict, Blocked: a.Blocked})
 		}
@@ -212,12 +210,14 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 
 	// Admitted addresses that no interface in the snapshot holds and that
 	// are not on the internet: other accounts, on-premises, unused space.
-	ks, _ := known.IPSet()
-	rest := minus(minus(admittedSet, ks), e.internet)
-	if len(rest.Ranges()) > 0 {
-		ips, summary := e.describeSet(addrsOf(rest))
+	_, rest := admitted.split(addrsOfList(known))
+	for _, inet := range e.internetAddrs {
+		_, rest = rest.split(inet)
+	}
+	if !rest.empty() {
+		ips, summary := e.describeSet(rest)
 		ans.Sources = append(ans.Sources, Source{Kind: "addresses", IPs: ips, Summary: summary,
-			AdmittedBy: e.admittedBy(n, q, addrsOf(rest).witness(netip.Addr{}), dp.addr), Verdict: VerdictUnknown})
+			AdmittedBy: e.admittedBy(n, q, rest.witness(netip.Addr{}), dp.addr), Verdict: VerdictUnknown})
 		ans.Caveats = append(ans.Caveats, "some admitted addresses belong to no interface in the snapshot (other accounts, on-premises, or unused): their path is not checked")
 	}
 	return ans, nil
@@ -303,7 +303,8 @@ func (e *Engine) pathMayTranslate(subnetID string, dst netip.Addr) bool {
 // admittedAt returns the source addresses an interface's own filters let
 // in for the packets: its security groups' inbound rules and its subnet's
 // network ACL inbound entries (traffic from inside the subnet crosses no
-// ACL) — the stage functions every query uses.
+// ACL, nor does traffic a transit gateway delivers into its attachment's
+// own subnet) — the stage functions every query uses.
 func (e *Engine) admittedAt(n *model.NetworkInterface, pkt packet) addrs {
 	src := pkt.src()
 	if len(n.SecurityGroupIDs) > 0 {
@@ -313,10 +314,10 @@ func (e *Engine) admittedAt(n *model.NetworkInterface, pkt packet) addrs {
 	if sn == nil {
 		return src
 	}
-	if acl := e.ix.SubnetNetworkACL(sn.ID); acl != nil {
+	if acl := e.ix.SubnetNetworkACL(sn.ID); acl != nil && !e.hostsTGWAttachment(sn.ID) {
 		allowed := e.acls[acl.ID].evaluate(false, pkt).allowed.pkt.src()
 		inSubnet, _ := pkt.splitSrcPrefixes(append([]netip.Prefix{sn.CIDR}, sn.IPv6CIDRs...))
-		in, _ := src.split(allowed.union(inSubnet.src()).ipset())
+		in, _ := src.split(allowed.union(inSubnet.src()))
 		src = in
 	}
 	return src

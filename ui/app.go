@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/model/edit"
 	"github.com/vpcscope/vpcscope/reach"
 )
 
@@ -181,7 +182,7 @@ func (a *app) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 			return a, a.sections[tabOverview].Update(refreshMsg{})
 		}
 	case whatIfMsg:
-		return a, a.whatIf(msg.edit)
+		return a, a.whatIf(msg)
 	case wiEngineMsg:
 		if a.s == nil || msg.seq != a.s.wiSeq {
 			return a, nil
@@ -192,7 +193,8 @@ func (a *app) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 		a.flash, a.flashErr = msg.text, msg.err
 	case peekMsg:
 		ready := a.s != nil && a.s.w.graph != nil && a.s.w.exposure != nil && a.s.w.findings != nil &&
-			!a.sections[tabTrace].(*traceView).running && (!a.s.wi.active() || a.s.wiEng != nil)
+			!a.sections[tabTrace].(*traceView).running && (!a.s.whatIfActive() || a.s.wiEng != nil) &&
+			!a.sections[tabLists].(*listsView).sorting()
 		msg.ch <- peek{ansiStrip(a.View()), ready}
 	case copiedMsg:
 		a.flash, a.flashErr = "copied "+msg.id+" to the clipboard (OSC 52)", false
@@ -318,7 +320,7 @@ func (a *app) broadcast(msg tea.Msg) tea.Cmd {
 // start builds the views once the network is indexed, and starts the
 // slow derived data in the background.
 func (a *app) start(w *world) tea.Cmd {
-	a.s = &session{th: a.th, w: w, wi: newWhatIf(), send: a.send}
+	a.s = &session{th: a.th, w: w, ov: edit.NewOverlay(w.snap), send: a.send}
 	a.sections = [5]view{newOverviewView(a.s), newTreeView(a.s), newListsView(a.s), newTraceView(a.s), newExposureView(a.s)}
 	a.push(a.sections[tabOverview])
 	ix, eng := w.ix, w.eng
@@ -329,26 +331,34 @@ func (a *app) start(w *world) tea.Cmd {
 	)
 }
 
-// whatIf applies an edit to the overlay and rebuilds the what-if engine
-// in the background.
-func (a *app) whatIf(e whatIfEdit) tea.Cmd {
-	if err := a.s.wi.do(a.s.w, e); err != nil {
-		a.flash, a.flashErr = err.Error(), true
+// whatIf changes the what-if overlay and rebuilds the what-if engine in
+// the background. An edit the overlay refuses is flashed with its reason.
+func (a *app) whatIf(m whatIfMsg) tea.Cmd {
+	var err error
+	switch m.op {
+	case wiApply:
+		_, err = a.s.ov.Apply(m.edit)
+	case wiToggle:
+		err = a.s.ov.Toggle(m.id, m.list, m.slot)
+	case wiReset:
+		a.s.ov.Reset()
+	}
+	if err != nil {
+		a.flash, a.flashErr = "what-if refused: "+err.Error(), true
 		return nil
 	}
 	a.s.wiSeq++
 	a.s.wiEng, a.s.wiSnap = nil, nil
-	if e.op == opReset {
+	if m.op == wiReset {
 		a.flash = "what-if changes undone: back to the snapshot as collected"
 	} else {
 		a.flash = "what-if applied in memory only — nothing was changed in AWS"
 	}
 	refresh := a.broadcast(refreshMsg{})
-	if !a.s.wi.active() {
+	if !a.s.whatIfActive() {
 		return refresh
 	}
-	seq, wi, snap := a.s.wiSeq, a.s.wi, a.s.w.snap
-	copySnap := wi.apply(snap)
+	seq, copySnap := a.s.wiSeq, a.s.ov.Snapshot()
 	return tea.Batch(refresh, func() tea.Msg {
 		return wiEngineMsg{seq: seq, eng: reach.New(copySnap), snap: copySnap}
 	})
@@ -731,8 +741,8 @@ func (a *app) statusView() string {
 		return th.status.Render(" "+label+" ") + th.statusKey.Render(value) + th.status.Render(" ")
 	}
 	var parts []string
-	if a.s.wi.active() {
-		parts = append(parts, th.whatIf.Inherit(th.status).Render(fmt.Sprintf(" WHAT-IF: %d change(s) in memory, not applied to AWS ", a.s.wi.count)))
+	if a.s.whatIfActive() {
+		parts = append(parts, th.whatIf.Inherit(th.status).Render(fmt.Sprintf(" WHAT-IF: %d change(s) in memory, not applied to AWS ", a.s.ov.Len())))
 	}
 	parts = append(parts, seg("source", a.opts.Source))
 	if rs := w.regions(); len(rs) > 0 {
@@ -749,11 +759,13 @@ func (a *app) statusView() string {
 	}
 	line := strings.Join(parts, th.status.Render("│"))
 	if a.flash != "" {
-		st := th.status
+		// an error goes first, so that a narrow screen cannot cut it off
+		// (a refused what-if edit says why here)
 		if a.flashErr {
-			st = th.statusErr
+			line = th.statusErr.Render(" "+a.flash+" ") + th.status.Render("│") + line
+		} else {
+			line += th.status.Render("│") + th.status.Render(" "+a.flash+" ")
 		}
-		line += th.status.Render("│") + st.Render(" "+a.flash+" ")
 	}
 	line = ansi.Truncate(line, a.w, "…")
 	if pad := a.w - ansi.StringWidth(line); pad > 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -142,11 +143,10 @@ func TestGoldenDetail(t *testing.T) {
 	golden.RequireEqual(t, []byte(settle(t, tm, "Inbound entries")))
 }
 
-// TestTraceJourney is the newcomer's path: trace web-1a → db-1a on 3306,
-// see the security group hop block it, jump to the rule, try a fix in the
-// what-if, and see the next blocker.
-func TestTraceJourney(t *testing.T) {
-	tm := startTest(t)
+// traceWebToDB types the newcomer's trace, web-1a → db-1a on tcp/3306,
+// and returns the screen once the blocking hop shows.
+func traceWebToDB(t *testing.T, tm *teatest.TestModel) string {
+	t.Helper()
 	press(tm, "4", "enter")
 	for _, r := range "web-1a" {
 		press(tm, string(r))
@@ -156,7 +156,15 @@ func TestTraceJourney(t *testing.T) {
 		press(tm, string(r))
 	}
 	press(tm, "enter", "3", "3", "0", "6", "enter")
-	trace := settle(t, tm, "◆ ✗ deny")
+	return settle(t, tm, "◆ ✗ deny")
+}
+
+// TestTraceJourney is the newcomer's path: trace web-1a → db-1a on 3306,
+// see the security group hop block it, jump to the rule, try a fix in the
+// what-if, and see the next blocker.
+func TestTraceJourney(t *testing.T) {
+	tm := startTest(t)
+	trace := traceWebToDB(t, tm)
 	for _, want := range []string{"◆ ✗ deny", "storefront-db-sg", "no matching rule", "(none: the request does not arrive)"} {
 		if !strings.Contains(trace, want) {
 			t.Errorf("trace screen lacks %q:\n%s", want, trace)
@@ -227,4 +235,106 @@ func TestMouseSelectsAndOpensRows(t *testing.T) {
 	settle(t, tm, "▌legacy-prod")
 	tm.Send(click)
 	settle(t, tm, "Detail › legacy-prod")
+}
+
+// TestWhatIfJourney continues the trace journey through the edit overlay
+// (model/edit): on the db subnet's network ACL the default "*" rule cannot
+// be disabled (refused, with the reason); the suggested entry for the
+// reply makes the what-if reachable; d on it takes it out again, and U
+// undoes everything.
+func TestWhatIfJourney(t *testing.T) {
+	tm := startTest(t)
+	traceWebToDB(t, tm)
+	press(tm, "b", "a", "enter", "esc")
+	settle(t, tm, "what-if ✗ BLOCKED")
+
+	press(tm, "b")
+	acl := settle(t, tm, "◆ blocked")
+	if !strings.Contains(acl, "network-acl storefront-db-nacl (acl-0bbe693c8e98700d0)") {
+		t.Fatalf("b did not open the db subnet's ACL:\n%s", acl)
+	}
+	press(tm, "d")
+	refused := settle(t, tm, "what-if refused")
+	if !strings.Contains(refused, "the default rule * of acl-0bbe693c8e98700d0 cannot be changed") {
+		t.Errorf("disabling the default rule is not refused with the reason:\n%s", refused)
+	}
+
+	press(tm, "a")
+	line := settle(t, tm, "what-if add nacl-outbound")
+	if !strings.Contains(line, "32766 allow tcp 1024-65535 10.0.0.10/32") {
+		t.Errorf("the suggested entry is not the reply's:\n%s", line)
+	}
+	press(tm, "enter")
+	added := settle(t, tm, "[added]")
+	if !strings.Contains(added, "WHAT-IF: 2 change(s)") {
+		t.Errorf("the entry was not added:\n%s", added)
+	}
+	press(tm, "esc")
+	settle(t, tm, "what-if ✓ REACHABLE")
+
+	press(tm, "U")
+	undone := settle(t, tm, "web-1a → db-1a")
+	if strings.Contains(undone, "WHAT-IF") {
+		t.Errorf("U left the what-if in force:\n%s", undone)
+	}
+}
+
+// TestDetailKeysMakeEdits: in the detail view, d, e and a produce edits
+// of the model/edit overlay — the same text --assume takes — for security
+// groups, network ACLs and route tables alike.
+func TestDetailKeysMakeEdits(t *testing.T) {
+	const rt = "rtb-07aaa8b7560850b26" // storefront-public-rt
+	for _, tt := range []struct {
+		name   string
+		id     string
+		row    string // a row of the detail that the cursor goes to
+		keys   []string
+		value  string // typed into the edit line, replacing its text
+		want   []string
+		flashy string
+	}{
+		{"d on a group rule disables it", "storefront-db-sg", "tcp/22", []string{"d"}, "",
+			[]string{"disable sg-0a881a8838796aca3 ingress 2"}, ""},
+		{"d twice puts it back", "storefront-db-sg", "tcp/22", []string{"d", "d"}, "", nil, ""},
+		{"e on a group rule replaces it", "storefront-db-sg", "tcp/22", []string{"e"}, "tcp 2222 from 203.0.113.0/24",
+			[]string{"replace sg-0a881a8838796aca3 ingress 2 with tcp 2222 from 203.0.113.0/24"}, ""},
+		{"a on a network ACL adds an entry", "storefront-db-nacl", "tcp/3306", []string{"a"}, "95 deny tcp 22 0.0.0.0/0",
+			[]string{"acl-0bbe693c8e98700d0 inbound 95 deny tcp 22 0.0.0.0/0"}, ""},
+		{"e on a route changes its target", "storefront-public-rt", "0.0.0.0/0", []string{"e"}, "0.0.0.0/0 via storefront-nat-1a",
+			[]string{"replace " + rt + " 0.0.0.0/0 via nat-05351ea7ce76dbb76"}, ""},
+		{"a on a route table adds a route", "storefront-public-rt", "0.0.0.0/0", []string{"a"}, "10.9.0.0/16 via payments-ledger",
+			[]string{"route " + rt + " 10.9.0.0/16 via pcx-0cdf435fdeb37d198"}, ""},
+		{"d on the local route is refused", "storefront-public-rt", "10.0.0.0/16", []string{"d"}, "",
+			nil, "the local route 10.0.0.0/16 of " + rt + " cannot be removed"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a := newTestApp(t, demoSnap(t))
+			a.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+			a.Update(worldMsg{newWorld(demoSnap(t))})
+			a.Update(openMsg{id: a.s.w.ix.Find(tt.id)[0].Base().ID})
+			d := a.active().(*detailView)
+			if !d.list.Select(func(r row) bool { _, ok := r.data.(ruleRow); return ok && strings.Contains(r.plainText(), tt.row) }) {
+				t.Fatalf("no rule row with %q", tt.row)
+			}
+			for _, k := range tt.keys {
+				a.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
+			}
+			if tt.value != "" {
+				if d.editing == nil {
+					t.Fatal("no edit line")
+				}
+				d.editing.value = tt.value
+				a.Update(tea.KeyMsg{Type: tea.KeyEnter})
+				if d.editErr != "" {
+					t.Fatalf("edit line error: %s", d.editErr)
+				}
+			}
+			if got := a.s.ov.Edits(); !slices.Equal(got, tt.want) {
+				t.Errorf("edits %q, want %q", got, tt.want)
+			}
+			if tt.flashy != "" && (!a.flashErr || !strings.Contains(a.flash, tt.flashy)) {
+				t.Errorf("flash %q, want an error with %q", a.flash, tt.flashy)
+			}
+		})
+	}
 }

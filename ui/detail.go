@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/model/edit"
 	"github.com/vpcscope/vpcscope/reach"
 )
 
@@ -34,9 +35,10 @@ type detailView struct {
 	w, h     int
 }
 
-// ruleRow is attached to the rows that are rules.
+// ruleRow is attached to the rows that are rules: the position in the
+// what-if overlay's Rules(id, list).
 type ruleRow struct {
-	list  ruleList
+	list  edit.List
 	index int
 }
 
@@ -146,32 +148,34 @@ func (d *detailView) Update(msg tea.Msg) tea.Cmd {
 				return d.s.send(openMsg{id: r.id})
 			}
 		case key.Matches(msg, keys.Toggle):
-			if rr, ok := d.currentRule(); ok {
-				return d.s.send(whatIfMsg{whatIfEdit{op: opToggle, resource: d.id, list: rr.list, index: rr.index}})
+			if rr, ok := d.currentRule(); ok && rr.index >= 0 {
+				return d.s.send(whatIfMsg{op: wiToggle, id: d.id, list: rr.list, slot: rr.index})
 			}
 		case key.Matches(msg, keys.Edit):
-			if rr, ok := d.currentRule(); ok && rr.list != listRoutes {
-				d.startEdit(rr, false)
+			if rr, ok := d.currentRule(); ok {
+				return d.startEdit(rr, false)
 			}
 		case key.Matches(msg, keys.Add):
-			if rr, ok := d.currentRule(); ok && rr.list != listRoutes {
-				d.startEdit(rr, true)
+			if rr, ok := d.currentRule(); ok {
+				return d.startEdit(rr, true)
 			} else if l := d.defaultList(); l != "" {
-				d.startEdit(ruleRow{list: l, index: -1}, true)
+				return d.startEdit(ruleRow{list: l, index: -1}, true)
 			}
 		case key.Matches(msg, keys.Reset):
-			return d.s.send(whatIfMsg{whatIfEdit{op: opReset}})
+			return d.s.send(whatIfMsg{op: wiReset})
 		}
 	}
 	return nil
 }
 
-func (d *detailView) defaultList() ruleList {
+func (d *detailView) defaultList() edit.List {
 	switch d.res.(type) {
 	case *model.SecurityGroup:
-		return listSGIngress
+		return edit.SGIngress
 	case *model.NetworkACL:
-		return listNACLInbound
+		return edit.NACLInbound
+	case *model.RouteTable:
+		return edit.Routes
 	}
 	return ""
 }
@@ -185,37 +189,42 @@ func (d *detailView) currentRule() (ruleRow, bool) {
 	return rr, ok
 }
 
-func (d *detailView) startEdit(rr ruleRow, add bool) {
+// startEdit opens the edit line on a rule (e) or for a new one (a),
+// filled with the rule's text or a suggestion for the traced flow.
+func (d *detailView) startEdit(rr ruleRow, add bool) tea.Cmd {
 	in := &lineInput{}
-	rules := d.s.wi.rules(d.res, rr.list)
+	rules := d.s.ov.Rules(d.id, rr.list)
 	switch {
-	case add && strings.HasPrefix(string(rr.list), "sg"):
+	case add && rr.list.IsSecurityGroup():
 		in.value = d.suggestSG(rr.list)
-	case add:
+	case add && rr.list.IsNetworkACL():
 		in.value = d.suggestACL(rr.list, rules)
-	case rr.index >= 0 && rr.index < len(rules) && strings.HasPrefix(string(rr.list), "sg"):
-		in.value = formatSGRule(rules[rr.index].sg)
-	case rr.index >= 0 && rr.index < len(rules):
-		in.value = formatACLEntry(rules[rr.index].acl)
+	case add:
+		in.value = d.suggestRoute()
+	case rr.index < 0 || rr.index >= len(rules):
+		return nil
+	case rules[rr.index].Disabled:
+		return flash("this rule is disabled in the what-if: d puts it back before it can be edited")
 	default:
-		return
+		in.value = edit.FormatRule(rr.list, rules[rr.index].Rule, d.res.Base().Account)
 	}
 	d.editing, d.editFor, d.editAdd, d.editErr = in, rr, add, ""
 	d.list.SetSize(d.w, d.listHeight())
+	return nil
 }
 
 // suggestSG proposes the rule that would let the traced flow through: the
 // source's security group when it is in the same VPC, else its address.
-func (d *detailView) suggestSG(l ruleList) string {
+func (d *detailView) suggestSG(l edit.List) string {
 	q := d.flow()
 	if q == nil {
-		if l == listSGEgress {
-			return "tcp 443 0.0.0.0/0 # what-if"
+		if l == edit.SGEgress {
+			return "tcp 443 to 0.0.0.0/0 # what-if"
 		}
-		return "tcp 443 10.0.0.0/8 # what-if"
+		return "tcp 443 from 10.0.0.0/8 # what-if"
 	}
 	peerIP, groups, vpc := q.srcIP, q.srcGroups, q.srcVPC
-	if l == listSGEgress {
+	if l == edit.SGEgress {
 		peerIP, groups, vpc = q.dstIP, q.dstGroups, q.dstVPC
 	}
 	sg, _ := d.res.(*model.SecurityGroup)
@@ -230,13 +239,28 @@ func (d *detailView) suggestSG(l ruleList) string {
 	if q.proto.HasPorts() {
 		svc += " " + strconv.Itoa(q.port)
 	}
-	return svc + " " + peer + " # what-if"
+	dir := "from"
+	if l == edit.SGEgress {
+		dir = "to"
+	}
+	return svc + " " + dir + " " + peer + " # what-if"
 }
 
-func (d *detailView) suggestACL(l ruleList, rules []wiRule) string {
+// suggestRoute proposes a route to the traced destination; the target is
+// the user's to name.
+func (d *detailView) suggestRoute() string {
+	if q := d.flow(); q != nil {
+		if a, err := netip.ParseAddr(q.dstIP); err == nil {
+			return netip.PrefixFrom(a, a.BitLen()).String() + " via "
+		}
+	}
+	return "0.0.0.0/0 via "
+}
+
+func (d *detailView) suggestACL(l edit.List, rules []edit.Slot) string {
 	num := int32(100)
 	if len(rules) > 0 {
-		num = max(1, rules[0].acl.RuleNumber-10)
+		num = max(1, rules[0].Rule.Entry.RuleNumber-10)
 	}
 	q := d.flow()
 	if q == nil {
@@ -247,7 +271,7 @@ func (d *detailView) suggestACL(l ruleList, rules []wiRule) string {
 	}
 	peer := q.srcIP
 	port := strconv.Itoa(q.port)
-	if (l == listNACLOutbnd) != q.returnPath {
+	if (l == edit.NACLOutbound) != q.returnPath {
 		peer = q.dstIP
 	}
 	if q.returnPath {
@@ -277,27 +301,40 @@ func (d *detailView) updateEdit(msg tea.KeyMsg) tea.Cmd {
 		d.list.SetSize(d.w, d.listHeight())
 		return nil
 	case key.Matches(msg, keys.Accept):
-		e := whatIfEdit{op: opReplace, resource: d.id, list: d.editFor.list, index: d.editFor.index}
-		if d.editAdd {
-			e.op = opAdd
-		}
-		var err error
-		if strings.HasPrefix(string(e.list), "sg") {
-			e.sg, err = parseSGRule(d.s.w, d.editing.value)
-		} else {
-			e.acl, err = parseACLEntry(d.editing.value, e.list == listNACLOutbnd)
-		}
+		e, err := d.editOf(d.editing.value)
 		if err != nil {
 			d.editErr = err.Error()
 			return nil
 		}
 		d.editing = nil
 		d.list.SetSize(d.w, d.listHeight())
-		return d.s.send(whatIfMsg{e})
+		return d.s.send(whatIfMsg{op: wiApply, edit: e})
 	}
 	d.editing.Update(msg)
 	d.editErr = ""
 	return nil
+}
+
+// editOf turns the edit line into an edit of the rule being edited, or an
+// addition to its list.
+func (d *detailView) editOf(text string) (edit.Edit, error) {
+	l := d.editFor.list
+	r, err := edit.ParseRule(d.s.w.ix, d.res, l, text)
+	if err != nil {
+		return edit.Edit{}, err
+	}
+	e := edit.Edit{Op: edit.Add, Resource: d.id, List: l, Rule: r}
+	if d.editAdd {
+		return e, nil
+	}
+	rules := d.s.ov.Rules(d.id, l)
+	if d.editFor.index < 0 || d.editFor.index >= len(rules) {
+		return e, fmt.Errorf("the rule being edited is gone")
+	}
+	old := rules[d.editFor.index].Rule
+	e.Op, e.Index = edit.Replace, d.editFor.index
+	e.RuleNumber, e.Destination = old.Entry.RuleNumber, old.Route.DestinationString()
+	return e, nil
 }
 
 func (d *detailView) View() string {
@@ -308,7 +345,7 @@ func (d *detailView) View() string {
 		kind = string(d.res.Kind())
 	}
 	title := th.title.Render(kind) + " " + th.bold.Render(d.label())
-	if d.s.wi.touched(d.id) {
+	if d.s.ov.Touched(d.id) {
 		title += "  " + th.whatIf.Render("[WHAT-IF: edited in memory, not applied to AWS]")
 	}
 	b.WriteString(ansi.Truncate(title, d.w, "…") + "\n")
@@ -324,10 +361,13 @@ func (d *detailView) View() string {
 		line := th.whatIf.Render("what-if "+what+" "+string(d.editFor.list)+": ") + d.editing.View(th)
 		b.WriteString("\n" + ansi.Truncate(line, d.w, "…") + "\n")
 		help := th.dim.Render("enter apply (in memory only) · esc cancel · syntax: ")
-		if strings.HasPrefix(string(d.editFor.list), "sg") {
-			help += th.dim.Render("PROTOCOL [PORTS] PEER [# note]")
-		} else {
+		switch l := d.editFor.list; {
+		case l.IsSecurityGroup():
+			help += th.dim.Render("PROTOCOL [PORTS] " + map[bool]string{false: "from", true: "to"}[l.Egress()] + " PEER [# note]")
+		case l.IsNetworkACL():
 			help += th.dim.Render("NUMBER allow|deny PROTOCOL [PORTS] CIDR")
+		default:
+			help += th.dim.Render("DESTINATION via TARGET (an ID or Name tag)")
 		}
 		if d.editErr != "" {
 			help = th.bad.Render("✗ " + d.editErr)
@@ -360,12 +400,13 @@ func (d *detailView) land() {
 		return
 	}
 	f := d.focus
-	l := ruleList(f.ref.Kind)
+	l := edit.List(f.ref.Kind)
 	idx := f.ref.Index
 	if f.ref.RuleNumber > 0 && f.ref.Kind.IsNetworkACL() {
-		for i, r := range d.s.wi.rules(d.res, l) {
-			if r.acl.RuleNumber == f.ref.RuleNumber {
+		for i, r := range d.s.ov.Rules(d.id, l) {
+			if r.Rule.Entry.RuleNumber == f.ref.RuleNumber && !r.Disabled {
 				idx = i
+				break
 			}
 		}
 	}
@@ -378,12 +419,15 @@ func (d *detailView) land() {
 		rr, ok := r.data.(ruleRow)
 		return ok && rr.list == l && rr.index == idx
 	})
-	noMatch := f.hop != nil && f.hop.Verdict == reach.Deny && reach.RuleRefKind(l).IsSecurityGroup()
+	noMatch := f.hop != nil && f.hop.Verdict == reach.Deny && l.IsSecurityGroup()
 	switch {
 	case found && noMatch:
 		d.banner = th.bad.Render("✗ "+f.hop.Detail) + "\n" +
 			th.warn.Render("≈ the selected rule is the closest: it opens the port, but not to this peer.") + "\n" +
 			th.dim.Render("  e edits it, a adds a rule — a what-if, in memory only, nothing changes in AWS")
+	case found && f.hop != nil && f.hop.Verdict == reach.Deny && l.IsNetworkACL() && f.ref.RuleNumber >= model.DefaultRuleNumber:
+		d.banner = th.bad.Render("✗ the default rule blocked the trace: ") + hopRule + "\n" +
+			th.dim.Render("  it cannot be changed; a adds an entry before it — a what-if, in memory only")
 	case found && f.hop != nil && f.hop.Verdict == reach.Deny:
 		d.banner = th.bad.Render("✗ this rule blocked the trace: ") + hopRule + "\n" +
 			th.dim.Render("  d disables it, e edits it, a adds one before it — a what-if, in memory only")
@@ -427,13 +471,13 @@ func (d *detailView) land() {
 // nearMisses are the rules of list l that open the traced protocol and
 // port to some other peer: the rules a user most likely means to change,
 // as the engine's answer names them (Block.Near).
-func (d *detailView) nearMisses(l ruleList) []int {
+func (d *detailView) nearMisses(l edit.List) []int {
 	if d.focus == nil {
 		return nil
 	}
 	var out []int
 	for _, r := range d.focus.near {
-		if ruleList(r.Kind) == l && (r.Resource == "" || r.Resource == d.id) {
+		if edit.List(r.Kind) == l && (r.Resource == "" || r.Resource == d.id) {
 			out = append(out, r.Index)
 		}
 	}
@@ -706,11 +750,11 @@ func (b *detailBuilder) fields() {
 func (b *detailBuilder) rules() {
 	switch v := b.d.res.(type) {
 	case *model.SecurityGroup:
-		b.sgRules("Inbound rules", v, listSGIngress, "from")
-		b.sgRules("Outbound rules", v, listSGEgress, "to")
+		b.sgRules("Inbound rules", v, edit.SGIngress, "from")
+		b.sgRules("Outbound rules", v, edit.SGEgress, "to")
 	case *model.NetworkACL:
-		b.aclEntries("Inbound entries (evaluated in rule order, first match wins)", v, listNACLInbound)
-		b.aclEntries("Outbound entries (evaluated in rule order, first match wins)", v, listNACLOutbnd)
+		b.aclEntries("Inbound entries (evaluated in rule order, first match wins)", v, edit.NACLInbound)
+		b.aclEntries("Outbound entries (evaluated in rule order, first match wins)", v, edit.NACLOutbound)
 	case *model.RouteTable:
 		b.routes(v)
 	case *model.TGWRouteTable:
@@ -763,19 +807,19 @@ func (b *detailBuilder) rules() {
 
 // mark returns the gutter mark of a rule: ◆ the rule that decided the
 // focused hop, ≈ a near miss, and the what-if state.
-func (b *detailBuilder) mark(l ruleList, i int, r wiRule, near []int) (string, string) {
+func (b *detailBuilder) mark(l edit.List, i int, r edit.Slot, near []int) (string, string) {
 	th := b.th
 	f := b.d.focus
 	switch {
-	case r.disabled:
+	case r.Disabled:
 		return "[disabled]", th.whatIf.Render("[disabled]")
-	case r.added:
+	case r.Added:
 		return "[added]", th.whatIf.Render("[added]")
-	case r.edited:
+	case r.Edited:
 		return "[edited]", th.whatIf.Render("[edited]")
-	case f != nil && ruleList(f.ref.Kind) == l && (f.ref.Index == i && i >= 0 ||
-		f.ref.RuleNumber > 0 && f.ref.RuleNumber == r.acl.RuleNumber && strings.HasPrefix(string(l), "nacl")):
-		if f.hop != nil && f.hop.Verdict == reach.Deny && strings.HasPrefix(string(l), "sg") {
+	case f != nil && edit.List(f.ref.Kind) == l && (f.ref.Index == i && i >= 0 ||
+		f.ref.RuleNumber > 0 && f.ref.RuleNumber == r.Rule.Entry.RuleNumber && l.IsNetworkACL()):
+		if f.hop != nil && f.hop.Verdict == reach.Deny && l.IsSecurityGroup() {
 			return "≈ closest", th.warn.Render("≈ closest")
 		}
 		if f.hop != nil && f.hop.Verdict == reach.Deny {
@@ -788,17 +832,17 @@ func (b *detailBuilder) mark(l ruleList, i int, r wiRule, near []int) (string, s
 	return "", ""
 }
 
-func (b *detailBuilder) sgRules(title string, sg *model.SecurityGroup, l ruleList, dir string) {
+func (b *detailBuilder) sgRules(title string, sg *model.SecurityGroup, l edit.List, dir string) {
 	b.section(title)
-	rules := b.d.s.wi.rules(sg, l)
+	rules := b.d.s.ov.Rules(sg.ID, l)
 	var near []int
-	if f := b.d.focus; f != nil && ruleList(f.ref.Kind) == l && f.ref.Index < 0 {
+	if f := b.d.focus; f != nil && edit.List(f.ref.Kind) == l && f.ref.Index < 0 {
 		near = b.d.nearMisses(l)
 	}
 	peers := make([]string, len(rules))
 	pw := 4
 	for i, r := range rules {
-		peers[i] = b.peer(sg, r.sg)
+		peers[i] = b.peer(sg, r.Rule.SG)
 		pw = max(pw, min(ansi.StringWidth(peers[i]), 44))
 	}
 	hdr := fmt.Sprintf("  %-3s %-15s %-4s %-*s %s", "#", "service", "", pw, "peer", "note")
@@ -806,39 +850,39 @@ func (b *detailBuilder) sgRules(title string, sg *model.SecurityGroup, l ruleLis
 	for i, r := range rules {
 		peer := peers[i]
 		id := ""
-		if r.sg.Group != nil {
-			id = r.sg.Group.GroupID
+		if r.Rule.SG.Group != nil {
+			id = r.Rule.SG.Group.GroupID
 		}
-		if r.sg.PrefixListID != "" {
-			id = r.sg.PrefixListID
+		if r.Rule.SG.PrefixListID != "" {
+			id = r.Rule.SG.PrefixListID
 		}
 		plainMark, mark := b.mark(l, i, r, near)
-		cols := fmt.Sprintf("  %-3d %-15s %-4s %-*s ", i+1, r.sg.Service(), dir, pw, ansi.Truncate(peer, pw, "…"))
+		cols := fmt.Sprintf("  %-3d %-15s %-4s %-*s ", i+1, r.Rule.SG.Service(), dir, pw, ansi.Truncate(peer, pw, "…"))
 		plain := cols + plainMark
 		text := cols + mark
-		if r.disabled {
+		if r.Disabled {
 			text = b.th.dim.Render(cols) + mark
 		}
-		if r.sg.Description != "" {
+		if r.Rule.SG.Description != "" {
 			sep := "  "
 			if mark == "" {
 				sep = ""
 			}
-			plain += sep + r.sg.Description
-			text += sep + b.th.dim.Render(r.sg.Description)
+			plain += sep + r.Rule.SG.Description
+			text += sep + b.th.dim.Render(r.Rule.SG.Description)
 		}
 		b.rows = append(b.rows, row{text: text, plain: plain, id: id, data: ruleRow{l, i}})
 	}
 	if len(rules) == 0 {
 		b.text(b.th.dim.Render("(no rules: nothing is allowed)"))
 	}
-	if f := b.d.focus; f != nil && ruleList(f.ref.Kind) == l && f.ref.Index < 0 {
+	if f := b.d.focus; f != nil && edit.List(f.ref.Kind) == l && f.ref.Index < 0 {
 		t := "✗ no rule matched"
 		if f.hop != nil && f.hop.Rule != "" {
 			t = "✗ " + f.hop.Rule
 		}
 		if f.query != nil {
-			t += fmt.Sprintf(" — %s %s %s", serviceOf(f.query), map[bool]string{true: "to", false: "from"}[l == listSGEgress], peerOf(f.query, l == listSGEgress))
+			t += fmt.Sprintf(" — %s %s %s", serviceOf(f.query), map[bool]string{true: "to", false: "from"}[l == edit.SGEgress], peerOf(f.query, l == edit.SGEgress))
 		}
 		b.rows = append(b.rows, row{text: "  " + b.th.bad.Render(t), plain: "  " + t, data: ruleRow{l, -1}})
 	}
@@ -872,12 +916,12 @@ func peerOf(q *flowDesc, egress bool) string {
 	return q.srcIP
 }
 
-func (b *detailBuilder) aclEntries(title string, acl *model.NetworkACL, l ruleList) {
+func (b *detailBuilder) aclEntries(title string, acl *model.NetworkACL, l edit.List) {
 	b.section(title)
 	hdr := fmt.Sprintf("  %-6s %-9s %-16s %-22s", "rule", "action", "service", "cidr")
 	b.rows = append(b.rows, row{text: b.th.header.Render(hdr), plain: hdr, skip: true})
-	for i, r := range b.d.s.wi.rules(acl, l) {
-		e := r.acl
+	for i, r := range b.d.s.ov.Rules(acl.ID, l) {
+		e := r.Rule.Entry
 		act := "✓ allow"
 		st := b.th.ok
 		if e.Action == model.Deny {
@@ -897,8 +941,8 @@ func (b *detailBuilder) routes(rt *model.RouteTable) {
 	b.section("Routes (longest prefix wins)")
 	hdr := fmt.Sprintf("  %-26s %-44s %-12s %s", "destination", "target", "state", "origin")
 	b.rows = append(b.rows, row{text: b.th.header.Render(hdr), plain: hdr, skip: true})
-	for i, r := range b.d.s.wi.rules(rt, listRoutes) {
-		t := r.route.Target()
+	for i, r := range b.d.s.ov.Rules(rt.ID, edit.Routes) {
+		t := r.Rule.Route.Target()
 		tgt := t.ID
 		if n := w.name(t.ID); n != "" {
 			tgt += " " + n
@@ -906,21 +950,21 @@ func (b *detailBuilder) routes(rt *model.RouteTable) {
 		if t.Kind != model.TargetLocal && t.Kind != model.TargetNone {
 			tgt = string(t.Kind) + " " + tgt
 		}
-		state := r.route.State
+		state := r.Rule.Route.State
 		st := b.th.ok
-		if r.route.IsBlackhole() {
+		if r.Rule.Route.IsBlackhole() {
 			state, st = "✗ blackhole", b.th.bad
 		} else if state == "active" || state == "" {
 			state = "✓ active"
 		}
-		plainMark, mark := b.mark(listRoutes, i, r, nil)
-		plain := fmt.Sprintf("  %-26s %-44s %-12s %s %s", r.route.DestinationString(), tgt, state, r.route.Origin, plainMark)
-		text := fmt.Sprintf("  %-26s %-44s %s %s %s", r.route.DestinationString(), tgt, st.Render(fmt.Sprintf("%-12s", state)), r.route.Origin, mark)
+		plainMark, mark := b.mark(edit.Routes, i, r, nil)
+		plain := fmt.Sprintf("  %-26s %-44s %-12s %s %s", r.Rule.Route.DestinationString(), tgt, state, r.Rule.Route.Origin, plainMark)
+		text := fmt.Sprintf("  %-26s %-44s %s %s %s", r.Rule.Route.DestinationString(), tgt, st.Render(fmt.Sprintf("%-12s", state)), r.Rule.Route.Origin, mark)
 		id := t.ID
 		if w.get(id) == nil {
 			id = ""
 		}
-		b.rows = append(b.rows, row{text: text, plain: plain, id: id, data: ruleRow{listRoutes, i}})
+		b.rows = append(b.rows, row{text: text, plain: plain, id: id, data: ruleRow{edit.Routes, i}})
 	}
 }
 

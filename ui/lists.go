@@ -184,6 +184,10 @@ func (v *listsView) step(d int) {
 }
 
 func (v *listsView) Update(msg tea.Msg) tea.Cmd {
+	if m, ok := msg.(sortedMsg); ok {
+		m.t.landed(m)
+		return nil
+	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return nil
@@ -220,9 +224,9 @@ func (v *listsView) Update(msg tea.Msg) tea.Cmd {
 			return v.s.send(openMsg{id: r.id})
 		}
 	case key.Matches(km, keys.Sort):
-		t.sortBy((t.sortCol+1)%len(t.cols), false)
+		return t.sortBy(v, (t.sortCol+1)%len(t.cols), false)
 	case key.Matches(km, keys.Reverse):
-		t.sortBy(t.sortCol, !t.desc)
+		return t.sortBy(v, t.sortCol, !t.desc)
 	case key.Matches(km, keys.Collapse):
 		if v.sidebar() {
 			v.pane = 0
@@ -270,22 +274,57 @@ func (v *listsView) View() string {
 		v.s.th.r.NewStyle().Width(sidebarWidth).Render(strings.Join(side, "\n")), sep, body)
 }
 
-// table is a sortable table of one kind.
+// sorting reports whether a table is waiting for a sort to land.
+func (v *listsView) sorting() bool {
+	for _, t := range v.tables {
+		if t.pending {
+			return true
+		}
+	}
+	return false
+}
+
+// table is a sortable table of one kind. Its rows are built once; sorting
+// by a column computes that column's order once, in a tea.Cmd (the list
+// keeps its order until the sort lands), and later sorts by it only set
+// the order the rows show in.
 type table struct {
-	s       *session
-	kind    model.Kind
-	cols    []string
-	cells   [][]string
-	ids     []string
-	widths  []int
+	s      *session
+	kind   model.Kind
+	cols   []string
+	cells  [][]string
+	ids    []string
+	widths []int
+	// sorted caches each column's ascending order and its keys' ranks.
+	sorted map[int]columnOrder
+	// sortCol and desc are the order asked for; pending says it has not
+	// landed yet.
 	sortCol int
 	desc    bool
+	pending bool
 	list    *lineList
 	w, h    int
 }
 
+// columnOrder is a column's stable ascending order of rows, and each
+// row's rank (rows with equal keys share one), for the descending order.
+type columnOrder struct {
+	asc  []int32
+	rank []int32
+}
+
+// sortedMsg delivers a column's order, computed off the key path.
+type sortedMsg struct {
+	owner view
+	t     *table
+	col   int
+	order columnOrder
+}
+
+func (m sortedMsg) ownerView() view { return m.owner }
+
 func newTable(s *session, k model.Kind) *table {
-	t := &table{s: s, kind: k, list: newLineList(s.th)}
+	t := &table{s: s, kind: k, list: newLineList(s.th), sorted: map[int]columnOrder{}}
 	t.cols, t.cells, t.ids = columns(s.w, k)
 	t.widths = make([]int, len(t.cols))
 	for i, c := range t.cols {
@@ -296,7 +335,13 @@ func newTable(s *session, k model.Kind) *table {
 			t.widths[i] = max(t.widths[i], min(ansi.StringWidth(c), 44))
 		}
 	}
-	t.sortBy(0, false)
+	rows := make([]row, len(t.cells))
+	for i, cells := range t.cells {
+		rows[i] = row{plain: strings.Join(cells, " "), id: t.ids[i], lazy: func() string { return t.line(cells) }}
+	}
+	t.sorted[0] = sortColumn(t.cells, 0)
+	t.list.SetRows(rows) // once: sorting only changes the order they show in
+	t.list.SetOrder(t.sorted[0].asc)
 	return t
 }
 
@@ -305,16 +350,58 @@ func (t *table) SetSize(w, h int) {
 	t.list.SetSize(w, max(1, h-1))
 }
 
-// sortBy orders the rows by a column; numbers sort as numbers.
-func (t *table) sortBy(col int, desc bool) {
+// sortBy orders the rows by a column, descending when desc. A column
+// sorted before is reordered at once; a new one is sorted in a tea.Cmd,
+// and the list shows its old order until the sort lands.
+func (t *table) sortBy(owner view, col int, desc bool) tea.Cmd {
 	t.sortCol, t.desc = col, desc
+	if _, ok := t.sorted[col]; ok {
+		t.show(col, desc)
+		return nil
+	}
+	t.pending = true
+	cells := t.cells // never written after newTable
+	return func() tea.Msg { return sortedMsg{owner: owner, t: t, col: col, order: sortColumn(cells, col)} }
+}
+
+// landed takes a column's order in and shows it if it is still the one
+// asked for.
+func (t *table) landed(m sortedMsg) {
+	t.sorted[m.col] = m.order
+	if m.col == t.sortCol {
+		t.show(t.sortCol, t.desc)
+	}
+}
+
+// show puts the rows in a sorted column's order, keeping the selection.
+func (t *table) show(col int, desc bool) {
+	t.pending = false
+	co := t.sorted[col]
+	next := co.asc
+	if desc {
+		next = co.descending()
+	}
+	cur := ""
+	if r, ok := t.list.Current(); ok {
+		cur = r.id
+	}
+	t.list.SetOrder(next)
+	if cur != "" {
+		t.list.Select(func(r row) bool { return r.id == cur })
+	}
+}
+
+// sortColumn computes a column's stable ascending order: numbers as
+// numbers and before text, text without regard to case. It reads cells
+// only, so it can run in a tea.Cmd.
+func sortColumn(cells [][]string, col int) columnOrder {
 	type k struct {
 		n     float64
 		isNum bool
 		s     string
 	}
-	ks := make([]k, len(t.cells))
-	for i, r := range t.cells {
+	ks := make([]k, len(cells))
+	for i, r := range cells {
 		c := r[col]
 		if f, err := strconv.ParseFloat(c, 64); err == nil {
 			ks[i] = k{n: f, isNum: true}
@@ -322,41 +409,46 @@ func (t *table) sortBy(col int, desc bool) {
 			ks[i] = k{s: strings.ToLower(c)}
 		}
 	}
-	order := make([]int, len(t.cells))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		x, y := ks[a], ks[b]
-		var c int
+	compare := func(x, y k) int {
 		switch {
 		case x.isNum && y.isNum:
-			c = cmp.Compare(x.n, y.n)
+			return cmp.Compare(x.n, y.n)
 		case x.isNum:
-			c = -1 // numbers before text
+			return -1 // numbers before text
 		case y.isNum:
-			c = 1
-		default:
-			c = strings.Compare(x.s, y.s)
+			return 1
 		}
-		if desc {
-			c = -c
+		return strings.Compare(x.s, y.s)
+	}
+	asc := make([]int32, len(cells))
+	for i := range asc {
+		asc[i] = int32(i)
+	}
+	slices.SortStableFunc(asc, func(a, b int32) int { return compare(ks[a], ks[b]) })
+	rank := make([]int32, len(cells))
+	for i := 1; i < len(asc); i++ {
+		rank[asc[i]] = rank[asc[i-1]]
+		if compare(ks[asc[i-1]], ks[asc[i]]) != 0 {
+			rank[asc[i]]++
 		}
-		return c
-	})
-	cur := ""
-	if r, ok := t.list.Current(); ok {
-		cur = r.id
 	}
-	rows := make([]row, len(order))
-	for i, idx := range order {
-		cells := t.cells[idx]
-		rows[i] = row{plain: strings.Join(cells, " "), id: t.ids[idx], lazy: func() string { return t.line(cells) }}
+	return columnOrder{asc: asc, rank: rank}
+}
+
+// descending returns the stable descending order: groups of equal keys
+// last to first, each in its original order.
+func (c columnOrder) descending() []int32 {
+	out := make([]int32, 0, len(c.asc))
+	end := len(c.asc)
+	for end > 0 {
+		start := end - 1
+		for start > 0 && c.rank[c.asc[start-1]] == c.rank[c.asc[end-1]] {
+			start--
+		}
+		out = append(out, c.asc[start:end]...)
+		end = start
 	}
-	t.list.SetRows(rows)
-	if cur != "" {
-		t.list.Select(func(r row) bool { return r.id == cur })
-	}
+	return out
 }
 
 func (t *table) line(cells []string) string {
@@ -389,6 +481,9 @@ func (t *table) View(focused bool) string {
 	count := fmt.Sprintf("%d/%d", min(n, total), total)
 	if len(t.cells) != total {
 		count += fmt.Sprintf(" of %d", len(t.cells))
+	}
+	if t.pending {
+		count = "sorting… " + count
 	}
 	head = ansi.Truncate(head, max(0, t.w-len(count)-1), "…")
 	pad := max(1, t.w-ansi.StringWidth(head)-len(count))

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vpcscope/vpcscope/model/edit"
 	"github.com/vpcscope/vpcscope/reach"
 )
 
@@ -35,7 +36,7 @@ func TestExplorerPresentsEveryTypedValue(t *testing.T) {
 		if k == reach.RefTGWRoute {
 			continue // transit gateway routes are keyed by prefix; the detail view lists them without a cursor target
 		}
-		if !slices.Contains([]ruleList{listSGIngress, listSGEgress, listNACLInbound, listNACLOutbnd, listRoutes}, ruleList(k)) {
+		if !slices.Contains(edit.Lists, edit.List(k)) {
 			t.Errorf("rule reference kind %s maps to no rule list of the detail view", k)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/model/edit"
 	"github.com/vpcscope/vpcscope/reach"
 )
 
@@ -12,7 +13,9 @@ import (
 type session struct {
 	th *theme
 	w  *world
-	wi *whatIf
+	// ov holds the what-if edits (model/edit), the same overlay the
+	// command line's --assume uses.
+	ov *edit.Overlay
 	// wiEng answers about the what-if copy; nil while no change is in
 	// effect or while it is being built.
 	wiEng *reach.Engine
@@ -23,6 +26,9 @@ type session struct {
 	// send hands a message to the top model at once (navigation, what-if).
 	send func(tea.Msg) tea.Cmd
 }
+
+// whatIfActive reports whether any what-if edit is in effect.
+func (s *session) whatIfActive() bool { return s.ov.Len() > 0 }
 
 // flowDesc is a traced flow, as the detail view needs it to mark near
 // misses and suggest a what-if rule.

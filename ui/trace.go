@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/model/edit"
 	"github.com/vpcscope/vpcscope/reach"
 )
 
@@ -199,7 +200,7 @@ func (t *traceView) run() tea.Cmd {
 	t.seq++
 	t.running = true
 	seq, eng, wiEng, owner := t.seq, t.s.w.eng, t.s.wiEng, view(t)
-	if !t.s.wi.active() {
+	if !t.s.whatIfActive() {
 		wiEng = nil
 	}
 	return func() tea.Msg {
@@ -378,7 +379,7 @@ func (t *traceView) updateResult(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, keys.Run):
 		return t.run()
 	case key.Matches(msg, keys.Reset):
-		return t.s.send(whatIfMsg{whatIfEdit{op: opReset}})
+		return t.s.send(whatIfMsg{op: wiReset})
 	}
 	return nil
 }
@@ -432,13 +433,13 @@ func (t *traceView) openHop(h hopRow) openMsg {
 	}
 	ref := *h.hop.Ref
 	if h.whatIf && ref.Index >= 0 {
-		ref.Index = t.s.wi.overlayIndex(h.hop.Resource, ruleList(ref.Kind), ref.Index)
+		ref.Index = t.s.ov.Position(h.hop.Resource, edit.List(ref.Kind), ref.Index)
 	}
 	hop := h.hop
 	m.focus = &ruleFocus{ref: ref, hop: &hop, query: t.flow(hop)}
 	for _, n := range hop.Near {
 		if h.whatIf {
-			n.Index = t.s.wi.overlayIndex(cmp.Or(n.Resource, h.hop.Resource), ruleList(n.Kind), n.Index)
+			n.Index = t.s.ov.Position(cmp.Or(n.Resource, h.hop.Resource), edit.List(n.Kind), n.Index)
 		}
 		m.focus.near = append(m.focus.near, n)
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/vpcscope/vpcscope/model/edit"
 	"github.com/vpcscope/vpcscope/reach"
 )
 
@@ -64,8 +65,26 @@ type (
 		text string
 		err  bool
 	}
-	// whatIfMsg asks the top model to apply a what-if edit.
-	whatIfMsg struct{ edit whatIfEdit }
+	// whatIfMsg asks the top model to change the what-if overlay.
+	whatIfMsg struct {
+		op wiOp
+		// edit is the change for wiApply.
+		edit edit.Edit
+		// id, list and slot name the rule for wiToggle: its position in
+		// the overlay's Rules(id, list).
+		id   string
+		list edit.List
+		slot int
+	}
+)
+
+// wiOp is what a whatIfMsg asks for.
+type wiOp int
+
+const (
+	wiApply  wiOp = iota // apply an edit
+	wiToggle             // disable a rule, or put a disabled one back
+	wiReset              // undo every edit
 )
 
 // ruleFocus says which rule the detail view should land on, and why.
@@ -130,6 +149,8 @@ type lineList struct {
 	width, height int
 	filter        string
 	lower         []string // lowercased plain text, built on first filter
+	// order, when set, is the order rows are shown in (see SetOrder).
+	order []int32
 }
 
 func newLineList(th *theme) *lineList { return &lineList{th: th} }
@@ -138,7 +159,7 @@ func newLineList(th *theme) *lineList { return &lineList{th: th} }
 // cursor position.
 func (l *lineList) SetRows(rows []row) {
 	l.rows = rows
-	l.lower = nil
+	l.lower, l.order = nil, nil
 	l.applyFilter()
 }
 
@@ -148,6 +169,14 @@ func (l *lineList) SetSize(w, h int) {
 	}
 	l.width, l.height = w, h
 	l.clamp()
+}
+
+// SetOrder shows the rows in a new order without moving them: order
+// holds indices into the rows given to SetRows, each once. A table sorts
+// this way, so its rows and their filter keys are built once.
+func (l *lineList) SetOrder(order []int32) {
+	l.order = order
+	l.applyFilter()
 }
 
 func (l *lineList) SetFilter(f string) {
@@ -166,8 +195,12 @@ func (l *lineList) applyFilter() {
 			l.lower[i] = strings.ToLower(r.plainText())
 		}
 	}
-	for i, r := range l.rows {
-		if f == "" || (!r.skip && strings.Contains(l.lower[i], f)) {
+	for k := range l.rows {
+		i := k
+		if l.order != nil {
+			i = int(l.order[k])
+		}
+		if f == "" || (!l.rows[i].skip && strings.Contains(l.lower[i], f)) {
 			l.shown = append(l.shown, i)
 		}
 	}

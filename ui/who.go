@@ -236,7 +236,7 @@ func (v *whoView) Update(msg tea.Msg) tea.Cmd {
 // engine returns the engine to ask: the what-if copy's while a what-if is
 // in force and built, else the snapshot's.
 func (v *whoView) engine() *reach.Engine {
-	if v.s.wi.active() && v.s.wiEng != nil {
+	if v.s.whatIfActive() && v.s.wiEng != nil {
 		return v.s.wiEng
 	}
 	return v.s.w.eng

@@ -12,6 +12,7 @@ import (
 func newWhoCanReachCmd(g *globalOptions, s streams) *cobra.Command {
 	var to, protocol string
 	var port int
+	var edits []string
 	cmd := &cobra.Command{
 		Use:   "who-can-reach --to B [--protocol tcp|udp|icmp] --port P",
 		Short: "Every source that can reach B on a port: interfaces, the internet, address ranges",
@@ -19,7 +20,8 @@ func newWhoCanReachCmd(g *globalOptions, s streams) *cobra.Command {
 sources B's security groups and network ACL admit, then checks the full
 two-way path from each: interfaces in the snapshot, the internet (through
 B's public address), and address ranges that no interface in the snapshot
-holds (their path cannot be checked).`,
+holds (their path cannot be checked). --assume EDIT answers as if the
+edit were made (see reach --help).`,
 		Example: `  vpcscope who-can-reach --demo --to db-1a --port 3306
   vpcscope who-can-reach --demo --to web-1a --port 443 -o json`,
 		Args: cobra.NoArgs,
@@ -32,13 +34,18 @@ holds (their path cannot be checked).`,
 			if err != nil {
 				return err
 			}
+			snap, assumed, err := assume(snap, edits)
+			if err != nil {
+				return err
+			}
 			ans, err := reach.New(snap).WhoCanReach(reach.WhoQuery{To: to, Protocol: proto, Port: port})
 			if err != nil {
 				return err
 			}
 			if g.output == "json" {
-				return writeJSON(s.out, ans)
+				return writeJSON(s.out, withAssumed(ans, assumed))
 			}
+			newTextRenderer(g.renderer(s)).whatIfBanner(s.out, assumed)
 			printWho(s, g, ans)
 			return nil
 		},
@@ -47,6 +54,7 @@ holds (their path cannot be checked).`,
 	f.StringVar(&to, "to", "", "destination: instance, interface, IP, load balancer or Name tag")
 	f.StringVar(&protocol, "protocol", "tcp", "tcp, udp, icmp, icmpv6 or all")
 	f.IntVar(&port, "port", 0, "destination port (tcp and udp)")
+	addAssumeFlag(cmd, &edits)
 	return cmd
 }
 
@@ -107,13 +115,15 @@ func sourceText(src reach.Source) string {
 
 func newExposureCmd(g *globalOptions, s streams) *cobra.Command {
 	var port int
+	var edits []string
 	cmd := &cobra.Command{
 		Use:   "exposure [--port P]",
 		Short: "Everything reachable from the internet, on which ports, with the path",
 		Long: `exposure lists every network interface and load balancer that a host on the
 internet can reach, with the protocol and ports open end to end (security
 groups, network ACLs both ways, internet gateway, routes for the reply),
-the internet addresses the rules admit, and the rule that opens it.`,
+the internet addresses the rules admit, and the rule that opens it.
+--assume EDIT answers as if the edit were made (see reach --help).`,
 		Example: `  vpcscope exposure --demo
   vpcscope exposure --demo --port 22 -o json`,
 		Args: cobra.NoArgs,
@@ -122,11 +132,16 @@ the internet addresses the rules admit, and the rule that opens it.`,
 			if err != nil {
 				return err
 			}
+			snap, assumed, err := assume(snap, edits)
+			if err != nil {
+				return err
+			}
 			rep := reach.New(snap).Exposure(reach.ExposureOptions{Port: port})
 			if g.output == "json" {
-				return writeJSON(s.out, rep)
+				return writeJSON(s.out, withAssumed(rep, assumed))
 			}
 			t := newTextRenderer(g.renderer(s))
+			t.whatIfBanner(s.out, assumed)
 			fmt.Fprintf(s.out, "%s\n\n", t.bold.Render(fmt.Sprintf("%d exposure(s) across %d interfaces with a public address", len(rep.Exposed), rep.Checked)))
 			for _, x := range rep.Exposed {
 				who := x.ID
@@ -150,5 +165,6 @@ the internet addresses the rules admit, and the rule that opens it.`,
 		},
 	}
 	cmd.Flags().IntVar(&port, "port", 0, "only this TCP/UDP port")
+	addAssumeFlag(cmd, &edits)
 	return cmd
 }

@@ -23,6 +23,7 @@ type reachOptions struct {
 	icmpType   int
 	icmpCode   int
 	batch      string
+	assume     []string
 }
 
 func newReachCmd(g *globalOptions, s streams) *cobra.Command {
@@ -38,20 +39,29 @@ A and B are an instance ID, a network interface ID, a private or public IP
 (one outside every VPC is an internet host), a load balancer (ARN or name),
 a Name tag, or the word internet.
 
+--assume EDIT (repeatable) answers as if the edit were made, in memory
+only: a rule added, replaced or disabled in a security group, network ACL
+or route table. The answer is marked as a what-if.
+
 Exit status: 0 reachable, 1 not reachable (or unknown), 2 bad input.`,
 		Example: `  vpcscope reach --demo --from web-1a --to db-1a --port 3306
   vpcscope reach --demo --from internet --to web-1a --port 443 -o json
   vpcscope reach --snapshot snap.json --from 10.0.1.5 --to 10.1.2.7 --protocol icmp
-  echo '{"from":"web-1a","to":"app-1a","port":8000}' | vpcscope reach --demo --batch -`,
+  echo '{"from":"web-1a","to":"app-1a","port":8000}' | vpcscope reach --demo --batch -
+  vpcscope reach --snapshot snap.json --from web-1a --to db-1a --port 3306 --assume 'sg-0a88 ingress tcp 3306 from sg-0afa'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			snap, err := g.snapshotFor(cmd, s)
 			if err != nil {
 				return err
 			}
+			snap, assumed, err := assume(snap, o.assume)
+			if err != nil {
+				return err
+			}
 			e := reach.New(snap)
 			if o.batch != "" {
-				return runBatch(cmd.Context(), e, o.batch, s)
+				return runBatch(cmd.Context(), e, o.batch, assumed, s)
 			}
 			q, err := o.query(cmd)
 			if err != nil {
@@ -62,11 +72,13 @@ Exit status: 0 reachable, 1 not reachable (or unknown), 2 bad input.`,
 				return err
 			}
 			if g.output == "json" {
-				if err := writeJSON(s.out, a); err != nil {
+				if err := writeJSON(s.out, withAssumed(a, assumed)); err != nil {
 					return err
 				}
 			} else {
-				newTextRenderer(g.renderer(s)).answer(s.out, a)
+				t := newTextRenderer(g.renderer(s))
+				t.whatIfBanner(s.out, assumed)
+				t.answer(s.out, a)
 			}
 			if !a.Reachable {
 				return errUnreachable
@@ -83,6 +95,7 @@ Exit status: 0 reachable, 1 not reachable (or unknown), 2 bad input.`,
 	f.IntVar(&o.icmpType, "icmp-type", -1, "ICMP type (default: echo request)")
 	f.IntVar(&o.icmpCode, "icmp-code", -1, "ICMP code (default: any)")
 	f.StringVar(&o.batch, "batch", "", "read one JSON query per line from FILE (- for stdin), write one JSON answer per line")
+	addAssumeFlag(cmd, &o.assume)
 	return cmd
 }
 
@@ -115,8 +128,9 @@ type batchError struct {
 
 // runBatch answers one JSON query per input line, in order, with one JSON
 // answer per output line, loading the snapshot once. A bad line gets an
-// error line and the run goes on; the exit status is then 2.
-func runBatch(ctx context.Context, e *reach.Engine, path string, s streams) error {
+// error line and the run goes on; the exit status is then 2. With assumed
+// edits each answer carries them.
+func runBatch(ctx context.Context, e *reach.Engine, path string, assumed []string, s streams) error {
 	var in io.Reader = s.in
 	if path != "-" {
 		f, err := os.Open(path)
@@ -149,7 +163,7 @@ func runBatch(ctx context.Context, e *reach.Engine, path string, s streams) erro
 			}
 			continue
 		}
-		if err := enc.Encode(a); err != nil {
+		if err := enc.Encode(withAssumed(a, assumed)); err != nil {
 			return err
 		}
 	}
