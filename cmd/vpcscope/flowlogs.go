@@ -184,7 +184,8 @@ func thousands(n int64) string {
 	return s
 }
 
-func plural(n int64, what string) string {
+// countN renders "1 record", "3,118 records".
+func countN(n int64, what string) string {
 	if n == 1 {
 		return "1 " + what
 	}
@@ -200,23 +201,23 @@ func plural(n int64, what string) string {
 // one.
 func printFlowReport(w io.Writer, t *textRenderer, rep *flowexplain.Report, st flowlog.Stats) {
 	sk := rep.Skipped
-	line := fmt.Sprintf("%s in %s", plural(rep.Records, "record"), plural(int64(st.Files), "source"))
+	line := fmt.Sprintf("%s in %s", countN(rep.Records, "record"), countN(int64(st.Files), "source"))
 	var extra []string
 	if sk.NoData > 0 || sk.SkipData > 0 {
 		extra = append(extra, fmt.Sprintf("%s NODATA and %s SKIPDATA counted", thousands(sk.NoData), thousands(sk.SkipData)))
 	}
 	if sk.Malformed > 0 || sk.BadFiles > 0 {
-		extra = append(extra, fmt.Sprintf("%s and %s skipped", plural(sk.Malformed, "malformed line"), plural(int64(sk.BadFiles), "unreadable file")))
+		extra = append(extra, fmt.Sprintf("%s and %s skipped", countN(sk.Malformed, "malformed line"), countN(int64(sk.BadFiles), "unreadable file")))
 	}
 	if len(extra) > 0 {
 		line += " (" + strings.Join(extra, "; ") + ")"
 	}
-	fmt.Fprintf(w, "%s\n", t.bold.Render(fmt.Sprintf("%s → %s, %s to the engine", line, plural(int64(len(rep.Flows)), "flow"), plural(int64(rep.Questions), "question"))))
+	fmt.Fprintf(w, "%s\n", t.bold.Render(fmt.Sprintf("%s → %s, %s to the engine", line, countN(int64(len(rep.Flows)), "flow"), countN(int64(rep.Questions), "question"))))
 	by := rep.Summary.ByAgreement
 	fmt.Fprintf(w, "%s · %s · %s\n\n",
-		t.ok.Render(fmt.Sprintf("✓ %s agree (%s)", thousands(int64(by[flowexplain.Agrees].Flows)), plural(by[flowexplain.Agrees].Records, "record"))),
-		t.bad.Render(fmt.Sprintf("✗ %s disagree (%s)", thousands(int64(by[flowexplain.Disagrees].Flows)), plural(by[flowexplain.Disagrees].Records, "record"))),
-		t.unknown.Render(fmt.Sprintf("? %s unknown (%s)", thousands(int64(by[flowexplain.Unknown].Flows)), plural(by[flowexplain.Unknown].Records, "record"))))
+		t.ok.Render(fmt.Sprintf("✓ %s agree (%s)", thousands(int64(by[flowexplain.Agrees].Flows)), countN(by[flowexplain.Agrees].Records, "record"))),
+		t.bad.Render(fmt.Sprintf("✗ %s disagree (%s)", thousands(int64(by[flowexplain.Disagrees].Flows)), countN(by[flowexplain.Disagrees].Records, "record"))),
+		t.unknown.Render(fmt.Sprintf("? %s unknown (%s)", thousands(int64(by[flowexplain.Unknown].Flows)), countN(by[flowexplain.Unknown].Records, "record"))))
 	if len(rep.Summary.ByRule) > 0 {
 		fmt.Fprintln(w, t.head.Render("Rejected traffic, by the rule that rejects it"))
 		for i, r := range rep.Summary.ByRule {
@@ -228,7 +229,7 @@ func printFlowReport(w io.Writer, t *textRenderer, rep *flowexplain.Report, st f
 			if r.Name != "" {
 				who += " (" + r.Name + ")"
 			}
-			fmt.Fprintf(w, "  %s: %s from %s to %s\n", t.bad.Render(who), plural(r.Records, "record"),
+			fmt.Fprintf(w, "  %s: %s from %s to %s\n", t.bad.Render(who), countN(r.Records, "record"),
 				flowexplain.Describe(r.Sources), flowexplain.Describe(r.Destinations))
 			how := fmt.Sprintf("%s %s: %s", r.Layer, r.Stage, r.Rule)
 			if r.Code != "" {
@@ -286,7 +287,7 @@ func flowLine(f *flowexplain.Flow) string {
 	if dir == "" {
 		dir = "?"
 	}
-	s := fmt.Sprintf("%s %s %s %s %s → %s, %s", f.Interface, dir, f.Action, f.Protocol, end(f.Src, f.SrcPort), end(f.Dst, f.DstPort), plural(f.Records, "record"))
+	s := fmt.Sprintf("%s %s %s %s %s → %s, %s", f.Interface, dir, f.Action, f.Protocol, end(f.Src, f.SrcPort), end(f.Dst, f.DstPort), countN(f.Records, "record"))
 	if f.Reply {
 		s += " (reply)"
 	}
