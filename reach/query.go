@@ -69,6 +69,9 @@ func (e *Engine) Reach(q Query) (*Answer, error) {
 	if err != nil {
 		return nil, err
 	}
+	if src.internet && dst.internet {
+		return nil, inputErr("%s and %s are both on the internet; vpcscope answers for paths into, out of or inside the snapshot's VPCs: name an instance, interface, load balancer or VPC address on one end", q.From, q.To)
+	}
 	srcPoints := e.sourcePoints(src, dst, q)
 	dstPoints := e.destPoints(dst, src, q)
 	if len(srcPoints) == 0 || len(dstPoints) == 0 {
@@ -103,12 +106,18 @@ func validate(q *Query) error {
 	switch {
 	case q.Protocol.HasPorts() && q.Port == 0:
 		return inputErr("%s needs a destination port (--port)", q.Protocol)
-	case q.Port < 0 || q.Port > 65535 || q.SourcePort < 0 || q.SourcePort > 65535:
-		return inputErr("ports run from 1 to 65535")
+	case q.Port < 0 || q.Port > 65535:
+		return inputErr("port %d: want 1 to 65535", q.Port)
+	case q.SourcePort < 0 || q.SourcePort > 65535:
+		return inputErr("source port %d: want 1 to 65535 (or 0 for any ephemeral port)", q.SourcePort)
 	case !q.Protocol.HasPorts() && (q.Port != 0 || q.SourcePort != 0):
 		return inputErr("ports apply to tcp and udp only, not %s", q.Protocol)
 	case q.ICMP != nil && !q.Protocol.IsICMP():
 		return inputErr("an ICMP type applies to icmp and icmpv6 only")
+	case q.ICMP != nil && (q.ICMP.Type < 0 || q.ICMP.Type > 255):
+		return inputErr("ICMP type %d: want 0 to 255", q.ICMP.Type)
+	case q.ICMP != nil && (q.ICMP.Code < -1 || q.ICMP.Code > 255):
+		return inputErr("ICMP code %d: want 0 to 255 (or -1 for any)", q.ICMP.Code)
 	case strings.TrimSpace(q.From) == "" || strings.TrimSpace(q.To) == "":
 		return inputErr("both --from and --to are needed")
 	}

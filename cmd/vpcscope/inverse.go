@@ -28,6 +28,9 @@ holds (their path cannot be checked).`,
 			if err != nil {
 				return usagef("--protocol: %v", err)
 			}
+			if err := checkIntFlags(cmd, intRange{name: "port", v: &port, lo: 1, hi: maxPort}); err != nil {
+				return err
+			}
 			snap, err := g.snapshotFor(cmd, s)
 			if err != nil {
 				return err
@@ -118,6 +121,9 @@ the internet addresses the rules admit, and the rule that opens it.`,
   vpcscope exposure --demo --port 22 -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkIntFlags(cmd, intRange{name: "port", v: &port, lo: 1, hi: maxPort}); err != nil {
+				return err
+			}
 			snap, err := g.snapshotFor(cmd, s)
 			if err != nil {
 				return err

@@ -63,8 +63,8 @@ func (g *globalOptions) pullLive(ctx context.Context, s streams, observe func(aw
 	if l.allRegions && len(l.regions) > 0 {
 		return nil, usagef("choose --region or --all-regions, not both")
 	}
-	if l.workers < 1 {
-		return nil, usagef("--workers %d: want at least 1", l.workers)
+	if l.workers < 1 || l.workers > maxWorkers {
+		return nil, usagef("--workers %d: want 1 to %d", l.workers, maxWorkers)
 	}
 	opts := awspull.Options{
 		Profiles:    l.profiles,

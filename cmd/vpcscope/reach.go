@@ -45,6 +45,13 @@ Exit status: 0 reachable, 1 not reachable (or unknown), 2 bad input.`,
   echo '{"from":"web-1a","to":"app-1a","port":8000}' | vpcscope reach --demo --batch -`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			var q reach.Query
+			if o.batch == "" {
+				var err error
+				if q, err = o.query(cmd); err != nil {
+					return err
+				}
+			}
 			snap, err := g.snapshotFor(cmd, s)
 			if err != nil {
 				return err
@@ -52,10 +59,6 @@ Exit status: 0 reachable, 1 not reachable (or unknown), 2 bad input.`,
 			e := reach.New(snap)
 			if o.batch != "" {
 				return runBatch(cmd.Context(), e, o.batch, s)
-			}
-			q, err := o.query(cmd)
-			if err != nil {
-				return err
 			}
 			a, err := e.Reach(q)
 			if err != nil {
@@ -91,11 +94,30 @@ func (o *reachOptions) query(cmd *cobra.Command) (reach.Query, error) {
 	if err != nil {
 		return reach.Query{}, usagef("--protocol: %v", err)
 	}
+	if err := o.checkFlags(cmd); err != nil {
+		return reach.Query{}, err
+	}
 	q := reach.Query{From: o.from, To: o.to, Protocol: proto, Port: o.port, SourcePort: o.sourcePort}
 	if o.icmpType >= 0 {
 		q.ICMP = &model.ICMPTypeCode{Type: int16(o.icmpType), Code: int16(o.icmpCode)}
 	}
 	return q, nil
+}
+
+// checkFlags checks the numeric flags' ranges before they are used.
+func (o *reachOptions) checkFlags(cmd *cobra.Command) error {
+	if err := checkIntFlags(cmd,
+		intRange{name: "port", v: &o.port, lo: 1, hi: maxPort},
+		intRange{name: "source-port", v: &o.sourcePort, lo: 1, hi: maxPort},
+		intRange{name: "icmp-type", v: &o.icmpType, lo: 0, hi: maxICMP},
+		intRange{name: "icmp-code", v: &o.icmpCode, lo: 0, hi: maxICMP},
+	); err != nil {
+		return err
+	}
+	if cmd.Flags().Changed("icmp-code") && !cmd.Flags().Changed("icmp-type") {
+		return usagef("--icmp-code needs --icmp-type")
+	}
+	return nil
 }
 
 // batchQuery is one line of --batch input.
