@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/vpcscope/vpcscope/internal/termsafe"
 	"github.com/vpcscope/vpcscope/model"
 )
 
@@ -121,5 +123,16 @@ func validate(q *Query) error {
 	case strings.TrimSpace(q.From) == "" || strings.TrimSpace(q.To) == "":
 		return inputErr("both --from and --to are needed")
 	}
+	for _, e := range []struct{ flag, spec string }{{"--from", q.From}, {"--to", q.To}} {
+		if n := utf8.RuneCountInString(e.spec); n > maxEndpointSpec {
+			return inputErr("%s %q is %d characters long; no ID, ARN, Name tag or address is longer than %d",
+				e.flag, termsafe.Clip(e.spec, 64), n, maxEndpointSpec)
+		}
+	}
 	return nil
 }
+
+// maxEndpointSpec is the longest endpoint Reach looks up, in characters: an
+// EC2 tag value is at most 256 characters, and IDs, load balancer ARNs and
+// addresses are shorter.
+const maxEndpointSpec = 256

@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/vpcscope/vpcscope/internal/termsafe"
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/reach"
 )
@@ -543,7 +544,7 @@ func (a *app) command(m pickedMsg) tea.Cmd {
 	if rs := a.s.w.ix.Find(spec); len(rs) > 0 {
 		return a.send(openMsg{id: rs[0].Base().ID})
 	}
-	a.flash, a.flashErr = fmt.Sprintf("%q is not a view, a kind or an ID, name or IP in the snapshot", spec), true
+	a.flash, a.flashErr = fmt.Sprintf("%q is not a view, a kind or an ID, name or IP in the snapshot", termsafe.Clip(spec, 64)), true
 	if sug := a.s.w.ix.Suggest(spec, 3); len(sug) > 0 {
 		a.flash += "; did you mean " + strings.Join(sug, ", ") + "?"
 	}

@@ -84,3 +84,32 @@ func TestEndpointsThatAreNoHost(t *testing.T) {
 		t.Errorf("8.8.8.8 refused as a source: %s", errOut)
 	}
 }
+
+// TestHugeEndpointGivesAShortError: a 100 kB --from is refused at once with
+// a one-line error that echoes only its start. Before, it took seconds (an
+// edit distance against every name) and the error echoed all of it.
+func TestHugeEndpointGivesAShortError(t *testing.T) {
+	huge := strings.Repeat("web-1a", 100000/6)
+	for _, tt := range []struct {
+		name string
+		args []string
+	}{
+		{"reach --from", []string{"reach", "--demo", "--from", huge, "--to", "db-1a", "--port", "3306"}},
+		{"reach --to", []string{"reach", "--demo", "--from", "web-1a", "--to", huge, "--port", "3306"}},
+		{"inspect", []string{"inspect", "--demo", huge}},
+		{"who-can-reach --to", []string{"who-can-reach", "--demo", "--to", huge, "--port", "3306"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := runMain(t, "", tt.args...)
+			if code != exitBadInput {
+				t.Fatalf("exit %d, want 2: %.300s", code, errOut)
+			}
+			if len(errOut) > 300 || strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
+				t.Errorf("error is %d bytes, want one short line: %.300s…", len(errOut), errOut)
+			}
+			if !strings.Contains(errOut, "…") {
+				t.Errorf("error does not show the input was cut: %s", errOut)
+			}
+		})
+	}
+}

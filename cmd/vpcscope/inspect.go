@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/vpcscope/vpcscope/internal/termsafe"
 	"github.com/vpcscope/vpcscope/model"
 )
 
@@ -34,7 +35,7 @@ address, it prints that resource, its rules, and the resources it relates to.`,
 			}
 			found := ix.Find(args[0])
 			if len(found) == 0 {
-				msg := fmt.Sprintf("no resource has the ID, Name tag or IP %q", args[0])
+				msg := fmt.Sprintf("no resource has the ID, Name tag or IP %q", termsafe.Clip(args[0], 64))
 				if sug := ix.Suggest(args[0], 3); len(sug) > 0 {
 					msg += "; did you mean " + strings.Join(sug, ", ") + "?"
 				}
