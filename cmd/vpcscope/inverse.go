@@ -54,14 +54,13 @@ holds (their path cannot be checked).`,
 }
 
 func printWho(s streams, g *globalOptions, a *reach.WhoAnswer) {
-	t := newTextRenderer(g.renderer(s))
-	w := s.out
+	w, t := g.text(s)
 	svc := a.Protocol
 	if a.Port != nil {
 		svc = fmt.Sprintf("%s/%d", a.Protocol, *a.Port)
 	}
-	fmt.Fprintf(w, "Who can reach %s on %s\n", t.bold.Render(endpointText(a.Destination)), svc)
-	fmt.Fprintf(w, "%s\n\n", t.dim.Render("admitted by its security groups and network ACL: "+strings.Join(a.Admitted, ", ")))
+	fmt.Fprintf(w, "Who can reach %s on %s\n", t.bold.Render(endpointText(a.Destination)), safe(svc))
+	fmt.Fprintf(w, "%s\n\n", t.dim.Render("admitted by its security groups and network ACL: "+safe(strings.Join(a.Admitted, ", "))))
 	fmt.Fprintln(w, t.head.Render(fmt.Sprintf("Can reach (%d)", len(a.Sources))))
 	for _, src := range a.Sources {
 		mark := t.ok.Render("✓")
@@ -75,7 +74,7 @@ func printWho(s streams, g *globalOptions, a *reach.WhoAnswer) {
 		if g.Name != "" {
 			name += " (" + g.Name + ")"
 		}
-		fmt.Fprintf(w, "  %s\n", t.dim.Render(fmt.Sprintf("members of %s: %d can reach, %d blocked  [%s]", name, g.Reachable, g.Blocked, g.Rule)))
+		fmt.Fprintf(w, "  %s\n", t.dim.Render(safe(fmt.Sprintf("members of %s: %d can reach, %d blocked  [%s]", name, g.Reachable, g.Blocked, g.Rule))))
 	}
 	if len(a.Blocked) > 0 {
 		fmt.Fprintln(w)
@@ -83,21 +82,22 @@ func printWho(s streams, g *globalOptions, a *reach.WhoAnswer) {
 		for _, src := range a.Blocked {
 			fmt.Fprintf(w, "  %s %s\n", t.bad.Render("✗"), sourceText(src))
 			if src.Blocked != nil {
-				fmt.Fprintf(w, "      %s\n", t.dim.Render(string(src.Blocked.Layer)+" "+src.Blocked.Resource+": "+src.Blocked.Reason))
+				fmt.Fprintf(w, "      %s\n", t.dim.Render(safe(string(src.Blocked.Layer)+" "+src.Blocked.Resource+": "+src.Blocked.Reason)))
 			}
 		}
 	}
 	for _, c := range a.Caveats {
-		fmt.Fprintln(w, t.unknown.Render("  caveat: "+c))
+		fmt.Fprintln(w, t.unknown.Render("  caveat: "+safe(c)))
 	}
 }
 
+// sourceText renders a who-can-reach source on one line, made safe.
 func sourceText(src reach.Source) string {
 	switch src.Kind {
 	case "internet":
-		return "internet: " + strings.Join(src.IPs, ", ") + "  (" + src.AdmittedBy + ")"
+		return safe("internet: " + strings.Join(src.IPs, ", ") + "  (" + src.AdmittedBy + ")")
 	case "addresses":
-		return "addresses with no interface in the snapshot: " + strings.Join(src.IPs, ", ") + "  (path not checked)"
+		return safe("addresses with no interface in the snapshot: " + strings.Join(src.IPs, ", ") + "  (path not checked)")
 	}
 	who := src.ID
 	if src.Name != "" {
@@ -105,7 +105,7 @@ func sourceText(src reach.Source) string {
 	} else if src.Instance != "" {
 		who += " of " + src.Instance
 	}
-	return fmt.Sprintf("%s %s  [%s]  via %s", who, strings.Join(src.IPs, ","), strings.Join(src.Groups, ","), src.AdmittedBy)
+	return safe(fmt.Sprintf("%s %s  [%s]  via %s", who, strings.Join(src.IPs, ","), strings.Join(src.Groups, ","), src.AdmittedBy))
 }
 
 func newExposureCmd(g *globalOptions, s streams) *cobra.Command {
@@ -132,8 +132,8 @@ the internet addresses the rules admit, and the rule that opens it.`,
 			if g.output == "json" {
 				return writeJSON(s.out, rep)
 			}
-			t := newTextRenderer(g.renderer(s))
-			fmt.Fprintf(s.out, "%s\n\n", t.bold.Render(fmt.Sprintf("%d exposure(s) across %d interfaces with a public address", len(rep.Exposed), rep.Checked)))
+			w, t := g.text(s)
+			fmt.Fprintf(w, "%s\n\n", t.bold.Render(fmt.Sprintf("%d exposure(s) across %d interfaces with a public address", len(rep.Exposed), rep.Checked)))
 			for _, x := range rep.Exposed {
 				who := x.ID
 				switch {
@@ -146,11 +146,11 @@ the internet addresses the rules admit, and the rule that opens it.`,
 				if x.Ports != "" {
 					svc += "/" + x.Ports
 				}
-				fmt.Fprintf(s.out, "  %s %-40s %-16s %-18s from %s\n", t.bad.Render("!"), who, x.PublicIP, svc, strings.Join(x.Sources, ", "))
-				fmt.Fprintf(s.out, "      %s\n", t.dim.Render("opened by "+x.Rule))
+				fmt.Fprintf(w, "  %s %-40s %-16s %-18s from %s\n", t.bad.Render("!"), safe(who), safe(x.PublicIP), safe(svc), safe(strings.Join(x.Sources, ", ")))
+				fmt.Fprintf(w, "      %s\n", t.dim.Render("opened by "+safe(x.Rule)))
 			}
 			for _, c := range rep.Caveats {
-				fmt.Fprintln(s.out, t.unknown.Render("caveat: "+c))
+				fmt.Fprintln(w, t.unknown.Render("caveat: "+safe(c)))
 			}
 			return nil
 		},

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"github.com/vpcscope/vpcscope/internal/termsafe"
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/model/awspull"
 	"github.com/vpcscope/vpcscope/model/snapfile"
@@ -124,7 +125,7 @@ func (p *progressPrinter) event(e awspull.Event) {
 	case e.Done && e.Gap == nil && e.Calls > 0:
 		// Gaps are printed once, as warnings, after the pull; per-parent
 		// operations without parents made no call and say nothing.
-		fmt.Fprintln(p.w, "vpcscope: "+e.String())
+		fmt.Fprintln(p.w, "vpcscope: "+termsafe.String(e.String()))
 	}
 }
 
@@ -178,7 +179,7 @@ func (p *progressPrinter) summary(snap *model.Snapshot) {
 	if len(snap.Gaps) > 0 {
 		s += fmt.Sprintf("; %s not collected (warnings below)", count(len(snap.Gaps), "gap"))
 	}
-	fmt.Fprintln(p.w, s)
+	fmt.Fprintln(p.w, termsafe.String(s))
 }
 
 func count(n int, what string) string {
@@ -312,6 +313,6 @@ func printWritten(w io.Writer, format, path string, snap *model.Snapshot) error 
 			Gaps      []model.Gap   `json:"gaps"`
 		}{path, snap.Scopes, n, gaps})
 	}
-	_, err := fmt.Fprintf(w, "wrote %s: %s, %s\n", path, count(n, "resource"), count(len(snap.Gaps), "gap"))
+	_, err := fmt.Fprintf(w, "wrote %s: %s, %s\n", termsafe.String(path), count(n, "resource"), count(len(snap.Gaps), "gap"))
 	return err
 }

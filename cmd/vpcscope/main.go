@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"strings"
 
+	"github.com/vpcscope/vpcscope/internal/termsafe"
 	"github.com/vpcscope/vpcscope/reach"
 )
 
@@ -56,7 +57,7 @@ func run(ctx context.Context, args []string, s streams) int {
 	case errors.Is(err, errUnreachable):
 		return exitUnreachable
 	}
-	fmt.Fprintln(s.err, "vpcscope: "+oneLine(err.Error()))
+	fmt.Fprintln(s.err, "vpcscope: "+oneLine(termsafe.String(err.Error())))
 	var ie *reach.InputError
 	var ue *usageError
 	if errors.As(err, &ie) || errors.As(err, &ue) || isCobraUsage(err) {

@@ -70,7 +70,8 @@ Exit status: 0 reachable, 1 not reachable (or unknown), 2 bad input.`,
 					return err
 				}
 			} else {
-				newTextRenderer(g.renderer(s)).answer(s.out, a)
+				w, t := g.text(s)
+				t.answer(w, a)
 			}
 			if !a.Reachable {
 				return errUnreachable
