@@ -594,6 +594,14 @@ func (a *app) View() (out string) {
 			out = ""
 		}
 	}()
+	// Every value from the snapshot was made safe where a view shows it;
+	// the screen passes through termsafe.Frame as well, so that nothing but
+	// our own colours reaches the terminal even if one was missed.
+	return termsafe.Frame(a.screen(), a.th.styled)
+}
+
+// screen renders the whole screen.
+func (a *app) screen() string {
 	if a.w == 0 {
 		return ""
 	}
@@ -691,9 +699,9 @@ func (a *app) crumbsView() string {
 	parts := make([]string, len(crumbs))
 	for i, c := range crumbs {
 		if i == len(crumbs)-1 {
-			parts[i] = a.th.bold.Render(c)
+			parts[i] = a.th.bold.Render(safe(c))
 		} else {
-			parts[i] = a.th.crumb.Render(c)
+			parts[i] = a.th.crumb.Render(safe(c))
 		}
 	}
 	s := " " + strings.Join(parts, sep)
@@ -735,9 +743,9 @@ func (a *app) statusView() string {
 	if a.s.wi.active() {
 		parts = append(parts, th.whatIf.Inherit(th.status).Render(fmt.Sprintf(" WHAT-IF: %d change(s) in memory, not applied to AWS ", a.s.wi.count)))
 	}
-	parts = append(parts, seg("source", a.opts.Source))
+	parts = append(parts, seg("source", safe(a.opts.Source)))
 	if rs := w.regions(); len(rs) > 0 {
-		parts = append(parts, seg("region", joinN(rs, 2)))
+		parts = append(parts, seg("region", safe(joinN(rs, 2))))
 	}
 	if age := w.age(a.now()); age != "" {
 		parts = append(parts, seg("snapshot", age))
@@ -754,7 +762,7 @@ func (a *app) statusView() string {
 		if a.flashErr {
 			st = th.statusErr
 		}
-		line += th.status.Render("│") + st.Render(" "+a.flash+" ")
+		line += th.status.Render("│") + st.Render(" "+safe(a.flash)+" ")
 	}
 	line = ansi.Truncate(line, a.w, "…")
 	if pad := a.w - ansi.StringWidth(line); pad > 0 {

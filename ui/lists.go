@@ -287,6 +287,11 @@ type table struct {
 func newTable(s *session, k model.Kind) *table {
 	t := &table{s: s, kind: k, list: newLineList(s.th)}
 	t.cols, t.cells, t.ids = columns(s.w, k)
+	for _, r := range t.cells {
+		for i, c := range r {
+			r[i] = safe(c)
+		}
+	}
 	t.widths = make([]int, len(t.cols))
 	for i, c := range t.cols {
 		t.widths[i] = len(c)

@@ -91,11 +91,11 @@ func (e *exposureView) build() {
 		if x.Ports != "" {
 			open += "/" + x.Ports
 		}
-		cols := fmt.Sprintf("%-24s %-*s %-12s %-24s %s", ansi.Truncate(name, 24, "…"), ipw, ansi.Truncate(x.PublicIP, ipw, "…"), open, joinN(x.Sources, 2), x.Rule)
+		cols := safe(fmt.Sprintf("%-24s %-*s %-12s %-24s %s", ansi.Truncate(safe(name), 24, "…"), ipw, ansi.Truncate(safe(x.PublicIP), ipw, "…"), open, joinN(x.Sources, 2), x.Rule))
 		rows = append(rows, row{text: " " + th.warn.Render("!") + " " + cols, plain: " ! " + cols, id: x.ID})
 	}
 	for _, c := range rep.Caveats {
-		text(th.unknown.Render("  ? " + c))
+		text(th.unknown.Render("  ? " + safe(c)))
 	}
 	e.list.SetRows(rows)
 }
@@ -280,7 +280,7 @@ func (v *whoView) build() {
 			if x.Ports != "" {
 				open += "/" + x.Ports
 			}
-			text(th.warn.Render("  ! ") + fmt.Sprintf("%s %s from %s — %s", x.PublicIP, open, joinN(x.Sources, 3), x.Rule))
+			text(th.warn.Render("  ! ") + safe(fmt.Sprintf("%s %s from %s — %s", x.PublicIP, open, joinN(x.Sources, 3), x.Rule)))
 		}
 	}
 	text("")
@@ -289,7 +289,7 @@ func (v *whoView) build() {
 		v.list.SetRows(rows)
 		return
 	}
-	text(th.dim.Render("admitted by its security groups and network ACL: " + strings.Join(a.Admitted, ", ")))
+	text(th.dim.Render("admitted by its security groups and network ACL: " + safe(strings.Join(a.Admitted, ", "))))
 	text("")
 	text(th.section.Render(fmt.Sprintf("Can reach (%d)", len(a.Sources))))
 	for _, s := range a.Sources {
@@ -307,17 +307,20 @@ func (v *whoView) build() {
 			plain := "  ✗ " + sourceText(v.s.w, s)
 			rows = append(rows, row{text: "  " + th.bad.Render("✗") + " " + sourceText(v.s.w, s), plain: plain, id: s.ID})
 			if s.Blocked != nil {
-				text(th.dim.Render("      " + string(s.Blocked.Layer) + " " + s.Blocked.Resource + ": " + s.Blocked.Reason))
+				text(th.dim.Render("      " + safe(string(s.Blocked.Layer)+" "+s.Blocked.Resource+": "+s.Blocked.Reason)))
 			}
 		}
 	}
 	for _, c := range a.Caveats {
-		text(th.unknown.Render("  ? " + c))
+		text(th.unknown.Render("  ? " + safe(c)))
 	}
 	v.list.SetRows(rows)
 }
 
-func sourceText(w *world, s reach.Source) string {
+// sourceText renders a who-can-reach source on one line, made safe.
+func sourceText(w *world, s reach.Source) string { return safe(sourceLine(w, s)) }
+
+func sourceLine(w *world, s reach.Source) string {
 	switch s.Kind {
 	case "internet":
 		return "the internet (" + joinN(s.IPs, 3) + ")  admitted by " + s.AdmittedBy

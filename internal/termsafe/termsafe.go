@@ -9,10 +9,10 @@
 // of an answer. JSON output never passes through here: encoding/json
 // escapes control characters and keeps the original.
 //
-// String is the one sanitizer. Frame and Writer apply the same rules to
-// text our own renderers produced — a whole explorer screen, the CLI's text
-// output — as a last line of defence where it is written; Clip bounds how
-// much of a long input a message echoes.
+// String is the one sanitizer. Frame, Line and Writer apply the same rules
+// to text our own renderers produced — a whole explorer screen, one row of
+// it, the CLI's text output — as a last line of defence where it is
+// written; Clip bounds how much of a long input a message echoes.
 package termsafe
 
 import (
@@ -33,7 +33,7 @@ import (
 // Everything else — letters of every script, emoji, punctuation — is
 // kept. A string with nothing to remove is returned as is, without
 // allocating.
-func String(s string) string { return clean(s, false, false) }
+func String(s string) string { return clean(s, value, false) }
 
 // Frame is String for text that our renderers produced, such as an
 // explorer screen or lines of CLI output: it keeps newlines and tabs and,
@@ -43,7 +43,12 @@ func String(s string) string { return clean(s, false, false) }
 // rules. It is a backstop against a value that reached a renderer without
 // String: it stops every sequence but SGR, and cannot tell such a value's
 // SGR sequences from the renderer's own.
-func Frame(s string, styled bool) string { return clean(s, true, styled) }
+func Frame(s string, styled bool) string { return clean(s, lines, styled) }
+
+// Line is Frame for one rendered line, such as a row of an explorer list:
+// a tab, newline or carriage return becomes a space, as in String, so that
+// no value can break the line in two.
+func Line(s string, styled bool) string { return clean(s, line, styled) }
 
 // Writer writes everything through Frame to W: the CLI's text output goes
 // through one, so no control from a snapshot reaches the terminal even if
@@ -59,7 +64,7 @@ type Writer struct {
 // text was written in full.
 func (w Writer) Write(p []byte) (int, error) {
 	s := string(p)
-	if _, err := io.WriteString(w.W, clean(s, true, w.Styled)); err != nil {
+	if _, err := io.WriteString(w.W, clean(s, lines, w.Styled)); err != nil {
 		return 0, err
 	}
 	return len(p), nil
@@ -80,9 +85,18 @@ func Clip(s string, n int) string {
 	return s[:i] + "…"
 }
 
-// clean implements String (frame false) and Frame (frame true), keeping
-// SGR sequences in a styled frame.
-func clean(s string, frame, styled bool) string {
+// mode says what clean keeps besides printable text.
+type mode uint8
+
+const (
+	value mode = iota // String: no control at all
+	lines             // Frame: newlines and tabs, and SGR when styled
+	line              // Line: SGR when styled
+)
+
+// clean implements String, Frame and Line.
+func clean(s string, m mode, styled bool) string {
+	frame := m == lines
 	i := firstUnsafe(s, frame)
 	if i == len(s) {
 		return s
@@ -98,7 +112,7 @@ func clean(s string, frame, styled bool) string {
 			i++
 		case c == 0x1b:
 			end, sgr := escapeEnd(s, i+1)
-			if sgr && frame && styled {
+			if sgr && styled && m != value {
 				b.WriteString(s[i:end])
 			}
 			i = end
@@ -107,6 +121,7 @@ func clean(s string, frame, styled bool) string {
 			case frame && (c == '\n' || c == '\t'):
 				b.WriteByte(c)
 			case !frame && (c == '\n' || c == '\t' || c == '\r'):
+				// A value, or a line, stays on its line.
 				b.WriteByte(' ')
 			}
 			i++

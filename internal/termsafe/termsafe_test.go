@@ -69,6 +69,25 @@ func TestFrame(t *testing.T) {
 	}
 }
 
+func TestLine(t *testing.T) {
+	tests := []struct {
+		name, in string
+		styled   bool
+		want     string
+	}{
+		{"a styled line keeps SGR", "\x1b[1mbold\x1b[0m x", true, "\x1b[1mbold\x1b[0m x"},
+		{"a newline in a line becomes a space", "\x1b[1mweb\nforged\x1b[0m", true, "\x1b[1mweb forged\x1b[0m"},
+		{"an unstyled line drops SGR and OSC", "\x1b[1mweb\x1b]0;t\x07\x1b[0m", false, "web"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Line(tt.in, tt.styled); got != tt.want {
+				t.Errorf("Line(%q, %v) = %q, want %q", tt.in, tt.styled, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestWriterCleansEachWrite(t *testing.T) {
 	var b bytes.Buffer
 	w := Writer{W: &b}
