@@ -72,7 +72,7 @@ func (e *Engine) traceFlow(qe QueryEcho, s, d point, pkt packet) *Answer {
 		back = rv.fromInternet(reply)
 	}
 	if back != nil {
-		back = rv.checkReturn(back, s)
+		rv.checkReturn(back, s) // a reply that misses the sender is a deny hop of rv
 	}
 	a.Return = rv.hops
 	return e.finish(a, fw, rv)

@@ -649,7 +649,7 @@ func (a *app) loadingView() string {
 	b.WriteString(th.title.Render("vpcscope") + "  " + th.dim.Render(a.opts.Source) + "\n\n")
 	if a.loadErr != nil {
 		b.WriteString(th.bad.Render("✗ could not load the network") + "\n\n")
-		b.WriteString(ansi.Wordwrap(a.loadErr.Error(), a.w-2, " ") + "\n\n")
+		b.WriteString(ansi.Wordwrap(safe(a.loadErr.Error()), a.w-2, " ") + "\n\n")
 		b.WriteString(th.dim.Render("press q to quit"))
 		return fit(b.String(), a.w, a.h)
 	}

@@ -77,7 +77,6 @@ type inventory struct {
 	Counts      map[string]map[model.Kind]int `json:"counts"`
 	Totals      map[model.Kind]int            `json:"totals"`
 	Problems    []string                      `json:"problems,omitempty"`
-	byRegion    map[string]map[model.Kind]int
 }
 
 func buildInventory(snap *model.Snapshot, ix *model.Index) inventory {

@@ -73,7 +73,7 @@ func (g *globalOptions) pullLive(ctx context.Context, s streams, observe func(aw
 		AllRegions:  l.allRegions,
 		EndpointURL: l.endpointURL,
 		Workers:     l.workers,
-		Tool:        "vpcscope " + version,
+		Tool:        "vpcscope " + readBuildVersion().String(),
 	}
 	pr := newProgressPrinter(s.err, l.quiet)
 	snap, err := awspull.Pull(ctx, opts, func(e awspull.Event) {

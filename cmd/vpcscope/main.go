@@ -17,7 +17,9 @@ import (
 	"github.com/vpcscope/vpcscope/reach"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
+// version is the fallback for a binary whose build information carries no
+// module version (a build from a checkout); set it with
+// -ldflags "-X main.version=...". See readBuildVersion.
 var version = "0.1.0-dev"
 
 // Exit codes, documented in the README: 0 reachable (or done), 1 not

@@ -32,7 +32,7 @@ AWS CLI describe-* outputs, the embedded demo account, or a live pull with
 your AWS credentials — and answers "can A talk to B on port P" hop by hop,
 forward and back, naming the security group, network ACL, route or gateway
 rule that decides. Without a subcommand it opens the explorer.`,
-		Version:       version,
+		Version:       readBuildVersion().String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
@@ -59,6 +59,7 @@ rule that decides. Without a subcommand it opens the explorer.`,
 		newAuditCmd(g, s),
 		newExploreCmd(g, s),
 		newSnapshotCmd(g, s),
+		newVersionCmd(g, s),
 	)
 	return root
 }
