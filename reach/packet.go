@@ -26,7 +26,6 @@ func (s portSet) single() (uint16, bool) {
 	return 0, false
 }
 
-
 // split returns the ports of s inside r and the ports outside it.
 func (s portSet) split(r model.PortRange) (in, out portSet) {
 	for _, x := range s {
