@@ -84,7 +84,7 @@ func newSuggestIndex(ix *Index) *suggestIndex {
 		add(r.Base().ID)
 		add(r.Base().Name())
 	}
-	si := &suggestIndex{slots: make(map[uint32]int32)}
+	si := &suggestIndex{slots: make(map[uint32]int32, len(all)/2)}
 	lowerAll := make([]string, len(all))
 	si.byLen = make([]int32, maxSuggestQuery+2)
 	trigrams := 0
@@ -148,9 +148,9 @@ func (si *suggestIndex) suggest(q string, n int) []string {
 	// edits, or containing (or contained in) q at a cost of 1 + a quarter
 	// of the length difference.
 	limit := max(2, len(q)/3)
-	reach := max(limit, 4*(limit-1))
-	lo := si.byLen[max(0, len(q)-reach)]
-	hi := si.byLen[min(len(si.byLen)-1, len(q)+reach+1)]
+	span := max(limit, 4*(limit-1))
+	lo := si.byLen[max(0, len(q)-span)]
+	hi := si.byLen[min(len(si.byLen)-1, len(q)+span+1)]
 	if lo >= hi {
 		return nil
 	}
@@ -221,14 +221,14 @@ func (si *suggestIndex) suggest(q string, n int) []string {
 		cost int
 	}
 	var cands []cand
-	for _, sc := range short.s {
-		ls := si.lower[sc.i]
+	for _, c := range short.s {
+		ls := si.lower[c.i]
 		cost := EditDistance(q, ls, limit)
 		if strings.Contains(ls, q) || strings.Contains(q, ls) {
-			cost = min(cost, 1+sc.lenDiff/4)
+			cost = min(cost, 1+c.lenDiff/4)
 		}
 		if cost <= limit {
-			cands = append(cands, cand{si.words[sc.i], cost})
+			cands = append(cands, cand{si.words[c.i], cost})
 		}
 	}
 	slices.SortFunc(cands, func(a, b cand) int {

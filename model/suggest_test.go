@@ -278,6 +278,7 @@ func BenchmarkSuggestLarge(b *testing.B) {
 // account, paid by the first unknown name.
 func BenchmarkSuggestIndexBuild(b *testing.B) {
 	s := fixtures.Large(fixtures.DefaultLarge())
+	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
 		ix := model.NewIndex(s)
