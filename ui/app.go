@@ -155,7 +155,7 @@ func (a *app) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 	case tea.MouseMsg:
 		return a, a.mouse(msg)
 	case progressMsg:
-		a.steps = append(a.steps, string(msg))
+		a.steps = append(a.steps, safe(string(msg))) // progress can quote an AWS response
 		return a, a.listen()
 	case progressEnd:
 	case loadedMsg:
