@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Index answers the lookups every query needs — by ID, by Name tag, by IP
@@ -28,6 +29,10 @@ type Index struct {
 	subnetENIs       map[string][]*NetworkInterface
 	vpcSubnets       map[string][]*Subnet
 	tgwAttachments   map[string]map[string]*TGWAttachment
+
+	// suggest is the "did you mean" index, built on the first Suggest.
+	suggestOnce sync.Once
+	suggest     *suggestIndex
 
 	// Problems are inconsistencies found while indexing (duplicate IDs,
 	// dangling associations). They are reported, not fatal.
@@ -280,78 +285,18 @@ func (ix *Index) Find(query string) []Resource {
 	return nil
 }
 
-// Suggest returns up to n IDs or names close to query, best first, for
-// "did you mean" messages.
+// Suggest returns up to n IDs or Name tags close to query, best first, for
+// "did you mean" messages: those within an edit distance of a third of the
+// query's length (at least 2), or that contain it or are contained in it.
+// The first call builds a trigram index of every ID and name (once per
+// Index); each call after that looks at a short list of candidates, not at
+// every name. A query longer than any ID or name (256 bytes) has no
+// suggestions.
 func (ix *Index) Suggest(query string, n int) []string {
 	q := strings.ToLower(strings.TrimSpace(query))
-	if q == "" {
+	if q == "" || n <= 0 || len(q) > maxSuggestQuery {
 		return nil
 	}
-	type cand struct {
-		s    string
-		cost int
-	}
-	var cands []cand
-	consider := func(s string) {
-		ls := strings.ToLower(s)
-		cost := editDistance(q, ls)
-		if strings.Contains(ls, q) || strings.Contains(q, ls) {
-			cost = min(cost, 1+abs(len(ls)-len(q))/4)
-		}
-		if cost <= max(2, len(q)/3) {
-			cands = append(cands, cand{s, cost})
-		}
-	}
-	for id := range ix.byID {
-		consider(id)
-	}
-	for _, rs := range ix.byName {
-		consider(rs[0].Base().Name())
-	}
-	sort.Slice(cands, func(i, j int) bool {
-		if cands[i].cost != cands[j].cost {
-			return cands[i].cost < cands[j].cost
-		}
-		return cands[i].s < cands[j].s
-	})
-	var out []string
-	seen := map[string]bool{}
-	for _, c := range cands {
-		if len(out) == n {
-			break
-		}
-		if !seen[c.s] {
-			seen[c.s] = true
-			out = append(out, c.s)
-		}
-	}
-	return out
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
+	ix.suggestOnce.Do(func() { ix.suggest = newSuggestIndex(ix) })
+	return ix.suggest.suggest(q, n)
 }

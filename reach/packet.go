@@ -27,14 +27,6 @@ func (s portSet) single() (uint16, bool) {
 	return 0, false
 }
 
-func (s portSet) size() int {
-	n := 0
-	for _, r := range s {
-		n += int(r.To) - int(r.From) + 1
-	}
-	return n
-}
-
 // split returns the ports of s inside r and the ports outside it.
 func (s portSet) split(r model.PortRange) (in, out portSet) {
 	for _, x := range s {

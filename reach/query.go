@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/vpcscope/vpcscope/internal/termsafe"
 	"github.com/vpcscope/vpcscope/model"
 )
 
@@ -84,7 +86,7 @@ func (e *Engine) Reach(q Query) (*Answer, error) {
 		return nil, err
 	}
 	if src.internet && dst.internet {
-		return nil, inputErr("both ends are the internet: name an instance, interface, IP address or load balancer on one end")
+		return nil, inputErr("%s and %s are both on the internet; vpcscope answers for paths into, out of or inside the snapshot's VPCs: name an instance, interface, load balancer or VPC address on one end", termsafe.Clip(q.From, 64), termsafe.Clip(q.To, 64))
 	}
 	srcPoints := e.sourcePoints(src)
 	dstPoints := e.destPoints(dst, src)
@@ -216,14 +218,31 @@ func validate(q *Query) error {
 	switch {
 	case q.Protocol.HasPorts() && q.Port == 0:
 		return inputErr("%s needs a destination port (--port)", q.Protocol)
-	case q.Port < 0 || q.Port > 65535 || q.SourcePort < 0 || q.SourcePort > 65535:
-		return inputErr("ports run from 1 to 65535")
+	case q.Port < 0 || q.Port > 65535:
+		return inputErr("port %d: want 1 to 65535", q.Port)
+	case q.SourcePort < 0 || q.SourcePort > 65535:
+		return inputErr("source port %d: want 1 to 65535 (or 0 for any ephemeral port)", q.SourcePort)
 	case !q.Protocol.HasPorts() && (q.Port != 0 || q.SourcePort != 0):
 		return inputErr("ports apply to tcp and udp only, not %s", q.Protocol)
 	case q.ICMP != nil && !q.Protocol.IsICMP():
 		return inputErr("an ICMP type applies to icmp and icmpv6 only")
+	case q.ICMP != nil && (q.ICMP.Type < 0 || q.ICMP.Type > 255):
+		return inputErr("ICMP type %d: want 0 to 255", q.ICMP.Type)
+	case q.ICMP != nil && (q.ICMP.Code < -1 || q.ICMP.Code > 255):
+		return inputErr("ICMP code %d: want 0 to 255 (or -1 for any)", q.ICMP.Code)
 	case strings.TrimSpace(q.From) == "" || strings.TrimSpace(q.To) == "":
 		return inputErr("both --from and --to are needed")
 	}
+	for _, e := range []struct{ flag, spec string }{{"--from", q.From}, {"--to", q.To}} {
+		if n := utf8.RuneCountInString(e.spec); n > maxEndpointSpec {
+			return inputErr("%s %q is %d characters long; no ID, ARN, Name tag or address is longer than %d",
+				e.flag, termsafe.Clip(e.spec, 64), n, maxEndpointSpec)
+		}
+	}
 	return nil
 }
+
+// maxEndpointSpec is the longest endpoint Reach looks up, in characters: an
+// EC2 tag value is at most 256 characters, and IDs, load balancer ARNs and
+// addresses are shorter.
+const maxEndpointSpec = 256

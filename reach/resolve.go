@@ -68,6 +68,9 @@ func (e *Engine) resolve(spec string, isSource bool) (resolved, error) {
 
 func (e *Engine) resolveAddr(r resolved, addr netip.Addr, isSource bool) (resolved, error) {
 	r.addr = addr
+	if what := notAHost(addr); what != "" {
+		return r, inputErr("%s is %s, not the address of a host; name an instance, interface, load balancer, a unicast IP address or internet", addr, what)
+	}
 	owners := e.ix.InterfacesByIP(addr)
 	if len(owners) == 0 {
 		if len(e.ix.VPCsContaining(addr)) > 0 || isPrivate(addr) {
@@ -76,6 +79,12 @@ func (e *Engine) resolveAddr(r resolved, addr netip.Addr, isSource bool) (resolv
 			}
 			r.kind = "address"
 			return r, nil
+		}
+		if !e.internet.Contains(addr) {
+			// Outside every VPC, not private, and not in the internet set:
+			// one of reservedPrefixes that no host can have (0.0.0.0/8,
+			// 240.0.0.0/4, ::/8, ...).
+			return r, inputErr("%s is a reserved address that no host on the internet has; name an instance, interface, load balancer, a unicast IP address or internet", addr)
 		}
 		r.kind, r.internet = "internet", true
 		return r, nil
@@ -98,6 +107,29 @@ func (e *Engine) resolveAddr(r resolved, addr netip.Addr, isSource bool) (resolv
 		r.instance = e.ix.Instance(id)
 	}
 	return r, nil
+}
+
+// limitedBroadcast is 255.255.255.255, which no host has (RFC 919).
+var limitedBroadcast = netip.AddrFrom4([4]byte{255, 255, 255, 255})
+
+// notAHost names the kind of address addr is when it cannot be one end of
+// a unicast flow (unspecified, loopback, multicast, link-local, the limited
+// broadcast address), or returns "" when it can. Other reserved ranges are
+// caught by the engine's internet set (reservedPrefixes).
+func notAHost(addr netip.Addr) string {
+	switch {
+	case addr.IsUnspecified():
+		return "the unspecified address"
+	case addr.IsLoopback():
+		return "a loopback address"
+	case addr.IsMulticast():
+		return "a multicast address"
+	case addr.IsLinkLocalUnicast():
+		return "a link-local address"
+	case addr == limitedBroadcast:
+		return "the limited broadcast address"
+	}
+	return ""
 }
 
 func (e *Engine) resolveResource(r resolved, res model.Resource) (resolved, error) {

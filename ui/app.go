@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/vpcscope/vpcscope/internal/termsafe"
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/model/edit"
 	"github.com/vpcscope/vpcscope/reach"
@@ -155,7 +156,7 @@ func (a *app) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 	case tea.MouseMsg:
 		return a, a.mouse(msg)
 	case progressMsg:
-		a.steps = append(a.steps, string(msg))
+		a.steps = append(a.steps, safe(string(msg))) // progress can quote an AWS response
 		return a, a.listen()
 	case progressEnd:
 	case loadedMsg:
@@ -553,7 +554,7 @@ func (a *app) command(m pickedMsg) tea.Cmd {
 	if rs := a.s.w.ix.Find(spec); len(rs) > 0 {
 		return a.send(openMsg{id: rs[0].Base().ID})
 	}
-	a.flash, a.flashErr = fmt.Sprintf("%q is not a view, a kind or an ID, name or IP in the snapshot", spec), true
+	a.flash, a.flashErr = fmt.Sprintf("%q is not a view, a kind or an ID, name or IP in the snapshot", termsafe.Clip(spec, 64)), true
 	if sug := a.s.w.ix.Suggest(spec, 3); len(sug) > 0 {
 		a.flash += "; did you mean " + strings.Join(sug, ", ") + "?"
 	}
@@ -603,6 +604,14 @@ func (a *app) View() (out string) {
 			out = ""
 		}
 	}()
+	// Every value from the snapshot was made safe where a view shows it;
+	// the screen passes through termsafe.Frame as well, so that nothing but
+	// our own colours reaches the terminal even if one was missed.
+	return termsafe.Frame(a.screen(), a.th.styled)
+}
+
+// screen renders the whole screen.
+func (a *app) screen() string {
 	if a.w == 0 {
 		return ""
 	}
@@ -650,7 +659,7 @@ func (a *app) loadingView() string {
 	b.WriteString(th.title.Render("vpcscope") + "  " + th.dim.Render(a.opts.Source) + "\n\n")
 	if a.loadErr != nil {
 		b.WriteString(th.bad.Render("✗ could not load the network") + "\n\n")
-		b.WriteString(ansi.Wordwrap(a.loadErr.Error(), a.w-2, " ") + "\n\n")
+		b.WriteString(ansi.Wordwrap(safe(a.loadErr.Error()), a.w-2, " ") + "\n\n")
 		b.WriteString(th.dim.Render("press q to quit"))
 		return fit(b.String(), a.w, a.h)
 	}
@@ -700,9 +709,9 @@ func (a *app) crumbsView() string {
 	parts := make([]string, len(crumbs))
 	for i, c := range crumbs {
 		if i == len(crumbs)-1 {
-			parts[i] = a.th.bold.Render(c)
+			parts[i] = a.th.bold.Render(safe(c))
 		} else {
-			parts[i] = a.th.crumb.Render(c)
+			parts[i] = a.th.crumb.Render(safe(c))
 		}
 	}
 	s := " " + strings.Join(parts, sep)
@@ -744,9 +753,9 @@ func (a *app) statusView() string {
 	if a.s.whatIfActive() {
 		parts = append(parts, th.whatIf.Inherit(th.status).Render(fmt.Sprintf(" WHAT-IF: %d change(s) in memory, not applied to AWS ", a.s.ov.Len())))
 	}
-	parts = append(parts, seg("source", a.opts.Source))
+	parts = append(parts, seg("source", safe(a.opts.Source)))
 	if rs := w.regions(); len(rs) > 0 {
-		parts = append(parts, seg("region", joinN(rs, 2)))
+		parts = append(parts, seg("region", safe(joinN(rs, 2))))
 	}
 	if age := w.age(a.now()); age != "" {
 		parts = append(parts, seg("snapshot", age))
@@ -762,9 +771,9 @@ func (a *app) statusView() string {
 		// an error goes first, so that a narrow screen cannot cut it off
 		// (a refused what-if edit says why here)
 		if a.flashErr {
-			line = th.statusErr.Render(" "+a.flash+" ") + th.status.Render("│") + line
+			line = th.statusErr.Render(" "+safe(a.flash)+" ") + th.status.Render("│") + line
 		} else {
-			line += th.status.Render("│") + th.status.Render(" "+a.flash+" ")
+			line += th.status.Render("│") + th.status.Render(" "+safe(a.flash)+" ")
 		}
 	}
 	line = ansi.Truncate(line, a.w, "…")

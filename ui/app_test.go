@@ -56,13 +56,6 @@ func startTest(t *testing.T) *teatest.TestModel {
 	return tm
 }
 
-// waitFor waits until the program's output contains s.
-func waitFor(t *testing.T, tm *teatest.TestModel, s string) {
-	t.Helper()
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), s) },
-		teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
-}
-
 // screen returns the current screen of the model as plain text.
 func screen(t *testing.T, tm *teatest.TestModel) peek {
 	t.Helper()

@@ -388,9 +388,9 @@ func lipglossWrap(th *theme, s string, w int) string {
 
 func (d *detailView) label() string {
 	if d.res == nil {
-		return d.id + " (not in the snapshot)"
+		return safe(d.id) + " (not in the snapshot)"
 	}
-	return d.res.Base().Label()
+	return safe(d.res.Base().Label())
 }
 
 // land puts the cursor on the focused rule, marks it, and explains.
@@ -413,7 +413,7 @@ func (d *detailView) land() {
 	th := d.s.th
 	hopRule := ""
 	if f.hop != nil {
-		hopRule = f.hop.Rule
+		hopRule = safe(f.hop.Rule)
 	}
 	found := idx >= 0 && d.list.Select(func(r row) bool {
 		rr, ok := r.data.(ruleRow)
@@ -422,7 +422,7 @@ func (d *detailView) land() {
 	noMatch := f.hop != nil && f.hop.Verdict == reach.Deny && l.IsSecurityGroup()
 	switch {
 	case found && noMatch:
-		d.banner = th.bad.Render("✗ "+f.hop.Detail) + "\n" +
+		d.banner = th.bad.Render("✗ "+safe(f.hop.Detail)) + "\n" +
 			th.warn.Render("≈ the selected rule is the closest: it opens the port, but not to this peer.") + "\n" +
 			th.dim.Render("  e edits it, a adds a rule — a what-if, in memory only, nothing changes in AWS")
 	case found && f.hop != nil && f.hop.Verdict == reach.Deny && l.IsNetworkACL() && f.ref.RuleNumber >= model.DefaultRuleNumber:
@@ -449,7 +449,7 @@ func (d *detailView) land() {
 		}
 		why := "no rule matched"
 		if f.hop != nil && f.hop.Detail != "" {
-			why = f.hop.Detail
+			why = safe(f.hop.Detail)
 		}
 		d.banner = th.bad.Render("✗ "+why) + "\n"
 		if len(near) > 0 {
@@ -490,7 +490,7 @@ func (d *detailView) build() {
 	b := &detailBuilder{d: d, th: d.s.th}
 	if d.res == nil {
 		b.section("Not found")
-		b.text(d.id + " is named by a relation but is not in the snapshot (deleted, or another account/region).")
+		b.text(safe(d.id) + " is named by a relation but is not in the snapshot (deleted, or another account/region).")
 	} else {
 		b.fields()
 		b.rules()
@@ -518,16 +518,18 @@ func (b *detailBuilder) text(s string) {
 }
 
 // field adds "key: value"; a value that is a resource ID becomes a link.
+// Both are made safe for display.
 func (b *detailBuilder) field(k, v string) {
 	if v == "" {
 		return
 	}
-	plain := fmt.Sprintf("  %-18s %s", k, v)
-	r := row{text: "  " + b.th.dim.Render(fmt.Sprintf("%-18s", k)) + " " + v, plain: plain}
+	k, shown := safe(k), safe(v)
+	plain := fmt.Sprintf("  %-18s %s", k, shown)
+	r := row{text: "  " + b.th.dim.Render(fmt.Sprintf("%-18s", k)) + " " + shown, plain: plain}
 	if res := b.d.s.w.get(v); res != nil && v != b.d.id {
 		r.id = v
-		label := v
-		if n := short(res); n != v {
+		label := shown
+		if n := short(res); n != shown {
 			label += "  " + n
 		}
 		r.plain = fmt.Sprintf("  %-18s %s", k, label)
@@ -777,19 +779,19 @@ func (b *detailBuilder) rules() {
 				id = r.Attachments[0].AttachmentID
 			}
 			line := fmt.Sprintf("  %-20s → %s  %s  %s", dst, strings.Join(tgts, ", "), state, r.Type)
-			b.rows = append(b.rows, row{text: line, id: id})
+			b.rows = append(b.rows, row{text: safe(line), id: id})
 		}
 	case *model.PrefixList:
 		b.section("Entries")
 		for _, e := range v.Entries {
-			b.text(fmt.Sprintf("%-20s %s", e.CIDR, e.Description))
+			b.text(safe(fmt.Sprintf("%-20s %s", e.CIDR, e.Description)))
 		}
 	case *model.LoadBalancer:
 		b.section("Listeners")
 		for _, l := range v.Listeners {
 			for _, a := range l.DefaultActions {
 				for _, tg := range a.TargetGroupARNs {
-					b.rows = append(b.rows, row{text: fmt.Sprintf("  %s/%d → %s %s", l.Protocol, l.Port, a.Type, b.d.s.w.label(tg)), id: tg})
+					b.rows = append(b.rows, row{text: safe(fmt.Sprintf("  %s/%d → %s %s", l.Protocol, l.Port, a.Type, b.d.s.w.label(tg))), id: tg})
 				}
 			}
 		}
@@ -800,7 +802,7 @@ func (b *detailBuilder) rules() {
 			if b.d.s.w.get(id) == nil {
 				id = ""
 			}
-			b.rows = append(b.rows, row{text: fmt.Sprintf("  %-24s port %d  %s  %s", t.ID, t.Port, t.AvailabilityZone, t.HealthState), id: id})
+			b.rows = append(b.rows, row{text: safe(fmt.Sprintf("  %-24s port %d  %s  %s", t.ID, t.Port, t.AvailabilityZone, t.HealthState)), id: id})
 		}
 	}
 }
@@ -842,7 +844,7 @@ func (b *detailBuilder) sgRules(title string, sg *model.SecurityGroup, l edit.Li
 	peers := make([]string, len(rules))
 	pw := 4
 	for i, r := range rules {
-		peers[i] = b.peer(sg, r.Rule.SG)
+		peers[i] = safe(b.peer(sg, r.Rule.SG))
 		pw = max(pw, min(ansi.StringWidth(peers[i]), 44))
 	}
 	hdr := fmt.Sprintf("  %-3s %-15s %-4s %-*s %s", "#", "service", "", pw, "peer", "note")
@@ -868,8 +870,8 @@ func (b *detailBuilder) sgRules(title string, sg *model.SecurityGroup, l edit.Li
 			if mark == "" {
 				sep = ""
 			}
-			plain += sep + r.Rule.SG.Description
-			text += sep + b.th.dim.Render(r.Rule.SG.Description)
+			plain += sep + safe(r.Rule.SG.Description)
+			text += sep + b.th.dim.Render(safe(r.Rule.SG.Description))
 		}
 		b.rows = append(b.rows, row{text: text, plain: plain, id: id, data: ruleRow{l, i}})
 	}
@@ -879,7 +881,7 @@ func (b *detailBuilder) sgRules(title string, sg *model.SecurityGroup, l edit.Li
 	if f := b.d.focus; f != nil && edit.List(f.ref.Kind) == l && f.ref.Index < 0 {
 		t := "✗ no rule matched"
 		if f.hop != nil && f.hop.Rule != "" {
-			t = "✗ " + f.hop.Rule
+			t = "✗ " + safe(f.hop.Rule)
 		}
 		if f.query != nil {
 			t += fmt.Sprintf(" — %s %s %s", serviceOf(f.query), map[bool]string{true: "to", false: "from"}[l == edit.SGEgress], peerOf(f.query, l == edit.SGEgress))
@@ -928,7 +930,7 @@ func (b *detailBuilder) aclEntries(title string, acl *model.NetworkACL, l edit.L
 			act, st = "✗ deny", b.th.bad
 		}
 		svc := strings.TrimPrefix(e.String(), fmt.Sprintf("rule %s %s ", e.RuleLabel(), e.Action))
-		svc = strings.TrimSuffix(svc, " "+e.CIDR.String())
+		svc = safe(strings.TrimSuffix(svc, " "+e.CIDR.String()))
 		plainMark, mark := b.mark(l, i, r, nil)
 		plain := fmt.Sprintf("  %-6s %-9s %-16s %-22s %s", e.RuleLabel(), act, svc, e.CIDR, plainMark)
 		text := fmt.Sprintf("  %-6s %s %-16s %-22s %s", e.RuleLabel(), st.Render(fmt.Sprintf("%-9s", act)), svc, e.CIDR, mark)
@@ -943,14 +945,14 @@ func (b *detailBuilder) routes(rt *model.RouteTable) {
 	b.rows = append(b.rows, row{text: b.th.header.Render(hdr), plain: hdr, skip: true})
 	for i, r := range b.d.s.ov.Rules(rt.ID, edit.Routes) {
 		t := r.Rule.Route.Target()
-		tgt := t.ID
+		tgt := safe(t.ID)
 		if n := w.name(t.ID); n != "" {
 			tgt += " " + n
 		}
 		if t.Kind != model.TargetLocal && t.Kind != model.TargetNone {
 			tgt = string(t.Kind) + " " + tgt
 		}
-		state := r.Rule.Route.State
+		state := safe(r.Rule.Route.State)
 		st := b.th.ok
 		if r.Rule.Route.IsBlackhole() {
 			state, st = "✗ blackhole", b.th.bad
@@ -958,8 +960,9 @@ func (b *detailBuilder) routes(rt *model.RouteTable) {
 			state = "✓ active"
 		}
 		plainMark, mark := b.mark(edit.Routes, i, r, nil)
-		plain := fmt.Sprintf("  %-26s %-44s %-12s %s %s", r.Rule.Route.DestinationString(), tgt, state, r.Rule.Route.Origin, plainMark)
-		text := fmt.Sprintf("  %-26s %-44s %s %s %s", r.Rule.Route.DestinationString(), tgt, st.Render(fmt.Sprintf("%-12s", state)), r.Rule.Route.Origin, mark)
+		dst, origin := safe(r.Rule.Route.DestinationString()), safe(string(r.Rule.Route.Origin))
+		plain := fmt.Sprintf("  %-26s %-44s %-12s %s %s", dst, tgt, state, origin, plainMark)
+		text := fmt.Sprintf("  %-26s %-44s %s %s %s", dst, tgt, st.Render(fmt.Sprintf("%-12s", state)), origin, mark)
 		id := t.ID
 		if w.get(id) == nil {
 			id = ""
@@ -980,12 +983,13 @@ func (b *detailBuilder) relations() {
 		b.text(b.th.dim.Render("(none)"))
 	}
 	add := func(arrow string, rel model.Relation, other, detail string) {
-		label := other
+		var label string
 		if r := w.get(other); r != nil {
-			label = fmt.Sprintf("%-18s %s", r.Kind(), r.Base().Label())
+			label = fmt.Sprintf("%-18s %s", r.Kind(), safe(r.Base().Label()))
 		} else {
-			label = fmt.Sprintf("%-18s %s (not in snapshot)", "missing", other)
+			label = fmt.Sprintf("%-18s %s (not in snapshot)", "missing", safe(other))
 		}
+		detail = safe(detail)
 		plain := fmt.Sprintf("  %s %-16s %s", arrow, rel, label)
 		if detail != "" {
 			plain += "  · " + detail

@@ -326,6 +326,11 @@ func (m sortedMsg) ownerView() view { return m.owner }
 func newTable(s *session, k model.Kind) *table {
 	t := &table{s: s, kind: k, list: newLineList(s.th), sorted: map[int]columnOrder{}}
 	t.cols, t.cells, t.ids = columns(s.w, k)
+	for _, r := range t.cells {
+		for i, c := range r {
+			r[i] = safe(c)
+		}
+	}
 	t.widths = make([]int, len(t.cols))
 	for i, c := range t.cols {
 		t.widths[i] = len(c)

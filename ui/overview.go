@@ -23,12 +23,12 @@ type finding struct {
 func findFindings(eng *reach.Engine, exposure *reach.ExposureReport) []finding {
 	rep, err := audit.Run(eng, exposure)
 	if err != nil {
-		return []finding{{text: err.Error(), severity: audit.High}}
+		return []finding{{text: safe(err.Error()), severity: audit.High}}
 	}
 	out := make([]finding, 0, len(rep.Findings))
 	for _, f := range rep.Findings {
 		out = append(out, finding{id: f.Resource, severity: f.Severity,
-			text: fmt.Sprintf("%-6s %s  %s", f.Severity, strings.Join(f.Controls, ","), f.Message)})
+			text: safe(fmt.Sprintf("%-6s %s  %s", f.Severity, strings.Join(f.Controls, ","), f.Message))})
 	}
 	return out
 }
@@ -101,9 +101,9 @@ func (o *overviewView) build() {
 		rows = append(rows, row{text: s, plain: plain, data: overviewAction{m}})
 	}
 	snap := w.snap
-	text(th.title.Render("vpcscope") + "  " + th.dim.Render(snap.Source))
+	text(th.title.Render("vpcscope") + "  " + th.dim.Render(safe(snap.Source)))
 	if snap.Description != "" {
-		text(th.dim.Render(snap.Description))
+		text(th.dim.Render(safe(snap.Description)))
 	}
 	text("")
 	text(th.section.Render("Start here"))
@@ -148,7 +148,7 @@ func (o *overviewView) build() {
 	rows = append(rows, row{text: th.header.Render(hdr), plain: hdr, skip: true})
 	for _, k := range scopes {
 		c := counts[k]
-		text(fmt.Sprintf("  %-34s %6d %8d %8d %10d", k, c.vpcs, c.subnets, c.enis, c.instances))
+		text(fmt.Sprintf("  %-34s %6d %8d %8d %10d", safe(k), c.vpcs, c.subnets, c.enis, c.instances))
 	}
 	text("")
 	text(th.section.Render("Resources") + th.dim.Render("  (enter opens the list)"))
@@ -188,7 +188,7 @@ func (o *overviewView) build() {
 			case audit.Medium:
 				mark = th.warn.Render("!")
 			}
-			rows = append(rows, row{text: "  " + mark + " " + f.id + "  " + f.text, plain: "  ! " + f.id + "  " + f.text, id: f.id})
+			rows = append(rows, row{text: "  " + mark + " " + safe(f.id) + "  " + f.text, plain: "  ! " + safe(f.id) + "  " + f.text, id: f.id})
 		}
 		if len(w.findings) == 0 {
 			text(th.ok.Render("  ✓ none"))
@@ -198,10 +198,10 @@ func (o *overviewView) build() {
 		text("")
 		text(th.section.Render("Caveats"))
 		for _, g := range snap.Gaps {
-			text("  " + th.unknown.Render("? ") + g.String())
+			text("  " + th.unknown.Render("? ") + safe(g.String()))
 		}
 		for _, p := range w.ix.Problems {
-			text("  " + th.unknown.Render("? ") + p)
+			text("  " + th.unknown.Render("? ") + safe(p))
 		}
 	}
 	cur := o.list.cursor

@@ -13,6 +13,9 @@ import (
 // marked with "▌" and the deciding rule with "◆".
 type theme struct {
 	r *lipgloss.Renderer
+	// styled is set when the profile has colours: the screen then keeps
+	// its SGR sequences (termsafe.Frame).
+	styled bool
 
 	title, crumb, crumbSep, tab, tabActive    lipgloss.Style
 	status, statusKey, statusWarn, statusErr  lipgloss.Style
@@ -45,6 +48,7 @@ func newTheme(r *lipgloss.Renderer, noColor bool) *theme {
 	s := r.NewStyle
 	return &theme{
 		r:           r,
+		styled:      r.ColorProfile() != termenv.Ascii,
 		title:       s().Bold(true).Foreground(colAccent),
 		crumb:       s().Foreground(colBarFg),
 		crumbSep:    s().Foreground(colDim),

@@ -555,7 +555,7 @@ func (t *traceView) buildRows() {
 		return
 	}
 	verdict := func(label string, x *reach.Answer) {
-		sum := x.Summary()
+		sum := safe(x.Summary())
 		for _, p := range []string{"blocked: ", "reachable: ", "unknown: "} {
 			sum = strings.TrimPrefix(sum, p)
 		}
@@ -569,11 +569,11 @@ func (t *traceView) buildRows() {
 		verdict("", a)
 	}
 	if b := a.Blocked; b != nil {
-		t.header = append(t.header, th.dim.Render("   the ◆ hop decides · press b to open its rule ("+string(b.Code)+")"))
+		t.header = append(t.header, th.dim.Render("   the ◆ hop decides · press b to open its rule ("+safe(string(b.Code))+")"))
 	}
 	for _, n := range []string{a.Query.Source.Note, a.Query.Dest.Note} {
 		if n != "" {
-			add(th.dim.Render("  "+n), "")
+			add(th.dim.Render("  "+safe(n)), "")
 		}
 	}
 	add(th.section.Render(fmt.Sprintf("Forward path  %s → %s", endpointText(a.Query.Source), endpointText(a.Query.Dest))), "")
@@ -590,7 +590,7 @@ func (t *traceView) buildRows() {
 		add("", "")
 		add(th.warn.Render("Caveats"), "")
 		for _, c := range a.Caveats {
-			add("  - "+c, "")
+			add("  - "+safe(c), "")
 		}
 	}
 	t.list.SetRows(rows)
@@ -604,7 +604,7 @@ func (t *traceView) hopRows(rows []row, hops []reach.Hop, wi bool) []row {
 		layerW, nameW = 6, 22
 	}
 	for _, h := range hops {
-		layer := string(h.Layer)
+		layer := safe(string(h.Layer))
 		if !wide {
 			layer = shortLayer(h.Layer)
 		}
@@ -615,6 +615,8 @@ func (t *traceView) hopRows(rows []row, hops []reach.Hop, wi bool) []row {
 			}
 			name += h.Resource
 		}
+		name = safe(name)
+		stage, rule := safe(string(h.Stage)), safe(h.Rule)
 		decisive := h.Verdict == reach.Deny || h.Verdict == reach.Unknown
 		mark := h.Verdict.Mark()
 		gutter := "  "
@@ -622,21 +624,21 @@ func (t *traceView) hopRows(rows []row, hops []reach.Hop, wi bool) []row {
 			gutter = "◆ "
 		}
 		name = ansi.Truncate(name, nameW, "…")
-		plain := fmt.Sprintf("%s%-10s %-*s %-*s %-8s %s", gutter, mark, layerW, layer, nameW, name, h.Stage, h.Rule)
+		plain := fmt.Sprintf("%s%-10s %-*s %-*s %-8s %s", gutter, mark, layerW, layer, nameW, name, stage, rule)
 		text := gutter + th.verdictStyle(h.Verdict).Render(fmt.Sprintf("%-10s", mark)) +
-			fmt.Sprintf(" %-*s %-*s %-8s ", layerW, layer, nameW, name, h.Stage)
+			fmt.Sprintf(" %-*s %-*s %-8s ", layerW, layer, nameW, name, stage)
 		if decisive {
-			text = th.decisive.Render(gutter) + text[len(gutter):] + th.decisive.Render(h.Rule)
+			text = th.decisive.Render(gutter) + text[len(gutter):] + th.decisive.Render(rule)
 		} else {
-			text += h.Rule
+			text += rule
 		}
 		rows = append(rows, row{text: text, plain: plain, id: h.Resource, data: hopRow{hop: h, whatIf: wi}})
 		if decisive {
-			for _, l := range wrapLines(h.Detail, t.w-14) {
+			for _, l := range wrapLines(safe(h.Detail), t.w-14) {
 				rows = append(rows, row{text: th.dim.Render("             " + l), skip: true})
 			}
 			if h.Packet != "" {
-				rows = append(rows, row{text: th.dim.Render("             packet: " + h.Packet), skip: true})
+				rows = append(rows, row{text: th.dim.Render("             packet: " + safe(h.Packet)), skip: true})
 			}
 		}
 	}
@@ -653,7 +655,7 @@ func endpointText(e reach.Endpoint) string {
 	} else if e.ID != "" {
 		parts = append(parts, e.ID)
 	}
-	return strings.Join(append(parts, e.IP), " ")
+	return safe(strings.Join(append(parts, e.IP), " "))
 }
 
 // portNumber returns the form's port, if it is one.

@@ -162,9 +162,10 @@ func (t *treeView) rebuild() {
 		if len(subnets) != 1 {
 			nSubnets += "s"
 		}
-		vn.plain = fmt.Sprintf("%s  %s  %s  %s  %s", short(v), v.ID, prefixes(v.CIDRs), v.Region, nSubnets)
+		vid, region := safe(v.ID), safe(v.Region)
+		vn.plain = fmt.Sprintf("%s  %s  %s  %s  %s", short(v), vid, prefixes(v.CIDRs), region, nSubnets)
 		vn.text = func() string {
-			return th.bold.Render(short(v)) + "  " + th.dim.Render(v.ID) + "  " + prefixes(v.CIDRs) + "  " + th.dim.Render(v.Region+"  "+nSubnets)
+			return th.bold.Render(short(v)) + "  " + th.dim.Render(vid) + "  " + prefixes(v.CIDRs) + "  " + th.dim.Render(region+"  "+nSubnets)
 		}
 		var kids []treeNode
 		if t.expanded[v.ID] || filter != "" {
@@ -260,9 +261,10 @@ func (t *treeView) subnetNode(sn *model.Subnet) treeNode {
 		badge = th.badgePriv.Render(plainBadge)
 	}
 	n := len(w.ix.SubnetInterfaces(sn.ID))
-	plain := fmt.Sprintf("%s  %s  %s  %s  %s  %d ENIs", short(sn), plainBadge, sn.AvailabilityZone, sn.CIDR, sn.ID, n)
+	az, id := safe(sn.AvailabilityZone), safe(sn.ID)
+	plain := fmt.Sprintf("%s  %s  %s  %s  %s  %d ENIs", short(sn), plainBadge, az, sn.CIDR, id, n)
 	text := func() string {
-		return th.bold.Render(short(sn)) + "  " + badge + "  " + sn.AvailabilityZone + "  " + sn.CIDR.String() + "  " + th.dim.Render(fmt.Sprintf("%s  %d ENIs", sn.ID, n))
+		return th.bold.Render(short(sn)) + "  " + badge + "  " + az + "  " + sn.CIDR.String() + "  " + th.dim.Render(fmt.Sprintf("%s  %d ENIs", id, n))
 	}
 	return treeNode{id: sn.ID, depth: 1, hasKids: true, text: text, plain: plain, subnetID: sn.ID}
 }
@@ -316,10 +318,11 @@ func (t *treeView) leaf(r model.Resource, depth int, subnet string) treeNode {
 	case *model.InternetGateway, *model.EgressOnlyInternetGateway, *model.VPNGateway:
 		desc = "attached"
 	}
-	kind := string(r.Kind())
-	plain := fmt.Sprintf("%s  %s  %s  %s", kind, short(r), r.Base().ID, desc)
+	kind, id := string(r.Kind()), safe(r.Base().ID)
+	desc = safe(desc)
+	plain := fmt.Sprintf("%s  %s  %s  %s", kind, short(r), id, desc)
 	text := func() string {
-		return th.dim.Render(kind) + "  " + short(r) + "  " + th.dim.Render(r.Base().ID) + "  " + desc
+		return th.dim.Render(kind) + "  " + short(r) + "  " + th.dim.Render(id) + "  " + desc
 	}
 	return treeNode{id: r.Base().ID, depth: depth, text: text, plain: plain, subnetID: subnet}
 }

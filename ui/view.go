@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/vpcscope/vpcscope/internal/termsafe"
 	"github.com/vpcscope/vpcscope/model/edit"
 	"github.com/vpcscope/vpcscope/reach"
 )
@@ -331,7 +332,7 @@ func (l *lineList) View(focused bool) string {
 			b.WriteByte('\n')
 		}
 		if c == l.cursor && !r.skip {
-			line := ansi.Truncate(ansi.Strip(r.styled()), l.width-1, "…")
+			line := ansi.Truncate(termsafe.Line(r.styled(), false), l.width-1, "…")
 			pad := strings.Repeat(" ", max(0, l.width-1-ansi.StringWidth(line)))
 			st := l.th.selectedDim
 			if focused {
@@ -340,7 +341,8 @@ func (l *lineList) View(focused bool) string {
 			b.WriteString(l.th.marker.Render("▌") + st.Render(line+pad))
 			continue
 		}
-		b.WriteString(" " + ansi.Truncate(r.styled(), l.width-1, "…"))
+		// A row is one line whatever its values hold (see safe).
+		b.WriteString(" " + ansi.Truncate(termsafe.Line(r.styled(), l.th.styled), l.width-1, "…"))
 	}
 	if len(l.shown) == 0 {
 		if l.filter != "" {

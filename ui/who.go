@@ -90,11 +90,11 @@ func (e *exposureView) build() {
 		if x.Ports != "" {
 			open += "/" + x.Ports
 		}
-		cols := fmt.Sprintf("%-24s %-*s %-12s %-24s %s", ansi.Truncate(name, 24, "…"), ipw, ansi.Truncate(x.PublicIP, ipw, "…"), open, x.SourceSummary, x.Rule)
+		cols := safe(fmt.Sprintf("%-24s %-*s %-12s %-24s %s", ansi.Truncate(safe(name), 24, "…"), ipw, ansi.Truncate(safe(x.PublicIP), ipw, "…"), open, x.SourceSummary, x.Rule))
 		rows = append(rows, row{text: " " + th.warn.Render("!") + " " + cols, plain: " ! " + cols, id: x.ID})
 	}
 	for _, c := range rep.Caveats {
-		text(th.unknown.Render("  ? " + c))
+		text(th.unknown.Render("  ? " + safe(c)))
 	}
 	e.list.SetRows(rows)
 }
@@ -279,7 +279,7 @@ func (v *whoView) build() {
 			if x.Ports != "" {
 				open += "/" + x.Ports
 			}
-			text(th.warn.Render("  ! ") + fmt.Sprintf("%s %s from %s — %s", x.PublicIP, open, x.SourceSummary, x.Rule))
+			text(th.warn.Render("  ! ") + safe(fmt.Sprintf("%s %s from %s — %s", x.PublicIP, open, x.SourceSummary, x.Rule)))
 		}
 	}
 	text("")
@@ -288,7 +288,7 @@ func (v *whoView) build() {
 		v.list.SetRows(rows)
 		return
 	}
-	text(th.dim.Render("admitted by its security groups and network ACL: " + a.AdmittedSummary))
+	text(th.dim.Render("admitted by its security groups and network ACL: " + safe(a.AdmittedSummary)))
 	text("")
 	text(th.section.Render(fmt.Sprintf("Can reach (%d)", len(a.Sources))))
 	for _, s := range a.Sources {
@@ -306,17 +306,20 @@ func (v *whoView) build() {
 			plain := "  ✗ " + sourceText(v.s.w, s)
 			rows = append(rows, row{text: "  " + th.bad.Render("✗") + " " + sourceText(v.s.w, s), plain: plain, id: s.ID})
 			if s.Blocked != nil {
-				text(th.dim.Render("      " + string(s.Blocked.Layer) + " " + s.Blocked.Resource + ": " + s.Blocked.Reason))
+				text(th.dim.Render("      " + safe(string(s.Blocked.Layer)+" "+s.Blocked.Resource+": "+s.Blocked.Reason)))
 			}
 		}
 	}
 	for _, c := range a.Caveats {
-		text(th.unknown.Render("  ? " + c))
+		text(th.unknown.Render("  ? " + safe(c)))
 	}
 	v.list.SetRows(rows)
 }
 
-func sourceText(w *world, s reach.Source) string {
+// sourceText renders a who-can-reach source on one line, made safe.
+func sourceText(w *world, s reach.Source) string { return safe(sourceLine(w, s)) }
+
+func sourceLine(w *world, s reach.Source) string {
 	switch s.Kind {
 	case "internet":
 		return "the internet (" + s.Summary + ")  admitted by " + s.AdmittedBy

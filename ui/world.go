@@ -46,25 +46,27 @@ func (w *world) get(id string) model.Resource {
 	return nil
 }
 
-// label renders "name (id)" for an ID, or the ID alone.
+// label renders "name (id)" for an ID, or the ID alone, made safe.
 func (w *world) label(id string) string {
 	if r := w.get(id); r != nil {
-		return r.Base().Label()
+		return safe(r.Base().Label())
 	}
-	return id
+	return safe(id)
 }
 
-// name returns a resource's Name tag, or "".
+// name returns a resource's Name tag, or "", made safe.
 func (w *world) name(id string) string {
 	if r := w.get(id); r != nil {
-		return r.Base().Name()
+		return safe(r.Base().Name())
 	}
 	return ""
 }
 
-// short renders the friendliest single name of a resource: its Name tag,
-// else the load balancer or group name, else the ID.
-func short(r model.Resource) string {
+// short renders the friendliest single name of a resource, made safe: its
+// Name tag, else the load balancer or group name, else the ID.
+func short(r model.Resource) string { return safe(shortName(r)) }
+
+func shortName(r model.Resource) string {
 	if n := r.Base().Name(); n != "" {
 		return n
 	}
@@ -186,10 +188,10 @@ func (w *world) endpoints() []candidate {
 		if in.PublicIP.IsValid() {
 			ips += " " + in.PublicIP.String()
 		}
-		out = append(out, candidate{spec: in.ID, label: fmt.Sprintf("%s  %s  %s  instance", short(in), in.ID, ips)})
+		out = append(out, candidate{spec: in.ID, label: safe(fmt.Sprintf("%s  %s  %s  instance", short(in), in.ID, ips))})
 	}
 	for _, lb := range w.snap.LoadBalancers {
-		out = append(out, candidate{spec: lb.ID, label: fmt.Sprintf("%s  %s load balancer", lb.LoadBalancerName, lb.Scheme)})
+		out = append(out, candidate{spec: lb.ID, label: safe(fmt.Sprintf("%s  %s load balancer", lb.LoadBalancerName, lb.Scheme))})
 	}
 	for _, n := range w.snap.NetworkInterfaces {
 		var addrs []string
@@ -205,7 +207,7 @@ func (w *world) endpoints() []candidate {
 		} else if n.Description != "" {
 			desc = n.Description
 		}
-		out = append(out, candidate{spec: n.ID, label: fmt.Sprintf("%s  %s  %s", n.ID, strings.Join(addrs, " "), desc)})
+		out = append(out, candidate{spec: n.ID, label: safe(fmt.Sprintf("%s  %s  %s", n.ID, strings.Join(addrs, " "), desc))})
 	}
 	return out
 }
@@ -214,7 +216,7 @@ func (w *world) shortID(id string) string {
 	if r := w.get(id); r != nil {
 		return short(r)
 	}
-	return id
+	return safe(id)
 }
 
 // isAddr reports whether s parses as an IP address.
@@ -228,11 +230,10 @@ func isAddr(s string) bool {
 func (w *world) shortLabel(spec string) string {
 	if r := w.get(spec); r != nil {
 		if n := short(r); n != spec {
-			return n + " (" + spec + ")"
+			return n + " (" + safe(spec) + ")"
 		}
-		return spec
 	}
-	return spec
+	return safe(spec)
 }
 
 // crumbName is the shortest readable name of a spec, for breadcrumbs.
@@ -243,5 +244,5 @@ func (w *world) crumbName(spec string) string {
 	if r := w.get(spec); r != nil {
 		return short(r)
 	}
-	return spec
+	return safe(spec)
 }

@@ -1,7 +1,9 @@
-// Module vpcscope-ci-tools pins the programs the tests build and run, apart
-// from the product's go.mod: kumo, the AWS emulator of the live-pull
-// end-to-end test (model/awspull/kumo_test.go builds it from here with
-// `go build github.com/sivchari/kumo/cmd/kumo`).
+// Module vpcscope-ci-tools pins the programs the tests and CI build and
+// run, apart from the product's go.mod: kumo, the AWS emulator of the
+// live-pull end-to-end test (model/awspull/kumo_test.go builds it from here
+// with `go build github.com/sivchari/kumo/cmd/kumo`), and staticcheck, which
+// .ci/run builds from here and runs over ./... (added with
+// `go get -tool honnef.co/go/tools/cmd/staticcheck@v0.8.2`).
 //
 // go.sum was made once with
 //
@@ -14,9 +16,13 @@ module vpcscope-ci-tools
 
 go 1.26.0
 
-tool github.com/sivchari/kumo/cmd/kumo
+tool (
+	github.com/sivchari/kumo/cmd/kumo
+	honnef.co/go/tools/cmd/staticcheck
+)
 
 require (
+	github.com/BurntSushi/toml v1.4.1-0.20240526193622-a339e1f7089c // indirect
 	github.com/aws/aws-sdk-go-v2 v1.43.4 // indirect
 	github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream v1.7.16 // indirect
 	github.com/aws/aws-sdk-go-v2/config v1.32.17 // indirect
@@ -75,6 +81,11 @@ require (
 	github.com/spf13/pflag v1.0.9 // indirect
 	github.com/x448/float16 v0.8.4 // indirect
 	golang.org/x/crypto v0.47.0 // indirect
-	golang.org/x/exp v0.0.0-20220921023135-46d9e7742f1e // indirect
-	golang.org/x/sys v0.40.0 // indirect
+	golang.org/x/exp v0.0.0-20231110203233-9a3e6036ecaa // indirect
+	golang.org/x/exp/typeparams v0.0.0-20231108232855-2478ac86f678 // indirect
+	golang.org/x/mod v0.41.0 // indirect
+	golang.org/x/sync v0.23.0 // indirect
+	golang.org/x/sys v0.48.0 // indirect
+	golang.org/x/tools v0.51.0 // indirect
+	honnef.co/go/tools v0.8.2 // indirect
 )

@@ -108,8 +108,7 @@ func rankOf(s audit.Severity) int {
 }
 
 func printAudit(s streams, g *globalOptions, rep *audit.Report) {
-	t := newTextRenderer(g.renderer(s))
-	w := s.out
+	w, t := g.text(s)
 	c := rep.Counts()
 	fmt.Fprintf(w, "%s\n\n", t.bold.Render(fmt.Sprintf("%d finding(s): %d high, %d medium, %d low",
 		len(rep.Findings), c[audit.High], c[audit.Medium], c[audit.Low])))
@@ -125,10 +124,10 @@ func printAudit(s streams, g *globalOptions, rep *audit.Report) {
 		if f.Name != "" {
 			who = f.Name + " (" + f.Resource + ")"
 		}
-		fmt.Fprintf(w, "%s %-16s %s\n", style.Render(fmt.Sprintf("%-6s", f.Severity)), strings.Join(f.Controls, ","), who)
-		fmt.Fprintf(w, "       %s\n", f.Message)
+		fmt.Fprintf(w, "%s %-16s %s\n", style.Render(fmt.Sprintf("%-6s", f.Severity)), strings.Join(f.Controls, ","), safe(who))
+		fmt.Fprintf(w, "       %s\n", safe(f.Message))
 		for _, x := range f.Exposed {
-			fmt.Fprintf(w, "       %s\n", t.bad.Render("exposed: "+x))
+			fmt.Fprintf(w, "       %s\n", t.bad.Render("exposed: "+safe(x)))
 		}
 		if len(f.ControlRefs) > 0 {
 			ref := f.ControlRefs[0]

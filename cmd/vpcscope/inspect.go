@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/vpcscope/vpcscope/internal/termsafe"
 	"github.com/vpcscope/vpcscope/model"
 )
 
@@ -29,12 +30,16 @@ address, it prints that resource, its rules, and the resources it relates to.`,
 				return err
 			}
 			ix := model.NewIndex(snap)
+			w, _ := g.text(s)
+			if g.output == "json" {
+				w = s.out
+			}
 			if len(args) == 0 {
-				return printInventory(s.out, g.output, snap, ix)
+				return printInventory(w, g.output, snap, ix)
 			}
 			found := ix.Find(args[0])
 			if len(found) == 0 {
-				msg := fmt.Sprintf("no resource has the ID, Name tag or IP %q", args[0])
+				msg := fmt.Sprintf("no resource has the ID, Name tag or IP %q", termsafe.Clip(args[0], 64))
 				if sug := ix.Suggest(args[0], 3); len(sug) > 0 {
 					msg += "; did you mean " + strings.Join(sug, ", ") + "?"
 				}
@@ -53,9 +58,9 @@ address, it prints that resource, its rules, and the resources it relates to.`,
 			}
 			for i, v := range views {
 				if i > 0 {
-					fmt.Fprintln(s.out)
+					fmt.Fprintln(w)
 				}
-				printResource(s.out, v, gr)
+				printResource(w, v, gr)
 			}
 			return nil
 		},
@@ -72,7 +77,6 @@ type inventory struct {
 	Counts      map[string]map[model.Kind]int `json:"counts"`
 	Totals      map[model.Kind]int            `json:"totals"`
 	Problems    []string                      `json:"problems,omitempty"`
-	byRegion    map[string]map[model.Kind]int
 }
 
 func buildInventory(snap *model.Snapshot, ix *model.Index) inventory {
@@ -105,9 +109,9 @@ func printInventory(w io.Writer, format string, snap *model.Snapshot, ix *model.
 	if format == "json" {
 		return writeJSON(w, inv)
 	}
-	fmt.Fprintf(w, "source:   %s\n", orDash(inv.Source))
+	fmt.Fprintf(w, "source:   %s\n", safe(orDash(inv.Source)))
 	if inv.Description != "" {
-		fmt.Fprintf(w, "about:    %s\n", inv.Description)
+		fmt.Fprintf(w, "about:    %s\n", safe(inv.Description))
 	}
 	if inv.TakenAt != "" {
 		fmt.Fprintf(w, "taken:    %s\n", inv.TakenAt)
@@ -116,13 +120,13 @@ func printInventory(w io.Writer, format string, snap *model.Snapshot, ix *model.
 	for i, sc := range inv.Scopes {
 		scopes[i] = sc.String()
 	}
-	fmt.Fprintf(w, "scopes:   %s\n", orDash(strings.Join(scopes, ", ")))
+	fmt.Fprintf(w, "scopes:   %s\n", safe(orDash(strings.Join(scopes, ", "))))
 	if len(inv.Gaps) == 0 {
 		fmt.Fprintln(w, "gaps:     none: every kind was collected")
 	} else {
 		fmt.Fprintln(w, "gaps:")
 		for _, gp := range inv.Gaps {
-			fmt.Fprintln(w, "  - "+gp.String())
+			fmt.Fprintln(w, "  - "+safe(gp.String()))
 		}
 	}
 	regions := make([]string, 0, len(inv.Counts))
@@ -133,7 +137,7 @@ func printInventory(w io.Writer, format string, snap *model.Snapshot, ix *model.
 	fmt.Fprintln(w)
 	header := fmt.Sprintf("%-30s", "kind")
 	for _, r := range regions {
-		header += fmt.Sprintf(" %12s", r)
+		header += fmt.Sprintf(" %12s", safe(r))
 	}
 	if len(regions) > 1 {
 		header += fmt.Sprintf(" %8s", "total")
@@ -155,7 +159,7 @@ func printInventory(w io.Writer, format string, snap *model.Snapshot, ix *model.
 	if len(inv.Problems) > 0 {
 		fmt.Fprintln(w, "\nproblems found while indexing:")
 		for _, p := range inv.Problems {
-			fmt.Fprintln(w, "  - "+p)
+			fmt.Fprintln(w, "  - "+safe(p))
 		}
 	}
 	return nil
@@ -178,9 +182,9 @@ type resourceView struct {
 
 func printResource(w io.Writer, v resourceView, gr *model.Graph) {
 	m := v.Resource.Base()
-	fmt.Fprintf(w, "%s %s", v.Kind, m.ID)
+	fmt.Fprintf(w, "%s %s", v.Kind, safe(m.ID))
 	if n := m.Name(); n != "" {
-		fmt.Fprintf(w, " (%s)", n)
+		fmt.Fprintf(w, " (%s)", safe(n))
 	}
 	fmt.Fprintln(w)
 	printFields(w, v.Resource)
@@ -198,7 +202,7 @@ func printResource(w io.Writer, v resourceView, gr *model.Graph) {
 			if state == "" {
 				state = "active"
 			}
-			fmt.Fprintf(w, "  %-24s %-28s %s\n", rt.DestinationString(), rt.Target().ID, state)
+			fmt.Fprintf(w, "  %-24s %-28s %s\n", safe(rt.DestinationString()), safe(rt.Target().ID), safe(state))
 		}
 	}
 	printLinks(w, "relations", v.Out, gr, false)
@@ -226,7 +230,7 @@ func printFields(w io.Writer, r model.Resource) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		fmt.Fprintf(w, "  %-24s %s\n", k+":", fieldText(fields[k]))
+		fmt.Fprintf(w, "  %-24s %s\n", safe(k)+":", safe(fieldText(fields[k])))
 	}
 }
 
@@ -265,7 +269,7 @@ func printSGRules(w io.Writer, title string, rules []model.SGRule, word string) 
 		if r.Description != "" {
 			line += "  # " + r.Description
 		}
-		fmt.Fprintln(w, line)
+		fmt.Fprintln(w, safe(line))
 	}
 }
 
@@ -279,7 +283,7 @@ func printACLEntries(w io.Writer, title string, acl *model.NetworkACL, egress bo
 	}
 	sort.SliceStable(entries, func(i, j int) bool { return entries[i].RuleNumber < entries[j].RuleNumber })
 	for _, e := range entries {
-		fmt.Fprintf(w, "  %-6s %-5s %-22s %s\n", e.RuleLabel(), e.Action, serviceText(e), e.CIDR)
+		fmt.Fprintln(w, safe(fmt.Sprintf("  %-6s %-5s %-22s %s", e.RuleLabel(), e.Action, serviceText(e), e.CIDR)))
 	}
 }
 
@@ -310,6 +314,6 @@ func printLinks(w io.Writer, title string, links []model.Link, gr *model.Graph, 
 		if l.Detail != "" {
 			line += "  [" + l.Detail + "]"
 		}
-		fmt.Fprintln(w, line)
+		fmt.Fprintln(w, safe(line))
 	}
 }

@@ -30,6 +30,9 @@ edit were made (see reach --help).`,
 			if err != nil {
 				return usagef("--protocol: %v", err)
 			}
+			if err := checkIntFlags(cmd, intRange{name: "port", v: &port, lo: 1, hi: maxPort}); err != nil {
+				return err
+			}
 			snap, err := g.snapshotFor(cmd, s)
 			if err != nil {
 				return err
@@ -59,14 +62,13 @@ edit were made (see reach --help).`,
 }
 
 func printWho(s streams, g *globalOptions, a *reach.WhoAnswer) {
-	t := newTextRenderer(g.renderer(s))
-	w := s.out
+	w, t := g.text(s)
 	svc := a.Protocol
 	if a.Port != nil {
 		svc = fmt.Sprintf("%s/%d", a.Protocol, *a.Port)
 	}
-	fmt.Fprintf(w, "Who can reach %s on %s\n", t.bold.Render(endpointText(a.Destination)), svc)
-	fmt.Fprintf(w, "%s\n\n", t.dim.Render("admitted by its security groups and network ACL: "+a.AdmittedSummary))
+	fmt.Fprintf(w, "Who can reach %s on %s\n", t.bold.Render(endpointText(a.Destination)), safe(svc))
+	fmt.Fprintf(w, "%s\n\n", t.dim.Render("admitted by its security groups and network ACL: "+safe(a.AdmittedSummary)))
 	fmt.Fprintln(w, t.head.Render(fmt.Sprintf("Can reach (%d)", len(a.Sources))))
 	for _, src := range a.Sources {
 		mark := t.ok.Render("✓")
@@ -80,7 +82,7 @@ func printWho(s streams, g *globalOptions, a *reach.WhoAnswer) {
 		if g.Name != "" {
 			name += " (" + g.Name + ")"
 		}
-		fmt.Fprintf(w, "  %s\n", t.dim.Render(fmt.Sprintf("members of %s: %d can reach, %d blocked  [%s]", name, g.Reachable, g.Blocked, g.Rule)))
+		fmt.Fprintf(w, "  %s\n", t.dim.Render(safe(fmt.Sprintf("members of %s: %d can reach, %d blocked  [%s]", name, g.Reachable, g.Blocked, g.Rule))))
 	}
 	if len(a.Blocked) > 0 {
 		fmt.Fprintln(w)
@@ -88,21 +90,22 @@ func printWho(s streams, g *globalOptions, a *reach.WhoAnswer) {
 		for _, src := range a.Blocked {
 			fmt.Fprintf(w, "  %s %s\n", t.bad.Render("✗"), sourceText(src))
 			if src.Blocked != nil {
-				fmt.Fprintf(w, "      %s\n", t.dim.Render(string(src.Blocked.Layer)+" "+src.Blocked.Resource+": "+src.Blocked.Reason))
+				fmt.Fprintf(w, "      %s\n", t.dim.Render(safe(string(src.Blocked.Layer)+" "+src.Blocked.Resource+": "+src.Blocked.Reason)))
 			}
 		}
 	}
 	for _, c := range a.Caveats {
-		fmt.Fprintln(w, t.unknown.Render("  caveat: "+c))
+		fmt.Fprintln(w, t.unknown.Render("  caveat: "+safe(c)))
 	}
 }
 
+// sourceText renders a who-can-reach source on one line, made safe.
 func sourceText(src reach.Source) string {
 	switch src.Kind {
 	case "internet":
-		return "internet: " + src.Summary + "  (" + src.AdmittedBy + ")"
+		return safe("internet: " + src.Summary + "  (" + src.AdmittedBy + ")")
 	case "addresses":
-		return "addresses with no interface in the snapshot: " + src.Summary + "  (path not checked)"
+		return safe("addresses with no interface in the snapshot: " + src.Summary + "  (path not checked)")
 	}
 	who := src.ID
 	if src.Name != "" {
@@ -110,7 +113,7 @@ func sourceText(src reach.Source) string {
 	} else if src.Instance != "" {
 		who += " of " + src.Instance
 	}
-	return fmt.Sprintf("%s %s  [%s]  via %s", who, strings.Join(src.IPs, ","), strings.Join(src.Groups, ","), src.AdmittedBy)
+	return safe(fmt.Sprintf("%s %s  [%s]  via %s", who, strings.Join(src.IPs, ","), strings.Join(src.Groups, ","), src.AdmittedBy))
 }
 
 func newExposureCmd(g *globalOptions, s streams) *cobra.Command {
@@ -128,6 +131,9 @@ the internet addresses the rules admit, and the rule that opens it.
   vpcscope exposure --demo --port 22 -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkIntFlags(cmd, intRange{name: "port", v: &port, lo: 1, hi: maxPort}); err != nil {
+				return err
+			}
 			snap, err := g.snapshotFor(cmd, s)
 			if err != nil {
 				return err
@@ -140,9 +146,9 @@ the internet addresses the rules admit, and the rule that opens it.
 			if g.output == "json" {
 				return writeJSON(s.out, withAssumed(rep, assumed))
 			}
-			t := newTextRenderer(g.renderer(s))
-			t.whatIfBanner(s.out, assumed)
-			fmt.Fprintf(s.out, "%s\n\n", t.bold.Render(fmt.Sprintf("%d exposure(s) across %d interfaces with a public address", len(rep.Exposed), rep.Checked)))
+			w, t := g.text(s)
+			t.whatIfBanner(w, assumed)
+			fmt.Fprintf(w, "%s\n\n", t.bold.Render(fmt.Sprintf("%d exposure(s) across %d interfaces with a public address", len(rep.Exposed), rep.Checked)))
 			for _, x := range rep.Exposed {
 				who := x.ID
 				switch {
@@ -155,11 +161,11 @@ the internet addresses the rules admit, and the rule that opens it.
 				if x.Ports != "" {
 					svc += "/" + x.Ports
 				}
-				fmt.Fprintf(s.out, "  %s %-40s %-16s %-18s from %s\n", t.bad.Render("!"), who, x.PublicIP, svc, x.SourceSummary)
-				fmt.Fprintf(s.out, "      %s\n", t.dim.Render("opened by "+x.Rule))
+				fmt.Fprintf(w, "  %s %-40s %-16s %-18s from %s\n", t.bad.Render("!"), safe(who), safe(x.PublicIP), safe(svc), safe(x.SourceSummary))
+				fmt.Fprintf(w, "      %s\n", t.dim.Render("opened by "+safe(x.Rule)))
 			}
 			for _, c := range rep.Caveats {
-				fmt.Fprintln(s.out, t.unknown.Render("caveat: "+c))
+				fmt.Fprintln(w, t.unknown.Render("caveat: "+safe(c)))
 			}
 			return nil
 		},

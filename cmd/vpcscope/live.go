@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"github.com/vpcscope/vpcscope/internal/termsafe"
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/model/awspull"
 	"github.com/vpcscope/vpcscope/model/snapfile"
@@ -73,8 +74,8 @@ func (g *globalOptions) pullWithNotes(ctx context.Context, s streams, observe fu
 	if l.allRegions && len(l.regions) > 0 {
 		return nil, nil, usagef("choose --region or --all-regions, not both")
 	}
-	if l.workers < 1 {
-		return nil, nil, usagef("--workers %d: want at least 1", l.workers)
+	if l.workers < 1 || l.workers > maxWorkers {
+		return nil, nil, usagef("--workers %d: want 1 to %d", l.workers, maxWorkers)
 	}
 	for _, t := range []struct {
 		flag string
@@ -165,7 +166,7 @@ func (p *progressPrinter) event(e awspull.Event) {
 	case e.Done && e.Gap == nil && e.Calls > 0:
 		// Gaps are printed once, as warnings, after the pull; per-parent
 		// operations without parents made no call and say nothing.
-		fmt.Fprintln(p.w, "vpcscope: "+e.String())
+		fmt.Fprintln(p.w, "vpcscope: "+termsafe.String(e.String()))
 	}
 }
 
@@ -219,7 +220,7 @@ func (p *progressPrinter) summary(snap *model.Snapshot) {
 	if len(snap.Gaps) > 0 {
 		s += fmt.Sprintf("; %s not collected (warnings below)", count(len(snap.Gaps), "gap"))
 	}
-	fmt.Fprintln(p.w, s)
+	fmt.Fprintln(p.w, termsafe.String(s))
 }
 
 func count(n int, what string) string {
@@ -362,6 +363,6 @@ func printWritten(w io.Writer, format, path string, snap *model.Snapshot, notes 
 			Notes     []string      `json:"notes"`
 		}{path, snap.Scopes, n, gaps, lines})
 	}
-	_, err := fmt.Fprintf(w, "wrote %s: %s, %s\n", path, count(n, "resource"), count(len(snap.Gaps), "gap"))
+	_, err := fmt.Fprintf(w, "wrote %s: %s, %s\n", termsafe.String(path), count(n, "resource"), count(len(snap.Gaps), "gap"))
 	return err
 }

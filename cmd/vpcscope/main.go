@@ -13,10 +13,13 @@ import (
 	"os/signal"
 	"strings"
 
+	"github.com/vpcscope/vpcscope/internal/termsafe"
 	"github.com/vpcscope/vpcscope/reach"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
+// version is the fallback for a binary whose build information carries no
+// module version (a build from a checkout); set it with
+// -ldflags "-X main.version=...". See readBuildVersion.
 var version = "0.1.0-dev"
 
 // Exit codes, documented in the README: 0 reachable (or done), 1 not
@@ -56,7 +59,7 @@ func run(ctx context.Context, args []string, s streams) int {
 	case errors.Is(err, errUnreachable):
 		return exitUnreachable
 	}
-	fmt.Fprintln(s.err, "vpcscope: "+oneLine(err.Error()))
+	fmt.Fprintln(s.err, "vpcscope: "+oneLine(termsafe.String(err.Error())))
 	var ie *reach.InputError
 	var ue *usageError
 	if errors.As(err, &ie) || errors.As(err, &ue) || isCobraUsage(err) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -51,6 +52,13 @@ Exit status: 0 reachable, 1 not reachable (or unknown), 2 bad input.`,
   vpcscope reach --snapshot snap.json --from web-1a --to db-1a --port 3306 --assume 'sg-0a88 ingress tcp 3306 from sg-0afa'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			var q reach.Query
+			if o.batch == "" {
+				var err error
+				if q, err = o.query(cmd); err != nil {
+					return err
+				}
+			}
 			snap, err := g.snapshotFor(cmd, s)
 			if err != nil {
 				return err
@@ -63,10 +71,6 @@ Exit status: 0 reachable, 1 not reachable (or unknown), 2 bad input.`,
 			if o.batch != "" {
 				return runBatch(cmd.Context(), e, o.batch, assumed, s)
 			}
-			q, err := o.query(cmd)
-			if err != nil {
-				return err
-			}
 			a, err := e.Reach(q)
 			if err != nil {
 				return err
@@ -76,9 +80,9 @@ Exit status: 0 reachable, 1 not reachable (or unknown), 2 bad input.`,
 					return err
 				}
 			} else {
-				t := newTextRenderer(g.renderer(s))
-				t.whatIfBanner(s.out, assumed)
-				t.answer(s.out, a)
+				w, t := g.text(s)
+				t.whatIfBanner(w, assumed)
+				t.answer(w, a)
 			}
 			if !a.Reachable {
 				return errUnreachable
@@ -104,11 +108,30 @@ func (o *reachOptions) query(cmd *cobra.Command) (reach.Query, error) {
 	if err != nil {
 		return reach.Query{}, usagef("--protocol: %v", err)
 	}
+	if err := o.checkFlags(cmd); err != nil {
+		return reach.Query{}, err
+	}
 	q := reach.Query{From: o.from, To: o.to, Protocol: proto, Port: o.port, SourcePort: o.sourcePort}
 	if o.icmpType >= 0 {
 		q.ICMP = &model.ICMPTypeCode{Type: int16(o.icmpType), Code: int16(o.icmpCode)}
 	}
 	return q, nil
+}
+
+// checkFlags checks the numeric flags' ranges before they are used.
+func (o *reachOptions) checkFlags(cmd *cobra.Command) error {
+	if err := checkIntFlags(cmd,
+		intRange{name: "port", v: &o.port, lo: 1, hi: maxPort},
+		intRange{name: "source-port", v: &o.sourcePort, lo: 1, hi: maxPort},
+		intRange{name: "icmp-type", v: &o.icmpType, lo: 0, hi: maxICMP},
+		intRange{name: "icmp-code", v: &o.icmpCode, lo: 0, hi: maxICMP},
+	); err != nil {
+		return err
+	}
+	if cmd.Flags().Changed("icmp-code") && !cmd.Flags().Changed("icmp-type") {
+		return usagef("--icmp-code needs --icmp-type")
+	}
+	return nil
 }
 
 // batchQuery is one line of --batch input.
@@ -126,10 +149,16 @@ type batchError struct {
 	Error string `json:"error"`
 }
 
+// maxBatchLine is the longest --batch line answered; a query is a few
+// hundred bytes, so a longer line is a mistake (a pasted file, a missing
+// newline) and gets an error answer of its own.
+const maxBatchLine = 1 << 20
+
 // runBatch answers one JSON query per input line, in order, with one JSON
-// answer per output line, loading the snapshot once. A bad line gets an
-// error line and the run goes on; the exit status is then 2. With assumed
-// edits each answer carries them.
+// answer per output line, loading the snapshot once. A bad line — malformed,
+// unanswerable, or longer than maxBatchLine — gets an error line and the
+// run goes on; the exit status is then 2. With assumed edits each answer
+// carries them.
 func runBatch(ctx context.Context, e *reach.Engine, path string, assumed []string, s streams) error {
 	var in io.Reader = s.in
 	if path != "-" {
@@ -140,40 +169,77 @@ func runBatch(ctx context.Context, e *reach.Engine, path string, assumed []strin
 		defer f.Close()
 		in = f
 	}
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	r := bufio.NewReaderSize(in, 64<<10)
 	out := bufio.NewWriter(s.out)
 	defer out.Flush()
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	bad := 0
-	for n := 1; sc.Scan(); n++ {
+	var buf []byte
+	for n := 1; ; n++ {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
-			continue
+		var tooLong bool
+		var err error
+		buf, tooLong, err = readLine(r, buf[:0], maxBatchLine)
+		if err == io.EOF {
+			break
 		}
-		a, err := batchAnswer(e, line)
 		if err != nil {
-			bad++
-			if err := enc.Encode(batchError{Line: n, Error: oneLine(err.Error())}); err != nil {
-				return err
-			}
+			return fmt.Errorf("--batch: read line %d: %w", n, err)
+		}
+		var answer any
+		switch line := strings.TrimSpace(string(buf)); {
+		case tooLong:
+			answer = batchError{Line: n, Error: fmt.Sprintf("line is longer than %d bytes; a query is one JSON object per line", maxBatchLine)}
+		case line == "":
 			continue
+		default:
+			a, err := batchAnswer(e, line)
+			if err != nil {
+				answer = batchError{Line: n, Error: oneLine(err.Error())}
+			} else {
+				answer = withAssumed(a, assumed)
+			}
 		}
-		if err := enc.Encode(withAssumed(a, assumed)); err != nil {
-			return err
+		if _, ok := answer.(batchError); ok {
+			bad++
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("--batch: read: %w", err)
+		if err := enc.Encode(answer); err != nil {
+			return fmt.Errorf("--batch: write answer %d: %w", n, err)
+		}
 	}
 	if bad > 0 {
 		return usagef("%d batch line(s) could not be answered", bad)
 	}
 	return nil
+}
+
+// readLine appends the next line of r, without its newline, to buf. A line
+// longer than max bytes is read to its end and discarded (tooLong), so one
+// oversized line costs no more than max bytes of memory. It returns io.EOF
+// only when no line is left; a last line without a newline is a line.
+func readLine(r *bufio.Reader, buf []byte, max int) (line []byte, tooLong bool, err error) {
+	read := false
+	for {
+		chunk, err := r.ReadSlice('\n')
+		read = read || len(chunk) > 0
+		chunk = bytes.TrimSuffix(chunk, []byte("\n"))
+		if !tooLong && len(buf)+len(chunk) > max {
+			tooLong, buf = true, buf[:0]
+		}
+		if !tooLong {
+			buf = append(buf, chunk...)
+		}
+		switch {
+		case err == bufio.ErrBufferFull:
+			continue
+		case err == io.EOF && read:
+			return buf, tooLong, nil
+		}
+		return buf, tooLong, err
+	}
 }
 
 func batchAnswer(e *reach.Engine, line string) (*reach.Answer, error) {

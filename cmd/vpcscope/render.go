@@ -6,8 +6,16 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/vpcscope/vpcscope/internal/termsafe"
 	"github.com/vpcscope/vpcscope/reach"
 )
+
+// safe makes a value from a snapshot, or text built from such values (an
+// answer's reasons name resources), safe for a terminal: every text
+// renderer passes them through it before styling or printing, so a Name
+// tag cannot write the clipboard, retitle the window or forge a line. JSON
+// output keeps the original.
+func safe(s string) string { return termsafe.String(s) }
 
 // textRenderer prints answers for people. Verdicts carry a symbol and a
 // word as well as a colour, so they read without colour too.
@@ -60,7 +68,7 @@ func endpointText(e reach.Endpoint) string {
 	if e.Kind == "internet" {
 		parts = append([]string{"internet"}, parts...)
 	}
-	return strings.Join(parts, " ")
+	return safe(strings.Join(parts, " "))
 }
 
 // answer prints one reachability answer.
@@ -72,10 +80,10 @@ func (t *textRenderer) answer(w io.Writer, a *reach.Answer) {
 	} else if q.ICMP != "" {
 		svc += " " + q.ICMP
 	}
-	fmt.Fprintf(w, "%s  →  %s   %s\n", t.bold.Render(endpointText(q.Source)), t.bold.Render(endpointText(q.Dest)), svc)
+	fmt.Fprintf(w, "%s  →  %s   %s\n", t.bold.Render(endpointText(q.Source)), t.bold.Render(endpointText(q.Dest)), safe(svc))
 	for _, n := range []string{q.Source.Note, q.Dest.Note} {
 		if n != "" {
-			fmt.Fprintln(w, t.dim.Render("  "+n))
+			fmt.Fprintln(w, t.dim.Render("  "+safe(n)))
 		}
 	}
 	fmt.Fprintln(w)
@@ -93,7 +101,7 @@ func (t *textRenderer) answer(w io.Writer, a *reach.Answer) {
 	if len(a.Caveats) > 0 {
 		fmt.Fprintln(w, t.unknown.Render("Caveats"))
 		for _, c := range a.Caveats {
-			fmt.Fprintln(w, "  - "+c)
+			fmt.Fprintln(w, "  - "+safe(c))
 		}
 		fmt.Fprintln(w)
 	}
@@ -105,9 +113,9 @@ func (t *textRenderer) answer(w io.Writer, a *reach.Answer) {
 	case !a.Reachable:
 		style, mark = t.bad, "✗ "
 	}
-	fmt.Fprintln(w, style.Render(mark+a.Summary()))
+	fmt.Fprintln(w, style.Render(mark+safe(a.Summary())))
 	if b := a.Blocked; b != nil && b.Code != "" {
-		fmt.Fprintln(w, t.dim.Render("  code "+string(b.Code)))
+		fmt.Fprintln(w, t.dim.Render("  code "+safe(string(b.Code))))
 	}
 }
 
@@ -124,7 +132,7 @@ func (t *textRenderer) hops(w io.Writer, hops []reach.Hop) {
 		case h.Name != "" && h.Name != h.Resource:
 			res += " " + h.Name
 		}
-		rows[i] = [5]string{h.Verdict.Mark(), string(h.Layer), res, string(h.Stage), h.Rule}
+		rows[i] = [5]string{h.Verdict.Mark(), safe(string(h.Layer)), safe(res), safe(string(h.Stage)), safe(h.Rule)}
 		for c, s := range rows[i] {
 			width[c] = max(width[c], lipgloss.Width(s))
 		}
@@ -143,10 +151,10 @@ func (t *textRenderer) hops(w io.Writer, hops []reach.Hop) {
 		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
 		if h.Detail != "" && (h.Verdict == reach.Deny || h.Verdict == reach.Unknown || h.Stage == "translate" ||
 			h.Stage == "ingress" || h.Stage == "egress" || h.Verdict == reach.Arrive || h.Stage == "appliance") {
-			fmt.Fprintln(w, t.dim.Render(strings.Repeat(" ", width[0]+4)+h.Detail))
+			fmt.Fprintln(w, t.dim.Render(strings.Repeat(" ", width[0]+4)+safe(h.Detail)))
 		}
 		if h.Packet != "" && (h.Verdict == reach.Deny || h.Verdict == reach.Unknown) {
-			fmt.Fprintln(w, t.dim.Render(strings.Repeat(" ", width[0]+4)+"packet: "+h.Packet))
+			fmt.Fprintln(w, t.dim.Render(strings.Repeat(" ", width[0]+4)+"packet: "+safe(h.Packet)))
 		}
 	}
 }

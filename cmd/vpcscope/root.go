@@ -2,11 +2,13 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
+	"github.com/vpcscope/vpcscope/internal/termsafe"
 )
 
 // globalOptions are the flags every command shares: where the network
@@ -30,7 +32,7 @@ AWS CLI describe-* outputs, the embedded demo account, or a live pull with
 your AWS credentials — and answers "can A talk to B on port P" hop by hop,
 forward and back, naming the security group, network ACL, route or gateway
 rule that decides. Without a subcommand it opens the explorer.`,
-		Version:       version,
+		Version:       readBuildVersion().String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
@@ -58,6 +60,7 @@ rule that decides. Without a subcommand it opens the explorer.`,
 		newExploreCmd(g, s),
 		newSnapshotCmd(g, s),
 		newFlowLogsCmd(g, s),
+		newVersionCmd(g, s),
 	)
 	return root
 }
@@ -80,6 +83,17 @@ func (g *globalOptions) renderer(s streams) *lipgloss.Renderer {
 	return r
 }
 
+// text returns where text output goes and how it is styled: the writer
+// passes everything through termsafe.Frame (keeping styles only when the
+// output is coloured), a last line of defence behind the renderers, which
+// pass every value from a snapshot through termsafe.String (safe).
+func (g *globalOptions) text(s streams) (io.Writer, *textRenderer) {
+	r := g.renderer(s)
+	return termsafe.Writer{W: s.out, Styled: r.ColorProfile() != termenv.Ascii}, newTextRenderer(r)
+}
+
+// warnf prints a warning on stderr; its text often holds values from a
+// snapshot or an AWS response, so it passes through termsafe.String.
 func warnf(s streams, format string, args ...any) {
-	fmt.Fprintf(s.err, "vpcscope: warning: "+format+"\n", args...)
+	fmt.Fprintln(s.err, "vpcscope: warning: "+termsafe.String(fmt.Sprintf(format, args...)))
 }
