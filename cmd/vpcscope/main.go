@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"strings"
 
+	"github.com/spf13/cobra"
 	"github.com/vpcscope/vpcscope/internal/termsafe"
 	"github.com/vpcscope/vpcscope/reach"
 )
@@ -50,7 +51,12 @@ func main() {
 // run executes the command line and maps its outcome to an exit code; it
 // is the one place that decides exit codes.
 func run(ctx context.Context, args []string, s streams) int {
-	cmd := newRootCmd(s)
+	return execute(ctx, newRootCmd(s), args, s)
+}
+
+// execute runs one command line on a command tree, prints the error line
+// and returns the exit code; the MCP server runs its tool calls through it.
+func execute(ctx context.Context, cmd *cobra.Command, args []string, s streams) int {
 	cmd.SetArgs(args)
 	err := cmd.ExecuteContext(ctx)
 	switch {

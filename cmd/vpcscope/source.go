@@ -48,9 +48,13 @@ type openOptions struct {
 // model.Validate. A value AWS cannot return fails the load with exit 2
 // (the errors listed on stderr one per line when there are several); the
 // notes are returned, and counted in a warning for a file, folder or live
-// source with -o text. The demo's notes are the broken fixture's
+// source with -o text; a preloaded network (the MCP server's) is returned
+// as it is, read and validated once. The demo's notes are the broken fixture's
 // deliberate dangling references and are not announced.
 func (g *globalOptions) open(ctx context.Context, s streams, o openOptions) (*model.Snapshot, model.Problems, error) {
+	if p := g.preloaded; p != nil {
+		return p.snap, nil, nil
+	}
 	snap, name, err := g.read(ctx, s, o)
 	if err != nil {
 		return nil, nil, err
@@ -120,12 +124,12 @@ func (g *globalOptions) read(ctx context.Context, s streams, o openOptions) (*mo
 			return nil, "", usagef("%s", err.Error())
 		}
 		if len(notes) > 0 && g.output == "text" {
-			warnf(s, "%s: %d note(s) from the import; first: %s", g.snapshot, len(notes), notes[0])
+			warnf(s, "%s: %s from the import; first: %s", g.snapshot, count(len(notes), "note"), notes[0])
 		}
 		for _, gap := range snap.Gaps {
 			warnf(s, "%s", gap)
 		}
 		return snap, g.snapshot, nil
 	}
-	return nil, "", usagef("no network to look at: pass --demo or --snapshot PATH")
+	return nil, "", usagef("no network to look at: pass --demo or --snapshot PATH, or pull live with --profile/--region (vpcscope alone explains them)")
 }
