@@ -23,6 +23,12 @@ import (
 // -ldflags "-X main.version=...". See readBuildVersion.
 var version = "0.1.0-dev"
 
+// commit and buildDate are stamped by a release build with -ldflags
+// "-X main.commit=… -X main.buildDate=…" (go install from the module
+// proxy carries no commit of its own, and Go stamps no build time); see
+// buildVersion.withStamp.
+var commit, buildDate string
+
 // Exit codes, documented in the README: 0 reachable (or done), 1 not
 // reachable, 2 bad input, 3 anything else failed (a live pull, Ctrl-C).
 const (

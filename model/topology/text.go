@@ -39,9 +39,13 @@ func WriteText(w io.Writer, m *Map, o TextOptions) error {
 	bw := bufio.NewWriter(w)
 	l := m.Layout(width)
 	width = l.Width
-	fmt.Fprintln(bw, m.summary())
+	for _, line := range wrap("", m.summary(), width) {
+		fmt.Fprintln(bw, line)
+	}
 	if !o.Path.Empty() {
-		fmt.Fprintln(bw, "The trace crosses the boxes drawn ┏━┓ and the links marked ▶.")
+		for _, line := range wrap("", "The trace crosses the boxes drawn ┏━┓ and the links marked ▶.", width) {
+			fmt.Fprintln(bw, line)
+		}
 	}
 	for gi, g := range m.Groups {
 		fmt.Fprintln(bw)
@@ -212,13 +216,14 @@ func (m *Map) resourceLabel(id string) string {
 
 // wrap breaks s into lines of at most width columns at spaces, the first
 // prefixed with lead and the rest indented as deep; a word longer than a
-// line stays whole.
+// line is cut with "…".
 func wrap(lead, s string, width int) []string {
 	indent := strings.Repeat(" ", ansi.StringWidth(lead))
 	var out []string
 	line := lead
 	empty := true
 	for _, word := range strings.Fields(s) {
+		word = ansi.Truncate(word, max(1, width-len(indent)), "…")
 		if !empty && ansi.StringWidth(line)+1+ansi.StringWidth(word) > width {
 			out = append(out, line)
 			line, empty = indent, true
