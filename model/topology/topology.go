@@ -541,10 +541,16 @@ func (b *builder) order() {
 			}
 			return byLabel(x.Name, x.ID, y.Name, y.ID)
 		})
+		for gi := range m.VPCs[i].Gateways {
+			slices.Sort(m.VPCs[i].Gateways[gi].RouteTables)
+		}
 	}
 	for i := range m.TransitGateways {
 		t := &m.TransitGateways[i]
 		slices.SortStableFunc(t.RouteTables, func(x, y TGWRouteTable) int { return byLabel(x.Name, x.ID, y.Name, y.ID) })
+		for ri := range t.RouteTables {
+			slices.Sort(t.RouteTables[ri].Associations)
+		}
 		slices.SortStableFunc(t.Others, func(x, y Attachment) int { return cmp.Compare(x.ID, y.ID) })
 	}
 	for i := range m.Links {
