@@ -47,9 +47,23 @@ func noArgsOrCommand(cmd *cobra.Command, args []string) error {
 	if sug := cmd.SuggestionsFor(args[0]); len(sug) > 0 {
 		msg += "; did you mean " + strings.Join(sug, " or ") + "?"
 	} else {
-		msg += "; vpcscope --help lists the commands"
+		msg += "; " + cmd.CommandPath() + " --help lists the commands"
 	}
 	return usagef("%s", msg)
+}
+
+// groupsSuggest makes every command that only groups others (flowlogs,
+// demo) answer a mistyped subcommand like the root does — the closest
+// names, exit 2 — and print its help when given none.
+func groupsSuggest(root *cobra.Command) {
+	for _, c := range root.Commands() {
+		if c.HasSubCommands() && !c.Runnable() {
+			c.Args = noArgsOrCommand
+			c.SuggestionsMinimumDistance = 2
+			c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+		}
+		groupsSuggest(c)
+	}
 }
 
 // maxFlagDistance is how many edits away a flag name may be to be

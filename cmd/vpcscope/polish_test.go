@@ -60,6 +60,12 @@ func TestCLIPolish(t *testing.T) {
 			wantErr: []string{`unknown command "reahc"`, "did you mean reach?"},
 		},
 		{
+			name:    "a mistyped subcommand gets a did-you-mean",
+			args:    []string{"flowlogs", "explian", "--demo"},
+			code:    2,
+			wantErr: []string{`unknown command "explian" for "vpcscope flowlogs"`, "did you mean explain?"},
+		},
+		{
 			name:    "a mistyped flag gets a did-you-mean",
 			args:    []string{"reach", "--demo", "--frm", "web-1a"},
 			code:    2,

@@ -85,6 +85,7 @@ rule that decides. Without a subcommand it opens the explorer.`,
 		newDemoCmd(g, s),
 	)
 	quietCompletion(root)
+	groupsSuggest(root)
 	registerCompletions(root, g)
 	return root
 }
