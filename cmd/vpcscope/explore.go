@@ -75,6 +75,10 @@ func runExplorer(ctx context.Context, g *globalOptions, s streams) error {
 			return usagef("read snapshot: %v", err)
 		}
 		path := g.snapshot
+		readOpts, err := g.readOptions()
+		if err != nil {
+			return err
+		}
 		opts.Source = filepath.Base(path)
 		opts.Loader = func(ctx context.Context, progress func(string)) (*model.Snapshot, error) {
 			what := "the folder of AWS CLI outputs"
@@ -82,7 +86,7 @@ func runExplorer(ctx context.Context, g *globalOptions, s streams) error {
 				what = fmt.Sprintf("the snapshot file (%.1f MB)", float64(st.Size())/1e6)
 			}
 			progress("reading " + what + " " + path)
-			snap, _, err := snapfile.Read(path)
+			snap, _, err := snapfile.Read(ctx, path, readOpts)
 			return snap, err
 		}
 	default:

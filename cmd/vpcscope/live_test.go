@@ -66,7 +66,7 @@ func TestSnapshotCommand(t *testing.T) {
 		}
 	}
 	t.Logf("progress output:\n%s", errs)
-	snap, err := snapfile.ReadFile(path)
+	snap, _, err := snapfile.Read(context.Background(), path, snapfile.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

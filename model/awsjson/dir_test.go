@@ -1,6 +1,7 @@
 package awsjson
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,7 +63,7 @@ func TestReadDirLayouts(t *testing.T) {
 		".git/config.json":                             `not JSON either`,
 		"us-west-2/AvailabilityZones.JSON":             `{"AvailabilityZones": []}`,
 	})
-	s, r, err := ReadDir(dir)
+	s, r, err := ReadDir(context.Background(), dir, ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +88,7 @@ func TestReadDirReportsEveryBadFile(t *testing.T) {
 		"us-east-1/Subnets.json": `{"Subnets": [}`,
 		"us-east-1/Good.json":    `{"Vpcs": []}`,
 	})
-	s, _, err := ReadDir(dir)
+	s, _, err := ReadDir(context.Background(), dir, ReadOptions{})
 	if err == nil || s != nil {
 		t.Fatalf("ReadDir = %v, %v; want an error and no snapshot", s, err)
 	}
@@ -98,7 +99,7 @@ func TestReadDirReportsEveryBadFile(t *testing.T) {
 }
 
 func TestReadDirMissing(t *testing.T) {
-	if _, _, err := ReadDir(filepath.Join(t.TempDir(), "nope")); err == nil || !strings.Contains(err.Error(), "nope") {
+	if _, _, err := ReadDir(context.Background(), filepath.Join(t.TempDir(), "nope"), ReadOptions{}); err == nil || !strings.Contains(err.Error(), "nope") {
 		t.Errorf("err = %v, want one naming the folder", err)
 	}
 }

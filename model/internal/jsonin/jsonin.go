@@ -1,0 +1,382 @@
+// Package jsonin opens JSON inputs so that no input can hang a load or
+// exhaust memory: only regular files are opened, sizes are bounded, reads
+// stop when the context is done, and a guard stops at list elements that
+// neither AWS nor vpcscope writes (null, and floods of empty objects) before
+// a decoder turns them into values.
+package jsonin
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+
+	"github.com/vpcscope/vpcscope/model/internal/jsonpos"
+)
+
+// ErrTooLarge is wrapped by the errors for inputs over a size limit.
+var ErrTooLarge = errors.New("input too large")
+
+// MaxEmptyElements is how many empty objects ({}) the lists of one document
+// may hold. Neither AWS nor vpcscope writes them; a few are tolerated, a
+// flood (which would cost a decoded value each, a hundred times their
+// bytes) is refused.
+const MaxEmptyElements = 1000
+
+// GuardError is a list element the guard refused, located by line and
+// column (1-based, in bytes).
+type GuardError struct {
+	Name         string
+	Line, Column int
+	Offset       int64
+	Msg          string
+}
+
+// Error renders "name:line:col: msg".
+func (e *GuardError) Error() string {
+	return fmt.Sprintf("%s:%d:%d: %s", e.Name, e.Line, e.Column, e.Msg)
+}
+
+// SizeString renders a byte count the way limits are written: 1 GiB, 512 MiB,
+// 1.5 GiB, 300 bytes.
+func SizeString(n int64) string {
+	units := []string{"bytes", "KiB", "MiB", "GiB", "TiB"}
+	v, i := float64(n), 0
+	for v >= 1024 && i < len(units)-1 {
+		v /= 1024
+		i++
+	}
+	if i == 0 {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	if v == float64(int64(v)) {
+		return fmt.Sprintf("%d %s", int64(v), units[i])
+	}
+	return fmt.Sprintf("%.1f %s", v, units[i])
+}
+
+// TooLarge returns the error for an input of size bytes (or more, when
+// size is negative) over limit.
+func TooLarge(name string, size, limit int64, what string) error {
+	if size < 0 {
+		return fmt.Errorf("%s: more than %s, the limit for %s: %w", name, SizeString(limit), what, ErrTooLarge)
+	}
+	return fmt.Errorf("%s: %s, over the %s limit for %s: %w", name, SizeString(size), SizeString(limit), what, ErrTooLarge)
+}
+
+// Kind names what a file mode is, for messages: "a named pipe", ...
+func Kind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeIrregular != 0:
+		return "an irregular file"
+	}
+	return "not a regular file"
+}
+
+// Open opens path, a regular file of at most limit bytes (no limit when
+// limit <= 0); name labels it in errors. Anything else (a pipe, a device,
+// a socket) is refused without being read: reading one could block or
+// never end. The file is checked again once open, so a file swapped for a
+// pipe meanwhile is refused too.
+func Open(path, name string, limit int64) (*os.File, int64, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, 0, named(name, err)
+	}
+	if err := checkRegular(name, st, limit); err != nil {
+		return nil, 0, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, named(name, err)
+	}
+	if st, err = f.Stat(); err == nil {
+		err = checkRegular(name, st, limit)
+	}
+	if err != nil {
+		_ = f.Close()
+		return nil, 0, named(name, err)
+	}
+	return f, st.Size(), nil
+}
+
+// named labels err, an error about the file name, with name instead of the
+// path an *fs.PathError carries.
+func named(name string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", name, pe.Err)
+	}
+	return err
+}
+
+func checkRegular(name string, st fs.FileInfo, limit int64) error {
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("%s: %s, not a regular file: not read", name, Kind(st.Mode()))
+	}
+	if limit > 0 && st.Size() > limit {
+		return TooLarge(name, st.Size(), limit, "one file")
+	}
+	return nil
+}
+
+// Reader passes a JSON document through to a decoder, refusing:
+//   - anything once ctx is done (with ctx's error);
+//   - more than limit bytes (an error wrapping ErrTooLarge);
+//   - null as a list element, and more than MaxEmptyElements empty objects
+//     as list elements (a *GuardError at the element).
+//
+// The bytes before a refused element are passed on; the error comes with
+// the next read. Only the bytes it reads are scanned, so a syntax error
+// further on is the decoder's to report.
+type Reader struct {
+	r     io.Reader
+	ctx   context.Context
+	name  string
+	limit int64
+
+	off       int64 // bytes passed on
+	line      int   // line of off, 1-based
+	lineStart int64 // offset of the first byte of that line
+	err       error // returned by the next Read
+
+	inString, escaped bool
+	// prev is the last byte outside strings that is not white space ('"'
+	// after a string).
+	prev byte
+	// elemObject is set while the last significant byte is a '{' that
+	// opens a list element.
+	elemObject bool
+	// nullLen counts the bytes of "null" matched at a list element.
+	nullLen int
+	empties int
+	// at is where the element being matched starts, when it may be refused.
+	at position
+}
+
+// position is a byte offset with its line and column.
+type position struct {
+	off       int64
+	line, col int
+}
+
+// NewReader guards r, a document named name (for errors). limit <= 0 means
+// no limit; ctx may be nil.
+func NewReader(ctx context.Context, r io.Reader, name string, limit int64) *Reader {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return &Reader{r: r, ctx: ctx, name: name, limit: limit, line: 1}
+}
+
+// Offset returns the number of bytes passed on.
+func (g *Reader) Offset() int64 { return g.off }
+
+// Read implements io.Reader.
+func (g *Reader) Read(p []byte) (int, error) {
+	if g.err != nil {
+		return 0, g.err
+	}
+	if err := g.ctx.Err(); err != nil {
+		g.err = err
+		return 0, err
+	}
+	if g.limit > 0 && int64(len(p)) > g.limit-g.off+1 {
+		p = p[:g.limit-g.off+1]
+	}
+	n, err := g.r.Read(p)
+	if g.limit > 0 && g.off+int64(n) > g.limit {
+		n = int(g.limit - g.off)
+		g.err = TooLarge(g.name, -1, g.limit, "one file")
+		err = nil
+	}
+	if bad := g.scan(p[:n]); bad >= 0 {
+		n = bad
+		err = nil
+	}
+	g.advance(p[:n])
+	if n == 0 && g.err != nil {
+		return 0, g.err
+	}
+	return n, err
+}
+
+// advance moves the position past b.
+func (g *Reader) advance(b []byte) {
+	if nl := bytes.Count(b, []byte{'\n'}); nl > 0 {
+		g.line += nl
+		g.lineStart = g.off + int64(bytes.LastIndexByte(b, '\n')) + 1
+	}
+	g.off += int64(len(b))
+}
+
+// scan runs the guard over b, the bytes at g.off. It returns the index in
+// b of the first byte not to pass on, or -1, and sets g.err then.
+func (g *Reader) scan(b []byte) int {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if g.inString {
+			if g.escaped {
+				g.escaped = false
+				continue
+			}
+			j := bytes.IndexAny(b[i:], `"\`)
+			if j < 0 {
+				return -1
+			}
+			i += j
+			if b[i] == '\\' {
+				g.escaped = true
+				continue
+			}
+			g.inString = false
+			g.prev = '"'
+			continue
+		}
+		if g.nullLen > 0 {
+			if c == "null"[g.nullLen] {
+				g.nullLen++
+				if g.nullLen == len("null") {
+					return g.refuse(b, "null as a list element: AWS and vpcscope never write one")
+				}
+				continue
+			}
+			g.nullLen = 0
+		}
+		switch c {
+		case ' ', '\t', '\r', '\n':
+			continue
+		}
+		elementStart := g.prev == '[' || g.prev == ','
+		switch c {
+		case '"':
+			g.inString = true
+		case '{':
+			g.elemObject = elementStart
+			if elementStart && g.empties >= MaxEmptyElements {
+				g.at = g.position(b, i)
+			}
+		case '}':
+			if g.elemObject && g.prev == '{' {
+				g.empties++
+				if g.empties > MaxEmptyElements {
+					return g.refuse(b, fmt.Sprintf(
+						"more than %d empty objects ({}) as list elements: neither AWS nor vpcscope writes them", MaxEmptyElements))
+				}
+			}
+		case 'n':
+			if elementStart {
+				g.nullLen, g.at = 1, g.position(b, i)
+			}
+		}
+		if c != '{' {
+			g.elemObject = false
+		}
+		g.prev = c
+	}
+	return -1
+}
+
+// position returns the position of b[i], b being the bytes at g.off.
+func (g *Reader) position(b []byte, i int) position {
+	line, start := g.line, g.lineStart
+	if head := b[:i]; bytes.IndexByte(head, '\n') >= 0 {
+		line += bytes.Count(head, []byte{'\n'})
+		start = g.off + int64(bytes.LastIndexByte(head, '\n')) + 1
+	}
+	at := g.off + int64(i)
+	return position{off: at, line: line, col: int(at-start) + 1}
+}
+
+// refuse records a GuardError at g.at, where the refused element starts,
+// and returns how much of b (the bytes at g.off) to pass on: those before
+// the element.
+func (g *Reader) refuse(b []byte, msg string) int {
+	g.err = &GuardError{Name: g.name, Line: g.at.line, Column: g.at.col, Offset: g.at.off, Msg: msg}
+	return int(min(max(g.at.off-g.off, 0), int64(len(b))))
+}
+
+// FileLineCol returns the 1-based line and column (in bytes) of byte offset
+// off of the file at path, reading it again up to there; (1, off+1) when it
+// cannot.
+func FileLineCol(path string, off int64) (line, col int) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 1, int(off) + 1
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(io.LimitReader(f, off), 64<<10)
+	line, start := 1, int64(0)
+	buf := make([]byte, 64<<10)
+	var pos int64
+	for {
+		n, err := r.Read(buf)
+		b := buf[:n]
+		if nl := bytes.Count(b, []byte{'\n'}); nl > 0 {
+			line += nl
+			start = pos + int64(bytes.LastIndexByte(b, '\n')) + 1
+		}
+		pos += int64(n)
+		if err != nil {
+			break
+		}
+	}
+	return line, int(off-start) + 1
+}
+
+// Source is a document to decode in one or more passes: Open returns a
+// fresh guarded reader of it from its start, LineCol locates a byte
+// offset in it.
+type Source struct {
+	// Name labels the document in errors: a path, or a path relative to
+	// the folder read.
+	Name    string
+	Open    func() (io.ReadCloser, error)
+	LineCol func(off int64) (line, col int)
+}
+
+// BytesSource is a document held in memory, with no size limit.
+func BytesSource(name string, data []byte) Source {
+	return Source{
+		Name: name,
+		Open: func() (io.ReadCloser, error) {
+			return io.NopCloser(NewReader(nil, bytes.NewReader(data), name, 0)), nil
+		},
+		LineCol: func(off int64) (int, int) { return jsonpos.LineCol(data, off) },
+	}
+}
+
+// FileSource is the regular file at path, named name in errors, read
+// until ctx is done and refused past limit bytes (see Open).
+func FileSource(ctx context.Context, name, path string, limit int64) Source {
+	return Source{
+		Name: name,
+		Open: func() (io.ReadCloser, error) {
+			f, _, err := Open(path, name, limit)
+			if err != nil {
+				return nil, err
+			}
+			return readCloser{NewReader(ctx, f, name, limit), f}, nil
+		},
+		LineCol: func(off int64) (int, int) { return FileLineCol(path, off) },
+	}
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
