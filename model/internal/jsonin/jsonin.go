@@ -9,6 +9,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -168,6 +169,9 @@ type Reader struct {
 	at position
 }
 
+// spaces is eight ASCII spaces, read as one word.
+const spaces = 0x2020202020202020
+
 // position is a byte offset with its line and column.
 type position struct {
 	off       int64
@@ -234,17 +238,28 @@ func (g *Reader) scan(b []byte) int {
 				g.escaped = false
 				continue
 			}
-			j := bytes.IndexAny(b[i:], `"\`)
+			// Jump to the closing quote, or to the first escape before it.
+			j := bytes.IndexByte(b[i:], '"')
 			if j < 0 {
-				return -1
+				j = len(b) - i
 			}
-			i += j
-			if b[i] == '\\' {
+			if k := bytes.IndexByte(b[i:i+j], '\\'); k >= 0 {
+				i += k
 				g.escaped = true
 				continue
 			}
-			g.inString = false
-			g.prev = '"'
+			i += j
+			if i < len(b) {
+				g.inString = false
+				g.prev = '"'
+			}
+			continue
+		}
+		if c == ' ' && g.nullLen == 0 {
+			// Indentation, mostly: skip the run eight bytes at a time.
+			for i+9 <= len(b) && binary.LittleEndian.Uint64(b[i+1:]) == spaces {
+				i += 8
+			}
 			continue
 		}
 		if g.nullLen > 0 {

@@ -1,6 +1,7 @@
 package jsonin
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -25,6 +26,7 @@ func TestReaderGuard(t *testing.T) {
 		{"null inside a string passes", `["[null", ",null", "{}"]`, ""},
 		{"escaped quotes do not end a string", `["a\"[null", "\\", "x"]`, ""},
 		{"a word starting with n is not null", `[nope]`, ""},
+		{"null broken by white space is not null", `[nu ll]`, ""},
 		{"a few empty objects pass", many(MaxEmptyElements), ""},
 		{"a flood of empty objects is refused", many(MaxEmptyElements + 1), "doc.json:1:3002: more than 1000 empty objects"},
 		{"empty objects as member values are not counted", "{" + strings.Repeat(`"a": {},`, MaxEmptyElements+5) + `"b": {}}`, ""},
@@ -150,6 +152,31 @@ func TestSizeString(t *testing.T) {
 	for n, want := range map[int64]string{300: "300 bytes", 1 << 30: "1 GiB", 3 << 29: "1.5 GiB", 2 << 30: "2 GiB", 5 << 20: "5 MiB"} {
 		if got := SizeString(n); got != want {
 			t.Errorf("SizeString(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+// BenchmarkReaderGuard measures the guard on AWS CLI output (indented
+// objects of short strings): the share of a load it costs.
+func BenchmarkReaderGuard(b *testing.B) {
+	elem := `        {
+            "GroupId": "sg-0123456789abcdef0",
+            "IpPermissions": [
+                {
+                    "FromPort": 443,
+                    "IpProtocol": "tcp",
+                    "IpRanges": [{"CidrIp": "10.0.0.0/16", "Description": "from \"the\" VPC"}],
+                    "ToPort": 443
+                }
+            ]
+        },
+`
+	doc := []byte("{\n    \"SecurityGroups\": [\n" + strings.Repeat(elem, 2000) + "    {}]\n}\n")
+	b.SetBytes(int64(len(doc)))
+	for b.Loop() {
+		g := NewReader(context.Background(), bytes.NewReader(doc), "doc.json", 0)
+		if _, err := io.Copy(io.Discard, g); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
