@@ -77,7 +77,7 @@ type inventory struct {
 	// outputs.
 	SkippedFiles int      `json:"skippedFiles,omitempty"`
 	Notes        []string `json:"notes,omitempty"`
-	byRegion    map[string]map[model.Kind]int
+	byRegion     map[string]map[model.Kind]int
 }
 
 func buildInventory(snap *model.Snapshot, ix *model.Index, notes snapfile.Notes) inventory {

@@ -451,4 +451,3 @@ func (d *decoder) conflict(off int64, path string, prev seen, err error) error {
 	return d.errorAt(off, path, fmt.Sprintf("%s %s again, differently from %s (line %d): %s %s there, %s here; keep one",
 		c.Kind, c.ID, prev.path, line, c.Field, c.Held, c.Other))
 }
-
