@@ -301,11 +301,19 @@ func firstDifference(a, b reflect.Value) (path, av, bv string) {
 		}
 		switch {
 		case a.Kind() == reflect.Pointer:
-			if a.IsNil() || b.IsNil() {
+			elem := a.Type().Elem()
+			if (a.IsNil() || b.IsNil()) && (elem.Kind() != reflect.Struct || leafTypes[elem]) {
 				path, av, bv = p, describe(a), describe(b)
 				return true
 			}
-			return walk(p, a.Elem(), b.Elem())
+			// An absent struct compares as its zero value, field by field.
+			deref := func(v reflect.Value) reflect.Value {
+				if v.IsNil() {
+					return reflect.Zero(elem)
+				}
+				return v.Elem()
+			}
+			return walk(p, deref(a), deref(b))
 		case a.Kind() == reflect.Struct && !leafTypes[a.Type()]:
 			t := a.Type()
 			for i := range t.NumField() {

@@ -288,7 +288,8 @@ func folderGaps(batches []*batch, snap *model.Snapshot) []model.Gap {
 	everywhere := make(map[string]bool)
 	for _, b := range batches {
 		if o := b.empty; o != nil {
-			gaps = append(gaps, model.Gap{Account: b.account, Region: b.region, Kind: o.kind, Operation: o.operation,
+			sc := scopeOf(b)
+			gaps = append(gaps, model.Gap{Account: sc.Account, Region: sc.Region, Kind: o.kind, Operation: o.operation,
 				Reason: b.file + " is empty: the call failed or was denied when it was written"})
 		}
 		keys := everywhere

@@ -221,14 +221,16 @@ func (d *docCtx) list(o *output) error {
 // of its first element, or for an empty list by the file's name.
 func (d *docCtx) array() error {
 	if !d.dec.More() {
+		if _, err := d.dec.Token(); err != nil { // the closing bracket
+			return err
+		}
 		o := outputNamed(d.name)
 		if o == nil {
 			return d.errorAt(0, "", `an empty list, and the file's name does not say of what: name the file after its output (Vpcs.json) or write {"Vpcs": []}`, nil)
 		}
 		d.out.keys[o.key] += 0
 		d.out.recognised = true
-		_, err := d.dec.Token()
-		return err
+		return nil
 	}
 	var first json.RawMessage
 	if err := d.dec.Decode(&first); err != nil {

@@ -29,6 +29,10 @@ const peeringBody = `{"VpcPeeringConnections": [{"VpcPeeringConnectionId": "pcx-
 	"RequesterVpcInfo": {"VpcId": "vpc-1", "OwnerId": "111111111111", "Region": "us-east-1", "CidrBlock": "10.1.0.0/16"},
 	"AccepterVpcInfo": {"VpcId": "vpc-2", "OwnerId": "222222222222", "Region": "us-west-2", "CidrBlock": "10.2.0.0/16"}}]}`
 
+const tgwPeeringBody = `{"TransitGatewayPeeringAttachments": [{"TransitGatewayAttachmentId": "tgw-attach-p", "State": "available",
+	"RequesterTgwInfo": {"TransitGatewayId": "tgw-1", "OwnerId": "111111111111", "Region": "us-east-1"},
+	"AccepterTgwInfo": {"TransitGatewayId": "tgw-2", "OwnerId": "222222222222", "Region": "us-east-2"}}]}`
+
 func TestDedupe(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -95,6 +99,40 @@ func TestDedupe(t *testing.T) {
 				}
 				equal(t, "gateways", s.TGWAttachments[0].TransitGatewayID+" "+s.TGWAttachments[1].TransitGatewayID, "tgw-1 tgw-2")
 			},
+		},
+		{
+			// A peering attachment is one record per end: each end carries
+			// what the generic attachment output tells (its association)
+			// and what the peering output tells (both gateways and owners).
+			name: "a transit gateway peering attachment seen from both accounts: each end carries both outputs' information",
+			docs: []placedDoc{
+				{"111111111111", "us-east-1", "accounts/111111111111/us-east-1/TransitGatewayAttachments.json", `{"TransitGatewayAttachments": [
+					{"TransitGatewayAttachmentId": "tgw-attach-p", "TransitGatewayId": "tgw-1", "TransitGatewayOwnerId": "111111111111",
+					 "ResourceType": "peering", "State": "available", "Association": {"TransitGatewayRouteTableId": "tgw-rtb-1", "State": "associated"},
+					 "Tags": [{"Key": "Name", "Value": "to-ohio"}]}]}`},
+				{"111111111111", "us-east-1", "accounts/111111111111/us-east-1/TransitGatewayPeeringAttachments.json", tgwPeeringBody},
+				{"222222222222", "us-east-2", "accounts/222222222222/us-east-2/TransitGatewayPeeringAttachments.json", tgwPeeringBody},
+			},
+			check: func(t *testing.T, s *model.Snapshot) {
+				if len(s.TGWAttachments) != 2 {
+					t.Fatalf("got %d attachments, want one per end", len(s.TGWAttachments))
+				}
+				a, b := s.TGWAttachments[0], s.TGWAttachments[1]
+				equal(t, "requester end", [5]string{a.TransitGatewayID, a.ResourceID, a.ResourceOwnerID, a.Association.RouteTableID, a.Tags["Name"]},
+					[5]string{"tgw-1", "tgw-2", "222222222222", "tgw-rtb-1", "to-ohio"})
+				equal(t, "accepter end", [4]string{b.TransitGatewayID, b.ResourceID, b.Account, b.Region},
+					[4]string{"tgw-2", "tgw-1", "222222222222", "us-east-2"})
+			},
+		},
+		{
+			name: "a transit gateway attachment whose outputs disagree on its resource is a conflict",
+			docs: []placedDoc{
+				{"111111111111", "us-east-1", "a.json", `{"TransitGatewayAttachments": [{"TransitGatewayAttachmentId": "tgw-attach-p",
+					"TransitGatewayId": "tgw-1", "ResourceType": "peering", "ResourceId": "tgw-9"}]}`},
+				{"111111111111", "us-east-1", "b.json", tgwPeeringBody},
+			},
+			check: func(t *testing.T, s *model.Snapshot) {},
+			conflicts: []string{"a.json and b.json both describe transit-gateway-attachment tgw-attach-p, differently: resourceId tgw-9 in the first, tgw-2 in the second; keep one"},
 		},
 		{
 			name: "the same subnet described twice in one account and region is kept once, silently",
