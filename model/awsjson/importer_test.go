@@ -131,7 +131,7 @@ func TestDedupe(t *testing.T) {
 					"TransitGatewayId": "tgw-1", "ResourceType": "peering", "ResourceId": "tgw-9"}]}`},
 				{"111111111111", "us-east-1", "b.json", tgwPeeringBody},
 			},
-			check: func(t *testing.T, s *model.Snapshot) {},
+			check:     func(t *testing.T, s *model.Snapshot) {},
 			conflicts: []string{"a.json and b.json both describe transit-gateway-attachment tgw-attach-p, differently: resourceId tgw-9 in the first, tgw-2 in the second; keep one"},
 		},
 		{
