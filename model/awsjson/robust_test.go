@@ -164,13 +164,21 @@ func TestElementWithoutItsIDIsAnError(t *testing.T) {
 	}
 }
 
-// TestFloodOfEmptyElementsIsRefused: a list of {} in a nested list costs a
-// decoded value each; the guard refuses the flood at the first element
-// past the limit (issue 8, item 4).
-func TestFloodOfEmptyElementsIsRefused(t *testing.T) {
-	doc := `{"RouteTables": [{"RouteTableId": "rtb-1", "Routes": [` + strings.Repeat("{},", jsonin.MaxEmptyElements) + `{}]}]}`
-	_, err := addOne("x.json", doc)
-	if err == nil || !strings.Contains(err.Error(), "more than 1000 empty objects") {
-		t.Fatalf("err = %v", err)
+// TestFloodOfTinyObjectsIsRefused: each object, {} or {"x":0}, decodes
+// into a value of a few hundred bytes; a 6 MB file of them took 1 GB
+// (issue 8, item 4). The guard refuses objects packed tighter than AWS
+// writes them, in a nested list as at the top.
+func TestFloodOfTinyObjectsIsRefused(t *testing.T) {
+	for name, doc := range map[string]string{
+		"tiny output elements":  `{"Vpcs": [` + strings.Repeat(`{"VpcId":"v"},`, 4000) + `{}]}`,
+		"tiny nested objects":   `{"RouteTables": [{"RouteTableId": "rtb-1", "Routes": [` + strings.Repeat(`{"x":0},`, 4000) + `{}]}]}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := addOne("x.json", doc)
+			var ge *jsonin.GuardError
+			if !errors.As(err, &ge) || !strings.Contains(err.Error(), "more than one object per 16 bytes") {
+				t.Fatalf("err = %v", err)
+			}
+		})
 	}
 }
