@@ -170,8 +170,8 @@ func TestElementWithoutItsIDIsAnError(t *testing.T) {
 // writes them, in a nested list as at the top.
 func TestFloodOfTinyObjectsIsRefused(t *testing.T) {
 	for name, doc := range map[string]string{
-		"tiny output elements":  `{"Vpcs": [` + strings.Repeat(`{"VpcId":"v"},`, 4000) + `{}]}`,
-		"tiny nested objects":   `{"RouteTables": [{"RouteTableId": "rtb-1", "Routes": [` + strings.Repeat(`{"x":0},`, 4000) + `{}]}]}`,
+		"tiny output elements": `{"Vpcs": [` + strings.Repeat(`{"VpcId":"v"},`, 4000) + `{}]}`,
+		"tiny nested objects":  `{"RouteTables": [{"RouteTableId": "rtb-1", "Routes": [` + strings.Repeat(`{"x":0},`, 4000) + `{}]}]}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := addOne("x.json", doc)
