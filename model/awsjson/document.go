@@ -297,7 +297,10 @@ func each[T any](conv func(d *docCtx, at string, item *T)) keyHandler {
 		for {
 			var zero T
 			item = zero
-			at := index(root, n)
+			at := unlocated
+			if d.careful {
+				at = index(root, n)
+			}
 			switch {
 			case first != nil:
 				if err := d.unmarshal(first.raw, first.base, at, &item); err != nil {
@@ -344,13 +347,23 @@ func (d *docCtx) unmarshal(raw []byte, base int64, at string, v any) error {
 
 // index renders the path of element i of the array at path.
 func index(path string, i int) string {
+	if path == unlocated {
+		return path
+	}
 	return path + "[" + strconv.Itoa(i) + "]"
 }
 
 // field renders the path of element i of the array field of the object at path.
 func field(path, name string, i int) string {
+	if path == unlocated {
+		return path
+	}
 	return index(path+"."+name, i)
 }
+
+// unlocated is the path of every element on the fast pass, which renders
+// no paths: a problem sends decoding to the careful pass, which does.
+const unlocated = "\x00"
 
 // fail records a bad value at path (relative to the document), located in
 // the document; only the first one is kept.

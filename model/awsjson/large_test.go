@@ -2,11 +2,6 @@ package awsjson_test
 
 import (
 	"context"
-	"encoding/json"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"runtime"
 	"testing"
 
 	"github.com/vpcscope/vpcscope/fixtures"
@@ -45,76 +40,4 @@ func equalCounts(a, b map[model.Kind]int) bool {
 		}
 	}
 	return true
-}
-
-// largeFolder writes the benchmark account (fixtures.DefaultLarge: 20,000
-// interfaces, 5,000 security groups, 100,000 rules) as a folder of AWS CLI
-// outputs and returns it with its files and their total size.
-func largeFolder(b *testing.B) (dir string, files []string, size int64) {
-	b.Helper()
-	dir = b.TempDir()
-	writeAWSFolder(b, fixtures.Large(fixtures.DefaultLarge()), dir)
-	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
-		if err == nil && !e.IsDir() {
-			st, serr := e.Info()
-			if serr != nil {
-				return serr
-			}
-			files = append(files, path)
-			size += st.Size()
-		}
-		return err
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return dir, files, size
-}
-
-// BenchmarkReadDirLarge imports the large account from its folder of AWS
-// CLI outputs: read, decode (files in parallel), resolve, sort. It reports
-// the peak live heap after the import (heap-MiB) against the folder's
-// size (input-MiB). Compare its time with BenchmarkDecodeAnyLarge, the
-// floor.
-func BenchmarkReadDirLarge(b *testing.B) {
-	dir, _, size := largeFolder(b)
-	b.SetBytes(size)
-	b.ReportAllocs()
-	var heap uint64
-	for b.Loop() {
-		s, _, err := awsjson.ReadDir(context.Background(), dir, awsjson.ReadOptions{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StopTimer()
-		runtime.GC()
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		heap = max(heap, ms.HeapAlloc)
-		runtime.KeepAlive(s)
-		b.StartTimer()
-	}
-	b.ReportMetric(float64(heap)/(1<<20), "heap-MiB")
-	b.ReportMetric(float64(size)/(1<<20), "input-MiB")
-}
-
-// BenchmarkDecodeAnyLarge is the floor the import is measured against: the
-// time encoding/json needs just to read the same files and decode each
-// into an any, one after the other.
-func BenchmarkDecodeAnyLarge(b *testing.B) {
-	_, files, size := largeFolder(b)
-	b.SetBytes(size)
-	b.ReportAllocs()
-	for b.Loop() {
-		for _, f := range files {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				b.Fatal(err)
-			}
-			var v any
-			if err := json.Unmarshal(data, &v); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
 }
