@@ -2,7 +2,6 @@ package awsjson
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -82,49 +81,26 @@ func decodePass(account, region string, src jsonin.Source, careful bool) (*batch
 }
 
 // classify turns an error met while decoding into what decodeDocument
-// returns: located errors, guard, size and context errors as they are;
+// returns: located errors, and those jsonin.Final says stand, as they are;
 // syntax errors located by reading the document whole; anything else a
 // reason to take the careful pass (or, on it, an error at the element).
 func (d *docCtx) classify(err error) error {
 	var de *DecodeError
-	var ge *jsonin.GuardError
 	var se *json.SyntaxError
 	switch {
-	case errors.Is(err, errRetryCarefully), errors.As(err, &de), errors.As(err, &ge),
-		errors.Is(err, jsonin.ErrTooLarge), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, errRetryCarefully), errors.As(err, &de), jsonin.Final(err):
 		return err
 	case errors.As(err, &se), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return d.syntaxError(err)
+		data, serr, rerr := d.src.Syntax(err)
+		if rerr != nil {
+			return rerr
+		}
+		return syntaxError(d.name, data, serr)
 	case !d.careful:
 		return errRetryCarefully
 	}
 	return d.errorAt(d.base, d.elem, err.Error(), err)
 }
-
-// syntaxError locates a syntax error by checking the whole document, as
-// json.Unmarshal does, which reports where it breaks counted from the
-// start (a json.Decoder counts from the value it is reading).
-func (d *docCtx) syntaxError(err error) error {
-	r, oerr := d.src.Open()
-	if oerr != nil {
-		return oerr
-	}
-	defer r.Close()
-	data, rerr := io.ReadAll(r)
-	if rerr != nil {
-		return d.classify(rerr)
-	}
-	if verr := json.Unmarshal(data, new(discard)); verr != nil {
-		err = verr
-	}
-	return syntaxError(d.name, data, err)
-}
-
-// discard accepts any JSON value and keeps nothing.
-type discard struct{}
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (*discard) UnmarshalJSON([]byte) error { return nil }
 
 // document decodes the document's one top-level value.
 func (d *docCtx) document() error {
@@ -167,7 +143,7 @@ func (d *docCtx) object() error {
 			if msg := unknownKey(key); msg != "" {
 				return d.errorAt(keyAt, "", msg, nil)
 			}
-			if err := d.dec.Decode(new(discard)); err != nil {
+			if err := d.dec.Decode(new(jsonin.Discard)); err != nil {
 				return err
 			}
 			if reason, skip := skipReason(key); skip {

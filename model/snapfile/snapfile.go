@@ -223,45 +223,26 @@ func decodePass(src jsonin.Source, careful bool) (*model.Snapshot, error) {
 	return d.s, nil
 }
 
-// classify turns an error met while decoding into what decode returns.
+// classify turns an error met while decoding into what decode returns:
+// located errors, and those jsonin.Final says stand, as they are; syntax
+// errors located by reading the document whole; anything else a reason to
+// take the careful pass.
 func (d *decoder) classify(err error) error {
-	var ge *jsonin.GuardError
 	var se *json.SyntaxError
 	switch {
-	case errors.Is(err, errRetryCarefully), errors.As(err, &ge), errors.Is(err, jsonin.ErrTooLarge),
-		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.As(err, new(*located)):
+	case errors.Is(err, errRetryCarefully), errors.As(err, new(*located)), jsonin.Final(err):
 		return err
 	case errors.As(err, &se), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return d.syntaxError(err)
+		data, serr, rerr := d.src.Syntax(err)
+		if rerr != nil {
+			return rerr
+		}
+		return jsonpos.Wrap(d.src.Name, data, serr)
 	case !d.careful:
 		return errRetryCarefully
 	}
 	return fmt.Errorf("%s: %w", d.src.Name, err)
 }
-
-// syntaxError locates a syntax error by checking the whole document, as
-// json.Unmarshal does (a json.Decoder counts from the value it reads).
-func (d *decoder) syntaxError(err error) error {
-	r, oerr := d.src.Open()
-	if oerr != nil {
-		return oerr
-	}
-	defer r.Close()
-	data, rerr := io.ReadAll(r)
-	if rerr != nil {
-		return d.classify(rerr)
-	}
-	if verr := json.Unmarshal(data, new(discard)); verr != nil {
-		err = verr
-	}
-	return jsonpos.Wrap(d.src.Name, data, err)
-}
-
-// discard accepts any JSON value and keeps nothing.
-type discard struct{}
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (*discard) UnmarshalJSON([]byte) error { return nil }
 
 // located is an error already located in the document.
 type located struct{ msg string }
@@ -325,7 +306,7 @@ func (d *decoder) document() error {
 		f, ok := fields()[key]
 		switch {
 		case !ok:
-			err = d.dec.Decode(new(discard))
+			err = d.dec.Decode(new(jsonin.Discard))
 		case f.list:
 			err = d.list(key, sv.FieldByIndex(f.index))
 		default:

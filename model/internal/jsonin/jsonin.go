@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -385,4 +386,40 @@ func FileSource(ctx context.Context, name, path string, limit int64) Source {
 type readCloser struct {
 	io.Reader
 	io.Closer
+}
+
+// Final reports whether err, met while decoding, stands as it is: a
+// refused value (*GuardError), an input over its limit, or the context
+// done. Such an error is not worth a second pass.
+func Final(err error) bool {
+	var ge *GuardError
+	return errors.As(err, &ge) || errors.Is(err, ErrTooLarge) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// Discard accepts any JSON value and keeps nothing: decoding into it skips
+// a value.
+type Discard struct{}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (*Discard) UnmarshalJSON([]byte) error { return nil }
+
+// Syntax reads the document whole, to locate a syntax error a json.Decoder
+// met (it counts offsets from the value it reads): it returns the document
+// and the error json.Unmarshal reports for it, counted from its start, or
+// err itself when Unmarshal finds none. Reading it again may fail with a
+// Final error (the context done, say), which it returns as readErr.
+func (s Source) Syntax(err error) (data []byte, syntaxErr, readErr error) {
+	r, readErr := s.Open()
+	if readErr != nil {
+		return nil, nil, readErr
+	}
+	defer r.Close()
+	if data, readErr = io.ReadAll(r); readErr != nil {
+		return nil, nil, readErr
+	}
+	if verr := json.Unmarshal(data, new(Discard)); verr != nil {
+		err = verr
+	}
+	return data, err, nil
 }
