@@ -35,7 +35,7 @@ var ErrTooLarge = jsonin.ErrTooLarge
 // See Unmarshal.
 func Decode(r io.Reader, name string) (*model.Snapshot, error) {
 	limit, _ := ReadOptions{}.Limits()
-	data, err := io.ReadAll(jsonin.NewReader(nil, r, name, limit))
+	data, err := io.ReadAll(jsonin.NewReader(context.Background(), r, name, limit))
 	if err != nil {
 		var ge *jsonin.GuardError
 		if errors.As(err, &ge) {

@@ -183,11 +183,8 @@ type position struct {
 }
 
 // NewReader guards r, a document named name (for errors). limit <= 0 means
-// no limit; ctx may be nil.
+// no limit.
 func NewReader(ctx context.Context, r io.Reader, name string, limit int64) *Reader {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	return &Reader{r: r, ctx: ctx, name: name, limit: limit, line: 1}
 }
 
@@ -361,7 +358,7 @@ func BytesSource(name string, data []byte) Source {
 	return Source{
 		Name: name,
 		Open: func() (io.ReadCloser, error) {
-			return io.NopCloser(NewReader(nil, bytes.NewReader(data), name, 0)), nil
+			return io.NopCloser(NewReader(context.Background(), bytes.NewReader(data), name, 0)), nil
 		},
 		LineCol: func(off int64) (int, int) { return jsonpos.LineCol(data, off) },
 	}
