@@ -295,6 +295,10 @@ var reservedPrefixes = []string{
 	"::/8", "fc00::/7", "fe80::/10", "ff00::/8",
 }
 
+// reservedRanges are reservedPrefixes as a set: no host on the internet
+// has an address there.
+var reservedRanges = mustSet(reservedPrefixes...)
+
 // privateRanges are the ranges the internet does not route (RFC 1918,
 // RFC 4193, RFC 6598, loopback, link-local); sharedRanges is RFC 6598's
 // carrier-grade NAT range alone. Both are immutable.

@@ -9,6 +9,7 @@ import (
 	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 	"github.com/vpcscope/vpcscope/internal/termsafe"
+	"github.com/vpcscope/vpcscope/model/snapfile"
 )
 
 // globalOptions are the flags every command shares: where the network
@@ -20,6 +21,12 @@ type globalOptions struct {
 	noColor  bool
 	mouse    bool
 	live     liveOptions
+	// notes prints every note of an import; maxInputSize bounds what a
+	// snapshot may read.
+	notes        bool
+	maxInputSize string
+	// importNotes are the notes of the last import, for inspect.
+	importNotes snapfile.Notes
 }
 
 func newRootCmd(s streams) *cobra.Command {
@@ -50,6 +57,8 @@ rule that decides. Without a subcommand it opens the explorer.`,
 	pf.StringVarP(&g.output, "output", "o", "text", "output format: text or json")
 	pf.BoolVar(&g.noColor, "no-color", false, "print without colour (also when NO_COLOR is set)")
 	pf.BoolVar(&g.mouse, "mouse", false, "explorer: mouse wheel and clicks (turns off the terminal's text selection)")
+	pf.BoolVar(&g.notes, "notes", false, "print every note of importing a folder of AWS CLI outputs: skipped files and keys, unresolved links")
+	pf.StringVar(&g.maxInputSize, "max-input-size", "", "the most --snapshot may read, per file and in all, e.g. 4GiB (default 1GiB per file, 2GiB in all)")
 	g.addLiveFlags(pf)
 	root.AddCommand(
 		newInspectCmd(g, s),
