@@ -74,6 +74,11 @@ type Engine struct {
 	// translatorSet holds the addresses NAT gateways and load balancer
 	// nodes send from: packets arriving from them may come from anywhere.
 	translatorSet addrs
+	// classes group the interfaces that every stage treats alike;
+	// classOf finds an interface's class by its ID.
+	classes    []*ifaceClass
+	classOf    map[string]*ifaceClass
+	vpcClasses map[string][]*ifaceClass
 	// internetAddrs is internetOf as address sets, for walks.
 	internetAddrs [2]addrs
 }
@@ -172,6 +177,7 @@ func New(s *model.Snapshot) *Engine {
 		e.prefixListSets[p.ID] = setOf(ps...)
 	}
 	e.indexGroupMembers()
+	e.indexClasses()
 	e.vpcInterfaces = make(map[string][]*model.NetworkInterface)
 	e.publicByVPC = make(map[string][]publicAddress)
 	var owned netipx.IPSetBuilder
