@@ -60,8 +60,6 @@ type Engine struct {
 	// groupMembers holds, per security group and member VPC, the private
 	// addresses of the group's members.
 	groupMembers map[string]map[string]addrs
-	// vpcInterfaces lists each VPC's interfaces.
-	vpcInterfaces map[string][]*model.NetworkInterface
 	// publicByVPC lists each VPC's private IPv4 addresses that have a
 	// public address, for the internet gateway's 1:1 NAT.
 	publicByVPC map[string][]publicAddress
@@ -178,11 +176,9 @@ func New(s *model.Snapshot) *Engine {
 	}
 	e.indexGroupMembers()
 	e.indexClasses()
-	e.vpcInterfaces = make(map[string][]*model.NetworkInterface)
 	e.publicByVPC = make(map[string][]publicAddress)
 	var owned netipx.IPSetBuilder
 	for _, n := range s.NetworkInterfaces {
-		e.vpcInterfaces[n.VPCID] = append(e.vpcInterfaces[n.VPCID], n)
 		for _, ip := range n.PrivateIPs {
 			if ip.PublicIP.IsValid() {
 				owned.Add(ip.PublicIP)
@@ -364,11 +360,6 @@ func (e *Engine) vpcPrefixes(vpcID string) []netip.Prefix {
 // public and IPv6 (the addresses model.NetworkInterface.HasAddress holds).
 func interfaceAddressSet(n *model.NetworkInterface) addrs {
 	return addrsOfList(interfaceAddresses(n, nil, true))
-}
-
-// privateAddressSet returns an interface's private and IPv6 addresses.
-func privateAddressSet(n *model.NetworkInterface) addrs {
-	return addrsOfList(interfaceAddresses(n, nil, false))
 }
 
 // interfaceAddresses appends an interface's private and IPv6 addresses
