@@ -82,6 +82,9 @@ func runExplorer(ctx context.Context, g *globalOptions, s streams) error {
 			return usagef("read snapshot: %v", err)
 		}
 		path := g.snapshot
+		if _, err := g.readOptions(); err != nil {
+			return err
+		}
 		opts.Source = filepath.Base(path)
 		opts.Loader = func(ctx context.Context, progress func(string)) (*model.Snapshot, error) {
 			what := "the folder of AWS CLI outputs"

@@ -66,7 +66,7 @@ func TestSnapshotCommand(t *testing.T) {
 		}
 	}
 	t.Logf("progress output:\n%s", errs)
-	snap, err := snapfile.ReadFile(path)
+	snap, _, err := snapfile.Read(context.Background(), path, snapfile.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +177,7 @@ func TestSnapshotOfAHangingAndOddEndpoint(t *testing.T) {
 	if !strings.Contains(out, `"notes": [`+"\n"+`    "111122223333/us-east-1 route-table DescribeRouteTables: rtb-01f245b6350bb6ea8 Routes[0]`) {
 		t.Errorf("-o json lacks the note:\n%s", out)
 	}
-	snap, err := snapfile.ReadFile(path)
+	snap, _, err := snapfile.Read(context.Background(), path, snapfile.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,7 +71,9 @@ func execute(ctx context.Context, cmd *cobra.Command, args []string, s streams) 
 	case errors.Is(err, errUnreachable):
 		return exitUnreachable
 	}
-	fmt.Fprintln(s.err, "vpcscope: "+oneLine(termsafe.String(err.Error())))
+	for _, line := range errorLines(err) {
+		fmt.Fprintln(s.err, "vpcscope: "+termsafe.String(line))
+	}
 	var ie *reach.InputError
 	var ue *usageError
 	if errors.As(err, &ie) || errors.As(err, &ue) || isCobraUsage(err) {
@@ -80,12 +82,18 @@ func execute(ctx context.Context, cmd *cobra.Command, args []string, s streams) 
 	return exitFailure // a live pull that failed, an interrupt, an I/O error
 }
 
-// usageError is a bad flag, argument or input file: exit code 2.
-type usageError struct{ msg string }
+// usageError is a bad flag, argument or input file: exit code 2. err, when
+// set, is the error it reports.
+type usageError struct {
+	msg string
+	err error
+}
 
 func (e *usageError) Error() string { return e.msg }
 
-func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error { return &usageError{msg: fmt.Sprintf(format, args...)} }
 
 func isCobraUsage(err error) bool {
 	m := err.Error()
@@ -96,4 +104,26 @@ func isCobraUsage(err error) bool {
 
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// errorLines renders an error one line each: the errors joined in it (a
+// folder's bad files) one per line, each on one line.
+func errorLines(err error) []string {
+	var lines []string
+	var walk func(err error)
+	walk = func(err error) {
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range j.Unwrap() {
+				walk(e)
+			}
+			return
+		}
+		if u, ok := err.(*usageError); ok && u.err != nil && u.msg == u.err.Error() {
+			walk(u.err)
+			return
+		}
+		lines = append(lines, oneLine(err.Error()))
+	}
+	walk(err)
+	return lines
 }

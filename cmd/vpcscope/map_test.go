@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -118,7 +119,7 @@ func TestDemoGenerate(t *testing.T) {
 	if code, out, errOut := runMain(t, "", "demo", "generate", "--large", "--seed", "7", large); code != 0 {
 		t.Fatalf("--large: exit %d: %s%s", code, out, errOut)
 	}
-	snap, err := snapfile.ReadFile(large)
+	snap, _, err := snapfile.Read(context.Background(), large, snapfile.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

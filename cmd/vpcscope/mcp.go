@@ -47,7 +47,7 @@ Warnings and a live pull's progress go to standard error.`,
 			if err != nil {
 				return err
 			}
-			srv := newMCPServer(&loadedSource{snap: snap, engine: reach.New(snap)})
+			srv := newMCPServer(&loadedSource{snap: snap, engine: reach.New(snap), notes: g.importNotes})
 			t := &mcp.IOTransport{Reader: io.NopCloser(s.in), Writer: nopWriteCloser{s.out}}
 			err = srv.Run(cmd.Context(), t)
 			if err == nil || errors.Is(err, io.EOF) || errors.Is(err, context.Canceled) {

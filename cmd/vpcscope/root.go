@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/vpcscope/vpcscope/internal/termsafe"
 	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/model/snapfile"
 	"github.com/vpcscope/vpcscope/reach"
 )
 
@@ -24,6 +25,12 @@ type globalOptions struct {
 	noColor  bool
 	mouse    bool
 	live     liveOptions
+	// notes prints every note of an import; maxInputSize bounds what a
+	// snapshot may read.
+	notes        bool
+	maxInputSize string
+	// importNotes are the notes of the last import, for inspect.
+	importNotes snapfile.Notes
 	// preloaded, when set, is the network every command answers about
 	// instead of reading one: the MCP server loads its source once.
 	preloaded *loadedSource
@@ -33,6 +40,8 @@ type globalOptions struct {
 type loadedSource struct {
 	snap   *model.Snapshot
 	engine *reach.Engine
+	// notes are the import's notes, for inspect's inventory.
+	notes snapfile.Notes
 }
 
 // newRootCmd builds the command tree with fresh options.
@@ -69,6 +78,8 @@ rule that decides. Without a subcommand it opens the explorer.`,
 	pf.StringVarP(&g.output, "output", "o", "text", "output format: text or json (map: also dot, mermaid)")
 	pf.BoolVar(&g.noColor, "no-color", false, "print without colour (also when NO_COLOR is set)")
 	pf.BoolVar(&g.mouse, "mouse", false, "explorer: mouse wheel and clicks (turns off the terminal's text selection)")
+	pf.BoolVar(&g.notes, "notes", false, "print every note of importing a folder of AWS CLI outputs: skipped files and keys, unresolved links")
+	pf.StringVar(&g.maxInputSize, "max-input-size", "", "the most --snapshot may read, per file and in all, e.g. 4GiB (default 1GiB per file, 2GiB in all)")
 	g.addLiveFlags(pf)
 	root.AddCommand(
 		newInspectCmd(g, s),

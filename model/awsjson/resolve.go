@@ -242,7 +242,7 @@ func resolvePrefixLists(set *resourceSet, batches []*batch, warn warnFunc) {
 			if !ok {
 				continue
 			}
-			pl.Entries = mergeEntries(pl.Entries, es.Entries)
+			pl.AddEntries(es.Entries)
 			seen[pl.ID] = true
 		}
 	}
