@@ -94,6 +94,10 @@ type mapView struct {
 // buildMap builds the map of snap and, when tracing, answers q and marks
 // its path.
 func buildMap(g *globalOptions, snap *model.Snapshot, tracing bool, q reach.Query) (mapView, *reach.Answer, error) {
+	if !tracing && g.preloaded == nil {
+		// The map alone needs the index, not the engine's precomputation.
+		return mapView{Map: topology.Build(model.NewIndex(snap))}, nil, nil
+	}
 	e := g.engine(snap)
 	view := mapView{Map: topology.Build(e.Index())}
 	if !tracing {
