@@ -89,8 +89,11 @@ type Gap struct {
 // String renders the gap in one line.
 func (g Gap) String() string {
 	where := Scope{g.Account, g.Region}.String()
-	if where == "" {
+	switch {
+	case where == "":
 		where = "all regions"
+	case g.Region == "":
+		where = g.Account + " (all regions)"
 	}
 	s := fmt.Sprintf("%s not collected in %s", g.Kind, where)
 	if g.Operation != "" {
