@@ -84,7 +84,7 @@ var (
 	accountIDRE = regexp.MustCompile(`^[0-9]{12}$`)
 	parentIDRE  = regexp.MustCompile(`^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$`)
 	roleNameRE  = regexp.MustCompile(`^([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
-	externalRE  = regexp.MustCompile(`^[\w+=,.@:/-]{2,1224}$`)
+	externalRE  = regexp.MustCompile(`^[\w+=,.@:/-]+$`)
 )
 
 // normalized checks the options and fills in the defaults.
@@ -107,7 +107,7 @@ func (o OrgOptions) normalized(profiles []string) (OrgOptions, error) {
 	if !roleNameRE.MatchString(o.RoleName) {
 		return o, fmt.Errorf("%q is not an IAM role name", o.RoleName)
 	}
-	if o.ExternalID != "" && !externalRE.MatchString(o.ExternalID) {
+	if o.ExternalID != "" && (len(o.ExternalID) < 2 || len(o.ExternalID) > 1224 || !externalRE.MatchString(o.ExternalID)) {
 		return o, errors.New("the external ID must be 2 to 1224 letters, digits or +=,.@:/- characters")
 	}
 	if o.AccountWorkers < 0 {

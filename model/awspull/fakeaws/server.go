@@ -82,6 +82,7 @@ type Server struct {
 	closed chan struct{}
 
 	mu       sync.Mutex
+	callsBy  map[string]map[string]int
 	pageSize int
 	latency  time.Duration
 	faults   []*Fault
@@ -141,6 +142,18 @@ func (s *Server) Calls() map[string]int {
 	defer s.mu.Unlock()
 	out := make(map[string]int, len(s.calls))
 	for k, v := range s.calls {
+		out[k] = v
+	}
+	return out
+}
+
+// CallsBy returns how many requests each action received from account
+// (signed with its keys or with the temporary keys of a role in it).
+func (s *Server) CallsBy(account string) map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int, len(s.callsBy[account]))
+	for k, v := range s.callsBy[account] {
 		out[k] = v
 	}
 	return out
@@ -215,6 +228,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 	s.mu.Lock()
 	s.calls[q.service+":"+q.action]++
+	if s.callsBy == nil {
+		s.callsBy = make(map[string]map[string]int)
+	}
+	if s.callsBy[q.account] == nil {
+		s.callsBy[q.account] = make(map[string]int)
+	}
+	s.callsBy[q.account][q.service+":"+q.action]++
 	latency := s.latency
 	fault := s.match(q)
 	s.mu.Unlock()
