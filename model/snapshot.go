@@ -6,9 +6,11 @@ import (
 	"time"
 )
 
-// SchemaVersion is the version of the snapshot format this code writes.
-// Readers accept this version and refuse newer ones.
-const SchemaVersion = 1
+// SchemaVersion is the newest version of the snapshot format this code
+// writes: 2 holds the resources in parts, one per account and region (see
+// model/snapfile), 1 in one flat list per kind. Readers accept every
+// version up to this one and refuse newer ones.
+const SchemaVersion = 2
 
 // Snapshot is the network state of one or more accounts and regions at one
 // time, with a record of what could not be collected.
