@@ -88,16 +88,22 @@ type Gap struct {
 	Reason string `json:"reason"`
 }
 
+// Where renders the account and region a gap covers:
+// "111122223333/us-east-1", "111122223333 (all regions)", "us-east-1" or
+// "all regions".
+func (g Gap) Where() string {
+	switch {
+	case g.Account == "" && g.Region == "":
+		return "all regions"
+	case g.Region == "":
+		return g.Account + " (all regions)"
+	}
+	return Scope{g.Account, g.Region}.String()
+}
+
 // String renders the gap in one line.
 func (g Gap) String() string {
-	where := Scope{g.Account, g.Region}.String()
-	switch {
-	case where == "":
-		where = "all regions"
-	case g.Region == "":
-		where = g.Account + " (all regions)"
-	}
-	s := fmt.Sprintf("%s not collected in %s", g.Kind, where)
+	s := fmt.Sprintf("%s not collected in %s", g.Kind, g.Where())
 	if g.Operation != "" {
 		s += " (" + g.Operation
 		if g.Code != "" {

@@ -290,7 +290,7 @@ func gapWarnings(gaps []model.Gap) []string {
 			reason = "failed calls: " + strings.Join(ops, ", ")
 		}
 		out = append(out, fmt.Sprintf("%s not collected in %s (%d calls failed with %s): %s",
-			strings.Join(kinds, ", "), model.Scope{Account: k.account, Region: k.region}, len(gs), k.code, reason))
+			strings.Join(kinds, ", "), model.Gap{Account: k.account, Region: k.region}.Where(), len(gs), k.code, reason))
 	}
 	return out
 }
