@@ -176,6 +176,7 @@ func sortSnapshot(s *model.Snapshot) {
 	sortResources(s.PrefixLists)
 	sortResources(s.LoadBalancers)
 	sortResources(s.TargetGroups)
+	sortResources(s.FlowLogs)
 }
 
 func sortResources[T model.Resource](xs []T) {
