@@ -302,6 +302,36 @@ func TestPolicyListsEveryCall(t *testing.T) {
 			called[strings.Replace(k, "elbv2:", "elasticloadbalancing:", 1)] = true
 		}
 	}
+	// An organization pull, listing the whole organization and then one
+	// unit: the caller's calls are CallerActions, the role's ReadActions.
+	callerCalls, roleCalls := map[string]bool{}, map[string]bool{}
+	for _, org := range []OrgOptions{{RoleName: orgRole}, {RoleName: orgRole, OU: "ou-ab12-11111111"}} {
+		srv, _, _ := orgServer(t, "")
+		if _, _, err := orgPull(t, context.Background(), srv, org, nil, func(o *Options) { o.AllRegions = true }); err != nil {
+			t.Fatal(err)
+		}
+		for k := range srv.Calls() {
+			called[strings.Replace(k, "elbv2:", "elasticloadbalancing:", 1)] = true
+		}
+		for k := range srv.CallsBy(orgManagement) {
+			callerCalls[strings.Replace(k, "elbv2:", "elasticloadbalancing:", 1)] = true
+		}
+		for _, a := range fixtures.OrgAccounts(orgConfig()) {
+			for k := range srv.CallsBy(a) {
+				roleCalls[strings.Replace(k, "elbv2:", "elasticloadbalancing:", 1)] = true
+			}
+		}
+	}
+	for k := range callerCalls {
+		if !slices.Contains(CallerActions(), k) {
+			t.Errorf("the caller made %s, which its policy does not allow", k)
+		}
+	}
+	for k := range roleCalls {
+		if !slices.Contains(ReadActions(), k) {
+			t.Errorf("the role made %s, which its policy does not allow", k)
+		}
+	}
 	var calls []string
 	for k := range called {
 		calls = append(calls, k)
@@ -309,6 +339,21 @@ func TestPolicyListsEveryCall(t *testing.T) {
 	slices.Sort(calls)
 	if !slices.Equal(calls, Actions()) {
 		t.Errorf("calls made:\n%v\npolicy:\n%v", calls, Actions())
+	}
+	pol := OrgPolicy(orgRole, "ext-1", orgManagement)
+	for _, want := range []struct{ doc, has string }{
+		{pol.Caller, `"Resource": "arn:aws:iam::*:role/` + orgRole + `"`},
+		{pol.Caller, `"organizations:ListAccounts"`},
+		{pol.Role, `"ec2:DescribeNetworkAcls"`},
+		{pol.Trust, `"AWS": "arn:aws:iam::` + orgManagement + `:root"`},
+		{pol.Trust, `"sts:ExternalId": "ext-1"`},
+	} {
+		if !strings.Contains(want.doc, want.has) {
+			t.Errorf("policy lacks %s:\n%s", want.has, want.doc)
+		}
+	}
+	if strings.Contains(pol.Role, "organizations:") || strings.Contains(pol.Role, "sts:AssumeRole") {
+		t.Errorf("the role's policy allows more than reading:\n%s", pol.Role)
 	}
 	if p := Policy(); !strings.HasPrefix(p, "{\n  \"Version\": \"2012-10-17\"") || !strings.Contains(p, `"ec2:DescribeNetworkAcls"`) {
 		t.Errorf("policy:\n%s", p)
