@@ -218,6 +218,23 @@ func (a addrs) split(s addrs) (in, out addrs) {
 	return fromRanges(inside), fromRanges(outside)
 }
 
+// overlapsRange reports whether the set holds an address of r.
+func (a addrs) overlapsRange(r netipx.IPRange) bool {
+	if a.rs == nil {
+		return a.one.IsValid() && r.Contains(a.one)
+	}
+	i := sort.Search(len(a.rs), func(i int) bool { return !a.rs[i].To().Less(r.From()) })
+	return i < len(a.rs) && !r.To().Less(a.rs[i].From())
+}
+
+// within reports whether every address of the (non-empty) set is in r.
+func (a addrs) within(r netipx.IPRange) bool {
+	if a.rs == nil {
+		return r.Contains(a.one)
+	}
+	return r.Contains(a.rs[0].From()) && r.Contains(a.rs[len(a.rs)-1].To())
+}
+
 // overlaps reports whether the two sets share an address.
 func (a addrs) overlaps(b addrs) bool {
 	ra, rb := a.ranges(), b.ranges()

@@ -26,20 +26,33 @@ type ifaceClass struct {
 }
 
 // indexClasses groups the snapshot's interfaces into classes.
-func (e *Engine) indexClasses() {
+func (e *Engine) indexClasses() { e.indexClassesBy(e.defaultClassKey) }
+
+// defaultClassKey is the key of an interface's class: the interface
+// itself for a managed one, else its subnet, groups, source/destination
+// check, type and instance state.
+func (e *Engine) defaultClassKey(n *model.NetworkInterface) string {
+	if e.natByENI[n.ID] != nil || e.lbByENI[n.ID] != nil || e.vpceByNI[n.ID] != nil || managedOwner(n) != "" {
+		return n.ID
+	}
+	groups := slices.Clone(n.SecurityGroupIDs)
+	slices.Sort(groups)
+	return strings.Join([]string{n.VPCID, n.SubnetID, strings.Join(groups, ","), boolWord(n.SourceDestCheck), n.InterfaceType, down(e.ix.Instance(n.InstanceID()))}, "|")
+}
+
+// indexClassesBy groups the snapshot's interfaces into classes by key:
+// interfaces with the same key share a class, whose representative is the
+// first of them.
+func (e *Engine) indexClassesBy(key func(*model.NetworkInterface) string) {
 	byKey := map[string]*ifaceClass{}
+	e.classes = nil
 	e.classOf = make(map[string]*ifaceClass, len(e.snap.NetworkInterfaces))
 	for _, n := range e.snap.NetworkInterfaces {
-		key := n.ID
-		if e.natByENI[n.ID] == nil && e.lbByENI[n.ID] == nil && e.vpceByNI[n.ID] == nil && managedOwner(n) == "" {
-			groups := slices.Clone(n.SecurityGroupIDs)
-			slices.Sort(groups)
-			key = strings.Join([]string{n.VPCID, n.SubnetID, strings.Join(groups, ","), boolWord(n.SourceDestCheck), n.InterfaceType, down(e.ix.Instance(n.InstanceID()))}, "|")
-		}
-		c := byKey[key]
+		k := key(n)
+		c := byKey[k]
 		if c == nil {
 			c = &ifaceClass{id: "class:" + n.ID, rep: n}
-			byKey[key] = c
+			byKey[k] = c
 			e.classes = append(e.classes, c)
 		}
 		c.members = append(c.members, n)

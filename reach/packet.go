@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/vpcscope/vpcscope/model"
+	"go4.org/netipx"
 )
 
 // portSet is a small set of ports kept as sorted, disjoint ranges. A
@@ -312,7 +313,38 @@ func (p packet) splitDstPrefixes(ps []netip.Prefix) (in, out packet) {
 		}
 		return packet{proto: p.proto, icmp: p.icmp, forwarded: p.forwarded}, p
 	}
+	if len(ps) == 1 {
+		return p.splitDstRange(netipx.RangeOfPrefix(ps[0].Masked()))
+	}
 	return p.splitDst(setOf(ps...))
+}
+
+// splitDstRange splits the packets by destination: inside the range and
+// outside it. Packets wholly on one side are returned as they are.
+func (p packet) splitDstRange(r netipx.IPRange) (in, out packet) {
+	overlap, all := false, true
+	for _, s := range p.spans {
+		if s.dst.overlapsRange(r) {
+			overlap = true
+			if !s.dst.within(r) {
+				all = false
+			}
+		} else {
+			all = false
+		}
+	}
+	switch {
+	case !overlap:
+		return packet{proto: p.proto, icmp: p.icmp, forwarded: p.forwarded}, p
+	case all:
+		return p, packet{proto: p.proto, icmp: p.icmp, forwarded: p.forwarded}
+	}
+	return p.filter(func(s span) (span, span) {
+		i, o := s.dst.splitRange(r)
+		a, b := s, s
+		a.dst, b.dst = i, o
+		return a, b
+	})
 }
 
 // splitSrcPrefixes is splitDstPrefixes for the source.

@@ -1,0 +1,152 @@
+package reach
+
+import (
+	"net/netip"
+	"slices"
+	"sync"
+
+	"github.com/vpcscope/vpcscope/model"
+	"go4.org/netipx"
+)
+
+// This file bounds, before walking, which receivers a class of senders
+// could reach at all, so that a walk goes only toward them. The bound is
+// sound, never exact: it applies the network ACLs every path between two
+// merged classes must cross — leaving the sender's subnets and entering
+// the receiver's, and the reply back — with the same stage function the
+// walk uses, to every sender and receiver under those ACLs at once. A
+// pair of merged classes spans different subnets that hold nothing but
+// ordinary interfaces (connview.go), so no path between them stays inside
+// a subnet or enters the receiver's through a gateway endpoint in it, and
+// what the ACLs refuse there no path delivers.
+
+// aclPair names the network ACLs of a sender's and a receiver's subnets.
+type aclPair struct {
+	out, in string
+	fam     int
+}
+
+// boundByACLs returns the destination ports of the probe that any sender
+// under ACL a (addresses src) could get through to any receiver under ACL
+// b (addresses dst) and back, by the two ACLs alone: a's outbound and b's
+// inbound rules for the request, b's outbound and a's inbound for the
+// reply. For a protocol without ports, a non-empty result means some
+// packet passes.
+func (e *Engine) boundByACLs(a, b *model.NetworkACL, q Query, src, dst addrs) portSet {
+	ca, cb := e.acls[a.ID], e.acls[b.ID]
+	if ca == nil || cb == nil || src.empty() || dst.empty() {
+		return portsOf(model.AllPorts)
+	}
+	p := queryPacket(q, src, dst)
+	p = ca.evaluate(true, p).allowed.pkt
+	p = cb.evaluate(false, p).allowed.pkt
+	r := cb.evaluate(true, p.reply()).allowed.pkt
+	r = ca.evaluate(false, r).allowed.pkt
+	return packetPorts(r.reply())
+}
+
+// packetPorts returns the destination ports of packets: every port for
+// a protocol without ports when there are any packets.
+func packetPorts(p packet) portSet {
+	if p.empty() {
+		return nil
+	}
+	if !p.proto.HasPorts() {
+		return portsOf(model.AllPorts)
+	}
+	return p.dstPorts()
+}
+
+// aclBounds caches boundByACLs for one probe over the pure merged classes
+// of a selection.
+type aclBounds struct {
+	r *probeRel
+	// senders and receivers are the addresses of the selected ends of
+	// pure merged classes, by network ACL and IP version.
+	senders, receivers map[aclPair]addrs
+	mu                 sync.Mutex
+	cache              map[aclPair]bool
+}
+
+// newACLBounds indexes the selection's pure merged classes by ACL.
+func (r *probeRel) newACLBounds(fam int) *aclBounds {
+	b := &aclBounds{r: r, senders: map[aclPair]addrs{}, receivers: map[aclPair]addrs{}, cache: map[aclPair]bool{}}
+	collect := func(by map[*ifaceClass][]*connEnd, into map[aclPair]addrs) {
+		lists := map[aclPair][]netip.Addr{}
+		for m, ends := range by {
+			acl := r.cs.pureACL(m)
+			if acl == nil {
+				continue
+			}
+			k := aclPair{out: acl.ID, fam: fam}
+			for _, c := range ends {
+				if c.addr[fam].IsValid() {
+					lists[k] = append(lists[k], c.addr[fam])
+				}
+			}
+		}
+		for k, l := range lists {
+			into[k] = addrsOfList(l)
+		}
+	}
+	collect(r.cs.sendersByVM, b.senders)
+	collect(r.cs.receiversByVM, b.receivers)
+	return b
+}
+
+// mayReach reports whether the bound leaves any packet from merged class
+// m to merged class n: always, unless both are pure and different.
+func (b *aclBounds) mayReach(m, n *ifaceClass, fam int) bool {
+	if m == n {
+		return true
+	}
+	am, an := b.r.cs.pureACL(m), b.r.cs.pureACL(n)
+	if am == nil || an == nil {
+		return true
+	}
+	k := aclPair{out: am.ID, in: an.ID, fam: fam}
+	b.mu.Lock()
+	ok, seen := b.cache[k]
+	b.mu.Unlock()
+	if seen {
+		return ok
+	}
+	ok = !b.r.cs.e.boundByACLs(am, an, b.r.q, b.senders[aclPair{out: am.ID, fam: fam}], b.receivers[aclPair{out: an.ID, fam: fam}]).empty()
+	b.mu.Lock()
+	b.cache[k] = ok
+	b.mu.Unlock()
+	return ok
+}
+
+// pureACL returns the network ACL of a merged class whose subnets are
+// all pure (connview.go), or nil.
+func (cs *connSet) pureACL(m *ifaceClass) *model.NetworkACL {
+	if !cs.v.pure[m.rep.SubnetID] || !cs.e.strippable(cs.e.ix.Interface(m.rep.ID)) {
+		return nil
+	}
+	return cs.e.ix.SubnetNetworkACL(m.rep.SubnetID)
+}
+
+// unionAll returns the union of address sets of one IP version.
+func unionAll(sets []addrs) addrs {
+	var rs []netipx.IPRange
+	for _, a := range sets {
+		rs = append(rs, a.ranges()...)
+	}
+	if len(rs) == 0 {
+		return addrs{}
+	}
+	slices.SortFunc(rs, func(x, y netipx.IPRange) int { return x.From().Compare(y.From()) })
+	out := rs[:1]
+	for _, r := range rs[1:] {
+		last := &out[len(out)-1]
+		if next := last.To().Next(); next.IsValid() && next.Less(r.From()) {
+			out = append(out, r)
+			continue
+		}
+		if last.To().Less(r.To()) {
+			*last = netipx.IPRangeFrom(last.From(), r.To())
+		}
+	}
+	return fromRanges(out)
+}

@@ -1,0 +1,321 @@
+package reach
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/vpcscope/vpcscope/model"
+)
+
+// RelationOptions say which traffic a Relation is about.
+type RelationOptions struct {
+	// From and To are the senders and receivers: interfaces (those that
+	// are not ends of whole-network questions, see Ends, are left out
+	// with a caveat) and the internet.
+	From, To Group
+	// Probes is the traffic asked about; nil: DefaultProbes.
+	Probes []Probe
+	// Workers is how many walks run at once; 0: GOMAXPROCS.
+	Workers int
+}
+
+// Relation is the exact answer to "which packets get from which of these
+// interfaces (or the internet) to which of those, both ways", for every
+// probe: computed once by walks over classes of interfaces, then read as
+// links between interfaces (Links) or as a matrix between groups of them
+// (Matrix). Every packet it holds is one a point query (Reach) between
+// the same two interfaces finds reachable, and every packet it leaves out
+// one a point query finds blocked or unknown. An interface does not count
+// as reaching itself or another interface of its instance (its operating
+// system delivers those itself).
+type Relation struct {
+	cs     *connSet
+	probes []Probe
+	rels   []*probeRel
+}
+
+// Relate computes the relation between two groups of interfaces.
+func (e *Engine) Relate(opts RelationOptions) (*Relation, error) {
+	cs, err := e.newConnSet(opts.From, opts.To, opts.Workers)
+	if err != nil {
+		return nil, err
+	}
+	probes := opts.Probes
+	if probes == nil {
+		probes = e.DefaultProbes()
+	}
+	r := &Relation{cs: cs, probes: probes}
+	for _, p := range probes {
+		if err := checkProbe(p); err != nil {
+			return nil, err
+		}
+		r.rels = append(r.rels, cs.newProbeRel(p))
+	}
+	return r, nil
+}
+
+func checkProbe(p Probe) error {
+	switch {
+	case p.Protocol == model.ProtocolAll:
+		return inputErr("a probe names one protocol, not all")
+	case !p.Protocol.HasPorts() && len(p.Ports) > 0:
+		return inputErr("ports apply to tcp and udp only, not %s", p.Protocol)
+	case p.ICMP != nil && !p.Protocol.IsICMP():
+		return inputErr("an ICMP type applies to icmp and icmpv6 only")
+	}
+	return nil
+}
+
+// Probes returns the traffic the relation is about.
+func (r *Relation) Probes() []Probe { return slices.Clone(r.probes) }
+
+// Caveats returns what the relation could not check (a hop the snapshot
+// cannot decide counts as not getting through) and what it assumes (an
+// appliance forwards packets unchanged), and the interfaces it left out.
+func (r *Relation) Caveats() []string {
+	r.cs.mu.Lock()
+	out := slices.Clone(r.cs.caveats)
+	r.cs.mu.Unlock()
+	slices.Sort(out)
+	if len(r.cs.notEnds) > 0 {
+		out = append(out, "left out (NAT gateway, load balancer, endpoint or transit gateway interfaces, or of stopped instances): "+
+			joinPrefixesLimited(r.cs.notEnds, 8))
+	}
+	return out
+}
+
+func joinPrefixesLimited(ids []string, limit int) string {
+	if len(ids) <= limit {
+		return strings.Join(ids, ", ")
+	}
+	return strings.Join(ids[:limit], ", ") + " … " + strconv.Itoa(len(ids)-limit) + " more"
+}
+
+// Link is traffic between interfaces that gets through both ways, as an
+// exact product: every interface of From reaches every interface of To
+// (but itself and the other interfaces of its instance) on every port
+// of Ports. From or To is ["internet"] for the internet, with the exact
+// internet addresses in Sources or Destinations.
+type Link struct {
+	From []string `json:"from"`
+	To   []string `json:"to"`
+	// FromInstances and ToInstances are the instances of From and To.
+	FromInstances []string `json:"fromInstances,omitempty"`
+	ToInstances   []string `json:"toInstances,omitempty"`
+	Protocol      string   `json:"protocol"`
+	// ICMP is the ICMP message, for ICMP and ICMPv6.
+	ICMP string `json:"icmp,omitempty"`
+	// Ports are the TCP/UDP destination ports.
+	Ports        []model.PortRange `json:"ports,omitempty"`
+	Sources      []string          `json:"sources,omitempty"`
+	Destinations []string          `json:"destinations,omitempty"`
+	// Probe is the index of the probe in Relation.Probes.
+	Probe int `json:"-"`
+}
+
+// Service renders the link's traffic: "tcp/443,8443", "icmp echo".
+func (l Link) Service(p Probe) string { return p.Service(l.Ports) }
+
+// Links returns the relation as links between interfaces: for every pair
+// of classes of interfaces that reach each other, the exact parts of what
+// gets through, joined where they share ports and one end.
+func (r *Relation) Links() []Link {
+	var out []Link
+	for pi, pr := range r.rels {
+		var links []Link
+		var mu = &r.cs.mu
+		r.eachPair(pr, func(fam int, s, d *classSel, p packet) {
+			ls := r.linksOf(pi, fam, s, d, p)
+			mu.Lock()
+			links = append(links, ls...)
+			mu.Unlock()
+		})
+		out = append(out, mergeLinks(links)...)
+	}
+	return out
+}
+
+// eachPair calls f (concurrently) with the packets that get through
+// between every pair of selected classes (nil for the internet) that any
+// walk connected.
+func (r *Relation) eachPair(pr *probeRel, f func(fam int, s, d *classSel, p packet)) {
+	cs := r.cs
+	type job struct {
+		fam  int
+		s, d *classSel
+	}
+	var jobs []job
+	for fam := range 2 {
+		if !pr.probe.Protocol.Carries(fam == 0) {
+			continue
+		}
+		for _, s := range cs.sortedSenders {
+			for _, d := range cs.sortedRecvers {
+				if len(pr.entries(fam, s.ends[0], d.ends[0])) > 0 {
+					jobs = append(jobs, job{fam, s, d})
+				}
+			}
+			if cs.toInternet && len(pr.toInternet[fam][s.ends[0].vm]) > 0 {
+				jobs = append(jobs, job{fam, s, nil})
+			}
+		}
+		if cs.fromInternet {
+			for _, d := range cs.sortedRecvers {
+				if len(pr.fromInternet[fam][d.ends[0].vm]) > 0 {
+					jobs = append(jobs, job{fam, nil, d})
+				}
+			}
+		}
+	}
+	cs.parallel(len(jobs), func(i int) {
+		j := jobs[i]
+		var p packet
+		switch {
+		case j.s == nil:
+			p = pr.fromInternetTo(j.fam, j.d)
+		case j.d == nil:
+			p = pr.toInternetFrom(j.fam, j.s)
+		default:
+			p = pr.between(j.fam, j.s, j.d)
+		}
+		if !p.empty() {
+			f(j.fam, j.s, j.d, p)
+		}
+	})
+}
+
+// linksOf turns the packets between two classes into links: each span of
+// the set is a product of senders, receivers and ports.
+func (r *Relation) linksOf(pi, fam int, s, d *classSel, p packet) []Link {
+	pr := r.rels[pi]
+	var out []Link
+	for _, sp := range p.spans {
+		l := Link{Protocol: pr.probe.Protocol.String(), Probe: pi}
+		if pr.probe.Protocol.IsICMP() {
+			l.ICMP = icmpName(pr.probe.icmpMessage())
+		}
+		if pr.probe.Protocol.HasPorts() {
+			l.Ports = slices.Clone([]model.PortRange(sp.dstPorts))
+		}
+		if s == nil {
+			l.From = []string{"internet"}
+			l.Sources, _ = r.cs.e.describeInternet(sp.src)
+		} else {
+			l.From = endsIn(s.ends, fam, sp.src, false)
+		}
+		if d == nil {
+			l.To = []string{"internet"}
+			l.Destinations, _ = r.cs.e.describeInternet(sp.dst)
+		} else {
+			l.To = endsIn(d.ends, fam, sp.dst, s == nil)
+		}
+		if len(l.From) == 0 || len(l.To) == 0 || !r.cs.pairsBetween(l.From, l.To) {
+			continue
+		}
+		l.FromInstances, l.ToInstances = r.cs.instances(l.From), r.cs.instances(l.To)
+		out = append(out, l)
+	}
+	return out
+}
+
+// endsIn returns the IDs of the ends whose address (or, public, whose
+// internet-facing addresses) the set holds.
+func endsIn(ends []*connEnd, fam int, a addrs, public bool) []string {
+	var out []string
+	for _, c := range ends {
+		if public {
+			for _, x := range c.pub[fam] {
+				if a.contains(x) {
+					out = append(out, c.n.ID)
+					break
+				}
+			}
+			continue
+		}
+		if c.addr[fam].IsValid() && a.contains(c.addr[fam]) {
+			out = append(out, c.n.ID)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// pairsBetween reports whether two lists of interfaces (or the internet)
+// hold a pair that counts: two interfaces of different instances.
+func (cs *connSet) pairsBetween(from, to []string) bool {
+	for _, f := range from {
+		for _, t := range to {
+			if f == t {
+				continue
+			}
+			if i := cs.instanceOf[f]; i != "" && i == cs.instanceOf[t] {
+				continue
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// instances returns the instances of the interfaces, each once.
+func (cs *connSet) instances(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if i := cs.instanceOf[id]; i != "" {
+			out = append(out, i)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// mergeLinks joins links of one probe that share ports and one end.
+func mergeLinks(ls []Link) []Link {
+	key := func(ids []string, l Link) string {
+		return strings.Join(ids, ",") + "|" + portSet(l.Ports).String() + "|" + strings.Join(l.Sources, ",") + "|" + strings.Join(l.Destinations, ",")
+	}
+	join := func(ls []Link, byTo bool) []Link {
+		idx := map[string]int{}
+		var out []Link
+		for _, l := range ls {
+			k := key(l.To, l)
+			if !byTo {
+				k = key(l.From, l)
+			}
+			if i, ok := idx[k]; ok {
+				o := &out[i]
+				if byTo {
+					o.From = sortedUnion(o.From, l.From)
+					o.FromInstances = sortedUnion(o.FromInstances, l.FromInstances)
+				} else {
+					o.To = sortedUnion(o.To, l.To)
+					o.ToInstances = sortedUnion(o.ToInstances, l.ToInstances)
+				}
+				continue
+			}
+			idx[k] = len(out)
+			out = append(out, l)
+		}
+		return out
+	}
+	sortLinks(ls)
+	ls = join(join(ls, true), false)
+	sortLinks(ls)
+	return ls
+}
+
+func sortLinks(ls []Link) {
+	slices.SortFunc(ls, func(a, b Link) int {
+		return cmp.Or(cmp.Compare(a.Probe, b.Probe), slices.Compare(a.From, b.From), slices.Compare(a.To, b.To),
+			cmp.Compare(portSet(a.Ports).String(), portSet(b.Ports).String()), slices.Compare(a.Sources, b.Sources),
+			slices.Compare(a.Destinations, b.Destinations))
+	})
+}
+
+func sortedUnion(a, b []string) []string {
+	out := slices.Concat(a, b)
+	slices.Sort(out)
+	return slices.Compact(out)
+}

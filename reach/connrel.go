@@ -1,0 +1,743 @@
+package reach
+
+import (
+	"cmp"
+	"fmt"
+	"net/netip"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/vpcscope/vpcscope/model"
+)
+
+// This file computes the exact relation "which packets of a probe get
+// from which interfaces (or the internet) to which, both ways" that the
+// whole-network questions share. It walks the path views (connview.go):
+// one walk per class of senders toward every receiver at once, the
+// network between them (routes, gateways, network ACLs, appliances) and
+// the reply; then applies each end's own security groups to what got
+// through, once per class and cached. See Relation.
+
+// connEnd is one interface a whole-network question answers about.
+type connEnd struct {
+	n   *model.NetworkInterface
+	cls *ifaceClass // its class in the engine
+	// vm and vs are its classes in the merged and the subnet view.
+	vm, vs *ifaceClass
+	// addr is the address it sends from and is reached at, per IP
+	// version (0: its primary private IPv4 address, 1: its first IPv6
+	// address), as point queries use them; pub the addresses the
+	// internet reaches it at.
+	addr [2]netip.Addr
+	pub  [2][]netip.Addr
+}
+
+// classSel is the selected members of one class of the engine, on one
+// side of a question.
+type classSel struct {
+	cls  *ifaceClass
+	ends []*connEnd
+	// addrs are the members' addresses per IP version, pubs those the
+	// internet reaches them at.
+	addrs, pubs [2]addrs
+}
+
+// connSet is the selection a whole-network question is about and the
+// views it walks.
+type connSet struct {
+	e       *Engine
+	v       *connViews
+	ends    map[string]*connEnd
+	workers int
+	// senders and receivers are the selected ends by class of the engine.
+	senders, receivers           map[*ifaceClass]*classSel
+	fromInternet, toInternet     bool
+	sendersByVM, receiversByVM   map[*ifaceClass][]*connEnd
+	sendersByVS, receiversByVS   map[*ifaceClass][]*connEnd
+	notEnds                      []string
+	mu                           sync.Mutex
+	caveats                      []string
+	viaDependent                 map[*ifaceClass]bool
+	instanceOf                   map[string]string
+	sortedSenders, sortedRecvers []*classSel
+}
+
+// isEnd reports whether an interface is one whole-network questions
+// answer about: not a NAT gateway, load balancer node, VPC endpoint or
+// transit gateway attachment (they carry others' traffic), and not of a
+// stopped instance.
+func (e *Engine) isEnd(n *model.NetworkInterface) bool {
+	return e.natByENI[n.ID] == nil && e.lbByENI[n.ID] == nil && e.vpceByNI[n.ID] == nil &&
+		managedOwner(n) == "" && n.InterfaceType != "transit_gateway" && down(e.ix.Instance(n.InstanceID())) == ""
+}
+
+// Ends returns the interfaces whole-network questions answer about, by
+// ID: every interface but those of NAT gateways, load balancers, VPC
+// endpoints and transit gateway attachments, and those of stopped
+// instances.
+func (e *Engine) Ends() []string {
+	var out []string
+	for _, n := range e.snap.NetworkInterfaces {
+		if e.isEnd(n) {
+			out = append(out, n.ID)
+		}
+	}
+	return out
+}
+
+// newConnSet selects the ends of a question. Interfaces that are not ends
+// (Ends) are left out and named in a caveat.
+func (e *Engine) newConnSet(from, to Group, workers int) (*connSet, error) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	cs := &connSet{e: e, v: e.newConnViews(), ends: map[string]*connEnd{}, workers: workers,
+		senders: map[*ifaceClass]*classSel{}, receivers: map[*ifaceClass]*classSel{},
+		fromInternet: from.Internet, toInternet: to.Internet,
+		sendersByVM: map[*ifaceClass][]*connEnd{}, receiversByVM: map[*ifaceClass][]*connEnd{},
+		sendersByVS: map[*ifaceClass][]*connEnd{}, receiversByVS: map[*ifaceClass][]*connEnd{},
+		viaDependent: map[*ifaceClass]bool{}, instanceOf: map[string]string{}}
+	end := func(id string) (*connEnd, error) {
+		if c := cs.ends[id]; c != nil {
+			return c, nil
+		}
+		n := e.ix.Interface(id)
+		if n == nil {
+			return nil, inputErr("interface %s is not in the snapshot", id)
+		}
+		if !e.isEnd(n) {
+			cs.notEnds = append(cs.notEnds, id)
+			return nil, nil
+		}
+		c := &connEnd{n: n, cls: e.classOf[id], vm: cs.v.merged.classOf[id], vs: cs.v.bySubnet.classOf[id]}
+		c.addr[0] = pointAddr(n, 0)
+		c.addr[1] = pointAddr(n, 1)
+		for _, a := range receiverAddrs(n, netip.Addr{}, true) {
+			if a.Is4() {
+				if !isPrivate(a) {
+					c.pub[0] = append(c.pub[0], a)
+				}
+			} else {
+				c.pub[1] = append(c.pub[1], a)
+			}
+		}
+		cs.ends[id] = c
+		if in := n.InstanceID(); in != "" {
+			cs.instanceOf[id] = in
+		}
+		return c, nil
+	}
+	add := func(ids []string, sel map[*ifaceClass]*classSel, byVM, byVS map[*ifaceClass][]*connEnd) error {
+		seen := map[string]bool{}
+		for _, id := range ids {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			c, err := end(id)
+			if err != nil {
+				return err
+			}
+			if c == nil {
+				continue
+			}
+			s := sel[c.cls]
+			if s == nil {
+				s = &classSel{cls: c.cls}
+				sel[c.cls] = s
+			}
+			s.ends = append(s.ends, c)
+			byVM[c.vm] = append(byVM[c.vm], c)
+			byVS[c.vs] = append(byVS[c.vs], c)
+		}
+		return nil
+	}
+	if err := add(from.Interfaces, cs.senders, cs.sendersByVM, cs.sendersByVS); err != nil {
+		return nil, err
+	}
+	if err := add(to.Interfaces, cs.receivers, cs.receiversByVM, cs.receiversByVS); err != nil {
+		return nil, err
+	}
+	for _, m := range []map[*ifaceClass]*classSel{cs.senders, cs.receivers} {
+		for _, s := range m {
+			for fam := range 2 {
+				var a, p []netip.Addr
+				for _, c := range s.ends {
+					if c.addr[fam].IsValid() {
+						a = append(a, c.addr[fam])
+					}
+					p = append(p, c.pub[fam]...)
+				}
+				s.addrs[fam], s.pubs[fam] = addrsOfList(a), addrsOfList(p)
+			}
+		}
+	}
+	cs.sortedSenders = sortedSels(cs.senders)
+	cs.sortedRecvers = sortedSels(cs.receivers)
+	slices.Sort(cs.notEnds)
+	return cs, nil
+}
+
+func sortedSels(m map[*ifaceClass]*classSel) []*classSel {
+	out := make([]*classSel, 0, len(m))
+	for _, s := range m {
+		out = append(out, s)
+	}
+	slices.SortFunc(out, func(a, b *classSel) int { return cmp.Compare(a.cls.id, b.cls.id) })
+	return out
+}
+
+func (cs *connSet) caveat(format string, args ...any) {
+	s := fmt.Sprintf(format, args...)
+	cs.mu.Lock()
+	cs.caveats = appendUnique(cs.caveats, s)
+	cs.mu.Unlock()
+}
+
+// parallel runs the jobs on the set's workers.
+func (cs *connSet) parallel(n int, job func(i int)) {
+	if n == 0 {
+		return
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(cs.workers, n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				job(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// pathEntry is what one path of a walk in a view delivered: the requests
+// that got through both ways, in the sender's terms, and how they
+// arrived — the crossing into the receiver's VPC, whether an appliance
+// forwarded them, whether a NAT gateway or load balancer translated them.
+type pathEntry struct {
+	req                   packet
+	via                   crossing
+	forwarded, translated bool
+}
+
+type classPair [2]*ifaceClass
+
+// probeRel is the relation for one probe: what the walks in the views
+// delivered, by pair of view classes, and the security group caches.
+type probeRel struct {
+	cs    *connSet
+	probe Probe
+	q     Query
+	mu    sync.Mutex
+	// pairs are the merged view's deliveries between its classes; intra
+	// the subnet view's between subnets of one merged class; fromInternet
+	// and toInternet those from and to the internet, by merged class.
+	pairs, intra             [2]map[classPair][]pathEntry
+	fromInternet, toInternet [2]map[*ifaceClass][]pathEntry
+	inCache                  map[inKey]packet
+	outCache                 map[outKey]egressSet
+	realWalks                map[realWalkKey]packet
+}
+
+type inKey struct {
+	cls *ifaceClass
+	fam int
+	via string
+	fwd bool
+}
+
+type outKey struct {
+	cls *ifaceClass
+	fam int
+}
+
+// egressSet is what a class's security groups let out: the packets, and
+// whether that is everything.
+type egressSet struct {
+	pkt packet
+	all bool
+}
+
+type realWalkKey struct {
+	s, d *ifaceClass
+	fam  int
+}
+
+// newProbeRel walks the views for one probe.
+func (cs *connSet) newProbeRel(p Probe) *probeRel {
+	r := &probeRel{cs: cs, probe: p, q: p.query(), inCache: map[inKey]packet{}, outCache: map[outKey]egressSet{},
+		realWalks: map[realWalkKey]packet{}}
+	for fam := range 2 {
+		r.pairs[fam] = map[classPair][]pathEntry{}
+		r.intra[fam] = map[classPair][]pathEntry{}
+		r.fromInternet[fam] = map[*ifaceClass][]pathEntry{}
+		r.toInternet[fam] = map[*ifaceClass][]pathEntry{}
+	}
+	var jobs []func()
+	for fam := range 2 {
+		if !p.Protocol.Carries(fam == 0) {
+			continue
+		}
+		jobs = append(jobs, r.walkJobs(fam)...)
+	}
+	cs.parallel(len(jobs), func(i int) { jobs[i]() })
+	return r
+}
+
+// walkJobs lists the walks of one IP version: every merged class of
+// senders toward every receiver and the internet, each subnet of a merged
+// class toward the others, and the internet toward every merged class
+// of receivers.
+func (r *probeRel) walkJobs(fam int) []func() {
+	cs, v := r.cs, r.cs.v
+	var jobs []func()
+	targets := map[string]bool{}
+	recv := map[*ifaceClass]addrs{}
+	for n, ends := range cs.receiversByVM {
+		var list []netip.Addr
+		for _, c := range ends {
+			if c.addr[fam].IsValid() {
+				targets[c.n.ID] = true
+				list = append(list, c.addr[fam])
+			}
+		}
+		if len(list) > 0 {
+			recv[n] = addrsOfList(list)
+		}
+	}
+	recvOrder := make([]*ifaceClass, 0, len(recv))
+	for n := range recv {
+		recvOrder = append(recvOrder, n)
+	}
+	slices.SortFunc(recvOrder, func(a, b *ifaceClass) int { return cmp.Compare(a.id, b.id) })
+	bounds := r.newACLBounds(fam)
+	for _, m := range sortedClasses(cs.sendersByVM) {
+		ends := cs.sendersByVM[m]
+		in := endMap(v.merged, ends, fam)
+		if len(in) == 0 {
+			continue
+		}
+		jobs = append(jobs, func() {
+			sp, ok := v.merged.classPoint(m, in, fam)
+			if !ok {
+				return
+			}
+			var sets []addrs
+			for _, n := range recvOrder {
+				if bounds.mayReach(m, n, fam) {
+					sets = append(sets, recv[n])
+				}
+			}
+			if to := unionAll(sets); !to.empty() {
+				dp := point{ep: Endpoint{Kind: "network-interface"}, addrs: to, addr: to.first(), targets: targets}
+				got := r.walk(v.merged, sp, dp)
+				r.mu.Lock()
+				for n, es := range got {
+					r.pairs[fam][classPair{m, n}] = append(r.pairs[fam][classPair{m, n}], es...)
+				}
+				r.mu.Unlock()
+			}
+			if cs.toInternet && !cs.e.internetAddrs[fam].empty() {
+				dp := point{ep: Endpoint{Kind: "internet"}, addrs: cs.e.internetAddrs[fam], internet: true}
+				dp.addr = dp.addrs.witness(dp.prefer())
+				got := r.walk(v.merged, sp, dp)
+				r.mu.Lock()
+				for _, es := range got {
+					r.toInternet[fam][m] = append(r.toInternet[fam][m], es...)
+				}
+				r.mu.Unlock()
+			}
+		})
+	}
+	// pairs of subnets inside one merged class, in the subnet view
+	for _, a := range sortedClasses(cs.sendersByVS) {
+		ends := cs.sendersByVS[a]
+		m := ends[0].vm
+		if !v.multi[m] {
+			continue
+		}
+		in := endMap(v.bySubnet, ends, fam)
+		others := map[string]*model.NetworkInterface{}
+		for _, c := range cs.receiversByVM[m] {
+			if c.n.SubnetID != ends[0].n.SubnetID && c.addr[fam].IsValid() {
+				others[c.n.ID] = v.bySubnet.ix.Interface(c.n.ID)
+			}
+		}
+		if len(in) == 0 || len(others) == 0 {
+			continue
+		}
+		jobs = append(jobs, func() {
+			sp, ok := v.bySubnet.classPoint(a, in, fam)
+			dp, ok2 := v.bySubnet.targetsPoint(others, fam, false)
+			if !ok || !ok2 {
+				return
+			}
+			got := r.walk(v.bySubnet, sp, dp)
+			r.mu.Lock()
+			for b, es := range got {
+				r.intra[fam][classPair{a, b}] = append(r.intra[fam][classPair{a, b}], es...)
+			}
+			r.mu.Unlock()
+		})
+	}
+	if cs.fromInternet && !cs.e.internetAddrs[fam].empty() {
+		for _, n := range sortedClasses(cs.receiversByVM) {
+			in := map[string]*model.NetworkInterface{}
+			for _, c := range cs.receiversByVM[n] {
+				if len(c.pub[fam]) > 0 {
+					in[c.n.ID] = v.merged.ix.Interface(c.n.ID)
+				}
+			}
+			if len(in) == 0 {
+				continue
+			}
+			jobs = append(jobs, func() {
+				sp := point{ep: Endpoint{Kind: "internet"}, addrs: cs.e.internetAddrs[fam], internet: true}
+				sp.addr = sp.addrs.witness(sp.prefer())
+				dp, ok := v.merged.targetsPoint(in, fam, true)
+				if !ok {
+					return
+				}
+				got := r.walk(v.merged, sp, dp)
+				r.mu.Lock()
+				for _, es := range got {
+					r.fromInternet[fam][n] = append(r.fromInternet[fam][n], es...)
+				}
+				r.mu.Unlock()
+			})
+		}
+	}
+	return jobs
+}
+
+// endMap returns the interfaces of a view for the ends that have an
+// address of the IP version.
+func endMap(v *Engine, ends []*connEnd, fam int) map[string]*model.NetworkInterface {
+	out := map[string]*model.NetworkInterface{}
+	for _, c := range ends {
+		if c.addr[fam].IsValid() {
+			out[c.n.ID] = v.ix.Interface(c.n.ID)
+		}
+	}
+	return out
+}
+
+func sortedClasses(m map[*ifaceClass][]*connEnd) []*ifaceClass {
+	out := make([]*ifaceClass, 0, len(m))
+	for c := range m {
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b *ifaceClass) int { return cmp.Compare(a.id, b.id) })
+	return out
+}
+
+// walk walks the probe's packets from sp to dp in a view and returns what
+// each path delivered, by the class it arrived at (nil: the internet). A
+// path with a hop the snapshot cannot decide delivers nothing (the point
+// query says unknown) and leaves a caveat.
+func (r *probeRel) walk(v *Engine, sp, dp point) map[*ifaceClass][]pathEntry {
+	req := queryPacket(r.q, sp.addrs, dp.addrs)
+	out := map[*ifaceClass][]pathEntry{}
+	for _, p := range v.walkPaths(sp, dp, req, true) {
+		for _, c := range p.fw.flow.caveats {
+			if strings.Contains(c, "split into more than") {
+				r.cs.caveat("%s: %s", r.probe, c)
+			}
+		}
+		if !p.ok {
+			continue
+		}
+		if len(p.fw.unverified)+len(p.rv.unverified) > 0 {
+			for _, u := range slices.Concat(p.fw.unverified, p.rv.unverified) {
+				r.cs.caveat("not checked, so not counted: %s", u)
+			}
+			continue
+		}
+		for _, c := range p.rv.flow.caveats {
+			r.cs.caveat("%s", c)
+		}
+		back := p.rv.arr.pkt.reply()
+		back.icmp = req.icmp
+		ent := pathEntry{req: back, via: p.fw.flow.via, forwarded: p.fw.arr.pkt.forwarded,
+			translated: len(p.fw.flow.nats) > 0 || p.fw.arr.lb != nil}
+		var key *ifaceClass
+		if p.fw.arr.kind == arrivedInterface && p.fw.arr.eni != nil {
+			key = v.classOf[p.fw.arr.eni.ID]
+		}
+		out[key] = append(out[key], ent)
+	}
+	return out
+}
+
+// entries returns what the views delivered from one end to another.
+func (r *probeRel) entries(fam int, s, d *connEnd) []pathEntry {
+	if s.vm == d.vm && s.n.SubnetID != d.n.SubnetID {
+		return r.intra[fam][classPair{s.vs, d.vs}]
+	}
+	return r.pairs[fam][classPair{s.vm, d.vm}]
+}
+
+// anyAddr returns an address of the IP version, for a set whose
+// destination (or source) a security group does not look at.
+func anyAddr(fam int) addrs {
+	if fam == 0 {
+		return addrOf(netip.IPv4Unspecified())
+	}
+	return addrOf(netip.IPv6Unspecified())
+}
+
+// ingress returns the packets of the probe, from every address of the IP
+// version, that a class's security groups admit when they arrive by via
+// (forwarded: through an appliance), as the walk's stage evaluates them:
+// the sources and destination ports (the destination address is any).
+func (r *probeRel) ingress(c *ifaceClass, fam int, via crossing, fwd bool) packet {
+	key := inKey{cls: c, fam: fam, fwd: fwd}
+	if r.cs.dependsOnVia(c) {
+		key.via = viaKey(via)
+	}
+	r.mu.Lock()
+	p, ok := r.inCache[key]
+	r.mu.Unlock()
+	if ok {
+		return p
+	}
+	e := r.cs.e
+	p = queryPacket(r.q, e.allAddrs[fam], anyAddr(fam))
+	p.forwarded = fwd
+	if len(c.rep.SecurityGroupIDs) > 0 {
+		v := via
+		p = e.evalSecurityGroupsVia(c.rep, false, p, &v, false).admitted.pkt
+	}
+	r.mu.Lock()
+	r.inCache[key] = p
+	r.mu.Unlock()
+	return p
+}
+
+// egress returns the packets of the probe, to every address of the IP
+// version, that a class's security groups let out: the destinations and
+// destination ports.
+func (r *probeRel) egress(c *ifaceClass, fam int) egressSet {
+	key := outKey{cls: c, fam: fam}
+	r.mu.Lock()
+	x, ok := r.outCache[key]
+	r.mu.Unlock()
+	if ok {
+		return x
+	}
+	e := r.cs.e
+	p := queryPacket(r.q, anyAddr(fam), e.allAddrs[fam])
+	x = egressSet{pkt: p, all: true}
+	if len(c.rep.SecurityGroupIDs) > 0 {
+		d := e.evalSecurityGroupsVia(c.rep, true, p, nil, false)
+		x = egressSet{pkt: d.admitted.pkt, all: d.refused.empty()}
+	}
+	r.mu.Lock()
+	r.outCache[key] = x
+	r.mu.Unlock()
+	return x
+}
+
+// dependsOnVia reports whether a class's inbound rules can match
+// differently by the way packets came: when a rule references a group
+// with members in another VPC (whether the reference reaches them depends
+// on the peering or transit gateway crossed).
+func (cs *connSet) dependsOnVia(c *ifaceClass) bool {
+	cs.mu.Lock()
+	dep, ok := cs.viaDependent[c]
+	cs.mu.Unlock()
+	if ok {
+		return dep
+	}
+	for _, id := range c.rep.SecurityGroupIDs {
+		sg := cs.e.ix.SecurityGroup(id)
+		if sg == nil {
+			continue
+		}
+		for _, r := range sg.Ingress {
+			if r.Group == nil {
+				continue
+			}
+			for vpc := range cs.e.groupMembers[r.Group.GroupID] {
+				if vpc != c.rep.VPCID {
+					dep = true
+				}
+			}
+		}
+	}
+	cs.mu.Lock()
+	cs.viaDependent[c] = dep
+	cs.mu.Unlock()
+	return dep
+}
+
+// viaKey names a crossing for caches.
+func viaKey(v crossing) string {
+	var b strings.Builder
+	if v.pcx != nil {
+		b.WriteString(v.pcx.ID)
+	}
+	if v.tgw != nil {
+		b.WriteString("|" + v.tgw.ID)
+	}
+	if v.in != nil {
+		b.WriteString("|" + v.in.ID)
+	}
+	if v.out != nil {
+		b.WriteString("|" + v.out.ID)
+	}
+	if v.peered {
+		b.WriteString("|peered")
+	}
+	return b.String()
+}
+
+// restrictEnds returns the packets of p from src to dst.
+func restrictEnds(p packet, src, dst addrs) packet {
+	in, _ := p.splitSrc(src)
+	in, _ = in.splitDst(dst)
+	return in
+}
+
+// admitBy returns the packets of p that a filter's admitted packets by
+// hold, matching sources (onSrc) or destinations, and destination ports.
+func admitBy(p packet, by packet, onSrc bool) packet {
+	ports := p.proto.HasPorts()
+	var out []span
+	for _, s := range p.spans {
+		for _, t := range by.spans {
+			x := s
+			if onSrc {
+				x.src, _ = s.src.split(t.src)
+			} else {
+				x.dst, _ = s.dst.split(t.dst)
+			}
+			if ports {
+				x.dstPorts = s.dstPorts.intersect(t.dstPorts)
+			}
+			if !x.empty(ports) {
+				out = append(out, x)
+			}
+		}
+	}
+	return p.with(out)
+}
+
+// between returns the packets of the probe that get from the selected
+// members of class s to those of class d, both ways, exactly: what the
+// views delivered between them, narrowed by s's outbound and d's inbound
+// security group rules. Where a NAT gateway or load balancer translated
+// the packets on the way, the engine itself walks the pair.
+func (r *probeRel) between(fam int, s, d *classSel) packet {
+	out := queryPacket(r.q, s.addrs[fam], d.addrs[fam]).with(nil)
+	if s.addrs[fam].empty() || d.addrs[fam].empty() {
+		return out
+	}
+	real := false
+	for _, ent := range r.entries(fam, s.ends[0], d.ends[0]) {
+		p := restrictEnds(ent.req, s.addrs[fam], d.addrs[fam])
+		if p.empty() {
+			continue
+		}
+		if ent.translated {
+			real = true
+			continue
+		}
+		if eg := r.egress(s.cls, fam); !eg.all {
+			p = admitBy(p, eg.pkt, false)
+		}
+		p = admitBy(p, r.ingress(d.cls, fam, ent.via, ent.forwarded), true)
+		out = out.union(p)
+	}
+	if real {
+		out = out.union(r.realWalk(fam, s, d))
+	}
+	return out
+}
+
+// realWalk walks the probe from the selected members of s to those of d
+// in the engine itself, for paths that translate addresses.
+func (r *probeRel) realWalk(fam int, s, d *classSel) packet {
+	e := r.cs.e
+	key := realWalkKey{s: s.cls, d: d.cls, fam: fam}
+	r.mu.Lock()
+	p, ok := r.realWalks[key]
+	r.mu.Unlock()
+	if ok {
+		return p
+	}
+	in := map[string]*model.NetworkInterface{}
+	for _, c := range s.ends {
+		in[c.n.ID] = c.n
+	}
+	to := map[string]*model.NetworkInterface{}
+	for _, c := range d.ends {
+		to[c.n.ID] = c.n
+	}
+	sp, ok1 := e.classPoint(s.cls, in, fam)
+	dp, ok2 := e.targetsPoint(to, fam, false)
+	req := queryPacket(r.q, s.addrs[fam], d.addrs[fam])
+	p = req.with(nil)
+	if ok1 && ok2 {
+		req = queryPacket(r.q, sp.addrs, dp.addrs)
+		for _, path := range e.walkPaths(sp, dp, req, true) {
+			if path.ok && len(path.fw.unverified)+len(path.rv.unverified) == 0 {
+				back := path.rv.arr.pkt.reply()
+				back.icmp = req.icmp
+				p = p.union(back)
+			}
+		}
+	}
+	r.mu.Lock()
+	r.realWalks[key] = p
+	r.mu.Unlock()
+	return p
+}
+
+// fromInternetTo returns the packets of the probe from the internet that
+// get to the selected members of class d (at their public or IPv6
+// addresses), both ways.
+func (r *probeRel) fromInternetTo(fam int, d *classSel) packet {
+	out := queryPacket(r.q, r.cs.e.internetAddrs[fam], d.pubs[fam]).with(nil)
+	if d.pubs[fam].empty() {
+		return out
+	}
+	for _, ent := range r.fromInternet[fam][d.ends[0].vm] {
+		p := restrictEnds(ent.req, r.cs.e.internetAddrs[fam], d.pubs[fam])
+		if p.empty() {
+			continue
+		}
+		p = admitBy(p, r.ingress(d.cls, fam, ent.via, ent.forwarded), true)
+		out = out.union(p)
+	}
+	return out
+}
+
+// toInternetFrom returns the packets of the probe from the selected
+// members of class s that get to the internet and back.
+func (r *probeRel) toInternetFrom(fam int, s *classSel) packet {
+	out := queryPacket(r.q, s.addrs[fam], r.cs.e.internetAddrs[fam]).with(nil)
+	if s.addrs[fam].empty() {
+		return out
+	}
+	for _, ent := range r.toInternet[fam][s.ends[0].vm] {
+		p := restrictEnds(ent.req, s.addrs[fam], r.cs.e.internetAddrs[fam])
+		if p.empty() {
+			continue
+		}
+		if eg := r.egress(s.cls, fam); !eg.all {
+			p = admitBy(p, eg.pkt, false)
+		}
+		out = out.union(p)
+	}
+	return out
+}
