@@ -326,3 +326,119 @@ func TestRelationAgreesWithPointQueriesOnFixtures(t *testing.T) {
 		})
 	}
 }
+
+// cellsFromLinks groups a relation's links into cells the slow way: pair
+// of interfaces by pair.
+func cellsFromLinks(e *reach.Engine, rel *reach.Relation, by reach.GroupBy) map[[2]string]map[int][]model.PortRange {
+	groups := func(id string) []string {
+		if id == "internet" {
+			return []string{"internet"}
+		}
+		n := e.Index().Interface(id)
+		switch by {
+		case reach.ByVPC:
+			return []string{n.VPCID}
+		case reach.BySubnet:
+			return []string{n.SubnetID}
+		case reach.BySecurityGroup:
+			if len(n.SecurityGroupIDs) == 0 {
+				return []string{"(no security group)"}
+			}
+			return n.SecurityGroupIDs
+		}
+		return []string{id}
+	}
+	out := map[[2]string]map[int][]model.PortRange{}
+	for _, l := range rel.Links() {
+		ports := l.Ports
+		if len(ports) == 0 {
+			ports = []model.PortRange{model.AllPorts}
+		}
+		for _, f := range l.From {
+			for _, t := range l.To {
+				if f == t {
+					continue
+				}
+				if f != "internet" && t != "internet" {
+					fi, ti := e.Index().Interface(f).InstanceID(), e.Index().Interface(t).InstanceID()
+					if fi != "" && fi == ti {
+						continue
+					}
+				}
+				for _, gf := range groups(f) {
+					for _, gt := range groups(t) {
+						k := [2]string{gf, gt}
+						if out[k] == nil {
+							out[k] = map[int][]model.PortRange{}
+						}
+						out[k][l.Probe] = mergeRanges(append(out[k][l.Probe], ports...))
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+func mergeRanges(rs []model.PortRange) []model.PortRange {
+	slices.SortFunc(rs, func(a, b model.PortRange) int { return int(a.From) - int(b.From) })
+	var out []model.PortRange
+	for _, r := range rs {
+		if n := len(out); n > 0 && int(r.From) <= int(out[n-1].To)+1 {
+			out[n-1].To = max(out[n-1].To, r.To)
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// TestPropertyMatrixAgreesWithLinks: a connectivity matrix — added up
+// subnet by subnet with the receivers' groups applied to every sending
+// subnet at once (by VPC and subnet), or pair by pair (by security group
+// and interface) — holds exactly the ports its groups' interface pairs
+// have in the relation's links.
+func TestPropertyMatrixAgreesWithLinks(t *testing.T) {
+	cells := 0
+	for seed := range uint64(propertySeeds(t)) {
+		rn := randomNetwork(seed)
+		withPureSubnets(rn, seed)
+		e := reach.New(rn.w.s)
+		all := reach.Group{Interfaces: rn.enis, Internet: true}
+		rel, err := e.Relate(reach.RelationOptions{From: all, To: all})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, by := range reach.GroupBys {
+			want := cellsFromLinks(e, rel, by)
+			m := rel.Matrix(by)
+			got := map[[2]string]map[int][]model.PortRange{}
+			for _, c := range m.Cells {
+				got[[2]string{c.From, c.To}] = map[int][]model.PortRange{}
+				for _, tr := range c.Traffic {
+					ports := tr.Ports
+					if len(ports) == 0 {
+						ports = []model.PortRange{model.AllPorts}
+					}
+					got[[2]string{c.From, c.To}][tr.Probe] = ports
+				}
+			}
+			for k, w := range want {
+				cells++
+				for pi, ports := range w {
+					if g := got[k][pi]; !slices.Equal(g, ports) {
+						t.Errorf("seed %d by %s: cell %s -> %s %s: matrix has %v, the links %v", seed, by, k[0], k[1], m.Probes[pi], g, ports)
+					}
+				}
+			}
+			for k, g := range got {
+				for pi, ports := range g {
+					if want[k][pi] == nil {
+						t.Errorf("seed %d by %s: cell %s -> %s %s: matrix has %v, the links nothing", seed, by, k[0], k[1], m.Probes[pi], ports)
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d cells compared", cells)
+}
