@@ -65,12 +65,12 @@ type aclBounds struct {
 	// pure merged classes, by network ACL and IP version.
 	senders, receivers map[aclPair]addrs
 	mu                 sync.Mutex
-	cache              map[aclPair]bool
+	cache              map[aclPair]portSet
 }
 
 // newACLBounds indexes the selection's pure merged classes by ACL.
 func (r *probeRel) newACLBounds(fam int) *aclBounds {
-	b := &aclBounds{r: r, senders: map[aclPair]addrs{}, receivers: map[aclPair]addrs{}, cache: map[aclPair]bool{}}
+	b := &aclBounds{r: r, senders: map[aclPair]addrs{}, receivers: map[aclPair]addrs{}, cache: map[aclPair]portSet{}}
 	collect := func(by map[*ifaceClass][]*connEnd, into map[aclPair]addrs) {
 		lists := map[aclPair][]netip.Addr{}
 		for m, ends := range by {
@@ -94,28 +94,33 @@ func (r *probeRel) newACLBounds(fam int) *aclBounds {
 	return b
 }
 
-// mayReach reports whether the bound leaves any packet from merged class
-// m to merged class n: always, unless both are pure and different.
-func (b *aclBounds) mayReach(m, n *ifaceClass, fam int) bool {
+// bound returns the destination ports of the probe that could get from
+// merged class m to merged class n by their network ACLs: every port of
+// the probe unless both are pure and different.
+func (b *aclBounds) bound(m, n *ifaceClass, fam int) portSet {
+	all := b.r.probe.ports()
+	if !b.r.probe.Protocol.HasPorts() {
+		all = portsOf(model.AllPorts)
+	}
 	if m == n {
-		return true
+		return all
 	}
 	am, an := b.r.cs.pureACL(m), b.r.cs.pureACL(n)
 	if am == nil || an == nil {
-		return true
+		return all
 	}
 	k := aclPair{out: am.ID, in: an.ID, fam: fam}
 	b.mu.Lock()
-	ok, seen := b.cache[k]
+	ports, seen := b.cache[k]
 	b.mu.Unlock()
 	if seen {
-		return ok
+		return ports
 	}
-	ok = !b.r.cs.e.boundByACLs(am, an, b.r.q, b.senders[aclPair{out: am.ID, fam: fam}], b.receivers[aclPair{out: an.ID, fam: fam}]).empty()
+	ports = b.r.cs.e.boundByACLs(am, an, b.r.q, b.senders[aclPair{out: am.ID, fam: fam}], b.receivers[aclPair{out: an.ID, fam: fam}])
 	b.mu.Lock()
-	b.cache[k] = ok
+	b.cache[k] = ports
 	b.mu.Unlock()
-	return ok
+	return ports
 }
 
 // pureACL returns the network ACL of a merged class whose subnets are

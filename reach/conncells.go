@@ -29,8 +29,10 @@ var GroupBys = []GroupBy{ByVPC, BySubnet, BySecurityGroup, ByInterface}
 type ConnectivityOptions struct {
 	From, To Group
 	By       GroupBy
-	Probes   []Probe
-	Workers  int
+	// Probes is the traffic asked about; nil: DefaultProbes.
+	Probes []Probe
+	// Workers is how many walks run at once; 0: GOMAXPROCS.
+	Workers int
 }
 
 // MatrixGroup is a row or column of a connectivity matrix: a VPC, a
@@ -45,6 +47,17 @@ type MatrixGroup struct {
 	Interfaces int `json:"interfaces"`
 }
 
+// String renders a group for messages: "subnet-0a1 (web-1a)".
+func (g MatrixGroup) String() string {
+	if g.Name != "" && g.Name != g.ID {
+		return fmt.Sprintf("%s (%s)", g.ID, g.Name)
+	}
+	return g.ID
+}
+
+// Label returns the group's name, or its ID when it has none.
+func (g MatrixGroup) Label() string { return cmp.Or(g.Name, g.ID) }
+
 // MatrixCell is what gets through from one group to another: for every
 // probe the destination ports (TCP and UDP) on which some interface of
 // From reaches some interface of To, both ways, exactly.
@@ -56,7 +69,7 @@ type MatrixCell struct {
 	Traffic  []CellTraffic `json:"traffic"`
 }
 
-// CellTraffic is one protocol's traffic in a cell.
+// CellTraffic is one probe's traffic in a cell.
 type CellTraffic struct {
 	Protocol string            `json:"protocol"`
 	ICMP     string            `json:"icmp,omitempty"`
@@ -70,24 +83,107 @@ type CellTraffic struct {
 }
 
 // Matrix is a connectivity matrix: what gets through between every pair
-// of groups of interfaces, and the internet.
+// of groups of interfaces, and the internet. Its cells are kept compact
+// (a large account by subnet has millions); read them with EachCell,
+// Cell or Cells.
 type Matrix struct {
 	By      GroupBy       `json:"by"`
 	Groups  []MatrixGroup `json:"groups"`
-	Cells   []MatrixCell  `json:"cells"`
 	Caveats []string      `json:"caveats"`
 	Probes  []Probe       `json:"-"`
+	cells   []cell
 	rel     *Relation
-	members map[string][]string // group ID -> interface IDs
+	index   map[string]int32
 }
+
+// cell is a matrix cell as kept: group indexes and, per probe that gets
+// through, its ports (every port for a protocol without ports); inet
+// holds the internet addresses of a cell from or to the internet.
+type cell struct {
+	from, to int32
+	traffic  []cellPorts
+	inet     []addrs
+}
+
+type cellPorts struct {
+	probe int32
+	ports portSet
+}
+
+// Len returns the number of cells that hold traffic.
+func (m *Matrix) Len() int { return len(m.cells) }
+
+// EachCell calls f with every cell that holds traffic, in order (by
+// sending group, then receiving group, the internet last), until f
+// returns false.
+func (m *Matrix) EachCell(f func(MatrixCell) bool) {
+	for i := range m.cells {
+		if !f(m.cellAt(i)) {
+			return
+		}
+	}
+}
+
+// Cells returns every cell that holds traffic, in order.
+func (m *Matrix) Cells() []MatrixCell {
+	out := make([]MatrixCell, 0, len(m.cells))
+	m.EachCell(func(c MatrixCell) bool { out = append(out, c); return true })
+	return out
+}
+
+// Cell returns the cell from one group to another, if any traffic gets
+// through.
+func (m *Matrix) Cell(from, to string) (MatrixCell, bool) {
+	f, ok1 := m.index[from]
+	t, ok2 := m.index[to]
+	if !ok1 || !ok2 {
+		return MatrixCell{}, false
+	}
+	i, ok := slices.BinarySearchFunc(m.cells, [2]int32{f, t}, func(c cell, k [2]int32) int {
+		return cmp.Or(cmp.Compare(c.from, k[0]), cmp.Compare(c.to, k[1]))
+	})
+	if !ok {
+		return MatrixCell{}, false
+	}
+	return m.cellAt(i), true
+}
+
+func (m *Matrix) cellAt(i int) MatrixCell {
+	c := &m.cells[i]
+	out := MatrixCell{From: m.Groups[c.from].ID, To: m.Groups[c.to].ID, Traffic: make([]CellTraffic, 0, len(c.traffic))}
+	ports := make([][]model.PortRange, len(m.Probes))
+	for k, tp := range c.traffic {
+		p := m.Probes[tp.probe]
+		t := CellTraffic{Protocol: p.Protocol.String(), Probe: int(tp.probe)}
+		if p.Protocol.HasPorts() {
+			t.Ports = slices.Clone([]model.PortRange(tp.ports))
+		}
+		if p.Protocol.IsICMP() {
+			t.ICMP = icmpName(p.icmpMessage())
+		}
+		if c.inet != nil && !c.inet[k].empty() {
+			set, _ := m.rel.cs.e.describeInternet(c.inet[k])
+			if out.From == "internet" {
+				t.Sources = set
+			} else {
+				t.Destinations = set
+			}
+		}
+		ports[tp.probe] = tp.ports
+		out.Traffic = append(out.Traffic, t)
+	}
+	out.Services = SummarizeServices(m.Probes, ports)
+	return out
+}
+
+// Members returns the interfaces of a group of the matrix.
+func (m *Matrix) Members(group string) []string { return m.rel.members(m.By, group) }
 
 // Connectivity computes the connectivity matrix between two groups of
 // interfaces (and the internet), grouped by VPC, subnet, security group
 // or interface: for every pair of groups and every probe, the exact
 // destination ports on which some interface of one reaches some of the
-// other, both ways. It rests on Relate; grouped by VPC or subnet it adds
-// up the relation a subnet of senders at a time, applying each
-// receiving subnet's security groups to every sending subnet at once.
+// other, both ways.
 func (e *Engine) Connectivity(opts ConnectivityOptions) (*Matrix, error) {
 	if opts.By == "" {
 		opts.By = BySubnet
@@ -102,39 +198,8 @@ func (e *Engine) Connectivity(opts ConnectivityOptions) (*Matrix, error) {
 	return rel.Matrix(opts.By), nil
 }
 
-// cellAcc accumulates one cell's traffic per probe.
-type cellAcc struct {
-	ports []portSet
-	inet  []addrs
-}
-
-// matrixAcc accumulates the cells of a matrix.
-type matrixAcc struct {
-	mu    sync.Mutex
-	n     int
-	cells map[[2]string]*cellAcc
-}
-
-func (m *matrixAcc) add(from, to string, pi int, ports portSet, inet addrs) {
-	if ports.empty() {
-		return
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	k := [2]string{from, to}
-	c := m.cells[k]
-	if c == nil {
-		c = &cellAcc{ports: make([]portSet, m.n), inet: make([]addrs, m.n)}
-		m.cells[k] = c
-	}
-	c.ports[pi] = c.ports[pi].union(ports)
-	if !inet.empty() {
-		c.inet[pi] = c.inet[pi].union(inet)
-	}
-}
-
 // groupsOf returns the groups an interface belongs to.
-func (r *Relation) groupsOf(by GroupBy, c *connEnd) []string {
+func groupsOf(by GroupBy, c *connEnd) []string {
 	switch by {
 	case ByVPC:
 		return []string{c.n.VPCID}
@@ -149,25 +214,200 @@ func (r *Relation) groupsOf(by GroupBy, c *connEnd) []string {
 	return []string{c.n.ID}
 }
 
+// members returns the selected interfaces of a group.
+func (r *Relation) members(by GroupBy, g string) []string {
+	seen := map[string]bool{}
+	for _, c := range r.cs.ends {
+		if slices.Contains(groupsOf(by, c), g) {
+			seen[c.n.ID] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for id := range seen {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// matrixAcc accumulates the cells of a matrix: group indexes, and per
+// cell the ports per probe.
+type matrixAcc struct {
+	mu     sync.RWMutex
+	groups []MatrixGroup
+	index  map[string]int32
+	cells  map[uint64]*cell
+}
+
+func cellKey(from, to int32) uint64 { return uint64(uint32(from))<<32 | uint64(uint32(to)) }
+
+// group returns a group's index.
+func (a *matrixAcc) group(id string) int32 {
+	if i, ok := a.index[id]; ok {
+		return i
+	}
+	panic("reach: matrix group " + id + " not indexed")
+}
+
+// localCells collects one job's cells before they are added at once.
+type localCells map[uint64]map[int32]*cellPorts
+
+func (l localCells) add(from, to int32, probe int, ports portSet) {
+	if ports.empty() {
+		return
+	}
+	k := cellKey(from, to)
+	m := l[k]
+	if m == nil {
+		m = map[int32]*cellPorts{}
+		l[k] = m
+	}
+	if c := m[int32(probe)]; c != nil {
+		c.ports = c.ports.union(ports)
+		return
+	}
+	m[int32(probe)] = &cellPorts{probe: int32(probe), ports: ports}
+}
+
+// merge adds a job's cells to the matrix.
+func (a *matrixAcc) merge(l localCells) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for k, m := range l {
+		c := a.cells[k]
+		if c == nil {
+			c = &cell{from: int32(k >> 32), to: int32(uint32(k))}
+			a.cells[k] = c
+		}
+		for _, tp := range m {
+			i := slices.IndexFunc(c.traffic, func(x cellPorts) bool { return x.probe == tp.probe })
+			if i < 0 {
+				c.traffic = append(c.traffic, *tp)
+				continue
+			}
+			c.traffic[i].ports = c.traffic[i].ports.union(tp.ports)
+		}
+	}
+}
+
+// addInternet adds traffic from or to the internet with its addresses.
+func (a *matrixAcc) addInternet(from, to int32, probe int, ports portSet, inet addrs) {
+	if ports.empty() {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	k := cellKey(from, to)
+	c := a.cells[k]
+	if c == nil {
+		c = &cell{from: from, to: to}
+		a.cells[k] = c
+	}
+	for len(c.inet) < len(c.traffic) {
+		c.inet = append(c.inet, addrs{})
+	}
+	i := slices.IndexFunc(c.traffic, func(x cellPorts) bool { return x.probe == int32(probe) })
+	if i < 0 {
+		c.traffic = append(c.traffic, cellPorts{probe: int32(probe), ports: ports})
+		c.inet = append(c.inet, inet)
+		return
+	}
+	c.traffic[i].ports = c.traffic[i].ports.union(ports)
+	c.inet[i] = c.inet[i].union(inet)
+}
+
+// known returns the ports a cell holds for a probe so far.
+func (a *matrixAcc) known(from, to int32, probe int) portSet {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	c := a.cells[cellKey(from, to)]
+	if c == nil {
+		return nil
+	}
+	for _, tp := range c.traffic {
+		if tp.probe == int32(probe) {
+			return tp.ports
+		}
+	}
+	return nil
+}
+
+// newMatrixAcc indexes the groups of the selection.
+func (r *Relation) newMatrixAcc(by GroupBy) *matrixAcc {
+	a := &matrixAcc{index: map[string]int32{}, cells: map[uint64]*cell{}}
+	counted := map[string]int{}
+	for _, c := range r.cs.ends {
+		for _, g := range groupsOf(by, c) {
+			counted[g]++
+		}
+	}
+	kind := map[GroupBy]string{ByVPC: "vpc", BySubnet: "subnet", BySecurityGroup: "security-group", ByInterface: "network-interface"}[by]
+	for g, n := range counted {
+		mg := MatrixGroup{ID: g, Kind: kind, Interfaces: n}
+		if res, ok := r.cs.e.ix.Resource(g); ok {
+			mg.Name = res.Base().Name()
+			if sg, ok := res.(*model.SecurityGroup); ok && mg.Name == "" {
+				mg.Name = sg.GroupName
+			}
+		}
+		a.groups = append(a.groups, mg)
+	}
+	slices.SortFunc(a.groups, func(x, y MatrixGroup) int { return cmp.Compare(x.ID, y.ID) })
+	if r.cs.fromInternet || r.cs.toInternet {
+		a.groups = append(a.groups, MatrixGroup{ID: "internet", Kind: "internet"})
+	}
+	for i, g := range a.groups {
+		a.index[g.ID] = int32(i)
+	}
+	return a
+}
+
 // Matrix groups the relation's traffic by VPC, subnet, security group or
-// interface.
+// interface. By VPC or subnet it walks the views again, adding up each
+// walk's deliveries as it ends (nothing is kept but the cells); by
+// security group or interface it reads the deliveries pair of classes by
+// pair.
 func (r *Relation) Matrix(by GroupBy) *Matrix {
-	acc := &matrixAcc{n: len(r.probes), cells: map[[2]string]*cellAcc{}}
+	acc := r.newMatrixAcc(by)
 	for pi, pr := range r.rels {
 		if by == ByVPC || by == BySubnet {
 			r.subnetCells(pi, pr, by, acc)
 			continue
 		}
 		r.eachPair(pr, func(fam int, s, d *classSel, p packet) {
-			r.addPacket(pi, by, fam, s, d, p, acc)
+			l := localCells{}
+			r.addPacket(pi, by, fam, s, d, p, acc, l)
+			acc.merge(l)
 		})
 	}
-	return r.matrixOf(by, acc)
+	m := &Matrix{By: by, Groups: acc.groups, Caveats: r.Caveats(), Probes: r.probes, rel: r, index: acc.index}
+	m.cells = make([]cell, 0, len(acc.cells))
+	for _, c := range acc.cells {
+		order := make([]int, len(c.traffic))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortFunc(order, func(a, b int) int { return cmp.Compare(c.traffic[a].probe, c.traffic[b].probe) })
+		sorted := cell{from: c.from, to: c.to, traffic: make([]cellPorts, len(order))}
+		if c.inet != nil {
+			sorted.inet = make([]addrs, len(order))
+		}
+		for i, j := range order {
+			sorted.traffic[i] = c.traffic[j]
+			if c.inet != nil && j < len(c.inet) {
+				sorted.inet[i] = c.inet[j]
+			}
+		}
+		m.cells = append(m.cells, sorted)
+	}
+	slices.SortFunc(m.cells, func(a, b cell) int { return cmp.Or(cmp.Compare(a.from, b.from), cmp.Compare(a.to, b.to)) })
+	return m
 }
 
 // addPacket adds the packets between two classes (nil: the internet) to
 // the cells of their members' groups, pair of members by pair.
-func (r *Relation) addPacket(pi int, by GroupBy, fam int, s, d *classSel, p packet, acc *matrixAcc) {
+func (r *Relation) addPacket(pi int, by GroupBy, fam int, s, d *classSel, p packet, acc *matrixAcc, l localCells) {
+	inet := acc.index["internet"]
 	for _, sp := range p.spans {
 		ports := packetPorts(p.with([]span{sp}))
 		var froms, tos []*connEnd
@@ -191,16 +431,12 @@ func (r *Relation) addPacket(pi int, by GroupBy, fam int, s, d *classSel, p pack
 		}
 		switch {
 		case s == nil:
-			for _, t := range tos {
-				for _, g := range r.groupsOf(by, t) {
-					acc.add("internet", g, pi, ports, sp.src)
-				}
+			for _, g := range groupsOfAll(by, tos) {
+				acc.addInternet(inet, acc.group(g), pi, ports, sp.src)
 			}
 		case d == nil:
-			for _, f := range froms {
-				for _, g := range r.groupsOf(by, f) {
-					acc.add(g, "internet", pi, ports, sp.dst)
-				}
+			for _, g := range groupsOfAll(by, froms) {
+				acc.addInternet(acc.group(g), inet, pi, ports, sp.dst)
 			}
 		default:
 			for _, f := range froms {
@@ -208,15 +444,25 @@ func (r *Relation) addPacket(pi int, by GroupBy, fam int, s, d *classSel, p pack
 					if !r.cs.counts(f, t) {
 						continue
 					}
-					for _, gf := range r.groupsOf(by, f) {
-						for _, gt := range r.groupsOf(by, t) {
-							acc.add(gf, gt, pi, ports, addrs{})
+					for _, gf := range groupsOf(by, f) {
+						for _, gt := range groupsOf(by, t) {
+							l.add(acc.group(gf), acc.group(gt), pi, ports)
 						}
 					}
 				}
 			}
 		}
 	}
+}
+
+// groupsOfAll returns the groups of the interfaces, each once.
+func groupsOfAll(by GroupBy, ends []*connEnd) []string {
+	var out []string
+	for _, c := range ends {
+		out = append(out, groupsOf(by, c)...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // counts reports whether a pair of interfaces counts as a connection:
@@ -229,100 +475,9 @@ func (cs *connSet) counts(f, t *connEnd) bool {
 	return i == "" || i != cs.instanceOf[t.n.ID]
 }
 
-// matrixOf turns accumulated cells into a matrix.
-func (r *Relation) matrixOf(by GroupBy, acc *matrixAcc) *Matrix {
-	m := &Matrix{By: by, Groups: []MatrixGroup{}, Cells: []MatrixCell{}, Caveats: r.Caveats(), Probes: r.probes, rel: r,
-		members: map[string][]string{}}
-	counted := map[string]map[string]bool{}
-	for _, sels := range []map[*ifaceClass]*classSel{r.cs.senders, r.cs.receivers} {
-		for _, s := range sels {
-			for _, c := range s.ends {
-				for _, g := range r.groupsOf(by, c) {
-					if counted[g] == nil {
-						counted[g] = map[string]bool{}
-					}
-					counted[g][c.n.ID] = true
-				}
-			}
-		}
-	}
-	kind := map[GroupBy]string{ByVPC: "vpc", BySubnet: "subnet", BySecurityGroup: "security-group", ByInterface: "network-interface"}[by]
-	for g, ids := range counted {
-		mg := MatrixGroup{ID: g, Kind: kind, Interfaces: len(ids)}
-		if res, ok := r.cs.e.ix.Resource(g); ok {
-			mg.Name = res.Base().Name()
-			if sg, ok := res.(*model.SecurityGroup); ok && mg.Name == "" {
-				mg.Name = sg.GroupName
-			}
-		}
-		m.Groups = append(m.Groups, mg)
-		for id := range ids {
-			m.members[g] = append(m.members[g], id)
-		}
-		slices.Sort(m.members[g])
-	}
-	if r.cs.fromInternet || r.cs.toInternet {
-		m.Groups = append(m.Groups, MatrixGroup{ID: "internet", Kind: "internet"})
-	}
-	slices.SortFunc(m.Groups, func(a, b MatrixGroup) int {
-		return cmp.Or(cmp.Compare(lastIf(a.Kind == "internet"), lastIf(b.Kind == "internet")), cmp.Compare(a.ID, b.ID))
-	})
-	for k, c := range acc.cells {
-		cell := MatrixCell{From: k[0], To: k[1], Traffic: []CellTraffic{}}
-		var ports [][]model.PortRange
-		for pi, ps := range c.ports {
-			ports = append(ports, ps)
-			if ps.empty() {
-				continue
-			}
-			p := r.probes[pi]
-			t := CellTraffic{Protocol: p.Protocol.String(), Probe: pi}
-			if p.Protocol.HasPorts() {
-				t.Ports = slices.Clone([]model.PortRange(ps))
-			}
-			if p.Protocol.IsICMP() {
-				t.ICMP = icmpName(p.icmpMessage())
-			}
-			if !c.inet[pi].empty() {
-				set, _ := r.cs.e.describeInternet(c.inet[pi])
-				if k[0] == "internet" {
-					t.Sources = set
-				} else {
-					t.Destinations = set
-				}
-			}
-			cell.Traffic = append(cell.Traffic, t)
-		}
-		cell.Services = SummarizeServices(r.probes, ports)
-		m.Cells = append(m.Cells, cell)
-	}
-	slices.SortFunc(m.Cells, func(a, b MatrixCell) int {
-		return cmp.Or(cmp.Compare(lastIf(a.From == "internet"), lastIf(b.From == "internet")), cmp.Compare(a.From, b.From),
-			cmp.Compare(lastIf(a.To == "internet"), lastIf(b.To == "internet")), cmp.Compare(a.To, b.To))
-	})
-	return m
-}
-
-// Members returns the interfaces of a group of the matrix.
-func (m *Matrix) Members(group string) []string { return slices.Clone(m.members[group]) }
-
-// Cell returns the cell from one group to another, if any traffic gets
-// through.
-func (m *Matrix) Cell(from, to string) (MatrixCell, bool) {
-	i, ok := slices.BinarySearchFunc(m.Cells, [2]string{from, to}, func(c MatrixCell, k [2]string) int {
-		return cmp.Or(cmp.Compare(lastIf(c.From == "internet"), lastIf(k[0] == "internet")), cmp.Compare(c.From, k[0]),
-			cmp.Compare(lastIf(c.To == "internet"), lastIf(k[1] == "internet")), cmp.Compare(c.To, k[1]))
-	})
-	if !ok {
-		return MatrixCell{}, false
-	}
-	return m.Cells[i], true
-}
-
-// Witness returns a point query inside a cell's traffic: two interfaces
-// of the groups (or the internet and an address of the cell's sources or
-// destinations) and a protocol and port that gets through. Reach answers
-// it with the full trace.
+// Witness returns a point query inside a cell's traffic for a probe: two
+// interfaces of the groups (or the internet) and a protocol and port that
+// gets through. Reach answers it with the full trace.
 func (m *Matrix) Witness(from, to string, probe int) (Query, bool) {
 	cell, ok := m.Cell(from, to)
 	if !ok {
@@ -342,49 +497,28 @@ func (m *Matrix) Witness(from, to string, probe int) (Query, bool) {
 	if len(t.Ports) > 0 {
 		q.Port = max(int(t.Ports[0].From), 1)
 	}
-	pairs := m.rel.witnessPairs(probe, m.By, from, to)
-	for _, wp := range pairs {
-		q.From, q.To = wp[0], wp[1]
-		if a, err := m.rel.cs.e.Reach(q); err == nil && a.Reachable {
-			return q, true
-		}
-	}
-	return Query{}, false
-}
-
-// witnessPairs lists candidate ends for a witness: the members of the
-// groups (the internet by name).
-func (r *Relation) witnessPairs(_ int, by GroupBy, from, to string) [][2]string {
-	members := func(g string, recv bool) []string {
+	endsOf := func(g string) []string {
 		if g == "internet" {
 			return []string{"internet"}
 		}
-		sels := r.cs.sortedSenders
-		if recv {
-			sels = r.cs.sortedRecvers
-		}
-		var out []string
-		for _, s := range sels {
-			for _, c := range s.ends {
-				if slices.Contains(r.groupsOf(by, c), g) {
-					out = append(out, c.n.ID)
-				}
-			}
-		}
-		return out
+		return m.Members(g)
 	}
-	var out [][2]string
-	for _, f := range members(from, false) {
-		for _, t := range members(to, true) {
-			if f != t {
-				out = append(out, [2]string{f, t})
+	tries := 0
+	for _, f := range endsOf(from) {
+		for _, to := range endsOf(to) {
+			if f == to {
+				continue
 			}
-			if len(out) >= 4096 {
-				return out
+			if tries++; tries > 4096 {
+				return Query{}, false
+			}
+			q.From, q.To = f, to
+			if a, err := m.rel.cs.e.Reach(q); err == nil && a.Reachable {
+				return q, true
 			}
 		}
 	}
-	return out
+	return Query{}, false
 }
 
 // senderUnits are the selected senders of one IP version, sorted by
@@ -392,18 +526,17 @@ func (r *Relation) witnessPairs(_ int, by GroupBy, from, to string) [][2]string 
 type senderUnits struct {
 	addrs []netip.Addr
 	unit  []int
-	// subnet, vm and ends per unit; homogeneous is false for a subnet
-	// whose senders span several merged classes.
+	// per unit: the subnet, the merged class of its senders (homogeneous
+	// is false when they span several), its senders and their addresses,
+	// its selected classes, and whether all of them let everything out.
 	subnet      []string
 	vm          []*ifaceClass
 	homogeneous []bool
 	ends        [][]*connEnd
 	addrSet     []addrs
+	sels        [][]*classSel
 	byID        map[string]int
 }
-
-// group returns the group of a unit's senders.
-func (u *senderUnits) group(ui int, of func(*connEnd) string) string { return of(u.ends[ui][0]) }
 
 func (cs *connSet) senderUnits(fam int) *senderUnits {
 	var list []*connEnd
@@ -441,17 +574,34 @@ func (cs *connSet) senderUnits(fam int) *senderUnits {
 		}
 		u.addrSet[i] = addrsOfList(list)
 	}
+	u.sels = make([][]*classSel, len(u.subnet))
+	for _, s := range cs.sortedSenders {
+		if s.addrs[fam].empty() {
+			continue
+		}
+		if i, ok := u.byID[s.ends[0].n.SubnetID]; ok {
+			u.sels[i] = append(u.sels[i], s)
+		}
+	}
 	return u
 }
 
-// row returns, for every unit of senders, the destination ports on which
-// some sender of the unit is admitted by some of the receivers' classes
-// (with the given inbound admissions): the ingress half of every cell in
-// a column, for all sending subnets at once. Each admitted set's source
-// ranges are mapped to the units whose senders they hold (a subnet's
-// senders are contiguous in address order), and a sweep over the units
-// joins the ports of the sets that cover each.
-func (u *senderUnits) row(admitted []packet) []portSet {
+// segment is a stretch of units from start on whose senders a column
+// admits the same ports.
+type segment struct {
+	start int
+	ports portSet
+}
+
+// column returns, for every unit of senders, the destination ports on
+// which some sender of the unit is admitted by some of a receiving
+// subnet's classes (their inbound admissions given): the ingress half of
+// every cell in a column, for all sending subnets at once, as segments
+// of units. Each admitted set's source ranges are mapped to the units
+// whose senders they hold (a subnet's senders are contiguous in address
+// order, so an interval of addresses is an interval of units), and a
+// sweep over the units joins the ports of the sets that cover each.
+func (u *senderUnits) column(admitted []packet) []segment {
 	type interval struct {
 		from, to int
 		ports    portSet
@@ -473,194 +623,345 @@ func (u *senderUnits) row(admitted []packet) []portSet {
 			}
 		}
 	}
-	out := make([]portSet, len(u.subnet))
 	if len(ivs) == 0 {
-		return out
+		return nil
 	}
-	// units are numbered in address order, so an interval of addresses is
-	// an interval of units
-	starts := slices.Clone(ivs)
-	slices.SortFunc(starts, func(a, b interval) int { return cmp.Compare(a.from, b.from) })
+	// the points where the covering sets change
+	var cuts []int
+	for _, iv := range ivs {
+		cuts = append(cuts, iv.from, iv.to+1)
+	}
+	slices.Sort(cuts)
+	cuts = slices.Compact(cuts)
+	slices.SortFunc(ivs, func(a, b interval) int { return cmp.Compare(a.from, b.from) })
+	var out []segment
 	var active []interval
 	next := 0
-	var cur portSet
-	for i := range out {
-		changed := false
+	for _, at := range cuts {
 		n := 0
 		for _, a := range active {
-			if a.to >= i {
+			if a.to >= at {
 				active[n] = a
 				n++
-			} else {
-				changed = true
 			}
 		}
 		active = active[:n]
-		for next < len(starts) && starts[next].from <= i {
-			active = append(active, starts[next])
-			next++
-			changed = true
-		}
-		if changed {
-			cur = nil
-			for _, a := range active {
-				cur = cur.union(a.ports)
+		for next < len(ivs) && ivs[next].from <= at {
+			if ivs[next].to >= at {
+				active = append(active, ivs[next])
 			}
+			next++
 		}
-		out[i] = cur
+		var ports portSet
+		for _, a := range active {
+			ports = ports.union(a.ports)
+		}
+		if len(out) > 0 && out[len(out)-1].ports.equal(ports) {
+			continue
+		}
+		out = append(out, segment{start: at, ports: ports})
 	}
 	return out
 }
 
+// at returns the ports a column admits for a unit.
+func columnAt(col []segment, unit int) portSet {
+	i := sort.Search(len(col), func(i int) bool { return col[i].start > unit }) - 1
+	if i < 0 {
+		return nil
+	}
+	return col[i].ports
+}
+
+// subsetOf reports whether every address of a is in b.
+func subsetOf(a, b addrs) bool {
+	for _, r := range a.ranges() {
+		if b.rs == nil {
+			if !b.one.IsValid() || r.From() != b.one || r.To() != b.one {
+				return false
+			}
+			continue
+		}
+		i := sort.Search(len(b.rs), func(i int) bool { return !b.rs[i].To().Less(r.From()) })
+		if i == len(b.rs) || r.From().Less(b.rs[i].From()) || b.rs[i].To().Less(r.To()) {
+			return false
+		}
+	}
+	return true
+}
+
+// subnetRun adds up one probe's deliveries into cells of VPCs or subnets
+// as the walks end.
+type subnetRun struct {
+	r     *Relation
+	pr    *probeRel
+	pi    int
+	by    GroupBy
+	acc   *matrixAcc
+	units [2]*senderUnits
+	// recv are the receiving subnets per IP version, by subnet, and the
+	// units of senders and receiving subnets of each view class.
+	recv        [2]map[string]*recvUnit
+	unitsOfVM   [2]map[*ifaceClass][]int
+	unitsOfVS   [2]map[*ifaceClass][]int
+	recvOfVM    [2]map[*ifaceClass][]*recvUnit
+	recvOfVS    [2]map[*ifaceClass][]*recvUnit
+	egressAll   [2][]bool
+	sharesInst  map[[2]string]bool
+	columnsMu   sync.Mutex
+	columnsOnce map[*recvUnit]*sync.Once
+}
+
+// recvUnit is a receiving subnet of one IP version.
+type recvUnit struct {
+	subnet      string
+	sels        []*classSel
+	ends        []*connEnd
+	addrSet     addrs
+	vm          *ifaceClass
+	homogeneous bool
+	viaFree     bool
+	col         []segment
+}
+
 // subnetCells adds the relation's traffic of one probe to cells of VPCs
-// or subnets. For every receiving subnet it computes the ingress half of
-// its column for all sending subnets at once (row); a cell is then what
-// the path views delivered between the two subnets' classes, narrowed by
-// that row — when the delivery is one product of the subnets' senders,
-// receivers and ports, not translated or forwarded, the senders' groups
-// let everything out and the receivers' groups match the same way
-// whichever way the packets came. Every other cell is added up pair of
-// classes by pair (between), as the other groupings are.
+// or subnets. Every walk from a class of senders ends in deliveries to
+// classes of receivers; for a sending subnet and a receiving subnet
+// among them the cell is what was delivered between the two narrowed by
+// the receiving subnet's column (column), whenever the delivery is one
+// product of the subnets' senders, receivers and ports, not translated or
+// forwarded, the senders' groups let everything out and the receivers'
+// groups match the same way whichever way the packets came. Every other
+// cell is added up pair of classes by pair (betweenOf), as the other
+// groupings are. By VPC, a walk skips the receivers whose network ACL
+// bound adds nothing to what the cell of the two VPCs already holds.
 func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc) {
 	cs := r.cs
-	group := func(c *connEnd) string { return r.groupsOf(by, c)[0] }
+	run := &subnetRun{r: r, pr: pr, pi: pi, by: by, acc: acc, sharesInst: cs.instancePairs(), columnsOnce: map[*recvUnit]*sync.Once{}}
 	for fam := range 2 {
 		if !pr.probe.Protocol.Carries(fam == 0) {
 			continue
 		}
-		units := cs.senderUnits(fam)
-		// receiving subnets
-		type recvUnit struct {
-			subnet string
-			sels   []*classSel
-			ends   []*connEnd
+		u := cs.senderUnits(fam)
+		run.units[fam] = u
+		run.unitsOfVM[fam] = map[*ifaceClass][]int{}
+		run.unitsOfVS[fam] = map[*ifaceClass][]int{}
+		for i, ends := range u.ends {
+			seenM, seenS := map[*ifaceClass]bool{}, map[*ifaceClass]bool{}
+			for _, c := range ends {
+				if !seenM[c.vm] {
+					seenM[c.vm] = true
+					run.unitsOfVM[fam][c.vm] = append(run.unitsOfVM[fam][c.vm], i)
+				}
+				if !seenS[c.vs] {
+					seenS[c.vs] = true
+					run.unitsOfVS[fam][c.vs] = append(run.unitsOfVS[fam][c.vs], i)
+				}
+			}
 		}
-		var recvs []*recvUnit
-		idx := map[string]*recvUnit{}
+		run.egressAll[fam] = make([]bool, len(u.subnet))
+		for i, sels := range u.sels {
+			run.egressAll[fam][i] = true
+			for _, s := range sels {
+				if !pr.egress(s.cls, fam).all {
+					run.egressAll[fam][i] = false
+				}
+			}
+		}
+		run.recv[fam] = map[string]*recvUnit{}
+		run.recvOfVM[fam] = map[*ifaceClass][]*recvUnit{}
+		run.recvOfVS[fam] = map[*ifaceClass][]*recvUnit{}
 		for _, d := range cs.sortedRecvers {
 			if d.addrs[fam].empty() {
 				continue
 			}
 			sn := d.ends[0].n.SubnetID
-			ru := idx[sn]
+			ru := run.recv[fam][sn]
 			if ru == nil {
-				ru = &recvUnit{subnet: sn}
-				idx[sn] = ru
-				recvs = append(recvs, ru)
+				ru = &recvUnit{subnet: sn, vm: d.ends[0].vm, homogeneous: true, viaFree: true}
+				run.recv[fam][sn] = ru
+				run.columnsOnce[ru] = &sync.Once{}
 			}
 			ru.sels = append(ru.sels, d)
 			ru.ends = append(ru.ends, d.ends...)
-		}
-		// sender classes per unit, for the pair-by-pair fallback
-		unitSels := make([][]*classSel, len(units.subnet))
-		for _, s := range cs.sortedSenders {
-			if s.addrs[fam].empty() {
-				continue
+			if d.ends[0].vm != ru.vm {
+				ru.homogeneous = false
 			}
-			if i, ok := units.byID[s.ends[0].n.SubnetID]; ok {
-				unitSels[i] = append(unitSels[i], s)
+			if cs.dependsOnVia(d.cls) {
+				ru.viaFree = false
 			}
 		}
-		egressAll := make([]bool, len(units.subnet))
-		for i, sels := range unitSels {
-			egressAll[i] = true
-			for _, s := range sels {
-				if !pr.egress(s.cls, fam).all {
-					egressAll[i] = false
-				}
-			}
-		}
-		sharesInstance := cs.instancePairs()
-		cs.parallel(len(recvs), func(ri int) {
-			ru := recvs[ri]
-			vmY := ru.ends[0].vm
-			homogeneous := !slices.ContainsFunc(ru.ends, func(c *connEnd) bool { return c.vm != vmY })
-			viaFree := !slices.ContainsFunc(ru.sels, func(d *classSel) bool { return cs.dependsOnVia(d.cls) })
-			var row []portSet
-			rowOf := func() []portSet {
-				if row == nil {
-					admitted := make([]packet, len(ru.sels))
-					for i, d := range ru.sels {
-						admitted[i] = pr.ingress(d.cls, fam, crossing{}, false)
-					}
-					row = units.row(admitted)
-				}
-				return row
-			}
-			gY := group(ru.ends[0])
-			var recvAddrs []netip.Addr
+		for _, ru := range run.recv[fam] {
+			var list []netip.Addr
+			seenM, seenS := map[*ifaceClass]bool{}, map[*ifaceClass]bool{}
 			for _, c := range ru.ends {
-				recvAddrs = append(recvAddrs, c.addr[fam])
-			}
-			ra := addrsOfList(recvAddrs)
-			for ui, sn := range units.subnet {
-				fast := homogeneous && units.homogeneous[ui] && egressAll[ui] && sn != ru.subnet && !sharesInstance[[2]string{sn, ru.subnet}]
-				if fast {
-					ents := pr.entries(fam, units.ends[ui][0], ru.ends[0])
-					if len(ents) == 0 {
-						continue
-					}
-					if q, ok := pr.uniformDelivery(ents, units.addrSet[ui], ra); ok && (viaFree || ents[0].via == (crossing{})) {
-						acc.add(units.group(ui, group), gY, pi, q.intersect(rowOf()[ui]), addrs{})
-						continue
-					}
+				if c.addr[fam].IsValid() {
+					list = append(list, c.addr[fam])
 				}
-				for _, s := range unitSels[ui] {
-					for _, d := range ru.sels {
-						if p := pr.between(fam, s, d); !p.empty() {
-							r.addPacket(pi, by, fam, s, d, p, acc)
-						}
-					}
+				if !seenM[c.vm] {
+					seenM[c.vm] = true
+					run.recvOfVM[fam][c.vm] = append(run.recvOfVM[fam][c.vm], ru)
+				}
+				if !seenS[c.vs] {
+					seenS[c.vs] = true
+					run.recvOfVS[fam][c.vs] = append(run.recvOfVS[fam][c.vs], ru)
 				}
 			}
-		})
-		// the internet, class by class
-		var jobs []func()
-		if cs.fromInternet {
-			for _, d := range cs.sortedRecvers {
-				if len(pr.fromInternet[fam][d.ends[0].vm]) > 0 {
-					jobs = append(jobs, func() {
-						if p := pr.fromInternetTo(fam, d); !p.empty() {
-							r.addPacket(pi, by, fam, nil, d, p, acc)
-						}
-					})
-				}
-			}
+			ru.addrSet = addrsOfList(list)
 		}
-		if cs.toInternet {
-			for _, s := range cs.sortedSenders {
-				if len(pr.toInternet[fam][s.ends[0].vm]) > 0 {
-					jobs = append(jobs, func() {
-						if p := pr.toInternetFrom(fam, s); !p.empty() {
-							r.addPacket(pi, by, fam, s, nil, p, acc)
-						}
-					})
-				}
-			}
-		}
-		cs.parallel(len(jobs), func(i int) { jobs[i]() })
 	}
+	sink := walkSink{
+		pairs: func(fam int, m *ifaceClass, got map[*ifaceClass][]pathEntry) {
+			l := localCells{}
+			for n, ents := range got {
+				if n != nil {
+					run.pair(fam, m, n, ents, false, l)
+				}
+			}
+			acc.merge(l)
+		},
+		intra: func(fam int, a *ifaceClass, got map[*ifaceClass][]pathEntry) {
+			l := localCells{}
+			for b, ents := range got {
+				if b != nil {
+					run.pair(fam, a, b, ents, true, l)
+				}
+			}
+			acc.merge(l)
+		},
+		fromInternet: func(fam int, n *ifaceClass, ents []pathEntry) {
+			for _, d := range cs.selsOf(n, true, false) {
+				if p := pr.fromInternetTo(fam, d, ents); !p.empty() {
+					r.addPacket(pi, by, fam, nil, d, p, acc, nil)
+				}
+			}
+		},
+		toInternet: func(fam int, m *ifaceClass, ents []pathEntry) {
+			for _, s := range cs.selsOf(m, false, false) {
+				if p := pr.toInternetFrom(fam, s, ents); !p.empty() {
+					r.addPacket(pi, by, fam, s, nil, p, acc, nil)
+				}
+			}
+		},
+	}
+	if by == ByVPC {
+		sink.want = func(fam int, m, n *ifaceClass, bound portSet) bool {
+			if bound.empty() {
+				return false
+			}
+			known := acc.known(acc.group(m.rep.VPCID), acc.group(n.rep.VPCID), pi)
+			return !bound.minus(known).empty()
+		}
+		sink.order = roundRobinByVPC
+	}
+	pr.run(sink)
+}
+
+// roundRobinByVPC orders classes a VPC at a time in turn, so that the
+// first walks reach every pair of VPCs and later ones can be skipped.
+func roundRobinByVPC(ms []*ifaceClass) []*ifaceClass {
+	byVPC := map[string][]*ifaceClass{}
+	var vpcs []string
+	for _, m := range ms {
+		if byVPC[m.rep.VPCID] == nil {
+			vpcs = append(vpcs, m.rep.VPCID)
+		}
+		byVPC[m.rep.VPCID] = append(byVPC[m.rep.VPCID], m)
+	}
+	out := make([]*ifaceClass, 0, len(ms))
+	for i := 0; len(out) < len(ms); i++ {
+		for _, v := range vpcs {
+			if i < len(byVPC[v]) {
+				out = append(out, byVPC[v][i])
+			}
+		}
+	}
+	return out
+}
+
+// column returns a receiving subnet's column, computed once.
+func (run *subnetRun) column(fam int, ru *recvUnit) []segment {
+	run.columnsMu.Lock()
+	once := run.columnsOnce[ru]
+	run.columnsMu.Unlock()
+	once.Do(func() {
+		admitted := make([]packet, len(ru.sels))
+		for i, d := range ru.sels {
+			admitted[i] = run.pr.ingress(d.cls, fam, crossing{}, false)
+		}
+		ru.col = run.units[fam].column(admitted)
+	})
+	return ru.col
+}
+
+// pair adds what a walk delivered from view class m to view class n (of
+// the subnet view when subnetView) to the cells of their subnets.
+func (run *subnetRun) pair(fam int, m, n *ifaceClass, ents []pathEntry, subnetView bool, l localCells) {
+	u := run.units[fam]
+	xs, ys := run.unitsOfVM[fam][m], run.recvOfVM[fam][n]
+	if subnetView {
+		xs, ys = run.unitsOfVS[fam][m], run.recvOfVS[fam][n]
+	}
+	group := func(c *connEnd) int32 { return run.acc.group(groupsOf(run.by, c)[0]) }
+	var q portSet
+	var uniform, checked bool
+	for _, ui := range xs {
+		gX := group(u.ends[ui][0])
+		for _, ru := range ys {
+			sn := u.subnet[ui]
+			if !subnetView && m == n && sn != ru.subnet {
+				continue // subnets of one merged class: the subnet view's walks
+			}
+			if sn != ru.subnet && u.homogeneous[ui] && ru.homogeneous && run.egressAll[fam][ui] &&
+				!run.sharesInst[[2]string{sn, ru.subnet}] && len(ents) == 1 && !ents[0].translated && !ents[0].forwarded &&
+				(ru.viaFree || ents[0].via == (crossing{})) {
+				if !checked {
+					checked = true
+					q, uniform = wholeProduct(ents[0].req)
+				}
+				ports, ok := q, uniform
+				if ok && !(subsetOf(u.addrSet[ui], ents[0].req.spans[0].src) && subsetOf(ru.addrSet, ents[0].req.spans[0].dst)) {
+					ok = false
+				}
+				if !ok {
+					ports, ok = run.pr.uniformDelivery(ents, u.addrSet[ui], ru.addrSet)
+				}
+				if ok {
+					l.add(gX, group(ru.ends[0]), run.pi, ports.intersect(columnAt(run.column(fam, ru), ui)))
+					continue
+				}
+			}
+			for _, s := range u.sels[ui] {
+				if (subnetView && s.ends[0].vs != m) || (!subnetView && s.ends[0].vm != m) {
+					continue
+				}
+				for _, d := range ru.sels {
+					if (subnetView && d.ends[0].vs != n) || (!subnetView && d.ends[0].vm != n) {
+						continue
+					}
+					if p := run.pr.betweenOf(fam, s, d, ents); !p.empty() {
+						run.r.addPacket(run.pi, run.by, fam, s, d, p, run.acc, l)
+					}
+				}
+			}
+		}
+	}
+}
+
+// wholeProduct reports whether a delivery is one span, and returns its
+// destination ports.
+func wholeProduct(p packet) (portSet, bool) {
+	if len(p.spans) != 1 {
+		return nil, false
+	}
+	return packetPorts(p), true
 }
 
 // uniformDelivery reports whether what the views delivered from a unit of
 // senders (addresses src) to a subnet's receivers (dst) is one product of
-// all of them and a set of ports, untranslated and not forwarded, and
-// returns the ports.
+// all of them and a set of ports, and returns the ports.
 func (pr *probeRel) uniformDelivery(ents []pathEntry, src, dst addrs) (portSet, bool) {
-	if len(ents) != 1 || ents[0].translated || ents[0].forwarded {
-		return nil, false
-	}
-	req := ents[0].req
-	if len(req.spans) == 1 {
-		// the common case: one span that holds both subnets whole
-		sp := req.spans[0]
-		if in, _ := src.split(sp.src); in.equal(src) {
-			if in, _ := dst.split(sp.dst); in.equal(dst) {
-				return packetPorts(req), true
-			}
-		}
-	}
-	p := restrictEnds(req, src, dst)
+	p := restrictEnds(ents[0].req, src, dst)
 	if len(p.spans) != 1 || !p.spans[0].src.equal(src) || !p.spans[0].dst.equal(dst) {
 		return nil, false
 	}
@@ -679,6 +980,9 @@ func (cs *connSet) instancePairs() map[[2]string]bool {
 	}
 	out := map[[2]string]bool{}
 	for _, sns := range bySubnets {
+		if len(sns) < 2 {
+			continue
+		}
 		for _, a := range sns {
 			for _, b := range sns {
 				out[[2]string{a, b}] = true
@@ -686,23 +990,4 @@ func (cs *connSet) instancePairs() map[[2]string]bool {
 		}
 	}
 	return out
-}
-
-// String renders a group for messages: "subnet-0a1 (web-1a)".
-func (g MatrixGroup) String() string {
-	if g.Name != "" && g.Name != g.ID {
-		return fmt.Sprintf("%s (%s)", g.ID, g.Name)
-	}
-	return g.ID
-}
-
-// Label returns the group's name, or its ID when it has none.
-func (g MatrixGroup) Label() string { return cmp.Or(g.Name, g.ID) }
-
-// lastIf orders the internet after every group.
-func lastIf(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

@@ -113,6 +113,9 @@ type Link struct {
 	Destinations []string          `json:"destinations,omitempty"`
 	// Probe is the index of the probe in Relation.Probes.
 	Probe int `json:"-"`
+	// inet is the internet end's addresses, until Sources or
+	// Destinations are written.
+	inet addrs
 }
 
 // Service renders the link's traffic: "tcp/443,8443", "icmp echo".
@@ -132,7 +135,7 @@ func (r *Relation) Links() []Link {
 			links = append(links, ls...)
 			mu.Unlock()
 		})
-		out = append(out, mergeLinks(links)...)
+		out = append(out, r.mergeLinks(links)...)
 	}
 	return out
 }
@@ -141,44 +144,64 @@ func (r *Relation) Links() []Link {
 // between every pair of selected classes (nil for the internet) that any
 // walk connected.
 func (r *Relation) eachPair(pr *probeRel, f func(fam int, s, d *classSel, p packet)) {
+	pr.stored()
 	cs := r.cs
 	type job struct {
 		fam  int
 		s, d *classSel
+		ents []pathEntry
 	}
 	var jobs []job
 	for fam := range 2 {
 		if !pr.probe.Protocol.Carries(fam == 0) {
 			continue
 		}
-		for _, s := range cs.sortedSenders {
-			for _, d := range cs.sortedRecvers {
-				if len(pr.entries(fam, s.ends[0], d.ends[0])) > 0 {
-					jobs = append(jobs, job{fam, s, d})
+		for k, ents := range pr.pairs[fam] {
+			for _, s := range cs.selsOf(k[0], false, false) {
+				for _, d := range cs.selsOf(k[1], true, false) {
+					if k[0] != k[1] || s.ends[0].n.SubnetID == d.ends[0].n.SubnetID {
+						jobs = append(jobs, job{fam, s, d, ents})
+					}
 				}
-			}
-			if cs.toInternet && len(pr.toInternet[fam][s.ends[0].vm]) > 0 {
-				jobs = append(jobs, job{fam, s, nil})
 			}
 		}
-		if cs.fromInternet {
-			for _, d := range cs.sortedRecvers {
-				if len(pr.fromInternet[fam][d.ends[0].vm]) > 0 {
-					jobs = append(jobs, job{fam, nil, d})
+		for k, ents := range pr.intra[fam] {
+			for _, s := range cs.selsOf(k[0], false, true) {
+				for _, d := range cs.selsOf(k[1], true, true) {
+					jobs = append(jobs, job{fam, s, d, ents})
 				}
+			}
+		}
+		for m, ents := range pr.toInternet[fam] {
+			for _, s := range cs.selsOf(m, false, false) {
+				jobs = append(jobs, job{fam, s, nil, ents})
+			}
+		}
+		for n, ents := range pr.fromInternet[fam] {
+			for _, d := range cs.selsOf(n, true, false) {
+				jobs = append(jobs, job{fam, nil, d, ents})
 			}
 		}
 	}
+	slices.SortFunc(jobs, func(a, b job) int {
+		id := func(c *classSel) string {
+			if c == nil {
+				return ""
+			}
+			return c.cls.id
+		}
+		return cmp.Or(cmp.Compare(a.fam, b.fam), cmp.Compare(id(a.s), id(b.s)), cmp.Compare(id(a.d), id(b.d)))
+	})
 	cs.parallel(len(jobs), func(i int) {
 		j := jobs[i]
 		var p packet
 		switch {
 		case j.s == nil:
-			p = pr.fromInternetTo(j.fam, j.d)
+			p = pr.fromInternetTo(j.fam, j.d, j.ents)
 		case j.d == nil:
-			p = pr.toInternetFrom(j.fam, j.s)
+			p = pr.toInternetFrom(j.fam, j.s, j.ents)
 		default:
-			p = pr.between(j.fam, j.s, j.d)
+			p = pr.betweenOf(j.fam, j.s, j.d, j.ents)
 		}
 		if !p.empty() {
 			f(j.fam, j.s, j.d, p)
@@ -200,14 +223,12 @@ func (r *Relation) linksOf(pi, fam int, s, d *classSel, p packet) []Link {
 			l.Ports = slices.Clone([]model.PortRange(sp.dstPorts))
 		}
 		if s == nil {
-			l.From = []string{"internet"}
-			l.Sources, _ = r.cs.e.describeInternet(sp.src)
+			l.From, l.inet = []string{"internet"}, sp.src
 		} else {
 			l.From = endsIn(s.ends, fam, sp.src, false)
 		}
 		if d == nil {
-			l.To = []string{"internet"}
-			l.Destinations, _ = r.cs.e.describeInternet(sp.dst)
+			l.To, l.inet = []string{"internet"}, sp.dst
 		} else {
 			l.To = endsIn(d.ends, fam, sp.dst, s == nil)
 		}
@@ -271,20 +292,48 @@ func (cs *connSet) instances(ids []string) []string {
 	return slices.Compact(out)
 }
 
-// mergeLinks joins links of one probe that share ports and one end.
-func mergeLinks(ls []Link) []Link {
+// mergeLinks joins links of one probe that share ports and one end,
+// and the internet addresses of links that share both ends and ports.
+func (r *Relation) mergeLinks(ls []Link) []Link {
 	key := func(ids []string, l Link) string {
-		return strings.Join(ids, ",") + "|" + portSet(l.Ports).String() + "|" + strings.Join(l.Sources, ",") + "|" + strings.Join(l.Destinations, ",")
+		return strings.Join(ids, ",") + "|" + portSet(l.Ports).String()
+	}
+	// internet links: one per pair of ends and ports, the addresses joined
+	inet := map[string]int{}
+	var out []Link
+	for _, l := range ls {
+		if l.From[0] != "internet" && l.To[0] != "internet" {
+			out = append(out, l)
+			continue
+		}
+		k := strings.Join(l.From, ",") + ">" + key(l.To, l)
+		if i, ok := inet[k]; ok {
+			out[i].inet = out[i].inet.union(l.inet)
+			continue
+		}
+		inet[k] = len(out)
+		out = append(out, l)
+	}
+	for i := range out {
+		if !out[i].inet.empty() || out[i].From[0] == "internet" || out[i].To[0] == "internet" {
+			set, _ := r.cs.e.describeInternet(out[i].inet)
+			if out[i].From[0] == "internet" {
+				out[i].Sources = set
+			} else {
+				out[i].Destinations = set
+			}
+			out[i].inet = addrs{}
+		}
 	}
 	join := func(ls []Link, byTo bool) []Link {
 		idx := map[string]int{}
 		var out []Link
 		for _, l := range ls {
-			k := key(l.To, l)
+			k := key(l.To, l) + "|" + strings.Join(l.Sources, ",") + "|" + strings.Join(l.Destinations, ",")
 			if !byTo {
-				k = key(l.From, l)
+				k = key(l.From, l) + "|" + strings.Join(l.Sources, ",") + "|" + strings.Join(l.Destinations, ",")
 			}
-			if i, ok := idx[k]; ok {
+			if i, ok := idx[k]; ok && (l.From[0] != "internet" && l.To[0] != "internet") {
 				o := &out[i]
 				if byTo {
 					o.From = sortedUnion(o.From, l.From)
@@ -300,10 +349,10 @@ func mergeLinks(ls []Link) []Link {
 		}
 		return out
 	}
-	sortLinks(ls)
-	ls = join(join(ls, true), false)
-	sortLinks(ls)
-	return ls
+	sortLinks(out)
+	out = join(join(out, true), false)
+	sortLinks(out)
+	return out
 }
 
 func sortLinks(ls []Link) {

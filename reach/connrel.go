@@ -62,6 +62,22 @@ type connSet struct {
 	viaDependent                 map[*ifaceClass]bool
 	instanceOf                   map[string]string
 	sortedSenders, sortedRecvers []*classSel
+	// selsByView are the selected classes by the merged (0) or subnet (1)
+	// view class of their members, senders and receivers.
+	selsByView [2][2]map[*ifaceClass][]*classSel
+}
+
+// selsOf returns the selected classes (receivers or senders) whose
+// members are in a class of the merged or the subnet view.
+func (cs *connSet) selsOf(v *ifaceClass, receivers, subnetView bool) []*classSel {
+	i, j := 0, 0
+	if receivers {
+		i = 1
+	}
+	if subnetView {
+		j = 1
+	}
+	return cs.selsByView[i][j][v]
 }
 
 // isEnd reports whether an interface is one whole-network questions
@@ -176,6 +192,15 @@ func (e *Engine) newConnSet(from, to Group, workers int) (*connSet, error) {
 	}
 	cs.sortedSenders = sortedSels(cs.senders)
 	cs.sortedRecvers = sortedSels(cs.receivers)
+	for i, sels := range [][]*classSel{cs.sortedSenders, cs.sortedRecvers} {
+		for j := range 2 {
+			cs.selsByView[i][j] = map[*ifaceClass][]*classSel{}
+		}
+		for _, s := range sels {
+			cs.selsByView[i][0][s.ends[0].vm] = append(cs.selsByView[i][0][s.ends[0].vm], s)
+			cs.selsByView[i][1][s.ends[0].vs] = append(cs.selsByView[i][1][s.ends[0].vs], s)
+		}
+	}
 	slices.Sort(cs.notEnds)
 	return cs, nil
 }
@@ -246,7 +271,11 @@ type probeRel struct {
 	inCache                  map[inKey]packet
 	outCache                 map[outKey]egressSet
 	realWalks                map[realWalkKey]packet
+	storeOnce                sync.Once
 }
+
+// stored walks the views once and keeps every delivery.
+func (r *probeRel) stored() { r.storeOnce.Do(func() { r.run(r.storeSink()) }) }
 
 type inKey struct {
 	cls *ifaceClass
@@ -272,7 +301,7 @@ type realWalkKey struct {
 	fam  int
 }
 
-// newProbeRel walks the views for one probe.
+// newProbeRel prepares the relation of one probe; run walks it.
 func (cs *connSet) newProbeRel(p Probe) *probeRel {
 	r := &probeRel{cs: cs, probe: p, q: p.query(), inCache: map[inKey]packet{}, outCache: map[outKey]egressSet{},
 		realWalks: map[realWalkKey]packet{}}
@@ -282,22 +311,67 @@ func (cs *connSet) newProbeRel(p Probe) *probeRel {
 		r.fromInternet[fam] = map[*ifaceClass][]pathEntry{}
 		r.toInternet[fam] = map[*ifaceClass][]pathEntry{}
 	}
+	return r
+}
+
+// walkSink receives what the walks of one probe deliver, as each walk
+// finishes (concurrently).
+type walkSink struct {
+	// want says whether a walk from sender class m goes toward receiver
+	// class n at all, given the network ACL bound of the ports that could
+	// get through (connbound.go); nil: whenever the bound is not empty.
+	want func(fam int, m, n *ifaceClass, bound portSet) bool
+	// pairs gets the merged view's deliveries from sender class m, by
+	// receiving class; intra the subnet view's from class a.
+	pairs, intra func(fam int, m *ifaceClass, got map[*ifaceClass][]pathEntry)
+	// fromInternet gets the deliveries from the internet to merged class
+	// n, toInternet those from merged class m to the internet.
+	fromInternet, toInternet func(fam int, c *ifaceClass, ents []pathEntry)
+	// order sorts the merged classes of senders into the order their
+	// walks start in (nil: by ID).
+	order func(ms []*ifaceClass) []*ifaceClass
+}
+
+// storeSink keeps every delivery, for the questions that read them
+// pair of classes by pair (between).
+func (r *probeRel) storeSink() walkSink {
+	keep := func(into *[2]map[classPair][]pathEntry) func(int, *ifaceClass, map[*ifaceClass][]pathEntry) {
+		return func(fam int, m *ifaceClass, got map[*ifaceClass][]pathEntry) {
+			r.mu.Lock()
+			for n, es := range got {
+				into[fam][classPair{m, n}] = append(into[fam][classPair{m, n}], es...)
+			}
+			r.mu.Unlock()
+		}
+	}
+	inet := func(into *[2]map[*ifaceClass][]pathEntry) func(int, *ifaceClass, []pathEntry) {
+		return func(fam int, c *ifaceClass, ents []pathEntry) {
+			r.mu.Lock()
+			into[fam][c] = append(into[fam][c], ents...)
+			r.mu.Unlock()
+		}
+	}
+	return walkSink{pairs: keep(&r.pairs), intra: keep(&r.intra), fromInternet: inet(&r.fromInternet), toInternet: inet(&r.toInternet)}
+}
+
+// run walks the views for the probe, both IP versions, handing what the
+// walks deliver to the sink.
+func (r *probeRel) run(sink walkSink) {
 	var jobs []func()
 	for fam := range 2 {
-		if !p.Protocol.Carries(fam == 0) {
+		if !r.probe.Protocol.Carries(fam == 0) {
 			continue
 		}
-		jobs = append(jobs, r.walkJobs(fam)...)
+		jobs = append(jobs, r.walkJobs(fam, sink)...)
 	}
-	cs.parallel(len(jobs), func(i int) { jobs[i]() })
-	return r
+	r.cs.parallel(len(jobs), func(i int) { jobs[i]() })
 }
 
 // walkJobs lists the walks of one IP version: every merged class of
 // senders toward every receiver and the internet, each subnet of a merged
 // class toward the others, and the internet toward every merged class
 // of receivers.
-func (r *probeRel) walkJobs(fam int) []func() {
+func (r *probeRel) walkJobs(fam int, sink walkSink) []func() {
 	cs, v := r.cs, r.cs.v
 	var jobs []func()
 	targets := map[string]bool{}
@@ -320,7 +394,18 @@ func (r *probeRel) walkJobs(fam int) []func() {
 	}
 	slices.SortFunc(recvOrder, func(a, b *ifaceClass) int { return cmp.Compare(a.id, b.id) })
 	bounds := r.newACLBounds(fam)
-	for _, m := range sortedClasses(cs.sendersByVM) {
+	want := func(m, n *ifaceClass) bool {
+		b := bounds.bound(m, n, fam)
+		if sink.want != nil {
+			return sink.want(fam, m, n, b)
+		}
+		return !b.empty()
+	}
+	senders := sortedClasses(cs.sendersByVM)
+	if sink.order != nil {
+		senders = sink.order(senders)
+	}
+	for _, m := range senders {
 		ends := cs.sendersByVM[m]
 		in := endMap(v.merged, ends, fam)
 		if len(in) == 0 {
@@ -333,28 +418,22 @@ func (r *probeRel) walkJobs(fam int) []func() {
 			}
 			var sets []addrs
 			for _, n := range recvOrder {
-				if bounds.mayReach(m, n, fam) {
+				if want(m, n) {
 					sets = append(sets, recv[n])
 				}
 			}
 			if to := unionAll(sets); !to.empty() {
 				dp := point{ep: Endpoint{Kind: "network-interface"}, addrs: to, addr: to.first(), targets: targets}
-				got := r.walk(v.merged, sp, dp)
-				r.mu.Lock()
-				for n, es := range got {
-					r.pairs[fam][classPair{m, n}] = append(r.pairs[fam][classPair{m, n}], es...)
-				}
-				r.mu.Unlock()
+				sink.pairs(fam, m, r.walk(v.merged, sp, dp))
 			}
 			if cs.toInternet && !cs.e.internetAddrs[fam].empty() {
 				dp := point{ep: Endpoint{Kind: "internet"}, addrs: cs.e.internetAddrs[fam], internet: true}
 				dp.addr = dp.addrs.witness(dp.prefer())
-				got := r.walk(v.merged, sp, dp)
-				r.mu.Lock()
-				for _, es := range got {
-					r.toInternet[fam][m] = append(r.toInternet[fam][m], es...)
+				var ents []pathEntry
+				for _, es := range r.walk(v.merged, sp, dp) {
+					ents = append(ents, es...)
 				}
-				r.mu.Unlock()
+				sink.toInternet(fam, m, ents)
 			}
 		})
 	}
@@ -366,27 +445,31 @@ func (r *probeRel) walkJobs(fam int) []func() {
 			continue
 		}
 		in := endMap(v.bySubnet, ends, fam)
-		others := map[string]*model.NetworkInterface{}
-		for _, c := range cs.receiversByVM[m] {
-			if c.n.SubnetID != ends[0].n.SubnetID && c.addr[fam].IsValid() {
-				others[c.n.ID] = v.bySubnet.ix.Interface(c.n.ID)
-			}
-		}
-		if len(in) == 0 || len(others) == 0 {
+		if len(in) == 0 {
 			continue
 		}
 		jobs = append(jobs, func() {
+			byClass := map[*ifaceClass][]netip.Addr{}
+			others := map[string]bool{}
+			for _, c := range cs.receiversByVM[m] {
+				if c.n.SubnetID != ends[0].n.SubnetID && c.addr[fam].IsValid() {
+					byClass[c.vs] = append(byClass[c.vs], c.addr[fam])
+					others[c.n.ID] = true
+				}
+			}
+			var sets []addrs
+			for b, list := range byClass {
+				if want(a, b) {
+					sets = append(sets, addrsOfList(list))
+				}
+			}
+			to := unionAll(sets)
 			sp, ok := v.bySubnet.classPoint(a, in, fam)
-			dp, ok2 := v.bySubnet.targetsPoint(others, fam, false)
-			if !ok || !ok2 {
+			if !ok || to.empty() {
 				return
 			}
-			got := r.walk(v.bySubnet, sp, dp)
-			r.mu.Lock()
-			for b, es := range got {
-				r.intra[fam][classPair{a, b}] = append(r.intra[fam][classPair{a, b}], es...)
-			}
-			r.mu.Unlock()
+			dp := point{ep: Endpoint{Kind: "network-interface"}, addrs: to, addr: to.first(), targets: others}
+			sink.intra(fam, a, r.walk(v.bySubnet, sp, dp))
 		})
 	}
 	if cs.fromInternet && !cs.e.internetAddrs[fam].empty() {
@@ -407,12 +490,11 @@ func (r *probeRel) walkJobs(fam int) []func() {
 				if !ok {
 					return
 				}
-				got := r.walk(v.merged, sp, dp)
-				r.mu.Lock()
-				for _, es := range got {
-					r.fromInternet[fam][n] = append(r.fromInternet[fam][n], es...)
+				var ents []pathEntry
+				for _, es := range r.walk(v.merged, sp, dp) {
+					ents = append(ents, es...)
 				}
-				r.mu.Unlock()
+				sink.fromInternet(fam, n, ents)
 			})
 		}
 	}
@@ -638,12 +720,17 @@ func admitBy(p packet, by packet, onSrc bool) packet {
 // security group rules. Where a NAT gateway or load balancer translated
 // the packets on the way, the engine itself walks the pair.
 func (r *probeRel) between(fam int, s, d *classSel) packet {
+	return r.betweenOf(fam, s, d, r.entries(fam, s.ends[0], d.ends[0]))
+}
+
+// betweenOf is between over the given deliveries.
+func (r *probeRel) betweenOf(fam int, s, d *classSel, ents []pathEntry) packet {
 	out := queryPacket(r.q, s.addrs[fam], d.addrs[fam]).with(nil)
 	if s.addrs[fam].empty() || d.addrs[fam].empty() {
 		return out
 	}
 	real := false
-	for _, ent := range r.entries(fam, s.ends[0], d.ends[0]) {
+	for _, ent := range ents {
 		p := restrictEnds(ent.req, s.addrs[fam], d.addrs[fam])
 		if p.empty() {
 			continue
@@ -705,13 +792,13 @@ func (r *probeRel) realWalk(fam int, s, d *classSel) packet {
 
 // fromInternetTo returns the packets of the probe from the internet that
 // get to the selected members of class d (at their public or IPv6
-// addresses), both ways.
-func (r *probeRel) fromInternetTo(fam int, d *classSel) packet {
+// addresses), both ways, over the deliveries to its merged class.
+func (r *probeRel) fromInternetTo(fam int, d *classSel, ents []pathEntry) packet {
 	out := queryPacket(r.q, r.cs.e.internetAddrs[fam], d.pubs[fam]).with(nil)
 	if d.pubs[fam].empty() {
 		return out
 	}
-	for _, ent := range r.fromInternet[fam][d.ends[0].vm] {
+	for _, ent := range ents {
 		p := restrictEnds(ent.req, r.cs.e.internetAddrs[fam], d.pubs[fam])
 		if p.empty() {
 			continue
@@ -723,13 +810,14 @@ func (r *probeRel) fromInternetTo(fam int, d *classSel) packet {
 }
 
 // toInternetFrom returns the packets of the probe from the selected
-// members of class s that get to the internet and back.
-func (r *probeRel) toInternetFrom(fam int, s *classSel) packet {
+// members of class s that get to the internet and back, over the
+// deliveries from its merged class.
+func (r *probeRel) toInternetFrom(fam int, s *classSel, ents []pathEntry) packet {
 	out := queryPacket(r.q, s.addrs[fam], r.cs.e.internetAddrs[fam]).with(nil)
 	if s.addrs[fam].empty() {
 		return out
 	}
-	for _, ent := range r.toInternet[fam][s.ends[0].vm] {
+	for _, ent := range ents {
 		p := restrictEnds(ent.req, s.addrs[fam], r.cs.e.internetAddrs[fam])
 		if p.empty() {
 			continue

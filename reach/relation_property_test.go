@@ -413,7 +413,7 @@ func TestPropertyMatrixAgreesWithLinks(t *testing.T) {
 			want := cellsFromLinks(e, rel, by)
 			m := rel.Matrix(by)
 			got := map[[2]string]map[int][]model.PortRange{}
-			for _, c := range m.Cells {
+			for _, c := range m.Cells() {
 				got[[2]string{c.From, c.To}] = map[int][]model.PortRange{}
 				for _, tr := range c.Traffic {
 					ports := tr.Ports
