@@ -12,13 +12,14 @@ import (
 // This file bounds, before walking, which receivers a class of senders
 // could reach at all, so that a walk goes only toward them. The bound is
 // sound, never exact: it applies the network ACLs every path between two
-// merged classes must cross — leaving the sender's subnets and entering
+// view classes must cross — leaving the sender's subnets and entering
 // the receiver's, and the reply back — with the same stage function the
-// walk uses, to every sender and receiver under those ACLs at once. A
-// pair of merged classes spans different subnets that hold nothing but
-// ordinary interfaces (connview.go), so no path between them stays inside
-// a subnet or enters the receiver's through a gateway endpoint in it, and
-// what the ACLs refuse there no path delivers.
+// walk uses, to every sender and receiver under those ACLs at once. Two
+// different classes of ACL-sound subnets (connview.go) are in different
+// subnets whose ACLs no path bypasses: no transit gateway delivers into
+// them, no appliance or endpoint in them forwards, and a NAT gateway in
+// them translates nothing bound for a receiver (receiversTranslatable);
+// so what the ACLs refuse there no path delivers.
 
 // aclPair names the network ACLs of a sender's and a receiver's subnets.
 type aclPair struct {
@@ -74,7 +75,7 @@ func (r *probeRel) newACLBounds(fam int) *aclBounds {
 	collect := func(by map[*ifaceClass][]*connEnd, into map[aclPair]addrs) {
 		lists := map[aclPair][]netip.Addr{}
 		for m, ends := range by {
-			acl := r.cs.pureACL(m)
+			acl := r.cs.soundACL(m, fam)
 			if acl == nil {
 				continue
 			}
@@ -95,8 +96,8 @@ func (r *probeRel) newACLBounds(fam int) *aclBounds {
 }
 
 // bound returns the destination ports of the probe that could get from
-// merged class m to merged class n by their network ACLs: every port of
-// the probe unless both are pure and different.
+// view class m to view class n by their network ACLs: every port of the
+// probe unless both are ACL-sound (soundACL) and different.
 func (b *aclBounds) bound(m, n *ifaceClass, fam int) portSet {
 	all := b.r.probe.ports()
 	if !b.r.probe.Protocol.HasPorts() {
@@ -105,7 +106,7 @@ func (b *aclBounds) bound(m, n *ifaceClass, fam int) portSet {
 	if m == n {
 		return all
 	}
-	am, an := b.r.cs.pureACL(m), b.r.cs.pureACL(n)
+	am, an := b.r.cs.soundACL(m, fam), b.r.cs.soundACL(n, fam)
 	if am == nil || an == nil {
 		return all
 	}
@@ -123,13 +124,20 @@ func (b *aclBounds) bound(m, n *ifaceClass, fam int) portSet {
 	return ports
 }
 
-// pureACL returns the network ACL of a merged class whose subnets are
-// all pure (connview.go), or nil.
-func (cs *connSet) pureACL(m *ifaceClass) *model.NetworkACL {
-	if !cs.v.pure[m.rep.SubnetID] || !cs.e.strippable(cs.e.ix.Interface(m.rep.ID)) {
+// soundACL returns the network ACL of a view class whose subnets are
+// all ACL-sound (aclSoundSubnets) — and, when a route table sends
+// receivers' addresses to a NAT gateway, hold no NAT gateway — or nil.
+func (cs *connSet) soundACL(m *ifaceClass, fam int) *model.NetworkACL {
+	sn := m.rep.SubnetID
+	if !cs.v.aclSound[sn] || (cs.v.natSubnets[sn] && cs.receiversTranslatable(fam)) {
 		return nil
 	}
-	return cs.e.ix.SubnetNetworkACL(m.rep.SubnetID)
+	for _, c := range m.members {
+		if c.SubnetID != sn && !cs.v.pure[c.SubnetID] {
+			return nil
+		}
+	}
+	return cs.e.ix.SubnetNetworkACL(sn)
 }
 
 // unionAll returns the union of address sets of one IP version.

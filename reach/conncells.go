@@ -91,23 +91,88 @@ type Matrix struct {
 	Groups  []MatrixGroup `json:"groups"`
 	Caveats []string      `json:"caveats"`
 	Probes  []Probe       `json:"-"`
-	cells   []cell
+	cells   []cellRef
+	store   *cellStore
 	rel     *Relation
 	index   map[string]int32
 }
 
-// cell is a matrix cell as kept: group indexes and, per probe that gets
-// through, its ports (every port for a protocol without ports); inet
-// holds the internet addresses of a cell from or to the internet.
-type cell struct {
-	from, to int32
-	traffic  []cellPorts
-	inet     []addrs
+// cellRef is a matrix cell as kept: group indexes and the first of its
+// traffic records in the store.
+type cellRef struct {
+	from, to, first int32
 }
 
-type cellPorts struct {
-	probe int32
-	ports portSet
+// cellStore keeps cells without pointers — a large matrix has millions,
+// and the garbage collector then has nothing to scan: per cell a chain of
+// traffic records (one per probe that gets through), their ports in one
+// arena. Cells from or to the internet keep their addresses aside.
+type cellStore struct {
+	index map[uint64]int32
+	recs  []trafficRec
+	ports []model.PortRange
+	inet  map[uint64]map[int32]addrs
+}
+
+// trafficRec is a probe's ports in a cell: arena[off:off+n]; next is the
+// cell's next record, or -1.
+type trafficRec struct {
+	probe, off, n, next int32
+}
+
+func newCellStore() *cellStore {
+	return &cellStore{index: map[uint64]int32{}, inet: map[uint64]map[int32]addrs{}}
+}
+
+func cellKey(from, to int32) uint64 { return uint64(uint32(from))<<32 | uint64(uint32(to)) }
+
+// portsOf returns a record's ports (shared with the arena: read only).
+func (st *cellStore) portsOf(r trafficRec) portSet {
+	return portSet(st.ports[r.off : r.off+r.n : r.off+r.n])
+}
+
+// add joins ports to a cell's traffic of a probe.
+func (st *cellStore) add(key uint64, probe int32, ports portSet) {
+	first, ok := st.index[key]
+	if !ok {
+		st.index[key] = st.appendRec(probe, ports, -1)
+		return
+	}
+	for i := first; i >= 0; i = st.recs[i].next {
+		r := st.recs[i]
+		if r.probe != probe {
+			continue
+		}
+		old := st.portsOf(r)
+		u := old.union(ports)
+		if u.equal(old) {
+			return
+		}
+		st.recs[i].off, st.recs[i].n = int32(len(st.ports)), int32(len(u))
+		st.ports = append(st.ports, u...)
+		return
+	}
+	st.index[key] = st.appendRec(probe, ports, first)
+}
+
+func (st *cellStore) appendRec(probe int32, ports portSet, next int32) int32 {
+	st.recs = append(st.recs, trafficRec{probe: probe, off: int32(len(st.ports)), n: int32(len(ports)), next: next})
+	st.ports = append(st.ports, ports...)
+	return int32(len(st.recs) - 1)
+}
+
+// known returns a cell's ports for a probe.
+func (st *cellStore) known(key uint64, probe int32) portSet {
+	first, ok := st.index[key]
+	if !ok {
+		return nil
+	}
+	for i := first; i >= 0; i = st.recs[i].next {
+		if st.recs[i].probe == probe {
+			return st.portsOf(st.recs[i])
+		}
+	}
+	return nil
 }
 
 // Len returns the number of cells that hold traffic.
@@ -139,7 +204,7 @@ func (m *Matrix) Cell(from, to string) (MatrixCell, bool) {
 	if !ok1 || !ok2 {
 		return MatrixCell{}, false
 	}
-	i, ok := slices.BinarySearchFunc(m.cells, [2]int32{f, t}, func(c cell, k [2]int32) int {
+	i, ok := slices.BinarySearchFunc(m.cells, [2]int32{f, t}, func(c cellRef, k [2]int32) int {
 		return cmp.Or(cmp.Compare(c.from, k[0]), cmp.Compare(c.to, k[1]))
 	})
 	if !ok {
@@ -149,27 +214,35 @@ func (m *Matrix) Cell(from, to string) (MatrixCell, bool) {
 }
 
 func (m *Matrix) cellAt(i int) MatrixCell {
-	c := &m.cells[i]
-	out := MatrixCell{From: m.Groups[c.from].ID, To: m.Groups[c.to].ID, Traffic: make([]CellTraffic, 0, len(c.traffic))}
+	c := m.cells[i]
+	out := MatrixCell{From: m.Groups[c.from].ID, To: m.Groups[c.to].ID}
 	ports := make([][]model.PortRange, len(m.Probes))
-	for k, tp := range c.traffic {
-		p := m.Probes[tp.probe]
-		t := CellTraffic{Protocol: p.Protocol.String(), Probe: int(tp.probe)}
+	var recs []trafficRec
+	for j := c.first; j >= 0; j = m.store.recs[j].next {
+		recs = append(recs, m.store.recs[j])
+	}
+	slices.SortFunc(recs, func(a, b trafficRec) int { return cmp.Compare(a.probe, b.probe) })
+	inet := m.store.inet[cellKey(c.from, c.to)]
+	out.Traffic = make([]CellTraffic, 0, len(recs))
+	for _, rec := range recs {
+		p := m.Probes[rec.probe]
+		ps := m.store.portsOf(rec)
+		t := CellTraffic{Protocol: p.Protocol.String(), Probe: int(rec.probe)}
 		if p.Protocol.HasPorts() {
-			t.Ports = slices.Clone([]model.PortRange(tp.ports))
+			t.Ports = slices.Clone([]model.PortRange(ps))
 		}
 		if p.Protocol.IsICMP() {
 			t.ICMP = icmpName(p.icmpMessage())
 		}
-		if c.inet != nil && !c.inet[k].empty() {
-			set, _ := m.rel.cs.e.describeInternet(c.inet[k])
+		if a := inet[rec.probe]; !a.empty() {
+			set, _ := m.rel.cs.e.describeInternet(a)
 			if out.From == "internet" {
 				t.Sources = set
 			} else {
 				t.Destinations = set
 			}
 		}
-		ports[tp.probe] = tp.ports
+		ports[rec.probe] = ps
 		out.Traffic = append(out.Traffic, t)
 	}
 	out.Services = SummarizeServices(m.Probes, ports)
@@ -230,16 +303,13 @@ func (r *Relation) members(by GroupBy, g string) []string {
 	return out
 }
 
-// matrixAcc accumulates the cells of a matrix: group indexes, and per
-// cell the ports per probe.
+// matrixAcc accumulates the cells of a matrix.
 type matrixAcc struct {
 	mu     sync.RWMutex
 	groups []MatrixGroup
 	index  map[string]int32
-	cells  map[uint64]*cell
+	store  *cellStore
 }
-
-func cellKey(from, to int32) uint64 { return uint64(uint32(from))<<32 | uint64(uint32(to)) }
 
 // group returns a group's index.
 func (a *matrixAcc) group(id string) int32 {
@@ -250,7 +320,7 @@ func (a *matrixAcc) group(id string) int32 {
 }
 
 // localCells collects one job's cells before they are added at once.
-type localCells map[uint64]map[int32]*cellPorts
+type localCells map[uint64]map[int32]portSet
 
 func (l localCells) add(from, to int32, probe int, ports portSet) {
 	if ports.empty() {
@@ -259,14 +329,10 @@ func (l localCells) add(from, to int32, probe int, ports portSet) {
 	k := cellKey(from, to)
 	m := l[k]
 	if m == nil {
-		m = map[int32]*cellPorts{}
+		m = map[int32]portSet{}
 		l[k] = m
 	}
-	if c := m[int32(probe)]; c != nil {
-		c.ports = c.ports.union(ports)
-		return
-	}
-	m[int32(probe)] = &cellPorts{probe: int32(probe), ports: ports}
+	m[int32(probe)] = m[int32(probe)].union(ports)
 }
 
 // merge adds a job's cells to the matrix.
@@ -274,18 +340,8 @@ func (a *matrixAcc) merge(l localCells) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for k, m := range l {
-		c := a.cells[k]
-		if c == nil {
-			c = &cell{from: int32(k >> 32), to: int32(uint32(k))}
-			a.cells[k] = c
-		}
-		for _, tp := range m {
-			i := slices.IndexFunc(c.traffic, func(x cellPorts) bool { return x.probe == tp.probe })
-			if i < 0 {
-				c.traffic = append(c.traffic, *tp)
-				continue
-			}
-			c.traffic[i].ports = c.traffic[i].ports.union(tp.ports)
+		for probe, ports := range m {
+			a.store.add(k, probe, ports)
 		}
 	}
 }
@@ -298,43 +354,25 @@ func (a *matrixAcc) addInternet(from, to int32, probe int, ports portSet, inet a
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	k := cellKey(from, to)
-	c := a.cells[k]
-	if c == nil {
-		c = &cell{from: from, to: to}
-		a.cells[k] = c
+	a.store.add(k, int32(probe), ports)
+	m := a.store.inet[k]
+	if m == nil {
+		m = map[int32]addrs{}
+		a.store.inet[k] = m
 	}
-	for len(c.inet) < len(c.traffic) {
-		c.inet = append(c.inet, addrs{})
-	}
-	i := slices.IndexFunc(c.traffic, func(x cellPorts) bool { return x.probe == int32(probe) })
-	if i < 0 {
-		c.traffic = append(c.traffic, cellPorts{probe: int32(probe), ports: ports})
-		c.inet = append(c.inet, inet)
-		return
-	}
-	c.traffic[i].ports = c.traffic[i].ports.union(ports)
-	c.inet[i] = c.inet[i].union(inet)
+	m[int32(probe)] = m[int32(probe)].union(inet)
 }
 
 // known returns the ports a cell holds for a probe so far.
 func (a *matrixAcc) known(from, to int32, probe int) portSet {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	c := a.cells[cellKey(from, to)]
-	if c == nil {
-		return nil
-	}
-	for _, tp := range c.traffic {
-		if tp.probe == int32(probe) {
-			return tp.ports
-		}
-	}
-	return nil
+	return a.store.known(cellKey(from, to), int32(probe))
 }
 
 // newMatrixAcc indexes the groups of the selection.
 func (r *Relation) newMatrixAcc(by GroupBy) *matrixAcc {
-	a := &matrixAcc{index: map[string]int32{}, cells: map[uint64]*cell{}}
+	a := &matrixAcc{index: map[string]int32{}, store: newCellStore()}
 	counted := map[string]int{}
 	for _, c := range r.cs.ends {
 		for _, g := range groupsOf(by, c) {
@@ -380,27 +418,12 @@ func (r *Relation) Matrix(by GroupBy) *Matrix {
 			acc.merge(l)
 		})
 	}
-	m := &Matrix{By: by, Groups: acc.groups, Caveats: r.Caveats(), Probes: r.probes, rel: r, index: acc.index}
-	m.cells = make([]cell, 0, len(acc.cells))
-	for _, c := range acc.cells {
-		order := make([]int, len(c.traffic))
-		for i := range order {
-			order[i] = i
-		}
-		slices.SortFunc(order, func(a, b int) int { return cmp.Compare(c.traffic[a].probe, c.traffic[b].probe) })
-		sorted := cell{from: c.from, to: c.to, traffic: make([]cellPorts, len(order))}
-		if c.inet != nil {
-			sorted.inet = make([]addrs, len(order))
-		}
-		for i, j := range order {
-			sorted.traffic[i] = c.traffic[j]
-			if c.inet != nil && j < len(c.inet) {
-				sorted.inet[i] = c.inet[j]
-			}
-		}
-		m.cells = append(m.cells, sorted)
+	m := &Matrix{By: by, Groups: acc.groups, Caveats: r.Caveats(), Probes: r.probes, rel: r, index: acc.index, store: acc.store}
+	m.cells = make([]cellRef, 0, len(acc.store.index))
+	for k, first := range acc.store.index {
+		m.cells = append(m.cells, cellRef{from: int32(k >> 32), to: int32(uint32(k)), first: first})
 	}
-	slices.SortFunc(m.cells, func(a, b cell) int { return cmp.Or(cmp.Compare(a.from, b.from), cmp.Compare(a.to, b.to)) })
+	slices.SortFunc(m.cells, func(a, b cellRef) int { return cmp.Or(cmp.Compare(a.from, b.from), cmp.Compare(a.to, b.to)) })
 	return m
 }
 
@@ -710,6 +733,11 @@ type subnetRun struct {
 	sharesInst  map[[2]string]bool
 	columnsMu   sync.Mutex
 	columnsOnce map[*recvUnit]*sync.Once
+	anyOnce     map[*recvUnit]*sync.Once
+	// translatable is set when some route table sends receivers'
+	// addresses to a NAT gateway: then a receiver may see a sender under
+	// another address, and admitBound bounds nothing.
+	translatable [2]bool
 }
 
 // recvUnit is a receiving subnet of one IP version.
@@ -721,7 +749,7 @@ type recvUnit struct {
 	vm          *ifaceClass
 	homogeneous bool
 	viaFree     bool
-	col         []segment
+	col, anyCol []segment
 }
 
 // subnetCells adds the relation's traffic of one probe to cells of VPCs
@@ -737,7 +765,7 @@ type recvUnit struct {
 // bound adds nothing to what the cell of the two VPCs already holds.
 func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc) {
 	cs := r.cs
-	run := &subnetRun{r: r, pr: pr, pi: pi, by: by, acc: acc, sharesInst: cs.instancePairs(), columnsOnce: map[*recvUnit]*sync.Once{}}
+	run := &subnetRun{r: r, pr: pr, pi: pi, by: by, acc: acc, sharesInst: cs.instancePairs(), columnsOnce: map[*recvUnit]*sync.Once{}, anyOnce: map[*recvUnit]*sync.Once{}}
 	for fam := range 2 {
 		if !pr.probe.Protocol.Carries(fam == 0) {
 			continue
@@ -768,6 +796,7 @@ func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc)
 				}
 			}
 		}
+		run.translatable[fam] = cs.receiversTranslatable(fam)
 		run.recv[fam] = map[string]*recvUnit{}
 		run.recvOfVM[fam] = map[*ifaceClass][]*recvUnit{}
 		run.recvOfVS[fam] = map[*ifaceClass][]*recvUnit{}
@@ -812,22 +841,22 @@ func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc)
 	}
 	sink := walkSink{
 		pairs: func(fam int, m *ifaceClass, got map[*ifaceClass][]pathEntry) {
-			l := localCells{}
 			for n, ents := range got {
 				if n != nil {
+					l := localCells{}
 					run.pair(fam, m, n, ents, false, l)
+					acc.merge(l)
 				}
 			}
-			acc.merge(l)
 		},
 		intra: func(fam int, a *ifaceClass, got map[*ifaceClass][]pathEntry) {
-			l := localCells{}
 			for b, ents := range got {
 				if b != nil {
+					l := localCells{}
 					run.pair(fam, a, b, ents, true, l)
+					acc.merge(l)
 				}
 			}
-			acc.merge(l)
 		},
 		fromInternet: func(fam int, n *ifaceClass, ents []pathEntry) {
 			for _, d := range cs.selsOf(n, true, false) {
@@ -844,16 +873,21 @@ func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc)
 			}
 		},
 	}
-	if by == ByVPC {
-		sink.want = func(fam int, m, n *ifaceClass, bound portSet) bool {
-			if bound.empty() {
-				return false
-			}
-			known := acc.known(acc.group(m.rep.VPCID), acc.group(n.rep.VPCID), pi)
-			return !bound.minus(known).empty()
+	sink.want = func(fam int, m, n *ifaceClass, subnetView bool, bound portSet) portSet {
+		if by == ByVPC {
+			// what the cell of the two VPCs lacks; walks for those ports
+			// alone end early
+			return bound.minus(acc.known(acc.group(m.rep.VPCID), acc.group(n.rep.VPCID), pi))
 		}
+		if !run.translatable[fam] {
+			bound = bound.intersect(run.admitBound(fam, m, n, subnetView))
+		}
+		return bound
+	}
+	if by == ByVPC {
 		sink.order = roundRobinByVPC
 	}
+
 	pr.run(sink)
 }
 
@@ -894,6 +928,72 @@ func (run *subnetRun) column(fam int, ru *recvUnit) []segment {
 	return ru.col
 }
 
+// admitBound returns the destination ports on which some receiver of
+// view class n admits some sender of view class m, however the packets
+// come: a bound of what a walk between them can add.
+func (run *subnetRun) admitBound(fam int, m, n *ifaceClass, subnetView bool) portSet {
+	xs, ys := run.unitsOfVM[fam][m], run.recvOfVM[fam][n]
+	if subnetView {
+		xs, ys = run.unitsOfVS[fam][m], run.recvOfVS[fam][n]
+	}
+	var out portSet
+	for _, ru := range ys {
+		col := run.boundColumn(fam, ru)
+		for _, x := range xs {
+			out = out.union(columnAt(col, x))
+		}
+	}
+	return out
+}
+
+// boundColumn is column for packets that came any way (ingressAny).
+func (run *subnetRun) boundColumn(fam int, ru *recvUnit) []segment {
+	if ru.viaFree {
+		return run.column(fam, ru)
+	}
+	run.columnsMu.Lock()
+	once := run.anyOnce[ru]
+	if once == nil {
+		once = &sync.Once{}
+		run.anyOnce[ru] = once
+	}
+	run.columnsMu.Unlock()
+	once.Do(func() {
+		admitted := make([]packet, len(ru.sels))
+		for i, d := range ru.sels {
+			admitted[i] = run.pr.ingressAny(d.cls, fam)
+		}
+		ru.anyCol = run.units[fam].column(admitted)
+	})
+	return ru.anyCol
+}
+
+// admitted returns the ports of want on which some class of a receiving
+// subnet admits some of the senders (addresses src), packets that came
+// within the VPC or whichever way for classes that match alike; it stops
+// as soon as every port is found.
+func (run *subnetRun) admitted(fam int, ru *recvUnit, src addrs, want portSet) portSet {
+	var out portSet
+	for _, d := range ru.sels {
+		if want.empty() {
+			break
+		}
+		for _, sp := range run.pr.ingress(d.cls, fam, crossing{}, false).spans {
+			if !sp.src.overlaps(src) {
+				continue
+			}
+			ports := sp.dstPorts
+			if !run.pr.probe.Protocol.HasPorts() {
+				ports = portsOf(model.AllPorts)
+			}
+			got := want.intersect(ports)
+			out = out.union(got)
+			want = want.minus(got)
+		}
+	}
+	return out
+}
+
 // pair adds what a walk delivered from view class m to view class n (of
 // the subnet view when subnetView) to the cells of their subnets.
 func (run *subnetRun) pair(fam int, m, n *ifaceClass, ents []pathEntry, subnetView bool, l localCells) {
@@ -927,7 +1027,14 @@ func (run *subnetRun) pair(fam int, m, n *ifaceClass, ents []pathEntry, subnetVi
 					ports, ok = run.pr.uniformDelivery(ents, u.addrSet[ui], ru.addrSet)
 				}
 				if ok {
-					l.add(gX, group(ru.ends[0]), run.pi, ports.intersect(columnAt(run.column(fam, ru), ui)))
+					gY := group(ru.ends[0])
+					if run.by == ByVPC {
+						// only what the cell lacks, receiver class by class
+						// until nothing is left
+						l.add(gX, gY, run.pi, run.admitted(fam, ru, u.addrSet[ui], ports.minus(run.acc.known(gX, gY, run.pi))))
+						continue
+					}
+					l.add(gX, gY, run.pi, ports.intersect(columnAt(run.column(fam, ru), ui)))
 					continue
 				}
 			}
@@ -966,6 +1073,38 @@ func (pr *probeRel) uniformDelivery(ents []pathEntry, src, dst addrs) (portSet, 
 		return nil, false
 	}
 	return packetPorts(p), true
+}
+
+// receiversTranslatable reports whether some route table sends an
+// address of a receiver (of an IP version) to a NAT gateway — the only
+// component that rewrites the source of packets between interfaces
+// (load balancers take only packets addressed to themselves, appliances
+// are taken to forward unchanged).
+func (cs *connSet) receiversTranslatable(fam int) bool {
+	cs.translatableOnce[fam].Do(func() { cs.translatable[fam] = cs.computeTranslatable(fam) })
+	return cs.translatable[fam]
+}
+
+func (cs *connSet) computeTranslatable(fam int) bool {
+	var list []netip.Addr
+	for _, c := range cs.ends {
+		if c.addr[fam].IsValid() {
+			list = append(list, c.addr[fam])
+		}
+	}
+	dst := addrsOfList(list)
+	if dst.empty() {
+		return false
+	}
+	pkt := packet{proto: model.ProtocolTCP, spans: []span{{src: anyAddr(fam), dst: dst, srcPorts: portsOf(model.AllPorts), dstPorts: portsOf(model.AllPorts)}}}
+	for _, rt := range cs.e.snap.RouteTables {
+		for _, p := range cs.e.routeParts(rt, pkt) {
+			if p.route != nil && p.route.Target().Kind == model.TargetNATGateway {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // instancePairs returns the pairs of subnets that hold two interfaces of

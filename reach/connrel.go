@@ -62,6 +62,8 @@ type connSet struct {
 	viaDependent                 map[*ifaceClass]bool
 	instanceOf                   map[string]string
 	sortedSenders, sortedRecvers []*classSel
+	translatableOnce             [2]sync.Once
+	translatable                 [2]bool
 	// selsByView are the selected classes by the merged (0) or subnet (1)
 	// view class of their members, senders and receivers.
 	selsByView [2][2]map[*ifaceClass][]*classSel
@@ -317,10 +319,12 @@ func (cs *connSet) newProbeRel(p Probe) *probeRel {
 // walkSink receives what the walks of one probe deliver, as each walk
 // finishes (concurrently).
 type walkSink struct {
-	// want says whether a walk from sender class m goes toward receiver
-	// class n at all, given the network ACL bound of the ports that could
-	// get through (connbound.go); nil: whenever the bound is not empty.
-	want func(fam int, m, n *ifaceClass, bound portSet) bool
+	// want returns the destination ports a walk from sender class m goes
+	// toward receiver class n (of the subnet view when subnetView) with,
+	// given the network ACL bound of the ports that could get through
+	// (connbound.go): none to leave n out; nil: the bound. A walk carries
+	// the union of the ports it goes toward its receivers with.
+	want func(fam int, m, n *ifaceClass, subnetView bool, bound portSet) portSet
 	// pairs gets the merged view's deliveries from sender class m, by
 	// receiving class; intra the subnet view's from class a.
 	pairs, intra func(fam int, m *ifaceClass, got map[*ifaceClass][]pathEntry)
@@ -394,12 +398,20 @@ func (r *probeRel) walkJobs(fam int, sink walkSink) []func() {
 	}
 	slices.SortFunc(recvOrder, func(a, b *ifaceClass) int { return cmp.Compare(a.id, b.id) })
 	bounds := r.newACLBounds(fam)
-	want := func(m, n *ifaceClass) bool {
+	want := func(m, n *ifaceClass, subnetView bool) portSet {
 		b := bounds.bound(m, n, fam)
-		if sink.want != nil {
-			return sink.want(fam, m, n, b)
+		if sink.want != nil && !b.empty() {
+			return sink.want(fam, m, n, subnetView, b)
 		}
-		return !b.empty()
+		return b
+	}
+	// query returns the probe's query over the ports the walk wants.
+	query := func(ports portSet) Query {
+		q := r.q
+		if q.Protocol.HasPorts() {
+			q.ports = ports
+		}
+		return q
 	}
 	senders := sortedClasses(cs.sendersByVM)
 	if sink.order != nil {
@@ -417,20 +429,22 @@ func (r *probeRel) walkJobs(fam int, sink walkSink) []func() {
 				return
 			}
 			var sets []addrs
+			var ports portSet
 			for _, n := range recvOrder {
-				if want(m, n) {
+				if w := want(m, n, false); !w.empty() {
 					sets = append(sets, recv[n])
+					ports = ports.union(w)
 				}
 			}
 			if to := unionAll(sets); !to.empty() {
 				dp := point{ep: Endpoint{Kind: "network-interface"}, addrs: to, addr: to.first(), targets: targets}
-				sink.pairs(fam, m, r.walk(v.merged, sp, dp))
+				sink.pairs(fam, m, r.walk(v.merged, sp, dp, query(ports)))
 			}
 			if cs.toInternet && !cs.e.internetAddrs[fam].empty() {
 				dp := point{ep: Endpoint{Kind: "internet"}, addrs: cs.e.internetAddrs[fam], internet: true}
 				dp.addr = dp.addrs.witness(dp.prefer())
 				var ents []pathEntry
-				for _, es := range r.walk(v.merged, sp, dp) {
+				for _, es := range r.walk(v.merged, sp, dp, r.q) {
 					ents = append(ents, es...)
 				}
 				sink.toInternet(fam, m, ents)
@@ -458,9 +472,11 @@ func (r *probeRel) walkJobs(fam int, sink walkSink) []func() {
 				}
 			}
 			var sets []addrs
+			var ports portSet
 			for b, list := range byClass {
-				if want(a, b) {
+				if w := want(a, b, true); !w.empty() {
 					sets = append(sets, addrsOfList(list))
+					ports = ports.union(w)
 				}
 			}
 			to := unionAll(sets)
@@ -469,7 +485,7 @@ func (r *probeRel) walkJobs(fam int, sink walkSink) []func() {
 				return
 			}
 			dp := point{ep: Endpoint{Kind: "network-interface"}, addrs: to, addr: to.first(), targets: others}
-			sink.intra(fam, a, r.walk(v.bySubnet, sp, dp))
+			sink.intra(fam, a, r.walk(v.bySubnet, sp, dp, query(ports)))
 		})
 	}
 	if cs.fromInternet && !cs.e.internetAddrs[fam].empty() {
@@ -491,7 +507,7 @@ func (r *probeRel) walkJobs(fam int, sink walkSink) []func() {
 					return
 				}
 				var ents []pathEntry
-				for _, es := range r.walk(v.merged, sp, dp) {
+				for _, es := range r.walk(v.merged, sp, dp, r.q) {
 					ents = append(ents, es...)
 				}
 				sink.fromInternet(fam, n, ents)
@@ -522,12 +538,12 @@ func sortedClasses(m map[*ifaceClass][]*connEnd) []*ifaceClass {
 	return out
 }
 
-// walk walks the probe's packets from sp to dp in a view and returns what
+// walk walks the query's packets from sp to dp in a view and returns what
 // each path delivered, by the class it arrived at (nil: the internet). A
 // path with a hop the snapshot cannot decide delivers nothing (the point
 // query says unknown) and leaves a caveat.
-func (r *probeRel) walk(v *Engine, sp, dp point) map[*ifaceClass][]pathEntry {
-	req := queryPacket(r.q, sp.addrs, dp.addrs)
+func (r *probeRel) walk(v *Engine, sp, dp point, q Query) map[*ifaceClass][]pathEntry {
+	req := queryPacket(q, sp.addrs, dp.addrs)
 	out := map[*ifaceClass][]pathEntry{}
 	for _, p := range v.walkPaths(sp, dp, req, true) {
 		for _, c := range p.fw.flow.caveats {
@@ -598,6 +614,30 @@ func (r *probeRel) ingress(c *ifaceClass, fam int, via crossing, fwd bool) packe
 	if len(c.rep.SecurityGroupIDs) > 0 {
 		v := via
 		p = e.evalSecurityGroupsVia(c.rep, false, p, &v, false).admitted.pkt
+	}
+	r.mu.Lock()
+	r.inCache[key] = p
+	r.mu.Unlock()
+	return p
+}
+
+// ingressAny is ingress for packets that came any way, not forwarded: an
+// upper bound of what the class admits however they came.
+func (r *probeRel) ingressAny(c *ifaceClass, fam int) packet {
+	if !r.cs.dependsOnVia(c) {
+		return r.ingress(c, fam, crossing{}, false)
+	}
+	key := inKey{cls: c, fam: fam, via: "*"}
+	r.mu.Lock()
+	p, ok := r.inCache[key]
+	r.mu.Unlock()
+	if ok {
+		return p
+	}
+	e := r.cs.e
+	p = queryPacket(r.q, e.allAddrs[fam], anyAddr(fam))
+	if len(c.rep.SecurityGroupIDs) > 0 {
+		p = e.evalSecurityGroupsVia(c.rep, false, p, nil, false).admitted.pkt
 	}
 	r.mu.Lock()
 	r.inCache[key] = p

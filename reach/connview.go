@@ -48,8 +48,12 @@ type connViews struct {
 	merged, bySubnet *Engine
 	// multi marks the merged classes that span more than one subnet.
 	multi map[*ifaceClass]bool
-	// pure marks the subnets merged classes may span (pureSubnets).
-	pure map[string]bool
+	// pure marks the subnets merged classes may span (pureSubnets);
+	// aclSound those whose network ACL every path in or out crosses
+	// (aclSoundSubnets).
+	pure, aclSound map[string]bool
+	// natSubnets holds the subnets of NAT gateways.
+	natSubnets map[string]bool
 }
 
 // newConnViews builds the views of e.
@@ -100,7 +104,11 @@ func (e *Engine) newConnViews() *connViews {
 			}
 		}
 	}
-	return &connViews{merged: v, bySubnet: &sv, multi: multi, pure: pure}
+	nat := map[string]bool{}
+	for _, g := range e.snap.NATGateways {
+		nat[g.SubnetID] = true
+	}
+	return &connViews{merged: v, bySubnet: &sv, multi: multi, pure: pure, aclSound: e.aclSoundSubnets(), natSubnets: nat}
 }
 
 // pureSubnets returns the subnets a merged class may span: in the
@@ -140,4 +148,41 @@ func (e *Engine) pureSubnets() map[string]bool {
 		}
 	}
 	return pure
+}
+
+// aclSoundSubnets returns the subnets whose network ACL every packet
+// between an interface in it and one in another subnet crosses — leaving
+// the subnet, and entering it — unless a NAT gateway in it translates the
+// packet: in the snapshot with a route table and an ACL, not a transit
+// gateway attachment's (the gateway delivers into its own subnet across
+// no ACL), and holding no interface that forwards others' packets (an
+// appliance with its source/destination check off, a Gateway Load
+// Balancer or firewall endpoint, any AWS-managed interface but a NAT
+// gateway's, a load balancer's or an interface endpoint's, which only
+// take packets addressed to them).
+func (e *Engine) aclSoundSubnets() map[string]bool {
+	out := map[string]bool{}
+	for _, sn := range e.snap.Subnets {
+		rt, _ := e.ix.SubnetRouteTable(sn.ID)
+		if rt != nil && e.ix.SubnetNetworkACL(sn.ID) != nil {
+			out[sn.ID] = true
+		}
+	}
+	for _, a := range e.snap.TGWAttachments {
+		for _, id := range a.SubnetIDs {
+			delete(out, id)
+		}
+	}
+	for _, n := range e.snap.NetworkInterfaces {
+		switch ep := e.vpceByNI[n.ID]; {
+		case e.strippable(n), e.natByENI[n.ID] != nil, e.lbByENI[n.ID] != nil:
+			// ordinary, or takes only packets addressed to it
+		case ep != nil && ep.Type == "Interface":
+		case ep == nil && sdcApplies(n) && n.SourceDestCheck && managedOwner(n) == "":
+			// an instance interface that does not forward
+		default:
+			delete(out, n.SubnetID)
+		}
+	}
+	return out
 }
