@@ -7,13 +7,16 @@ import (
 	"slices"
 
 	"github.com/vpcscope/vpcscope/model"
+	"go4.org/netipx"
 )
 
 // Group names one end of a set question: interfaces, by ID, and, with
-// Internet, every internet address (Engine.Internet).
+// Internet, every internet address (Engine.Internet) — or, when
+// Addresses is set, those of them it holds.
 type Group struct {
 	Interfaces []string
 	Internet   bool
+	Addresses  *netipx.IPSet
 }
 
 // Connection is traffic that gets through both ways from one interface

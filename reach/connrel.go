@@ -62,8 +62,11 @@ type connSet struct {
 	viaDependent                 map[*ifaceClass]bool
 	instanceOf                   map[string]string
 	sortedSenders, sortedRecvers []*classSel
-	translatableOnce             [2]sync.Once
-	translatable                 [2]bool
+	// inetFrom and inetTo are the internet addresses of the senders and
+	// receivers, per IP version.
+	inetFrom, inetTo [2]addrs
+	translatableOnce [2]sync.Once
+	translatable     [2]bool
 	// selsByView are the selected classes by the merged (0) or subnet (1)
 	// view class of their members, senders and receivers.
 	selsByView [2][2]map[*ifaceClass][]*classSel
@@ -111,7 +114,7 @@ func (e *Engine) newConnSet(from, to Group, workers int) (*connSet, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	cs := &connSet{e: e, v: e.newConnViews(), ends: map[string]*connEnd{}, workers: workers,
+	cs := &connSet{e: e, v: e.views(), ends: map[string]*connEnd{}, workers: workers,
 		senders: map[*ifaceClass]*classSel{}, receivers: map[*ifaceClass]*classSel{},
 		fromInternet: from.Internet, toInternet: to.Internet,
 		sendersByVM: map[*ifaceClass][]*connEnd{}, receiversByVM: map[*ifaceClass][]*connEnd{},
@@ -190,6 +193,15 @@ func (e *Engine) newConnSet(from, to Group, workers int) (*connSet, error) {
 				}
 				s.addrs[fam], s.pubs[fam] = addrsOfList(a), addrsOfList(p)
 			}
+		}
+	}
+	for fam := range 2 {
+		cs.inetFrom[fam], cs.inetTo[fam] = e.internetAddrs[fam], e.internetAddrs[fam]
+		if from.Addresses != nil {
+			cs.inetFrom[fam], _ = cs.inetFrom[fam].split(addrsOf(from.Addresses))
+		}
+		if to.Addresses != nil {
+			cs.inetTo[fam], _ = cs.inetTo[fam].split(addrsOf(to.Addresses))
 		}
 	}
 	cs.sortedSenders = sortedSels(cs.senders)
@@ -440,8 +452,8 @@ func (r *probeRel) walkJobs(fam int, sink walkSink) []func() {
 				dp := point{ep: Endpoint{Kind: "network-interface"}, addrs: to, addr: to.first(), targets: targets}
 				sink.pairs(fam, m, r.walk(v.merged, sp, dp, query(ports)))
 			}
-			if cs.toInternet && !cs.e.internetAddrs[fam].empty() {
-				dp := point{ep: Endpoint{Kind: "internet"}, addrs: cs.e.internetAddrs[fam], internet: true}
+			if cs.toInternet && !cs.inetTo[fam].empty() {
+				dp := point{ep: Endpoint{Kind: "internet"}, addrs: cs.inetTo[fam], internet: true}
 				dp.addr = dp.addrs.witness(dp.prefer())
 				var ents []pathEntry
 				for _, es := range r.walk(v.merged, sp, dp, r.q) {
@@ -488,7 +500,7 @@ func (r *probeRel) walkJobs(fam int, sink walkSink) []func() {
 			sink.intra(fam, a, r.walk(v.bySubnet, sp, dp, query(ports)))
 		})
 	}
-	if cs.fromInternet && !cs.e.internetAddrs[fam].empty() {
+	if cs.fromInternet && !cs.inetFrom[fam].empty() {
 		for _, n := range sortedClasses(cs.receiversByVM) {
 			in := map[string]*model.NetworkInterface{}
 			for _, c := range cs.receiversByVM[n] {
@@ -500,7 +512,7 @@ func (r *probeRel) walkJobs(fam int, sink walkSink) []func() {
 				continue
 			}
 			jobs = append(jobs, func() {
-				sp := point{ep: Endpoint{Kind: "internet"}, addrs: cs.e.internetAddrs[fam], internet: true}
+				sp := point{ep: Endpoint{Kind: "internet"}, addrs: cs.inetFrom[fam], internet: true}
 				sp.addr = sp.addrs.witness(sp.prefer())
 				dp, ok := v.merged.targetsPoint(in, fam, true)
 				if !ok {
@@ -834,12 +846,12 @@ func (r *probeRel) realWalk(fam int, s, d *classSel) packet {
 // get to the selected members of class d (at their public or IPv6
 // addresses), both ways, over the deliveries to its merged class.
 func (r *probeRel) fromInternetTo(fam int, d *classSel, ents []pathEntry) packet {
-	out := queryPacket(r.q, r.cs.e.internetAddrs[fam], d.pubs[fam]).with(nil)
+	out := queryPacket(r.q, r.cs.inetFrom[fam], d.pubs[fam]).with(nil)
 	if d.pubs[fam].empty() {
 		return out
 	}
 	for _, ent := range ents {
-		p := restrictEnds(ent.req, r.cs.e.internetAddrs[fam], d.pubs[fam])
+		p := restrictEnds(ent.req, r.cs.inetFrom[fam], d.pubs[fam])
 		if p.empty() {
 			continue
 		}
@@ -853,12 +865,12 @@ func (r *probeRel) fromInternetTo(fam int, d *classSel, ents []pathEntry) packet
 // members of class s that get to the internet and back, over the
 // deliveries from its merged class.
 func (r *probeRel) toInternetFrom(fam int, s *classSel, ents []pathEntry) packet {
-	out := queryPacket(r.q, s.addrs[fam], r.cs.e.internetAddrs[fam]).with(nil)
+	out := queryPacket(r.q, s.addrs[fam], r.cs.inetTo[fam]).with(nil)
 	if s.addrs[fam].empty() {
 		return out
 	}
 	for _, ent := range ents {
-		p := restrictEnds(ent.req, s.addrs[fam], r.cs.e.internetAddrs[fam])
+		p := restrictEnds(ent.req, s.addrs[fam], r.cs.inetTo[fam])
 		if p.empty() {
 			continue
 		}

@@ -56,6 +56,12 @@ type connViews struct {
 	natSubnets map[string]bool
 }
 
+// views returns the engine's path views, built once.
+func (e *Engine) views() *connViews {
+	e.connViewsOnce.Do(func() { e.connViewsOf = e.newConnViews() })
+	return e.connViewsOf
+}
+
 // newConnViews builds the views of e.
 func (e *Engine) newConnViews() *connViews {
 	s := *e.snap

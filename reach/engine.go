@@ -16,6 +16,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/vpcscope/vpcscope/model"
 	"go4.org/netipx"
@@ -81,6 +82,10 @@ type Engine struct {
 	vpcClasses map[string][]*ifaceClass
 	// internetAddrs is internetOf as address sets, for walks.
 	internetAddrs [2]addrs
+	// connViews are the path views of whole-network questions, built on
+	// first use (connview.go).
+	connViewsOnce *sync.Once
+	connViewsOf   *connViews
 }
 
 // publicAddress is a private IPv4 address with its public address.
@@ -109,6 +114,7 @@ func New(s *model.Snapshot) *Engine {
 		vpceByNI:        make(map[string]*model.VPCEndpoint),
 		tgByARN:         make(map[string]*model.TargetGroup, len(s.TargetGroups)),
 		tgwAttachmentOf: make(map[string]*model.TGWAttachment),
+		connViewsOnce:   &sync.Once{},
 	}
 	for _, acl := range s.NetworkACLs {
 		e.acls[acl.ID] = compileACL(acl)
