@@ -573,7 +573,9 @@ func (r *probeRel) walk(v *Engine, sp, dp point, q Query) map[*ifaceClass][]path
 			continue
 		}
 		for _, c := range p.rv.flow.caveats {
-			r.cs.caveat("%s", c)
+			if !strings.Contains(c, "a client using a source port there fails") {
+				r.cs.caveat("%s", c) // the source-port note is a point query's, not a set's
+			}
 		}
 		back := p.rv.arr.pkt.reply()
 		back.icmp = req.icmp

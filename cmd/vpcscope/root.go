@@ -94,6 +94,9 @@ rule that decides. Without a subcommand it opens the explorer.`,
 		newMapCmd(g, s),
 		newMCPCmd(g, s),
 		newDemoCmd(g, s),
+		newConnectivityCmd(g, s),
+		newCheckCmd(g, s),
+		newDiffCmd(g, s),
 	)
 	quietCompletion(root)
 	groupsSuggest(root)

@@ -128,22 +128,45 @@ func (g *globalOptions) read(ctx context.Context, s streams, o openOptions) (*mo
 		}
 		return snap, "demo", nil
 	case g.snapshot != "":
-		opts, err := g.readOptions()
-		if err != nil {
-			return nil, "", err
-		}
-		snap, notes, err := snapfile.Read(ctx, g.snapshot, opts)
-		if err != nil {
-			return nil, "", readError(ctx, err)
-		}
-		g.importNotes = notes
-		g.printNotes(s, notes)
-		for _, gap := range snap.Gaps {
-			warnf(s, "%s", gap)
-		}
-		return snap, g.snapshot, nil
+		snap, err := g.readPath(ctx, s, g.snapshot)
+		return snap, g.snapshot, err
 	}
 	return nil, "", usagef("no network to look at: pass --demo or --snapshot PATH, or pull live with --profile/--region (vpcscope alone explains them)")
+}
+
+// readPath reads a snapshot file or a folder of AWS CLI outputs, as
+// --snapshot names one, unvalidated.
+func (g *globalOptions) readPath(ctx context.Context, s streams, path string) (*model.Snapshot, error) {
+	opts, err := g.readOptions()
+	if err != nil {
+		return nil, err
+	}
+	snap, notes, err := snapfile.Read(ctx, path, opts)
+	if err != nil {
+		return nil, readError(ctx, err)
+	}
+	g.importNotes = notes
+	g.printNotesOf(s, path, notes)
+	for _, gap := range snap.Gaps {
+		warnf(s, "%s", gap)
+	}
+	return snap, nil
+}
+
+// openPath reads and validates a snapshot file or folder named on the
+// command line (diff's OLD and NEW), as open does for --snapshot.
+func (g *globalOptions) openPath(ctx context.Context, s streams, path string) (*model.Snapshot, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	snap, err := g.readPath(ctx, s, path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := g.validate(s, path, snap); err != nil {
+		return nil, err
+	}
+	return snap, nil
 }
 
 // readError classifies an error of reading --snapshot: an interrupt is a
@@ -162,6 +185,11 @@ func readError(ctx context.Context, err error) error {
 // printNotes tells about the notes of an import on stderr: every one with
 // --notes, else (with -o text) how many there are and how to see them.
 func (g *globalOptions) printNotes(s streams, notes snapfile.Notes) {
+	g.printNotesOf(s, g.snapshot, notes)
+}
+
+// printNotesOf is printNotes for the snapshot read from path.
+func (g *globalOptions) printNotesOf(s streams, path string, notes snapfile.Notes) {
 	if g.notes {
 		for _, n := range notes.Lines {
 			fmt.Fprintln(s.err, "vpcscope: note: "+n)
@@ -175,7 +203,7 @@ func (g *globalOptions) printNotes(s streams, notes snapfile.Notes) {
 	if notes.Skipped > 0 {
 		skipped = count(notes.Skipped, "file") + " skipped, "
 	}
-	warnf(s, "%s: %s%s from the import; --notes lists them", g.snapshot, skipped, count(len(notes.Lines), "note"))
+	warnf(s, "%s: %s%s from the import; --notes lists them", path, skipped, count(len(notes.Lines), "note"))
 }
 
 // readOptions returns the limits --max-input-size sets: each file and all

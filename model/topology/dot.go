@@ -169,3 +169,7 @@ func dotEscape(s string) string {
 	s = termsafe.String(s)
 	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
 }
+
+// EscapeDOT makes s safe inside a DOT double-quoted string, as the map's
+// DOT output writes every label: for other graphs vpcscope writes.
+func EscapeDOT(s string) string { return dotEscape(s) }

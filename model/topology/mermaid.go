@@ -92,3 +92,8 @@ func mermaidEscape(s string) string {
 	return strings.NewReplacer("#", "#35;", `"`, "#quot;", "<", "#lt;", ">", "#gt;", "&", "#amp;",
 		"|", "#124;", "`", "#96;").Replace(s)
 }
+
+// EscapeMermaid makes s safe inside a double-quoted Mermaid label, as
+// the map's Mermaid output writes every label: for other graphs vpcscope
+// writes.
+func EscapeMermaid(s string) string { return mermaidEscape(s) }

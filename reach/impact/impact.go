@@ -1,0 +1,638 @@
+// Package impact says what a change to a network did: given the engines
+// of two snapshots (before and after), the resources and rules that
+// changed (model/change), the reachability gained and lost between
+// interfaces and the internet as exact sets, the exposure to the
+// internet gained and lost, the audit findings new and fixed, and the
+// intents newly violated.
+package impact
+
+import (
+	"cmp"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/model/change"
+	"github.com/vpcscope/vpcscope/model/intents"
+	"github.com/vpcscope/vpcscope/reach"
+	"github.com/vpcscope/vpcscope/reach/audit"
+	"github.com/vpcscope/vpcscope/reach/intent"
+	"go4.org/netipx"
+)
+
+// Item is traffic gained or lost, as an exact product: every sender of
+// From to every receiver of To (but itself and the other interfaces of
+// its instance) on every port of Ports. From and To name interfaces by
+// ID, and the internet by its addresses (CIDR prefixes).
+type Item struct {
+	From          []string          `json:"from"`
+	To            []string          `json:"to"`
+	FromInstances []string          `json:"fromInstances,omitempty"`
+	ToInstances   []string          `json:"toInstances,omitempty"`
+	Protocol      string            `json:"protocol"`
+	ICMP          string            `json:"icmp,omitempty"`
+	Ports         []model.PortRange `json:"ports,omitempty"`
+}
+
+// Delta is traffic gained and lost.
+type Delta struct {
+	Gained []Item `json:"gained"`
+	Lost   []Item `json:"lost"`
+}
+
+// Findings are the audit findings new in the second snapshot and those
+// of the first that are gone.
+type Findings struct {
+	New   []audit.Finding `json:"new"`
+	Fixed []audit.Finding `json:"fixed"`
+}
+
+// IntentChange is an intent's verdict before and after.
+type IntentChange struct {
+	Name   string        `json:"name"`
+	Before intent.Status `json:"before"`
+	After  intent.Status `json:"after"`
+	// NewlyViolated is set when the intent is violated after the change
+	// and was not before, or is violated by packets it was not before.
+	NewlyViolated bool `json:"newlyViolated"`
+	// Violations are the violations after the change that were not
+	// there before.
+	Violations []intent.Violation `json:"violations"`
+}
+
+// Report is what a change did.
+type Report struct {
+	Resources    change.Resources `json:"resources"`
+	Reachability Delta            `json:"reachability"`
+	Exposure     Delta            `json:"exposure"`
+	Findings     Findings         `json:"findings"`
+	Intents      []IntentChange   `json:"intents"`
+	Caveats      []string         `json:"caveats"`
+}
+
+// Broke reports whether the change exposed something new to the
+// internet or broke an intent.
+func (r *Report) Broke() bool {
+	if len(r.Exposure.Gained) > 0 {
+		return true
+	}
+	return slices.ContainsFunc(r.Intents, func(c IntentChange) bool { return c.NewlyViolated })
+}
+
+// Options say what a comparison checks beyond reachability.
+type Options struct {
+	// Intents, when set, are checked on both snapshots.
+	Intents *intents.File
+	// Workers is how many walks run at once (0: GOMAXPROCS).
+	Workers int
+}
+
+// Compare says what changed from the network of engine a to that of b.
+func Compare(a, b *reach.Engine, opts Options) (*Report, error) {
+	rep := &Report{Resources: change.Diff(a.Snapshot(), b.Snapshot()), Intents: []IntentChange{}, Caveats: []string{}}
+	var err error
+	if rep.Reachability, err = reachability(a, b, rep.Resources, opts.Workers, &rep.Caveats); err != nil {
+		return nil, err
+	}
+	ea, eb := a.Exposure(reach.ExposureOptions{}), b.Exposure(reach.ExposureOptions{})
+	rep.Exposure = exposure(ea, eb)
+	fa, err := audit.Run(a, ea)
+	if err != nil {
+		return nil, err
+	}
+	fb, err := audit.Run(b, eb)
+	if err != nil {
+		return nil, err
+	}
+	rep.Findings = findings(fa.Findings, fb.Findings)
+	if opts.Intents != nil {
+		if rep.Intents, err = intentChanges(a, b, opts.Intents, opts.Workers); err != nil {
+			return nil, err
+		}
+	}
+	return rep, nil
+}
+
+// affected returns the interfaces whose traffic a change may have
+// changed, as senders and receivers, or all when it cannot say: the
+// members of security groups whose inbound (receivers) or outbound
+// (senders) rules changed, interfaces added, removed or changed, and
+// every interface when anything else changed (a route, an ACL, a gateway,
+// a group that an appliance is a member of — they can carry anyone's
+// traffic).
+func affected(a, b *reach.Engine, res change.Resources) (senders, receivers map[string]bool, all bool) {
+	senders, receivers = map[string]bool{}, map[string]bool{}
+	mark := func(id string, s, r bool) {
+		if s {
+			senders[id] = true
+		}
+		if r {
+			receivers[id] = true
+		}
+	}
+	for _, list := range [][]change.Ref{res.Added, res.Removed} {
+		for _, ref := range list {
+			switch ref.Kind {
+			case model.KindNetworkInterface, model.KindInstance:
+				mark(ref.ID, true, true)
+			case model.KindSecurityGroup:
+				// a group nobody uses, or whose members changed: those
+				// members are changed interfaces themselves
+			default:
+				return nil, nil, true
+			}
+		}
+	}
+	for _, c := range res.Changed {
+		switch c.Kind {
+		case model.KindNetworkInterface, model.KindInstance:
+			mark(c.ID, true, true)
+			for _, e := range []*reach.Engine{a, b} {
+				for _, n := range e.Index().InstanceInterfaces(c.ID) {
+					mark(n.ID, true, true)
+				}
+			}
+		case model.KindSecurityGroup:
+			if !slices.Equal(c.Fields, []string{"egress"}) && !slices.Equal(c.Fields, []string{"ingress"}) &&
+				!slices.Equal(c.Fields, []string{"egress", "ingress"}) && !slices.Equal(c.Fields, []string{"description", "tags"}) &&
+				!slices.Equal(c.Fields, []string{"tags"}) {
+				return nil, nil, true
+			}
+			for _, e := range []*reach.Engine{a, b} {
+				for _, n := range e.Snapshot().NetworkInterfaces {
+					if !slices.Contains(n.SecurityGroupIDs, c.ID) {
+						continue
+					}
+					if !n.SourceDestCheck || n.InterfaceType == "transit_gateway" {
+						return nil, nil, true // an appliance's groups pass transit traffic
+					}
+					mark(n.ID, c.Egress, c.Ingress)
+				}
+			}
+		default:
+			return nil, nil, true
+		}
+	}
+	return senders, receivers, false
+}
+
+// pairKey is traffic of one probe from one end to another.
+type pairKey struct {
+	from, to string
+	probe    int
+}
+
+// reachability compares the relations of the two networks over the pairs
+// of ends a change may have touched.
+func reachability(a, b *reach.Engine, res change.Resources, workers int, caveats *[]string) (Delta, error) {
+	senders, receivers, all := affected(a, b, res)
+	probes := unionProbes(a.DefaultProbes(), b.DefaultProbes())
+	type side struct {
+		// pairs are the ports per pair of interfaces; inet the links from
+		// or to the internet per pair.
+		pairs map[pairKey][]model.PortRange
+		inet  map[pairKey][]reach.Link
+	}
+	read := func(e *reach.Engine) (side, error) {
+		s := side{pairs: map[pairKey][]model.PortRange{}, inet: map[pairKey][]reach.Link{}}
+		ends := e.Ends()
+		present := map[string]bool{}
+		for _, id := range ends {
+			present[id] = true
+		}
+		pick := func(m map[string]bool) []string {
+			var out []string
+			for id := range m {
+				if present[id] {
+					out = append(out, id)
+				}
+			}
+			slices.Sort(out)
+			return out
+		}
+		everyone := reach.Group{Interfaces: ends, Internet: true}
+		var questions [][2]reach.Group
+		if all {
+			questions = append(questions, [2]reach.Group{everyone, everyone})
+		} else {
+			if ss := pick(senders); len(ss) > 0 {
+				questions = append(questions, [2]reach.Group{{Interfaces: ss}, everyone})
+			}
+			if rs := pick(receivers); len(rs) > 0 {
+				questions = append(questions, [2]reach.Group{everyone, {Interfaces: rs}})
+			}
+		}
+		for _, q := range questions {
+			rel, err := e.Relate(reach.RelationOptions{From: q[0], To: q[1], Probes: probes, Workers: workers})
+			if err != nil {
+				return s, err
+			}
+			for _, c := range rel.Caveats() {
+				*caveats = appendUnique(*caveats, c)
+			}
+			for _, l := range rel.Links() {
+				if l.From[0] == "internet" || l.To[0] == "internet" {
+					for _, f := range l.From {
+						for _, t := range l.To {
+							k := pairKey{f, t, l.Probe}
+							s.inet[k] = append(s.inet[k], l)
+						}
+					}
+					continue
+				}
+				for _, f := range l.From {
+					for _, t := range l.To {
+						if f == t {
+							continue
+						}
+						k := pairKey{f, t, l.Probe}
+						s.pairs[k] = joinRanges(s.pairs[k], portsOf(l))
+					}
+				}
+			}
+		}
+		return s, nil
+	}
+	sa, err := read(a)
+	if err != nil {
+		return Delta{}, err
+	}
+	sb, err := read(b)
+	if err != nil {
+		return Delta{}, err
+	}
+	instance := func(id string) string {
+		for _, e := range []*reach.Engine{b, a} {
+			if n := e.Index().Interface(id); n != nil {
+				return n.InstanceID()
+			}
+		}
+		return ""
+	}
+	counts := func(k pairKey) bool {
+		i := instance(k.from)
+		return i == "" || i != instance(k.to)
+	}
+	var d Delta
+	for k, ports := range sb.pairs {
+		if g := minusRanges(ports, sa.pairs[k]); len(g) > 0 && counts(k) {
+			d.Gained = append(d.Gained, item(probes[k.probe], []string{k.from}, []string{k.to}, g))
+		}
+	}
+	for k, ports := range sa.pairs {
+		if l := minusRanges(ports, sb.pairs[k]); len(l) > 0 && counts(k) {
+			d.Lost = append(d.Lost, item(probes[k.probe], []string{k.from}, []string{k.to}, l))
+		}
+	}
+	keys := map[pairKey]bool{}
+	for k := range sa.inet {
+		keys[k] = true
+	}
+	for k := range sb.inet {
+		keys[k] = true
+	}
+	for k := range keys {
+		fromInternet := k.from == "internet"
+		g, l := internetDelta(sa.inet[k], sb.inet[k], fromInternet)
+		for _, x := range g {
+			d.Gained = append(d.Gained, internetItem(probes[k.probe], k, x, fromInternet))
+		}
+		for _, x := range l {
+			d.Lost = append(d.Lost, internetItem(probes[k.probe], k, x, fromInternet))
+		}
+	}
+	d.Gained, d.Lost = mergeItems(d.Gained, instance), mergeItems(d.Lost, instance)
+	return d, nil
+}
+
+// addrPorts is a set of internet addresses on a stretch of ports.
+type addrPorts struct {
+	addrs *netipx.IPSet
+	ports []model.PortRange
+}
+
+// internetDelta compares the internet addresses two lists of links hold,
+// port stretch by stretch: those only the second holds (gained) and only
+// the first (lost).
+func internetDelta(a, b []reach.Link, fromInternet bool) (gained, lost []addrPorts) {
+	set := func(ls []reach.Link, r model.PortRange) *netipx.IPSet {
+		var s netipx.IPSetBuilder
+		for _, l := range ls {
+			if !covers(portsOf(l), r) {
+				continue
+			}
+			ps := l.Destinations
+			if fromInternet {
+				ps = l.Sources
+			}
+			for _, p := range ps {
+				if pfx, err := netip.ParsePrefix(p); err == nil {
+					s.AddPrefix(pfx)
+				}
+			}
+		}
+		out, _ := s.IPSet()
+		return out
+	}
+	var cuts []int
+	for _, l := range slices.Concat(a, b) {
+		for _, r := range portsOf(l) {
+			cuts = append(cuts, int(r.From), int(r.To)+1)
+		}
+	}
+	slices.Sort(cuts)
+	cuts = slices.Compact(cuts)
+	add := func(list []addrPorts, s *netipx.IPSet, r model.PortRange) []addrPorts {
+		if len(s.Ranges()) == 0 {
+			return list
+		}
+		if n := len(list); n > 0 && list[n-1].addrs.Equal(s) && int(list[n-1].ports[len(list[n-1].ports)-1].To)+1 == int(r.From) {
+			list[n-1].ports = joinRanges(list[n-1].ports, []model.PortRange{r})
+			return list
+		}
+		return append(list, addrPorts{addrs: s, ports: []model.PortRange{r}})
+	}
+	for i := 0; i+1 < len(cuts); i++ {
+		r := model.PortRange{From: uint16(cuts[i]), To: uint16(cuts[i+1] - 1)}
+		sa, sb := set(a, r), set(b, r)
+		var g, l netipx.IPSetBuilder
+		g.AddSet(sb)
+		g.RemoveSet(sa)
+		l.AddSet(sa)
+		l.RemoveSet(sb)
+		gs, _ := g.IPSet()
+		ls, _ := l.IPSet()
+		gained, lost = add(gained, gs, r), add(lost, ls, r)
+	}
+	return gained, lost
+}
+
+func internetItem(p reach.Probe, k pairKey, x addrPorts, fromInternet bool) Item {
+	var cidrs []string
+	for _, pfx := range x.addrs.Prefixes() {
+		cidrs = append(cidrs, pfx.String())
+	}
+	if fromInternet {
+		return item(p, cidrs, []string{k.to}, x.ports)
+	}
+	return item(p, []string{k.from}, cidrs, x.ports)
+}
+
+func item(p reach.Probe, from, to []string, ports []model.PortRange) Item {
+	it := Item{From: from, To: to, Protocol: p.Protocol.String()}
+	if p.Protocol.HasPorts() {
+		it.Ports = ports
+	}
+	if p.Protocol.IsICMP() {
+		_, it.ICMP, _ = strings.Cut(p.String(), " ")
+	}
+	return it
+}
+
+// mergeItems joins items that share the receivers and ports (senders
+// joined), then the senders and ports (receivers joined), and sorts them.
+func mergeItems(items []Item, instance func(string) string) []Item {
+	join := func(items []Item, byTo bool) []Item {
+		idx := map[string]int{}
+		var out []Item
+		for _, it := range items {
+			ends := it.To
+			if !byTo {
+				ends = it.From
+			}
+			k := strings.Join(ends, ",") + "|" + it.Protocol + "|" + it.ICMP + "|" + rangesKey(it.Ports)
+			internet := isCIDR(it.From[0]) || isCIDR(it.To[0])
+			if i, ok := idx[k]; ok && !internet {
+				if byTo {
+					out[i].From = sortedUnion(out[i].From, it.From)
+				} else {
+					out[i].To = sortedUnion(out[i].To, it.To)
+				}
+				continue
+			}
+			idx[k] = len(out)
+			out = append(out, it)
+		}
+		return out
+	}
+	sortItems(items)
+	items = join(join(items, true), false)
+	for i := range items {
+		items[i].FromInstances = instancesOf(items[i].From, instance)
+		items[i].ToInstances = instancesOf(items[i].To, instance)
+	}
+	sortItems(items)
+	if items == nil {
+		items = []Item{}
+	}
+	return items
+}
+
+func instancesOf(ids []string, instance func(string) string) []string {
+	var out []string
+	for _, id := range ids {
+		if isCIDR(id) {
+			continue
+		}
+		if i := instance(id); i != "" {
+			out = append(out, i)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func isCIDR(s string) bool {
+	_, err := netip.ParsePrefix(s)
+	return err == nil
+}
+
+func sortItems(items []Item) {
+	slices.SortFunc(items, func(a, b Item) int {
+		return cmp.Or(cmp.Compare(a.Protocol, b.Protocol), slices.Compare(a.From, b.From), slices.Compare(a.To, b.To),
+			cmp.Compare(rangesKey(a.Ports), rangesKey(b.Ports)))
+	})
+}
+
+// exposure compares two exposure reports, interface by interface and
+// protocol by protocol: the internet addresses and ports gained and lost.
+func exposure(a, b *reach.ExposureReport) Delta {
+	type k struct{ id, proto string }
+	toLinks := func(r *reach.ExposureReport) map[k][]reach.Link {
+		out := map[k][]reach.Link{}
+		for _, x := range r.Exposed {
+			key := k{x.ID, x.Protocol}
+			out[key] = append(out[key], reach.Link{From: []string{"internet"}, To: []string{x.ID}, Protocol: x.Protocol, Ports: x.PortRanges, Sources: x.Sources})
+		}
+		return out
+	}
+	la, lb := toLinks(a), toLinks(b)
+	keys := map[k]bool{}
+	for key := range la {
+		keys[key] = true
+	}
+	for key := range lb {
+		keys[key] = true
+	}
+	d := Delta{Gained: []Item{}, Lost: []Item{}}
+	for key := range keys {
+		p := reach.Probe{Protocol: mustProtocol(key.proto)}
+		g, l := internetDelta(la[key], lb[key], true)
+		for _, x := range g {
+			d.Gained = append(d.Gained, internetItem(p, pairKey{from: "internet", to: key.id}, x, true))
+		}
+		for _, x := range l {
+			d.Lost = append(d.Lost, internetItem(p, pairKey{from: "internet", to: key.id}, x, true))
+		}
+	}
+	sortItems(d.Gained)
+	sortItems(d.Lost)
+	return d
+}
+
+func mustProtocol(s string) model.Protocol {
+	p, err := model.ParseProtocol(s)
+	if err != nil {
+		return model.ProtocolAll
+	}
+	return p
+}
+
+// findings compares two audits by control, resource and rule.
+func findings(a, b []audit.Finding) Findings {
+	key := func(f audit.Finding) string {
+		return strings.Join(f.Controls, ",") + "|" + string(f.Kind) + "|" + f.Resource + "|" + f.Rule + "|" + f.Message
+	}
+	in := func(list []audit.Finding) map[string]bool {
+		m := map[string]bool{}
+		for _, f := range list {
+			m[key(f)] = true
+		}
+		return m
+	}
+	ka, kb := in(a), in(b)
+	out := Findings{New: []audit.Finding{}, Fixed: []audit.Finding{}}
+	for _, f := range b {
+		if !ka[key(f)] {
+			out.New = append(out.New, f)
+		}
+	}
+	for _, f := range a {
+		if !kb[key(f)] {
+			out.Fixed = append(out.Fixed, f)
+		}
+	}
+	return out
+}
+
+// intentChanges checks intents on both networks.
+func intentChanges(a, b *reach.Engine, f *intents.File, workers int) ([]IntentChange, error) {
+	ca, cb := intent.NewChecker(a), intent.NewChecker(b)
+	ca.Workers, cb.Workers = workers, workers
+	ra, err := ca.Check(f)
+	if err != nil {
+		return nil, err
+	}
+	rb, err := cb.Check(f)
+	if err != nil {
+		return nil, err
+	}
+	vkey := func(v intent.Violation) string {
+		return v.Kind + "|" + strings.Join(v.From, ",") + "|" + strings.Join(v.To, ",") + "|" + v.Protocol + "|" + rangesKey(v.Ports)
+	}
+	out := []IntentChange{}
+	for i := range rb {
+		before := map[string]bool{}
+		for _, v := range ra[i].Violations {
+			before[vkey(v)] = true
+		}
+		c := IntentChange{Name: rb[i].Name, Before: ra[i].Status, After: rb[i].Status, Violations: []intent.Violation{}}
+		for _, v := range rb[i].Violations {
+			if !before[vkey(v)] {
+				c.Violations = append(c.Violations, v)
+			}
+		}
+		c.NewlyViolated = rb[i].Status == intent.Violated && (ra[i].Status != intent.Violated || len(c.Violations) > 0)
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// unionProbes returns the probes of either network (other protocols a
+// rule names in one of them too).
+func unionProbes(a, b []reach.Probe) []reach.Probe {
+	out := slices.Clone(a)
+	for _, p := range b {
+		if !slices.ContainsFunc(out, func(q reach.Probe) bool { return q.Protocol == p.Protocol }) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func portsOf(l reach.Link) []model.PortRange {
+	if len(l.Ports) == 0 {
+		return []model.PortRange{model.AllPorts}
+	}
+	return l.Ports
+}
+
+func joinRanges(a, b []model.PortRange) []model.PortRange {
+	all := slices.Concat(a, b)
+	slices.SortFunc(all, func(x, y model.PortRange) int { return cmp.Compare(x.From, y.From) })
+	var out []model.PortRange
+	for _, r := range all {
+		if n := len(out); n > 0 && int(r.From) <= int(out[n-1].To)+1 {
+			out[n-1].To = max(out[n-1].To, r.To)
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func minusRanges(a, b []model.PortRange) []model.PortRange {
+	var out []model.PortRange
+	for _, r := range a {
+		lo := int(r.From)
+		for _, x := range b {
+			if int(x.To) < lo || int(x.From) > int(r.To) {
+				continue
+			}
+			if int(x.From) > lo {
+				out = append(out, model.PortRange{From: uint16(lo), To: x.From - 1})
+			}
+			lo = int(x.To) + 1
+		}
+		if lo <= int(r.To) {
+			out = append(out, model.PortRange{From: uint16(lo), To: r.To})
+		}
+	}
+	return out
+}
+
+func covers(rs []model.PortRange, r model.PortRange) bool {
+	return len(minusRanges([]model.PortRange{r}, rs)) == 0
+}
+
+func rangesKey(rs []model.PortRange) string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = r.String()
+	}
+	return strings.Join(parts, ",")
+}
+
+func sortedUnion(a, b []string) []string {
+	out := slices.Concat(a, b)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func appendUnique(xs []string, s string) []string {
+	if slices.Contains(xs, s) {
+		return xs
+	}
+	return append(xs, s)
+}
