@@ -333,7 +333,7 @@ func (r *Relation) mergeLinks(ls []Link) []Link {
 			if !byTo {
 				k = key(l.From, l) + "|" + strings.Join(l.Sources, ",") + "|" + strings.Join(l.Destinations, ",")
 			}
-			if i, ok := idx[k]; ok && (l.From[0] != "internet" && l.To[0] != "internet") {
+			if i, ok := idx[k]; ok {
 				o := &out[i]
 				if byTo {
 					o.From = sortedUnion(o.From, l.From)

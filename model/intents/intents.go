@@ -95,8 +95,10 @@ func (s Service) String() string {
 			parts[i] = r.String()
 		}
 		return s.Protocol.String() + "/" + strings.Join(parts, ",")
+	case s.Protocol.IsICMP() && s.ICMP != nil && s.ICMP.Code >= 0:
+		return fmt.Sprintf("%s/%d:%d", s.Protocol, s.ICMP.Type, s.ICMP.Code)
 	case s.Protocol.IsICMP() && s.ICMP != nil:
-		return s.Protocol.String() + "/" + s.ICMP.String()
+		return fmt.Sprintf("%s/%d", s.Protocol, s.ICMP.Type)
 	}
 	return s.Protocol.String()
 }
