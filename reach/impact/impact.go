@@ -401,9 +401,12 @@ func mergeItems(items []Item, instance func(string) string) []Item {
 			if !byTo {
 				ends = it.From
 			}
-			k := strings.Join(ends, ",") + "|" + it.Protocol + "|" + it.ICMP + "|" + rangesKey(it.Ports)
 			internet := isCIDR(it.From[0]) || isCIDR(it.To[0])
-			if i, ok := idx[k]; ok && !internet {
+			k := strings.Join(ends, ",") + "|" + it.Protocol + "|" + it.ICMP + "|" + rangesKey(it.Ports)
+			if internet {
+				k = "internet|" + strings.Join(it.From, ",") + ">" + k // addresses are not joined with interfaces
+			}
+			if i, ok := idx[k]; ok {
 				if byTo {
 					out[i].From = sortedUnion(out[i].From, it.From)
 				} else {
