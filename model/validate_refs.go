@@ -105,8 +105,29 @@ func idPrefix(k Kind) string {
 		return "arn:aws:elasticloadbalancing:"
 	case KindFlowLog:
 		return "fl-"
+	case KindNetworkFirewall, KindFirewallPolicy, KindFirewallRuleGroup:
+		return "arn:aws:network-firewall:"
+	case KindVPNConnection:
+		return "vpn-"
+	case KindCustomerGateway:
+		return "cgw-"
+	case KindDXVirtualInterface:
+		return "dxvif-"
+	case KindVPCEndpointService:
+		return "vpce-svc-"
 	}
 	return ""
+}
+
+// freeFormID reports whether a kind's IDs are ARNs or UUIDs (Direct
+// Connect gateways and their associations), not a prefix and hex digits.
+func freeFormID(k Kind) bool {
+	switch k {
+	case KindLoadBalancer, KindTargetGroup, KindNetworkFirewall, KindFirewallPolicy, KindFirewallRuleGroup,
+		KindDXGateway, KindDXGatewayAssociation, KindDXVirtualInterface:
+		return true
+	}
+	return false
 }
 
 func (c *checker) ids() {
@@ -121,7 +142,7 @@ func (c *checker) ids() {
 		switch {
 		case len(m.ID) < len(prefix) || m.ID[:len(prefix)] != prefix:
 			c.add(m.ID, "%s ID should start with %q", r.Kind(), prefix)
-		case r.Kind() != KindLoadBalancer && r.Kind() != KindTargetGroup && !hexSuffix(m.ID[len(prefix):]):
+		case !freeFormID(r.Kind()) && !hexSuffix(m.ID[len(prefix):]):
 			c.add(m.ID, "malformed %s ID", r.Kind())
 		}
 		if m.Region == "" {
