@@ -264,4 +264,3 @@ func (c *checker) hybrid() {
 		}
 	}
 }
-
