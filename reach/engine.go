@@ -76,6 +76,18 @@ type Engine struct {
 	translatorSet addrs
 	// internetAddrs is internetOf as address sets, for walks.
 	internetAddrs [2]addrs
+
+	// firewalls are the Network Firewall firewalls with their policies
+	// compiled; fwByEndpoint maps a firewall endpoint (vpce-…) to its
+	// firewall; endpointServices maps a service name to the endpoint
+	// service this snapshot's accounts provide.
+	firewalls        map[string]*compiledFirewall
+	fwByEndpoint     map[string]*model.NetworkFirewall
+	endpointServices map[string]*model.VPCEndpointService
+	// hybrid holds the VPN and Direct Connect links, and onprem the
+	// on-premises networks the engine was told of (WithOnPrem).
+	hybrid hybridIndex
+	onprem []OnPremNetwork
 }
 
 // publicAddress is a private IPv4 address with its public address.
@@ -172,6 +184,21 @@ func New(s *model.Snapshot) *Engine {
 		e.prefixListSets[p.ID] = setOf(ps...)
 	}
 	e.indexGroupMembers()
+	e.firewalls = make(map[string]*compiledFirewall, len(s.NetworkFirewalls))
+	e.fwByEndpoint = make(map[string]*model.NetworkFirewall)
+	for _, fw := range s.NetworkFirewalls {
+		e.firewalls[fw.ID] = e.compileFirewall(fw)
+		for _, ep := range fw.Endpoints {
+			if ep.EndpointID != "" {
+				e.fwByEndpoint[ep.EndpointID] = fw
+			}
+		}
+	}
+	e.endpointServices = make(map[string]*model.VPCEndpointService, len(s.VPCEndpointServices))
+	for _, svc := range s.VPCEndpointServices {
+		e.endpointServices[svc.ServiceName] = svc
+	}
+	e.indexHybrid()
 	e.vpcInterfaces = make(map[string][]*model.NetworkInterface)
 	e.publicByVPC = make(map[string][]publicAddress)
 	var owned netipx.IPSetBuilder

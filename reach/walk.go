@@ -67,6 +67,7 @@ const (
 	arrivedInterface arrivalKind = iota // a network interface that owns the address
 	arrivedInternet                     // a host on the internet
 	arrivedService                      // an AWS service behind a prefix list
+	arrivedOnPrem                       // beyond a VPN or Direct Connect link
 )
 
 // arrival is where a walk delivered its packets, and the packets as delivered.
@@ -79,6 +80,10 @@ type arrival struct {
 	viaEndpointVPC string
 	// lb is the load balancer a flow crossed to reach its target.
 	lb *lbLeg
+	// link is the VPN or Direct Connect link the packets left AWS by, and
+	// onprem the declared network they reached (nil: none holds them).
+	link   *hybridLink
+	onprem *OnPremNetwork
 }
 
 // flow is the state stateful components keep between the request and the
@@ -96,6 +101,13 @@ type flow struct {
 	// the interfaces that forwarded them, in this direction.
 	via        crossing
 	appliances []string
+	// fw records, per firewall, what its stateful engine passed on the way
+	// there; fwBack the firewalls the reply crossed. gwlb records, per
+	// endpoint service, the Gateway Load Balancer endpoint the request
+	// crossed.
+	fw     map[string]fwRecord
+	fwBack map[string]bool
+	gwlb   map[string]string
 }
 
 // crossing is how packets entered the VPC they are in: across a VPC
@@ -119,7 +131,8 @@ type natRecord struct {
 }
 
 func newFlow() *flow {
-	return &flow{sgSeen: map[string]bool{}, eigw: map[string]bool{}, tgwAZ: map[string]string{}}
+	return &flow{sgSeen: map[string]bool{}, eigw: map[string]bool{}, tgwAZ: map[string]string{},
+		fw: map[string]fwRecord{}, fwBack: map[string]bool{}, gwlb: map[string]string{}}
 }
 
 // clone returns an independent copy, for a branch.
@@ -134,6 +147,18 @@ func (f *flow) clone() *flow {
 	}
 	for k, v := range f.tgwAZ {
 		c.tgwAZ[k] = v
+	}
+	c.fw = make(map[string]fwRecord, len(f.fw))
+	for k, v := range f.fw {
+		c.fw[k] = v
+	}
+	c.fwBack = make(map[string]bool, len(f.fwBack))
+	for k, v := range f.fwBack {
+		c.fwBack[k] = v
+	}
+	c.gwlb = make(map[string]string, len(f.gwlb))
+	for k, v := range f.gwlb {
+		c.gwlb[k] = v
 	}
 	c.nats = append([]natRecord(nil), f.nats...)
 	c.caveats = append([]string(nil), f.caveats...)
@@ -438,15 +463,14 @@ func (w *walker) dispatch(vpcID string, from *model.Subnet, t model.RouteTarget,
 	case model.TargetTransitGateway:
 		return w.toTransitGateway(vpcID, from, t.ID, pkt)
 	case model.TargetVPCEndpoint:
+		if fw := w.e.fwByEndpoint[t.ID]; fw != nil {
+			return w.toNetworkFirewall(from, fw, t.ID, pkt)
+		}
 		return w.toGatewayEndpoint(vpcID, from, t.ID, pkt)
 	case model.TargetNetworkInterface, model.TargetInstance:
 		return w.toAppliance(from, t, pkt)
 	case model.TargetVPNGateway:
-		if from != nil && !w.nacl(from, true, &pkt) {
-			return nil
-		}
-		return w.unknown(Hop{Layer: LayerVPNGateway, Resource: t.ID, Stage: StageForward}, pkt,
-			fmt.Sprintf("the route leaves AWS through VPN gateway %s; what lies beyond it is not in the snapshot", t.ID))
+		return w.toVPNGateway(vpcID, from, t.ID, pkt)
 	}
 	return w.unknown(Hop{Layer: LayerRouteTable, Resource: t.ID}, pkt,
 		fmt.Sprintf("the route target %s is a kind vpcscope does not model", t.ID))
