@@ -575,7 +575,7 @@ func evalStateless(c *compiledFirewall, pkt packet) statelessResult {
 	if !rest.empty() {
 		act := model.StandardAction(c.policy.StatelessDefaultActions)
 		res.parts = append(res.parts, fwPart{pkt: rest, action: act, index: -1,
-			rule: "stateless default action " + strings.Join(c.policy.StatelessDefaultActions, "+"),
+			rule:   "stateless default action " + strings.Join(c.policy.StatelessDefaultActions, "+"),
 			custom: model.CustomActionNames(c.policy.StatelessDefaultActions)})
 		if pkt.proto == model.ProtocolUDP && len(c.policy.StatelessFragmentDefaultActions) > 0 &&
 			model.StandardAction(c.policy.StatelessFragmentDefaultActions) != act {
@@ -590,7 +590,7 @@ func evalStateless(c *compiledFirewall, pkt packet) statelessResult {
 type statefulResult struct {
 	passed, dropped []fwPart
 	// unknown is what reaches a rule the snapshot cannot resolve.
-	unknown *unknownRule
+	unknown    *unknownRule
 	unknownPkt packet
 	// notes are the rules not evaluated that could match these packets.
 	notes []string
@@ -676,4 +676,3 @@ func evalStateful(c *compiledFirewall, pkt packet) statefulResult {
 	}
 	return res
 }
-
