@@ -211,6 +211,7 @@ func (w *walker) statefulEngine(c *compiledFirewall, ep *model.FirewallEndpoint,
 			return pkt, false
 		}
 		hs := h
+		hs.Resource, hs.Name = c.policy.ID, c.policy.PolicyName
 		hs.Stage, hs.Verdict, hs.Rule = StageStateful, Allow, "stateful reply"
 		hs.Detail += ": the reply of a flow the stateful engine passed"
 		w.record(hs, pkt)
