@@ -74,6 +74,7 @@ type batch struct {
 	lbAttributes    []attributes
 	tgAttributes    []attributes
 	elbTags         []elbTags
+	fwLogging       []firewallLogging
 }
 
 func newBatch(file, account, region string) *batch {
