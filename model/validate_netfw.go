@@ -264,3 +264,13 @@ func (c *checker) hybrid() {
 		}
 	}
 }
+
+// firewallEndpoint reports whether id is a Network Firewall endpoint.
+func (c *checker) firewallEndpoint(id string) bool {
+	for _, f := range c.s.NetworkFirewalls {
+		if f.Endpoint(id) != nil {
+			return true
+		}
+	}
+	return false
+}

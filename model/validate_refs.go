@@ -400,7 +400,12 @@ func (c *checker) route(rt *RouteTable, r Route) {
 	case TargetInstance:
 		lookup[*Instance](c, from, t.ID, what)
 	case TargetVPCEndpoint:
-		if e, ok := lookup[*VPCEndpoint](c, from, t.ID, what); ok && !slices.Contains(e.RouteTableIDs, rt.ID) {
+		if c.firewallEndpoint(t.ID) {
+			return // a Network Firewall endpoint, listed by its firewall
+		}
+		// A Gateway Load Balancer endpoint lists no route tables: routes
+		// point at it as at a network interface.
+		if e, ok := lookup[*VPCEndpoint](c, from, t.ID, what); ok && e.Type != "GatewayLoadBalancer" && !slices.Contains(e.RouteTableIDs, rt.ID) {
 			c.add(from, "%s %s does not list this route table", what, t.ID)
 		}
 	case TargetVPNGateway:

@@ -174,6 +174,21 @@ func (e *Engine) linkUp(l hybridLink) (bool, string, Code) {
 	return false, fmt.Sprintf("no virtual interface of Direct Connect gateway %s is up (%s)", a.DXGatewayID, strings.Join(states, ", ")), CodeDXDown
 }
 
+// linkState renders a link's state in one line, for a block's rule.
+func (e *Engine) linkState(l hybridLink) string {
+	if l.vpn != nil {
+		if !l.vpn.IsAvailable() {
+			return "state " + l.vpn.State
+		}
+		return "tunnels " + tunnelText(l.vpn)
+	}
+	var parts []string
+	for _, v := range e.hybrid.vifs[l.dx.DXGatewayID] {
+		parts = append(parts, v.ID+" "+v.State)
+	}
+	return "virtual interfaces " + strings.Join(parts, ", ")
+}
+
 func tunnelText(v *model.VPNConnection) string {
 	var parts []string
 	for _, t := range v.Tunnels {
@@ -279,12 +294,14 @@ func (w *walker) toOnPremises(gatewayID string, pkt packet) *arrival {
 		_, rest = rest.cutBy(in)
 		parts = append(parts, linkPart{pkt: in, link: l})
 	}
+	rule := ""
 	if !rest.empty() {
 		why := fmt.Sprintf("no link of %s carries %s: ", gatewayID, rest.dst())
 		code := CodeNoRouteToDestination
+		rule = "no route to " + rest.dst().String()
 		if len(down) > 0 {
 			why += strings.Join(down, "; ")
-			code = downCode
+			code, rule = downCode, "no link up"
 		} else {
 			why += "the static routes of its VPN connections do not cover it"
 		}
@@ -292,7 +309,7 @@ func (w *walker) toOnPremises(gatewayID string, pkt packet) *arrival {
 	}
 	return branch(w, parts, func(w *walker, p linkPart) *arrival {
 		if p.link == nil {
-			return w.deny(Hop{Layer: LayerVPNGateway, Resource: gatewayID, Stage: StageForward, Code: p.code}, p.pkt, p.why)
+			return w.deny(Hop{Layer: LayerVPNGateway, Resource: gatewayID, Stage: StageForward, Code: p.code, Rule: rule}, p.pkt, p.why)
 		}
 		return w.overLink(*p.link, p.pkt)
 	})
@@ -302,7 +319,7 @@ func (w *walker) toOnPremises(gatewayID string, pkt packet) *arrival {
 func (w *walker) overLink(l hybridLink, pkt packet) *arrival {
 	if up, why, code := w.e.linkUp(l); !up {
 		h := w.e.linkHop(l)
-		h.Code = code
+		h.Code, h.Rule = code, w.e.linkState(l)
 		return w.deny(h, pkt, why)
 	}
 	h := w.e.linkHop(l)
@@ -384,13 +401,13 @@ func (w *walker) fromOnPremises(l hybridLink, pkt packet) *arrival {
 	}
 	h := w.e.linkHop(l)
 	if up, why, code := w.e.linkUp(l); !up {
-		h.Code = code
+		h.Code, h.Rule = code, w.e.linkState(l)
 		return w.deny(h, pkt, why)
 	}
 	if l.dx != nil && len(l.dx.AllowedPrefixes) > 0 {
 		in, out := pkt.splitDstPrefixes(l.dx.AllowedPrefixes)
 		hx := h
-		hx.Code = CodeDXPrefixNotAllowed
+		hx.Code, hx.Rule = CodeDXPrefixNotAllowed, "allowed prefixes "+prefixList(l.dx.AllowedPrefixes)
 		if !w.narrow(&pkt, in, out, hx, func(p packet) string {
 			return fmt.Sprintf("Direct Connect gateway association %s advertises only %s on premises, not %s", l.dx.ID, prefixList(l.dx.AllowedPrefixes), p.dst())
 		}) {

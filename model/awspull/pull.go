@@ -17,8 +17,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/directconnect"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/networkfirewall"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
@@ -382,6 +384,8 @@ type regionRun struct {
 	region  string
 	ec2     *ec2.Client
 	elb     *elbv2.Client
+	nfw     *networkfirewall.Client
+	dx      *directconnect.Client
 	lim     *limiter
 
 	// ctx ends when the pull is canceled or the region refuses calls.
@@ -402,6 +406,8 @@ func (p *puller) pullRegion(ctx context.Context, a *account, region string) {
 		p: p, account: a.id, region: region, parent: ctx, lim: newLimiter(p.opts.Workers),
 		ec2: ec2.NewFromConfig(a.cfg, func(o *ec2.Options) { o.Region = region }),
 		elb: elbv2.NewFromConfig(a.cfg, func(o *elbv2.Options) { o.Region = region }),
+		nfw: networkfirewall.NewFromConfig(a.cfg, func(o *networkfirewall.Options) { o.Region = region }),
+		dx:  directconnect.NewFromConfig(a.cfg, func(o *directconnect.Options) { o.Region = region }),
 	}
 	r.ctx, r.cancel = context.WithCancel(ctx)
 	p.mu.Lock()

@@ -210,7 +210,9 @@ func (s *Server) ec2(q *request) (string, bool) {
 			w.text("description", xs[i].Description)
 		})
 	default:
-		return "", false
+		if !s.ec2Hybrid(q, w, listing) {
+			return "", false
+		}
 	}
 	return `<?xml version="1.0" encoding="UTF-8"?>` + "\n<" + q.action + `Response xmlns="` + ec2NS + `"><requestId>fake-request</requestId>` +
 		w.b.String() + "</" + q.action + "Response>", true

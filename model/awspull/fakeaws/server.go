@@ -1,5 +1,6 @@
 // Package fakeaws is an AWS endpoint for tests: it answers the EC2 and
-// Elastic Load Balancing v2 Query APIs and STS GetCallerIdentity with XML
+// Elastic Load Balancing v2 Query APIs and STS GetCallerIdentity with XML,
+// and the AWS Network Firewall and Direct Connect JSON APIs with JSON,
 // rendered from a model.Snapshot (and, for flow logs, CloudWatch Logs
 // FilterLogEvents and S3 ListObjectsV2 and GetObject from what the test
 // puts there), on 127.0.0.1, the way AWS would answer an
@@ -40,7 +41,7 @@ func AccessKey(account string) string { return "AKIA" + account }
 // Fault makes the server answer some requests with an error, a delay or
 // garbage instead of the data. Empty fields match every request.
 type Fault struct {
-	Service string // ec2, elbv2 or sts
+	Service string // ec2, elbv2, sts, network-firewall or directconnect
 	Action  string // e.g. DescribeNetworkAcls
 	Account string
 	Region  string
@@ -178,8 +179,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch q.service {
 	case "elasticloadbalancing":
 		q.service = "elbv2"
-	case "logs":
-		q.action = logsAction(r)
+	case "logs", "network-firewall", "directconnect":
+		q.action = jsonAction(r)
 	case "s3":
 		q.action = s3Action(r)
 	}
@@ -235,6 +236,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	case q.service == "s3":
 		s.s3(w, r)
+		return
+	case q.service == "network-firewall" || q.service == "directconnect":
+		s.jsonCall(w, r, q)
 		return
 	}
 	var body string
@@ -317,6 +321,10 @@ func cmpOr(a, b int) int {
 }
 
 func (s *Server) writeError(w http.ResponseWriter, service string, status int, code, msg string) {
+	if jsonService(service) {
+		s.writeJSONError(w, status, code, msg)
+		return
+	}
 	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
 	w.WriteHeader(status)
 	if service == "ec2" {
