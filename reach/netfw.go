@@ -130,6 +130,9 @@ func (e *Engine) compileFirewall(fw *model.NetworkFirewall) *compiledFirewall {
 			if !ok {
 				if c.missing == "" {
 					c.missing = fmt.Sprintf("rule group %s of firewall policy %s is not in the snapshot", r.ARN, pol.PolicyName)
+					if g := e.snap.GapsFor(model.KindFirewallRuleGroup, pol.Account, pol.Region); len(g) > 0 {
+						c.missing += " (" + g[0].String() + ")"
+					}
 				}
 				continue
 			}

@@ -13,6 +13,7 @@ func newWhoCanReachCmd(g *globalOptions, s streams) *cobra.Command {
 	var to, protocol string
 	var port int
 	var edits []string
+	var onprem onPremOptions
 	cmd := &cobra.Command{
 		Use:   "who-can-reach --to B [--protocol tcp|udp|icmp] --port P",
 		Short: "Every source that can reach B on a port: interfaces, the internet, address ranges",
@@ -20,8 +21,9 @@ func newWhoCanReachCmd(g *globalOptions, s streams) *cobra.Command {
 sources B's security groups and network ACL admit, then checks the full
 two-way path from each: interfaces in the snapshot, the internet (through
 B's public address), and address ranges that no interface in the snapshot
-holds (their path cannot be checked). --assume EDIT answers as if the
-edit were made (see reach --help).`,
+holds (their path cannot be checked). Networks declared with --onprem
+NAME=CIDR are walked as sources over the VPN and Direct Connect links.
+--assume EDIT answers as if the edit were made (see reach --help).`,
 		Example: `  vpcscope who-can-reach --demo --to db-1a --port 3306
   vpcscope who-can-reach --demo --to web-1a --port 443 -o json`,
 		Args: cobra.NoArgs,
@@ -41,7 +43,11 @@ edit were made (see reach --help).`,
 			if err != nil {
 				return err
 			}
-			ans, err := reach.New(snap).WhoCanReach(reach.WhoQuery{To: to, Protocol: proto, Port: port})
+			e, err := onprem.engine(snap)
+			if err != nil {
+				return err
+			}
+			ans, err := e.WhoCanReach(reach.WhoQuery{To: to, Protocol: proto, Port: port})
 			if err != nil {
 				return err
 			}
@@ -58,6 +64,7 @@ edit were made (see reach --help).`,
 	f.StringVar(&protocol, "protocol", "tcp", "tcp, udp, icmp, icmpv6 or all")
 	f.IntVar(&port, "port", 0, "destination port (tcp and udp)")
 	addAssumeFlag(cmd, &edits)
+	addOnPremFlags(cmd, &onprem)
 	return cmd
 }
 
@@ -106,6 +113,8 @@ func sourceText(src reach.Source) string {
 		return safe("internet: " + src.Summary + "  (" + src.AdmittedBy + ")")
 	case "addresses":
 		return safe("addresses with no interface in the snapshot: " + src.Summary + "  (path not checked)")
+	case "on-premises":
+		return safe("on-premises " + src.Name + ": " + src.Summary + "  (" + src.AdmittedBy + ")")
 	}
 	who := src.ID
 	if src.Name != "" {
@@ -119,6 +128,7 @@ func sourceText(src reach.Source) string {
 func newExposureCmd(g *globalOptions, s streams) *cobra.Command {
 	var port int
 	var edits []string
+	var onprem onPremOptions
 	cmd := &cobra.Command{
 		Use:   "exposure [--port P]",
 		Short: "Everything reachable from the internet, on which ports, with the path",
@@ -126,6 +136,8 @@ func newExposureCmd(g *globalOptions, s streams) *cobra.Command {
 internet can reach, with the protocol and ports open end to end (security
 groups, network ACLs both ways, internet gateway, routes for the reply),
 the internet addresses the rules admit, and the rule that opens it.
+With --onprem NAME=CIDR it also lists what each declared on-premises
+network reaches over the VPN and Direct Connect links.
 --assume EDIT answers as if the edit were made (see reach --help).`,
 		Example: `  vpcscope exposure --demo
   vpcscope exposure --demo --port 22 -o json`,
@@ -142,7 +154,11 @@ the internet addresses the rules admit, and the rule that opens it.
 			if err != nil {
 				return err
 			}
-			rep := reach.New(snap).Exposure(reach.ExposureOptions{Port: port})
+			e, err := onprem.engine(snap)
+			if err != nil {
+				return err
+			}
+			rep := e.Exposure(reach.ExposureOptions{Port: port})
 			if g.output == "json" {
 				return writeJSON(s.out, withAssumed(rep, assumed))
 			}
@@ -161,7 +177,11 @@ the internet addresses the rules admit, and the rule that opens it.
 				if x.Ports != "" {
 					svc += "/" + x.Ports
 				}
-				fmt.Fprintf(w, "  %s %-40s %-16s %-18s from %s\n", t.bad.Render("!"), safe(who), safe(x.PublicIP), safe(svc), safe(x.SourceSummary))
+				addr, from := x.PublicIP, x.SourceSummary
+				if x.OnPrem != "" {
+					addr, from = x.Address, x.OnPrem+" "+x.SourceSummary
+				}
+				fmt.Fprintf(w, "  %s %-40s %-16s %-18s from %s\n", t.bad.Render("!"), safe(who), safe(addr), safe(svc), safe(from))
 				fmt.Fprintf(w, "      %s\n", t.dim.Render("opened by "+safe(x.Rule)))
 			}
 			for _, c := range rep.Caveats {
@@ -172,5 +192,6 @@ the internet addresses the rules admit, and the rule that opens it.
 	}
 	cmd.Flags().IntVar(&port, "port", 0, "only this TCP/UDP port")
 	addAssumeFlag(cmd, &edits)
+	addOnPremFlags(cmd, &onprem)
 	return cmd
 }

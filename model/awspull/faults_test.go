@@ -195,6 +195,8 @@ func TestRegionNotEnabled(t *testing.T) {
 	srv, want := serve(t, "three-tier")
 	srv.AddFault(fakeaws.Fault{Region: "ap-east-1", Service: "ec2", Code: "OptInRequired", Status: 401})
 	srv.AddFault(fakeaws.Fault{Region: "ap-east-1", Service: "elbv2", Code: "OptInRequired", Status: 401})
+	srv.AddFault(fakeaws.Fault{Region: "ap-east-1", Service: "network-firewall", Code: "UnrecognizedClientException", Status: 400})
+	srv.AddFault(fakeaws.Fault{Region: "ap-east-1", Service: "directconnect", Code: "UnrecognizedClientException", Status: 400})
 	got, _, err := pullFrom(t, context.Background(), srv, []string{acct}, []string{region, "ap-east-1"}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -202,7 +204,7 @@ func TestRegionNotEnabled(t *testing.T) {
 	sameResources(t, got, want)
 	kinds := map[model.Kind]bool{}
 	for _, g := range got.Gaps {
-		if g.Region != "ap-east-1" || g.Code != "OptInRequired" {
+		if g.Region != "ap-east-1" || (g.Code != "OptInRequired" && g.Code != "UnrecognizedClientException") {
 			t.Errorf("unexpected gap %v", g)
 		}
 		kinds[g.Kind] = true
@@ -220,6 +222,8 @@ func TestEveryCallFailing(t *testing.T) {
 	srv, _ := serve(t, "three-tier")
 	srv.AddFault(fakeaws.Fault{Service: "ec2", Code: "UnauthorizedOperation", Status: 403})
 	srv.AddFault(fakeaws.Fault{Service: "elbv2", Code: "AccessDenied", Status: 403})
+	srv.AddFault(fakeaws.Fault{Service: "network-firewall", Code: "AccessDeniedException", Status: 400})
+	srv.AddFault(fakeaws.Fault{Service: "directconnect", Code: "AccessDeniedException", Status: 400})
 	_, _, err := pullFrom(t, context.Background(), srv, []string{acct}, []string{region}, nil)
 	if err == nil || !strings.Contains(err.Error(), "every AWS call failed; most with UnauthorizedOperation: not allowed: grant ec2:") {
 		t.Errorf("err = %v", err)
@@ -293,7 +297,7 @@ func TestPolicyListsEveryCall(t *testing.T) {
 	for k := range logs.Calls() {
 		called[k] = true
 	}
-	for _, name := range []string{"three-tier", "hub-and-spoke"} {
+	for _, name := range []string{"three-tier", "hub-and-spoke", "network-firewall", "hybrid"} {
 		srv, _ := serve(t, name)
 		if _, _, err := pullFrom(t, context.Background(), srv, []string{acct}, nil, func(o *Options) { o.AllRegions = true }); err != nil {
 			t.Fatal(err)

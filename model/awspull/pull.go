@@ -427,6 +427,9 @@ func (p *puller) pullRegion(ctx context.Context, a *account, region string) {
 			err := t.run(r.ctx, tr)
 			tr.u.release(err)
 			for _, k := range tr.kids {
+				if k.kind != t.kind {
+					k.parentFailed(tr.u)
+				}
 				k.release(nil)
 			}
 		})
@@ -525,6 +528,23 @@ func (u *unit) release(err error) {
 	if done {
 		u.r.p.emit(e)
 	}
+}
+
+// parentFailed records, for a per-parent operation of another kind than
+// its listing (Direct Connect gateway associations), that the listing
+// failed: its kind was not collected either.
+func (u *unit) parentFailed(parent *unit) {
+	parent.mu.Lock()
+	pf := parent.failed
+	parent.mu.Unlock()
+	if pf == nil {
+		return
+	}
+	u.mu.Lock()
+	if u.failed == nil && u.calls == 0 {
+		u.failed = &failure{class: pf.class, code: pf.code, reason: fmt.Sprintf("not listed: %s failed: %s", parent.name, pf.reason)}
+	}
+	u.mu.Unlock()
 }
 
 // begin notes when the unit's first call starts.

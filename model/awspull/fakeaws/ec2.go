@@ -317,6 +317,7 @@ func (w *xw) routeTable(v *model.RouteTable) {
 			w.el("associationState", func() { w.text("state", a.State) })
 		}
 	})
+	w.list("propagatingVgwSet", len(v.PropagatingVGWs), func(i int) { w.text("gatewayId", v.PropagatingVGWs[i]) })
 	w.tags("tagSet", v.Tags, "key", "value")
 }
 
