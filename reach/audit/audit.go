@@ -159,6 +159,7 @@ func RunWith(e *reach.Engine, opts Options) (*Report, error) {
 	a.instancesAndSubnets()
 	a.routes()
 	notChecked := a.flowLogs()
+	notChecked = append(notChecked, a.firewalls()...)
 	rep := &Report{Findings: a.findings, NotChecked: notChecked}
 	if rep.NotChecked == nil {
 		rep.NotChecked = []string{}
