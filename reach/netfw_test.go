@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vpcscope/vpcscope/fixtures"
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/reach"
 )
@@ -490,6 +491,45 @@ func TestParseOnPrem(t *testing.T) {
 		_, err := reach.ParseOnPrem(c.spec)
 		if (err == nil) != (c.err == "") || (err != nil && !strings.Contains(err.Error(), c.err)) {
 			t.Errorf("ParseOnPrem(%q) = %v, want %q", c.spec, err, c.err)
+		}
+	}
+}
+
+// TestExposureListsOnlyWhatTheFirewallPasses: on the network-firewall
+// fixture, edge-web-sg opens 22, 80, 443 and ICMP to the world, but the
+// IGW's edge route table sends the internet through edge-fw, whose
+// stateless group drops ICMP, whose strict-order rules drop HTTP and pass
+// HTTPS, and whose aws:drop_strict drops the rest: exposure lists tcp/443
+// alone, from every internet address (Network Firewall developer guide,
+// "Deployment models", IGW ingress routing; "Strict evaluation order").
+func TestExposureListsOnlyWhatTheFirewallPasses(t *testing.T) {
+	snap, err := fixtures.Load("network-firewall")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := reach.New(snap)
+	rep := e.Exposure(reach.ExposureOptions{})
+	if len(rep.Exposed) != 1 {
+		t.Fatalf("exposed %+v, want edge-web-1 on tcp/443 alone", rep.Exposed)
+	}
+	x := rep.Exposed[0]
+	if x.Name != "edge-web-1" || x.Protocol != "tcp" || x.Ports != "443" || x.SourceSummary != "any IPv4 internet address" {
+		t.Errorf("exposed %+v", x)
+	}
+	crossed := false
+	for _, h := range x.Path {
+		crossed = crossed || (h.Layer == reach.LayerNetworkFirewall && h.Stage == reach.StageStateful && strings.Contains(h.Rule, "sid:1002"))
+	}
+	if !crossed {
+		t.Errorf("the example path does not name the passing rule sid 1002: %+v", x.Path)
+	}
+	who, err := e.WhoCanReach(reach.WhoQuery{To: "edge-web-1", Protocol: model.ProtocolTCP, Port: 22})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range who.Sources {
+		if s.Kind == "internet" {
+			t.Errorf("who-can-reach lists the internet on tcp/22, which the firewall drops: %+v", s)
 		}
 	}
 }
