@@ -78,7 +78,7 @@ func (e *Engine) paths(s, d point, pkt packet) []path {
 		case s.onprem != nil:
 			return w.startOnPrem(s, d, pkt)
 		}
-		return w.emit(s.eni, pkt)
+		return w.emitFrom(s.eni, s.class, pkt)
 	}) {
 		arr := f.arr
 		if arr != nil {
@@ -99,7 +99,7 @@ func (e *Engine) paths(s, d point, pkt packet) []path {
 			case arr.kind == arrivedOnPrem:
 				back = w.fromOnPremises(*arr.link, reply)
 			case arr.kind == arrivedInterface:
-				back = w.emit(arr.eni, reply)
+				back = w.emitFrom(arr.eni, arr.class, reply)
 			case arr.viaEndpointVPC != "":
 				back = w.deliverInVPC(arr.viaEndpointVPC, nil, reply)
 			default:
@@ -190,6 +190,12 @@ func (w *walker) checkArrival(arr *arrival, d point) *arrival {
 		return arr
 	case d.lb != nil && arr.lb != nil && arr.lb.lb == d.lb:
 		return arr
+	case d.class != nil && arr.eni != nil && w.e.classOf[arr.eni.ID] == d.class:
+		return arr
+	case d.targets != nil && arr.eni != nil && (d.targets[arr.eni.ID] || arr.class != nil):
+		// the packets were addressed to the targets' addresses only, so a
+		// class that took them holds targets
+		return arr
 	case d.eni != nil && arr.eni == d.eni:
 		return arr
 	case d.eni == nil && !d.internet && arr.eni != nil && arr.eni.HasAddress(d.addr):
@@ -222,10 +228,11 @@ func (w *walker) checkReturn(back *arrival, s point) *arrival {
 	reason := func(p packet) string {
 		return fmt.Sprintf("the reply arrives at %s (%s), not at the sender %s", where, p.dst(), s.addrs)
 	}
+	sameSender := back.eni == s.eni || (s.class != nil && back.eni != nil && w.e.classOf[back.eni.ID] == s.class)
 	switch {
 	case s.onprem != nil && back.kind != arrivedOnPrem, s.onprem == nil && back.kind == arrivedOnPrem:
 		return w.deny(h, back.pkt, reason(back.pkt))
-	case s.onprem == nil && ((s.internet && back.kind != arrivedInternet) || (!s.internet && back.eni != s.eni)):
+	case s.onprem == nil && ((s.internet && back.kind != arrivedInternet) || (!s.internet && !sameSender)):
 		return w.deny(h, back.pkt, reason(back.pkt))
 	}
 	pkt := back.pkt

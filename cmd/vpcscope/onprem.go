@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/reach"
 )
 
@@ -63,13 +62,12 @@ func (o *onPremOptions) networks() ([]reach.OnPremNetwork, error) {
 	return out, nil
 }
 
-// engine builds the engine for a snapshot with the on-premises networks.
-func (o *onPremOptions) engine(snap *model.Snapshot) (*reach.Engine, error) {
+// engine returns the engine e with the on-premises networks declared.
+func (o *onPremOptions) engine(e *reach.Engine) (*reach.Engine, error) {
 	nets, err := o.networks()
 	if err != nil {
 		return nil, err
 	}
-	e := reach.New(snap)
 	if len(nets) == 0 {
 		return e, nil
 	}

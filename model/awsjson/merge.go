@@ -180,6 +180,7 @@ func sortSnapshot(s *model.Snapshot) {
 	sortResources(s.PrefixLists)
 	sortResources(s.LoadBalancers)
 	sortResources(s.TargetGroups)
+	sortResources(s.FlowLogs)
 	sortResources(s.NetworkFirewalls)
 	sortResources(s.FirewallPolicies)
 	sortResources(s.FirewallRuleGroups)

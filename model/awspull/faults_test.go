@@ -380,8 +380,8 @@ func TestHangingCallEndsAsAGap(t *testing.T) {
 			fault: fakeaws.Fault{Action: "DescribeSecurityGroups", Hang: true},
 			kind:  model.KindSecurityGroup,
 			tweak: func(o *Options) {
-				o.ResponseHeaderTimeout = 50 * time.Millisecond
-				o.CallTimeout = time.Hour // the header timeout alone must end it
+				o.ResponseHeaderTimeout = 2 * time.Second // generous: a busy machine must not time out the calls that answer
+				o.CallTimeout = time.Hour                 // the header timeout alone must end it
 				o.MaxAttempts = 3
 			},
 			wantFlag: "--response-header-timeout", wantCalls: 3,
@@ -391,7 +391,7 @@ func TestHangingCallEndsAsAGap(t *testing.T) {
 			fault: fakeaws.Fault{Action: "DescribeSubnets", HangBody: true},
 			kind:  model.KindSubnet,
 			tweak: func(o *Options) {
-				o.CallTimeout = 300 * time.Millisecond
+				o.CallTimeout = 2 * time.Second
 			},
 			wantFlag: "--call-timeout", wantCalls: 1,
 		},
@@ -401,7 +401,7 @@ func TestHangingCallEndsAsAGap(t *testing.T) {
 			kind:  model.KindTargetGroup,
 			tweak: func(o *Options) {
 				o.ResponseHeaderTimeout = time.Hour
-				o.CallTimeout = 300 * time.Millisecond
+				o.CallTimeout = 2 * time.Second
 			},
 			wantFlag: "--call-timeout", wantCalls: 1,
 		},
@@ -449,10 +449,10 @@ func TestHangingSetupCallFailsInOneLine(t *testing.T) {
 	srv.AddFault(fakeaws.Fault{Service: "sts", Hang: true})
 	_, _, err := pullFrom(t, context.Background(), srv, []string{acct}, []string{region}, func(o *Options) {
 		fast(o)
-		o.ResponseHeaderTimeout = 50 * time.Millisecond
+		o.ResponseHeaderTimeout = 2 * time.Second // generous: a busy machine must not time out the calls that answer
 		o.MaxAttempts = 2
 	})
-	want := "STS GetCallerIdentity for profile acct-111122223333 timed out: sts:GetCallerIdentity: the endpoint sent no response headers within 50ms, 2 attempts: " +
+	want := "STS GetCallerIdentity for profile acct-111122223333 timed out: sts:GetCallerIdentity: the endpoint sent no response headers within 2s, 2 attempts: " +
 		"raise --response-header-timeout if it is only slow (check the network, proxy, or --endpoint-url)"
 	if err == nil || err.Error() != want {
 		t.Errorf("err = %v\nwant %s", err, want)
@@ -611,7 +611,7 @@ func TestSDKLogsNothing(t *testing.T) {
 	stderr := os.Stderr
 	os.Stderr = w
 	got, _, err := pullFrom(t, context.Background(), srv, []string{acct}, []string{region}, func(o *Options) {
-		o.CallTimeout = 200 * time.Millisecond
+		o.CallTimeout = 2 * time.Second
 	})
 	os.Stderr = stderr
 	w.Close()
