@@ -119,6 +119,9 @@ func (w *walker) toGWLBEndpoint(from *model.Subnet, ep *model.VPCEndpoint, pkt p
 	w.flow.caveat("the path crosses the appliances behind Gateway Load Balancer %s (%s): their own rules are not in the snapshot; vpcscope assumes they pass the packet unchanged",
 		lb.LoadBalancerName, strings.Join(targetIDs(admitting), ", "))
 	if w.dir == DirForward {
+		if w.flow.gwlb == nil {
+			w.flow.gwlb = map[string]string{}
+		}
 		w.flow.gwlb[ep.ServiceName] = ep.ID
 	}
 	return w.route(sn, pkt)

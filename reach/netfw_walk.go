@@ -148,6 +148,9 @@ func (w *walker) toNetworkFirewall(from *model.Subnet, fw *model.NetworkFirewall
 			}
 		}
 		if w.dir == DirReturn {
+			if w.flow.fwBack == nil {
+				w.flow.fwBack = map[string]bool{}
+			}
 			w.flow.fwBack[fw.ID] = true
 		}
 		return w.route(sn, k.pkt)
@@ -252,6 +255,9 @@ func (w *walker) statefulEngine(c *compiledFirewall, ep *model.FirewallEndpoint,
 	hp := partHop(h, c, res.passed[0], StageStateful)
 	hp.Verdict = Allow
 	w.record(hp, passed)
+	if w.flow.fw == nil {
+		w.flow.fw = map[string]fwRecord{}
+	}
 	rec := w.flow.fw[fw.ID]
 	rec.endpoint = ep.EndpointID
 	rec.passed = rec.passed.union(passed)

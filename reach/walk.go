@@ -3,6 +3,7 @@ package reach
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"strings"
@@ -138,8 +139,7 @@ type natRecord struct {
 }
 
 func newFlow() *flow {
-	return &flow{sgSeen: map[string]bool{}, eigw: map[string]bool{}, tgwAZ: map[string]string{},
-		fw: map[string]fwRecord{}, fwBack: map[string]bool{}, gwlb: map[string]string{}}
+	return &flow{sgSeen: map[string]bool{}, eigw: map[string]bool{}, tgwAZ: map[string]string{}}
 }
 
 // clone returns an independent copy, for a branch.
@@ -155,18 +155,8 @@ func (f *flow) clone() *flow {
 	for k, v := range f.tgwAZ {
 		c.tgwAZ[k] = v
 	}
-	c.fw = make(map[string]fwRecord, len(f.fw))
-	for k, v := range f.fw {
-		c.fw[k] = v
-	}
-	c.fwBack = make(map[string]bool, len(f.fwBack))
-	for k, v := range f.fwBack {
-		c.fwBack[k] = v
-	}
-	c.gwlb = make(map[string]string, len(f.gwlb))
-	for k, v := range f.gwlb {
-		c.gwlb[k] = v
-	}
+	// The firewall and GWLB maps are made on first use: most paths cross none.
+	c.fw, c.fwBack, c.gwlb = maps.Clone(f.fw), maps.Clone(f.fwBack), maps.Clone(f.gwlb)
 	c.nats = append([]natRecord(nil), f.nats...)
 	c.caveats = append([]string(nil), f.caveats...)
 	c.via, c.appliances = f.via, append([]string(nil), f.appliances...)
