@@ -157,7 +157,7 @@ func (im *Importer) Snapshot() (*model.Snapshot, *Report) {
 	resolve(set, batches, rep)
 	resolveWebACLs(set, batches, rep)
 	for _, b := range batches {
-		if b.shieldState != nil {
+		if b.shieldState != nil && !slices.ContainsFunc(snap.Shield, func(st model.ShieldState) bool { return st.Account == b.account }) {
 			snap.Shield = append(snap.Shield, model.ShieldState{Account: b.account, Subscribed: *b.shieldState == "ACTIVE"})
 		}
 	}

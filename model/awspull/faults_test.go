@@ -220,6 +220,8 @@ func TestEveryCallFailing(t *testing.T) {
 	srv, _ := serve(t, "three-tier")
 	srv.AddFault(fakeaws.Fault{Service: "ec2", Code: "UnauthorizedOperation", Status: 403})
 	srv.AddFault(fakeaws.Fault{Service: "elbv2", Code: "AccessDenied", Status: 403})
+	srv.AddFault(fakeaws.Fault{Service: "wafv2", Code: "AccessDeniedException", Status: 400})
+	srv.AddFault(fakeaws.Fault{Service: "shield", Code: "AccessDeniedException", Status: 400})
 	_, _, err := pullFrom(t, context.Background(), srv, []string{acct}, []string{region}, nil)
 	if err == nil || !strings.Contains(err.Error(), "every AWS call failed; most with UnauthorizedOperation: not allowed: grant ec2:") {
 		t.Errorf("err = %v", err)
@@ -294,7 +296,8 @@ func TestPolicyListsEveryCall(t *testing.T) {
 		called[k] = true
 	}
 	for _, name := range []string{"three-tier", "hub-and-spoke"} {
-		srv, _ := serve(t, name)
+		srv, snap := serve(t, name)
+		protect(snap) // a web ACL and a Shield protection, so that ListResourcesForWebACL is called
 		if _, _, err := pullFrom(t, context.Background(), srv, []string{acct}, nil, func(o *Options) { o.AllRegions = true }); err != nil {
 			t.Fatal(err)
 		}
