@@ -25,7 +25,7 @@ func TestWAFAndShield(t *testing.T) {
 		subscribed *bool
 	}{
 		{"a web ACL and the load balancer associated with it", map[string]string{
-			"waf.json": `{"WebACLs": [{"Name": "storefront-waf", "Id": "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111", "ARN": "` + acl + `", "LockToken": "x", "Description": ""}]}`,
+			"waf.json":           `{"WebACLs": [{"Name": "storefront-waf", "Id": "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111", "ARN": "` + acl + `", "LockToken": "x", "Description": ""}]}`,
 			"waf-resources.json": `{"WebACLResources": [{"WebACLArn": "` + acl + `", "ResourceArns": ["` + alb + `"]}]}`,
 		}, 1, []string{alb}, true, nil, nil},
 		{"an empty list-web-acls output: the account has none", map[string]string{"waf.json": `{"WebACLs": []}`}, 0, nil, true, nil, nil},
