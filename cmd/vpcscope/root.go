@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -27,6 +28,9 @@ type globalOptions struct {
 	maxInputSize string
 	// importNotes are the notes of the last import, for inspect.
 	importNotes snapfile.Notes
+	// reports is set by the commands that also write reports (audit,
+	// exposure): -o then takes markdown, html and sarif too.
+	reports bool
 }
 
 func newRootCmd(s streams) *cobra.Command {
@@ -54,7 +58,7 @@ rule that decides. Without a subcommand it opens the explorer.`,
 	pf := root.PersistentFlags()
 	pf.BoolVar(&g.demo, "demo", false, "use the embedded demo account")
 	pf.StringVar(&g.snapshot, "snapshot", "", "read a snapshot file or a folder of AWS CLI describe-* JSON outputs")
-	pf.StringVarP(&g.output, "output", "o", "text", "output format: text or json")
+	pf.StringVarP(&g.output, "output", "o", "text", "output format: text or json (audit and exposure: also markdown, html or sarif)")
 	pf.BoolVar(&g.noColor, "no-color", false, "print without colour (also when NO_COLOR is set)")
 	pf.BoolVar(&g.mouse, "mouse", false, "explorer: mouse wheel and clicks (turns off the terminal's text selection)")
 	pf.BoolVar(&g.notes, "notes", false, "print every note of importing a folder of AWS CLI outputs: skipped files and keys, unresolved links")
@@ -74,12 +78,20 @@ rule that decides. Without a subcommand it opens the explorer.`,
 	return root
 }
 
-// checkOutput validates -o.
+// checkOutput validates -o: text or json for every command, and the
+// report formats for the commands that set reports.
 func (g *globalOptions) checkOutput() error {
-	if g.output != "text" && g.output != "json" {
-		return usagef("-o %s: want text or json", g.output)
+	switch {
+	case g.output == "text" || g.output == "json":
+		return nil
+	case g.reports && slices.Contains(reportFormats, g.output):
+		return nil
+	case g.reports:
+		return usagef("-o %s: want text, json, markdown, html or sarif", g.output)
+	case slices.Contains(reportFormats, g.output):
+		return usagef("-o %s: only audit and exposure write reports; want text or json", g.output)
 	}
-	return nil
+	return usagef("-o %s: want text or json", g.output)
 }
 
 // renderer returns a lipgloss renderer for w that colours only a terminal,
