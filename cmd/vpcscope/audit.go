@@ -253,4 +253,3 @@ func printAudit(s streams, g *globalOptions, d *report.Document) {
 		fmt.Fprintln(w, t.dim.Render("not checked: "+safe(n)))
 	}
 }
-
