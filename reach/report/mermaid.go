@@ -34,12 +34,10 @@ func mermaid(d *Document) string {
 		prev := "internet"
 		for _, h := range x.Path {
 			var key string
-			switch h.Layer {
-			case reach.LayerInternetGateway, reach.LayerLoadBalancer:
-				key = node(h.Resource, string(h.Layer)+" "+cmpName(h.Name, h.Resource), "[]")
-			default:
+			if h.Layer != reach.LayerInternetGateway {
 				continue
 			}
+			key = node(h.Resource, "internet gateway "+cmpName(h.Name, h.Resource), "[]")
 			if key != prev {
 				e := edge{prev, key}
 				if _, ok := labels[e]; !ok {
@@ -49,9 +47,9 @@ func mermaid(d *Document) string {
 				prev = key
 			}
 		}
-		who := x.ID
-		if x.Name != "" {
-			who = x.Name
+		who := cmpName(x.Name, x.ID)
+		if x.Kind == "load-balancer" {
+			who = "load balancer " + who
 		}
 		last := node(x.ID, who+" "+x.PublicIP, "[]")
 		e := edge{prev, last}
@@ -76,6 +74,11 @@ func mermaid(d *Document) string {
 			fmt.Fprintf(&b, "  %s -->|\"%s\"| %s\n", e.from, mermaidText(strings.Join(l, ", ")), e.to)
 		} else {
 			fmt.Fprintf(&b, "  %s --> %s\n", e.from, e.to)
+		}
+	}
+	for _, k := range order[1:] {
+		if !strings.HasPrefix(nodes[k], k+"[\"internet gateway") {
+			fmt.Fprintf(&b, "  class %s exposed\n", k)
 		}
 	}
 	b.WriteString("  classDef exposed stroke:#c0392b,stroke-width:2px\n")

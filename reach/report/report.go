@@ -239,6 +239,9 @@ type SummaryRow struct {
 	ByLevel map[audit.Severity]int
 }
 
+// N returns the row's count at a severity ("high", ...), for templates.
+func (s SummaryRow) N(sev string) int { return s.ByLevel[audit.Severity(sev)] }
+
 // Summary counts the findings needing work per control (the first each
 // cites), in catalogue order.
 func (d *Document) Summary() []SummaryRow {
