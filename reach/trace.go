@@ -76,7 +76,7 @@ func (e *Engine) paths(s, d point, pkt packet) []path {
 			w.record(Hop{Layer: LayerInternet, Resource: "internet", Verdict: Forward, Detail: detail}, pkt)
 			return w.overInternet(pkt)
 		}
-		return w.emit(s.eni, pkt)
+		return w.emitFrom(s.eni, s.class, pkt)
 	}) {
 		arr := f.arr
 		if arr != nil {
@@ -95,7 +95,7 @@ func (e *Engine) paths(s, d point, pkt packet) []path {
 			case arr.lb != nil:
 				back = w.lbReturn(arr)
 			case arr.kind == arrivedInterface:
-				back = w.emit(arr.eni, reply)
+				back = w.emitFrom(arr.eni, arr.class, reply)
 			case arr.viaEndpointVPC != "":
 				back = w.deliverInVPC(arr.viaEndpointVPC, nil, reply)
 			default:
@@ -179,6 +179,12 @@ func (w *walker) checkArrival(arr *arrival, d point) *arrival {
 		return arr
 	case d.lb != nil && arr.lb != nil && arr.lb.lb == d.lb:
 		return arr
+	case d.class != nil && arr.eni != nil && w.e.classOf[arr.eni.ID] == d.class:
+		return arr
+	case d.targets != nil && arr.eni != nil && (d.targets[arr.eni.ID] || arr.class != nil):
+		// the packets were addressed to the targets' addresses only, so a
+		// class that took them holds targets
+		return arr
 	case d.eni != nil && arr.eni == d.eni:
 		return arr
 	case d.eni == nil && !d.internet && arr.eni != nil && arr.eni.HasAddress(d.addr):
@@ -203,7 +209,8 @@ func (w *walker) checkReturn(back *arrival, s point) *arrival {
 	reason := func(p packet) string {
 		return fmt.Sprintf("the reply arrives at %s (%s), not at the sender %s", where, p.dst(), s.addrs)
 	}
-	if (s.internet && back.kind != arrivedInternet) || (!s.internet && back.eni != s.eni) {
+	sameSender := back.eni == s.eni || (s.class != nil && back.eni != nil && w.e.classOf[back.eni.ID] == s.class)
+	if (s.internet && back.kind != arrivedInternet) || (!s.internet && !sameSender) {
 		return w.deny(h, back.pkt, reason(back.pkt))
 	}
 	pkt := back.pkt

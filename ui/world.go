@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"net/netip"
 	"sort"
 	"strings"
 	"time"
@@ -217,12 +216,6 @@ func (w *world) shortID(id string) string {
 		return short(r)
 	}
 	return safe(id)
-}
-
-// isAddr reports whether s parses as an IP address.
-func isAddr(s string) bool {
-	_, err := netip.ParseAddr(strings.TrimSpace(s))
-	return err == nil
 }
 
 // shortLabel names a trace endpoint for the form: a resource's short

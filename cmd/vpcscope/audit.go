@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -62,8 +63,10 @@ Exit status with --fail: 1 when findings at or above --severity are open
 			if saveReview && reviewPath == "" {
 				return usagef("--save-review needs --review FILE")
 			}
-			g.reports = true
-			snap, err := g.snapshotFor(cmd, s)
+			if err := g.checkOutputOf(reportOutputs...); err != nil {
+				return err
+			}
+			snap, err := g.load(cmd.Context(), s)
 			if err != nil {
 				return err
 			}
@@ -79,7 +82,7 @@ Exit status with --fail: 1 when findings at or above --severity are open
 					return usagef("%v", err)
 				}
 			}
-			e := reach.New(snap)
+			e := g.engine(snap)
 			exposure := e.Exposure(reach.ExposureOptions{})
 			opts := audit.Options{Exposure: exposure}
 			var skipped error
@@ -188,11 +191,15 @@ func parseSeverity(s string) (audit.Severity, error) {
 func printAudit(s streams, g *globalOptions, d *report.Document) {
 	w, t := g.text(s)
 	c := d.Counts()
-	head := fmt.Sprintf("%d finding(s): %d high, %d medium, %d low, %d info", len(d.Findings), c[audit.High], c[audit.Medium], c[audit.Low], c[audit.Info])
+	head := fmt.Sprintf("%s: %d high, %d medium, %d low, %d info", count(len(d.Findings), "finding"), c[audit.High], c[audit.Medium], c[audit.Low], c[audit.Info])
 	if d.Reviewed {
 		head += fmt.Sprintf("; %d accepted or false positive; %d fixed since the review", len(d.Settled), len(d.Fixed))
 	}
 	fmt.Fprintf(w, "%s\n\n", t.bold.Render(head))
+	controlsWidth := 0
+	for _, r := range slices.Concat(d.Findings, d.Settled) {
+		controlsWidth = max(controlsWidth, len(strings.Join(r.Controls, ",")))
+	}
 	row := func(r report.Row) {
 		style := t.dim
 		switch r.Severity {
@@ -201,7 +208,7 @@ func printAudit(s streams, g *globalOptions, d *report.Document) {
 		case audit.Medium:
 			style = t.unknown
 		}
-		line := fmt.Sprintf("%s %-16s %s", style.Render(fmt.Sprintf("%-6s", r.Severity)), strings.Join(r.Controls, ","), safe(r.Label()))
+		line := fmt.Sprintf("%s %-*s %s", style.Render(fmt.Sprintf("%-6s", r.Severity)), controlsWidth, strings.Join(r.Controls, ","), safe(r.Label()))
 		if r.State != "" {
 			line += "  [" + string(r.State)
 			if r.Change != "" {

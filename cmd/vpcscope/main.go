@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"strings"
 
+	"github.com/spf13/cobra"
 	"github.com/vpcscope/vpcscope/internal/termsafe"
 	"github.com/vpcscope/vpcscope/reach"
 )
@@ -21,6 +22,12 @@ import (
 // module version (a build from a checkout); set it with
 // -ldflags "-X main.version=...". See readBuildVersion.
 var version = "0.1.0-dev"
+
+// commit and buildDate are stamped by a release build with -ldflags
+// "-X main.commit=… -X main.buildDate=…" (go install from the module
+// proxy carries no commit of its own, and Go stamps no build time); see
+// buildVersion.withStamp.
+var commit, buildDate string
 
 // Exit codes, documented in the README: 0 reachable (or done), 1 not
 // reachable, 2 bad input, 3 anything else failed (a live pull, Ctrl-C).
@@ -50,7 +57,12 @@ func main() {
 // run executes the command line and maps its outcome to an exit code; it
 // is the one place that decides exit codes.
 func run(ctx context.Context, args []string, s streams) int {
-	cmd := newRootCmd(s)
+	return execute(ctx, newRootCmd(s), args, s)
+}
+
+// execute runs one command line on a command tree, prints the error line
+// and returns the exit code; the MCP server runs its tool calls through it.
+func execute(ctx context.Context, cmd *cobra.Command, args []string, s streams) int {
 	cmd.SetArgs(args)
 	err := cmd.ExecuteContext(ctx)
 	switch {

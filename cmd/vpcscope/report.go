@@ -6,8 +6,9 @@ import (
 	"github.com/vpcscope/vpcscope/reach/report"
 )
 
-// reportFormats are the -o values of the commands that write reports.
-var reportFormats = []string{"markdown", "html", "sarif"}
+// reportOutputs are the -o values of the commands that write reports
+// (audit, exposure).
+var reportOutputs = []string{"text", "json", "markdown", "html", "sarif"}
 
 // writeReport renders a report document in the -o format; ok is false for
 // text and json, which each command prints itself.

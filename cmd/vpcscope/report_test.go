@@ -116,7 +116,7 @@ func TestAuditReviewInCLI(t *testing.T) {
 		{"--fail counts the open high findings", []string{"audit", "--demo", "--severity", "high", "--fail", "--review", rv}, 1, ""},
 		{"a missing review file: exit 2", []string{"audit", "--demo", "--review", filepath.Join(t.TempDir(), "none.json")}, 2, "no such file (record one with --save-review)"},
 		{"--save-review without --review: exit 2", []string{"audit", "--demo", "--save-review"}, 2, "--save-review needs --review FILE"},
-		{"a report format on reach: exit 2", []string{"inspect", "--demo", "-o", "html"}, 2, "only audit and exposure write reports"},
+		{"a report format on inspect: exit 2", []string{"inspect", "--demo", "-o", "html"}, 2, "want text or json"},
 		{"an unknown format on audit lists the five", []string{"audit", "--demo", "-o", "pdf"}, 2, "want text, json, markdown, html or sarif"},
 	}
 	for _, tt := range tests {

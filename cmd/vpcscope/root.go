@@ -5,12 +5,15 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 	"github.com/vpcscope/vpcscope/internal/termsafe"
+	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/model/snapfile"
+	"github.com/vpcscope/vpcscope/reach"
 )
 
 // globalOptions are the flags every command shares: where the network
@@ -28,13 +31,25 @@ type globalOptions struct {
 	maxInputSize string
 	// importNotes are the notes of the last import, for inspect.
 	importNotes snapfile.Notes
-	// reports is set by the commands that also write reports (audit,
-	// exposure): -o then takes markdown, html and sarif too.
-	reports bool
+	// preloaded, when set, is the network every command answers about
+	// instead of reading one: the MCP server loads its source once.
+	preloaded *loadedSource
 }
 
-func newRootCmd(s streams) *cobra.Command {
-	g := &globalOptions{}
+// loadedSource is a network read and validated once, with its engine.
+type loadedSource struct {
+	snap   *model.Snapshot
+	engine *reach.Engine
+	// notes are the import's notes, for inspect's inventory.
+	notes snapfile.Notes
+}
+
+// newRootCmd builds the command tree with fresh options.
+func newRootCmd(s streams) *cobra.Command { return newRootCmdWith(&globalOptions{}, s) }
+
+// newRootCmdWith builds the command tree on g, which may carry a
+// preloaded network.
+func newRootCmdWith(g *globalOptions, s streams) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "vpcscope",
 		Short: "See an AWS account's network the way packets see it",
@@ -46,11 +61,13 @@ rule that decides. Without a subcommand it opens the explorer.`,
 		Version:       readBuildVersion().String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Args:          noArgsOrCommand,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runExplorer(cmd.Context(), g, s)
 		},
 	}
+	root.SuggestionsMinimumDistance = 2
+	root.SetFlagErrorFunc(suggestFlag)
 	root.SetIn(s.in)
 	root.SetOut(s.out)
 	root.SetErr(s.err)
@@ -58,7 +75,7 @@ rule that decides. Without a subcommand it opens the explorer.`,
 	pf := root.PersistentFlags()
 	pf.BoolVar(&g.demo, "demo", false, "use the embedded demo account")
 	pf.StringVar(&g.snapshot, "snapshot", "", "read a snapshot file or a folder of AWS CLI describe-* JSON outputs")
-	pf.StringVarP(&g.output, "output", "o", "text", "output format: text or json (audit and exposure: also markdown, html or sarif)")
+	pf.StringVarP(&g.output, "output", "o", "text", "output format: text or json (map: also dot, mermaid; audit and exposure: also markdown, html, sarif)")
 	pf.BoolVar(&g.noColor, "no-color", false, "print without colour (also when NO_COLOR is set)")
 	pf.BoolVar(&g.mouse, "mouse", false, "explorer: mouse wheel and clicks (turns off the terminal's text selection)")
 	pf.BoolVar(&g.notes, "notes", false, "print every note of importing a folder of AWS CLI outputs: skipped files and keys, unresolved links")
@@ -74,24 +91,43 @@ rule that decides. Without a subcommand it opens the explorer.`,
 		newSnapshotCmd(g, s),
 		newFlowLogsCmd(g, s),
 		newVersionCmd(g, s),
+		newMapCmd(g, s),
+		newMCPCmd(g, s),
+		newDemoCmd(g, s),
 	)
+	quietCompletion(root)
+	groupsSuggest(root)
+	registerCompletions(root, g)
 	return root
 }
 
-// checkOutput validates -o: text or json for every command, and the
-// report formats for the commands that set reports.
-func (g *globalOptions) checkOutput() error {
-	switch {
-	case g.output == "text" || g.output == "json":
+// checkOutput validates -o for the commands that write text or JSON.
+func (g *globalOptions) checkOutput() error { return g.checkOutputOf("text", "json") }
+
+// checkOutputOf validates -o against the formats a command writes.
+func (g *globalOptions) checkOutputOf(formats ...string) error {
+	if slices.Contains(formats, g.output) {
 		return nil
-	case g.reports && slices.Contains(reportFormats, g.output):
-		return nil
-	case g.reports:
-		return usagef("-o %s: want text, json, markdown, html or sarif", g.output)
-	case slices.Contains(reportFormats, g.output):
-		return usagef("-o %s: only audit and exposure write reports; want text or json", g.output)
 	}
-	return usagef("-o %s: want text or json", g.output)
+	want := strings.Join(formats[:len(formats)-1], ", ") + " or " + formats[len(formats)-1]
+	if len(formats) == 2 {
+		want = formats[0] + " or " + formats[1]
+	}
+	return usagef("-o %s: want %s", g.output, want)
+}
+
+// sourceGiven reports whether the flags name a network to look at.
+func (g *globalOptions) sourceGiven() bool {
+	return g.demo || g.snapshot != "" || g.liveRequested() || g.preloaded != nil
+}
+
+// engine returns the reachability engine for snap: the preloaded one when
+// snap is the preloaded network, else a new one.
+func (g *globalOptions) engine(snap *model.Snapshot) *reach.Engine {
+	if p := g.preloaded; p != nil && p.snap == snap {
+		return p.engine
+	}
+	return reach.New(snap)
 }
 
 // renderer returns a lipgloss renderer for w that colours only a terminal,

@@ -51,9 +51,14 @@ type openOptions struct {
 // model.Validate. A value AWS cannot return fails the load with exit 2
 // (the errors listed on stderr one per line when there are several); the
 // notes are returned, and counted in a warning for a file, folder or live
-// source with -o text. The demo's notes are the broken fixture's
+// source with -o text; a preloaded network (the MCP server's) is returned
+// as it is, read and validated once. The demo's notes are the broken fixture's
 // deliberate dangling references and are not announced.
 func (g *globalOptions) open(ctx context.Context, s streams, o openOptions) (*model.Snapshot, model.Problems, error) {
+	if p := g.preloaded; p != nil {
+		g.importNotes = p.notes
+		return p.snap, nil, nil
+	}
 	snap, name, err := g.read(ctx, s, o)
 	if err != nil {
 		return nil, nil, err
@@ -138,7 +143,7 @@ func (g *globalOptions) read(ctx context.Context, s streams, o openOptions) (*mo
 		}
 		return snap, g.snapshot, nil
 	}
-	return nil, "", usagef("no network to look at: pass --demo or --snapshot PATH")
+	return nil, "", usagef("no network to look at: pass --demo or --snapshot PATH, or pull live with --profile/--region (vpcscope alone explains them)")
 }
 
 // readError classifies an error of reading --snapshot: an interrupt is a
@@ -168,9 +173,9 @@ func (g *globalOptions) printNotes(s streams, notes snapfile.Notes) {
 	}
 	skipped := ""
 	if notes.Skipped > 0 {
-		skipped = fmt.Sprintf("%d file(s) skipped, ", notes.Skipped)
+		skipped = count(notes.Skipped, "file") + " skipped, "
 	}
-	warnf(s, "%s: %s%d note(s) from the import; --notes lists them", g.snapshot, skipped, len(notes.Lines))
+	warnf(s, "%s: %s%s from the import; --notes lists them", g.snapshot, skipped, count(len(notes.Lines), "note"))
 }
 
 // readOptions returns the limits --max-input-size sets: each file and all

@@ -50,7 +50,7 @@ func TestImportNotesAreReachable(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if want := "vpcscope: warning: " + dir + ": 1 file(s) skipped, 2 note(s) from the import; --notes lists them\n"; !strings.HasPrefix(errOut, want) {
+	if want := "vpcscope: warning: " + dir + ": 1 file skipped, 2 notes from the import; --notes lists them\n"; !strings.HasPrefix(errOut, want) {
 		t.Errorf("stderr\n got %q\nwant it to start with %q", errOut, want)
 	}
 	for _, l := range strings.Split(strings.TrimSpace(errOut), "\n") {
