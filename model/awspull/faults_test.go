@@ -413,10 +413,15 @@ func TestHangingCallEndsAsAGap(t *testing.T) {
 			got, _, err := pullFrom(t, context.Background(), srv, []string{acct}, []string{region}, func(o *Options) {
 				fast(o)
 				tt.tweak(o)
+				// The network kinds only: the timeouts here are short, and
+				// the WAF and Shield clients' first calls under the race
+				// detector on a busy machine can outlast them.
+				o.Kinds = networkKinds()
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
+			got.Gaps = slices.DeleteFunc(got.Gaps, func(g model.Gap) bool { return g.Code == CodeNotRequested })
 			if len(got.Gaps) != 1 {
 				t.Fatalf("gaps: %v", got.Gaps)
 			}
@@ -431,13 +436,18 @@ func TestHangingCallEndsAsAGap(t *testing.T) {
 			// Everything but what the call would have brought is there.
 			dropDerivedNodeAddresses(got, want)
 			gj, wj := kindsJSON(t, got), kindsJSON(t, want)
-			for _, k := range model.Kinds() {
+			for _, k := range networkKinds() {
 				if k != tt.kind && gj[k] != wj[k] {
 					t.Errorf("%s differs: %s", k, firstDiff(wj[k], gj[k]))
 				}
 			}
 		})
 	}
+}
+
+// networkKinds are the kinds but the WAF web ACLs and Shield protections.
+func networkKinds() []model.Kind {
+	return slices.DeleteFunc(model.Kinds(), func(k model.Kind) bool { return k == model.KindWebACL || k == model.KindShieldProtection })
 }
 
 // TestHangingSetupCallFailsInOneLine: when the identity call hangs there
