@@ -55,6 +55,10 @@ func (c *Conflict) Error() string {
 //     from the gateway's and the resource's account, or described by the
 //     generic, VPC and peering attachment outputs, each of which tells part
 //     of it: a value one record lacks is taken from the other;
+//   - a subnet shared through AWS RAM, seen by its owner and by
+//     participants (Subnet.Participants): the participants are united,
+//     and since each account names the zones its own way, the zone names
+//     may differ where the zone IDs agree; the owner's name and tags win;
 //   - a prefix list seen from several accounts (AWS-managed, or shared):
 //     the union of their entries;
 //   - a NAT gateway, virtual private gateway or transit gateway route
@@ -85,10 +89,48 @@ func Combine(held, other Resource) error {
 	if hm.Account != om.Account && !describerAccount(held.Kind()) {
 		return conflict(held, "account", hm.Account, om.Account)
 	}
+	if hs, ok := held.(*Subnet); ok {
+		return combineSubnet(hs, other.(*Subnet))
+	}
 	if path, a, b := firstDifference(withoutMeta(held), withoutMeta(other)); path != "" {
 		return conflict(held, path, a, b)
 	}
 	hm.Tags = unionTags(hm.Tags, om.Tags)
+	return nil
+}
+
+// combineSubnet merges two records of one subnet of one owner: equal
+// but for their tags and, when a participant's view is one of them, the
+// zone name each account gives the subnet.
+func combineSubnet(h, o *Subnet) error {
+	c := *o
+	shared := h.Shared() || o.Shared()
+	if shared {
+		if h.AvailabilityZoneID != "" && o.AvailabilityZoneID != "" && h.AvailabilityZoneID != o.AvailabilityZoneID {
+			return conflict(h, "availabilityZoneId", h.AvailabilityZoneID, o.AvailabilityZoneID)
+		}
+		c.AvailabilityZone, c.AvailabilityZoneID, c.Participants = h.AvailabilityZone, h.AvailabilityZoneID, h.Participants
+	}
+	if path, a, b := firstDifference(withoutMeta(h), withoutMeta(&c)); path != "" {
+		return conflict(h, path, a, b)
+	}
+	if !shared {
+		h.Tags = unionTags(h.Tags, o.Tags)
+		return nil
+	}
+	if !o.Shared() {
+		// The owner's view: its zone name and tags are the subnet's.
+		h.AvailabilityZone = o.AvailabilityZone
+		h.Tags = unionTags(o.Tags, h.Tags)
+	} else {
+		h.Tags = unionTags(h.Tags, o.Tags)
+	}
+	fillString(&h.AvailabilityZoneID, o.AvailabilityZoneID)
+	for _, p := range o.Participants {
+		if _, ok := h.ParticipantZone(p.Account); !ok {
+			h.Participants = append(slices.Clip(h.Participants), p)
+		}
+	}
 	return nil
 }
 

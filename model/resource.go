@@ -40,6 +40,8 @@ const (
 	KindDXGatewayAssociation      Kind = "direct-connect-gateway-association"
 	KindDXVirtualInterface        Kind = "direct-connect-virtual-interface"
 	KindVPCEndpointService        Kind = "vpc-endpoint-service"
+	KindWebACL                    Kind = "waf-web-acl"
+	KindShieldProtection          Kind = "shield-protection"
 )
 
 // kindOrder lists every kind in a stable display order: containers first, then
@@ -53,6 +55,7 @@ var kindOrder = []Kind{
 	KindNetworkFirewall, KindFirewallPolicy, KindFirewallRuleGroup, KindVPNConnection,
 	KindCustomerGateway, KindDXGateway, KindDXGatewayAssociation, KindDXVirtualInterface,
 	KindVPCEndpointService,
+	KindWebACL, KindShieldProtection,
 }
 
 // Kinds returns every kind in a stable display order.

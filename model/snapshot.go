@@ -6,9 +6,11 @@ import (
 	"time"
 )
 
-// SchemaVersion is the version of the snapshot format this code writes.
-// Readers accept this version and refuse newer ones.
-const SchemaVersion = 1
+// SchemaVersion is the newest version of the snapshot format this code
+// writes: 2 holds the resources in parts, one per account and region (see
+// model/snapfile), 1 in one flat list per kind. Readers accept every
+// version up to this one and refuse newer ones.
+const SchemaVersion = 2
 
 // Snapshot is the network state of one or more accounts and regions at one
 // time, with a record of what could not be collected.
@@ -65,6 +67,27 @@ type Snapshot struct {
 	// Snapshots from older vpcscope versions, fixtures and dumps without
 	// describe-flow-logs output leave it unset.
 	FlowLogsListed bool `json:"flowLogsListed,omitempty"`
+	// WebACLs are the AWS WAF web ACLs of regional scope; WebACLsListed
+	// is set, like FlowLogsListed, when the source read them (wafv2
+	// ListWebACLs answered, or a dump held its output).
+	WebACLs       []*WebACL `json:"webAcls,omitempty"`
+	WebACLsListed bool      `json:"webAclsListed,omitempty"`
+	// ShieldProtections are the AWS Shield Advanced protections; Shield
+	// holds, per account whose subscription the source read, whether it
+	// is subscribed. An account missing from Shield was not read.
+	ShieldProtections []*ShieldProtection `json:"shieldProtections,omitempty"`
+	Shield            []ShieldState       `json:"shield,omitempty"`
+}
+
+// ShieldFor returns what the source read of the account's Shield Advanced
+// subscription, and false when it read nothing.
+func (s *Snapshot) ShieldFor(account string) (ShieldState, bool) {
+	for _, st := range s.Shield {
+		if st.Account == account || st.Account == "" || account == "" {
+			return st, true
+		}
+	}
+	return ShieldState{}, false
 }
 
 // Scope is one account and region a snapshot covers.
@@ -95,13 +118,22 @@ type Gap struct {
 	Reason string `json:"reason"`
 }
 
+// Where renders the account and region a gap covers:
+// "111122223333/us-east-1", "111122223333 (all regions)", "us-east-1" or
+// "all regions".
+func (g Gap) Where() string {
+	switch {
+	case g.Account == "" && g.Region == "":
+		return "all regions"
+	case g.Region == "":
+		return g.Account + " (all regions)"
+	}
+	return Scope{g.Account, g.Region}.String()
+}
+
 // String renders the gap in one line.
 func (g Gap) String() string {
-	where := Scope{g.Account, g.Region}.String()
-	if where == "" {
-		where = "all regions"
-	}
-	s := fmt.Sprintf("%s not collected in %s", g.Kind, where)
+	s := fmt.Sprintf("%s not collected in %s", g.Kind, g.Where())
 	if g.Operation != "" {
 		s += " (" + g.Operation
 		if g.Code != "" {
@@ -159,7 +191,9 @@ func (s *Snapshot) All() iter.Seq[Resource] {
 			yieldEach(yield, s.DXGateways) &&
 			yieldEach(yield, s.DXGatewayAssociations) &&
 			yieldEach(yield, s.DXVirtualInterfaces) &&
-			yieldEach(yield, s.VPCEndpointServices)
+			yieldEach(yield, s.VPCEndpointServices) &&
+			yieldEach(yield, s.WebACLs) &&
+			yieldEach(yield, s.ShieldProtections)
 	}
 }
 
@@ -234,6 +268,10 @@ func (s *Snapshot) Add(r Resource) error {
 		s.DXVirtualInterfaces = append(s.DXVirtualInterfaces, v)
 	case *VPCEndpointService:
 		s.VPCEndpointServices = append(s.VPCEndpointServices, v)
+	case *WebACL:
+		s.WebACLs = append(s.WebACLs, v)
+	case *ShieldProtection:
+		s.ShieldProtections = append(s.ShieldProtections, v)
 	default:
 		return fmt.Errorf("snapshot cannot hold a %T", r)
 	}

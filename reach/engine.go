@@ -69,6 +69,8 @@ type Engine struct {
 	ownedPublicSet addrs
 	privateSet     addrs
 	sharedSet      addrs
+	// interfaceAddrs holds every address of every interface.
+	interfaceAddrs addrs
 	// translatorSet holds the addresses NAT gateways and load balancer
 	// nodes send from: packets arriving from them may come from anywhere.
 	translatorSet addrs
@@ -218,13 +220,15 @@ func New(s *model.Snapshot) *Engine {
 	}
 	ownedSet, _ := owned.IPSet()
 	e.ownedPublicSet = addrsOf(ownedSet)
-	var translators []netip.Addr
+	var translators, all []netip.Addr
 	for _, n := range s.NetworkInterfaces {
+		all = interfaceAddresses(n, all, true)
 		if e.natByENI[n.ID] != nil || e.lbByENI[n.ID] != nil {
 			translators = interfaceAddresses(n, translators, true)
 		}
 	}
 	e.translatorSet = addrsOfList(translators)
+	e.interfaceAddrs = addrsOfList(all)
 	var retired netipx.IPSetBuilder
 	for a := range e.retired {
 		retired.Add(a)

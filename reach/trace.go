@@ -60,7 +60,12 @@ func queryPacket(q Query, src, dst addrs) packet {
 func (e *Engine) paths(s, d point, pkt packet) []path {
 	_, one := pkt.singleSrc()
 	_, oneDst := pkt.singleDst()
-	quiet := !one || !oneDst // a set question: its answer shows an example's point trace
+	return e.walkPaths(s, d, pkt, !one || !oneDst) // a set question shows an example's point trace instead of its hops
+}
+
+// walkPaths is paths; quiet walks record no pass hops and word no
+// refusals (the blocks keep their reasons), for answers that show none.
+func (e *Engine) walkPaths(s, d point, pkt packet, quiet bool) []path {
 	fw := &walker{e: e, dir: DirForward, flow: newFlow(), quiet: quiet}
 	var out []path
 	for _, f := range walk(fw, func(w *walker) *arrival {

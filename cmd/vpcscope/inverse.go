@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/reach"
+	"github.com/vpcscope/vpcscope/reach/report"
 )
 
 func newWhoCanReachCmd(g *globalOptions, s streams) *cobra.Command {
@@ -147,7 +148,8 @@ internet can reach, with the protocol and ports open end to end (security
 groups, network ACLs both ways, internet gateway, routes for the reply),
 the internet addresses the rules admit, and the rule that opens it.
 With --onprem NAME=CIDR it also lists what each declared on-premises
-network reaches over the VPN and Direct Connect links.
+network reaches over the VPN and Direct Connect links. -o markdown,
+-o html and -o sarif write the same as a report (see audit --help).
 --assume EDIT answers as if the edit were made (see reach --help).`,
 		Example: `  vpcscope exposure --demo
   vpcscope exposure --demo --port 22 -o json`,
@@ -156,7 +158,10 @@ network reaches over the VPN and Direct Connect links.
 			if err := checkIntFlags(cmd, intRange{name: "port", v: &port, lo: 1, hi: maxPort}); err != nil {
 				return err
 			}
-			snap, err := g.snapshotFor(cmd, s)
+			if err := g.checkOutputOf(reportOutputs...); err != nil {
+				return err
+			}
+			snap, err := g.load(cmd.Context(), s)
 			if err != nil {
 				return err
 			}
@@ -169,6 +174,9 @@ network reaches over the VPN and Direct Connect links.
 				return err
 			}
 			rep := e.Exposure(reach.ExposureOptions{Port: port})
+			if ok, err := writeReport(s.out, g.output, report.FromExposure(snap, rep, readBuildVersion().Version)); ok {
+				return err
+			}
 			if g.output == "json" {
 				return writeJSON(s.out, withAssumed(rep, assumed))
 			}

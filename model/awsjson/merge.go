@@ -121,6 +121,10 @@ func clone(r model.Resource) model.Resource {
 		c := *v
 		c.Logging = slices.Clone(v.Logging)
 		return &c
+	case *model.WebACL:
+		c := *v
+		c.Resources = slices.Clone(v.Resources)
+		return &c
 	case *model.TargetGroup:
 		c := *v
 		c.LoadBalancerARNs = slices.Clone(v.LoadBalancerARNs)
@@ -181,6 +185,8 @@ func sortSnapshot(s *model.Snapshot) {
 	sortResources(s.LoadBalancers)
 	sortResources(s.TargetGroups)
 	sortResources(s.FlowLogs)
+	sortResources(s.WebACLs)
+	sortResources(s.ShieldProtections)
 	sortResources(s.NetworkFirewalls)
 	sortResources(s.FirewallPolicies)
 	sortResources(s.FirewallRuleGroups)

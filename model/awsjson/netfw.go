@@ -329,14 +329,4 @@ type firewallLogging struct {
 	Destinations []model.FirewallLogDestination
 }
 
-// arnAccount and arnRegion return an ARN's account and Region fields.
-func arnAccount(arn string) string { return arnField(arn, 4) }
-func arnRegion(arn string) string  { return arnField(arn, 3) }
 
-func arnField(arn string, i int) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 || parts[0] != "arn" {
-		return ""
-	}
-	return parts[i]
-}

@@ -104,6 +104,11 @@ func (d *docCtx) subnet(at string, v *subnetJSON) {
 		MapPublicIPOnLaunch: v.MapPublicIpOnLaunch,
 		State:               v.State,
 	}
+	if v.OwnerId != "" && d.account != "" && v.OwnerId != d.account {
+		// Another account's subnet, shared with this one (VPC sharing):
+		// its zone name is this account's own.
+		out.Participants = []model.Participant{{Account: d.account, AvailabilityZone: v.AvailabilityZone}}
+	}
 	d.out.add(out)
 }
 

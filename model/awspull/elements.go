@@ -108,6 +108,10 @@ var idFields = map[string][]string{
 	"directConnectGateways":            {"DirectConnectGatewayId"},
 	"directConnectGatewayAssociations": {"AssociationId"},
 	"virtualInterfaces":                {"VirtualInterfaceId"},
+	"WebACLs":                          {"ARN", "Name"},
+	"WebACLResources":                  {"WebACLArn"},
+	"Protections":                      {"Id", "ResourceArn"},
+	"SubscriptionState":                {"SubscriptionState"},
 }
 
 // salvage adds the elements of a page that awsjson rejected (with err)

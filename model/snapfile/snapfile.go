@@ -52,13 +52,24 @@ func Decode(r io.Reader, name string) (*model.Snapshot, error) {
 // different content (model.Combine; records that can both be right are
 // combined into one, identical ones silently).
 func Unmarshal(data []byte, name string) (*model.Snapshot, error) {
+	if isParts(data[:min(len(data), 4096)]) {
+		if s, err := decodeParallel(data); err == nil {
+			return s, nil
+		}
+	}
 	return decode(jsonin.BytesSource(name, data))
 }
 
-// Encode writes the snapshot as indented JSON with the current schema version.
+// Encode writes the snapshot as indented JSON: in parts, encoded in
+// parallel, with the current schema version when it holds more than one
+// account and region, else flat with schema 1, which every vpcscope
+// version reads.
 func Encode(w io.Writer, s *model.Snapshot) error {
+	if parts := splitParts(s); len(parts) > 1 {
+		return encodeParts(w, s, parts)
+	}
 	out := *s
-	out.Schema = model.SchemaVersion
+	out.Schema = schemaFlat
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(&out); err != nil {
@@ -100,8 +111,38 @@ func Read(ctx context.Context, path string, opts ReadOptions) (*model.Snapshot, 
 	if limit == 0 || (totalLimit > 0 && totalLimit < limit) {
 		limit = totalLimit
 	}
+	if s, ok := readParallel(ctx, path, limit); ok {
+		return s, Notes{}, nil
+	}
 	s, err := decode(jsonin.FileSource(ctx, path, path, limit))
 	return s, Notes{}, err
+}
+
+// readParallel reads a snapshot file in parts whole and decodes its parts
+// in parallel. ok is false for a flat file, one over limit, and one with
+// a problem, which the sequential decoder reads (and locates) instead.
+func readParallel(ctx context.Context, path string, limit int64) (*model.Snapshot, bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	start := make([]byte, 4096)
+	n, _ := io.ReadFull(f, start)
+	if !isParts(start[:n]) {
+		return nil, false
+	}
+	st, err := f.Stat()
+	if err != nil || (limit > 0 && st.Size() > limit) {
+		return nil, false
+	}
+	data := make([]byte, st.Size())
+	copy(data, start[:n])
+	if _, err := io.ReadFull(f, data[n:]); err != nil || ctx.Err() != nil {
+		return nil, false
+	}
+	s, err := decodeParallel(data)
+	return s, err == nil
 }
 
 func unwrapPathError(err error) error {
@@ -258,8 +299,14 @@ func (d *decoder) document() error {
 			return err
 		}
 		key, _ := tok.(string)
-		if key == "schema" {
+		switch key {
+		case "schema":
 			if err := d.readSchema(); err != nil {
+				return err
+			}
+			continue
+		case "parts":
+			if err := d.parts(sv); err != nil {
 				return err
 			}
 			continue
@@ -284,6 +331,52 @@ func (d *decoder) document() error {
 		return &json.SyntaxError{} // data after the document
 	}
 	return nil
+}
+
+// parts decodes the parts of a snapshot in parts: each an object of
+// resource lists (and its account and region, which the resources name
+// themselves), appended to the snapshot's lists.
+func (d *decoder) parts(sv reflect.Value) error {
+	tok, err := d.dec.Token()
+	if err != nil {
+		return err
+	}
+	if tok == nil {
+		return nil
+	}
+	if tok != json.Delim('[') {
+		return d.notAList("parts")
+	}
+	for i := 0; d.dec.More(); i++ {
+		at := "parts[" + strconv.Itoa(i) + "]"
+		tok, err := d.dec.Token()
+		if err != nil {
+			return err
+		}
+		if tok != json.Delim('{') {
+			return d.errorAt(d.dec.InputOffset()-1, at, "want an object")
+		}
+		for d.dec.More() {
+			tok, err := d.dec.Token()
+			if err != nil {
+				return err
+			}
+			key, _ := tok.(string)
+			if f, ok := fields()[key]; ok && f.list {
+				err = d.list(at+"."+key, sv.FieldByIndex(f.index))
+			} else {
+				err = d.dec.Decode(new(jsonin.Discard))
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if _, err := d.dec.Token(); err != nil { // the part's closing brace
+			return err
+		}
+	}
+	_, err = d.dec.Token() // the closing bracket
+	return err
 }
 
 // readSchema reads the schema version and refuses one this code cannot read.
@@ -392,4 +485,11 @@ func (d *decoder) conflict(off int64, path string, prev seen, err error) error {
 	line, _ := d.src.LineCol(prev.off)
 	return d.errorAt(off, path, fmt.Sprintf("%s %s again, differently from %s (line %d): %s %s there, %s here; keep one",
 		c.Kind, c.ID, prev.path, line, c.Field, c.Held, c.Other))
+}
+
+// LocateError rewrites an encoding/json error from decoding data as
+// "name:line:col: message", for other JSON files vpcscope reads (a review
+// file) to report their errors the way snapshot files do.
+func LocateError(name string, data []byte, err error) error {
+	return jsonpos.Wrap(name, data, err)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vpcscope/vpcscope/fixtures/fuzzcheck"
 	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/model/internal/jsonin"
 )
 
 // fill sets every exported field reachable from v to a non-zero value, so a
@@ -76,24 +77,51 @@ func fill(t *testing.T, v reflect.Value, depth int) {
 }
 
 func TestRoundTripKeepsEveryField(t *testing.T) {
-	var s model.Snapshot
-	fill(t, reflect.ValueOf(&s).Elem(), 0)
-	s.Schema = model.SchemaVersion
-	n := 0
-	for r := range s.All() { // two records of one ID would be combined
-		n++
-		r.Base().ID = fmt.Sprintf("x-id-%d", n)
+	tests := []struct {
+		name string
+		// other is the account of every kind's second record: another
+		// one makes two parts.
+		other  string
+		schema int
+	}{
+		{"one account and region: flat, schema 1", "", schemaFlat},
+		{"two accounts: in parts, the current schema", "z-other", model.SchemaVersion},
 	}
-	var buf bytes.Buffer
-	if err := Encode(&buf, &s); err != nil {
-		t.Fatal(err)
-	}
-	got, err := Decode(&buf, "roundtrip.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(got, &s) {
-		t.Fatalf("round trip changed the snapshot:\n got %+v\nwant %+v", got, &s)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var s model.Snapshot
+			fill(t, reflect.ValueOf(&s).Elem(), 0)
+			s.Schema = tt.schema
+			n := 0
+			for r := range s.All() { // two records of one ID would be combined
+				n++
+				r.Base().ID = fmt.Sprintf("x-id-%d", n)
+				if n%2 == 0 && tt.other != "" {
+					r.Base().Account = tt.other
+				}
+			}
+			var buf bytes.Buffer
+			if err := Encode(&buf, &s); err != nil {
+				t.Fatal(err)
+			}
+			data := bytes.Clone(buf.Bytes())
+			got, err := Decode(&buf, "roundtrip.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, &s) {
+				t.Fatalf("round trip changed the snapshot:\n got %+v\nwant %+v", got, &s)
+			}
+			// The sequential decoder, which locates errors, reads the
+			// same snapshot as the parallel one.
+			seq, err := decode(jsonin.BytesSource("roundtrip.json", data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(seq, &s) {
+				t.Fatalf("the sequential decoder read another snapshot:\n got %+v\nwant %+v", seq, &s)
+			}
+		})
 	}
 }
 
@@ -125,6 +153,11 @@ func TestDecodeErrors(t *testing.T) {
 		{"truncated file", "{\"schema\": 1, \"vpcs\": [", "snap.json:1:24: malformed JSON"},
 		{"empty file", "", "snap.json:1:1: malformed JSON"},
 		{"unknown protocol", `{"schema": 1, "securityGroups": [{"id": "sg-1", "ingress": [{"protocol": "tcpp"}]}]}`, `protocol "tcpp"`},
+		{"an error in a part names the part", "{\"schema\": 2, \"parts\": [\n {\"account\": \"1\", \"vpcs\": []},\n {\"vpcs\": [{\"id\": 42}]}]}",
+			"snap.json:3:19: parts[1].vpcs[0].id: want string, got number"},
+		{"parts that are not a list", `{"schema": 2, "parts": {}}`, "parts: want a list"},
+		{"the same resource in two parts, differently", `{"schema": 2, "parts": [{"vpcs": [{"id": "vpc-1", "cidrs": ["10.0.0.0/16"]}]}, {"vpcs": [{"id": "vpc-1", "cidrs": ["10.1.0.0/16"]}]}]}`,
+			"parts[1].vpcs[0]: vpc vpc-1 again, differently from parts[0].vpcs[0]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -156,7 +189,7 @@ func TestWriteIsAtomicAndReadable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Schema != model.SchemaVersion || len(got.VPCs) != 1 || got.VPCs[0].ID != "vpc-1" {
+	if got.Schema != schemaFlat || len(got.VPCs) != 1 || got.VPCs[0].ID != "vpc-1" {
 		t.Fatalf("read back %+v", got)
 	}
 	entries, _ := os.ReadDir(dir)

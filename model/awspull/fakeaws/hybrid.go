@@ -85,18 +85,6 @@ func (s *Server) ec2Hybrid(q *request, w *xw, listing func(tag string, n int, ne
 	return true
 }
 
-// jsonAction names a JSON-protocol call by its X-Amz-Target header
-// ("NetworkFirewall_20201112.DescribeFirewall").
-func jsonAction(r *http.Request) string {
-	_, action, _ := strings.Cut(r.Header.Get("X-Amz-Target"), ".")
-	return action
-}
-
-// jsonService reports whether a service speaks a JSON protocol.
-func jsonService(service string) bool {
-	return service == "logs" || service == "network-firewall" || service == "directconnect"
-}
-
 // jsonPage cuts items to a page: token is the offset, limit the size
 // (capped by the server's page size).
 func jsonPage[T any](s *Server, token string, limit int, items []T) ([]T, string) {
