@@ -328,5 +328,3 @@ type firewallLogging struct {
 	ARN          string
 	Destinations []model.FirewallLogDestination
 }
-
-
