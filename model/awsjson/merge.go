@@ -181,6 +181,8 @@ func sortSnapshot(s *model.Snapshot) {
 	sortResources(s.LoadBalancers)
 	sortResources(s.TargetGroups)
 	sortResources(s.FlowLogs)
+	sortResources(s.WebACLs)
+	sortResources(s.ShieldProtections)
 }
 
 func sortResources[T model.Resource](xs []T) {
