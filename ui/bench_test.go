@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/vpcscope/vpcscope/fixtures"
 	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/ui/world"
 )
 
 var (
@@ -29,7 +30,7 @@ func startSync(tb testing.TB, s *model.Snapshot, w, h int) (*app, time.Duration)
 	a := newTestApp(tb, s)
 	a.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	a.Update(loadedMsg{snap: s})
-	a.Update(worldMsg{newWorld(s)})
+	a.Update(worldMsg{world.New(s)})
 	if a.View() == "" {
 		tb.Fatal("empty first frame")
 	}
@@ -116,17 +117,5 @@ func BenchmarkKeystroke(b *testing.B) {
 				_ = a.View()
 			}
 		})
-	}
-}
-
-// BenchmarkSortColumn measures what a first sort by a column costs, off
-// the key path (in a tea.Cmd): every column of the large account's
-// 20,000-row interface list, one after the other.
-func BenchmarkSortColumn(b *testing.B) {
-	w := newWorld(large())
-	_, cells, _ := columns(w, model.KindNetworkInterface)
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		sortColumn(cells, i%len(cells[0]))
 	}
 }

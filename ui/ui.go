@@ -1,12 +1,19 @@
 // Package ui is vpcscope's explorer: a terminal UI (bubbletea, lipgloss,
 // bubbles) to browse a network snapshot and trace traffic through it.
 //
-// A thin top model (app) loads the network, routes messages to the active
-// view and keeps the history and the mode; each view (overview, tree,
-// lists, detail, trace, who-can-reach, exposure) is its own model behind
-// the view interface. Key bindings live in keys.go and styles in
-// styles.go. Everything slow — loading, indexing, the relation graph,
-// exposure, traces, fuzzy matching on a big account — runs in a tea.Cmd.
+// It has leg100/pug's shape. This package is the thin top model: it loads
+// the network, routes messages to the active view, keeps the history and
+// the mode, and draws the frame (tabs, breadcrumbs, footer, status bar).
+// Key bindings live in ui/keys and styles in ui/style; the loaded network
+// in ui/world; what views share with the top (the View interface, the
+// messages, the session) in ui/view; the components every view uses in
+// ui/component (list, table, picker, text input) and the one filter rule
+// in ui/match. Each view is a package of its own under ui/views (overview,
+// tree, lists, detail, trace, who, exposure) that talks to the others
+// through messages only. Resources are presented by model/present, the
+// same presenter as `vpcscope inspect`. Everything slow — loading,
+// indexing, the relation graph, exposure, traces, matching on a big
+// account — runs in a tea.Cmd.
 //
 // The package imports the model and the engine, never the AWS SDK: a
 // caller that pulls live passes a Loader that reports progress.
@@ -23,6 +30,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/ui/style"
 )
 
 // Loader produces the network to explore. It runs in the background while
@@ -78,7 +86,7 @@ func Run(ctx context.Context, opts Options) (err error) {
 	// Ask the terminal for its background now: once the program owns the
 	// input, the answer would be read as keys.
 	_ = r.HasDarkBackground()
-	a := newApp(opts, newTheme(r, opts.NoColor))
+	a := newApp(opts, style.New(r, opts.NoColor))
 	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithAltScreen(), tea.WithInput(opts.Input), tea.WithOutput(opts.Output)}
 	if opts.Mouse {
 		popts = append(popts, tea.WithMouseCellMotion())

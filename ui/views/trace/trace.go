@@ -1,4 +1,10 @@
-package ui
+// Package trace asks "can A reach B on P?": a form (source, destination,
+// protocol, port) and the answer hop by hop, forward and return, with each
+// layer's verdict and the deciding rule. Enter on a hop opens its resource
+// on the rule; b jumps straight to the blocking rule. With what-if changes
+// in effect it shows the answer for the real snapshot and for the what-if
+// copy side by side.
+package trace
 
 import (
 	"cmp"
@@ -12,43 +18,43 @@ import (
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/model/edit"
 	"github.com/vpcscope/vpcscope/reach"
+	"github.com/vpcscope/vpcscope/ui/component/list"
+	"github.com/vpcscope/vpcscope/ui/component/picker"
+	"github.com/vpcscope/vpcscope/ui/component/textinput"
+	"github.com/vpcscope/vpcscope/ui/keys"
+	"github.com/vpcscope/vpcscope/ui/view"
+	"github.com/vpcscope/vpcscope/ui/world"
 )
 
-// traceView asks "can A reach B on P?": a form (source, destination,
-// protocol, port) and the answer hop by hop, forward and return, with each
-// layer's verdict and the deciding rule. Enter on a hop opens its resource
-// on the rule; b jumps straight to the blocking rule. With what-if changes
-// in effect it shows the answer for the real snapshot and for the what-if
-// copy side by side.
-type traceView struct {
-	s         *session
+var safe = world.Safe
+
+// Model is the trace view.
+type Model struct {
+	s         *view.Session
 	from, to  string
 	fromLabel string
 	toLabel   string
 	protoIdx  int
-	port      lineInput
+	port      textinput.Model
 	field     int // 0 from, 1 to, 2 protocol, 3 port
 	// fresh: the next digit replaces the port instead of appending
-	fresh      bool
-	pane       int // 0 form, 1 result
-	picker     *picker
-	pickFor    int
-	list       *lineList
-	header     []string
-	ans, wiAns *reach.Answer
-	err        string
-	seq        int
-	running    bool
-	cands      []candidate
-	labels     []string
-	w, h       int
+	fresh   bool
+	pane    int // 0 form, 1 result
+	picker  *picker.Model
+	pickFor int
+	list    *list.Model
+	header  []string
+	ans     *reach.Answer
+	wiAns   *reach.Answer
+	err     string
+	seq     int
+	running bool
+	src     *picker.Source
+	w, h    int
 }
 
-var traceProtocols = []model.Protocol{model.ProtocolTCP, model.ProtocolUDP, model.ProtocolICMP, model.ProtocolAll}
-
-// traceResultMsg carries an answer for the query with sequence seq.
-type traceResultMsg struct {
-	owner      view
+// resultMsg carries an answer for the query with sequence seq.
+type resultMsg struct {
 	seq        int
 	ans, wiAns *reach.Answer
 	err        error
@@ -60,20 +66,19 @@ type hopRow struct {
 	whatIf bool
 }
 
-// refreshMsg tells views that the what-if engine or the graph changed.
-type refreshMsg struct{}
-
-func newTraceView(s *session) *traceView {
-	t := &traceView{s: s, list: newLineList(s.th)}
-	t.port.value = "443"
+// New builds the trace view with an empty form.
+func New(s *view.Session) *Model {
+	t := &Model{s: s, list: list.New(s.Th)}
+	t.port = textinput.Model{Label: "port", Accept: textinput.Digits, Value: "443"}
 	t.buildRows()
 	return t
 }
 
-func (t *traceView) Crumbs() []string {
+// Crumbs implements view.View.
+func (t *Model) Crumbs() []string {
 	c := []string{"Trace"}
 	if t.from != "" || t.to != "" {
-		c = append(c, fmt.Sprintf("%s → %s %s", orDash(t.s.w.crumbName(t.from)), orDash(t.s.w.crumbName(t.to)), t.service()))
+		c = append(c, fmt.Sprintf("%s → %s %s", orDash(t.s.W.CrumbName(t.from)), orDash(t.s.W.CrumbName(t.to)), t.service()))
 	}
 	return c
 }
@@ -85,14 +90,16 @@ func orDash(s string) string {
 	return s
 }
 
-func (t *traceView) Keys() []key.Binding {
+// Keys implements view.View.
+func (t *Model) Keys() []key.Binding {
 	return []key.Binding{keys.Up, keys.Down, keys.Pick, keys.NextPane, keys.Protocol, keys.Swap, keys.Run, keys.GoToRule, keys.Reset}
 }
 
-func (t *traceView) Selected() string {
+// Selected implements view.View.
+func (t *Model) Selected() string {
 	if t.pane == 1 {
-		if r, ok := t.list.Current(); ok && r.id != "" {
-			return r.id
+		if r, ok := t.list.Current(); ok && r.ID != "" {
+			return r.ID
 		}
 	}
 	switch t.field {
@@ -104,19 +111,36 @@ func (t *traceView) Selected() string {
 	return ""
 }
 
-func (t *traceView) Capturing() bool { return t.picker != nil || (t.pane == 0 && t.field == 3) }
+// Editing implements view.Editing.
+func (t *Model) Editing() string {
+	switch {
+	case t.picker != nil:
+		return t.picker.Label()
+	case t.pane == 0 && t.field == 3:
+		return t.port.Label
+	}
+	return ""
+}
 
-func (t *traceView) SetFilter(f string) { t.list.SetFilter(f) }
-func (t *traceView) Filter() string     { return t.list.Filter() }
+// Busy implements view.Busy.
+func (t *Model) Busy() bool { return t.running }
 
-func (t *traceView) NextPane(delta int) {
+// SetFilter implements view.Filterable.
+func (t *Model) SetFilter(f string) { t.list.SetFilter(f) }
+
+// Filter implements view.Filterable.
+func (t *Model) Filter() string { return t.list.Filter() }
+
+// NextPane moves between the form and the result.
+func (t *Model) NextPane(delta int) {
 	if t.picker != nil {
 		return
 	}
 	t.pane = 1 - t.pane
 }
 
-func (t *traceView) SetSize(w, h int) {
+// SetSize implements view.View.
+func (t *Model) SetSize(w, h int) {
 	if w != t.w {
 		t.w = w
 		t.buildRows()
@@ -127,22 +151,32 @@ func (t *traceView) SetSize(w, h int) {
 	}
 }
 
-func (t *traceView) proto() model.Protocol { return traceProtocols[t.protoIdx] }
+func (t *Model) proto() model.Protocol { return view.Protocols[t.protoIdx] }
 
-func (t *traceView) service() string {
+func (t *Model) service() string {
 	if t.proto().HasPorts() {
-		return t.proto().String() + "/" + strings.TrimSpace(t.port.value)
+		return t.proto().String() + "/" + strings.TrimSpace(t.port.Value)
 	}
 	return t.proto().String()
 }
 
-// set fills the endpoints from outside (t / T keys, the palette).
-func (t *traceView) set(from, to string) tea.Cmd {
-	if from != "" {
-		t.from, t.fromLabel = from, t.s.w.shortLabel(from)
+// set fills the form from a view.Trace message (t / T keys, the palette).
+func (t *Model) set(m view.Trace) tea.Cmd {
+	if m.Protocol != 0 || m.Port > 0 {
+		for i, x := range view.Protocols {
+			if x == m.Protocol {
+				t.protoIdx = i
+			}
+		}
+		if m.Port > 0 {
+			t.port.Value = strconv.Itoa(m.Port)
+		}
 	}
-	if to != "" {
-		t.to, t.toLabel = to, t.s.w.shortLabel(to)
+	if m.From != "" {
+		t.from, t.fromLabel = m.From, t.s.W.ShortLabel(m.From)
+	}
+	if m.To != "" {
+		t.to, t.toLabel = m.To, t.s.W.ShortLabel(m.To)
 	}
 	switch {
 	case t.from == "":
@@ -153,32 +187,18 @@ func (t *traceView) set(from, to string) tea.Cmd {
 		t.field = 3
 	}
 	t.pane = 0
+	if m.Port > 0 && t.from != "" && t.to != "" {
+		t.pane = 1
+	}
 	return t.run()
 }
 
-// setQuery fills the whole form.
-func (t *traceView) setQuery(from, to string, p model.Protocol, port int) tea.Cmd {
-	for i, x := range traceProtocols {
-		if x == p {
-			t.protoIdx = i
-		}
-	}
-	if port > 0 {
-		t.port.value = strconv.Itoa(port)
-	}
-	cmd := t.set(from, to)
-	if t.from != "" && t.to != "" {
-		t.pane = 1
-	}
-	return cmd
-}
-
-func (t *traceView) query() (reach.Query, error) {
+func (t *Model) query() (reach.Query, error) {
 	q := reach.Query{From: t.from, To: t.to, Protocol: t.proto()}
 	if q.Protocol.HasPorts() {
-		p, err := strconv.Atoi(strings.TrimSpace(t.port.value))
+		p, err := strconv.Atoi(strings.TrimSpace(t.port.Value))
 		if err != nil || p < 1 || p > 65535 {
-			return q, fmt.Errorf("port %q: want 1-65535", t.port.value)
+			return q, fmt.Errorf("port %q: want 1-65535", t.port.Value)
 		}
 		q.Port = p
 	}
@@ -186,7 +206,7 @@ func (t *traceView) query() (reach.Query, error) {
 }
 
 // run starts the engine in a tea.Cmd when the form is complete.
-func (t *traceView) run() tea.Cmd {
+func (t *Model) run() tea.Cmd {
 	if t.from == "" || t.to == "" {
 		return nil
 	}
@@ -199,25 +219,28 @@ func (t *traceView) run() tea.Cmd {
 	}
 	t.seq++
 	t.running = true
-	seq, eng, wiEng, owner := t.seq, t.s.w.eng, t.s.wiEng, view(t)
-	if !t.s.whatIfActive() {
+	seq, eng, wiEng := t.seq, t.s.W.Eng, t.s.WhatIfEng
+	if !t.s.WhatIfActive() {
 		wiEng = nil
 	}
-	return func() tea.Msg {
+	return view.To(t, func() tea.Msg {
 		a, err := eng.Reach(q)
 		var wa *reach.Answer
 		if err == nil && wiEng != nil {
 			wa, _ = wiEng.Reach(q)
 		}
-		return traceResultMsg{owner: owner, seq: seq, ans: a, wiAns: wa, err: err}
-	}
+		return resultMsg{seq: seq, ans: a, wiAns: wa, err: err}
+	})
 }
 
-func (t *traceView) Update(msg tea.Msg) tea.Cmd {
+// Update implements view.View.
+func (t *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case refreshMsg:
+	case view.Trace:
+		return t.set(msg)
+	case view.Refresh:
 		return t.run()
-	case traceResultMsg:
+	case resultMsg:
 		if msg.seq != t.seq {
 			return nil
 		}
@@ -228,41 +251,19 @@ func (t *traceView) Update(msg tea.Msg) tea.Cmd {
 		}
 		t.buildRows()
 		if t.ans != nil {
+			t.s.LastTrace, _ = t.query()
 			if !(t.pane == 0 && t.field == 3) {
 				t.pane = 1
 			}
 			t.selectBlocking()
 		}
-	case pickerResultMsg:
+	case picker.ResultMsg:
 		if t.picker != nil {
-			t.picker.Update(msg)
+			return t.fromPicker(t.picker.Update(msg))
 		}
-	case pickedMsg:
-		t.picker = nil
-		if msg.cancelled {
-			return nil
-		}
-		if t.pickFor == 0 {
-			t.from, t.fromLabel = msg.spec, t.s.w.shortLabel(msg.spec)
-			if t.to == "" {
-				t.field = 1
-				return t.openPicker()
-			}
-		} else {
-			t.to, t.toLabel = msg.spec, t.s.w.shortLabel(msg.spec)
-			t.field, t.fresh = 3, t.proto().HasPorts()
-			if !t.fresh {
-				t.field = 2
-			}
-		}
-		return t.run()
 	case tea.KeyMsg:
 		if t.picker != nil {
-			cmd := t.picker.Update(msg)
-			if d := t.picker.done; d != nil {
-				return t.Update(*d)
-			}
-			return cmd
+			return t.fromPicker(t.picker.Update(msg))
 		}
 		if t.pane == 0 {
 			return t.updateForm(msg)
@@ -272,7 +273,39 @@ func (t *traceView) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (t *traceView) updateForm(msg tea.KeyMsg) tea.Cmd {
+// fromPicker takes the picker's choice once it is made, then the keys
+// typed after it.
+func (t *Model) fromPicker(cmd tea.Cmd) tea.Cmd {
+	d := t.picker.Done()
+	if d == nil {
+		return view.To(t, cmd)
+	}
+	t.picker = nil
+	if d.Cancelled {
+		return nil
+	}
+	var cmds []tea.Cmd
+	if t.pickFor == 0 {
+		t.from, t.fromLabel = d.Spec, t.s.W.ShortLabel(d.Spec)
+		if t.to == "" {
+			t.field = 1
+			cmds = append(cmds, t.openPicker())
+		}
+	} else {
+		t.to, t.toLabel = d.Spec, t.s.W.ShortLabel(d.Spec)
+		t.field, t.fresh = 3, t.proto().HasPorts()
+		if !t.fresh {
+			t.field = 2
+		}
+	}
+	cmds = append(cmds, t.run())
+	for _, k := range d.Queued {
+		cmds = append(cmds, t.s.Send(k))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (t *Model) updateForm(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case msg.Type == tea.KeyUp || (t.field != 3 && key.Matches(msg, keys.Up)):
 		t.field = (t.field + 3) % 4
@@ -292,11 +325,11 @@ func (t *traceView) updateForm(msg tea.KeyMsg) tea.Cmd {
 		case 0, 1:
 			return t.openPicker()
 		case 2:
-			t.protoIdx = (t.protoIdx + 1) % len(traceProtocols)
+			t.protoIdx = (t.protoIdx + 1) % len(view.Protocols)
 		}
 		return t.run()
 	case t.field != 3 && key.Matches(msg, keys.Protocol):
-		t.protoIdx = (t.protoIdx + 1) % len(traceProtocols)
+		t.protoIdx = (t.protoIdx + 1) % len(view.Protocols)
 		return t.run()
 	case t.field != 3 && key.Matches(msg, keys.Swap):
 		t.from, t.to, t.fromLabel, t.toLabel = t.to, t.from, t.toLabel, t.fromLabel
@@ -308,18 +341,18 @@ func (t *traceView) updateForm(msg tea.KeyMsg) tea.Cmd {
 		// the form too (the port field takes digits only, so b is free).
 		if h, ok := t.blockingHop(); ok {
 			t.fresh, t.pane = false, 1
-			return t.s.send(t.openHop(h))
+			return t.s.Send(t.openHop(h))
 		}
-		return flash("nothing blocks this flow")
+		return view.FlashCmd("nothing blocks this flow")
 	case t.field == 3:
 		if msg.Type == tea.KeyRunes {
 			for _, r := range msg.Runes {
-				if r < '0' || r > '9' {
+				if !textinput.Digits(r) {
 					return nil
 				}
 			}
 			if t.fresh {
-				t.port.value = ""
+				t.port.Value = ""
 			}
 		}
 		t.fresh = false
@@ -330,26 +363,27 @@ func (t *traceView) updateForm(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-func (t *traceView) openPicker() tea.Cmd {
-	if t.cands == nil {
-		t.cands = t.s.w.endpoints()
-		t.labels = make([]string, len(t.cands))
-		for i, c := range t.cands {
-			t.labels[i] = c.label
+func (t *Model) openPicker() tea.Cmd {
+	if t.src == nil {
+		eps := t.s.W.Endpoints()
+		cands := make([]picker.Candidate, len(eps))
+		for i, e := range eps {
+			cands[i] = picker.Candidate{Spec: e.Spec, Label: e.Label, Last: e.Gone}
 		}
+		t.src = picker.NewSource(cands)
 	}
 	title := "Trace source"
 	t.pickFor = t.field
 	if t.field == 1 {
 		title = "Trace destination"
 	}
-	p, cmd := newPicker(t.s.th, title, t.cands, t.labels)
+	p, cmd := picker.New(t.s.Th, title, t.src)
 	t.picker = p
 	p.SetSize(t.w, t.h)
-	return cmd
+	return view.To(t, cmd)
 }
 
-func (t *traceView) updateResult(msg tea.KeyMsg) tea.Cmd {
+func (t *Model) updateResult(msg tea.KeyMsg) tea.Cmd {
 	if t.list.HandleMove(msg) {
 		return nil
 	}
@@ -359,19 +393,19 @@ func (t *traceView) updateResult(msg tea.KeyMsg) tea.Cmd {
 		if !ok {
 			return nil
 		}
-		if h, ok := r.data.(hopRow); ok {
-			return t.s.send(t.openHop(h))
+		if h, ok := r.Data.(hopRow); ok {
+			return t.s.Send(t.openHop(h))
 		}
-		if r.id != "" {
-			return t.s.send(openMsg{id: r.id})
+		if r.ID != "" {
+			return t.s.Send(view.Open{ID: r.ID})
 		}
 	case key.Matches(msg, keys.GoToRule):
 		if h, ok := t.blockingHop(); ok {
-			return t.s.send(t.openHop(h))
+			return t.s.Send(t.openHop(h))
 		}
-		return flash("nothing blocks this flow")
+		return view.FlashCmd("nothing blocks this flow")
 	case key.Matches(msg, keys.Protocol):
-		t.protoIdx = (t.protoIdx + 1) % len(traceProtocols)
+		t.protoIdx = (t.protoIdx + 1) % len(view.Protocols)
 		return t.run()
 	case key.Matches(msg, keys.Swap):
 		t.from, t.to, t.fromLabel, t.toLabel = t.to, t.from, t.toLabel, t.fromLabel
@@ -379,13 +413,13 @@ func (t *traceView) updateResult(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, keys.Run):
 		return t.run()
 	case key.Matches(msg, keys.Reset):
-		return t.s.send(whatIfMsg{op: wiReset})
+		return t.s.Send(view.WhatIf{Op: view.Reset})
 	}
 	return nil
 }
 
 // current is the answer on screen: the what-if one when changes are in effect.
-func (t *traceView) current() (*reach.Answer, bool) {
+func (t *Model) current() (*reach.Answer, bool) {
 	if t.wiAns != nil {
 		return t.wiAns, true
 	}
@@ -393,7 +427,7 @@ func (t *traceView) current() (*reach.Answer, bool) {
 }
 
 // blockingHop returns the hop that decided a blocked answer.
-func (t *traceView) blockingHop() (hopRow, bool) {
+func (t *Model) blockingHop() (hopRow, bool) {
 	a, wi := t.current()
 	if a == nil || a.Blocked == nil {
 		return hopRow{}, false
@@ -411,64 +445,65 @@ func (t *traceView) blockingHop() (hopRow, bool) {
 		Verdict: reach.Deny, Detail: a.Blocked.Reason, Near: a.Blocked.Near}, whatIf: wi}, true
 }
 
-func (t *traceView) selectBlocking() {
+func (t *Model) selectBlocking() {
 	h, ok := t.blockingHop()
 	if !ok {
 		return
 	}
-	t.list.Select(func(r row) bool {
-		x, ok := r.data.(hopRow)
+	t.list.Select(func(r list.Row) bool {
+		x, ok := r.Data.(hopRow)
 		return ok && x.hop.Resource == h.hop.Resource && x.hop.Verdict == h.hop.Verdict && x.hop.Stage == h.hop.Stage
 	})
-	if t.list.cursor < t.list.height-4 {
-		t.list.offset = 0
+	if t.list.Cursor() < t.list.Height()-4 {
+		t.list.SetOffset(0)
 	}
 }
 
 // openHop opens the hop's resource, landing on the rule that decided.
-func (t *traceView) openHop(h hopRow) openMsg {
-	m := openMsg{id: h.hop.Resource}
+func (t *Model) openHop(h hopRow) view.Open {
+	m := view.Open{ID: h.hop.Resource}
 	if h.hop.Ref == nil {
 		return m
 	}
 	ref := *h.hop.Ref
 	if h.whatIf && ref.Index >= 0 {
-		ref.Index = t.s.ov.Position(h.hop.Resource, edit.List(ref.Kind), ref.Index)
+		ref.Index = t.s.Overlay.Position(h.hop.Resource, edit.List(ref.Kind), ref.Index)
 	}
 	hop := h.hop
-	m.focus = &ruleFocus{ref: ref, hop: &hop, query: t.flow(hop)}
+	m.Focus = &view.RuleFocus{Ref: ref, Hop: &hop, Flow: t.flow(hop)}
 	for _, n := range hop.Near {
 		if h.whatIf {
-			n.Index = t.s.ov.Position(cmp.Or(n.Resource, h.hop.Resource), edit.List(n.Kind), n.Index)
+			n.Index = t.s.Overlay.Position(cmp.Or(n.Resource, h.hop.Resource), edit.List(n.Kind), n.Index)
 		}
-		m.focus.near = append(m.focus.near, n)
+		m.Focus.Near = append(m.Focus.Near, n)
 	}
 	return m
 }
 
 // flow describes the traced flow for the detail view.
-func (t *traceView) flow(h reach.Hop) *flowDesc {
+func (t *Model) flow(h reach.Hop) *view.Flow {
 	a, _ := t.current()
 	if a == nil {
 		return nil
 	}
 	q, _ := t.query()
-	f := &flowDesc{proto: q.Protocol, port: q.Port, srcIP: a.Query.Source.IP, dstIP: a.Query.Dest.IP}
-	if n := t.s.w.ix.Interface(a.Query.Source.Interface); n != nil {
-		f.srcGroups, f.srcVPC = n.SecurityGroupIDs, n.VPCID
+	f := &view.Flow{Query: q, SrcIP: a.Query.Source.IP, DstIP: a.Query.Dest.IP}
+	if n := t.s.W.Ix.Interface(a.Query.Source.Interface); n != nil {
+		f.SrcGroups, f.SrcVPC = n.SecurityGroupIDs, n.VPCID
 	}
-	if n := t.s.w.ix.Interface(a.Query.Dest.Interface); n != nil {
-		f.dstGroups, f.dstVPC = n.SecurityGroupIDs, n.VPCID
+	if n := t.s.W.Ix.Interface(a.Query.Dest.Interface); n != nil {
+		f.DstGroups, f.DstVPC = n.SecurityGroupIDs, n.VPCID
 	}
 	for _, r := range a.Return {
 		if r.Resource == h.Resource && r.Stage == h.Stage && r.Rule == h.Rule && r.Packet == h.Packet {
-			f.returnPath = true
+			f.ReturnPath = true
 		}
 	}
 	return f
 }
 
-func (t *traceView) View() string {
+// View implements view.View.
+func (t *Model) View() string {
 	if t.picker != nil {
 		return t.picker.View()
 	}
@@ -485,32 +520,32 @@ func (t *traceView) View() string {
 }
 
 // compactForm is the query in one line, shown while the result has focus.
-func (t *traceView) compactForm() string {
-	th := t.s.th
-	line := "  " + th.bold.Render(orDash(t.fromLabel)) + th.dim.Render("  →  ") + th.bold.Render(orDash(t.toLabel)) +
-		"   " + th.input.Render(t.service()) + th.dim.Render("    (tab: edit the query)")
+func (t *Model) compactForm() string {
+	th := t.s.Th
+	line := "  " + th.Bold.Render(orDash(t.fromLabel)) + th.Dim.Render("  →  ") + th.Bold.Render(orDash(t.toLabel)) +
+		"   " + th.Input.Render(t.service()) + th.Dim.Render("    (tab: edit the query)")
 	return ansi.Truncate(line, t.w, "…")
 }
 
-func (t *traceView) formView() string {
-	th := t.s.th
+func (t *Model) formView() string {
+	th := t.s.Th
 	field := func(i int, label, value, hint string) string {
 		mark := "  "
-		lst := th.inputLabel
+		lst := th.InputLabel
 		if t.pane == 0 && t.field == i {
-			mark = th.marker.Render("▶ ")
-			lst = th.key
+			mark = th.Marker.Render("▶ ")
+			lst = th.Key
 		}
-		v := th.input.Render(value)
+		v := th.Input.Render(value)
 		if value == "" {
-			v = th.dim.Render(hint)
+			v = th.Dim.Render(hint)
 		}
 		if i == 3 && t.pane == 0 && t.field == 3 {
 			v = t.port.View(th)
 		}
 		return mark + lst.Render(fmt.Sprintf("%-12s", label)) + v
 	}
-	port := t.port.value
+	port := t.port.Value
 	if !t.proto().HasPorts() {
 		port = "(none for " + t.proto().String() + ")"
 	}
@@ -523,15 +558,15 @@ func (t *traceView) formView() string {
 	var status string
 	switch {
 	case t.running:
-		status = th.dim.Render("tracing…")
+		status = th.Dim.Render("tracing…")
 	case t.err != "":
-		status = th.bad.Render("✗ " + t.err)
+		status = th.Bad.Render("✗ " + safe(t.err))
 	case t.pane == 0 && t.field == 3:
-		status = th.key.Render("type the port, then enter to see the path") + th.dim.Render(" · ↑ other fields")
+		status = th.Key.Render("type the port, then enter to see the path") + th.Dim.Render(" · ↑ other fields")
 	case t.ans == nil:
-		status = th.dim.Render("choose a source and a destination; the trace runs by itself")
+		status = th.Dim.Render("choose a source and a destination; the trace runs by itself")
 	default:
-		status = th.dim.Render("tab: form/result · enter on a hop: open its rule · b: blocking rule · p protocol · x swap")
+		status = th.Dim.Render("tab: form/result · enter on a hop: open its rule · b: blocking rule · p protocol · x swap")
 	}
 	lines = append(lines, status)
 	for i, l := range lines {
@@ -541,15 +576,15 @@ func (t *traceView) formView() string {
 }
 
 // buildRows renders the answer as rows.
-func (t *traceView) buildRows() {
-	th := t.s.th
-	var rows []row
-	add := func(text, plain string) { rows = append(rows, row{text: text, plain: plain, skip: true}) }
+func (t *Model) buildRows() {
+	th := t.s.Th
+	var rows []list.Row
+	add := func(text string) { rows = append(rows, list.Row{Text: text, Skip: true}) }
 	t.header = t.header[:0]
 	a, wi := t.current()
 	if a == nil {
 		if t.err == "" {
-			add(th.dim.Render("  Try: source web-1a, destination db-1a, tcp 3306 — then press b to see the rule that blocks it."), "")
+			add(th.Dim.Render("  Try: source web-1a, destination db-1a, tcp 3306 — then press b to see the rule that blocks it."))
 		}
 		t.list.SetRows(rows)
 		return
@@ -559,45 +594,45 @@ func (t *traceView) buildRows() {
 		for _, p := range []string{"blocked: ", "reachable: ", "unknown: "} {
 			sum = strings.TrimPrefix(sum, p)
 		}
-		t.header = append(t.header, " "+th.bold.Render(label)+t.s.th.answerMark(x)+"  "+sum)
+		t.header = append(t.header, " "+th.Bold.Render(label)+th.AnswerMark(x)+"  "+sum)
 	}
 	if wi {
-		t.header = append(t.header, " "+th.whatIf.Render("WHAT-IF: computed on an in-memory copy with your edits; nothing was applied to AWS (U undoes)"))
+		t.header = append(t.header, " "+th.WhatIf.Render("WHAT-IF: computed on an in-memory copy with your edits; nothing was applied to AWS (U undoes)"))
 		verdict("actual  ", t.ans)
 		verdict("what-if ", t.wiAns)
 	} else {
 		verdict("", a)
 	}
 	if b := a.Blocked; b != nil {
-		t.header = append(t.header, th.dim.Render("   the ◆ hop decides · press b to open its rule ("+safe(string(b.Code))+")"))
+		t.header = append(t.header, th.Dim.Render("   the ◆ hop decides · press b to open its rule ("+safe(string(b.Code))+")"))
 	}
 	for _, n := range []string{a.Query.Source.Note, a.Query.Dest.Note} {
 		if n != "" {
-			add(th.dim.Render("  "+safe(n)), "")
+			add(th.Dim.Render("  " + safe(n)))
 		}
 	}
-	add(th.section.Render(fmt.Sprintf("Forward path  %s → %s", endpointText(a.Query.Source), endpointText(a.Query.Dest))), "")
+	add(th.Section.Render(fmt.Sprintf("Forward path  %s → %s", endpointText(a.Query.Source), endpointText(a.Query.Dest))))
 	rows = t.hopRows(rows, a.Forward, wi)
-	add("", "")
-	add(th.section.Render("Return path"), "")
+	add("")
+	add(th.Section.Render("Return path"))
 	switch {
 	case len(a.Return) > 0:
 		rows = t.hopRows(rows, a.Return, wi)
 	case a.Blocked != nil && a.Blocked.Direction == reach.DirForward:
-		add(th.dim.Render("  (none: the request does not arrive)"), "")
+		add(th.Dim.Render("  (none: the request does not arrive)"))
 	}
 	if len(a.Caveats) > 0 {
-		add("", "")
-		add(th.warn.Render("Caveats"), "")
+		add("")
+		add(th.Warn.Render("Caveats"))
 		for _, c := range a.Caveats {
-			add("  - "+safe(c), "")
+			add("  - " + safe(c))
 		}
 	}
 	t.list.SetRows(rows)
 }
 
-func (t *traceView) hopRows(rows []row, hops []reach.Hop, wi bool) []row {
-	th := t.s.th
+func (t *Model) hopRows(rows []list.Row, hops []reach.Hop, wi bool) []list.Row {
+	th := t.s.Th
 	wide := t.w >= 120
 	layerW, nameW := 15, 46
 	if !wide {
@@ -606,7 +641,7 @@ func (t *traceView) hopRows(rows []row, hops []reach.Hop, wi bool) []row {
 	for _, h := range hops {
 		layer := safe(string(h.Layer))
 		if !wide {
-			layer = shortLayer(h.Layer)
+			layer = ShortLayer(h.Layer)
 		}
 		name := h.Name
 		if name == "" || wide {
@@ -625,20 +660,20 @@ func (t *traceView) hopRows(rows []row, hops []reach.Hop, wi bool) []row {
 		}
 		name = ansi.Truncate(name, nameW, "…")
 		plain := fmt.Sprintf("%s%-10s %-*s %-*s %-8s %s", gutter, mark, layerW, layer, nameW, name, stage, rule)
-		text := gutter + th.verdictStyle(h.Verdict).Render(fmt.Sprintf("%-10s", mark)) +
+		text := gutter + th.VerdictStyle(h.Verdict).Render(fmt.Sprintf("%-10s", mark)) +
 			fmt.Sprintf(" %-*s %-*s %-8s ", layerW, layer, nameW, name, stage)
 		if decisive {
-			text = th.decisive.Render(gutter) + text[len(gutter):] + th.decisive.Render(rule)
+			text = th.Decisive.Render(gutter) + text[len(gutter):] + th.Decisive.Render(rule)
 		} else {
 			text += rule
 		}
-		rows = append(rows, row{text: text, plain: plain, id: h.Resource, data: hopRow{hop: h, whatIf: wi}})
+		rows = append(rows, list.Row{Text: text, Plain: plain, ID: h.Resource, Data: hopRow{hop: h, whatIf: wi}})
 		if decisive {
 			for _, l := range wrapLines(safe(h.Detail), t.w-14) {
-				rows = append(rows, row{text: th.dim.Render("             " + l), skip: true})
+				rows = append(rows, list.Row{Text: th.Dim.Render("             " + l), Skip: true})
 			}
 			if h.Packet != "" {
-				rows = append(rows, row{text: th.dim.Render("             packet: " + safe(h.Packet)), skip: true})
+				rows = append(rows, list.Row{Text: th.Dim.Render("             packet: " + safe(h.Packet)), Skip: true})
 			}
 		}
 	}
@@ -658,14 +693,8 @@ func endpointText(e reach.Endpoint) string {
 	return safe(strings.Join(append(parts, e.IP), " "))
 }
 
-// portNumber returns the form's port, if it is one.
-func (t *traceView) portNumber() (int, bool) {
-	p, err := strconv.Atoi(strings.TrimSpace(t.port.value))
-	return p, err == nil && p > 0 && p < 65536
-}
-
-// shortLayer abbreviates a layer for narrow terminals.
-func shortLayer(l reach.Layer) string {
+// ShortLayer abbreviates a layer for narrow terminals.
+func ShortLayer(l reach.Layer) string {
 	switch l {
 	case reach.LayerSecurityGroup:
 		return "SG"
@@ -719,5 +748,3 @@ func wrapLines(s string, w int) []string {
 	}
 	return append(out, line)
 }
-
-func (m traceResultMsg) ownerView() view { return m.owner }

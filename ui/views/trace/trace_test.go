@@ -1,4 +1,4 @@
-package ui
+package trace
 
 import (
 	"slices"
@@ -15,7 +15,7 @@ import (
 func TestExplorerPresentsEveryTypedValue(t *testing.T) {
 	seen := map[string]reach.Layer{}
 	for _, l := range reach.Layers {
-		s := shortLayer(l)
+		s := ShortLayer(l)
 		if s == "" {
 			t.Errorf("layer %s has no label", l)
 		}
