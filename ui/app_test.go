@@ -51,6 +51,15 @@ func newTestApp(t testing.TB, s *model.Snapshot) *app {
 	return newApp(opts, style.New(r, true))
 }
 
+// loadSync hands the app a loaded network as its loader would, without a
+// program: the load's messages in order, the network indexed here.
+func loadSync(a *app, s *model.Snapshot) {
+	a.loadSeq++
+	a.load, a.loadName, a.pending = a.loadSeq, a.source, a.loader
+	a.Update(loadedMsg{seq: a.load, snap: s})
+	a.Update(worldMsg{seq: a.load, w: world.New(s)})
+}
+
 // startTest runs the explorer under teatest at the golden size.
 func startTest(t *testing.T) *teatest.TestModel {
 	t.Helper()
@@ -202,7 +211,7 @@ func (p panicView) Selected() string       { return p.v.Selected() }
 func TestPanicQuits(t *testing.T) {
 	a := newTestApp(t, demoSnap(t))
 	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	a.Update(worldMsg{world.New(demoSnap(t))})
+	loadSync(a, demoSnap(t))
 	a.hist.push(panicView{a.active()})
 	_, cmd := a.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("j")})
 	if cmd == nil {
@@ -327,7 +336,7 @@ func TestDetailKeysMakeEdits(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			a := newTestApp(t, demoSnap(t))
 			a.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-			a.Update(worldMsg{world.New(demoSnap(t))})
+			loadSync(a, demoSnap(t))
 			a.Update(view.Open{ID: a.s.W.Ix.Find(tt.id)[0].Base().ID})
 			if !selectRow(a, tt.row) {
 				t.Fatalf("no rule row with %q:\n%s", tt.row, ansiStrip(a.View()))

@@ -9,7 +9,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/vpcscope/vpcscope/fixtures"
 	"github.com/vpcscope/vpcscope/model"
-	"github.com/vpcscope/vpcscope/ui/world"
 )
 
 var (
@@ -29,8 +28,7 @@ func startSync(tb testing.TB, s *model.Snapshot, w, h int) (*app, time.Duration)
 	t0 := time.Now()
 	a := newTestApp(tb, s)
 	a.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	a.Update(loadedMsg{snap: s})
-	a.Update(worldMsg{world.New(s)})
+	loadSync(a, s)
 	if a.View() == "" {
 		tb.Fatal("empty first frame")
 	}

@@ -46,7 +46,7 @@ func (a *app) screen() string {
 	}
 	body := ""
 	switch {
-	case a.showHelp:
+	case a.mode == modeHelp:
 		body = a.helpView()
 	case a.mode == modeCommand:
 		body = a.palette.View()
@@ -77,7 +77,7 @@ func fit(s string, w, h int) string {
 func (a *app) loadingView() string {
 	th := a.th
 	var b strings.Builder
-	b.WriteString(th.Title.Render("vpcscope") + "  " + th.Dim.Render(safe(a.opts.Source)) + "\n\n")
+	b.WriteString(th.Title.Render("vpcscope") + "  " + th.Dim.Render(safe(a.loadName)) + "\n\n")
 	if a.loadErr != nil {
 		b.WriteString(th.Bad.Render("✗ could not load the network") + "\n\n")
 		b.WriteString(ansi.Wordwrap(safe(a.loadErr.Error()), a.w-2, " ") + "\n\n")
@@ -85,7 +85,7 @@ func (a *app) loadingView() string {
 		return fit(b.String(), a.w, a.h)
 	}
 	b.WriteString(th.Bold.Render("Loading the network…") + "\n\n")
-	steps := a.steps
+	steps := a.loadSteps
 	if n := a.h - 6; len(steps) > n {
 		steps = steps[len(steps)-n:]
 	}
@@ -136,22 +136,32 @@ func (a *app) crumbsView() string {
 		}
 	}
 	s := " " + strings.Join(parts, sep)
+	if f, ok := a.active().(view.Filterable); ok && f.Filter() != "" {
+		s += "  " + a.th.Key.Render("/"+safe(f.Filter()))
+	}
 	if len(a.hist.views) > 1 {
 		s += a.th.Dim.Render(fmt.Sprintf("   (%d/%d · esc back · ] forward)", a.hist.idx+1, len(a.hist.views)))
 	}
 	return ansi.Truncate(s, a.w, "…")
 }
 
+// footerView is the line above the status bar: a question waiting for
+// y or n, the field being edited, or the active view's keys.
 func (a *app) footerView() string {
 	th := a.th
+	if c := a.confirm; c != nil {
+		return ansi.Truncate(th.Warn.Render(" "+safe(c.Question))+th.Key.Render("  y")+th.Dim.Render(" yes  ")+th.Key.Render("n")+th.Dim.Render(" no"), a.w, "…")
+	}
 	switch a.mode {
 	case modeFilter:
-		return ansi.Truncate(th.Key.Render(" /")+a.filterIn.View(th)+th.Dim.Render("  enter keep · esc clear"), a.w, "…")
+		return ansi.Truncate(th.Key.Render(" /")+a.filterIn.View(th)+th.Dim.Render("  editing filter — enter keeps · esc clears"), a.w, "…")
 	case modeCommand:
-		return ""
+		return ansi.Truncate(th.Dim.Render(" editing "+a.palette.Label()+" — enter picks the highlighted match · esc cancels"), a.w, "…")
+	case modeHelp:
+		return ansi.Truncate(th.Dim.Render(" editing help filter — esc closes the help"), a.w, "…")
 	}
-	if a.showHelp {
-		return th.Dim.Render(" press any key to close the help")
+	if e, ok := a.active().(view.Editing); ok && e.Editing() != "" {
+		return ansi.Truncate(th.Key.Render(" editing "+e.Editing())+th.Dim.Render(" — enter/esc to leave"), a.w, "…")
 	}
 	var bs []key.Binding
 	for _, b := range a.active().Keys() {
@@ -174,9 +184,23 @@ func (a *app) statusView() string {
 	if a.s.WhatIfActive() {
 		parts = append(parts, th.WhatIf.Inherit(th.Status).Render(fmt.Sprintf(" WHAT-IF: %d change(s) in memory, not applied to AWS ", a.s.Overlay.Len())))
 	}
-	parts = append(parts, seg("source", safe(a.opts.Source)))
+	if a.load != 0 {
+		step := "starting"
+		if n := len(a.loadSteps); n > 0 {
+			step = a.loadSteps[n-1]
+		}
+		parts = append(parts, th.StatusWarn.Render(" loading "+safe(a.loadName)+": ")+th.Status.Render(step+" "))
+	}
+	parts = append(parts, seg("source", safe(a.source)))
+	n := 1 // a narrow bar names the first account and region and counts the rest
+	if a.w >= 140 {
+		n = 3
+	}
+	if as := w.Accounts(); len(as) > 0 {
+		parts = append(parts, seg("account", safe(world.JoinN(as, n))))
+	}
 	if rs := w.Regions(); len(rs) > 0 {
-		parts = append(parts, seg("region", safe(world.JoinN(rs, 2))))
+		parts = append(parts, seg("region", safe(world.JoinN(rs, n))))
 	}
 	if age := w.Age(a.now()); age != "" {
 		parts = append(parts, seg("snapshot", age))
@@ -202,30 +226,4 @@ func (a *app) statusView() string {
 		line += th.Status.Render(strings.Repeat(" ", pad))
 	}
 	return line
-}
-
-func (a *app) helpView() string {
-	th := a.th
-	v := a.active()
-	a.help.Width = a.w
-	var b strings.Builder
-	b.WriteString(th.Title.Render("Keys") + th.Dim.Render("  (generated from the key map; any key closes)") + "\n\n")
-	b.WriteString(th.Section.Render("This view: "+strings.Join(v.Crumbs()[:1], "")) + "\n")
-	b.WriteString(a.help.FullHelpView(chunk(v.Keys(), 6)) + "\n\n")
-	b.WriteString(th.Section.Render("Everywhere") + "\n")
-	b.WriteString(a.help.FullHelpView(chunk(keys.GlobalHelp(), 6)) + "\n\n")
-	b.WriteString(th.Section.Render("How to find why A cannot reach B") + "\n")
-	b.WriteString("  4 (Trace) · enter to pick the source, then the destination · type the port ·\n")
-	b.WriteString("  the ◆ hop is what blocks it · b jumps to that rule in its resource ·\n")
-	b.WriteString("  a/e/d there try a fix in memory (what-if) · esc back shows the new verdict\n")
-	return b.String()
-}
-
-func chunk(bs []key.Binding, n int) [][]key.Binding {
-	var out [][]key.Binding
-	for len(bs) > n {
-		out = append(out, bs[:n])
-		bs = bs[n:]
-	}
-	return append(out, bs)
 }

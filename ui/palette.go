@@ -21,7 +21,11 @@ func (a *app) openPalette() tea.Cmd {
 		for i, n := range view.TabNames {
 			cands = append(cands, picker.Candidate{Spec: fmt.Sprintf("tab:%d", i), Label: fmt.Sprintf("%-28s view  (key %d)", strings.ToLower(n), i+1)})
 		}
-		cands = append(cands, picker.Candidate{Spec: "help", Label: "help                         every key"})
+		cands = append(cands,
+			picker.Candidate{Spec: "help", Label: "help                         every key (key ?)"},
+			picker.Candidate{Spec: "ctx", Label: "ctx                          switch profile, region or snapshot file (key C)"},
+			picker.Candidate{Spec: "changes", Label: "changes                      the what-if change list (key W)"},
+			picker.Candidate{Spec: "reload", Label: "reload                       load the source again (key R)"})
 		for _, k := range model.Kinds() {
 			if a.s.W.Counts[k] > 0 {
 				cands = append(cands, picker.Candidate{Spec: "list:" + string(k), Label: fmt.Sprintf("%-28s list (%d)", string(k)+"s", a.s.W.Counts[k])})
@@ -44,33 +48,58 @@ func (a *app) openPalette() tea.Cmd {
 	}
 	p, cmd := picker.New(a.th, "Go to", a.palSrc)
 	p.Hint = "a view, a kind, or any resource by ID or Name tag · ↑↓ choose · enter go · esc cancel"
-	a.palette, a.mode = p, modeCommand
+	a.palette, a.palFor, a.mode = p, "goto", modeCommand
 	a.resize()
 	return cmd
 }
 
-// command carries out a palette choice.
-func (a *app) command(m picker.Picked) tea.Cmd {
-	if m.Cancelled {
+// palettePicked closes the palette once a choice is made and carries it
+// out, then the keys typed after it.
+func (a *app) palettePicked() tea.Cmd {
+	if a.palette == nil {
 		return nil
 	}
-	spec := m.Spec
+	d := a.palette.Done()
+	if d == nil {
+		return nil
+	}
+	a.mode, a.palette = modeNormal, nil
+	if d.Cancelled {
+		return nil
+	}
+	var cmd tea.Cmd
+	if a.palFor == "ctx" {
+		cmd = a.switchTo(d.Spec)
+	} else {
+		cmd = a.command(d.Spec)
+	}
+	cmds := []tea.Cmd{cmd}
+	for _, k := range d.Queued {
+		cmds = append(cmds, a.send(k))
+	}
+	return tea.Batch(cmds...)
+}
+
+// command carries out a go-to choice.
+func (a *app) command(spec string) tea.Cmd {
 	var cmd tea.Cmd
 	switch {
 	case strings.HasPrefix(spec, "tab:"):
 		cmd = a.send(view.Tab{Tab: int(spec[4] - '0')})
 	case spec == "help":
-		a.showHelp = true
+		a.openHelp()
+	case spec == "ctx":
+		cmd = a.askChoices()
+	case spec == "changes":
+		cmd = a.send(view.Changes{})
+	case spec == "reload":
+		cmd = a.reload()
 	case strings.HasPrefix(spec, "list:"):
 		cmd = a.send(view.List{Kind: strings.TrimPrefix(spec, "list:")})
 	default:
 		cmd = a.goTo(spec)
 	}
-	cmds := []tea.Cmd{cmd}
-	for _, k := range m.Queued {
-		cmds = append(cmds, a.send(k))
-	}
-	return tea.Batch(cmds...)
+	return cmd
 }
 
 // goTo opens what a typed spec names: a kind, a view, or a resource by ID,

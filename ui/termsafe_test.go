@@ -73,7 +73,8 @@ func TestSnapshotEscapesNeverReachTheExplorer(t *testing.T) {
 			r.SetColorProfile(termenv.TrueColor)
 			a := newTestApp(t, snap)
 			a.th = style.New(r, !colour)
-			drive(a, tea.WindowSizeMsg{Width: 160, Height: 50}, loadedMsg{snap: snap})
+			a.loadSeq, a.load = 1, 1
+			drive(a, tea.WindowSizeMsg{Width: 160, Height: 50}, loadedMsg{seq: 1, snap: snap})
 			if a.s == nil || a.s.W.Exposure == nil || a.s.W.Findings == nil || a.s.W.Graph == nil {
 				t.Fatal("the explorer did not finish loading")
 			}

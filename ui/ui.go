@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -55,8 +56,40 @@ type Options struct {
 	Output io.Writer
 	// Now is the clock for the snapshot's age; nil means time.Now.
 	Now func() time.Time
+	// Switcher, when set, lets :ctx (or C) switch to another profile,
+	// region or snapshot file without restarting.
+	Switcher Switcher
+	// ExportDir is where the change list writes its AWS CLI and Terraform
+	// files; "" is the working directory.
+	ExportDir string
+	// Multiplexer is "tmux" or "screen" when the explorer runs inside one
+	// (Run reads TMUX and TERM): clipboard writes are wrapped to pass
+	// through it.
+	Multiplexer string
 
 	ctx context.Context
+}
+
+// Choice is a source :ctx can switch to.
+type Choice struct {
+	// Kind is "profile", "region", "snapshot" or "demo".
+	Kind string
+	// Value is the profile, region or path.
+	Value string
+	// Note describes it ("in use", "from ~/.aws/config").
+	Note string
+}
+
+// Switcher lists the sources the explorer can switch to and opens them;
+// the command line provides it (it knows profiles and files, the UI does
+// not).
+type Switcher interface {
+	// Choices lists the profiles, regions and snapshot files to offer. It
+	// may read files: it runs in a tea.Cmd.
+	Choices(ctx context.Context) ([]Choice, error)
+	// Switch returns the name and loader of a choice; the explorer runs
+	// the loader with its progress on screen. An error is one line.
+	Switch(c Choice) (name string, load Loader, err error)
 }
 
 // SnapshotLoader returns a Loader for a snapshot already in memory.
@@ -82,6 +115,14 @@ func Run(ctx context.Context, opts Options) (err error) {
 		opts.Output = os.Stdout
 	}
 	opts.ctx = ctx
+	if opts.Multiplexer == "" {
+		switch term := os.Getenv("TERM"); {
+		case os.Getenv("TMUX") != "":
+			opts.Multiplexer = "tmux"
+		case strings.HasPrefix(term, "screen"):
+			opts.Multiplexer = "screen"
+		}
+	}
 	r := lipgloss.NewRenderer(opts.Output)
 	// Ask the terminal for its background now: once the program owns the
 	// input, the answer would be read as keys.

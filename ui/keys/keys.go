@@ -24,6 +24,12 @@ var (
 	TraceFrom   = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "trace from selected"))
 	TraceTo     = key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "trace to selected"))
 	WhoCanReach = key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "who can reach selected"))
+	Changes     = key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "what-if change list"))
+	Raw         = key.NewBinding(key.WithKeys("J"), key.WithHelp("J", "raw JSON of selected"))
+	Console     = key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "copy AWS console URL"))
+	Context     = key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "switch profile, region or file (:ctx)"))
+	Reload      = key.NewBinding(key.WithKeys("R", "ctrl+r"), key.WithHelp("R", "reload the source"))
+	Wide        = key.NewBinding(key.WithKeys("ctrl+w"), key.WithHelp("ctrl+w", "wide mode"))
 )
 
 // Movement in every list.
@@ -49,15 +55,17 @@ var (
 var (
 	Sort     = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort by next column"))
 	Reverse  = key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "reverse sort"))
-	NextKind = key.NewBinding(key.WithKeys("J"), key.WithHelp("J", "next kind"))
-	PrevKind = key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "previous kind"))
+	NextKind    = key.NewBinding(key.WithKeys(">"), key.WithHelp(">", "next kind"))
+	PrevKind    = key.NewBinding(key.WithKeys("<"), key.WithHelp("<", "previous kind"))
+	HideKinds   = key.NewBinding(key.WithKeys("ctrl+k"), key.WithHelp("ctrl+k", "hide/show the kinds"))
+	ScrollLeft  = key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "scroll left"))
+	ScrollRight = key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "scroll right"))
 )
 
 // The trace.
 var (
 	Pick     = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "edit field / open hop"))
 	Protocol = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "next protocol"))
-	Run      = key.NewBinding(key.WithKeys("ctrl+r", "R"), key.WithHelp("R", "run trace"))
 	GoToRule = key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "jump to the blocking rule"))
 	Swap     = key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "swap source and destination"))
 	EditPort = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit port"))
@@ -69,6 +77,15 @@ var (
 	Edit   = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "what-if: edit rule"))
 	Add    = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "what-if: add rule"))
 	Reset  = key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "what-if: undo all"))
+	Undo   = key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo this change"))
+	Export = key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "write AWS CLI and Terraform"))
+	CopyAs = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as --assume"))
+)
+
+// Confirmations.
+var (
+	Yes = key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes"))
+	No  = key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "no"))
 )
 
 // Text fields.
@@ -80,7 +97,8 @@ var (
 // GlobalHelp are the bindings that work in every view.
 func GlobalHelp() []key.Binding {
 	return []key.Binding{Overview, Tree, Lists, Trace, Exposure, Palette, Filter,
-		Back, Forward, NextPane, Copy, TraceFrom, TraceTo, WhoCanReach, Help, Quit}
+		Back, Forward, NextPane, Copy, Console, Raw, TraceFrom, TraceTo, WhoCanReach,
+		Changes, Context, Reload, Wide, Help, Quit}
 }
 
 // MoveHelp are the movement bindings every list shares.

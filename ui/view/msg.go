@@ -44,10 +44,24 @@ type (
 		ID   string
 		List edit.List
 		Slot int
+		// Step is the change Undo takes out, from 0.
+		Step int
 	}
 	// Refresh tells views that the what-if engine, the graph or the
 	// exposure changed.
 	Refresh struct{}
+	// Raw opens the raw JSON of a resource (every record of its ID).
+	Raw struct{ ID string }
+	// Changes opens the what-if change list.
+	Changes struct{}
+	// Copy puts text on the clipboard (OSC 52) and says so, showing the
+	// text; What names it for the note ("the console URL").
+	Copy struct{ Text, What string }
+	// Confirm asks a yes/no question in the footer; yes sends Yes.
+	Confirm struct {
+		Question string
+		Yes      tea.Msg
+	}
 )
 
 // WhatIfOp is what a WhatIf message asks for.
@@ -58,6 +72,7 @@ const (
 	Apply  WhatIfOp = iota // apply an edit
 	Toggle                 // disable a rule, or put a disabled one back
 	Reset                  // undo every edit
+	Undo                   // take one change out
 )
 
 // ForView carries a message to one view, even when another is on screen:

@@ -30,6 +30,12 @@ type Session struct {
 	Send func(tea.Msg) tea.Cmd
 	// LastTrace is the last flow the trace ran, for who-can-reach's port.
 	LastTrace reach.Query
+	// Wide is wide mode (ctrl+w): tables show every column at full width
+	// and scroll sideways, traces show full layer and resource names.
+	Wide bool
+	// ExportDir is where the change list writes its AWS CLI and Terraform
+	// files.
+	ExportDir string
 }
 
 // WhatIfActive reports whether any what-if edit is in effect.

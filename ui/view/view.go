@@ -69,3 +69,7 @@ var TabNames = []string{"Overview", "Tree", "Lists", "Trace", "Exposure"}
 // Protocols are the protocols p cycles through in the trace and in
 // who-can-reach.
 var Protocols = []model.Protocol{model.ProtocolTCP, model.ProtocolUDP, model.ProtocolICMP, model.ProtocolAll}
+
+// OwnKeys views take some keys that are global elsewhere (y in the change
+// list copies the changes, not an ID): the top model asks before it acts.
+type OwnKeys interface{ Handles(msg tea.KeyMsg) bool }

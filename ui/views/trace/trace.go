@@ -37,7 +37,14 @@ type Model struct {
 	protoIdx  int
 	port      textinput.Model
 	field     int // 0 from, 1 to, 2 protocol, 3 port
-	// fresh: the next digit replaces the port instead of appending
+	// editing is set while the port field takes keys; portSet once a
+	// port was chosen (typed, or given by who asked for the trace): the
+	// trace never runs on a port nobody chose.
+	editing bool
+	portSet bool
+	// before is the port as it was when editing began (esc restores it);
+	// fresh: the next digit replaces it instead of appending
+	before  string
 	fresh   bool
 	pane    int // 0 form, 1 result
 	picker  *picker.Model
@@ -69,7 +76,7 @@ type hopRow struct {
 // New builds the trace view with an empty form.
 func New(s *view.Session) *Model {
 	t := &Model{s: s, list: list.New(s.Th)}
-	t.port = textinput.Model{Label: "port", Accept: textinput.Digits, Value: "443"}
+	t.port = textinput.Model{Label: "port", Accept: textinput.Digits}
 	t.buildRows()
 	return t
 }
@@ -92,7 +99,7 @@ func orDash(s string) string {
 
 // Keys implements view.View.
 func (t *Model) Keys() []key.Binding {
-	return []key.Binding{keys.Up, keys.Down, keys.Pick, keys.NextPane, keys.Protocol, keys.Swap, keys.Run, keys.GoToRule, keys.Reset}
+	return []key.Binding{keys.Up, keys.Down, keys.Pick, keys.NextPane, keys.Protocol, keys.Swap, keys.GoToRule, keys.Reset}
 }
 
 // Selected implements view.View.
@@ -116,7 +123,7 @@ func (t *Model) Editing() string {
 	switch {
 	case t.picker != nil:
 		return t.picker.Label()
-	case t.pane == 0 && t.field == 3:
+	case t.editing:
 		return t.port.Label
 	}
 	return ""
@@ -155,9 +162,34 @@ func (t *Model) proto() model.Protocol { return view.Protocols[t.protoIdx] }
 
 func (t *Model) service() string {
 	if t.proto().HasPorts() {
-		return t.proto().String() + "/" + strings.TrimSpace(t.port.Value)
+		return t.proto().String() + "/" + orDash(strings.TrimSpace(t.port.Value))
 	}
 	return t.proto().String()
+}
+
+// needPort reports whether the trace waits for a port.
+func (t *Model) needPort() bool { return t.proto().HasPorts() && !t.portSet }
+
+// editPort puts the port field in editing mode: digits are digits until
+// enter, tab or esc leaves it.
+func (t *Model) editPort() {
+	t.pane, t.field, t.editing = 0, 3, true
+	t.before, t.fresh = t.port.Value, t.port.Value != ""
+}
+
+// next moves the form on once an endpoint is set: to the destination, to
+// the port when none was chosen, or to the answer.
+func (t *Model) next() tea.Cmd {
+	switch {
+	case t.from == "":
+		t.field = 0
+	case t.to == "":
+		t.field = 1
+	case t.needPort():
+		t.editPort()
+		return nil
+	}
+	return t.run()
 }
 
 // set fills the form from a view.Trace message (t / T keys, the palette).
@@ -169,7 +201,7 @@ func (t *Model) set(m view.Trace) tea.Cmd {
 			}
 		}
 		if m.Port > 0 {
-			t.port.Value = strconv.Itoa(m.Port)
+			t.port.Value, t.portSet = strconv.Itoa(m.Port), true
 		}
 	}
 	if m.From != "" {
@@ -178,19 +210,8 @@ func (t *Model) set(m view.Trace) tea.Cmd {
 	if m.To != "" {
 		t.to, t.toLabel = m.To, t.s.W.ShortLabel(m.To)
 	}
-	switch {
-	case t.from == "":
-		t.field = 0
-	case t.to == "":
-		t.field = 1
-	default:
-		t.field = 3
-	}
-	t.pane = 0
-	if m.Port > 0 && t.from != "" && t.to != "" {
-		t.pane = 1
-	}
-	return t.run()
+	t.pane, t.editing = 0, false
+	return t.next()
 }
 
 func (t *Model) query() (reach.Query, error) {
@@ -205,9 +226,10 @@ func (t *Model) query() (reach.Query, error) {
 	return q, nil
 }
 
-// run starts the engine in a tea.Cmd when the form is complete.
+// run starts the engine in a tea.Cmd when the form is complete: both
+// ends, and a port someone chose.
 func (t *Model) run() tea.Cmd {
-	if t.from == "" || t.to == "" {
+	if t.from == "" || t.to == "" || t.needPort() {
 		return nil
 	}
 	q, err := t.query()
@@ -252,7 +274,7 @@ func (t *Model) Update(msg tea.Msg) tea.Cmd {
 		t.buildRows()
 		if t.ans != nil {
 			t.s.LastTrace, _ = t.query()
-			if !(t.pane == 0 && t.field == 3) {
+			if !t.editing {
 				t.pane = 1
 			}
 			t.selectBlocking()
@@ -287,18 +309,15 @@ func (t *Model) fromPicker(cmd tea.Cmd) tea.Cmd {
 	var cmds []tea.Cmd
 	if t.pickFor == 0 {
 		t.from, t.fromLabel = d.Spec, t.s.W.ShortLabel(d.Spec)
-		if t.to == "" {
-			t.field = 1
-			cmds = append(cmds, t.openPicker())
-		}
 	} else {
 		t.to, t.toLabel = d.Spec, t.s.W.ShortLabel(d.Spec)
-		t.field, t.fresh = 3, t.proto().HasPorts()
-		if !t.fresh {
-			t.field = 2
-		}
 	}
-	cmds = append(cmds, t.run())
+	if t.pickFor == 0 && t.to == "" {
+		t.field = 1
+		cmds = append(cmds, t.openPicker())
+	} else {
+		cmds = append(cmds, t.next())
+	}
 	for _, k := range d.Queued {
 		cmds = append(cmds, t.s.Send(k))
 	}
@@ -306,60 +325,84 @@ func (t *Model) fromPicker(cmd tea.Cmd) tea.Cmd {
 }
 
 func (t *Model) updateForm(msg tea.KeyMsg) tea.Cmd {
+	if t.editing {
+		return t.updatePort(msg)
+	}
 	switch {
-	case msg.Type == tea.KeyUp || (t.field != 3 && key.Matches(msg, keys.Up)):
+	case key.Matches(msg, keys.Up):
 		t.field = (t.field + 3) % 4
-	case msg.Type == tea.KeyDown || (t.field != 3 && key.Matches(msg, keys.Down)):
+	case key.Matches(msg, keys.Down):
 		t.field = (t.field + 1) % 4
-	case t.field == 3 && (msg.Type == tea.KeyEsc || msg.Type == tea.KeyTab || msg.Type == tea.KeyEnter):
-		t.fresh = false
-		if msg.Type == tea.KeyEsc {
-			t.field = 0
-		}
-		if t.ans != nil || msg.Type != tea.KeyEsc {
-			t.pane = 1
-		}
-		return t.run()
 	case key.Matches(msg, keys.Open):
 		switch t.field {
 		case 0, 1:
 			return t.openPicker()
 		case 2:
-			t.protoIdx = (t.protoIdx + 1) % len(view.Protocols)
+			return t.nextProtocol()
+		case 3:
+			if t.proto().HasPorts() {
+				t.editPort()
+			}
 		}
-		return t.run()
-	case t.field != 3 && key.Matches(msg, keys.Protocol):
-		t.protoIdx = (t.protoIdx + 1) % len(view.Protocols)
-		return t.run()
-	case t.field != 3 && key.Matches(msg, keys.Swap):
+	case key.Matches(msg, keys.Protocol):
+		return t.nextProtocol()
+	case key.Matches(msg, keys.Swap):
 		t.from, t.to, t.fromLabel, t.toLabel = t.to, t.from, t.toLabel, t.fromLabel
-		return t.run()
-	case t.field != 3 && key.Matches(msg, keys.Run):
 		return t.run()
 	case t.ans != nil && key.Matches(msg, keys.GoToRule):
 		// The hint under a blocked answer says "press b": honour it from
-		// the form too (the port field takes digits only, so b is free).
+		// the form too.
 		if h, ok := t.blockingHop(); ok {
-			t.fresh, t.pane = false, 1
+			t.pane = 1
 			return t.s.Send(t.openHop(h))
 		}
 		return view.FlashCmd("nothing blocks this flow")
-	case t.field == 3:
-		if msg.Type == tea.KeyRunes {
-			for _, r := range msg.Runes {
-				if !textinput.Digits(r) {
-					return nil
-				}
-			}
-			if t.fresh {
-				t.port.Value = ""
-			}
+	}
+	return nil
+}
+
+// nextProtocol cycles the protocol; a protocol with ports asks for one
+// when none was chosen yet.
+func (t *Model) nextProtocol() tea.Cmd {
+	t.protoIdx = (t.protoIdx + 1) % len(view.Protocols)
+	if t.from != "" && t.to != "" && t.needPort() {
+		t.editPort()
+		return nil
+	}
+	return t.run()
+}
+
+// updatePort edits the port: digits only (a letter is neither a digit nor
+// a command), enter or tab runs the trace on it, esc puts the old value
+// back, ↑/↓ leave it for another field.
+func (t *Model) updatePort(msg tea.KeyMsg) tea.Cmd {
+	switch msg.Type {
+	case tea.KeyEsc:
+		t.editing, t.port.Value = false, t.before
+		return nil
+	case tea.KeyEnter, tea.KeyTab, tea.KeyUp, tea.KeyDown:
+		t.editing = false
+		if _, err := t.query(); err == nil && t.proto().HasPorts() {
+			t.portSet = true
 		}
-		t.fresh = false
-		if t.port.Update(msg) {
-			return t.run()
+		switch msg.Type {
+		case tea.KeyUp:
+			t.field = 2
+		case tea.KeyDown:
+			t.field = 0
+		}
+		if t.port.Value == t.before && t.ans != nil {
+			t.pane = 1
+			return nil
+		}
+		return t.run()
+	case tea.KeyRunes:
+		if t.fresh && !msg.Paste {
+			t.port.Value = ""
 		}
 	}
+	t.fresh = false
+	t.port.Update(msg)
 	return nil
 }
 
@@ -405,12 +448,9 @@ func (t *Model) updateResult(msg tea.KeyMsg) tea.Cmd {
 		}
 		return view.FlashCmd("nothing blocks this flow")
 	case key.Matches(msg, keys.Protocol):
-		t.protoIdx = (t.protoIdx + 1) % len(view.Protocols)
-		return t.run()
+		return t.nextProtocol()
 	case key.Matches(msg, keys.Swap):
 		t.from, t.to, t.fromLabel, t.toLabel = t.to, t.from, t.toLabel, t.fromLabel
-		return t.run()
-	case key.Matches(msg, keys.Run):
 		return t.run()
 	case key.Matches(msg, keys.Reset):
 		return t.s.Send(view.WhatIf{Op: view.Reset})
@@ -540,12 +580,13 @@ func (t *Model) formView() string {
 		if value == "" {
 			v = th.Dim.Render(hint)
 		}
-		if i == 3 && t.pane == 0 && t.field == 3 {
-			v = t.port.View(th)
+		if i == 3 && t.editing {
+			v = "[" + t.port.View(th) + "]" + th.Dim.Render("  editing — digits only; enter runs the trace, esc cancels")
 		}
 		return mark + lst.Render(fmt.Sprintf("%-12s", label)) + v
 	}
 	port := t.port.Value
+	portHint := "press enter to type it"
 	if !t.proto().HasPorts() {
 		port = "(none for " + t.proto().String() + ")"
 	}
@@ -553,7 +594,7 @@ func (t *Model) formView() string {
 		field(0, "source", t.fromLabel, "press enter to choose (fuzzy: name, ID, IP, internet)"),
 		field(1, "destination", t.toLabel, "press enter to choose"),
 		field(2, "protocol", t.proto().String(), ""),
-		field(3, "port", port, ""),
+		field(3, "port", port, portHint),
 	}
 	var status string
 	switch {
@@ -561,8 +602,10 @@ func (t *Model) formView() string {
 		status = th.Dim.Render("tracing…")
 	case t.err != "":
 		status = th.Bad.Render("✗ " + safe(t.err))
-	case t.pane == 0 && t.field == 3:
-		status = th.Key.Render("type the port, then enter to see the path") + th.Dim.Render(" · ↑ other fields")
+	case t.editing:
+		status = th.Key.Render("type the port, then enter to see the path") + th.Dim.Render(" · esc cancels · ↑ other fields")
+	case t.from != "" && t.to != "" && t.needPort():
+		status = th.Key.Render("which port? enter on the port field to type it")
 	case t.ans == nil:
 		status = th.Dim.Render("choose a source and a destination; the trace runs by itself")
 	default:
@@ -633,12 +676,19 @@ func (t *Model) buildRows() {
 
 func (t *Model) hopRows(rows []list.Row, hops []reach.Hop, wi bool) []list.Row {
 	th := t.s.Th
-	wide := t.w >= 120
+	wide := t.w >= 120 || t.s.Wide
 	layerW, nameW := 15, 46
 	if !wide {
 		layerW, nameW = 6, 22
 	}
+	prev := ""
 	for _, h := range hops {
+		if note, scope := t.crossing(prev, h.Resource); note != "" {
+			rows = append(rows, list.Row{Text: th.Forward.Render("  ⇢ " + note), Plain: "  ⇢ " + note, Skip: true})
+			prev = scope
+		} else if scope != "" {
+			prev = scope
+		}
 		layer := safe(string(h.Layer))
 		if !wide {
 			layer = ShortLayer(h.Layer)
@@ -678,6 +728,31 @@ func (t *Model) hopRows(rows []list.Row, hops []reach.Hop, wi bool) []list.Row {
 		}
 	}
 	return rows
+}
+
+// crossing says when a hop's resource is in another account or region than
+// the hop before: "crosses into account 444455556666 (us-east-1)". scope
+// is the resource's account/region, "" when the snapshot does not say.
+func (t *Model) crossing(prev, id string) (note, scope string) {
+	r := t.s.W.Get(id)
+	if r == nil || r.Base().Account == "" && r.Base().Region == "" {
+		return "", ""
+	}
+	m := r.Base()
+	scope = m.Account + "/" + m.Region
+	if prev == "" || prev == scope {
+		return "", scope
+	}
+	pa, pr, _ := strings.Cut(prev, "/")
+	switch {
+	case pa != m.Account && pr != m.Region:
+		note = "crosses into account " + m.Account + ", region " + m.Region
+	case pa != m.Account:
+		note = "crosses into account " + m.Account + " (" + m.Region + ")"
+	default:
+		note = "crosses into region " + m.Region
+	}
+	return safe(note), scope
 }
 
 func endpointText(e reach.Endpoint) string {
