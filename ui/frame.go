@@ -163,15 +163,15 @@ func (a *app) footerView() string {
 	if e, ok := a.active().(view.Editing); ok && e.Editing() != "" {
 		return ansi.Truncate(th.Key.Render(" editing "+e.Editing())+th.Dim.Render(" — enter/esc to leave"), a.w, "…")
 	}
-	var bs []key.Binding
+	bs := []key.Binding{keys.Help} // first: the rest may not fit
 	for _, b := range a.active().Keys() {
 		if !keys.IsMove(b) {
 			bs = append(bs, b)
 		}
 	}
-	bs = append(bs, keys.Filter, keys.Back, keys.Help)
+	bs = append(bs, keys.Filter, keys.Back)
 	a.help.Width = a.w - 1
-	return " " + a.help.ShortHelpView(bs)
+	return ansi.Truncate(" "+a.help.ShortHelpView(bs), a.w, "…")
 }
 
 func (a *app) statusView() string {

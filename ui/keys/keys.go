@@ -53,8 +53,8 @@ var (
 
 // The lists.
 var (
-	Sort     = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort by next column"))
-	Reverse  = key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "reverse sort"))
+	Sort        = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort by next column"))
+	Reverse     = key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "reverse sort"))
 	NextKind    = key.NewBinding(key.WithKeys(">"), key.WithHelp(">", "next kind"))
 	PrevKind    = key.NewBinding(key.WithKeys("<"), key.WithHelp("<", "previous kind"))
 	HideKinds   = key.NewBinding(key.WithKeys("ctrl+k"), key.WithHelp("ctrl+k", "hide/show the kinds"))
@@ -106,10 +106,10 @@ func MoveHelp() []key.Binding {
 	return []key.Binding{Up, Down, PageUp, PageDown, Top, Bottom, Open}
 }
 
-// IsMove reports whether b is a movement binding (enter aside), which the
-// footer leaves to the help screen.
+// IsMove reports whether b is a movement binding (enter aside; the
+// sideways scroll included), which the footer leaves to the help screen.
 func IsMove(b key.Binding) bool {
-	for _, m := range MoveHelp()[:6] {
+	for _, m := range append(MoveHelp()[:6], ScrollLeft, ScrollRight) {
 		if b.Help() == m.Help() {
 			return true
 		}

@@ -377,7 +377,11 @@ func (m *Model) View(focused bool) string {
 		}
 	}
 	n, total := m.List.Position()
-	head := " " + th.Header.Render(ansi.Truncate(m.line(heads), m.w-1, "…"))
+	mark := " " // the focused table's header is marked: the focus reads without colour
+	if focused {
+		mark = th.Marker.Render("▶")
+	}
+	cols := m.line(heads)
 	count := fmt.Sprintf("%d/%d", min(n, total), total)
 	if len(m.cells) != total {
 		count += fmt.Sprintf(" of %d", len(m.cells))
@@ -385,8 +389,22 @@ func (m *Model) View(focused bool) string {
 	if m.pending {
 		count = "sorting… " + count
 	}
+	// say what the width hides, as long as the column titles still fit
+	room := m.w - 1 - ansi.StringWidth(cols) - 1
+	var hints []string
+	if h := m.Hidden(); h > 0 && !m.wide {
+		hints = []string{fmt.Sprintf("+%d columns: ctrl+w · ", h), fmt.Sprintf("+%d ctrl+w · ", h)}
+	} else if m.overflow() > 0 {
+		hints = []string{"←/→ scroll · ", "←→ · "}
+	}
+	for _, h := range hints {
+		if ansi.StringWidth(h+count) <= room {
+			count = h + count
+			break
+		}
+	}
 	cw := ansi.StringWidth(count)
-	head = ansi.Truncate(head, max(0, m.w-cw-1), "…")
+	head := mark + th.Header.Render(ansi.Truncate(cols, max(0, m.w-cw-2), "…"))
 	pad := max(1, m.w-ansi.StringWidth(head)-cw)
 	return head + strings.Repeat(" ", pad) + th.Dim.Render(count) + "\n" + m.List.View(focused)
 }

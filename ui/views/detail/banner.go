@@ -1,10 +1,14 @@
 package detail
 
 import (
+	"fmt"
+
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/model/edit"
 	"github.com/vpcscope/vpcscope/reach"
 	"github.com/vpcscope/vpcscope/ui/component/list"
+	"github.com/vpcscope/vpcscope/ui/view"
 )
 
 // land puts the cursor on the focused rule, marks it, and explains.
@@ -70,6 +74,7 @@ func (d *Model) land() {
 			d.banner += th.Dim.Render("  press a to add a rule in the what-if (in memory only)")
 		}
 	}
+	d.landed = d.banner
 	// show the section title and column header above the rule
 	if rr, ok := d.currentRule(); ok && rr.index >= 0 {
 		d.list.SetOffset(max(0, d.list.Cursor()-d.rulePosition(rr)-2))
@@ -109,4 +114,62 @@ func (d *Model) nearMisses(l edit.List) []int {
 		}
 	}
 	return out
+}
+
+// judged is the traced flow asked again on the what-if copy.
+type judged struct {
+	seq int
+	ans *reach.Answer
+	err error
+}
+
+// rejudge asks the traced flow again after a what-if change, so that the
+// banner says what the change did instead of what the snapshot did; with
+// every change undone it is the trace's own banner again.
+func (d *Model) rejudge() tea.Cmd {
+	f := d.flow()
+	if f == nil {
+		return nil
+	}
+	d.judgeSeq++
+	if !d.s.WhatIfActive() {
+		d.banner = d.landed
+		return nil
+	}
+	eng := d.s.WhatIfEng
+	if eng == nil {
+		d.banner = d.s.Th.WhatIf.Render("WHAT-IF: judging the traced flow again with your changes…")
+		return nil // the engine is being built: a Refresh follows
+	}
+	seq, q := d.judgeSeq, f.Query
+	return view.To(d, func() tea.Msg {
+		a, err := eng.Reach(q)
+		return judged{seq: seq, ans: a, err: err}
+	})
+}
+
+// judged sets the banner from the what-if answer for this resource's hop.
+func (d *Model) judged(m judged) {
+	if m.seq != d.judgeSeq {
+		return
+	}
+	th := d.s.Th
+	tag := th.WhatIf.Render("WHAT-IF ")
+	svc := serviceOf(d.flow())
+	switch a := m.ans; {
+	case m.err != nil:
+		d.banner = tag + th.Bad.Render("✗ "+safe(m.err.Error()))
+	case a.Reachable:
+		d.banner = tag + th.OK.Render("✓ with your changes the traced flow is REACHABLE ("+svc+")") + "\n" +
+			th.Dim.Render("  esc back shows the actual and the what-if verdicts side by side · W lists the changes")
+	case a.Blocked != nil && a.Blocked.Resource == d.id:
+		d.banner = tag + th.Bad.Render("✗ still blocked here: "+safe(a.Blocked.Reason))
+	case a.Blocked != nil:
+		where := safe(fmt.Sprintf("%s %s", a.Blocked.Layer, d.s.W.ShortID(a.Blocked.Resource)))
+		d.banner = tag + th.OK.Render("✓ this hop now lets "+svc+" through") + "\n" +
+			th.Warn.Render("✗ blocked next at "+where+": "+safe(a.Blocked.Reason)) + "\n" +
+			th.Dim.Render("  esc back, then b opens that rule")
+	default:
+		d.banner = tag + th.Unknown.Render("? "+safe(a.Summary()))
+	}
 }

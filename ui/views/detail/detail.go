@@ -33,6 +33,11 @@ type Model struct {
 	// sections are the row indices where sections start, for tab.
 	sections []int
 	banner   string
+	// landed is the banner the trace's own answer gave; after a what-if
+	// change the banner judges the hop again on the what-if copy (seq
+	// drops stale answers).
+	landed   string
+	judgeSeq int
 	editing  *textinput.Model
 	editFor  ruleRow
 	editAdd  bool
@@ -75,7 +80,7 @@ func (d *Model) Crumbs() []string {
 
 // Keys implements view.View.
 func (d *Model) Keys() []key.Binding {
-	ks := append(keys.MoveHelp(), keys.NextPane)
+	ks := append(keys.MoveHelp(), keys.NextPane, keys.ScrollLeft, keys.ScrollRight)
 	if d.editable() {
 		ks = append(ks, keys.Toggle, keys.Edit, keys.Add, keys.Reset)
 	}
@@ -153,6 +158,11 @@ func (d *Model) Update(msg tea.Msg) tea.Cmd {
 		cur := d.list.Cursor()
 		d.build()
 		d.list.SetCursor(cur)
+		cmd := d.rejudge()
+		d.list.SetSize(d.w, d.listHeight())
+		return cmd
+	case judged:
+		d.judged(msg)
 		d.list.SetSize(d.w, d.listHeight())
 	case tea.KeyMsg:
 		if d.editing != nil {
@@ -162,6 +172,10 @@ func (d *Model) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		switch {
+		case key.Matches(msg, keys.ScrollRight):
+			d.list.ScrollX(8)
+		case key.Matches(msg, keys.ScrollLeft):
+			d.list.ScrollX(-8)
 		case key.Matches(msg, keys.Open):
 			if r, ok := d.list.Current(); ok && r.ID != "" && r.ID != d.id {
 				return d.s.Send(view.Open{ID: r.ID})

@@ -24,7 +24,9 @@ type Model struct {
 	kinds   []model.Kind
 	kindIdx int
 	pane    int // 0 kinds, 1 table
-	tables  map[model.Kind]*table.Model
+	// hidden hides the kinds pane (ctrl+k, or tab past the table).
+	hidden bool
+	tables map[model.Kind]*table.Model
 	w, h    int
 }
 
@@ -98,6 +100,7 @@ func (v *Model) Table() *table.Model {
 	t := v.tables[k]
 	if t == nil {
 		t = table.New(v.s.Th, v.s.Presenter().Table(k))
+		t.SetWide(v.s.Wide)
 		v.tables[k] = t
 		t.SetSize(v.tableWidth(), v.h-1)
 	}
@@ -106,7 +109,9 @@ func (v *Model) Table() *table.Model {
 
 const sidebarWidth = 35
 
-func (v *Model) sidebar() bool { return v.w >= 100 }
+// sidebar reports whether the kinds pane shows: on a wide enough screen,
+// unless hidden.
+func (v *Model) sidebar() bool { return v.w >= 100 && !v.hidden }
 
 func (v *Model) tableWidth() int {
 	if v.sidebar() {
@@ -120,7 +125,8 @@ func (v *Model) Crumbs() []string { return []string{"Lists", string(v.kind())} }
 
 // Keys implements view.View.
 func (v *Model) Keys() []key.Binding {
-	return append(keys.MoveHelp(), keys.Sort, keys.Reverse, keys.NextKind, keys.PrevKind, keys.NextPane)
+	return append(keys.MoveHelp(), keys.Sort, keys.Reverse, keys.NextKind, keys.PrevKind, keys.NextPane,
+		keys.HideKinds, keys.ScrollLeft, keys.ScrollRight, keys.Wide)
 }
 
 // Selected implements view.View.
@@ -141,11 +147,28 @@ func (v *Model) SetSize(w, h int) {
 	}
 }
 
-// NextPane moves between the kinds and the table.
+// NextPane moves between the kinds and the table; tab past the table
+// hides the kinds (the table takes the width) and tab again brings them
+// back, focused.
 func (v *Model) NextPane(delta int) {
-	if v.sidebar() {
-		v.pane = 1 - v.pane
+	switch {
+	case v.w < 100:
+		return
+	case v.hidden:
+		v.hidden, v.pane = false, 0
+	case v.pane == 0:
+		v.pane = 1
+		if delta < 0 {
+			v.hidden = true
+		}
+	default:
+		if delta > 0 {
+			v.hidden = true
+		} else {
+			v.pane = 0
+		}
 	}
+	v.SetSize(v.w, v.h)
 }
 
 // SetFilter narrows the table of the kind shown; each kind keeps its own.
@@ -210,6 +233,13 @@ func (v *Model) Update(msg tea.Msg) tea.Cmd {
 	case view.List:
 		v.Show(m.Kind)
 		return nil
+	case view.Refresh:
+		for _, t := range v.tables {
+			if t.Wide() != v.s.Wide {
+				t.SetWide(v.s.Wide)
+			}
+		}
+		return nil
 	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
@@ -221,6 +251,11 @@ func (v *Model) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case key.Matches(km, keys.PrevKind):
 		v.step(-1)
+		return nil
+	case key.Matches(km, keys.HideKinds):
+		v.hidden = !v.hidden
+		v.pane = 1
+		v.SetSize(v.w, v.h)
 		return nil
 	}
 	if v.pane == 0 {
@@ -250,8 +285,11 @@ func (v *Model) Update(msg tea.Msg) tea.Cmd {
 		return view.To(v, t.NextSort())
 	case key.Matches(km, keys.Reverse):
 		return view.To(v, t.Reverse())
-	case key.Matches(km, keys.Collapse):
-		if v.sidebar() {
+	case key.Matches(km, keys.ScrollRight):
+		t.ScrollX(8)
+	case key.Matches(km, keys.ScrollLeft):
+		// scrolled: back toward the first column; at it: to the kinds
+		if !t.ScrollX(-8) && v.sidebar() {
 			v.pane = 0
 		}
 	}
@@ -270,9 +308,10 @@ func (v *Model) View() string {
 	}
 	th := v.s.Th
 	var side []string
-	head := th.Header.Render("Kinds")
+	// the focused pane's title is marked, so the focus reads without colour
+	head := th.Header.Render("  Kinds") + th.Dim.Render("  ctrl+k hides")
 	if v.pane == 0 {
-		head = th.Key.Render("Kinds")
+		head = th.Key.Render("▶ Kinds") + th.Dim.Render("  ctrl+k hides")
 	}
 	side = append(side, head)
 	start := max(0, min(v.kindIdx-(v.h-2)/2, len(v.kinds)-(v.h-1)))
@@ -280,11 +319,11 @@ func (v *Model) View() string {
 		k := v.kinds[i]
 		line := fmt.Sprintf("%-28s %5d", k, v.s.W.Counts[k])
 		if i == v.kindIdx {
-			st := th.SelectedDim
+			st, mark := th.SelectedDim, "▏"
 			if v.pane == 0 {
-				st = th.Selected
+				st, mark = th.Selected, "▌"
 			}
-			line = th.Marker.Render("▌") + st.Render(line)
+			line = th.Marker.Render(mark) + st.Render(line)
 		} else {
 			line = " " + line
 		}
