@@ -213,12 +213,18 @@ func (a *app) statusView() string {
 	}
 	line := strings.Join(parts, th.Status.Render("│"))
 	if a.flash != "" {
-		// an error goes first, so that a narrow screen cannot cut it off
-		// (a refused what-if edit says why here)
+		// the note of the last key goes first (an error even before the
+		// what-if mark), so that a narrow screen cannot cut it off: a
+		// refused what-if edit says why here, a copy shows what it copied
+		st := th.Status
 		if a.flashErr {
-			line = th.StatusErr.Render(" "+safe(a.flash)+" ") + th.Status.Render("│") + line
+			st = th.StatusErr
+		}
+		note := st.Render(" "+safe(a.flash)+" ") + th.Status.Render("│")
+		if a.s.WhatIfActive() && !a.flashErr {
+			line = parts[0] + th.Status.Render("│") + note + strings.Join(parts[1:], th.Status.Render("│"))
 		} else {
-			line += th.Status.Render("│") + th.Status.Render(" "+safe(a.flash)+" ")
+			line = note + line
 		}
 	}
 	line = ansi.Truncate(line, a.w, "…")

@@ -22,6 +22,9 @@ func (a *app) key(msg tea.KeyMsg) tea.Cmd {
 	if msg.Type == tea.KeyCtrlC {
 		return tea.Quit
 	}
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+		return a.keys(msg)
+	}
 	a.flash, a.flashErr = "", false
 	if a.s == nil {
 		if key.Matches(msg, keys.Quit) || msg.Type == tea.KeyEsc {
@@ -126,6 +129,22 @@ func (a *app) key(msg tea.KeyMsg) tea.Cmd {
 		return v.Update(msg)
 	}
 	return nil
+}
+
+// keys handles runes that arrived together (fast typing, keys sent by a
+// script: the terminal reads them at once and bubbletea delivers them as
+// one message) one by one, as if typed one at a time: "4b" is the trace,
+// then its blocking rule; "/def" opens the filter and types def into it.
+func (a *app) keys(msg tea.KeyMsg) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, r := range msg.Runes {
+		k := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}
+		if r == ' ' {
+			k = tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{r}, Alt: msg.Alt}
+		}
+		cmds = append(cmds, a.key(k))
+	}
+	return tea.Batch(cmds...)
 }
 
 // answer takes y or n for the question on screen; other keys wait.

@@ -159,7 +159,7 @@ func (a *app) whatIf(m view.WhatIf) tea.Cmd {
 	case view.Undo:
 		a.flash = "what-if change undone"
 	default:
-		a.flash = "what-if applied in memory only — nothing was changed in AWS (W lists the changes)"
+		a.flash = "what-if applied in memory only (W lists the changes)"
 	}
 	refresh := a.broadcast(view.Refresh{})
 	if !a.s.WhatIfActive() {

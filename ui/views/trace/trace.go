@@ -627,7 +627,7 @@ func (t *Model) buildRows() {
 	a, wi := t.current()
 	if a == nil {
 		if t.err == "" {
-			add(th.Dim.Render("  Try: source web-1a, destination db-1a, tcp 3306 — then press b to see the rule that blocks it."))
+			add(th.Dim.Render("  " + t.tryHint()))
 		}
 		t.list.SetRows(rows)
 		return
@@ -753,6 +753,16 @@ func (t *Model) crossing(prev, id string) (note, scope string) {
 		note = "crosses into region " + m.Region
 	}
 	return safe(note), scope
+}
+
+// tryHint suggests a first trace: the demo's web-1a → db-1a where the
+// snapshot has them, else how to start.
+func (t *Model) tryHint() string {
+	ix := t.s.W.Ix
+	if len(ix.Find("web-1a")) == 1 && len(ix.Find("db-1a")) == 1 {
+		return "Try: source web-1a, destination db-1a, tcp 3306 — then press b to see the rule that blocks it."
+	}
+	return "Choose a source and a destination (names, IDs, IPs or internet) and a port — then b shows the rule that blocks it."
 }
 
 func endpointText(e reach.Endpoint) string {
