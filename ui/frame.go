@@ -182,7 +182,7 @@ func (a *app) statusView() string {
 	}
 	var parts []string
 	if a.s.WhatIfActive() {
-		parts = append(parts, th.WhatIf.Inherit(th.Status).Render(fmt.Sprintf(" WHAT-IF: %d change(s) in memory, not applied to AWS ", a.s.Overlay.Len())))
+		parts = append(parts, th.WhatIf.Inherit(th.Status).Render(fmt.Sprintf(" WHAT-IF: %d change(s), in memory only ", a.s.Overlay.Len())))
 	}
 	if a.load != 0 {
 		step := "starting"

@@ -52,6 +52,9 @@ type Model struct {
 	// vis are the columns shown and widths their widths, after Layout.
 	vis    []int
 	widths []int
+	// countW is the width the header's count took, the last View: the
+	// sideways scroll goes far enough to show the last title beside it.
+	countW int
 }
 
 // columnOrder is a column's stable ascending order of rows, and each
@@ -152,7 +155,7 @@ func (m *Model) overflow() int {
 		}
 		total += m.widths[c]
 	}
-	return max(0, total-m.w)
+	return max(0, total-m.w+m.countW+1)
 }
 
 // Hidden is the number of columns the width leaves out.
@@ -397,13 +400,15 @@ func (m *Model) View(focused bool) string {
 	} else if m.overflow() > 0 {
 		hints = []string{"←/→ scroll · ", "←→ · "}
 	}
-	for _, h := range hints {
-		if ansi.StringWidth(h+count) <= room {
+	for i, h := range hints {
+		// the short hint shows even when column titles give way for it
+		if ansi.StringWidth(h+count) <= room || i == len(hints)-1 {
 			count = h + count
 			break
 		}
 	}
 	cw := ansi.StringWidth(count)
+	m.countW = cw
 	head := mark + th.Header.Render(ansi.Truncate(cols, max(0, m.w-cw-2), "…"))
 	pad := max(1, m.w-ansi.StringWidth(head)-cw)
 	return head + strings.Repeat(" ", pad) + th.Dim.Render(count) + "\n" + m.List.View(focused)

@@ -128,7 +128,7 @@ func (m *Model) copy() tea.Cmd {
 	if len(edits) == 0 {
 		return view.FlashCmd("no what-if changes to copy")
 	}
-	return m.s.Send(view.Copy{Text: AssumeArgs(edits), What: "the changes as --assume flags"})
+	return m.s.Send(view.Copy{Text: AssumeArgs(edits), What: "--assume flags"})
 }
 
 // Files names the files x writes.

@@ -27,7 +27,7 @@ type Model struct {
 	// hidden hides the kinds pane (ctrl+k, or tab past the table).
 	hidden bool
 	tables map[model.Kind]*table.Model
-	w, h    int
+	w, h   int
 }
 
 // New builds the lists on the kinds the snapshot holds.

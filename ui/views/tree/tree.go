@@ -240,7 +240,9 @@ func (t *Model) roots() []node {
 		}
 		plain := fmt.Sprintf("account %s  %s  %s", name, count(len(group), "region"), count(nv, "VPC"))
 		out = append(out, node{id: accountID(acct), hasKids: true, plain: plain,
-			text: func() string { return th.Title.Render("account "+name) + "  " + th.Dim.Render(plain[len("account "+name)+2:]) },
+			text: func() string {
+				return th.Title.Render("account "+name) + "  " + th.Dim.Render(plain[len("account "+name)+2:])
+			},
 			kids: func() []node {
 				var ks []node
 				for _, sc := range group {
@@ -265,7 +267,9 @@ func (t *Model) regionNode(sc scope) node {
 	}
 	id := regionID(sc.account, sc.region)
 	return node{id: id, parent: accountID(sc.account), depth: 1, hasKids: true, plain: plain,
-		text: func() string { return th.Bold.Render("region "+name) + "  " + th.Dim.Render(plain[len("region "+name)+2:]) },
+		text: func() string {
+			return th.Bold.Render("region "+name) + "  " + th.Dim.Render(plain[len("region "+name)+2:])
+		},
 		kids: func() []node { return t.scopeKids(sc, id, 2) }}
 }
 
