@@ -7,7 +7,9 @@
 // after a character that is not a letter or digit, so "1a" starts a word
 // of "db-1a"), anywhere (Substring), or as initials (Fuzzy: its letters in
 // order, each one either right after the previous or at a word start, the
-// first at a word start — "db" matches "dev-build-1a"). Ranked results put
+// first at a word start — "db" matches "dev-build-1a"; only a word with a
+// letter in it, so that an address like "10.5" matches as typed). Ranked
+// results put
 // the better tiers first and keep the given order within a tier, so "db"
 // lists "db-1a" before "dev-build-1a" and a sorted table stays sorted
 // within each tier.
@@ -87,10 +89,19 @@ func word(w, text string) Tier {
 		}
 		return Substring
 	}
-	if initials(w, text) {
+	if hasLetter(w) && initials(w, text) {
 		return Fuzzy
 	}
 	return None
+}
+
+func hasLetter(w string) bool {
+	for _, r := range w {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // nextIndex finds w in text after position i, -1 when it is not there.
@@ -116,6 +127,9 @@ func wordStart(text string, i int) bool {
 // right after the previous one or at a word start, the first at a word
 // start. Every word start is tried for the first rune.
 func initials(w, text string) bool {
+	if isASCII(w) && isASCII(text) {
+		return initialsASCII(w, text)
+	}
 	first, n := utf8.DecodeRuneInString(w)
 	rest := w[n:]
 	for i, r := range text {
@@ -169,4 +183,39 @@ func (q Query) Rank(texts []string, order []int32) []int32 {
 		out = append(out, b...)
 	}
 	return out
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlnumASCII(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' }
+
+// initialsASCII is initials for ASCII text, byte by byte (the lists of a
+// big account filter 20,000 rows a keystroke).
+func initialsASCII(w, text string) bool {
+	for i := 0; i < len(text); i++ {
+		if text[i] != w[0] || i > 0 && isAlnumASCII(text[i-1]) {
+			continue
+		}
+		pos, ok := i+1, true
+		for k := 1; k < len(w) && ok; k++ {
+			ok = false
+			for j := pos; j < len(text); j++ {
+				if text[j] == w[k] && (j == pos || !isAlnumASCII(text[j-1])) {
+					pos, ok = j+1, true
+					break
+				}
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }

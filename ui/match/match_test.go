@@ -48,3 +48,27 @@ func TestRankPutsPrefixAndWordStartFirst(t *testing.T) {
 		t.Errorf("an empty query keeps %d of %d", len(got), len(texts))
 	}
 }
+
+// TestInitialsASCIIAgreesWithRunes: the byte-wise path for ASCII gives
+// what the rune-wise one gives.
+func TestInitialsASCIIAgreesWithRunes(t *testing.T) {
+	for _, c := range [][2]string{{"db", "dev-build-1a"}, {"web1a", "web-1a"}, {"dl", "dev-build"}, {"ab", "a-xab"},
+		{"vpa", "vpc003-app-1"}, {"x", ""}, {"ea", "eni-0abc app"}} {
+		first, n := rune(c[0][0]), 1
+		_ = first
+		slow := func() bool {
+			for i, r := range c[1] {
+				if r == rune(c[0][0]) && wordStart(c[1], i) && follow(c[0][n:], c[1], i+1) {
+					return true
+				}
+			}
+			return false
+		}()
+		if got := initialsASCII(c[0], c[1]); got != slow {
+			t.Errorf("initials(%q, %q): bytes %v, runes %v", c[0], c[1], got, slow)
+		}
+	}
+	if got := Parse("10.5").Match("10.0.1.5"); got != None {
+		t.Errorf("an address query matched as initials: tier %d", got)
+	}
+}

@@ -36,8 +36,12 @@ func New(s *model.Snapshot) *World {
 	eng := reach.New(s)
 	w := &World{Snap: s, Ix: eng.Index(), Eng: eng, Counts: make(map[model.Kind]int)}
 	for r := range s.All() {
-		if rs := w.Ix.ResourcesByID(r.Base().ID); len(rs) > 1 && rs[0] != r {
-			continue
+		// only a resource two accounts describe repeats its ID; the index
+		// reports other repeats as problems, and they count
+		if k := r.Kind(); k == model.KindTGWAttachment || k == model.KindVPCPeering {
+			if rs := w.Ix.ResourcesByID(r.Base().ID); len(rs) > 1 && rs[0] != r {
+				continue
+			}
 		}
 		w.Counts[r.Kind()]++
 	}
