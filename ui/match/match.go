@@ -194,7 +194,9 @@ func isASCII(s string) bool {
 	return true
 }
 
-func isAlnumASCII(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' }
+func isAlnumASCII(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z'
+}
 
 // initialsASCII is initials for ASCII text, byte by byte (the lists of a
 // big account filter 20,000 rows a keystroke).
