@@ -683,10 +683,11 @@ func (t *Model) hopRows(rows []list.Row, hops []reach.Hop, wi bool) []list.Row {
 	}
 	prev := ""
 	for _, h := range hops {
-		if note, scope := t.crossing(prev, h.Resource); note != "" {
+		note, scope := t.crossing(prev, h.Resource)
+		if note != "" {
 			rows = append(rows, list.Row{Text: th.Forward.Render("  ⇢ " + note), Plain: "  ⇢ " + note, Skip: true})
-			prev = scope
-		} else if scope != "" {
+		}
+		if scope != "" {
 			prev = scope
 		}
 		layer := safe(string(h.Layer))
