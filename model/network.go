@@ -32,6 +32,39 @@ type Subnet struct {
 	// MapPublicIPOnLaunch gives instances launched here a public IPv4 address.
 	MapPublicIPOnLaunch bool   `json:"mapPublicIpOnLaunch,omitempty"`
 	State               string `json:"state,omitempty"`
+	// Participants are the accounts other than the owner (Meta.Account)
+	// that the subnet is shared with through AWS RAM and that described
+	// it, each with its own name for the subnet's zone. Empty for a subnet
+	// no participant described. AvailabilityZone is the owner's name when
+	// the owner's view was read, else the first participant's.
+	Participants []Participant `json:"participants,omitempty"`
+}
+
+// Participant is an account a subnet is shared with (VPC sharing): it
+// places its own interfaces, instances and security groups in the
+// subnet, and sees the owner's VPC, subnet, route tables and network ACLs
+// but not the other accounts' resources.
+type Participant struct {
+	Account string `json:"account"`
+	// AvailabilityZone is the participant's name for the subnet's zone.
+	// AWS maps zone names to zones independently for each account, so it
+	// may differ from the owner's name for the same zone (the zone ID,
+	// Subnet.AvailabilityZoneID, is the same for every account).
+	AvailabilityZone string `json:"availabilityZone,omitempty"`
+}
+
+// Shared reports whether the subnet is shared with other accounts.
+func (s *Subnet) Shared() bool { return len(s.Participants) > 0 }
+
+// ParticipantZone returns the name account uses for the subnet's zone,
+// when account is a participant.
+func (s *Subnet) ParticipantZone(account string) (string, bool) {
+	for _, p := range s.Participants {
+		if p.Account == account {
+			return p.AvailabilityZone, true
+		}
+	}
+	return "", false
 }
 
 // Kind implements Resource.

@@ -64,6 +64,18 @@ func (p Protocol) HasPorts() bool { return p == ProtocolTCP || p == ProtocolUDP 
 // IsICMP reports whether the protocol is ICMP or ICMPv6.
 func (p Protocol) IsICMP() bool { return p == ProtocolICMP || p == ProtocolICMPv6 }
 
+// Carries reports whether packets of protocol p exist in an IP version:
+// ICMP is IPv4's and ICMPv6 IPv6's; every other protocol runs on both.
+func (p Protocol) Carries(ipv4 bool) bool {
+	switch p {
+	case ProtocolICMP:
+		return ipv4
+	case ProtocolICMPv6:
+		return !ipv4
+	}
+	return true
+}
+
 // Matches reports whether a rule written for p applies to a packet of protocol q.
 func (p Protocol) Matches(q Protocol) bool { return p == ProtocolAll || p == q }
 

@@ -6,9 +6,11 @@ import (
 	"time"
 )
 
-// SchemaVersion is the version of the snapshot format this code writes.
-// Readers accept this version and refuse newer ones.
-const SchemaVersion = 1
+// SchemaVersion is the newest version of the snapshot format this code
+// writes: 2 holds the resources in parts, one per account and region (see
+// model/snapfile), 1 in one flat list per kind. Readers accept every
+// version up to this one and refuse newer ones.
+const SchemaVersion = 2
 
 // Snapshot is the network state of one or more accounts and regions at one
 // time, with a record of what could not be collected.
@@ -86,13 +88,22 @@ type Gap struct {
 	Reason string `json:"reason"`
 }
 
+// Where renders the account and region a gap covers:
+// "111122223333/us-east-1", "111122223333 (all regions)", "us-east-1" or
+// "all regions".
+func (g Gap) Where() string {
+	switch {
+	case g.Account == "" && g.Region == "":
+		return "all regions"
+	case g.Region == "":
+		return g.Account + " (all regions)"
+	}
+	return Scope{g.Account, g.Region}.String()
+}
+
 // String renders the gap in one line.
 func (g Gap) String() string {
-	where := Scope{g.Account, g.Region}.String()
-	if where == "" {
-		where = "all regions"
-	}
-	s := fmt.Sprintf("%s not collected in %s", g.Kind, where)
+	s := fmt.Sprintf("%s not collected in %s", g.Kind, g.Where())
 	if g.Operation != "" {
 		s += " (" + g.Operation
 		if g.Code != "" {

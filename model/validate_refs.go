@@ -563,6 +563,17 @@ func (c *checker) peerings() {
 	}
 }
 
+// hasAttachment reports whether transit gateway tgw has attachment id:
+// the two ends of a peering attachment share its ID, one on each gateway.
+func (c *checker) hasAttachment(tgw, id string) bool {
+	for _, a := range c.s.TGWAttachments {
+		if a.ID == id && a.TransitGatewayID == tgw {
+			return true
+		}
+	}
+	return false
+}
+
 func (c *checker) transit() {
 	assocOf := make(map[string]string)
 	for _, rt := range c.s.TGWRouteTables {
@@ -571,10 +582,17 @@ func (c *checker) transit() {
 		}
 		lookup[*TransitGateway](c, rt.ID, rt.TransitGatewayID, "transit gateway")
 		for _, l := range rt.Associations {
-			if a, ok := lookup[*TGWAttachment](c, rt.ID, l.AttachmentID, "associated attachment"); ok && a.TransitGatewayID != rt.TransitGatewayID {
+			if a, ok := lookup[*TGWAttachment](c, rt.ID, l.AttachmentID, "associated attachment"); ok && a.TransitGatewayID != rt.TransitGatewayID &&
+				!c.hasAttachment(rt.TransitGatewayID, a.ID) {
 				c.add(rt.ID, "associated attachment %s belongs to %s", a.ID, a.TransitGatewayID)
 			}
-			c.associateOnce(assocOf, rt.ID, l.AttachmentID, "attachment")
+			// Keyed by gateway too: the two ends of a peering attachment
+			// share its ID, and each gateway associates its own.
+			key := rt.TransitGatewayID + "\x00" + l.AttachmentID
+			if o, dup := assocOf[key]; dup {
+				c.add(rt.ID, "attachment %s is also associated with %s", l.AttachmentID, o)
+			}
+			assocOf[key] = rt.ID
 		}
 		prop := make(map[string]bool)
 		for _, l := range rt.Propagations {
@@ -599,10 +617,10 @@ func (c *checker) transit() {
 		}
 		lookup[*TransitGateway](c, a.ID, a.TransitGatewayID, "transit gateway")
 		if a.Association != nil {
-			if rt, ok := lookup[*TGWRouteTable](c, a.ID, a.Association.RouteTableID, "associated route table"); ok && assocOf[a.ID] != rt.ID {
+			if rt, ok := lookup[*TGWRouteTable](c, a.ID, a.Association.RouteTableID, "associated route table"); ok && assocOf[a.TransitGatewayID+"\x00"+a.ID] != rt.ID {
 				c.add(a.ID, "associated with %s, which does not list it", rt.ID)
 			}
-		} else if o, ok := assocOf[a.ID]; ok {
+		} else if o, ok := assocOf[a.TransitGatewayID+"\x00"+a.ID]; ok {
 			c.add(a.ID, "route table %s lists it as associated, but it has no association", o)
 		}
 		if a.ResourceType != "vpc" {

@@ -302,10 +302,6 @@ type Answer struct {
 	Return  []Hop  `json:"return"`
 	// Caveats are what the answer could not check or only partly holds.
 	Caveats []string `json:"caveats"`
-
-	// delivered are the destination ports that reached the destination
-	// (a query over a port range narrows at each filter).
-	delivered portSet
 }
 
 // Outcome is an answer's verdict.

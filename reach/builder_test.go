@@ -667,26 +667,6 @@ func (w *world) targetGroup(name, protocol string, port int32, vpcID string, ins
 	return arn
 }
 
-// ipTargetGroup adds an IP target group forwarding to port, with the
-// addresses as registered healthy targets (AZ from the owning subnet), and
-// returns its ARN.
-func (w *world) ipTargetGroup(name, protocol string, port int32, vpcID string, addrs ...string) string {
-	arn := "arn:aws:elasticloadbalancing:" + region + ":" + acct + ":targetgroup/" + name + "/1"
-	tg := &model.TargetGroup{Meta: model.Meta{ID: arn, Account: acct, Region: region}, TargetGroupName: name, Protocol: protocol,
-		Port: port, TargetType: "ip", VPCID: vpcID}
-	for _, a := range addrs {
-		az := ""
-		for _, sn := range w.s.Subnets {
-			if sn.VPCID == vpcID && (sn.CIDR.Contains(ip(a)) || slices.ContainsFunc(sn.IPv6CIDRs, func(p netip.Prefix) bool { return p.Contains(ip(a)) })) {
-				az = sn.AvailabilityZone
-			}
-		}
-		tg.Targets = append(tg.Targets, model.Target{ID: a, Port: port, AvailabilityZone: az, HealthState: "healthy"})
-	}
-	w.add(tg)
-	return arn
-}
-
 // tgAttr sets a target group attribute.
 func (w *world) tgAttr(tgARN, key, value string) *world {
 	setAttr(&w.tgOf(tgARN).Attributes, key, value)

@@ -1,6 +1,7 @@
 package reach_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -58,7 +59,7 @@ func TestConformance(t *testing.T) {
 		}
 		name := lab.Name()
 		t.Run(name, func(t *testing.T) {
-			snap, _, err := awsjson.ReadDir(filepath.Join(dir, name, "aws_configs"))
+			snap, _, err := awsjson.ReadDir(context.Background(), filepath.Join(dir, name, "aws_configs"), awsjson.ReadOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -114,7 +115,7 @@ func TestLabsValidate(t *testing.T) {
 		}
 		n++
 		t.Run(lab.Name(), func(t *testing.T) {
-			snap, _, err := awsjson.ReadDir(filepath.Join(dir, lab.Name(), "aws_configs"))
+			snap, _, err := awsjson.ReadDir(context.Background(), filepath.Join(dir, lab.Name(), "aws_configs"), awsjson.ReadOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}

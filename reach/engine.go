@@ -60,8 +60,6 @@ type Engine struct {
 	// groupMembers holds, per security group and member VPC, the private
 	// addresses of the group's members.
 	groupMembers map[string]map[string]addrs
-	// vpcInterfaces lists each VPC's interfaces.
-	vpcInterfaces map[string][]*model.NetworkInterface
 	// publicByVPC lists each VPC's private IPv4 addresses that have a
 	// public address, for the internet gateway's 1:1 NAT.
 	publicByVPC map[string][]publicAddress
@@ -71,9 +69,16 @@ type Engine struct {
 	ownedPublicSet addrs
 	privateSet     addrs
 	sharedSet      addrs
+	// interfaceAddrs holds every address of every interface.
+	interfaceAddrs addrs
 	// translatorSet holds the addresses NAT gateways and load balancer
 	// nodes send from: packets arriving from them may come from anywhere.
 	translatorSet addrs
+	// classes group the interfaces that every stage treats alike;
+	// classOf finds an interface's class by its ID.
+	classes    []*ifaceClass
+	classOf    map[string]*ifaceClass
+	vpcClasses map[string][]*ifaceClass
 	// internetAddrs is internetOf as address sets, for walks.
 	internetAddrs [2]addrs
 }
@@ -172,11 +177,10 @@ func New(s *model.Snapshot) *Engine {
 		e.prefixListSets[p.ID] = setOf(ps...)
 	}
 	e.indexGroupMembers()
-	e.vpcInterfaces = make(map[string][]*model.NetworkInterface)
+	e.indexClasses()
 	e.publicByVPC = make(map[string][]publicAddress)
 	var owned netipx.IPSetBuilder
 	for _, n := range s.NetworkInterfaces {
-		e.vpcInterfaces[n.VPCID] = append(e.vpcInterfaces[n.VPCID], n)
 		for _, ip := range n.PrivateIPs {
 			if ip.PublicIP.IsValid() {
 				owned.Add(ip.PublicIP)
@@ -189,13 +193,15 @@ func New(s *model.Snapshot) *Engine {
 	}
 	ownedSet, _ := owned.IPSet()
 	e.ownedPublicSet = addrsOf(ownedSet)
-	var translators []netip.Addr
+	var translators, all []netip.Addr
 	for _, n := range s.NetworkInterfaces {
+		all = interfaceAddresses(n, all, true)
 		if e.natByENI[n.ID] != nil || e.lbByENI[n.ID] != nil {
 			translators = interfaceAddresses(n, translators, true)
 		}
 	}
 	e.translatorSet = addrsOfList(translators)
+	e.interfaceAddrs = addrsOfList(all)
 	var retired netipx.IPSetBuilder
 	for a := range e.retired {
 		retired.Add(a)
@@ -295,6 +301,10 @@ var reservedPrefixes = []string{
 	"::/8", "fc00::/7", "fe80::/10", "ff00::/8",
 }
 
+// reservedRanges are reservedPrefixes as a set: no host on the internet
+// has an address there.
+var reservedRanges = mustSet(reservedPrefixes...)
+
 // privateRanges are the ranges the internet does not route (RFC 1918,
 // RFC 4193, RFC 6598, loopback, link-local); sharedRanges is RFC 6598's
 // carrier-grade NAT range alone. Both are immutable.
@@ -354,11 +364,6 @@ func (e *Engine) vpcPrefixes(vpcID string) []netip.Prefix {
 // public and IPv6 (the addresses model.NetworkInterface.HasAddress holds).
 func interfaceAddressSet(n *model.NetworkInterface) addrs {
 	return addrsOfList(interfaceAddresses(n, nil, true))
-}
-
-// privateAddressSet returns an interface's private and IPv6 addresses.
-func privateAddressSet(n *model.NetworkInterface) addrs {
-	return addrsOfList(interfaceAddresses(n, nil, false))
 }
 
 // interfaceAddresses appends an interface's private and IPv6 addresses

@@ -19,14 +19,6 @@ func portsOf(r model.PortRange) portSet { return portSet{r} }
 
 func (s portSet) empty() bool { return len(s) == 0 }
 
-// single reports whether the set holds exactly one port, and which.
-func (s portSet) single() (uint16, bool) {
-	if len(s) == 1 && s[0].From == s[0].To {
-		return s[0].From, true
-	}
-	return 0, false
-}
-
 // split returns the ports of s inside r and the ports outside it.
 func (s portSet) split(r model.PortRange) (in, out portSet) {
 	for _, x := range s {

@@ -726,3 +726,93 @@ func TestPropertyWhoCanReachAgreesWithPointQueries(t *testing.T) {
 		t.Errorf("no interface pair is reachable: the generator is one-sided")
 	}
 }
+
+// TestPropertyConnectionsAgreeWithPointQueries: every pair of interfaces
+// (and the internet toward each) is connected on a port exactly when the
+// point query between them is reachable — the walks of whole classes of
+// interfaces toward every destination at once split exactly.
+func TestPropertyConnectionsAgreeWithPointQueries(t *testing.T) {
+	checked, reachableN := 0, 0
+	for seed := range uint64(propertySeeds(t)) {
+		rn := randomNetwork(seed)
+		e := reach.New(rn.w.s)
+		rng := rand.New(rand.NewPCG(seed, 4))
+		all := reach.Group{Interfaces: rn.enis}
+		for _, proto := range []string{"tcp", "udp", "icmp"} {
+			q := pointQuery("", "", proto, 0)
+			conns, err := e.Connections(all, reach.Group{Interfaces: rn.enis, Internet: true}, q.Protocol, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fromInternet, err := e.Connections(reach.Group{Internet: true}, all, q.Protocol, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			holds := func(cs []reach.Connection, from, to string, port int) bool {
+				for _, c := range cs {
+					if c.From != from || c.To != to {
+						continue
+					}
+					if proto == "icmp" {
+						return true
+					}
+					for _, r := range c.Ports {
+						if r.Contains(uint16(port)) {
+							return true
+						}
+					}
+				}
+				return false
+			}
+			for _, a := range rn.enis {
+				for _, b := range rn.enis {
+					if a == b {
+						continue
+					}
+					port := pick(rng, rn.ports)
+					p, err := e.Reach(pointQuery(a, b, proto, port))
+					if err != nil {
+						t.Fatal(err)
+					}
+					checked++
+					if p.Reachable {
+						reachableN++
+					}
+					if want := holds(conns, a, b, port); p.Reachable != want {
+						t.Errorf("seed %d: %s -> %s %s/%d: point query reachable=%v, connections hold it=%v\n%s",
+							seed, a, b, proto, port, p.Reachable, want, p.Summary())
+					}
+				}
+				// toward the internet (a host at 8.8.8.8 unless the rules split it)
+				port := pick(rng, rn.ports)
+				p, err := e.Reach(pointQuery(a, "internet", proto, port))
+				if err != nil {
+					t.Fatal(err)
+				}
+				checked++
+				if want := holds(conns, a, "internet", port); p.Reachable != want {
+					t.Errorf("seed %d: %s -> internet %s/%d: point query reachable=%v, connections hold it=%v\n%s",
+						seed, a, proto, port, p.Reachable, want, p.Summary())
+				}
+				// from the internet
+				q := pointQuery("internet", a, proto, port)
+				if len(rn.publics[a]) == 0 {
+					continue
+				}
+				p, err = e.Reach(q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checked++
+				if want := holds(fromInternet, "internet", a, port); p.Reachable != want {
+					t.Errorf("seed %d: internet -> %s %s/%d: point query reachable=%v, connections hold it=%v\n%s",
+						seed, a, proto, port, p.Reachable, want, p.Summary())
+				}
+			}
+		}
+	}
+	t.Logf("%d packets checked, %d interface pairs reachable", checked, reachableN)
+	if !testing.Short() && reachableN == 0 {
+		t.Errorf("no interface pair is reachable: the generator is one-sided")
+	}
+}

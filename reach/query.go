@@ -61,6 +61,12 @@ type point struct {
 	lb       *model.LoadBalancer
 	// instanceDown is set for an instance that is not running.
 	instanceDown string
+	// class is set for an end that is every member of a class of
+	// interfaces (eni is its representative, addrs their addresses).
+	class *ifaceClass
+	// targets is set for a receiving end that is any of several
+	// interfaces (by ID): a walk arriving at one of them arrived.
+	targets map[string]bool
 }
 
 // isSet reports whether the end stands for more than one address.
@@ -95,10 +101,15 @@ func (e *Engine) Reach(q Query) (*Answer, error) {
 	}
 	var best *Answer
 	bestProgress := -1
+	wrongFamily := false
 	for _, s := range srcPoints {
 		for _, d := range dstPoints {
 			if s.addrs.is4() != d.addrs.is4() {
 				continue
+			}
+			if !q.Protocol.Carries(s.addrs.is4()) {
+				wrongFamily = true
+				continue // ICMP is IPv4's, ICMPv6 IPv6's
 			}
 			var a *Answer
 			if s.isSet() || d.isSet() {
@@ -114,8 +125,12 @@ func (e *Engine) Reach(q Query) (*Answer, error) {
 			}
 		}
 	}
+	if best == nil && wrongFamily {
+		return nil, inputErr("%s carries only %s; %s and %s share no address of that IP version (icmp is IPv4's, icmpv6 IPv6's)",
+			q.Protocol, map[bool]string{true: "IPv4", false: "IPv6"}[q.Protocol == model.ProtocolICMP], termsafe.Clip(q.From, 64), termsafe.Clip(q.To, 64))
+	}
 	if best == nil {
-		return nil, inputErr("%s and %s have no addresses of the same IP version", q.From, q.To)
+		return nil, inputErr("%s and %s have no addresses of the same IP version", termsafe.Clip(q.From, 64), termsafe.Clip(q.To, 64))
 	}
 	return best, nil
 }

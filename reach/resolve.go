@@ -80,10 +80,9 @@ func (e *Engine) resolveAddr(r resolved, addr netip.Addr, isSource bool) (resolv
 			r.kind = "address"
 			return r, nil
 		}
-		if !e.internet.Contains(addr) {
-			// Outside every VPC, not private, and not in the internet set:
-			// one of reservedPrefixes that no host can have (0.0.0.0/8,
-			// 240.0.0.0/4, ::/8, ...).
+		if reservedRanges.Contains(addr) {
+			// Outside every VPC and not private: one of reservedPrefixes
+			// that no host can have (0.0.0.0/8, 240.0.0.0/4, ::/8, ...).
 			return r, inputErr("%s is a reserved address that no host on the internet has; name an instance, interface, load balancer, a unicast IP address or internet", addr)
 		}
 		r.kind, r.internet = "internet", true

@@ -20,15 +20,6 @@ func intersect(a, b *netipx.IPSet) *netipx.IPSet {
 	return s
 }
 
-// minus returns a \ b.
-func minus(a, b *netipx.IPSet) *netipx.IPSet {
-	var x netipx.IPSetBuilder
-	x.AddSet(a)
-	x.RemoveSet(b)
-	s, _ := x.IPSet()
-	return s
-}
-
 // prefixStrings renders a set as its CIDR prefixes.
 func prefixStrings(s *netipx.IPSet) []string {
 	ps := s.Prefixes()

@@ -60,7 +60,12 @@ func queryPacket(q Query, src, dst addrs) packet {
 func (e *Engine) paths(s, d point, pkt packet) []path {
 	_, one := pkt.singleSrc()
 	_, oneDst := pkt.singleDst()
-	quiet := !one || !oneDst // a set question: its answer shows an example's point trace
+	return e.walkPaths(s, d, pkt, !one || !oneDst) // a set question shows an example's point trace instead of its hops
+}
+
+// walkPaths is paths; quiet walks record no pass hops and word no
+// refusals (the blocks keep their reasons), for answers that show none.
+func (e *Engine) walkPaths(s, d point, pkt packet, quiet bool) []path {
 	fw := &walker{e: e, dir: DirForward, flow: newFlow(), quiet: quiet}
 	var out []path
 	for _, f := range walk(fw, func(w *walker) *arrival {
@@ -76,7 +81,7 @@ func (e *Engine) paths(s, d point, pkt packet) []path {
 			w.record(Hop{Layer: LayerInternet, Resource: "internet", Verdict: Forward, Detail: detail}, pkt)
 			return w.overInternet(pkt)
 		}
-		return w.emit(s.eni, pkt)
+		return w.emitFrom(s.eni, s.class, pkt)
 	}) {
 		arr := f.arr
 		if arr != nil {
@@ -95,7 +100,7 @@ func (e *Engine) paths(s, d point, pkt packet) []path {
 			case arr.lb != nil:
 				back = w.lbReturn(arr)
 			case arr.kind == arrivedInterface:
-				back = w.emit(arr.eni, reply)
+				back = w.emitFrom(arr.eni, arr.class, reply)
 			case arr.viaEndpointVPC != "":
 				back = w.deliverInVPC(arr.viaEndpointVPC, nil, reply)
 			default:
@@ -179,6 +184,12 @@ func (w *walker) checkArrival(arr *arrival, d point) *arrival {
 		return arr
 	case d.lb != nil && arr.lb != nil && arr.lb.lb == d.lb:
 		return arr
+	case d.class != nil && arr.eni != nil && w.e.classOf[arr.eni.ID] == d.class:
+		return arr
+	case d.targets != nil && arr.eni != nil && (d.targets[arr.eni.ID] || arr.class != nil):
+		// the packets were addressed to the targets' addresses only, so a
+		// class that took them holds targets
+		return arr
 	case d.eni != nil && arr.eni == d.eni:
 		return arr
 	case d.eni == nil && !d.internet && arr.eni != nil && arr.eni.HasAddress(d.addr):
@@ -203,7 +214,8 @@ func (w *walker) checkReturn(back *arrival, s point) *arrival {
 	reason := func(p packet) string {
 		return fmt.Sprintf("the reply arrives at %s (%s), not at the sender %s", where, p.dst(), s.addrs)
 	}
-	if (s.internet && back.kind != arrivedInternet) || (!s.internet && back.eni != s.eni) {
+	sameSender := back.eni == s.eni || (s.class != nil && back.eni != nil && w.e.classOf[back.eni.ID] == s.class)
+	if (s.internet && back.kind != arrivedInternet) || (!s.internet && !sameSender) {
 		return w.deny(h, back.pkt, reason(back.pkt))
 	}
 	pkt := back.pkt

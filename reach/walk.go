@@ -41,6 +41,10 @@ type walker struct {
 	// arr is where the branch ended (nil when it was dropped).
 	arr *arrival
 	run *walkRun
+	// deliverTo is the class a local delivery addresses (set by
+	// deliverInVPC for a part that spans several members, read and cleared
+	// by receive).
+	deliverTo *ifaceClass
 	// quiet skips recording pass hops (counting them in quietHops): set
 	// questions keep only the sets and the blocks, and show an example's
 	// point trace.
@@ -79,6 +83,9 @@ type arrival struct {
 	viaEndpointVPC string
 	// lb is the load balancer a flow crossed to reach its target.
 	lb *lbLeg
+	// class is set when the packets arrived at a class of interfaces
+	// (eni is then its representative).
+	class *ifaceClass
 }
 
 // flow is the state stateful components keep between the request and the
@@ -320,9 +327,15 @@ func sdcApplies(n *model.NetworkInterface) bool {
 	return n.InterfaceType == "" || n.InterfaceType == "interface"
 }
 
-// ownAddresses splits packets by whether an interface owns their source
-// (or destination) address.
-func ownAddresses(n *model.NetworkInterface, pkt packet, dst bool) (own, other packet) {
+// ownAddresses splits packets by whether an interface (or, given c, any
+// member of its class) owns their source (or destination) address.
+func ownAddresses(n *model.NetworkInterface, c *ifaceClass, pkt packet, dst bool) (own, other packet) {
+	if c != nil {
+		if dst {
+			return pkt.splitDst(c.addrs)
+		}
+		return pkt.splitSrc(c.addrs)
+	}
 	if a, ok := pkt.singleSrc(); ok && !dst {
 		if n.HasAddress(a) {
 			return pkt, pkt.with(nil)
@@ -344,7 +357,11 @@ func ownAddresses(n *model.NetworkInterface, pkt packet, dst bool) (own, other p
 
 // emit sends packets from an interface: the source/destination check, the
 // security groups' egress rules, then the subnet's route table.
-func (w *walker) emit(n *model.NetworkInterface, pkt packet) *arrival {
+func (w *walker) emit(n *model.NetworkInterface, pkt packet) *arrival { return w.emitFrom(n, nil, pkt) }
+
+// emitFrom is emit for the members of class c (nil: n alone), n being its
+// representative: the packets may come from any member's address.
+func (w *walker) emitFrom(n *model.NetworkInterface, c *ifaceClass, pkt packet) *arrival {
 	if !w.step(pkt) {
 		return nil
 	}
@@ -353,7 +370,7 @@ func (w *walker) emit(n *model.NetworkInterface, pkt packet) *arrival {
 		return nil
 	}
 	if sdcApplies(n) && n.SourceDestCheck {
-		own, other := ownAddresses(n, pkt, false)
+		own, other := ownAddresses(n, c, pkt, false)
 		if !other.empty() {
 			h := Hop{Layer: LayerSourceDestCheck, Resource: n.ID, Stage: StageOutbound,
 				Rule: "sourceDestCheck=true", Code: CodeENISourceDestCheckRestriction}
@@ -461,15 +478,18 @@ func (w *walker) deliverInVPC(vpcID string, from *model.Subnet, pkt packet) *arr
 			return w.deny(Hop{Layer: LayerAddress, Resource: vpcID, Code: CodeNoPossibleDestination}, p.pkt,
 				fmt.Sprintf("no network interface in %s has the address %s", vpcID, p.pkt.dst()))
 		}
+		w.deliverTo = p.class
 		return w.crossTo(from, p.eni, p.pkt)
 	})
 }
 
 // ownerPart is the part of a packet set addressed to one interface (nil:
-// to no interface).
+// to no interface), or to several members of one class (eni is then its
+// representative).
 type ownerPart struct {
-	pkt packet
-	eni *model.NetworkInterface
+	pkt   packet
+	eni   *model.NetworkInterface
+	class *ifaceClass
 }
 
 // ownersInVPC partitions packets by the interface of the VPC that owns
@@ -480,15 +500,24 @@ func (e *Engine) ownersInVPC(vpcID string, pkt packet) []ownerPart {
 	}
 	var out []ownerPart
 	rest := pkt
-	for _, n := range e.vpcInterfaces[vpcID] {
+	for _, c := range e.vpcClasses[vpcID] {
 		if rest.empty() {
 			break
 		}
-		in, other := rest.splitDst(privateAddressSet(n))
-		if !in.empty() {
-			out = append(out, ownerPart{pkt: in, eni: n})
-		}
+		in, other := rest.splitDst(c.private)
 		rest = other
+		if in.empty() {
+			continue
+		}
+		if d, one := in.singleDst(); one || len(c.members) == 1 {
+			n := c.rep
+			if one {
+				n = e.interfaceInVPC(vpcID, d)
+			}
+			out = append(out, ownerPart{pkt: in, eni: n})
+			continue
+		}
+		out = append(out, ownerPart{pkt: in, eni: c.rep, class: c})
 	}
 	if !rest.empty() {
 		out = append(out, ownerPart{pkt: rest})
@@ -545,7 +574,9 @@ func (w *walker) receive(n *model.NetworkInterface, pkt packet) *arrival {
 		return w.unknown(Hop{Layer: LayerInterface, Resource: n.ID}, pkt,
 			fmt.Sprintf("%s belongs to a %s that is not in the snapshot, so what it does with the packet is unknown", n.ID, owner))
 	}
-	own, other := ownAddresses(n, pkt, true)
+	class := w.deliverTo
+	w.deliverTo = nil
+	own, other := ownAddresses(n, class, pkt, true)
 	if !other.empty() && sdcApplies(n) && n.SourceDestCheck {
 		h := Hop{Layer: LayerSourceDestCheck, Resource: n.ID, Stage: StageInbound,
 			Rule: "sourceDestCheck=true", Code: CodeENISourceDestCheckRestriction}
@@ -578,7 +609,7 @@ func (w *walker) receive(n *model.NetworkInterface, pkt packet) *arrival {
 		}
 		if p.mine {
 			w.record(Hop{Layer: LayerInterface, Resource: n.ID, Verdict: Arrive, Detail: describeInterface(w.e, n)}, pkt)
-			arr := &arrival{kind: arrivedInterface, eni: n, pkt: pkt}
+			arr := &arrival{kind: arrivedInterface, eni: n, pkt: pkt, class: class}
 			if w.dir == DirForward {
 				arr.lb = w.flow.lb // a load balancer's leg to its target
 			}
@@ -743,7 +774,7 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 	if len(n.SecurityGroupIDs) == 0 {
 		return true // managed interfaces (NAT, transit gateway) have none
 	}
-	if w.dir == DirReturn && w.flow.sgSeen[n.ID] {
+	if w.dir == DirReturn && w.flow.sgSeen[w.e.classKey(n)] {
 		w.record(Hop{Layer: LayerSecurityGroup, Resource: n.SecurityGroupIDs[0], Stage: stage, Verdict: Allow,
 			Rule: "stateful reply", Detail: "security groups are stateful: the reply of a flow they admitted passes"}, *pkt)
 		return true
@@ -770,7 +801,7 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 			Detail: fmt.Sprintf("%s of %s", stage, n.ID)}
 		*pkt = a.pkt
 		w.record(h, *pkt)
-		w.flow.sgSeen[n.ID] = true
+		w.flow.sgSeen[w.e.classKey(n)] = true
 		return true
 	}
 	h, reason, unknown := w.e.sgRefusal(n, egress, d, *pkt)

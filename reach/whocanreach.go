@@ -125,22 +125,20 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 	// NAT gateway's or load balancer's address — a translated one, for the
 	// interfaces whose path to the destination may cross a translator.
 	translated := admitted.overlaps(e.translatorSet)
-	mayTranslate := map[string]bool{}
-	var known []netip.Addr
+	mayTranslate := map[*model.RouteTable]bool{}
 	for _, src := range e.snap.NetworkInterfaces {
 		if src == n || e.natByENI[src.ID] != nil || e.lbByENI[src.ID] != nil || src.InterfaceType == "transit_gateway" {
 			continue // managed interfaces do not start connections
 		}
-		own := interfaceAddressSet(src)
-		known = interfaceAddresses(src, known, true)
-		if !own.overlaps(admitted) {
+		if !holdsAny(src, admitted) {
 			if !translated {
 				continue
 			}
-			m, ok := mayTranslate[src.SubnetID]
+			rt, _ := e.ix.SubnetRouteTable(src.SubnetID)
+			m, ok := mayTranslate[rt]
 			if !ok {
 				m = e.pathMayTranslate(src.SubnetID, dp.addr)
-				mayTranslate[src.SubnetID] = m
+				mayTranslate[rt] = m
 			}
 			if !m {
 				continue
@@ -155,7 +153,13 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 				if sp.addr.Is4() != d.addr.Is4() || sameInstance(sp, d) {
 					continue
 				}
-				b := e.traceFlow(QueryEcho{}, sp, d, firstPacket(q, sp.addr, d.addr))
+				// only the verdict and the block are shown: no hops recorded
+				var b *Answer
+				if sameInstance(sp, d) {
+					b = e.traceFlow(QueryEcho{}, sp, d, firstPacket(q, sp.addr, d.addr))
+				} else {
+					b = e.answerOf(QueryEcho{}, e.walkPaths(sp, d, firstPacket(q, sp.addr, d.addr), true))
+				}
 				if a == nil || b.Reachable || (!a.Reachable && len(b.Forward)+len(b.Return) > len(a.Forward)+len(a.Return)) {
 					a, used = b, addr
 				}
@@ -210,7 +214,7 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 
 	// Admitted addresses that no interface in the snapshot holds and that
 	// are not on the internet: other accounts, on-premises, unused space.
-	_, rest := admitted.split(addrsOfList(known))
+	_, rest := admitted.split(e.interfaceAddrs)
 	for _, inet := range e.internetAddrs {
 		_, rest = rest.split(inet)
 	}
@@ -221,6 +225,21 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 		ans.Caveats = append(ans.Caveats, "some admitted addresses belong to no interface in the snapshot (other accounts, on-premises, or unused): their path is not checked")
 	}
 	return ans, nil
+}
+
+// holdsAny reports whether any address of the interface is in the set.
+func holdsAny(n *model.NetworkInterface, a addrs) bool {
+	for _, ip := range n.PrivateIPs {
+		if a.contains(ip.Address) || (ip.PublicIP.IsValid() && a.contains(ip.PublicIP)) {
+			return true
+		}
+	}
+	for _, ip := range n.IPv6Addresses {
+		if a.contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 // dstOf returns the destination address of the same IP version as addr.

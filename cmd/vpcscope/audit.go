@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"github.com/vpcscope/vpcscope/reach"
 	"github.com/vpcscope/vpcscope/reach/audit"
 	"github.com/vpcscope/vpcscope/reach/flowexplain"
 )
@@ -45,7 +44,7 @@ Exit status with --fail: 1 when there are findings at or above --severity.`,
 			if err != nil {
 				return err
 			}
-			e := reach.New(snap)
+			e := g.engine(snap)
 			opts := audit.Options{}
 			var skipped error
 			if len(flowLogs) > 0 {
@@ -110,8 +109,12 @@ func rankOf(s audit.Severity) int {
 func printAudit(s streams, g *globalOptions, rep *audit.Report) {
 	w, t := g.text(s)
 	c := rep.Counts()
-	fmt.Fprintf(w, "%s\n\n", t.bold.Render(fmt.Sprintf("%d finding(s): %d high, %d medium, %d low",
-		len(rep.Findings), c[audit.High], c[audit.Medium], c[audit.Low])))
+	fmt.Fprintf(w, "%s\n\n", t.bold.Render(fmt.Sprintf("%s: %d high, %d medium, %d low",
+		count(len(rep.Findings), "finding"), c[audit.High], c[audit.Medium], c[audit.Low])))
+	controlsWidth := 0
+	for _, f := range rep.Findings {
+		controlsWidth = max(controlsWidth, len(strings.Join(f.Controls, ",")))
+	}
 	for _, f := range rep.Findings {
 		style := t.dim
 		switch f.Severity {
@@ -124,7 +127,7 @@ func printAudit(s streams, g *globalOptions, rep *audit.Report) {
 		if f.Name != "" {
 			who = f.Name + " (" + f.Resource + ")"
 		}
-		fmt.Fprintf(w, "%s %-16s %s\n", style.Render(fmt.Sprintf("%-6s", f.Severity)), strings.Join(f.Controls, ","), safe(who))
+		fmt.Fprintf(w, "%s %-*s %s\n", style.Render(fmt.Sprintf("%-6s", f.Severity)), controlsWidth, strings.Join(f.Controls, ","), safe(who))
 		fmt.Fprintf(w, "       %s\n", safe(f.Message))
 		for _, x := range f.Exposed {
 			fmt.Fprintf(w, "       %s\n", t.bad.Render("exposed: "+safe(x)))

@@ -35,12 +35,16 @@ which rule to change (try it in memory with what-if). Press ? for the keys.`,
 	}
 }
 
-// runExplorer starts the terminal UI. A snapshot file or the demo is read
+// runExplorer starts the terminal UI; without a source it prints the
+// guide to the three sources instead. A snapshot file or the demo is read
 // before the UI starts (errors then print like any command's); a live pull
 // runs inside the UI, which shows its progress. The UI can switch to
 // another profile, region or snapshot file (:ctx) through a switcher, and
 // reload the source (R).
 func runExplorer(ctx context.Context, g *globalOptions, s streams) error {
+	if !g.sourceGiven() {
+		return printSourcesGuide(s.out)
+	}
 	out, ok := s.out.(*os.File)
 	if !ok || !term.IsTerminal(out.Fd()) {
 		return usagef("the explorer needs a terminal; for scripts use inspect, reach, who-can-reach or exposure")
@@ -99,6 +103,9 @@ func explorerSource(ctx context.Context, g *globalOptions, s streams, eager bool
 			return "", nil, usagef("read snapshot: %v", err)
 		}
 		path := g.snapshot
+		if _, err := g.readOptions(); err != nil {
+			return "", nil, err
+		}
 		return filepath.Base(path), func(ctx context.Context, progress func(string)) (*model.Snapshot, error) {
 			what := "the folder of AWS CLI outputs"
 			if !st.IsDir() {

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"fmt"
+	"strconv"
+
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Ranges of the numeric flags, checked before any value is used so that a
@@ -36,4 +40,35 @@ func checkIntFlags(cmd *cobra.Command, ranges ...intRange) error {
 		return usagef(msg, r.name, *r.v, r.lo, r.hi)
 	}
 	return nil
+}
+
+// optionalInt is an integer flag that may be left unset (-1): its help
+// shows no default of its own, so the usage text's "(default: any)" is the
+// only one printed.
+type optionalInt struct{ v *int }
+
+func (o optionalInt) String() string {
+	if o.v == nil || *o.v < 0 {
+		return ""
+	}
+	return strconv.Itoa(*o.v)
+}
+
+func (o optionalInt) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return fmt.Errorf("want a whole number")
+	}
+	*o.v = n
+	return nil
+}
+
+func (optionalInt) Type() string { return "int" }
+
+// addICMPFlags registers --icmp-type and --icmp-code, both unset (-1)
+// until given.
+func addICMPFlags(f *pflag.FlagSet, o *reachOptions) {
+	o.icmpType, o.icmpCode = -1, -1
+	f.Var(optionalInt{&o.icmpType}, "icmp-type", "ICMP type (default: echo request)")
+	f.Var(optionalInt{&o.icmpCode}, "icmp-code", "ICMP code (default: any)")
 }

@@ -155,7 +155,7 @@ reported with its file and line and skipped; the exit status is then 2.`,
 			if err != nil {
 				return err
 			}
-			rep := flowexplain.Explain(reach.New(snap), c, stats)
+			rep := flowexplain.Explain(g.engine(snap), c, stats)
 			if g.output == "json" {
 				if err := writeJSON(s.out, rep); err != nil {
 					return err

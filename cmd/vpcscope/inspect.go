@@ -11,6 +11,7 @@ import (
 	"github.com/vpcscope/vpcscope/internal/termsafe"
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/model/present"
+	"github.com/vpcscope/vpcscope/model/snapfile"
 )
 
 func newInspectCmd(g *globalOptions, s streams) *cobra.Command {
@@ -39,7 +40,7 @@ it relates to (inspect default lists every security group named default).`,
 				w = s.out
 			}
 			if len(args) == 0 {
-				return printInventory(w, g.output, snap, ix)
+				return printInventory(w, g.output, snap, ix, g.importNotes)
 			}
 			found := present.Find(ix, args[0])
 			if len(found) == 0 {
@@ -85,11 +86,16 @@ type inventory struct {
 	Counts      map[string]map[model.Kind]int `json:"counts"`
 	Totals      map[model.Kind]int            `json:"totals"`
 	Problems    []string                      `json:"problems,omitempty"`
+	// SkippedFiles and Notes come from importing a folder of AWS CLI
+	// outputs.
+	SkippedFiles int      `json:"skippedFiles,omitempty"`
+	Notes        []string `json:"notes,omitempty"`
 }
 
-func buildInventory(snap *model.Snapshot, ix *model.Index) inventory {
+func buildInventory(snap *model.Snapshot, ix *model.Index, notes snapfile.Notes) inventory {
 	inv := inventory{Source: snap.Source, Description: snap.Description, Scopes: snap.Scopes, Gaps: snap.Gaps,
-		Counts: map[string]map[model.Kind]int{}, Totals: snap.Counts(), Problems: ix.Problems}
+		Counts: map[string]map[model.Kind]int{}, Totals: snap.Counts(), Problems: ix.Problems,
+		SkippedFiles: notes.Skipped, Notes: notes.Lines}
 	if inv.Scopes == nil {
 		inv.Scopes = []model.Scope{}
 	}
@@ -112,8 +118,8 @@ func buildInventory(snap *model.Snapshot, ix *model.Index) inventory {
 	return inv
 }
 
-func printInventory(w io.Writer, format string, snap *model.Snapshot, ix *model.Index) error {
-	inv := buildInventory(snap, ix)
+func printInventory(w io.Writer, format string, snap *model.Snapshot, ix *model.Index, notes snapfile.Notes) error {
+	inv := buildInventory(snap, ix, notes)
 	if format == "json" {
 		return writeJSON(w, inv)
 	}
@@ -129,9 +135,12 @@ func printInventory(w io.Writer, format string, snap *model.Snapshot, ix *model.
 		scopes[i] = sc.String()
 	}
 	fmt.Fprintf(w, "scopes:   %s\n", safe(orDash(strings.Join(scopes, ", "))))
-	if len(inv.Gaps) == 0 {
+	switch {
+	case len(inv.Gaps) == 0 && inv.SkippedFiles > 0:
+		fmt.Fprintf(w, "gaps:     none recorded, but %d file(s) were skipped (--notes lists them)\n", inv.SkippedFiles)
+	case len(inv.Gaps) == 0:
 		fmt.Fprintln(w, "gaps:     none: every kind was collected")
-	} else {
+	default:
 		fmt.Fprintln(w, "gaps:")
 		for _, gp := range inv.Gaps {
 			fmt.Fprintln(w, "  - "+safe(gp.String()))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/spf13/cobra"
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/reach"
@@ -41,7 +42,7 @@ edit were made (see reach --help).`,
 			if err != nil {
 				return err
 			}
-			ans, err := reach.New(snap).WhoCanReach(reach.WhoQuery{To: to, Protocol: proto, Port: port})
+			ans, err := g.engine(snap).WhoCanReach(reach.WhoQuery{To: to, Protocol: proto, Port: port})
 			if err != nil {
 				return err
 			}
@@ -90,13 +91,22 @@ func printWho(s streams, g *globalOptions, a *reach.WhoAnswer) {
 		for _, src := range a.Blocked {
 			fmt.Fprintf(w, "  %s %s\n", t.bad.Render("✗"), sourceText(src))
 			if src.Blocked != nil {
-				fmt.Fprintf(w, "      %s\n", t.dim.Render(safe(string(src.Blocked.Layer)+" "+src.Blocked.Resource+": "+src.Blocked.Reason)))
+				fmt.Fprintf(w, "      %s\n", t.dim.Render(safe(blockLine(src.Blocked))))
 			}
 		}
 	}
 	for _, c := range a.Caveats {
 		fmt.Fprintln(w, t.unknown.Render("  caveat: "+safe(c)))
 	}
+}
+
+// blockLine says in one line where a source is blocked: the layer, and the
+// resource unless the reason already names it.
+func blockLine(b *reach.Block) string {
+	if strings.Contains(b.Reason, b.Resource) {
+		return string(b.Layer) + ": " + b.Reason
+	}
+	return string(b.Layer) + " " + b.Resource + ": " + b.Reason
 }
 
 // sourceText renders a who-can-reach source on one line, made safe.
@@ -142,35 +152,59 @@ the internet addresses the rules admit, and the rule that opens it.
 			if err != nil {
 				return err
 			}
-			rep := reach.New(snap).Exposure(reach.ExposureOptions{Port: port})
+			rep := g.engine(snap).Exposure(reach.ExposureOptions{Port: port})
 			if g.output == "json" {
 				return writeJSON(s.out, withAssumed(rep, assumed))
 			}
-			w, t := g.text(s)
-			t.whatIfBanner(w, assumed)
-			fmt.Fprintf(w, "%s\n\n", t.bold.Render(fmt.Sprintf("%d exposure(s) across %d interfaces with a public address", len(rep.Exposed), rep.Checked)))
-			for _, x := range rep.Exposed {
-				who := x.ID
-				switch {
-				case x.Kind == "load-balancer":
-					who = x.Name + " (load balancer)" // its ID is a long ARN
-				case x.Name != "":
-					who = x.Name + " (" + x.ID + ")"
-				}
-				svc := x.Protocol
-				if x.Ports != "" {
-					svc += "/" + x.Ports
-				}
-				fmt.Fprintf(w, "  %s %-40s %-16s %-18s from %s\n", t.bad.Render("!"), safe(who), safe(x.PublicIP), safe(svc), safe(x.SourceSummary))
-				fmt.Fprintf(w, "      %s\n", t.dim.Render("opened by "+safe(x.Rule)))
-			}
-			for _, c := range rep.Caveats {
-				fmt.Fprintln(w, t.unknown.Render("caveat: "+safe(c)))
-			}
+			printExposure(g, s, rep, assumed)
 			return nil
 		},
 	}
 	cmd.Flags().IntVar(&port, "port", 0, "only this TCP/UDP port")
 	addAssumeFlag(cmd, &edits)
 	return cmd
+}
+
+// printExposure prints an exposure report as aligned columns: who, public
+// address, service, the internet addresses admitted; the opening rule on
+// the next line.
+func printExposure(g *globalOptions, s streams, rep *reach.ExposureReport, assumed []string) {
+	w, t := g.text(s)
+	t.whatIfBanner(w, assumed)
+	fmt.Fprintf(w, "%s\n\n", t.bold.Render(fmt.Sprintf("%s across %s with a public address",
+		count(len(rep.Exposed), "exposure"), count(rep.Checked, "interface"))))
+	rows := make([][3]string, len(rep.Exposed))
+	var width [3]int
+	for i, x := range rep.Exposed {
+		who := x.ID
+		switch {
+		case x.Kind == "load-balancer":
+			who = x.Name + " (load balancer)" // its ID is a long ARN
+		case x.Name != "":
+			who = x.Name + " (" + x.ID + ")"
+		}
+		svc := x.Protocol
+		if x.Ports != "" {
+			svc += "/" + x.Ports
+		}
+		rows[i] = [3]string{safe(who), safe(x.PublicIP), safe(svc)}
+		for c, cell := range rows[i] {
+			width[c] = max(width[c], lipgloss.Width(cell))
+		}
+	}
+	for i, x := range rep.Exposed {
+		line := "  " + t.bad.Render("!")
+		for c, cell := range rows[i] {
+			sep := "  "
+			if c == 0 {
+				sep = " "
+			}
+			line += sep + cell + strings.Repeat(" ", width[c]-lipgloss.Width(cell))
+		}
+		fmt.Fprintf(w, "%s  from %s\n", line, safe(x.SourceSummary))
+		fmt.Fprintf(w, "      %s\n", t.dim.Render("opened by "+safe(x.Rule)))
+	}
+	for _, c := range rep.Caveats {
+		fmt.Fprintln(w, t.unknown.Render("caveat: "+safe(c)))
+	}
 }

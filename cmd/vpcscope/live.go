@@ -29,6 +29,8 @@ type liveOptions struct {
 	// callTimeout bounds each AWS call with its retries, headerTimeout
 	// each attempt's wait for the response headers.
 	callTimeout, headerTimeout time.Duration
+	// org, set by snapshot --org, pulls a whole organization.
+	org *awspull.OrgOptions
 }
 
 // addLiveFlags registers the live-pull source flags on every command.
@@ -94,6 +96,7 @@ func (g *globalOptions) pullWithNotes(ctx context.Context, s streams, observe fu
 		CallTimeout:           l.callTimeout,
 		ResponseHeaderTimeout: l.headerTimeout,
 		Tool:                  "vpcscope " + version,
+		Org:                   l.org,
 	}
 	pr := newProgressPrinter(s.err, l.quiet)
 	snap, notes, err := awspull.Pull(ctx, opts, func(e awspull.Event) {
@@ -163,6 +166,14 @@ func (p *progressPrinter) event(e awspull.Event) {
 			p.shown = true
 			fmt.Fprint(p.w, "\r\x1b[2K"+p.line())
 		}
+	case e.Operation == awspull.OpAccount && e.Done:
+		t := p.tally.Totals()
+		what := "read"
+		if e.Gap != nil {
+			what = "not read (" + e.Gap.Code + ", see the warnings)"
+		}
+		fmt.Fprintf(p.w, "vpcscope: account %s %s, %.1fs: %d/%d accounts done\n", termsafe.String(e.Account), what,
+			e.Elapsed.Seconds(), t.AccountsDone, t.AccountsTotal)
 	case e.Done && e.Gap == nil && e.Calls > 0:
 		// Gaps are printed once, as warnings, after the pull; per-parent
 		// operations without parents made no call and say nothing.
@@ -176,6 +187,11 @@ func (p *progressPrinter) line() string {
 	s := fmt.Sprintf("pulling %s, %s: %d/%d operations done, %s, %s",
 		count(t.Accounts, "account"), count(t.Regions, "region"), t.Done, t.Operations,
 		count(t.Calls, "call"), count(t.Items, "item"))
+	if t.AccountsTotal > 0 {
+		s = fmt.Sprintf("pulling %d/%d accounts done, %s: %d/%d operations done, %s, %s",
+			t.AccountsDone, t.AccountsTotal, count(t.Regions, "region"), t.Done, t.Operations,
+			count(t.Calls, "call"), count(t.Items, "item"))
+	}
 	if t.Retries > 0 {
 		s += ", " + count(t.Retries, "retry")
 	}
@@ -274,15 +290,16 @@ func gapWarnings(gaps []model.Gap) []string {
 			reason = "failed calls: " + strings.Join(ops, ", ")
 		}
 		out = append(out, fmt.Sprintf("%s not collected in %s (%d calls failed with %s): %s",
-			strings.Join(kinds, ", "), model.Scope{Account: k.account, Region: k.region}, len(gs), k.code, reason))
+			strings.Join(kinds, ", "), model.Gap{Account: k.account, Region: k.region}.Where(), len(gs), k.code, reason))
 	}
 	return out
 }
 
 // newSnapshotCmd pulls the network from AWS and saves it.
 func newSnapshotCmd(g *globalOptions, s streams) *cobra.Command {
-	var out string
+	var out, update string
 	var printPolicy bool
+	var org orgFlags
 	cmd := &cobra.Command{
 		Use:   "snapshot",
 		Short: "Pull the network from AWS and save it as a snapshot file",
@@ -297,17 +314,42 @@ variables, ~/.aws/config and ~/.aws/credentials, profiles with role_arn or
 SSO, AWS_ENDPOINT_URL. A call the credentials may not make (or the endpoint
 does not support) does not stop the pull: the snapshot records the gap, it
 is printed as a warning, and answers that depend on it say so.
---print-policy prints the read-only IAM policy that allows every call.`,
+--print-policy prints the read-only IAM policy that allows every call.
+
+--org pulls every account of an AWS organization, from the management or a
+delegated administrator account: it lists the accounts (--ou: those under
+an organizational unit), assumes --role-name in each other account (with
+--external-id when the role's trust policy asks for one; the temporary
+credentials stay in memory) and pulls each account's regions, a few
+accounts at a time. An account whose role is missing or refuses, a
+suspended account and a region that is not enabled are gaps, not errors.
+--org --print-policy prints the caller's policy, the role's policy and the
+role's trust policy.
+
+--update FILE pulls only --accounts and replaces what FILE holds of them,
+keeping the rest: a partial re-pull of an organization's snapshot.`,
 		Example: `  vpcscope snapshot --profile prod --region us-east-1,eu-west-1 --out prod.json
   vpcscope snapshot --profile prod --profile shared-network --all-regions --out org.json
   AWS_PROFILE=dev AWS_REGION=us-west-2 vpcscope snapshot --out - > dev.json
   vpcscope snapshot --print-policy > vpcscope-policy.json
+  vpcscope snapshot --org --role-name VpcscopeRead --all-regions --out org.json
+  vpcscope snapshot --org --role-name VpcscopeRead --ou ou-ab12-34cd56ef --region us-east-1,eu-west-1 --out team.json
+  vpcscope snapshot --org --role-name VpcscopeRead --all-regions --update org.json --accounts 111122223333
   vpcscope reach --profile prod --region us-east-1 --from web-1 --to db-1 --port 5432`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := org.check(update); err != nil {
+				return err
+			}
 			if printPolicy {
+				if org.org {
+					return printOrgPolicy(s.out, org.opts.RoleName, org.opts.ExternalID)
+				}
 				_, err := fmt.Fprint(s.out, awspull.Policy())
 				return err
+			}
+			if org.org {
+				g.live.org = &org.opts
 			}
 			if err := g.checkOutput(); err != nil {
 				return err
@@ -315,12 +357,31 @@ is printed as a warning, and answers that depend on it say so.
 			if g.demo || g.snapshot != "" {
 				return usagef("snapshot pulls from AWS: drop --demo and --snapshot")
 			}
+			if update != "" {
+				if cmd.Flags().Changed("out") {
+					return usagef("--update writes the file it updates: drop --out")
+				}
+				out = update
+			}
 			if out == "" {
 				return usagef("--out: want a file name, or - for standard output")
+			}
+			var held *model.Snapshot
+			if update != "" {
+				ro, err := g.readOptions()
+				if err != nil {
+					return err
+				}
+				if held, _, err = snapfile.Read(cmd.Context(), update, ro); err != nil {
+					return fmt.Errorf("--update: %w", err)
+				}
 			}
 			snap, notes, err := g.pullWithNotes(cmd.Context(), s, nil)
 			if err != nil {
 				return err
+			}
+			if held != nil {
+				snap = snapfile.ReplaceAccounts(held, snap, org.accounts())
 			}
 			if _, err := g.validate(s, "live pull", snap); err != nil {
 				return err
@@ -335,8 +396,59 @@ is printed as a warning, and answers that depend on it say so.
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "vpcscope-snapshot.json", "file to write (atomically; a new file is 0600, an existing one keeps its mode, a symlink is written through), or - for standard output")
-	cmd.Flags().BoolVar(&printPolicy, "print-policy", false, "print the read-only IAM policy a pull needs, and exit")
+	cmd.Flags().BoolVar(&printPolicy, "print-policy", false, "print the read-only IAM policy a pull needs (with --org the caller's, the role's and its trust policy), and exit")
+	cmd.Flags().StringVar(&update, "update", "", "pull only --accounts and replace what this snapshot file holds of them, keeping the rest")
+	org.add(cmd.Flags())
 	return cmd
+}
+
+// orgFlags are the flags of snapshot --org.
+type orgFlags struct {
+	org  bool
+	opts awspull.OrgOptions
+}
+
+func (o *orgFlags) add(f *pflag.FlagSet) {
+	f.BoolVar(&o.org, "org", false, "pull every account of the AWS organization the credentials manage (management or delegated administrator account)")
+	f.StringVar(&o.opts.RoleName, "role-name", awspull.DefaultRoleName, "with --org, the IAM role to assume in each account")
+	f.StringVar(&o.opts.ExternalID, "external-id", "", "with --org, the external ID the role's trust policy requires")
+	f.StringSliceVar(&o.opts.Accounts, "accounts", nil, "with --org or --update, only these account IDs, comma-separated")
+	f.StringSliceVar(&o.opts.ExcludeAccounts, "exclude-accounts", nil, "with --org, leave these account IDs out, comma-separated")
+	f.StringVar(&o.opts.OU, "ou", "", "with --org, only the accounts under this organizational unit (ou-...) or root (r-...), nested units included")
+	f.IntVar(&o.opts.AccountWorkers, "account-workers", awspull.DefaultAccountWorkers, "with --org, accounts pulled at once")
+}
+
+// check refuses org flags without --org, and --update without --accounts.
+func (o *orgFlags) check(update string) error {
+	if update != "" && len(o.opts.Accounts) == 0 {
+		return usagef("--update: name the accounts to re-pull with --accounts")
+	}
+	if o.org {
+		if o.opts.AccountWorkers < 1 || o.opts.AccountWorkers > maxWorkers {
+			return usagef("--account-workers %d: want 1 to %d", o.opts.AccountWorkers, maxWorkers)
+		}
+		return nil
+	}
+	switch {
+	case o.opts.RoleName != awspull.DefaultRoleName, o.opts.ExternalID != "", len(o.opts.ExcludeAccounts) > 0, o.opts.OU != "":
+		return usagef("--role-name, --external-id, --exclude-accounts and --ou go with --org")
+	case len(o.opts.Accounts) > 0 && update == "":
+		return usagef("--accounts goes with --org or --update")
+	}
+	return nil
+}
+
+// accounts are the accounts an --update replaces.
+func (o *orgFlags) accounts() []string { return o.opts.Accounts }
+
+// printOrgPolicy prints the three policies of an organization pull, each
+// after a comment line saying where it goes.
+func printOrgPolicy(w io.Writer, role, externalID string) error {
+	p := awspull.OrgPolicy(role, externalID, "")
+	_, err := fmt.Fprintf(w, "// 1. The caller's permissions (the management or delegated administrator account):\n%s"+
+		"// 2. The permissions of role %s in each member account:\n%s"+
+		"// 3. The trust policy of that role (replace MANAGEMENT_ACCOUNT_ID):\n%s", p.Caller, role, p.Role, p.Trust)
+	return err
 }
 
 // printWritten reports the snapshot file written, and with -o json the

@@ -66,7 +66,7 @@ func TestSnapshotCommand(t *testing.T) {
 		}
 	}
 	t.Logf("progress output:\n%s", errs)
-	snap, err := snapfile.ReadFile(path)
+	snap, _, err := snapfile.Read(context.Background(), path, snapfile.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,12 +157,12 @@ func TestSnapshotOfAHangingAndOddEndpoint(t *testing.T) {
 	}})
 	path := filepath.Join(t.TempDir(), "snap.json")
 	code, out, errs := runCLI(t, "snapshot", "--endpoint-url", srv.URL, "--region", "us-east-1", "--out", path, "--quiet", "-o", "json",
-		"--call-timeout", "300ms", "--response-header-timeout", "1h")
+		"--call-timeout", "2s", "--response-header-timeout", "1h")
 	if code != 0 {
 		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errs)
 	}
 	for _, want := range []string{
-		"vpcscope: warning: network-acl not collected in 111122223333/us-east-1 (DescribeNetworkAcls: Timeout): ec2:DescribeNetworkAcls got no complete answer within 300ms (1 attempt): the endpoint may be hanging; raise --call-timeout if it is only slow\n",
+		"vpcscope: warning: network-acl not collected in 111122223333/us-east-1 (DescribeNetworkAcls: Timeout): ec2:DescribeNetworkAcls got no complete answer within 2s (1 attempt): the endpoint may be hanging; raise --call-timeout if it is only slow\n",
 		`vpcscope: warning: 111122223333/us-east-1 route-table DescribeRouteTables: rtb-01f245b6350bb6ea8 Routes[0]: DestinationCidrBlock: invalid CIDR block "local"; dropped Routes[0], kept the rest of rtb-01f245b6350bb6ea8` + "\n",
 	} {
 		if !strings.Contains(errs, want) {
@@ -177,7 +177,7 @@ func TestSnapshotOfAHangingAndOddEndpoint(t *testing.T) {
 	if !strings.Contains(out, `"notes": [`+"\n"+`    "111122223333/us-east-1 route-table DescribeRouteTables: rtb-01f245b6350bb6ea8 Routes[0]`) {
 		t.Errorf("-o json lacks the note:\n%s", out)
 	}
-	snap, err := snapfile.ReadFile(path)
+	snap, _, err := snapfile.Read(context.Background(), path, snapfile.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

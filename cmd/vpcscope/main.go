@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"strings"
 
+	"github.com/spf13/cobra"
 	"github.com/vpcscope/vpcscope/internal/termsafe"
 	"github.com/vpcscope/vpcscope/reach"
 )
@@ -21,6 +22,12 @@ import (
 // module version (a build from a checkout); set it with
 // -ldflags "-X main.version=...". See readBuildVersion.
 var version = "0.1.0-dev"
+
+// commit and buildDate are stamped by a release build with -ldflags
+// "-X main.commit=… -X main.buildDate=…" (go install from the module
+// proxy carries no commit of its own, and Go stamps no build time); see
+// buildVersion.withStamp.
+var commit, buildDate string
 
 // Exit codes, documented in the README: 0 reachable (or done), 1 not
 // reachable, 2 bad input, 3 anything else failed (a live pull, Ctrl-C).
@@ -50,7 +57,12 @@ func main() {
 // run executes the command line and maps its outcome to an exit code; it
 // is the one place that decides exit codes.
 func run(ctx context.Context, args []string, s streams) int {
-	cmd := newRootCmd(s)
+	return execute(ctx, newRootCmd(s), args, s)
+}
+
+// execute runs one command line on a command tree, prints the error line
+// and returns the exit code; the MCP server runs its tool calls through it.
+func execute(ctx context.Context, cmd *cobra.Command, args []string, s streams) int {
 	cmd.SetArgs(args)
 	err := cmd.ExecuteContext(ctx)
 	switch {
@@ -59,7 +71,9 @@ func run(ctx context.Context, args []string, s streams) int {
 	case errors.Is(err, errUnreachable):
 		return exitUnreachable
 	}
-	fmt.Fprintln(s.err, "vpcscope: "+oneLine(termsafe.String(err.Error())))
+	for _, line := range errorLines(err) {
+		fmt.Fprintln(s.err, "vpcscope: "+termsafe.String(line))
+	}
 	var ie *reach.InputError
 	var ue *usageError
 	if errors.As(err, &ie) || errors.As(err, &ue) || isCobraUsage(err) {
@@ -68,12 +82,18 @@ func run(ctx context.Context, args []string, s streams) int {
 	return exitFailure // a live pull that failed, an interrupt, an I/O error
 }
 
-// usageError is a bad flag, argument or input file: exit code 2.
-type usageError struct{ msg string }
+// usageError is a bad flag, argument or input file: exit code 2. err, when
+// set, is the error it reports.
+type usageError struct {
+	msg string
+	err error
+}
 
 func (e *usageError) Error() string { return e.msg }
 
-func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error { return &usageError{msg: fmt.Sprintf(format, args...)} }
 
 func isCobraUsage(err error) bool {
 	m := err.Error()
@@ -84,4 +104,26 @@ func isCobraUsage(err error) bool {
 
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// errorLines renders an error one line each: the errors joined in it (a
+// folder's bad files) one per line, each on one line.
+func errorLines(err error) []string {
+	var lines []string
+	var walk func(err error)
+	walk = func(err error) {
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range j.Unwrap() {
+				walk(e)
+			}
+			return
+		}
+		if u, ok := err.(*usageError); ok && u.err != nil && u.msg == u.err.Error() {
+			walk(u.err)
+			return
+		}
+		lines = append(lines, oneLine(err.Error()))
+	}
+	walk(err)
+	return lines
 }

@@ -67,7 +67,7 @@ Exit status: 0 reachable, 1 not reachable (or unknown), 2 bad input.`,
 			if err != nil {
 				return err
 			}
-			e := reach.New(snap)
+			e := g.engine(snap)
 			if o.batch != "" {
 				return runBatch(cmd.Context(), e, o.batch, assumed, s)
 			}
@@ -96,8 +96,7 @@ Exit status: 0 reachable, 1 not reachable (or unknown), 2 bad input.`,
 	f.StringVar(&o.protocol, "protocol", "tcp", "tcp, udp, icmp, icmpv6 or all")
 	f.IntVar(&o.port, "port", 0, "destination port (tcp and udp)")
 	f.IntVar(&o.sourcePort, "source-port", 0, "the client's source port (default: any ephemeral port 1024-65535)")
-	f.IntVar(&o.icmpType, "icmp-type", -1, "ICMP type (default: echo request)")
-	f.IntVar(&o.icmpCode, "icmp-code", -1, "ICMP code (default: any)")
+	addICMPFlags(f, o)
 	f.StringVar(&o.batch, "batch", "", "read one JSON query per line from FILE (- for stdin), write one JSON answer per line")
 	addAssumeFlag(cmd, &o.assume)
 	return cmd
@@ -211,7 +210,7 @@ func runBatch(ctx context.Context, e *reach.Engine, path string, assumed []strin
 		}
 	}
 	if bad > 0 {
-		return usagef("%d batch line(s) could not be answered", bad)
+		return usagef("%s could not be answered", count(bad, "batch line"))
 	}
 	return nil
 }

@@ -88,12 +88,14 @@ func (t *textRenderer) answer(w io.Writer, a *reach.Answer) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, t.head.Render("Forward path"))
-	t.hops(w, a.Forward)
+	fwd, ret := hopRows(a.Forward), hopRows(a.Return)
+	width := columnWidths(fwd, ret) // both paths in the same columns
+	t.hopsAligned(w, a.Forward, fwd, width)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, t.head.Render("Return path"))
 	switch {
 	case len(a.Return) > 0:
-		t.hops(w, a.Return)
+		t.hopsAligned(w, a.Return, ret, width)
 	case a.Blocked != nil && a.Blocked.Direction == reach.DirForward:
 		fmt.Fprintln(w, t.dim.Render("  (none: the request does not arrive)"))
 	}
@@ -119,11 +121,10 @@ func (t *textRenderer) answer(w io.Writer, a *reach.Answer) {
 	}
 }
 
-// hops prints a path as aligned columns: verdict, layer, resource, stage,
-// rule; the detail of a decisive hop goes on the next line.
-func (t *textRenderer) hops(w io.Writer, hops []reach.Hop) {
+// hopRows renders a path's hops as the cells of hops' columns: verdict,
+// layer, resource, stage, rule.
+func hopRows(hops []reach.Hop) [][5]string {
 	rows := make([][5]string, len(hops))
-	var width [5]int
 	for i, h := range hops {
 		res := h.Resource
 		switch {
@@ -133,10 +134,33 @@ func (t *textRenderer) hops(w io.Writer, hops []reach.Hop) {
 			res += " " + h.Name
 		}
 		rows[i] = [5]string{h.Verdict.Mark(), safe(string(h.Layer)), safe(res), safe(string(h.Stage)), safe(h.Rule)}
-		for c, s := range rows[i] {
-			width[c] = max(width[c], lipgloss.Width(s))
+	}
+	return rows
+}
+
+// columnWidths returns the widest cell of each column over every table.
+func columnWidths(tables ...[][5]string) [5]int {
+	var width [5]int
+	for _, rows := range tables {
+		for _, row := range rows {
+			for c, s := range row {
+				width[c] = max(width[c], lipgloss.Width(s))
+			}
 		}
 	}
+	return width
+}
+
+// hops prints a path as aligned columns: verdict, layer, resource, stage,
+// rule; the detail of a decisive hop goes on the next line.
+func (t *textRenderer) hops(w io.Writer, hops []reach.Hop) {
+	rows := hopRows(hops)
+	t.hopsAligned(w, hops, rows, columnWidths(rows))
+}
+
+// hopsAligned prints a path's rows (from hopRows) in columns of the given
+// widths (from columnWidths), so that two paths can share them.
+func (t *textRenderer) hopsAligned(w io.Writer, hops []reach.Hop, rows [][5]string, width [5]int) {
 	for i, h := range hops {
 		var b strings.Builder
 		b.WriteString("  ")

@@ -4,11 +4,16 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 	"github.com/vpcscope/vpcscope/internal/termsafe"
+	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/model/snapfile"
+	"github.com/vpcscope/vpcscope/reach"
 )
 
 // globalOptions are the flags every command shares: where the network
@@ -20,10 +25,31 @@ type globalOptions struct {
 	noColor  bool
 	mouse    bool
 	live     liveOptions
+	// notes prints every note of an import; maxInputSize bounds what a
+	// snapshot may read.
+	notes        bool
+	maxInputSize string
+	// importNotes are the notes of the last import, for inspect.
+	importNotes snapfile.Notes
+	// preloaded, when set, is the network every command answers about
+	// instead of reading one: the MCP server loads its source once.
+	preloaded *loadedSource
 }
 
-func newRootCmd(s streams) *cobra.Command {
-	g := &globalOptions{}
+// loadedSource is a network read and validated once, with its engine.
+type loadedSource struct {
+	snap   *model.Snapshot
+	engine *reach.Engine
+	// notes are the import's notes, for inspect's inventory.
+	notes snapfile.Notes
+}
+
+// newRootCmd builds the command tree with fresh options.
+func newRootCmd(s streams) *cobra.Command { return newRootCmdWith(&globalOptions{}, s) }
+
+// newRootCmdWith builds the command tree on g, which may carry a
+// preloaded network.
+func newRootCmdWith(g *globalOptions, s streams) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "vpcscope",
 		Short: "See an AWS account's network the way packets see it",
@@ -35,11 +61,13 @@ rule that decides. Without a subcommand it opens the explorer.`,
 		Version:       readBuildVersion().String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Args:          noArgsOrCommand,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runExplorer(cmd.Context(), g, s)
 		},
 	}
+	root.SuggestionsMinimumDistance = 2
+	root.SetFlagErrorFunc(suggestFlag)
 	root.SetIn(s.in)
 	root.SetOut(s.out)
 	root.SetErr(s.err)
@@ -47,9 +75,11 @@ rule that decides. Without a subcommand it opens the explorer.`,
 	pf := root.PersistentFlags()
 	pf.BoolVar(&g.demo, "demo", false, "use the embedded demo account")
 	pf.StringVar(&g.snapshot, "snapshot", "", "read a snapshot file or a folder of AWS CLI describe-* JSON outputs")
-	pf.StringVarP(&g.output, "output", "o", "text", "output format: text or json")
+	pf.StringVarP(&g.output, "output", "o", "text", "output format: text or json (map: also dot, mermaid)")
 	pf.BoolVar(&g.noColor, "no-color", false, "print without colour (also when NO_COLOR is set)")
 	pf.BoolVar(&g.mouse, "mouse", false, "explorer: mouse wheel and clicks (turns off the terminal's text selection)")
+	pf.BoolVar(&g.notes, "notes", false, "print every note of importing a folder of AWS CLI outputs: skipped files and keys, unresolved links")
+	pf.StringVar(&g.maxInputSize, "max-input-size", "", "the most --snapshot may read, per file and in all, e.g. 4GiB (default 1GiB per file, 2GiB in all)")
 	g.addLiveFlags(pf)
 	root.AddCommand(
 		newInspectCmd(g, s),
@@ -61,16 +91,43 @@ rule that decides. Without a subcommand it opens the explorer.`,
 		newSnapshotCmd(g, s),
 		newFlowLogsCmd(g, s),
 		newVersionCmd(g, s),
+		newMapCmd(g, s),
+		newMCPCmd(g, s),
+		newDemoCmd(g, s),
 	)
+	quietCompletion(root)
+	groupsSuggest(root)
+	registerCompletions(root, g)
 	return root
 }
 
-// checkOutput validates -o.
-func (g *globalOptions) checkOutput() error {
-	if g.output != "text" && g.output != "json" {
-		return usagef("-o %s: want text or json", g.output)
+// checkOutput validates -o for the commands that write text or JSON.
+func (g *globalOptions) checkOutput() error { return g.checkOutputOf("text", "json") }
+
+// checkOutputOf validates -o against the formats a command writes.
+func (g *globalOptions) checkOutputOf(formats ...string) error {
+	if slices.Contains(formats, g.output) {
+		return nil
 	}
-	return nil
+	want := strings.Join(formats[:len(formats)-1], ", ") + " or " + formats[len(formats)-1]
+	if len(formats) == 2 {
+		want = formats[0] + " or " + formats[1]
+	}
+	return usagef("-o %s: want %s", g.output, want)
+}
+
+// sourceGiven reports whether the flags name a network to look at.
+func (g *globalOptions) sourceGiven() bool {
+	return g.demo || g.snapshot != "" || g.liveRequested() || g.preloaded != nil
+}
+
+// engine returns the reachability engine for snap: the preloaded one when
+// snap is the preloaded network, else a new one.
+func (g *globalOptions) engine(snap *model.Snapshot) *reach.Engine {
+	if p := g.preloaded; p != nil && p.snap == snap {
+		return p.engine
+	}
+	return reach.New(snap)
 }
 
 // renderer returns a lipgloss renderer for w that colours only a terminal,

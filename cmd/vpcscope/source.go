@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/vpcscope/vpcscope/fixtures"
@@ -48,9 +51,14 @@ type openOptions struct {
 // model.Validate. A value AWS cannot return fails the load with exit 2
 // (the errors listed on stderr one per line when there are several); the
 // notes are returned, and counted in a warning for a file, folder or live
-// source with -o text. The demo's notes are the broken fixture's
+// source with -o text; a preloaded network (the MCP server's) is returned
+// as it is, read and validated once. The demo's notes are the broken fixture's
 // deliberate dangling references and are not announced.
 func (g *globalOptions) open(ctx context.Context, s streams, o openOptions) (*model.Snapshot, model.Problems, error) {
+	if p := g.preloaded; p != nil {
+		g.importNotes = p.notes
+		return p.snap, nil, nil
+	}
 	snap, name, err := g.read(ctx, s, o)
 	if err != nil {
 		return nil, nil, err
@@ -70,8 +78,13 @@ func (g *globalOptions) validate(s streams, name string, snap *model.Snapshot) (
 		return nil, invalidSnapshot(s, name, errs)
 	}
 	notes := problems.Notes()
-	if len(notes) > 0 && g.output == "text" && !g.demo {
-		warnf(s, "%s: %s from validation; first: %s", name, count(len(notes), "note"), notes[0])
+	switch {
+	case g.notes:
+		for _, n := range notes {
+			fmt.Fprintln(s.err, "vpcscope: note: "+safe(n.String()))
+		}
+	case len(notes) > 0 && g.output == "text" && !g.demo:
+		warnf(s, "%s: %s from validation (--notes lists them); first: %s", name, count(len(notes), "note"), notes[0])
 	}
 	return notes, nil
 }
@@ -115,17 +128,96 @@ func (g *globalOptions) read(ctx context.Context, s streams, o openOptions) (*mo
 		}
 		return snap, "demo", nil
 	case g.snapshot != "":
-		snap, notes, err := snapfile.Read(g.snapshot)
+		opts, err := g.readOptions()
 		if err != nil {
-			return nil, "", usagef("%s", err.Error())
+			return nil, "", err
 		}
-		if len(notes) > 0 && g.output == "text" {
-			warnf(s, "%s: %d note(s) from the import; first: %s", g.snapshot, len(notes), notes[0])
+		snap, notes, err := snapfile.Read(ctx, g.snapshot, opts)
+		if err != nil {
+			return nil, "", readError(ctx, err)
 		}
+		g.importNotes = notes
+		g.printNotes(s, notes)
 		for _, gap := range snap.Gaps {
 			warnf(s, "%s", gap)
 		}
 		return snap, g.snapshot, nil
 	}
-	return nil, "", usagef("no network to look at: pass --demo or --snapshot PATH")
+	return nil, "", usagef("no network to look at: pass --demo or --snapshot PATH, or pull live with --profile/--region (vpcscope alone explains them)")
+}
+
+// readError classifies an error of reading --snapshot: an interrupt is a
+// failure (exit 3), anything else bad input (exit 2) that keeps its
+// structure, so that every bad file prints on its own line.
+func readError(ctx context.Context, err error) error {
+	switch {
+	case ctx.Err() != nil:
+		return fmt.Errorf("read snapshot: %w", ctx.Err())
+	case errors.Is(err, snapfile.ErrTooLarge):
+		return &usageError{msg: err.Error() + "; raise the limit with --max-input-size", err: err}
+	}
+	return &usageError{msg: err.Error(), err: err}
+}
+
+// printNotes tells about the notes of an import on stderr: every one with
+// --notes, else (with -o text) how many there are and how to see them.
+func (g *globalOptions) printNotes(s streams, notes snapfile.Notes) {
+	if g.notes {
+		for _, n := range notes.Lines {
+			fmt.Fprintln(s.err, "vpcscope: note: "+n)
+		}
+		return
+	}
+	if len(notes.Lines) == 0 || g.output != "text" {
+		return
+	}
+	skipped := ""
+	if notes.Skipped > 0 {
+		skipped = count(notes.Skipped, "file") + " skipped, "
+	}
+	warnf(s, "%s: %s%s from the import; --notes lists them", g.snapshot, skipped, count(len(notes.Lines), "note"))
+}
+
+// readOptions returns the limits --max-input-size sets: each file and all
+// files together.
+func (g *globalOptions) readOptions() (snapfile.ReadOptions, error) {
+	if g.maxInputSize == "" {
+		return snapfile.ReadOptions{}, nil
+	}
+	n, err := parseSize(g.maxInputSize)
+	if err != nil {
+		return snapfile.ReadOptions{}, usagef("--max-input-size %s: %v", g.maxInputSize, err)
+	}
+	return snapfile.ReadOptions{MaxFileSize: n, MaxTotalSize: n}, nil
+}
+
+// parseSize reads a size: a number of bytes, with an optional unit K, M, G
+// or T (KiB, MiB, ... : powers of 1024; KB, MB, ...: powers of 1000).
+func parseSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	num := strings.TrimRightFunc(t, func(r rune) bool { return r < '0' || r > '9' })
+	if num == "" {
+		return 0, errors.New("want a size such as 4GiB, 500MB or 1073741824")
+	}
+	unit := strings.ToUpper(strings.TrimSpace(t[len(num):]))
+	mult := int64(1)
+	if unit != "" && unit != "B" {
+		pos := strings.IndexByte("KMGT", unit[0])
+		rest := unit[1:]
+		if pos < 0 || (rest != "" && rest != "B" && rest != "IB") {
+			return 0, fmt.Errorf("unknown unit %q: want B, KiB, MiB, GiB, TiB, KB, MB, GB or TB", t[len(num):])
+		}
+		base := int64(1024)
+		if rest == "B" {
+			base = 1000
+		}
+		for range pos + 1 {
+			mult *= base
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/mult {
+		return 0, errors.New("want a positive size no larger than 4 EiB")
+	}
+	return n * mult, nil
 }

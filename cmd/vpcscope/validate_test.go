@@ -196,7 +196,7 @@ func TestLoadWarnsOfValidationNotes(t *testing.T) {
 	if code != exitOK && code != exitUnreachable {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
-	if !strings.Contains(errOut, "vpcscope: warning: "+path+": 1 note from validation; first: rtb-") ||
+	if !strings.Contains(errOut, "vpcscope: warning: "+path+": 1 note from validation (--notes lists them); first: rtb-") ||
 		!strings.Contains(errOut, "is not in the snapshot") {
 		t.Errorf("stderr lacks the notes warning:\n%s", errOut)
 	}

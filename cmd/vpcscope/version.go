@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -21,6 +22,8 @@ type buildVersion struct {
 	Commit   string `json:"commit,omitempty"`
 	Time     string `json:"commitTime,omitempty"`
 	Modified bool   `json:"modified,omitempty"`
+	// Built is when a release build was made (-ldflags "-X main.buildDate=…").
+	Built string `json:"built,omitempty"`
 	// Go is the toolchain that built the binary.
 	Go string `json:"go,omitempty"`
 }
@@ -31,7 +34,17 @@ func readBuildVersion() buildVersion {
 	if !ok {
 		bi = nil
 	}
-	return versionOf(bi, version)
+	return versionOf(bi, version).withStamp(commit, buildDate)
+}
+
+// withStamp adds what a release build stamped with -ldflags: the commit,
+// when the toolchain recorded none, and the build date.
+func (v buildVersion) withStamp(commit, date string) buildVersion {
+	if v.Commit == "" {
+		v.Commit = commit
+	}
+	v.Built = date
+	return v
 }
 
 // versionOf derives the version from build information (nil when there is
@@ -58,28 +71,34 @@ func versionOf(bi *debug.BuildInfo, fallback string) buildVersion {
 	return v
 }
 
-// String renders the version on one line: "v1.2.0", or
-// "0.1.0-dev (commit 963a78a9c1d2, 2026-12-01T04:55:00Z, modified)".
+// String renders the version on one line: "v1.2.0",
+// "0.1.0-dev (commit 963a78a9c1d2, 2026-12-01T04:55:00Z, modified)", or
+// for a release build "v1.2.0 (commit 963a78a9c1d2, built 2026-12-02T10:00:00Z)".
 func (v buildVersion) String() string {
-	s := v.Version
-	if v.Commit == "" {
-		return s
+	var parts []string
+	if v.Commit != "" {
+		parts = append(parts, "commit "+v.Commit[:min(12, len(v.Commit))])
 	}
-	s += " (commit " + v.Commit[:min(12, len(v.Commit))]
-	if v.Time != "" {
-		s += ", " + v.Time
+	if v.Time != "" && v.Commit != "" {
+		parts = append(parts, v.Time)
 	}
 	if v.Modified {
-		s += ", modified"
+		parts = append(parts, "modified")
 	}
-	return s + ")"
+	if v.Built != "" {
+		parts = append(parts, "built "+v.Built)
+	}
+	if len(parts) == 0 {
+		return v.Version
+	}
+	return v.Version + " (" + strings.Join(parts, ", ") + ")"
 }
 
 // newVersionCmd prints the version; vpcscope --version prints the same line.
 func newVersionCmd(g *globalOptions, s streams) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print vpcscope's version: module version, or commit and its time",
+		Short: "Print vpcscope's version: module version, commit and its time, build date",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := g.checkOutput(); err != nil {

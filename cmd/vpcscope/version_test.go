@@ -42,6 +42,34 @@ func TestVersionFromBuildInfo(t *testing.T) {
 	}
 }
 
+// TestVersionCarriesReleaseStamps: a release build's -ldflags commit and
+// build date show when the toolchain stamped none (go install from the
+// module proxy), and the build date beside the toolchain's commit.
+func TestVersionCarriesReleaseStamps(t *testing.T) {
+	installed := &debug.BuildInfo{Main: debug.Module{Version: "v1.2.0"}}
+	checkout := &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
+		{Key: "vcs.revision", Value: "963a78a9c1d2e3f4"}, {Key: "vcs.time", Value: "2026-12-01T04:55:00Z"}}}
+	tests := []struct {
+		name         string
+		bi           *debug.BuildInfo
+		commit, date string
+		want         string
+	}{
+		{"a release build names its commit and build date", installed, "0123456789abcdef", "2026-12-02T10:00:00Z",
+			"v1.2.0 (commit 0123456789ab, built 2026-12-02T10:00:00Z)"},
+		{"the toolchain's commit wins over a stamped one", checkout, "0123456789abcdef", "2026-12-02T10:00:00Z",
+			"0.1.0-dev (commit 963a78a9c1d2, 2026-12-01T04:55:00Z, built 2026-12-02T10:00:00Z)"},
+		{"no stamps change nothing", installed, "", "", "v1.2.0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := versionOf(tt.bi, "0.1.0-dev").withStamp(tt.commit, tt.date).String(); got != tt.want {
+				t.Errorf("version %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 // TestVersionCommandAndFlagAgree: vpcscope version and vpcscope --version
 // print the same line; -o json gives the parts.
 func TestVersionCommandAndFlagAgree(t *testing.T) {

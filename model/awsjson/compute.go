@@ -113,6 +113,7 @@ func (d *docCtx) interfaceFrom(at string, v *eniJSON) *model.NetworkInterface {
 }
 
 func (d *docCtx) networkInterface(at string, v *eniJSON) {
+	d.requireID(at, "NetworkInterfaceId", v.NetworkInterfaceId)
 	out := d.interfaceFrom(at, v)
 	out.Meta = d.meta(v.NetworkInterfaceId, v.OwnerId, v.tags())
 	d.out.add(out)
@@ -148,7 +149,12 @@ func (d *docCtx) reservation(at string, v *reservationJSON) {
 	}
 }
 
+// bareInstance decodes an instance without its reservation, what
+// --query 'Reservations[].Instances[]' writes.
+func (d *docCtx) bareInstance(at string, v *instanceJSON) { d.instance(at, "", v) }
+
 func (d *docCtx) instance(at, owner string, v *instanceJSON) {
+	d.requireID(at, "InstanceId", v.InstanceId)
 	out := &model.Instance{
 		Meta:             d.meta(v.InstanceId, owner, v.tags()),
 		VPCID:            v.VpcId,
@@ -165,6 +171,7 @@ func (d *docCtx) instance(at, owner string, v *instanceJSON) {
 	enis := make([]*model.NetworkInterface, 0, len(v.NetworkInterfaces))
 	for i := range v.NetworkInterfaces {
 		n := &v.NetworkInterfaces[i]
+		d.requireID(field(at, "NetworkInterfaces", i), "NetworkInterfaceId", n.NetworkInterfaceId)
 		eni := d.interfaceFrom(field(at, "NetworkInterfaces", i), n)
 		eni.Meta = d.meta(n.NetworkInterfaceId, n.OwnerId, n.tags())
 		if eni.Account == "" {

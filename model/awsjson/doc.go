@@ -4,17 +4,27 @@
 // with null for absent values).
 //
 // Each document is one JSON object whose top-level keys name what it holds
-// (Vpcs, Subnets, Reservations, ...). Outputs that do not name their parent
-// — transit gateway routes, propagations and associations, prefix list
-// entries, load balancer listeners, target health and attributes — are read
-// from groupings that do (TransitGatewayStaticRoutes, LoadBalancerTargetHealth,
-// ...). Keys the model does not use are reported and skipped.
+// (Vpcs, Subnets, Reservations, ...), or a list of one output's elements,
+// as `--query Vpcs` writes it, recognised by the elements' identifying
+// fields. Outputs that do not name their parent — transit gateway routes,
+// propagations and associations, prefix list entries, load balancer
+// listeners, target health and attributes — are read from groupings that
+// do (TransitGatewayStaticRoutes, LoadBalancerTargetHealth, ...). Keys the
+// model does not use are reported and skipped; a key that looks like a
+// misspelling of one it reads is an error.
+//
+// Documents are decoded element by element as they stream in, behind a
+// guard that refuses null list elements and objects packed tighter than
+// AWS writes them, so memory follows what is kept rather than the input.
 //
 // An Importer accumulates documents and resolves the links between them
 // (target health into target groups, listeners into load balancers, static
 // routes into transit gateway route tables, Elastic IPs into interfaces, ...)
-// when Snapshot is called. ReadDir does the same for a folder of files laid
-// out by account and region.
+// and the records two documents give of one resource (model.Combine) when
+// Snapshot is called. ReadDir does the same for a folder of files laid out
+// by account and region, in parallel, and records what the folder cannot
+// tell (empty files, core outputs an account and region lacks) as gaps.
 //
-// The package imports only the standard library and the model package.
+// The package imports only the standard library and the model package
+// (and its internal helpers).
 package awsjson

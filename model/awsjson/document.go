@@ -6,208 +6,340 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/netip"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/model/internal/jsonin"
 )
 
 // docCtx is the state of decoding one document: where it came from, the
-// key being decoded and the batch its results go to.
+// value being decoded and the batch its results go to.
 type docCtx struct {
+	src     jsonin.Source
 	name    string
 	account string
 	region  string
-	data    []byte
 	out     *batch
+	dec     *json.Decoder
 
-	// The top-level key being decoded, its value and the value's offset.
-	key  string
+	// careful is set on the careful pass: each element is read as text
+	// first, so that a problem in it can be located.
+	careful bool
+	// key is the output being decoded (its top-level key, or what a
+	// top-level array's elements were recognised as).
+	key string
+	// raw is the element being converted, at offset base, with path elem;
+	// set on the careful pass only.
 	raw  []byte
-	base int
+	base int64
+	elem string
 
 	// err is the first bad value found while converting.
 	err error
-
-	// dec is set on the fast path: values are decoded straight from the
-	// document's stream, and any problem sends decoding to the careful
-	// path, which locates it.
-	dec *json.Decoder
 }
 
-// errRetryCarefully tells decodeDocument that the fast path met a problem
-// that only the careful path can locate.
-var errRetryCarefully = errors.New("awsjson: retry on the careful path")
+// ErrEmptyDocument is wrapped by the error for a document that holds
+// nothing but white space (what "aws ... > file" leaves when the call fails).
+var ErrEmptyDocument = errors.New("empty document")
+
+// errRetryCarefully tells decodeDocument that the fast pass met a problem
+// that only the careful pass can locate.
+var errRetryCarefully = errors.New("awsjson: retry on the careful pass")
 
 // decodeDocument decodes one document into a batch of resources and links.
-// Well-formed documents (every live pull, most files) take a fast path that
-// reads the document twice instead of four times; a document with any
-// problem is decoded again carefully, so errors name their line and column.
-func decodeDocument(account, region, name string, data []byte) (*batch, error) {
-	if b, err := decodeFast(account, region, name, data); err == nil {
-		return b, nil
+// Documents are decoded element by element as they stream in, so memory
+// follows the elements kept, not the input. Well-formed documents (every
+// live pull, most files) take one fast pass; a document with any problem
+// is read again carefully, so that the error names its line and column.
+func decodeDocument(account, region string, src jsonin.Source) (*batch, error) {
+	b, err := decodePass(account, region, src, false)
+	if errors.Is(err, errRetryCarefully) {
+		b, err = decodePass(account, region, src, true)
 	}
-	return decodeCarefully(account, region, name, data)
+	return b, err
 }
 
-// decodeFast decodes each top-level value straight from the stream.
-func decodeFast(account, region, name string, data []byte) (*batch, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	d := &docCtx{name: name, account: account, region: region, data: data,
-		out: newBatch(name, account, region), dec: dec}
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil, errRetryCarefully
+// decodePass decodes the document once, fast or carefully.
+func decodePass(account, region string, src jsonin.Source, careful bool) (*batch, error) {
+	r, err := src.Open()
+	if err != nil {
+		return nil, err
 	}
-	for dec.More() {
-		tok, err := dec.Token()
-		key, ok := tok.(string)
-		if err != nil || !ok {
-			return nil, errRetryCarefully
+	defer r.Close()
+	dec := json.NewDecoder(r)
+	dec.UseNumber()
+	d := &docCtx{src: src, name: src.Name, account: account, region: region,
+		out: newBatch(src.Name, account, region), dec: dec, careful: careful}
+	if err := d.document(); err != nil {
+		return nil, d.classify(err)
+	}
+	return d.out, nil
+}
+
+// classify turns an error met while decoding into what decodeDocument
+// returns: located errors, and those jsonin.Final says stand, as they are;
+// syntax errors located by reading the document whole; anything else a
+// reason to take the careful pass (or, on it, an error at the element).
+func (d *docCtx) classify(err error) error {
+	var de *DecodeError
+	var se *json.SyntaxError
+	switch {
+	case errors.Is(err, errRetryCarefully), errors.As(err, &de), jsonin.Final(err):
+		return err
+	case errors.As(err, &se), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		data, serr, rerr := d.src.Syntax(err)
+		if rerr != nil {
+			return rerr
 		}
-		h, known := keyHandlers[key]
-		if !known {
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return nil, errRetryCarefully
+		return syntaxError(d.name, data, serr)
+	case !d.careful:
+		return errRetryCarefully
+	}
+	return d.errorAt(d.base, d.elem, err.Error(), err)
+}
+
+// document decodes the document's one top-level value.
+func (d *docCtx) document() error {
+	tok, err := d.dec.Token()
+	switch {
+	case err == io.EOF:
+		return &DecodeError{File: d.name, Line: 1, Column: 1, Msg: "invalid JSON: unexpected end of input", Err: ErrEmptyDocument}
+	case err != nil:
+		return err
+	}
+	switch tok {
+	case json.Delim('{'):
+		err = d.object()
+	case json.Delim('['):
+		err = d.array()
+	default:
+		d.out.skip("", fmt.Sprintf("the document is %s, not an object of AWS output keys", jsonKind(tok)))
+	}
+	if err != nil {
+		return err
+	}
+	// Anything after the top-level value is a syntax error.
+	if _, err := d.dec.Token(); err != io.EOF {
+		return &json.SyntaxError{}
+	}
+	return nil
+}
+
+// object decodes a document of top-level keys, each naming an output.
+func (d *docCtx) object() error {
+	for d.dec.More() {
+		tok, err := d.dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := tok.(string)
+		keyAt := d.dec.InputOffset() - int64(len(key)) - 2
+		o := outputFor(key)
+		if o == nil {
+			if msg := unknownKey(key); msg != "" {
+				return d.errorAt(keyAt, "", msg, nil)
 			}
-			if reason, ok := skipReason(key); ok {
+			if err := d.dec.Decode(new(jsonin.Discard)); err != nil {
+				return err
+			}
+			if reason, skip := skipReason(key); skip {
 				d.out.skip(key, reason)
 			}
 			continue
 		}
-		d.key, d.err = key, nil
-		n, err := h(d)
-		if err != nil || d.err != nil {
-			return nil, errRetryCarefully
+		if err := d.list(o); err != nil {
+			return err
 		}
-		d.out.keys[key] += n
-		d.out.recognised = true
 	}
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
-		return nil, errRetryCarefully
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errRetryCarefully // trailing data
-	}
-	return d.out, nil
+	_, err := d.dec.Token() // the closing brace
+	return err
 }
 
-// decodeCarefully decodes a document keeping every value's position, to
-// report problems by line and column.
-func decodeCarefully(account, region, name string, data []byte) (*batch, error) {
-	d := &docCtx{
-		name: name, account: account, region: region, data: data,
-		out: newBatch(name, account, region),
-	}
-	// Check the syntax first: json.Unmarshal reports where it breaks in
-	// the whole document, while json.Decoder counts from the current value.
-	if !json.Valid(data) {
-		var v any
-		return nil, syntaxError(name, data, json.Unmarshal(data, &v))
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, syntaxError(name, data, err)
-	}
-	if delim, ok := tok.(json.Delim); !ok || delim != '{' {
-		d.out.skip("", fmt.Sprintf("the document is %s, not an object of AWS output keys", jsonKind(tok)))
-		return d.out, nil
-	}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, syntaxError(name, data, err)
-		}
-		key, ok := tok.(string)
-		if !ok {
-			return nil, errorAt(name, data, int(dec.InputOffset()), "", "invalid JSON: want an object key", nil)
-		}
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, syntaxError(name, data, err)
-		}
-		end := int(dec.InputOffset())
-		if err := d.decodeKey(key, raw, end-len(raw)); err != nil {
-			return nil, err
-		}
-	}
-	return d.out, nil
-}
-
-// jsonKind names the JSON type that begins with tok.
-func jsonKind(tok json.Token) string {
-	switch t := tok.(type) {
-	case json.Delim:
-		if t == '[' {
-			return "an array"
-		}
-		return "an object"
-	case string:
-		return "a string"
-	case float64, json.Number:
-		return "a number"
-	case bool:
-		return "a boolean"
-	}
-	return "null"
-}
-
-// decodeKey decodes the value of one top-level key, or records why it is
-// skipped.
-func (d *docCtx) decodeKey(key string, raw []byte, base int) error {
-	h, ok := keyHandlers[key]
-	if !ok {
-		if reason, skip := skipReason(key); skip {
-			d.out.skip(key, reason)
-		}
-		return nil
-	}
-	d.key, d.raw, d.base, d.err = key, raw, base, nil
-	n, err := h(d)
+// list decodes the value of an output's key: a list of its elements, or
+// null for none.
+func (d *docCtx) list(o *output) error {
+	tok, err := d.dec.Token()
 	if err != nil {
 		return err
 	}
-	d.out.keys[key] += n
+	switch tok {
+	case nil:
+	case json.Delim('['):
+		if err := d.elements(o, o.key, nil); err != nil {
+			return err
+		}
+		if _, err := d.dec.Token(); err != nil { // the closing bracket
+			return err
+		}
+	default:
+		// The value is decoded no further: point at its first byte.
+		at := d.dec.InputOffset() - 1
+		if s, ok := tok.(string); ok {
+			at -= int64(len(s)) + 1
+		} else if n, ok := tok.(json.Number); ok {
+			at -= int64(len(n)) - 1
+		} else if b, ok := tok.(bool); ok {
+			at -= int64(len(fmt.Sprint(b))) - 1
+		}
+		return d.errorAt(at, o.key, "want array, got "+strings.TrimPrefix(strings.TrimPrefix(jsonKind(tok), "an "), "a "), nil)
+	}
+	d.out.keys[o.key] += 0
 	d.out.recognised = true
 	return nil
 }
 
-// keyHandler decodes the value of one top-level key and returns how many
-// items it held.
-type keyHandler func(d *docCtx) (int, error)
-
-// each returns a handler for a key whose value is an array of T, calling
-// conv for each element with the element's JSON path.
-func each[T any](conv func(d *docCtx, at string, item *T)) keyHandler {
-	return func(d *docCtx) (int, error) {
-		var items []T
-		if d.dec != nil {
-			if err := d.dec.Decode(&items); err != nil {
-				return 0, errRetryCarefully
-			}
-		} else if err := json.Unmarshal(d.raw, &items); err != nil {
-			return 0, typeError(d.name, d.data, d.base, d.raw, d.key, err)
+// array decodes a document whose top level is a list, which is what
+// "aws ... --query Vpcs" writes: the output is recognised by the fields
+// of its first element, or for an empty list by the file's name.
+func (d *docCtx) array() error {
+	if !d.dec.More() {
+		if _, err := d.dec.Token(); err != nil { // the closing bracket
+			return err
 		}
-		for i := range items {
-			conv(d, index(d.key, i), &items[i])
-			if d.err != nil {
-				return 0, d.err
-			}
+		o := outputNamed(d.name)
+		if o == nil {
+			return d.errorAt(0, "", `an empty list, and the file's name does not say of what: name the file after its output (Vpcs.json) or write {"Vpcs": []}`, nil)
 		}
-		return len(items), nil
+		d.out.keys[o.key] += 0
+		d.out.recognised = true
+		return nil
 	}
+	var first json.RawMessage
+	if err := d.dec.Decode(&first); err != nil {
+		return err
+	}
+	base := d.dec.InputOffset() - int64(len(first))
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(first, &fields); err != nil {
+		var tok json.Token = json.Delim('[')
+		if len(first) > 0 && first[0] != '[' {
+			tok, _ = json.NewDecoder(bytes.NewReader(first)).Token()
+		}
+		return d.errorAt(base, "[0]", fmt.Sprintf("a list of %s values, not of AWS resources: want the output of an aws describe-* command", strings.TrimPrefix(strings.TrimPrefix(jsonKind(tok), "an "), "a ")), nil)
+	}
+	have := make(map[string]bool, len(fields))
+	for k := range fields {
+		have[k] = true
+	}
+	o := identify(have)
+	if o == nil {
+		names := slices.Sorted(maps.Keys(have))
+		if len(names) > 5 {
+			names = append(names[:5], "…")
+		}
+		return d.errorAt(base, "[0]", fmt.Sprintf("a list of objects with keys %s: not the elements of an output vpcscope reads; "+
+			`write the output whole (without --query) or as {"Vpcs": [...]}`, strings.Join(names, ", ")), nil)
+	}
+	if err := d.elements(o, "", &element{raw: first, base: base}); err != nil {
+		return err
+	}
+	d.out.keys[o.key] += 0
+	d.out.recognised = true
+	_, err := d.dec.Token() // the closing bracket
+	return err
+}
+
+// element is a list element already read as text, at offset base.
+type element struct {
+	raw  []byte
+	base int64
+}
+
+// elements decodes the elements of the list the decoder is in, for output
+// o; root is the list's path (its key, or "" for a top-level list) and
+// first, when not nil, an element already read.
+func (d *docCtx) elements(o *output, root string, first *element) error {
+	d.key = o.key
+	n, err := o.handle(d, root, first)
+	d.out.keys[o.key] += n
+	return err
+}
+
+// keyHandler decodes the elements of an output's list and returns how many
+// it decoded.
+type keyHandler func(d *docCtx, root string, first *element) (int, error)
+
+// each returns a handler for a list of T, calling conv for each element
+// with the element's JSON path. Elements are decoded one at a time into
+// the same T, so a list costs what its converted elements keep.
+func each[T any](conv func(d *docCtx, at string, item *T)) keyHandler {
+	return func(d *docCtx, root string, first *element) (int, error) {
+		var item T
+		n := 0
+		for {
+			var zero T
+			item = zero
+			at := unlocated
+			if d.careful {
+				at = index(root, n)
+			}
+			switch {
+			case first != nil:
+				if err := d.unmarshal(first.raw, first.base, at, &item); err != nil {
+					return n, err
+				}
+				first = nil
+			case !d.dec.More():
+				return n, nil
+			case d.careful:
+				var raw json.RawMessage
+				if err := d.dec.Decode(&raw); err != nil {
+					return n, err
+				}
+				if err := d.unmarshal(raw, d.dec.InputOffset()-int64(len(raw)), at, &item); err != nil {
+					return n, err
+				}
+			default:
+				if err := d.dec.Decode(&item); err != nil {
+					return n, err
+				}
+			}
+			d.err = nil
+			conv(d, at, &item)
+			if d.err != nil {
+				return n, d.err
+			}
+			n++
+		}
+	}
+}
+
+// unmarshal decodes the element raw, found at offset base with path at,
+// into v, keeping where it is for errors found while converting it.
+func (d *docCtx) unmarshal(raw []byte, base int64, at string, v any) error {
+	d.raw, d.base, d.elem = raw, base, at
+	if err := json.Unmarshal(raw, v); err != nil {
+		if !d.careful {
+			return errRetryCarefully
+		}
+		return typeError(d, base, raw, at, err)
+	}
+	return nil
 }
 
 // index renders the path of element i of the array at path.
 func index(path string, i int) string {
+	if path == unlocated {
+		return path
+	}
 	return path + "[" + strconv.Itoa(i) + "]"
 }
 
 // field renders the path of element i of the array field of the object at path.
 func field(path, name string, i int) string {
+	if path == unlocated {
+		return path
+	}
 	return index(path+"."+name, i)
 }
+
+// unlocated is the path of every element on the fast pass, which renders
+// no paths: a problem sends decoding to the careful pass, which does.
+const unlocated = "\x00"
 
 // fail records a bad value at path (relative to the document), located in
 // the document; only the first one is kept.
@@ -215,12 +347,20 @@ func (d *docCtx) fail(path, msg string, err error) {
 	if d.err != nil {
 		return
 	}
-	if d.dec != nil {
-		d.err = errRetryCarefully // only the careful path knows where path is
+	if !d.careful {
+		d.err = errRetryCarefully // only the careful pass knows where path is
 		return
 	}
-	off, _ := locate(d.raw, d.key, path)
-	d.err = errorAt(d.name, d.data, d.base+off, path, msg, err)
+	off, _ := locate(d.raw, d.elem, path)
+	d.err = d.errorAt(d.base+int64(off), path, msg, err)
+}
+
+// requireID fails when an element lacks the ID AWS gives every one: such
+// an element could only be a mistake, and would stand for nothing.
+func (d *docCtx) requireID(at, field, id string) {
+	if id == "" {
+		d.fail(at+"."+field, "missing "+field+": AWS gives every one", nil)
+	}
 }
 
 // meta builds a resource's metadata. The account is owner when known (an

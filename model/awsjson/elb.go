@@ -54,6 +54,7 @@ type loadBalancerJSON struct {
 }
 
 func (d *docCtx) loadBalancer(at string, v *loadBalancerJSON) {
+	d.requireID(at, "LoadBalancerArn", v.LoadBalancerArn)
 	out := &model.LoadBalancer{
 		Meta:              d.arnMeta(v.LoadBalancerArn),
 		LoadBalancerName:  v.LoadBalancerName,
@@ -92,7 +93,8 @@ type targetGroupJSON struct {
 	LoadBalancerArns []string
 }
 
-func (d *docCtx) targetGroup(_ string, v *targetGroupJSON) {
+func (d *docCtx) targetGroup(at string, v *targetGroupJSON) {
+	d.requireID(at, "TargetGroupArn", v.TargetGroupArn)
 	d.out.add(&model.TargetGroup{
 		Meta:             d.arnMeta(v.TargetGroupArn),
 		TargetGroupName:  v.TargetGroupName,

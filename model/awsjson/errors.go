@@ -46,8 +46,14 @@ func (e *DecodeError) Error() string {
 // Unwrap returns the underlying error.
 func (e *DecodeError) Unwrap() error { return e.Err }
 
-// errorAt builds a DecodeError at byte offset off of data.
-func errorAt(file string, data []byte, off int, path, msg string, err error) *DecodeError {
+// errorAt builds a DecodeError at byte offset off of the document.
+func (d *docCtx) errorAt(off int64, path, msg string, err error) *DecodeError {
+	line, col := d.src.LineCol(off)
+	return &DecodeError{File: d.name, Line: line, Column: col, Path: path, Msg: msg, Err: err}
+}
+
+// errorIn builds a DecodeError at byte offset off of data, a whole document.
+func errorIn(file string, data []byte, off int, path, msg string, err error) *DecodeError {
 	line, col := jsonpos.LineCol(data, int64(off))
 	return &DecodeError{File: file, Line: line, Column: col, Path: path, Msg: msg, Err: err}
 }
@@ -59,28 +65,28 @@ func syntaxError(file string, data []byte, err error) *DecodeError {
 	var se *json.SyntaxError
 	switch {
 	case err == nil:
-		return errorAt(file, data, 0, "", "invalid JSON", nil)
-	case errors.As(err, &se) && !strings.HasPrefix(se.Error(), "unexpected end"):
+		return errorIn(file, data, 0, "", "invalid JSON", nil)
+	case errors.As(err, &se) && se.Offset > 0 && !strings.HasPrefix(se.Error(), "unexpected end"):
 		// The offset counts the byte that broke the syntax.
-		return errorAt(file, data, int(se.Offset)-1, "", "invalid JSON: "+se.Error(), err)
+		return errorIn(file, data, int(se.Offset)-1, "", "invalid JSON: "+se.Error(), err)
 	case se != nil, errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return errorAt(file, data, len(data), "", "invalid JSON: unexpected end of input", err)
+		return errorIn(file, data, len(data), "", "invalid JSON: unexpected end of input", err)
 	default:
-		return errorAt(file, data, len(data), "", "invalid JSON: "+err.Error(), err)
+		return errorIn(file, data, len(data), "", "invalid JSON: "+err.Error(), err)
 	}
 }
 
-// typeError turns an error from json.Unmarshal of the value raw (found at
-// byte offset base of data, under the top-level key root) into a located
+// typeError turns an error from json.Unmarshal of the element raw (found
+// at byte offset base of the document, with path root) into a located
 // DecodeError naming the field and the expected and actual JSON types.
-func typeError(file string, data []byte, base int, raw []byte, root string, err error) *DecodeError {
+func typeError(d *docCtx, base int64, raw []byte, root string, err error) *DecodeError {
 	var te *json.UnmarshalTypeError
 	if !errors.As(err, &te) {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			return errorAt(file, data, base+int(se.Offset)-1, root, "invalid JSON: "+se.Error(), err)
+			return d.errorAt(base+se.Offset-1, root, "invalid JSON: "+se.Error(), err)
 		}
-		return errorAt(file, data, base, root, err.Error(), err)
+		return d.errorAt(base, root, err.Error(), err)
 	}
 	off := int(te.Offset)
 	path, start := root, 0
@@ -95,7 +101,25 @@ func typeError(file string, data []byte, base int, raw []byte, root string, err 
 		return true
 	})
 	msg := fmt.Sprintf("want %s, got %s", jsonTypeName(te.Type), gotName(te.Value))
-	return errorAt(file, data, base+start, path, msg, err)
+	return d.errorAt(base+int64(start), path, msg, err)
+}
+
+// jsonKind names the JSON type that begins with tok.
+func jsonKind(tok json.Token) string {
+	switch t := tok.(type) {
+	case json.Delim:
+		if t == '[' {
+			return "an array"
+		}
+		return "an object"
+	case string:
+		return "a string"
+	case float64, json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	}
+	return "null"
 }
 
 // jsonTypeName names the JSON type a Go type decodes from.

@@ -29,8 +29,8 @@ func TestAddDocumentErrors(t *testing.T) {
 		},
 		{
 			name: "malformed JSON: top-level array with a syntax error",
-			doc:  "[1, 2,,]",
-			want: "us-east-1/Vpcs.json:1:7: invalid JSON: invalid character ',' looking for beginning of value",
+			doc:  `[{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"},,]`,
+			want: "us-east-1/Vpcs.json:1:49: invalid JSON: invalid character ',' looking for beginning of value",
 		},
 		{
 			name: "empty document",
@@ -173,10 +173,22 @@ func TestSkippedKeys(t *testing.T) {
 			wantKeys: nil,
 		},
 		{
-			name:       "a top-level array is skipped whole",
-			doc:        `[{"lab": "x"}]`,
+			name:       "a document that is a string is skipped whole",
+			doc:        `"not an output"`,
 			wantKeys:   []string{""},
 			wantReason: "not an object of AWS output keys",
+		},
+		{
+			name:       "an object without any key is skipped whole",
+			doc:        `{}`,
+			wantKeys:   []string{""},
+			wantReason: "holds no output vpcscope reads",
+		},
+		{
+			name:       "an unknown key far from every known one is skipped with a note",
+			doc:        `{"SecurityGroupRules": [], "Vpcs": []}`,
+			wantKeys:   []string{"SecurityGroupRules"},
+			wantReason: "unrecognised key",
 		},
 	}
 	for _, tt := range tests {

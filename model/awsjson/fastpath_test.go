@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/vpcscope/vpcscope/model/internal/jsonin"
 )
 
 // TestFastPathAgreesWithCarefulPath decodes every lab file both ways: the
@@ -24,8 +26,8 @@ func TestFastPathAgreesWithCarefulPath(t *testing.T) {
 			return err
 		}
 		n++
-		fast, ferr := decodeFast("111122223333", "us-east-1", path, data)
-		careful, cerr := decodeCarefully("111122223333", "us-east-1", path, data)
+		fast, ferr := decodePass("111122223333", "us-east-1", jsonin.BytesSource(path, data), false)
+		careful, cerr := decodePass("111122223333", "us-east-1", jsonin.BytesSource(path, data), true)
 		if cerr != nil {
 			t.Fatalf("%s: careful path: %v", path, cerr)
 		}
@@ -52,7 +54,7 @@ func TestBadDocumentsFallBackToTheCarefulPath(t *testing.T) {
 		`{"Vpcs": []} trailing`,
 		`[1, 2]`,
 	} {
-		if _, err := decodeFast("", "", "x.json", []byte(doc)); err == nil {
+		if _, err := decodePass("", "", jsonin.BytesSource("x.json", []byte(doc)), false); err == nil {
 			t.Errorf("fast path accepted %s", doc)
 		}
 	}

@@ -31,7 +31,8 @@ type internetGatewayJSON struct {
 	Attachments       []gatewayAttachmentJSON
 }
 
-func (d *docCtx) internetGateway(_ string, v *internetGatewayJSON) {
+func (d *docCtx) internetGateway(at string, v *internetGatewayJSON) {
+	d.requireID(at, "InternetGatewayId", v.InternetGatewayId)
 	d.out.add(&model.InternetGateway{
 		Meta:        d.meta(v.InternetGatewayId, v.OwnerId, v.tags()),
 		Attachments: gatewayAttachments(v.Attachments),
@@ -45,7 +46,8 @@ type egressOnlyInternetGatewayJSON struct {
 	Attachments                 []gatewayAttachmentJSON
 }
 
-func (d *docCtx) egressOnlyInternetGateway(_ string, v *egressOnlyInternetGatewayJSON) {
+func (d *docCtx) egressOnlyInternetGateway(at string, v *egressOnlyInternetGatewayJSON) {
+	d.requireID(at, "EgressOnlyInternetGatewayId", v.EgressOnlyInternetGatewayId)
 	d.out.add(&model.EgressOnlyInternetGateway{
 		Meta:        d.meta(v.EgressOnlyInternetGatewayId, v.OwnerId, v.tags()),
 		Attachments: gatewayAttachments(v.Attachments),
@@ -59,7 +61,8 @@ type vpnGatewayJSON struct {
 	VpcAttachments []gatewayAttachmentJSON
 }
 
-func (d *docCtx) vpnGateway(_ string, v *vpnGatewayJSON) {
+func (d *docCtx) vpnGateway(at string, v *vpnGatewayJSON) {
+	d.requireID(at, "VpnGatewayId", v.VpnGatewayId)
 	d.out.add(&model.VPNGateway{
 		Meta:        d.meta(v.VpnGatewayId, "", v.tags()),
 		State:       v.State,
@@ -83,6 +86,7 @@ type natGatewayJSON struct {
 }
 
 func (d *docCtx) natGateway(at string, v *natGatewayJSON) {
+	d.requireID(at, "NatGatewayId", v.NatGatewayId)
 	out := &model.NATGateway{
 		Meta:             d.meta(v.NatGatewayId, "", v.tags()),
 		VPCID:            v.VpcId,
@@ -144,6 +148,7 @@ func (d *docCtx) peeringSide(at string, v *peeringSideJSON) model.PeeringSide {
 }
 
 func (d *docCtx) vpcPeering(at string, v *vpcPeeringJSON) {
+	d.requireID(at, "VpcPeeringConnectionId", v.VpcPeeringConnectionId)
 	out := &model.VPCPeering{
 		Status:    v.Status.Code,
 		Requester: d.peeringSide(at+".RequesterVpcInfo", &v.RequesterVpcInfo),
@@ -180,7 +185,8 @@ type vpcEndpointJSON struct {
 	Groups              []groupJSON
 }
 
-func (d *docCtx) vpcEndpoint(_ string, v *vpcEndpointJSON) {
+func (d *docCtx) vpcEndpoint(at string, v *vpcEndpointJSON) {
+	d.requireID(at, "VpcEndpointId", v.VpcEndpointId)
 	d.out.add(&model.VPCEndpoint{
 		Meta:                d.meta(v.VpcEndpointId, v.OwnerId, v.tags()),
 		VPCID:               v.VpcId,
@@ -203,6 +209,7 @@ type awsPrefixListJSON struct {
 }
 
 func (d *docCtx) awsPrefixList(at string, v *awsPrefixListJSON) {
+	d.requireID(at, "PrefixListId", v.PrefixListId)
 	out := &model.PrefixList{
 		// AWS owns these lists: they belong to no account of the snapshot.
 		Meta:       model.Meta{ID: v.PrefixListId, Region: d.region},
@@ -242,7 +249,8 @@ type managedPrefixListJSON struct {
 	State          string
 }
 
-func (d *docCtx) managedPrefixList(_ string, v *managedPrefixListJSON) {
+func (d *docCtx) managedPrefixList(at string, v *managedPrefixListJSON) {
+	d.requireID(at, "PrefixListId", v.PrefixListId)
 	out := &model.PrefixList{
 		Meta:          d.meta(v.PrefixListId, v.OwnerId, v.tags()),
 		Name:          v.PrefixListName,

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/model/internal/jsonin"
 )
 
 // Importer accumulates AWS API JSON documents and builds one snapshot from
@@ -25,11 +26,19 @@ type Report struct {
 	// Items counts the array elements decoded per top-level key (Vpcs: 3,
 	// ...; for Reservations the reservations, not the instances).
 	Items map[string]int
-	// Skipped lists the top-level keys that were not decoded, and why.
+	// Skipped lists the top-level keys that were not decoded, and why; a
+	// whole document (or a file that was not read) has an empty Key.
 	Skipped []SkippedKey
-	// Warnings are problems that did not stop the import: duplicates kept
-	// once, links to resources no document describes, truncated outputs.
+	// SkippedFiles lists, sorted, the documents that contributed nothing:
+	// no key the importer reads, or not read at all.
+	SkippedFiles []string
+	// Warnings are problems that did not stop the import: links to
+	// resources no document describes, truncated outputs.
 	Warnings []string
+	// Conflicts are resources described twice with different content
+	// (model.Combine), each naming both documents. ReadDir fails with
+	// them; a live pull keeps the first record.
+	Conflicts []error
 }
 
 // SkippedKey is a top-level key of a document that was not decoded.
@@ -49,6 +58,9 @@ type batch struct {
 	recognised bool
 	keys       map[string]int
 	skipped    []SkippedKey
+	// empty is set for an empty file whose name says which output it
+	// should have held: a gap for that output's kind.
+	empty *output
 
 	resources       []model.Resource
 	instanceENIs    []*model.NetworkInterface
@@ -75,24 +87,32 @@ func (b *batch) skip(key, reason string) {
 }
 
 // AddDocument decodes one JSON document: one or more API outputs, each
-// recognised by its top-level key. account and region say where the
-// document was collected and may be empty; a resource's own owner field
-// (OwnerId, ...) takes precedence over account. name identifies the
-// document in errors and reports, typically its file path.
+// recognised by its top-level key, or a list of one output's elements
+// (what --query Vpcs writes), recognised by their fields. account and
+// region say where the document was collected and may be empty; a
+// resource's own owner field (OwnerId, ...) takes precedence over account.
+// name identifies the document in errors and reports, typically its file
+// path.
 //
-// A document that is not valid JSON, holds a value of the wrong type or a
-// malformed CIDR block, IP address or protocol is rejected whole with a
-// *DecodeError; keys the model does not use are recorded in the report and
-// skipped.
+// A document that is not valid JSON, holds a value of the wrong type, a
+// null list element, an element without its ID, a malformed CIDR block, IP
+// address or protocol, or a key that looks like a misspelling of one the
+// importer reads (SecurityGroup) is rejected whole with a *DecodeError; an
+// empty document's error wraps ErrEmptyDocument. Keys the model does not
+// use are recorded in the report and skipped.
 func (im *Importer) AddDocument(account, region, name string, data []byte) error {
-	b, err := decodeDocument(account, region, name, data)
+	b, err := decodeDocument(account, region, jsonin.BytesSource(name, data))
 	if err != nil {
 		return err
 	}
+	im.add(b)
+	return nil
+}
+
+func (im *Importer) add(b *batch) {
 	im.mu.Lock()
 	defer im.mu.Unlock()
 	im.batches = append(im.batches, b)
-	return nil
 }
 
 // Snapshot builds the snapshot of every document added so far: it keeps
@@ -114,6 +134,12 @@ func (im *Importer) Snapshot() (*model.Snapshot, *Report) {
 	for _, b := range batches {
 		for k, n := range b.keys {
 			rep.Items[k] += n
+		}
+		if !b.recognised && b.empty == nil {
+			if len(b.skipped) == 0 {
+				b.skip("", "holds no output vpcscope reads")
+			}
+			rep.SkippedFiles = append(rep.SkippedFiles, b.file)
 		}
 		rep.Skipped = append(rep.Skipped, b.skipped...)
 	}

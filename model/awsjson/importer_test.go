@@ -29,12 +29,18 @@ const peeringBody = `{"VpcPeeringConnections": [{"VpcPeeringConnectionId": "pcx-
 	"RequesterVpcInfo": {"VpcId": "vpc-1", "OwnerId": "111111111111", "Region": "us-east-1", "CidrBlock": "10.1.0.0/16"},
 	"AccepterVpcInfo": {"VpcId": "vpc-2", "OwnerId": "222222222222", "Region": "us-west-2", "CidrBlock": "10.2.0.0/16"}}]}`
 
+const tgwPeeringBody = `{"TransitGatewayPeeringAttachments": [{"TransitGatewayAttachmentId": "tgw-attach-p", "State": "available",
+	"RequesterTgwInfo": {"TransitGatewayId": "tgw-1", "OwnerId": "111111111111", "Region": "us-east-1"},
+	"AccepterTgwInfo": {"TransitGatewayId": "tgw-2", "OwnerId": "222222222222", "Region": "us-east-2"}}]}`
+
 func TestDedupe(t *testing.T) {
 	tests := []struct {
 		name     string
 		docs     []placedDoc
 		check    func(t *testing.T, s *model.Snapshot)
 		warnings []string // substrings, one per expected warning
+		// conflicts are the expected conflict errors, whole.
+		conflicts []string
 	}{
 		{
 			name: "a VPC peering connection seen from both accounts is kept once, as the requester sees it",
@@ -46,6 +52,38 @@ func TestDedupe(t *testing.T) {
 				p := one(t, s.VPCPeerings)
 				equal(t, "meta", [2]string{p.Account, p.Region}, [2]string{"111111111111", "us-east-1"})
 			},
+		},
+		{
+			// Each account sees its own tags on a peering connection, and
+			// describes its own side's CIDR blocks fully.
+			name: "a VPC peering connection seen from both accounts carries both sides' information",
+			docs: []placedDoc{
+				{"222222222222", "us-west-2", "accounts/222222222222/us-west-2/VpcPeeringConnections.json",
+					`{"VpcPeeringConnections": [{"VpcPeeringConnectionId": "pcx-1", "Status": {"Code": "active"}, "Tags": [{"Key": "Name", "Value": "from-b"}],
+					"RequesterVpcInfo": {"VpcId": "vpc-1", "OwnerId": "111111111111", "Region": "us-east-1"},
+					"AccepterVpcInfo": {"VpcId": "vpc-2", "OwnerId": "222222222222", "Region": "us-west-2", "CidrBlock": "10.2.0.0/16",
+					  "CidrBlockSet": [{"CidrBlock": "10.2.0.0/16"}, {"CidrBlock": "10.3.0.0/16"}]}}]}`},
+				{"111111111111", "us-east-1", "accounts/111111111111/us-east-1/VpcPeeringConnections.json",
+					`{"VpcPeeringConnections": [{"VpcPeeringConnectionId": "pcx-1", "Status": {"Code": "active"}, "Tags": [{"Key": "Name", "Value": "to-b"}, {"Key": "env", "Value": "prod"}],
+					"RequesterVpcInfo": {"VpcId": "vpc-1", "OwnerId": "111111111111", "Region": "us-east-1", "CidrBlock": "10.1.0.0/16"},
+					"AccepterVpcInfo": {"VpcId": "vpc-2", "OwnerId": "222222222222", "Region": "us-west-2", "CidrBlock": "10.2.0.0/16"}}]}`},
+			},
+			check: func(t *testing.T, s *model.Snapshot) {
+				p := one(t, s.VPCPeerings)
+				equal(t, "meta", [2]string{p.Account, p.Region}, [2]string{"111111111111", "us-east-1"})
+				equal(t, "requester CIDRs", p.Requester.CIDRs, []netip.Prefix{pfx("10.1.0.0/16")})
+				equal(t, "accepter CIDRs", p.Accepter.CIDRs, []netip.Prefix{pfx("10.2.0.0/16"), pfx("10.3.0.0/16")})
+				equal(t, "tags", p.Tags, model.Tags{"Name": "to-b", "env": "prod"})
+			},
+		},
+		{
+			name: "a VPC peering connection whose two views disagree on a side's VPC is a conflict",
+			docs: []placedDoc{
+				{"111111111111", "us-east-1", "a.json", peeringBody},
+				{"222222222222", "us-west-2", "b.json", strings.Replace(peeringBody, `"vpc-2"`, `"vpc-9"`, 1)},
+			},
+			check:     func(t *testing.T, s *model.Snapshot) {},
+			conflicts: []string{"a.json and b.json both describe vpc-peering pcx-1, differently: accepter.vpcId vpc-2 in the first, vpc-9 in the second; keep one"},
 		},
 		{
 			name: "a transit gateway peering attachment has one ID and two gateways: both ends kept",
@@ -63,6 +101,40 @@ func TestDedupe(t *testing.T) {
 			},
 		},
 		{
+			// A peering attachment is one record per end: each end carries
+			// what the generic attachment output tells (its association)
+			// and what the peering output tells (both gateways and owners).
+			name: "a transit gateway peering attachment seen from both accounts: each end carries both outputs' information",
+			docs: []placedDoc{
+				{"111111111111", "us-east-1", "accounts/111111111111/us-east-1/TransitGatewayAttachments.json", `{"TransitGatewayAttachments": [
+					{"TransitGatewayAttachmentId": "tgw-attach-p", "TransitGatewayId": "tgw-1", "TransitGatewayOwnerId": "111111111111",
+					 "ResourceType": "peering", "State": "available", "Association": {"TransitGatewayRouteTableId": "tgw-rtb-1", "State": "associated"},
+					 "Tags": [{"Key": "Name", "Value": "to-ohio"}]}]}`},
+				{"111111111111", "us-east-1", "accounts/111111111111/us-east-1/TransitGatewayPeeringAttachments.json", tgwPeeringBody},
+				{"222222222222", "us-east-2", "accounts/222222222222/us-east-2/TransitGatewayPeeringAttachments.json", tgwPeeringBody},
+			},
+			check: func(t *testing.T, s *model.Snapshot) {
+				if len(s.TGWAttachments) != 2 {
+					t.Fatalf("got %d attachments, want one per end", len(s.TGWAttachments))
+				}
+				a, b := s.TGWAttachments[0], s.TGWAttachments[1]
+				equal(t, "requester end", [5]string{a.TransitGatewayID, a.ResourceID, a.ResourceOwnerID, a.Association.RouteTableID, a.Tags["Name"]},
+					[5]string{"tgw-1", "tgw-2", "222222222222", "tgw-rtb-1", "to-ohio"})
+				equal(t, "accepter end", [4]string{b.TransitGatewayID, b.ResourceID, b.Account, b.Region},
+					[4]string{"tgw-2", "tgw-1", "222222222222", "us-east-2"})
+			},
+		},
+		{
+			name: "a transit gateway attachment whose outputs disagree on its resource is a conflict",
+			docs: []placedDoc{
+				{"111111111111", "us-east-1", "a.json", `{"TransitGatewayAttachments": [{"TransitGatewayAttachmentId": "tgw-attach-p",
+					"TransitGatewayId": "tgw-1", "ResourceType": "peering", "ResourceId": "tgw-9"}]}`},
+				{"111111111111", "us-east-1", "b.json", tgwPeeringBody},
+			},
+			check:     func(t *testing.T, s *model.Snapshot) {},
+			conflicts: []string{"a.json and b.json both describe transit-gateway-attachment tgw-attach-p, differently: resourceId tgw-9 in the first, tgw-2 in the second; keep one"},
+		},
+		{
 			name: "the same subnet described twice in one account and region is kept once, silently",
 			docs: []placedDoc{
 				{"111111111111", "us-east-1", "a.json", `{"Subnets": [{"SubnetId": "subnet-1", "CidrBlock": "10.0.1.0/24"}]}`},
@@ -71,15 +143,46 @@ func TestDedupe(t *testing.T) {
 			check: func(t *testing.T, s *model.Snapshot) { one(t, s.Subnets) },
 		},
 		{
-			name: "the same subnet ID in two regions is kept once, with a warning",
+			name: "the same subnet ID in two regions is a conflict naming both files",
 			docs: []placedDoc{
 				{"111111111111", "us-east-1", "us-east-1/Subnets.json", `{"Subnets": [{"SubnetId": "subnet-1", "CidrBlock": "10.0.1.0/24"}]}`},
 				{"111111111111", "eu-west-1", "eu-west-1/Subnets.json", `{"Subnets": [{"SubnetId": "subnet-1", "CidrBlock": "10.9.1.0/24"}]}`},
 			},
-			check: func(t *testing.T, s *model.Snapshot) {
-				equal(t, "kept", one(t, s.Subnets).CIDR, netip.MustParsePrefix("10.9.1.0/24"))
+			check: func(t *testing.T, s *model.Snapshot) {},
+			conflicts: []string{"eu-west-1/Subnets.json and us-east-1/Subnets.json both describe subnet subnet-1, differently: " +
+				"region eu-west-1 in the first, us-east-1 in the second; keep one"},
+		},
+		{
+			name: "the same subnet ID with another CIDR in one region is a conflict naming the field",
+			docs: []placedDoc{
+				{"111111111111", "us-east-1", "a/Subnets.json", `{"Subnets": [{"SubnetId": "subnet-1", "CidrBlock": "10.0.1.0/24"}]}`},
+				{"111111111111", "us-east-1", "b/Subnets.json", `{"Subnets": [{"SubnetId": "subnet-1", "CidrBlock": "10.0.2.0/24"}]}`},
 			},
-			warnings: []string{"duplicate subnet subnet-1: described in 111111111111/eu-west-1 (eu-west-1/Subnets.json) and 111111111111/us-east-1 (us-east-1/Subnets.json); kept the first"},
+			check: func(t *testing.T, s *model.Snapshot) {},
+			conflicts: []string{"a/Subnets.json and b/Subnets.json both describe subnet subnet-1, differently: " +
+				"cidr 10.0.1.0/24 in the first, 10.0.2.0/24 in the second; keep one"},
+		},
+		{
+			name: "one file describing a route table twice, with different routes, is a conflict",
+			docs: []placedDoc{
+				{"111111111111", "us-east-1", "RouteTables.json", `{"RouteTables": [
+					{"RouteTableId": "rtb-1", "Routes": [{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1"}]},
+					{"RouteTableId": "rtb-1", "Routes": [{"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-1"}]}]}`},
+			},
+			check:     func(t *testing.T, s *model.Snapshot) {},
+			conflicts: []string{"RouteTables.json describes route-table rtb-1 twice, differently: routes[0].gatewayId igw-1, then \"\"; keep one"},
+		},
+		{
+			name: "a shared subnet seen by its owner and a participant keeps the tags of both",
+			docs: []placedDoc{
+				{"111111111111", "us-east-1", "a.json", `{"Subnets": [{"SubnetId": "subnet-1", "OwnerId": "111111111111", "CidrBlock": "10.0.1.0/24",
+					"Tags": [{"Key": "Name", "Value": "shared-a"}]}]}`},
+				{"222222222222", "us-east-1", "b.json", `{"Subnets": [{"SubnetId": "subnet-1", "OwnerId": "111111111111", "CidrBlock": "10.0.1.0/24",
+					"Tags": [{"Key": "team", "Value": "payments"}]}]}`},
+			},
+			check: func(t *testing.T, s *model.Snapshot) {
+				equal(t, "tags", one(t, s.Subnets).Tags, model.Tags{"Name": "shared-a", "team": "payments"})
+			},
 		},
 		{
 			name: "an AWS-managed prefix list seen from two accounts is kept once",
@@ -104,6 +207,11 @@ func TestDedupe(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s, r := importPlaced(t, tt.docs...)
 			tt.check(t, s)
+			var conflicts []string
+			for _, c := range r.Conflicts {
+				conflicts = append(conflicts, c.Error())
+			}
+			equal(t, "conflicts", conflicts, tt.conflicts)
 			if len(r.Warnings) != len(tt.warnings) {
 				t.Fatalf("warnings %q, want %d", r.Warnings, len(tt.warnings))
 			}

@@ -1,53 +1,158 @@
 package awsjson
 
-// keyHandlers maps each top-level key the importer reads to its decoder.
-// It is never modified.
-var keyHandlers = map[string]keyHandler{
-	// EC2 describe-* outputs.
-	"Vpcs":                       each((*docCtx).vpc),
-	"Subnets":                    each((*docCtx).subnet),
-	"RouteTables":                each((*docCtx).routeTable),
-	"SecurityGroups":             each((*docCtx).securityGroup),
-	"NetworkAcls":                each((*docCtx).networkACL),
-	"NetworkInterfaces":          each((*docCtx).networkInterface),
-	"Reservations":               each((*docCtx).reservation),
-	"Addresses":                  each((*docCtx).address),
-	"InternetGateways":           each((*docCtx).internetGateway),
-	"EgressOnlyInternetGateways": each((*docCtx).egressOnlyInternetGateway),
-	"NatGateways":                each((*docCtx).natGateway),
-	"VpnGateways":                each((*docCtx).vpnGateway),
-	"VpcPeeringConnections":      each((*docCtx).vpcPeering),
-	"VpcEndpoints":               each((*docCtx).vpcEndpoint),
-	"PrefixLists":                each((*docCtx).awsPrefixList),
-	"ManagedPrefixLists":         each((*docCtx).managedPrefixList),
-	"FlowLogs":                   each((*docCtx).flowLog),
+import (
+	"fmt"
+	"path"
+	"slices"
+	"strings"
 
-	"TransitGateways":                  each((*docCtx).transitGateway),
-	"TransitGatewayAttachments":        each((*docCtx).tgwAttachment),
-	"TransitGatewayVpcAttachments":     each((*docCtx).tgwVPCAttachment),
-	"TransitGatewayPeeringAttachments": each((*docCtx).tgwPeeringAttachment),
-	"TransitGatewayRouteTables":        each((*docCtx).tgwRouteTable),
+	"github.com/vpcscope/vpcscope/model"
+)
 
-	// ELBv2 describe-* outputs.
-	"LoadBalancers": each((*docCtx).loadBalancer),
-	"TargetGroups":  each((*docCtx).targetGroup),
-	"Listeners":     each((*docCtx).plainListener),
-	// describe-tags names each ARN it tags, so it needs no grouping.
-	"TagDescriptions": each((*docCtx).tagDescription),
-
-	// Groupings: per-parent outputs, each element naming its parent.
-	"TransitGatewayStaticRoutes": each((*docCtx).tgwRoutes),
-	"TransitGatewayPropagations": each((*docCtx).tgwPropagations),
-	"TransitGatewayAssociations": each((*docCtx).tgwAssociations),
-	"ManagedPrefixListEntries":   each((*docCtx).prefixListEntries),
-	"LoadBalancerListeners":      each((*docCtx).listenerGroup),
-	"LoadBalancerTargetHealth":   each((*docCtx).targetHealth),
-	"LoadBalancerAttributes":     each((*docCtx).lbAttributes),
-	"TargetGroupAttributes":      each((*docCtx).tgAttributes),
+// output is a top-level key the importer reads: how to decode it, what is
+// missing when it is, and how to recognise its elements.
+type output struct {
+	key    string
+	handle keyHandler
+	// kind and operation name what an empty file of this output leaves
+	// uncollected; kind is "" when nothing the answers need is missing.
+	kind      model.Kind
+	operation string
+	// identify lists the fields that mark an element of this output in a
+	// document whose top level is an array (`aws ... --query Vpcs`); all
+	// must be present. Outputs are tried in table order, so the more
+	// specific come first (a subnet has a VpcId and a CidrBlock too).
+	identify []string
 }
 
-// skipReason says why a key without a handler is skipped; skip is false for
-// keys that are dropped silently (pagination and response metadata).
+// outputs lists every key the importer reads, in the order their elements
+// are recognised. It is never modified.
+var outputs = []output{
+	// Groupings: per-parent outputs, each element naming its parent.
+	{"TransitGatewayStaticRoutes", each((*docCtx).tgwRoutes), model.KindTGWRouteTable, "SearchTransitGatewayRoutes", []string{"TransitGatewayRouteTableId", "Routes"}},
+	{"TransitGatewayPropagations", each((*docCtx).tgwPropagations), model.KindTGWRouteTable, "GetTransitGatewayRouteTablePropagations", []string{"TransitGatewayRouteTableId", "TransitGatewayRouteTablePropagations"}},
+	{"TransitGatewayAssociations", each((*docCtx).tgwAssociations), model.KindTGWRouteTable, "GetTransitGatewayRouteTableAssociations", []string{"TransitGatewayRouteTableId", "Associations"}},
+	{"ManagedPrefixListEntries", each((*docCtx).prefixListEntries), model.KindPrefixList, "GetManagedPrefixListEntries", []string{"PrefixListId", "Entries"}},
+	{"LoadBalancerListeners", each((*docCtx).listenerGroup), model.KindLoadBalancer, "DescribeListeners", []string{"LoadBalancerArn", "Listeners"}},
+	{"LoadBalancerAttributes", each((*docCtx).lbAttributes), model.KindLoadBalancer, "DescribeLoadBalancerAttributes", []string{"LoadBalancerArn", "Attributes"}},
+	{"LoadBalancerTargetHealth", each((*docCtx).targetHealth), model.KindTargetGroup, "DescribeTargetHealth", []string{"TargetGroupArn", "TargetHealthDescriptions"}},
+	{"TargetGroupAttributes", each((*docCtx).tgAttributes), model.KindTargetGroup, "DescribeTargetGroupAttributes", []string{"TargetGroupArn", "Attributes"}},
+
+	// Transit gateways (ec2 describe-transit-gateway*).
+	{"TransitGatewayRouteTables", each((*docCtx).tgwRouteTable), model.KindTGWRouteTable, "DescribeTransitGatewayRouteTables", []string{"TransitGatewayRouteTableId"}},
+	{"TransitGatewayPeeringAttachments", each((*docCtx).tgwPeeringAttachment), model.KindTGWAttachment, "DescribeTransitGatewayPeeringAttachments", []string{"TransitGatewayAttachmentId", "RequesterTgwInfo"}},
+	{"TransitGatewayVpcAttachments", each((*docCtx).tgwVPCAttachment), model.KindTGWAttachment, "DescribeTransitGatewayVpcAttachments", []string{"TransitGatewayAttachmentId", "VpcId"}},
+	{"TransitGatewayAttachments", each((*docCtx).tgwAttachment), model.KindTGWAttachment, "DescribeTransitGatewayAttachments", []string{"TransitGatewayAttachmentId"}},
+	{"TransitGateways", each((*docCtx).transitGateway), model.KindTransitGateway, "DescribeTransitGateways", []string{"TransitGatewayId"}},
+
+	// Prefix lists.
+	{"PrefixLists", each((*docCtx).awsPrefixList), model.KindPrefixList, "DescribePrefixLists", []string{"PrefixListId", "Cidrs"}},
+	{"ManagedPrefixLists", each((*docCtx).managedPrefixList), model.KindPrefixList, "DescribeManagedPrefixLists", []string{"PrefixListId"}},
+
+	// ELBv2 describe-* outputs. describe-tags names each ARN it tags.
+	{"Listeners", each((*docCtx).plainListener), model.KindLoadBalancer, "DescribeListeners", []string{"ListenerArn"}},
+	{"LoadBalancers", each((*docCtx).loadBalancer), model.KindLoadBalancer, "DescribeLoadBalancers", []string{"LoadBalancerArn"}},
+	{"TargetGroups", each((*docCtx).targetGroup), model.KindTargetGroup, "DescribeTargetGroups", []string{"TargetGroupArn"}},
+	{"TagDescriptions", each((*docCtx).tagDescription), "", "DescribeTags", []string{"ResourceArn", "Tags"}},
+
+	// EC2 describe-* outputs. Instances is what
+	// --query 'Reservations[].Instances[]' leaves of describe-instances.
+	{"Reservations", each((*docCtx).reservation), model.KindInstance, "DescribeInstances", []string{"Instances"}},
+	{"Addresses", each((*docCtx).address), model.KindNetworkInterface, "DescribeAddresses", []string{"PublicIp"}},
+	{"Instances", each((*docCtx).bareInstance), model.KindInstance, "DescribeInstances", []string{"InstanceId"}},
+	{"NetworkInterfaces", each((*docCtx).networkInterface), model.KindNetworkInterface, "DescribeNetworkInterfaces", []string{"NetworkInterfaceId"}},
+	{"NatGateways", each((*docCtx).natGateway), model.KindNATGateway, "DescribeNatGateways", []string{"NatGatewayId"}},
+	{"InternetGateways", each((*docCtx).internetGateway), model.KindInternetGateway, "DescribeInternetGateways", []string{"InternetGatewayId"}},
+	{"EgressOnlyInternetGateways", each((*docCtx).egressOnlyInternetGateway), model.KindEgressOnlyInternetGateway, "DescribeEgressOnlyInternetGateways", []string{"EgressOnlyInternetGatewayId"}},
+	{"VpnGateways", each((*docCtx).vpnGateway), model.KindVPNGateway, "DescribeVpnGateways", []string{"VpnGatewayId"}},
+	{"VpcPeeringConnections", each((*docCtx).vpcPeering), model.KindVPCPeering, "DescribeVpcPeeringConnections", []string{"VpcPeeringConnectionId"}},
+	{"VpcEndpoints", each((*docCtx).vpcEndpoint), model.KindVPCEndpoint, "DescribeVpcEndpoints", []string{"VpcEndpointId"}},
+	{"NetworkAcls", each((*docCtx).networkACL), model.KindNetworkACL, "DescribeNetworkAcls", []string{"NetworkAclId"}},
+	{"RouteTables", each((*docCtx).routeTable), model.KindRouteTable, "DescribeRouteTables", []string{"RouteTableId"}},
+	{"SecurityGroups", each((*docCtx).securityGroup), model.KindSecurityGroup, "DescribeSecurityGroups", []string{"GroupId", "IpPermissions"}},
+	{"Subnets", each((*docCtx).subnet), model.KindSubnet, "DescribeSubnets", []string{"SubnetId"}},
+	{"Vpcs", each((*docCtx).vpc), model.KindVPC, "DescribeVpcs", []string{"VpcId", "CidrBlock"}},
+	{"FlowLogs", each((*docCtx).flowLog), model.KindFlowLog, "DescribeFlowLogs", []string{"FlowLogId"}},
+}
+
+// outputFor returns the output a top-level key names, or nil.
+func outputFor(key string) *output {
+	for i := range outputs {
+		if outputs[i].key == key {
+			return &outputs[i]
+		}
+	}
+	return nil
+}
+
+// identify returns the output whose elements have the given fields, or nil.
+func identify(fields map[string]bool) *output {
+	for i := range outputs {
+		if !slices.ContainsFunc(outputs[i].identify, func(f string) bool { return !fields[f] }) {
+			return &outputs[i]
+		}
+	}
+	return nil
+}
+
+// outputNamed returns the output a file's name implies — Vpcs.json,
+// vpcs.json, describe-vpcs.json, describe_network_acls.json,
+// network-acls.json, ... — or nil when the name says nothing.
+func outputNamed(file string) *output {
+	base := strings.ToLower(path.Base(file))
+	base = strings.TrimSuffix(base, path.Ext(base))
+	name := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, base)
+	for _, verb := range []string{"describe", "get", "search"} {
+		if s, ok := strings.CutPrefix(name, verb); ok && s != "" {
+			name = s
+			break
+		}
+	}
+	switch name {
+	case "transitgatewayroutes":
+		name = "transitgatewaystaticroutes"
+	case "transitgatewayroutetablepropagations":
+		name = "transitgatewaypropagations"
+	case "transitgatewayroutetableassociations":
+		name = "transitgatewayassociations"
+	case "targethealth":
+		name = "loadbalancertargethealth"
+	}
+	for i := range outputs {
+		if strings.ToLower(outputs[i].key) == name {
+			return &outputs[i]
+		}
+	}
+	return nil
+}
+
+// didYouMean returns the key the importer reads that an unknown key is
+// probably a misspelling of (SecurityGroup, securitygroups, Vpc), or "".
+func didYouMean(key string) string {
+	k := strings.ToLower(key)
+	best, bestDist := "", 0
+	for i := range outputs {
+		o := outputs[i].key
+		d := model.EditDistance(k, strings.ToLower(o), 2)
+		allowed := 1
+		if len(o) >= 10 {
+			allowed = 2
+		}
+		if d <= allowed && (best == "" || d < bestDist) {
+			best, bestDist = o, d
+		}
+	}
+	return best
+}
+
+// skipReason says why a key the importer does not read is skipped; skip is
+// false for keys that are dropped silently (pagination and response
+// metadata).
 func skipReason(key string) (reason string, skip bool) {
 	switch key {
 	case "NextToken", "Marker", "NextMarker", "IsTruncated", "ResultMetadata",
@@ -75,8 +180,21 @@ func skipReason(key string) (reason string, skip bool) {
 	// Outputs the network model has no use for.
 	case "AvailabilityZones", "DBInstances", "DomainStatusList", "ServiceDetails", "ServiceNames",
 		"VpnConnections", "CustomerGateways", "DhcpOptions", "KeyPairs", "Images", "Volumes",
-		"TransitGatewayConnects", "TransitGatewayConnectPeers", "Tags":
+		"TransitGatewayConnects", "TransitGatewayConnectPeers", "FlowLogs", "Tags":
 		return "not used by the network model", true
 	}
 	return "unrecognised key", true
+}
+
+// unknownKey is the error for a top-level key that is probably a
+// misspelling of one the importer reads, or a snapshot's; nil for a key
+// that is merely unknown.
+func unknownKey(key string) string {
+	if key == "schema" {
+		return `this is a vpcscope snapshot file ("schema" key), not an AWS CLI output: pass it on its own with --snapshot FILE`
+	}
+	if want := didYouMean(key); want != "" {
+		return fmt.Sprintf("unknown key %s: did you mean %s?", key, want)
+	}
+	return ""
 }

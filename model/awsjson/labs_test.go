@@ -1,6 +1,7 @@
 package awsjson
 
 import (
+	"context"
 	"encoding/json"
 	"net/netip"
 	"os"
@@ -144,7 +145,7 @@ var decoded = map[string]func(s *model.Snapshot) int{
 // loadLab imports one lab's aws_configs folder.
 func loadLab(t *testing.T, labs, name string) *model.Snapshot {
 	t.Helper()
-	s, _, err := ReadDir(filepath.Join(labs, name, "aws_configs"))
+	s, _, err := ReadDir(context.Background(), filepath.Join(labs, name, "aws_configs"), ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +161,7 @@ func TestLabsLoad(t *testing.T) {
 	for _, dir := range dirs {
 		lab := filepath.Base(filepath.Dir(dir))
 		t.Run(lab, func(t *testing.T) {
-			s, r, err := ReadDir(dir)
+			s, r, err := ReadDir(context.Background(), dir, ReadOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}

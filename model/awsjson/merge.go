@@ -2,6 +2,7 @@ package awsjson
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -18,17 +19,6 @@ func newResourceSet() *resourceSet {
 	return &resourceSet{byKey: make(map[string]model.Resource), source: make(map[string]string)}
 }
 
-// identity is what makes two records the same resource: kind and ID, and
-// for transit gateway attachments the gateway too (both ends of a peering
-// attachment share its ID).
-func identity(r model.Resource) string {
-	k := string(r.Kind()) + "\x00" + r.Base().ID
-	if a, ok := r.(*model.TGWAttachment); ok {
-		k += "\x00" + a.TransitGatewayID
-	}
-	return k
-}
-
 // all returns the resources in no particular order.
 func (s *resourceSet) all() []model.Resource {
 	out := make([]model.Resource, 0, len(s.byKey))
@@ -40,122 +30,35 @@ func (s *resourceSet) all() []model.Resource {
 
 // has reports whether a resource with r's identity is held.
 func (s *resourceSet) has(r model.Resource) bool {
-	_, ok := s.byKey[identity(r)]
+	_, ok := s.byKey[model.Identity(r)]
 	return ok
 }
 
-// put adds a copy of r, or merges it into the record already held.
+// put adds a copy of r, or combines it with the record already held
+// (model.Combine); a conflict is recorded in the report, naming both files.
 func (s *resourceSet) put(r model.Resource, file string, rep *Report) {
-	k := identity(r)
+	k := model.Identity(r)
 	prev, ok := s.byKey[k]
 	if !ok {
 		s.byKey[k] = clone(r)
 		s.source[k] = file
 		return
 	}
-	kept, conflict := merge(prev, r)
-	s.byKey[k] = kept
-	if conflict {
-		pm, rm := prev.Base(), r.Base()
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf(
-			"duplicate %s %s: described in %s (%s) and %s (%s); kept the first",
-			r.Kind(), pm.ID, scopeString(pm), s.source[k], scopeString(rm), file))
+	if err := model.Combine(prev, r); err != nil {
+		rep.Conflicts = append(rep.Conflicts, conflictError(s.source[k], file, err))
 	}
 }
 
-func scopeString(m *model.Meta) string {
-	s := model.Scope{Account: m.Account, Region: m.Region}.String()
-	if s == "" {
-		return "no account or region"
+// conflictError names the two files of a conflict.
+func conflictError(first, second string, err error) error {
+	var c *model.Conflict
+	if !errors.As(err, &c) {
+		return fmt.Errorf("%s and %s: %w", first, second, err)
 	}
-	return s
-}
-
-func sameScope(a, b *model.Meta) bool { return a.Account == b.Account && a.Region == b.Region }
-
-// merge combines a second record of a resource into the one held. It
-// returns the record to keep and whether the two conflict: the same ID in
-// different accounts or regions, where only one can be right.
-func merge(held, other model.Resource) (model.Resource, bool) {
-	switch h := held.(type) {
-	case *model.TGWAttachment:
-		// The generic, VPC and peering attachment outputs each tell part
-		// of the story, and a shared gateway's attachments are seen from
-		// both accounts.
-		mergeAttachment(h, other.(*model.TGWAttachment))
-		return h, false
-	case *model.PrefixList:
-		o := other.(*model.PrefixList)
-		mergePrefixList(h, o)
-		return h, !h.AWSManaged && !sameScope(&h.Meta, &o.Meta)
-	case *model.VPCPeering:
-		// Seen from both accounts or regions: prefer the requester's view.
-		o := other.(*model.VPCPeering)
-		if requesterView(o) && !requesterView(h) {
-			return clone(o), false
-		}
-		return h, false
+	if first == second {
+		return fmt.Errorf("%s describes %s %s twice, differently: %s %s, then %s; keep one", first, c.Kind, c.ID, c.Field, c.Held, c.Other)
 	}
-	return held, !sameScope(held.Base(), other.Base())
-}
-
-func requesterView(p *model.VPCPeering) bool {
-	return p.Account == p.Requester.OwnerID && p.Region == p.Requester.Region
-}
-
-// fill sets *dst to src when *dst is the zero value.
-func fill[T comparable](dst *T, src T) {
-	var zero T
-	if *dst == zero {
-		*dst = src
-	}
-}
-
-func mergeAttachment(h, o *model.TGWAttachment) {
-	fill(&h.Account, o.Account)
-	fill(&h.Region, o.Region)
-	if h.Tags == nil {
-		h.Tags = o.Tags
-	}
-	fill(&h.TransitGatewayOwnerID, o.TransitGatewayOwnerID)
-	fill(&h.ResourceType, o.ResourceType)
-	fill(&h.ResourceID, o.ResourceID)
-	fill(&h.ResourceOwnerID, o.ResourceOwnerID)
-	fill(&h.State, o.State)
-	fill(&h.Association, o.Association)
-	if h.SubnetIDs == nil {
-		h.SubnetIDs = o.SubnetIDs
-	}
-	h.ApplianceModeSupport = h.ApplianceModeSupport || o.ApplianceModeSupport
-	h.SecurityGroupReferencingSupport = h.SecurityGroupReferencingSupport || o.SecurityGroupReferencingSupport
-}
-
-func mergePrefixList(h, o *model.PrefixList) {
-	if h.Tags == nil {
-		h.Tags = o.Tags
-	}
-	fill(&h.Name, o.Name)
-	fill(&h.AddressFamily, o.AddressFamily)
-	fill(&h.MaxEntries, o.MaxEntries)
-	fill(&h.State, o.State)
-	h.AWSManaged = h.AWSManaged || o.AWSManaged
-	h.Entries = mergeEntries(h.Entries, o.Entries)
-}
-
-// mergeEntries returns the union of two entry lists by CIDR, keeping the
-// first non-empty description.
-func mergeEntries(a, b []model.PrefixListEntry) []model.PrefixListEntry {
-	out := slices.Clone(a)
-	for _, e := range b {
-		i := slices.IndexFunc(out, func(x model.PrefixListEntry) bool { return x.CIDR == e.CIDR })
-		switch {
-		case i < 0:
-			out = append(out, e)
-		case out[i].Description == "":
-			out[i].Description = e.Description
-		}
-	}
-	return out
+	return fmt.Errorf("%s and %s both describe %s %s, differently: %s %s in the first, %s in the second; keep one", first, second, c.Kind, c.ID, c.Field, c.Held, c.Other)
 }
 
 // clone returns a copy of r that can be changed without changing r: a
@@ -227,6 +130,14 @@ func clone(r model.Resource) model.Resource {
 
 func ptr[T any](v T) *T { return &v }
 
+// fill sets *dst to src when *dst is the zero value.
+func fill[T comparable](dst *T, src T) {
+	var zero T
+	if *dst == zero {
+		*dst = src
+	}
+}
+
 // setAttrs copies attributes into *m, making the map when needed.
 func setAttrs(m *map[string]string, attrs map[string]string) {
 	if len(attrs) == 0 {
@@ -265,6 +176,7 @@ func sortSnapshot(s *model.Snapshot) {
 	sortResources(s.PrefixLists)
 	sortResources(s.LoadBalancers)
 	sortResources(s.TargetGroups)
+	sortResources(s.FlowLogs)
 }
 
 func sortResources[T model.Resource](xs []T) {

@@ -52,6 +52,7 @@ func cidrUsable(s string) bool {
 }
 
 func (d *docCtx) vpc(at string, v *vpcJSON) {
+	d.requireID(at, "VpcId", v.VpcId)
 	out := &model.VPC{
 		Meta:      d.meta(v.VpcId, v.OwnerId, v.tags()),
 		CIDRs:     []netip.Prefix{},
@@ -92,6 +93,7 @@ type subnetJSON struct {
 }
 
 func (d *docCtx) subnet(at string, v *subnetJSON) {
+	d.requireID(at, "SubnetId", v.SubnetId)
 	out := &model.Subnet{
 		Meta:                d.meta(v.SubnetId, v.OwnerId, v.tags()),
 		VPCID:               v.VpcId,
@@ -101,6 +103,11 @@ func (d *docCtx) subnet(at string, v *subnetJSON) {
 		IPv6CIDRs:           d.ipv6CIDRs(at, v.Ipv6CidrBlockAssociationSet),
 		MapPublicIPOnLaunch: v.MapPublicIpOnLaunch,
 		State:               v.State,
+	}
+	if v.OwnerId != "" && d.account != "" && v.OwnerId != d.account {
+		// Another account's subnet, shared with this one (VPC sharing):
+		// its zone name is this account's own.
+		out.Participants = []model.Participant{{Account: d.account, AvailabilityZone: v.AvailabilityZone}}
 	}
 	d.out.add(out)
 }
@@ -137,6 +144,7 @@ type routeTableJSON struct {
 }
 
 func (d *docCtx) routeTable(at string, v *routeTableJSON) {
+	d.requireID(at, "RouteTableId", v.RouteTableId)
 	out := &model.RouteTable{
 		Meta:   d.meta(v.RouteTableId, v.OwnerId, v.tags()),
 		VPCID:  v.VpcId,
@@ -201,6 +209,7 @@ type networkACLJSON struct {
 }
 
 func (d *docCtx) networkACL(at string, v *networkACLJSON) {
+	d.requireID(at, "NetworkAclId", v.NetworkAclId)
 	out := &model.NetworkACL{
 		Meta:      d.meta(v.NetworkAclId, v.OwnerId, v.tags()),
 		VPCID:     v.VpcId,
@@ -290,6 +299,7 @@ type securityGroupJSON struct {
 }
 
 func (d *docCtx) securityGroup(at string, v *securityGroupJSON) {
+	d.requireID(at, "GroupId", v.GroupId)
 	d.out.add(&model.SecurityGroup{
 		Meta:        d.meta(v.GroupId, v.OwnerId, v.tags()),
 		VPCID:       v.VpcId,

@@ -73,6 +73,38 @@ func resolve(set *resourceSet, batches []*batch, rep *Report) {
 	resolveTransit(set, batches, warn)
 	resolvePrefixLists(set, batches, warn)
 	resolveLoadBalancers(set, batches, warn)
+	resolveSharedZones(set)
+}
+
+// resolveSharedZones renames the zones of a participant's resources in a
+// shared subnet (interfaces, instances, load balancer nodes) to the
+// subnet's zone name: AWS names zones for each account independently
+// (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing-share-subnet-working-with.html,
+// "Map subnets across Availability Zones"), and a snapshot speaks of each
+// zone by one name, the subnet owner's when the owner's view was read.
+func resolveSharedZones(set *resourceSet) {
+	subnets := byID[*model.Subnet](set)
+	rename := func(account, subnetID string, zone *string) {
+		sn := subnets[subnetID]
+		if sn == nil || !sn.Shared() || *zone == sn.AvailabilityZone {
+			return
+		}
+		if name, ok := sn.ParticipantZone(account); ok && name == *zone {
+			*zone = sn.AvailabilityZone
+		}
+	}
+	for _, r := range set.byKey {
+		switch v := r.(type) {
+		case *model.NetworkInterface:
+			rename(v.Account, v.SubnetID, &v.AvailabilityZone)
+		case *model.Instance:
+			rename(v.Account, v.SubnetID, &v.AvailabilityZone)
+		case *model.LoadBalancer:
+			for i := range v.AvailabilityZones {
+				rename(v.Account, v.AvailabilityZones[i].SubnetID, &v.AvailabilityZones[i].ZoneName)
+			}
+		}
+	}
 }
 
 // resolveAddresses gives network interfaces (and instances) the public
@@ -242,7 +274,7 @@ func resolvePrefixLists(set *resourceSet, batches []*batch, warn warnFunc) {
 			if !ok {
 				continue
 			}
-			pl.Entries = mergeEntries(pl.Entries, es.Entries)
+			pl.AddEntries(es.Entries)
 			seen[pl.ID] = true
 		}
 	}

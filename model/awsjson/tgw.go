@@ -22,7 +22,8 @@ type transitGatewayJSON struct {
 	}
 }
 
-func (d *docCtx) transitGateway(_ string, v *transitGatewayJSON) {
+func (d *docCtx) transitGateway(at string, v *transitGatewayJSON) {
+	d.requireID(at, "TransitGatewayId", v.TransitGatewayId)
 	o := &v.Options
 	d.out.add(&model.TransitGateway{
 		Meta:                            d.meta(v.TransitGatewayId, v.OwnerId, v.tags()),
@@ -51,7 +52,8 @@ type tgwAttachmentJSON struct {
 	}
 }
 
-func (d *docCtx) tgwAttachment(_ string, v *tgwAttachmentJSON) {
+func (d *docCtx) tgwAttachment(at string, v *tgwAttachmentJSON) {
+	d.requireID(at, "TransitGatewayAttachmentId", v.TransitGatewayAttachmentId)
 	out := &model.TGWAttachment{
 		Meta:                  d.meta(v.TransitGatewayAttachmentId, v.TransitGatewayOwnerId, v.tags()),
 		TransitGatewayID:      v.TransitGatewayId,
@@ -82,7 +84,8 @@ type tgwVPCAttachmentJSON struct {
 	}
 }
 
-func (d *docCtx) tgwVPCAttachment(_ string, v *tgwVPCAttachmentJSON) {
+func (d *docCtx) tgwVPCAttachment(at string, v *tgwVPCAttachmentJSON) {
+	d.requireID(at, "TransitGatewayAttachmentId", v.TransitGatewayAttachmentId)
 	d.out.add(&model.TGWAttachment{
 		// The VPC attachment output does not name the gateway's owner.
 		Meta:                            d.meta(v.TransitGatewayAttachmentId, "", v.tags()),
@@ -116,7 +119,8 @@ type tgwPeeringAttachmentJSON struct {
 // tgwPeeringAttachment adds the attachment as each end in the document's
 // region sees it (both ends when the region is unknown): attached to the
 // local gateway, with the remote gateway as its resource.
-func (d *docCtx) tgwPeeringAttachment(_ string, v *tgwPeeringAttachmentJSON) {
+func (d *docCtx) tgwPeeringAttachment(at string, v *tgwPeeringAttachmentJSON) {
+	d.requireID(at, "TransitGatewayAttachmentId", v.TransitGatewayAttachmentId)
 	ends := [2][2]*peeringTGWInfoJSON{
 		{&v.RequesterTgwInfo, &v.AccepterTgwInfo},
 		{&v.AccepterTgwInfo, &v.RequesterTgwInfo},
@@ -154,7 +158,8 @@ type tgwRouteTableJSON struct {
 	DefaultPropagationRouteTable bool
 }
 
-func (d *docCtx) tgwRouteTable(_ string, v *tgwRouteTableJSON) {
+func (d *docCtx) tgwRouteTable(at string, v *tgwRouteTableJSON) {
+	d.requireID(at, "TransitGatewayRouteTableId", v.TransitGatewayRouteTableId)
 	d.out.add(&model.TGWRouteTable{
 		Meta:               d.meta(v.TransitGatewayRouteTableId, "", v.tags()),
 		TransitGatewayID:   v.TransitGatewayId,

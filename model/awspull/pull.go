@@ -86,6 +86,10 @@ type Options struct {
 	// HTTPClient, when set, sends the calls (tests, proxies), with its
 	// own transport timeouts.
 	HTTPClient *http.Client
+	// Org, when set, pulls every account of the AWS organization that the
+	// one profile (or the default credential chain) manages; see
+	// OrgOptions.
+	Org *OrgOptions
 }
 
 // Pull reads the network of every profile's account in the requested
@@ -118,6 +122,13 @@ func Pull(ctx context.Context, opts Options, progress func(Event)) (*model.Snaps
 	if opts.CallTimeout < 0 || opts.ResponseHeaderTimeout < 0 {
 		return nil, nil, errors.New("timeouts must not be negative")
 	}
+	if opts.Org != nil {
+		org, err := opts.Org.normalized(opts.Profiles)
+		if err != nil {
+			return nil, nil, err
+		}
+		opts.Org = &org
+	}
 	opts.Workers = cmp.Or(opts.Workers, DefaultWorkers)
 	opts.MaxAttempts = cmp.Or(opts.MaxAttempts, DefaultMaxAttempts)
 	opts.CallTimeout = cmp.Or(opts.CallTimeout, DefaultCallTimeout)
@@ -139,28 +150,40 @@ func Pull(ctx context.Context, opts Options, progress func(Event)) (*model.Snaps
 		})
 	}
 
+	var err error
+	if opts.Org != nil {
+		err = p.pullOrg(ctx)
+	} else {
+		err = p.pullProfiles(ctx)
+	}
+	p.work.Wait()
+	close(p.pages)
+	p.ingesting.Wait()
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return nil, nil, fmt.Errorf("pull canceled: %w", ctxErr)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	snap, err := p.snapshot()
+	if err != nil {
+		return nil, nil, err
+	}
+	return snap, p.sortedNotes(), nil
+}
+
+// pullProfiles starts the pull of every profile's account and regions.
+func (p *puller) pullProfiles(ctx context.Context) error {
 	accounts, err := p.setup(ctx)
 	if err != nil {
-		close(p.pages)
-		p.ingesting.Wait()
-		return nil, nil, err
+		return err
 	}
 	for _, a := range accounts {
 		for _, region := range a.regions {
 			p.pullRegion(ctx, a, region)
 		}
 	}
-	p.work.Wait()
-	close(p.pages)
-	p.ingesting.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, nil, fmt.Errorf("pull canceled: %w", err)
-	}
-	snap, err := p.snapshot(accounts)
-	if err != nil {
-		return nil, nil, err
-	}
-	return snap, p.sortedNotes(), nil
+	return nil
 }
 
 // puller is the state of one Pull.
@@ -210,12 +233,16 @@ func (p *puller) wants(k model.Kind) bool {
 	return len(p.opts.Kinds) == 0 || slices.Contains(p.opts.Kinds, k)
 }
 
-// account is one profile's account, ready to pull.
+// account is one profile's account (or one member account of an
+// organization), ready to pull.
 type account struct {
 	profile string
 	id      string
 	cfg     aws.Config
 	regions []string
+	// home is the region of the setup calls, partition the one of the
+	// caller's ARN.
+	home, partition string
 }
 
 // setup loads each profile's configuration and identity, concurrently.
@@ -299,33 +326,53 @@ func (p *puller) setupProfile(ctx context.Context, profile string) (*account, er
 	if a.id == "" {
 		return nil, setupError(profile, "STS GetCallerIdentity", errors.New("the answer names no account"))
 	}
+	a.home, a.partition = home, arnPartition(aws.ToString(id.Arn))
 	s.account = a.id
 	s.items = 1
 	s.done()
-
-	switch {
-	case p.opts.AllRegions:
-		s := &setupStep{p: p, account: a.id, region: home, op: "DescribeRegions", action: "ec2:DescribeRegions", start: time.Now()}
-		out, err := setupCall(ctx, s, func(ctx context.Context) (*ec2.DescribeRegionsOutput, error) {
-			return ec2.NewFromConfig(cfg, func(o *ec2.Options) { o.Region = home }).DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
-		})
-		if err != nil {
-			return nil, setupError(profile, "EC2 DescribeRegions (for --all-regions)", err)
-		}
-		for _, r := range out.Regions {
-			if name := aws.ToString(r.RegionName); name != "" {
-				a.regions = append(a.regions, name)
-			}
-		}
-		slices.Sort(a.regions)
-		s.items = len(a.regions)
-		s.done()
-	case len(p.opts.Regions) > 0:
-		a.regions = slices.Compact(slices.Sorted(slices.Values(p.opts.Regions)))
-	default:
-		a.regions = []string{home}
+	if a.regions, err = p.regionsOf(ctx, a); err != nil {
+		return nil, setupError(profile, "EC2 DescribeRegions (for --all-regions)", err)
 	}
 	return a, nil
+}
+
+// regionsOf returns the regions to pull in an account: every region
+// enabled for it (DescribeRegions) with Options.AllRegions, else
+// Options.Regions, else its home region.
+func (p *puller) regionsOf(ctx context.Context, a *account) ([]string, error) {
+	switch {
+	case p.opts.AllRegions:
+		s := &setupStep{p: p, account: a.id, region: a.home, op: "DescribeRegions", action: "ec2:DescribeRegions", start: time.Now()}
+		out, err := setupCall(ctx, s, func(ctx context.Context) (*ec2.DescribeRegionsOutput, error) {
+			return ec2.NewFromConfig(a.cfg, func(o *ec2.Options) { o.Region = a.home }).DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
+		})
+		if err != nil {
+			return nil, err
+		}
+		var regions []string
+		for _, r := range out.Regions {
+			if name := aws.ToString(r.RegionName); name != "" {
+				regions = append(regions, name)
+			}
+		}
+		slices.Sort(regions)
+		s.items = len(regions)
+		s.done()
+		return regions, nil
+	case len(p.opts.Regions) > 0:
+		return slices.Compact(slices.Sorted(slices.Values(p.opts.Regions))), nil
+	}
+	return []string{a.home}, nil
+}
+
+// arnPartition returns the partition of an ARN (aws, aws-cn,
+// aws-us-gov), or aws.
+func arnPartition(arn string) string {
+	parts := strings.SplitN(arn, ":", 3)
+	if len(parts) == 3 && parts[0] == "arn" && parts[1] != "" {
+		return parts[1]
+	}
+	return "aws"
 }
 
 // setupStep is the progress of a setup call.
@@ -396,8 +443,9 @@ type regionRun struct {
 	disabled *failure
 }
 
-// pullRegion starts every listing of one account and region.
-func (p *puller) pullRegion(ctx context.Context, a *account, region string) {
+// pullRegion starts every listing of one account and region; its wg
+// counts them.
+func (p *puller) pullRegion(ctx context.Context, a *account, region string) *regionRun {
 	r := &regionRun{
 		p: p, account: a.id, region: region, parent: ctx, lim: newLimiter(p.opts.Workers),
 		ec2: ec2.NewFromConfig(a.cfg, func(o *ec2.Options) { o.Region = region }),
@@ -429,6 +477,7 @@ func (p *puller) pullRegion(ctx context.Context, a *account, region string) {
 		r.wg.Wait()
 		r.cancel()
 	})
+	return r
 }
 
 // fail classifies a failed call of u. A region that refuses calls is
@@ -625,7 +674,7 @@ func pages[Out, O any](ctx context.Context, u *unit, more func() bool,
 }
 
 // snapshot assembles the pulled snapshot, or says why there is none.
-func (p *puller) snapshot(accounts []*account) (*model.Snapshot, error) {
+func (p *puller) snapshot() (*model.Snapshot, error) {
 	snap, _ := p.importer.Snapshot()
 	snap.Source = "aws"
 	snap.TakenAt = p.start.UTC().Truncate(time.Second)

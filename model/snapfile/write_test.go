@@ -1,6 +1,7 @@
 package snapfile
 
 import (
+	"context"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -28,7 +29,7 @@ func mode(t *testing.T, path string) fs.FileMode {
 // readBack fails unless path holds the test snapshot.
 func readBack(t *testing.T, path string) {
 	t.Helper()
-	got, err := ReadFile(path)
+	got, _, err := Read(context.Background(), path, ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ package world
 
 import (
 	"fmt"
-	"net/netip"
 	"strings"
 	"time"
 
@@ -189,12 +188,6 @@ func (w *World) Endpoints() []Endpoint {
 		out = append(out, Endpoint{Spec: n.ID, Label: Safe(fmt.Sprintf("%s  %s  %s  %s", n.ID, strings.Join(addrs, " "), desc, where(n)))})
 	}
 	return append(out, gone...)
-}
-
-// IsAddr reports whether s parses as an IP address.
-func IsAddr(s string) bool {
-	_, err := netip.ParseAddr(strings.TrimSpace(s))
-	return err == nil
 }
 
 // ShortLabel names a trace endpoint for the form: a resource's short name

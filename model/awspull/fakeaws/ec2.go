@@ -28,10 +28,10 @@ func (s *Server) ec2(q *request) (string, bool) {
 			w.text("optInStatus", "opt-in-not-required")
 		})
 	case "DescribeVpcs":
-		xs, next := page(s, q, visible(snap.VPCs, acct, region))
+		xs, next := page(s, q, append(visible(snap.VPCs, acct, region), s.sharedVPCs(acct, region)...))
 		listing("vpcSet", len(xs), next, func(i int) { w.vpc(xs[i]) })
 	case "DescribeSubnets":
-		xs, next := page(s, q, visible(snap.Subnets, acct, region))
+		xs, next := page(s, q, s.subnetsSeenBy(acct, region))
 		listing("subnetSet", len(xs), next, func(i int) { w.subnet(xs[i]) })
 	case "DescribeRouteTables":
 		xs, next := page(s, q, visible(snap.RouteTables, acct, region))
@@ -44,14 +44,14 @@ func (s *Server) ec2(q *request) (string, bool) {
 		listing("networkAclSet", len(xs), next, func(i int) { w.networkACL(xs[i]) })
 	case "DescribeNetworkInterfaces":
 		xs, next := page(s, q, visible(snap.NetworkInterfaces, acct, region))
-		listing("networkInterfaceSet", len(xs), next, func(i int) { w.networkInterface(xs[i]) })
+		listing("networkInterfaceSet", len(xs), next, func(i int) { w.networkInterface(s.interfaceSeenBy(xs[i])) })
 	case "DescribeInstances":
 		enis := make(map[string]*model.NetworkInterface, len(snap.NetworkInterfaces))
 		for _, n := range snap.NetworkInterfaces {
-			enis[n.ID] = n
+			enis[n.ID] = s.interfaceSeenBy(n)
 		}
 		xs, next := page(s, q, visible(snap.Instances, acct, region))
-		listing("reservationSet", len(xs), next, func(i int) { w.reservation(xs[i], enis) })
+		listing("reservationSet", len(xs), next, func(i int) { w.reservation(s.instanceSeenBy(xs[i]), enis) })
 	case "DescribeAddresses":
 		w.addresses(visible(snap.NetworkInterfaces, acct, region))
 	case "DescribeInternetGateways":
@@ -644,4 +644,69 @@ func (w *xw) vpcEndpoint(v *model.VPCEndpoint) {
 	w.strings("networkInterfaceIdSet", v.NetworkInterfaceIDs)
 	w.list("groupSet", len(v.SecurityGroupIDs), func(i int) { w.text("groupId", v.SecurityGroupIDs[i]) })
 	w.tags("tagSet", v.Tags, "key", "value")
+}
+
+// subnetsSeenBy returns the subnets account sees in region: its own, and
+// those shared with it, as AWS shows them to a participant: with its own
+// name for their zone.
+func (s *Server) subnetsSeenBy(account, region string) []*model.Subnet {
+	out := visible(s.snap.Subnets, account, region)
+	for _, sn := range s.snap.Subnets {
+		if zone, ok := sn.ParticipantZone(account); ok && sn.Account != account && sn.Region == region {
+			c := *sn
+			c.AvailabilityZone, c.Participants = zone, nil
+			out = append(out, &c)
+		}
+	}
+	return out
+}
+
+// sharedVPCs returns the VPCs of other accounts in region with a subnet
+// shared with account: participants see them.
+func (s *Server) sharedVPCs(account, region string) []*model.VPC {
+	vpcs := map[string]bool{}
+	for _, sn := range s.snap.Subnets {
+		if _, ok := sn.ParticipantZone(account); ok && sn.Account != account && sn.Region == region {
+			vpcs[sn.VPCID] = true
+		}
+	}
+	var out []*model.VPC
+	for _, v := range s.snap.VPCs {
+		if vpcs[v.ID] && v.Account != account {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// localZone returns the name account gives the zone of subnet subnetID,
+// zone in the snapshot's (the owner's) names.
+func (s *Server) localZone(account, subnetID, zone string) string {
+	if sn := s.shared()[subnetID]; sn != nil {
+		if z, ok := sn.ParticipantZone(account); ok {
+			return z
+		}
+	}
+	return zone
+}
+
+// interfaceSeenBy returns the interface as its own account sees it: in a
+// subnet shared with it, with its name for the zone.
+func (s *Server) interfaceSeenBy(n *model.NetworkInterface) *model.NetworkInterface {
+	if z := s.localZone(n.Account, n.SubnetID, n.AvailabilityZone); z != n.AvailabilityZone {
+		c := *n
+		c.AvailabilityZone = z
+		return &c
+	}
+	return n
+}
+
+// instanceSeenBy is interfaceSeenBy for an instance.
+func (s *Server) instanceSeenBy(in *model.Instance) *model.Instance {
+	if z := s.localZone(in.Account, in.SubnetID, in.AvailabilityZone); z != in.AvailabilityZone {
+		c := *in
+		c.AvailabilityZone = z
+		return &c
+	}
+	return in
 }

@@ -1,6 +1,7 @@
 // Package fakeaws is an AWS endpoint for tests: it answers the EC2 and
 // Elastic Load Balancing v2 Query APIs and STS GetCallerIdentity with XML
-// rendered from a model.Snapshot (and, for flow logs, CloudWatch Logs
+// rendered from a model.Snapshot, the Organizations API (JSON) and STS
+// AssumeRole for an Organization the test sets (and, for flow logs, CloudWatch Logs
 // FilterLogEvents and S3 ListObjectsV2 and GetObject from what the test
 // puts there), on 127.0.0.1, the way AWS would answer an
 // account that holds those resources. It injects what real endpoints do
@@ -40,7 +41,7 @@ func AccessKey(account string) string { return "AKIA" + account }
 // Fault makes the server answer some requests with an error, a delay or
 // garbage instead of the data. Empty fields match every request.
 type Fault struct {
-	Service string // ec2, elbv2 or sts
+	Service string // ec2, elbv2, sts, organizations, logs or s3
 	Action  string // e.g. DescribeNetworkAcls
 	Account string
 	Region  string
@@ -81,6 +82,7 @@ type Server struct {
 	closed chan struct{}
 
 	mu       sync.Mutex
+	callsBy  map[string]map[string]int
 	pageSize int
 	latency  time.Duration
 	faults   []*Fault
@@ -88,6 +90,10 @@ type Server struct {
 	regions  []string
 	logs     map[string][]LogEvent
 	objects  map[string]map[string][]byte
+	org      *Organization
+	assumed  []AssumeRoleRequest
+	// shared maps the ID of each shared subnet to it.
+	shared func() map[string]*model.Subnet
 }
 
 // New starts a server that serves snap. Each resource is visible to the
@@ -95,6 +101,15 @@ type Server struct {
 // account, to every account; peering connections to both sides).
 func New(snap *model.Snapshot) *Server {
 	s := &Server{snap: snap, calls: make(map[string]int), closed: make(chan struct{})}
+	s.shared = sync.OnceValue(func() map[string]*model.Subnet {
+		out := make(map[string]*model.Subnet)
+		for _, sn := range snap.Subnets {
+			if sn.Shared() {
+				out[sn.ID] = sn
+			}
+		}
+		return out
+	})
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
 	return s
@@ -127,6 +142,18 @@ func (s *Server) Calls() map[string]int {
 	defer s.mu.Unlock()
 	out := make(map[string]int, len(s.calls))
 	for k, v := range s.calls {
+		out[k] = v
+	}
+	return out
+}
+
+// CallsBy returns how many requests each action received from account
+// (signed with its keys or with the temporary keys of a role in it).
+func (s *Server) CallsBy(account string) map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int, len(s.callsBy[account]))
+	for k, v := range s.callsBy[account] {
 		out[k] = v
 	}
 	return out
@@ -174,7 +201,22 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, "ec2", http.StatusBadRequest, "MissingAuthenticationToken", "Request is missing Authentication Token")
 		return
 	}
-	q.account, q.region, q.service = strings.TrimPrefix(m[1], "AKIA"), m[2], m[3]
+	q.region, q.service = m[2], m[3]
+	switch key := m[1]; {
+	case strings.HasPrefix(key, "ASIA"):
+		// Temporary credentials from AssumeRole: the request must carry
+		// their session token.
+		q.account = strings.TrimPrefix(key, "ASIA")
+		if r.Header.Get("X-Amz-Security-Token") != SessionToken(q.account) {
+			s.writeError(w, q.service, http.StatusForbidden, "InvalidClientTokenId", "The security token included in the request is invalid.")
+			return
+		}
+	default:
+		q.account = strings.TrimPrefix(key, "AKIA")
+	}
+	if t := jsonTarget(r); t != "" {
+		q.action = t
+	}
 	switch q.service {
 	case "elasticloadbalancing":
 		q.service = "elbv2"
@@ -186,6 +228,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 	s.mu.Lock()
 	s.calls[q.service+":"+q.action]++
+	if s.callsBy == nil {
+		s.callsBy = make(map[string]map[string]int)
+	}
+	if s.callsBy[q.account] == nil {
+		s.callsBy[q.account] = make(map[string]int)
+	}
+	s.callsBy[q.account][q.service+":"+q.action]++
 	latency := s.latency
 	fault := s.match(q)
 	s.mu.Unlock()
@@ -230,6 +279,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
+	case q.service == "organizations":
+		s.organizations(w, r, q)
+		return
+	case q.service == "sts" && q.action == "AssumeRole":
+		body, status, msg := s.assumeRole(q)
+		if status != http.StatusOK {
+			s.writeError(w, q.service, status, "AccessDenied", msg)
+			return
+		}
+		w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
+		_, _ = w.Write([]byte(body))
+		return
 	case q.service == "logs" && q.action == "FilterLogEvents":
 		s.filterLogEvents(w, r)
 		return
@@ -280,8 +341,15 @@ func (s *Server) match(q *request) *Fault {
 	return nil
 }
 
-// known reports whether the snapshot holds anything of account.
+// known reports whether the snapshot holds anything of account, or the
+// organization has it.
 func (s *Server) known(account string) bool {
+	s.mu.Lock()
+	member := s.orgMember(account) != nil
+	s.mu.Unlock()
+	if member {
+		return true
+	}
 	for _, sc := range s.snap.Scopes {
 		if sc.Account == account {
 			return true
@@ -317,6 +385,10 @@ func cmpOr(a, b int) int {
 }
 
 func (s *Server) writeError(w http.ResponseWriter, service string, status int, code, msg string) {
+	if service == "organizations" {
+		writeJSONError(w, status, code, msg)
+		return
+	}
 	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
 	w.WriteHeader(status)
 	if service == "ec2" {

@@ -31,6 +31,23 @@ func Wrap(name string, data []byte, err error) error {
 	if err == nil {
 		return nil
 	}
+	off, field, msg, ok := Describe(data, err)
+	if !ok {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	l, c := LineCol(data, off)
+	if field != "" {
+		msg = field + ": " + msg
+	}
+	return fmt.Errorf("%s:%d:%d: %s", name, l, c, msg)
+}
+
+// Describe explains a decoding error of data: the byte offset it points
+// at, the field it concerns (the JSON names of its path, such as id or
+// routes.destination; "value" for the whole; "" for a syntax error) and
+// what is wrong. ok is false for an error that carries no offset, such as
+// a value's own UnmarshalJSON failing.
+func Describe(data []byte, err error) (off int64, field, msg string, ok bool) {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
@@ -41,20 +58,17 @@ func Wrap(name string, data []byte, err error) error {
 		if off < int64(len(data)) {
 			off--
 		}
-		l, c := LineCol(data, off)
-		return fmt.Errorf("%s:%d:%d: malformed JSON: %v", name, l, c, syn)
+		return off, "", fmt.Sprintf("malformed JSON: %v", syn), true
 	case errors.As(err, &typ):
-		l, c := LineCol(data, valueStart(data, typ.Offset))
 		field := strings.ReplaceAll(typ.Field, "Meta.", "") // model's embedded struct
 		if field == "" {
 			field = "value"
 		}
-		return fmt.Errorf("%s:%d:%d: %s: want %s, got %s", name, l, c, field, typ.Type, typ.Value)
+		return valueStart(data, typ.Offset), field, fmt.Sprintf("want %s, got %s", typ.Type, typ.Value), true
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-		l, c := LineCol(data, int64(len(data)))
-		return fmt.Errorf("%s:%d:%d: malformed JSON: unexpected end of file", name, l, c)
+		return int64(len(data)), "", "malformed JSON: unexpected end of file", true
 	}
-	return fmt.Errorf("%s: %w", name, err)
+	return 0, "", err.Error(), false
 }
 
 // valueStart walks back from end, the offset just past a scalar value, to

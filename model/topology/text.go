@@ -1,0 +1,238 @@
+package topology
+
+import (
+	"bufio"
+	"cmp"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/vpcscope/vpcscope/internal/termsafe"
+)
+
+// DefaultWidth is the width of a text picture when none is given.
+const DefaultWidth = 80
+
+// TextOptions say how WriteText draws a map.
+type TextOptions struct {
+	// Width is the picture's width in columns (DefaultWidth when 0).
+	Width int
+	// Path is drawn heavy: its boxes with ┏━┓ borders, its links marked ▶.
+	Path Path
+}
+
+// box-drawing sets: light for a box, heavy for a box on the path.
+type borders struct{ tl, tr, bl, br, h, v string }
+
+var (
+	light = borders{"┌", "┐", "└", "┘", "─", "│"}
+	heavy = borders{"┏", "┓", "┗", "┛", "━", "┃"}
+)
+
+// WriteText draws the map with box characters: a frame per account and
+// region holding its VPC and transit gateway boxes (wrapped into rows that
+// fit the width), then the links, each with its ends and route tables.
+// Every value from the snapshot passes through termsafe.String.
+func WriteText(w io.Writer, m *Map, o TextOptions) error {
+	width := cmp.Or(o.Width, DefaultWidth)
+	bw := bufio.NewWriter(w)
+	l := m.Layout(width)
+	width = l.Width
+	for _, line := range wrap("", m.summary(), width) {
+		fmt.Fprintln(bw, line)
+	}
+	if !o.Path.Empty() {
+		for _, line := range wrap("", "The trace crosses the boxes drawn ┏━┓ and the links marked ▶.", width) {
+			fmt.Fprintln(bw, line)
+		}
+	}
+	for gi, g := range m.Groups {
+		fmt.Fprintln(bw)
+		title := ansi.Truncate(termsafe.String(g.Title()), width-6, "…")
+		fmt.Fprintln(bw, "┌─ "+title+" "+strings.Repeat("─", max(0, width-5-ansi.StringWidth(title)))+"┐")
+		first := true
+		for _, row := range l.Rows {
+			if row.Group != gi {
+				continue
+			}
+			if !first {
+				fmt.Fprintln(bw, "│"+strings.Repeat(" ", width-2)+"│")
+			}
+			first = false
+			for _, line := range m.drawRow(row, l.BoxWidth, o.Path) {
+				fmt.Fprintln(bw, "│ "+fit(line, width-frame)+" │")
+			}
+		}
+		fmt.Fprintln(bw, "└"+strings.Repeat("─", width-2)+"┘")
+	}
+	if len(m.Links) > 0 {
+		fmt.Fprintln(bw)
+		fmt.Fprintln(bw, "Links")
+		for i := range m.Links {
+			for _, line := range m.linkLines(&m.Links[i], width, o.Path.HasLink(m.Links[i].ID)) {
+				fmt.Fprintln(bw, line)
+			}
+		}
+	}
+	return bw.Flush()
+}
+
+// summary is the picture's first line: what the map holds, and where.
+func (m *Map) summary() string {
+	s := plural(len(m.VPCs), "VPC")
+	if n := len(m.TransitGateways); n > 0 {
+		s += ", " + plural(n, "transit gateway")
+	}
+	if n := len(m.Links); n > 0 {
+		s += ", " + plural(n, "link")
+	}
+	accounts, regions := map[string]bool{}, map[string]bool{}
+	for _, g := range m.Groups {
+		if g.Account != "" {
+			accounts[g.Account] = true
+		}
+		if g.Region != "" {
+			regions[g.Region] = true
+		}
+	}
+	var where []string
+	if len(accounts) > 0 {
+		where = append(where, plural(len(accounts), "account"))
+	}
+	if len(regions) > 0 {
+		where = append(where, plural(len(regions), "region"))
+	}
+	if len(where) > 0 {
+		s += " in " + strings.Join(where, " and ")
+	}
+	return s
+}
+
+// drawRow draws one row of boxes side by side, each bw wide; a shorter box
+// is stretched to the tallest (its sides continue, its bottom border on
+// the row's last line).
+func (m *Map) drawRow(row Row, bw int, path Path) []string {
+	boxes := make([][]string, len(row.Cells))
+	sides := make([]borders, len(row.Cells))
+	height := 0
+	for i, c := range row.Cells {
+		title, lines := m.BoxLines(c.Node)
+		sides[i] = light
+		if path.HasNode(c.ID) {
+			sides[i] = heavy
+		}
+		boxes[i] = drawBox(sides[i], title, lines, bw)
+		height = max(height, len(boxes[i]))
+	}
+	out := make([]string, height)
+	for y := range out {
+		parts := make([]string, len(boxes))
+		for i, b := range boxes {
+			switch {
+			case y < len(b)-1:
+				parts[i] = b[y]
+			case y == height-1:
+				parts[i] = b[len(b)-1]
+			default:
+				parts[i] = sides[i].v + strings.Repeat(" ", bw-2) + sides[i].v
+			}
+		}
+		out[y] = strings.Join(parts, " ")
+	}
+	return out
+}
+
+// drawBox draws a box bw columns wide: the title in the top border, a line
+// per content line, cut with "…" when too long.
+func drawBox(b borders, title string, lines []string, bw int) []string {
+	t := ansi.Truncate(termsafe.String(title), bw-4, "…")
+	out := []string{b.tl + " " + t + " " + strings.Repeat(b.h, max(0, bw-4-ansi.StringWidth(t))) + b.tr}
+	for _, s := range lines {
+		out = append(out, b.v+" "+fit(termsafe.String(s), bw-4)+" "+b.v)
+	}
+	return append(out, b.bl+strings.Repeat(b.h, bw-2)+b.br)
+}
+
+// linkLines describes a link: name and ID, kind and state; its ends; the
+// route tables that send traffic over it; wrapped to width.
+func (m *Map) linkLines(l *Link, width int, onPath bool) []string {
+	mark := "⇄"
+	if onPath {
+		mark = "▶"
+	}
+	head := l.ID
+	if l.Name != "" {
+		head = l.Name + " " + l.ID
+	}
+	if l.State != "" {
+		head += " · " + l.State
+	}
+	kind := "peering"
+	switch l.Kind {
+	case LinkAttachment:
+		kind = "attachment"
+	case LinkTGWPeering:
+		kind = "transit gateway peering"
+	}
+	ends := kind + ": " + m.Label(l.A) + " ⇄ " + m.Label(l.B)
+	switch {
+	case l.CrossAccount && l.CrossRegion:
+		ends += ", across accounts and regions"
+	case l.CrossAccount:
+		ends += ", across accounts"
+	case l.CrossRegion:
+		ends += ", across regions"
+	}
+	var out []string
+	out = append(out, wrap("  "+mark+" ", termsafe.String(head), width)...)
+	out = append(out, wrap("      ", termsafe.String(ends), width)...)
+	var rts []string
+	if l.Association != "" {
+		rts = append(rts, "associated with "+m.resourceLabel(l.Association))
+	}
+	if len(l.RouteTables) > 0 {
+		names := make([]string, len(l.RouteTables))
+		for i, id := range l.RouteTables {
+			names[i] = m.resourceLabel(id)
+		}
+		rts = append(rts, "routed by "+strings.Join(names, ", "))
+	}
+	if len(rts) > 0 {
+		out = append(out, wrap("      ", termsafe.String(strings.Join(rts, "; ")), width)...)
+	}
+	return out
+}
+
+// resourceLabel is a resource's Name tag, or its ID.
+func (m *Map) resourceLabel(id string) string {
+	if m.ix != nil {
+		if r, ok := m.ix.Resource(id); ok {
+			return cmp.Or(r.Base().Name(), id)
+		}
+	}
+	return id
+}
+
+// wrap breaks s into lines of at most width columns at spaces, the first
+// prefixed with lead and the rest indented as deep; a word longer than a
+// line is cut with "…".
+func wrap(lead, s string, width int) []string {
+	indent := strings.Repeat(" ", ansi.StringWidth(lead))
+	var out []string
+	line := lead
+	empty := true
+	for _, word := range strings.Fields(s) {
+		word = ansi.Truncate(word, max(1, width-len(indent)), "…")
+		if !empty && ansi.StringWidth(line)+1+ansi.StringWidth(word) > width {
+			out = append(out, line)
+			line, empty = indent, true
+		}
+		if !empty {
+			line += " "
+		}
+		line += word
+		empty = false
+	}
+	return append(out, line)
+}
