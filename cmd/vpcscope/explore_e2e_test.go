@@ -61,7 +61,9 @@ func (ts *tmuxSession) screen() string { return ts.run("capture-pane", "-p", "-t
 
 // keys sends keys in one tmux command: they reach the program together,
 // as fast typing does.
-func (ts *tmuxSession) keys(ks ...string) { ts.run(append([]string{"send-keys", "-t", "e2e"}, ks...)...) }
+func (ts *tmuxSession) keys(ks ...string) {
+	ts.run(append([]string{"send-keys", "-t", "e2e"}, ks...)...)
+}
 
 // text sends literal text.
 func (ts *tmuxSession) text(s string) { ts.run("send-keys", "-t", "e2e", "-l", s) }
