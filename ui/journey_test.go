@@ -356,3 +356,15 @@ func TestRuntimeContextJourney(t *testing.T) {
 	press(tm, "esc", "esc")
 	settle(t, tm, "JSON › storefront-db-sg")
 }
+
+// TestRunesTypedTogetherAreKeys: runes that reach the explorer in one
+// read (fast typing, a script) are keys one by one: "4b" after a trace is
+// the trace, then its blocking rule — before, they were one unknown key
+// and nothing happened.
+func TestRunesTypedTogetherAreKeys(t *testing.T) {
+	tm := startTest(t)
+	traceWebToDB(t, tm)
+	press(tm, "2", "4b")
+	s := settle(t, tm, "Detail ›")
+	has(t, s, "security-group storefront-db-sg", "≈ closest")
+}

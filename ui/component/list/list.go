@@ -326,6 +326,14 @@ func (l *Model) Current() (Row, bool) {
 	return r, !r.Skip
 }
 
+// SelectedID is the ID of the row under the cursor, "" when it has none.
+func (l *Model) SelectedID() string {
+	if r, ok := l.Current(); ok {
+		return r.ID
+	}
+	return ""
+}
+
 // Len is the number of rows shown.
 func (l *Model) Len() int { return len(l.shown) }
 

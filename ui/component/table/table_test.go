@@ -76,3 +76,39 @@ func TestSortLandsOffTheKeyPath(t *testing.T) {
 		t.Errorf("reversing a sorted column: command %v, ids %v, want %v at once", cmd != nil, tb.IDs(), rev)
 	}
 }
+
+// TestColumnsFitByPriority: a narrow table shrinks names first, then hides
+// the columns that matter least (counts, then account and region, the
+// rightmost of equals first); IDs and addresses stay. Wide mode shows every
+// column at full width.
+func TestColumnsFitByPriority(t *testing.T) {
+	tb := demoTable(t, model.KindNetworkInterface)
+	titles := func() []string {
+		var out []string
+		for _, c := range tb.vis {
+			out = append(out, tb.cols[c].Title)
+		}
+		return out
+	}
+	tb.SetSize(200, 20)
+	if tb.Hidden() != 0 {
+		t.Errorf("at 200 columns %d columns are hidden: %v", tb.Hidden(), titles())
+	}
+	tb.SetSize(84, 20)
+	got := titles()
+	for _, want := range []string{"id", "private ip", "public ip"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("at 84 columns %q is hidden: %v", want, got)
+		}
+	}
+	if slices.Contains(got, "groups") {
+		t.Errorf("the count of groups outlived names and places: %v", got)
+	}
+	tb.SetWide(true)
+	if tb.Hidden() != 0 || tb.overflow() == 0 {
+		t.Errorf("wide mode: %d hidden, overflow %d", tb.Hidden(), tb.overflow())
+	}
+	if !tb.ScrollX(8) || tb.XOffset() != 8 {
+		t.Error("wide mode does not scroll sideways")
+	}
+}

@@ -47,12 +47,7 @@ func (m *Model) Keys() []key.Binding {
 }
 
 // Selected implements view.View: the resource the change edits.
-func (m *Model) Selected() string {
-	if r, ok := m.list.Current(); ok {
-		return r.ID
-	}
-	return ""
-}
+func (m *Model) Selected() string { return m.list.SelectedID() }
 
 // SetSize implements view.View.
 func (m *Model) SetSize(w, h int) {

@@ -50,12 +50,7 @@ func (e *Model) SetFilter(f string) { e.list.SetFilter(f) }
 func (e *Model) Filter() string { return e.list.Filter() }
 
 // Selected implements view.View.
-func (e *Model) Selected() string {
-	if r, ok := e.list.Current(); ok {
-		return r.ID
-	}
-	return ""
-}
+func (e *Model) Selected() string { return e.list.SelectedID() }
 
 // Update implements view.View.
 func (e *Model) Update(msg tea.Msg) tea.Cmd {

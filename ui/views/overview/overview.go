@@ -60,12 +60,7 @@ func (o *Model) SetFilter(f string) { o.list.SetFilter(f) }
 func (o *Model) Filter() string { return o.list.Filter() }
 
 // Selected implements view.View.
-func (o *Model) Selected() string {
-	if r, ok := o.list.Current(); ok {
-		return r.ID
-	}
-	return ""
-}
+func (o *Model) Selected() string { return o.list.SelectedID() }
 
 // Update implements view.View.
 func (o *Model) Update(msg tea.Msg) tea.Cmd {

@@ -130,12 +130,7 @@ func (t *Model) Keys() []key.Binding {
 
 // Selected implements view.View: the resource under the cursor (none on an
 // account or region line).
-func (t *Model) Selected() string {
-	if r, ok := t.list.Current(); ok {
-		return r.ID
-	}
-	return ""
-}
+func (t *Model) Selected() string { return t.list.SelectedID() }
 
 // SetSize implements view.View.
 func (t *Model) SetSize(w, h int) { t.list.SetSize(w, h) }
