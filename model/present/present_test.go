@@ -273,3 +273,29 @@ func TestTerminatedInstanceSummary(t *testing.T) {
 		t.Errorf("summary %q", got)
 	}
 }
+
+// TestConsoleURLs pins the console addresses: the VPC console's details
+// pages, the EC2 console's for groups, interfaces and instances, the
+// resource's region, and ARNs escaped.
+func TestConsoleURLs(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		r    model.Resource
+		want string
+	}{
+		{"a VPC opens its details in its region", &model.VPC{Meta: model.Meta{ID: "vpc-1", Region: "eu-west-1"}},
+			"https://eu-west-1.console.aws.amazon.com/vpcconsole/home?region=eu-west-1#VpcDetails:VpcId=vpc-1"},
+		{"a security group is the EC2 console's", &model.SecurityGroup{Meta: model.Meta{ID: "sg-1", Region: "us-east-1"}},
+			"https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#SecurityGroup:groupId=sg-1"},
+		{"a load balancer's ARN is escaped", &model.LoadBalancer{Meta: model.Meta{ID: "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/x/1", Region: "us-east-1"}},
+			"https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#LoadBalancer:loadBalancerArn=arn%3Aaws%3Aelasticloadbalancing%3Aus-east-1%3A1%3Aloadbalancer%2Fapp%2Fx%2F1"},
+		{"without a region the console's default", &model.Subnet{Meta: model.Meta{ID: "subnet-1"}},
+			"https://console.aws.amazon.com/vpcconsole/home#SubnetDetails:subnetId=subnet-1"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := present.ConsoleURL(tt.r); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}

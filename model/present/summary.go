@@ -57,7 +57,9 @@ func Summary(r model.Resource) string {
 // ConsoleURL is the address of the resource's page in the AWS console
 // (its details page where the console has one, else the list filtered to
 // it), "" for a kind the console does not show. The region is the
-// resource's; without one the console opens in its default region.
+// resource's; without one the console opens in its default region. The
+// fragments are the console's own (VpcDetails:VpcId=…); the console is no
+// API and may rename them, so a test pins the ones written here.
 func ConsoleURL(r model.Resource) string {
 	m := r.Base()
 	id := url.QueryEscape(m.ID) // an ARN's ":" and "/" too
