@@ -31,6 +31,8 @@ const (
 	KindLoadBalancer              Kind = "load-balancer"
 	KindTargetGroup               Kind = "target-group"
 	KindFlowLog                   Kind = "flow-log"
+	KindWebACL                    Kind = "waf-web-acl"
+	KindShieldProtection          Kind = "shield-protection"
 )
 
 // kindOrder lists every kind in a stable display order: containers first, then
@@ -41,6 +43,7 @@ var kindOrder = []Kind{
 	KindEgressOnlyInternetGateway, KindNATGateway, KindVPNGateway,
 	KindVPCPeering, KindTransitGateway, KindTGWAttachment, KindTGWRouteTable,
 	KindVPCEndpoint, KindPrefixList, KindLoadBalancer, KindTargetGroup, KindFlowLog,
+	KindWebACL, KindShieldProtection,
 }
 
 // Kinds returns every kind in a stable display order.

@@ -58,6 +58,27 @@ type Snapshot struct {
 	// Snapshots from older vpcscope versions, fixtures and dumps without
 	// describe-flow-logs output leave it unset.
 	FlowLogsListed bool `json:"flowLogsListed,omitempty"`
+	// WebACLs are the AWS WAF web ACLs of regional scope; WebACLsListed
+	// is set, like FlowLogsListed, when the source read them (wafv2
+	// ListWebACLs answered, or a dump held its output).
+	WebACLs       []*WebACL `json:"webAcls,omitempty"`
+	WebACLsListed bool      `json:"webAclsListed,omitempty"`
+	// ShieldProtections are the AWS Shield Advanced protections; Shield
+	// holds, per account whose subscription the source read, whether it
+	// is subscribed. An account missing from Shield was not read.
+	ShieldProtections []*ShieldProtection `json:"shieldProtections,omitempty"`
+	Shield            []ShieldState       `json:"shield,omitempty"`
+}
+
+// ShieldFor returns what the source read of the account's Shield Advanced
+// subscription, and false when it read nothing.
+func (s *Snapshot) ShieldFor(account string) (ShieldState, bool) {
+	for _, st := range s.Shield {
+		if st.Account == account || st.Account == "" || account == "" {
+			return st, true
+		}
+	}
+	return ShieldState{}, false
 }
 
 // Scope is one account and region a snapshot covers.
@@ -152,7 +173,9 @@ func (s *Snapshot) All() iter.Seq[Resource] {
 			yieldEach(yield, s.PrefixLists) &&
 			yieldEach(yield, s.LoadBalancers) &&
 			yieldEach(yield, s.TargetGroups) &&
-			yieldEach(yield, s.FlowLogs)
+			yieldEach(yield, s.FlowLogs) &&
+			yieldEach(yield, s.WebACLs) &&
+			yieldEach(yield, s.ShieldProtections)
 	}
 }
 
@@ -209,6 +232,10 @@ func (s *Snapshot) Add(r Resource) error {
 		s.TargetGroups = append(s.TargetGroups, v)
 	case *FlowLog:
 		s.FlowLogs = append(s.FlowLogs, v)
+	case *WebACL:
+		s.WebACLs = append(s.WebACLs, v)
+	case *ShieldProtection:
+		s.ShieldProtections = append(s.ShieldProtections, v)
 	default:
 		return fmt.Errorf("snapshot cannot hold a %T", r)
 	}

@@ -105,6 +105,8 @@ func idPrefix(k Kind) string {
 		return "arn:aws:elasticloadbalancing:"
 	case KindFlowLog:
 		return "fl-"
+	case KindWebACL:
+		return "arn:aws:wafv2:"
 	}
 	return ""
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/reach"
+	"github.com/vpcscope/vpcscope/reach/report"
 )
 
 func newWhoCanReachCmd(g *globalOptions, s streams) *cobra.Command {
@@ -135,7 +136,8 @@ func newExposureCmd(g *globalOptions, s streams) *cobra.Command {
 		Long: `exposure lists every network interface and load balancer that a host on the
 internet can reach, with the protocol and ports open end to end (security
 groups, network ACLs both ways, internet gateway, routes for the reply),
-the internet addresses the rules admit, and the rule that opens it.
+the internet addresses the rules admit, and the rule that opens it. -o markdown,
+-o html and -o sarif write the same as a report (see audit --help).
 --assume EDIT answers as if the edit were made (see reach --help).`,
 		Example: `  vpcscope exposure --demo
   vpcscope exposure --demo --port 22 -o json`,
@@ -144,7 +146,10 @@ the internet addresses the rules admit, and the rule that opens it.
 			if err := checkIntFlags(cmd, intRange{name: "port", v: &port, lo: 1, hi: maxPort}); err != nil {
 				return err
 			}
-			snap, err := g.snapshotFor(cmd, s)
+			if err := g.checkOutputOf(reportOutputs...); err != nil {
+				return err
+			}
+			snap, err := g.load(cmd.Context(), s)
 			if err != nil {
 				return err
 			}
@@ -153,6 +158,9 @@ the internet addresses the rules admit, and the rule that opens it.
 				return err
 			}
 			rep := g.engine(snap).Exposure(reach.ExposureOptions{Port: port})
+			if ok, err := writeReport(s.out, g.output, report.FromExposure(snap, rep, readBuildVersion().Version)); ok {
+				return err
+			}
 			if g.output == "json" {
 				return writeJSON(s.out, withAssumed(rep, assumed))
 			}

@@ -86,7 +86,7 @@ func TestCLIPolish(t *testing.T) {
 		{
 			name:    "audit counts in words",
 			args:    []string{"audit", "--demo", "--severity", "high"},
-			wantOut: []string{"3 findings: 3 high, 0 medium, 0 low"},
+			wantOut: []string{"6 findings: 6 high, 0 medium, 0 low, 0 info"},
 			notOut:  []string{"(s)"},
 		},
 		{

@@ -138,6 +138,16 @@ func (d *docCtx) object() error {
 		}
 		key, _ := tok.(string)
 		keyAt := d.dec.InputOffset() - int64(len(key)) - 2
+		if key == "SubscriptionState" { // shield get-subscription-state: a string
+			var state string
+			if err := d.dec.Decode(&state); err != nil {
+				return d.errorAt(keyAt, key, "want ACTIVE or INACTIVE: "+err.Error(), nil)
+			}
+			d.out.shieldState = &state
+			d.out.keys[key]++
+			d.out.recognised = true
+			continue
+		}
 		o := outputFor(key)
 		if o == nil {
 			if msg := unknownKey(key); msg != "" {

@@ -37,6 +37,7 @@ var outputs = []output{
 	{"LoadBalancerAttributes", each((*docCtx).lbAttributes), model.KindLoadBalancer, "DescribeLoadBalancerAttributes", []string{"LoadBalancerArn", "Attributes"}},
 	{"LoadBalancerTargetHealth", each((*docCtx).targetHealth), model.KindTargetGroup, "DescribeTargetHealth", []string{"TargetGroupArn", "TargetHealthDescriptions"}},
 	{"TargetGroupAttributes", each((*docCtx).tgAttributes), model.KindTargetGroup, "DescribeTargetGroupAttributes", []string{"TargetGroupArn", "Attributes"}},
+	{"WebACLResources", each((*docCtx).webACLResources), model.KindWebACL, "ListResourcesForWebACL", []string{"WebACLArn", "ResourceArns"}},
 
 	// Transit gateways (ec2 describe-transit-gateway*).
 	{"TransitGatewayRouteTables", each((*docCtx).tgwRouteTable), model.KindTGWRouteTable, "DescribeTransitGatewayRouteTables", []string{"TransitGatewayRouteTableId"}},
@@ -73,6 +74,12 @@ var outputs = []output{
 	{"Subnets", each((*docCtx).subnet), model.KindSubnet, "DescribeSubnets", []string{"SubnetId"}},
 	{"Vpcs", each((*docCtx).vpc), model.KindVPC, "DescribeVpcs", []string{"VpcId", "CidrBlock"}},
 	{"FlowLogs", each((*docCtx).flowLog), model.KindFlowLog, "DescribeFlowLogs", []string{"FlowLogId"}},
+
+	// AWS WAF (wafv2 list-web-acls) and AWS Shield Advanced (shield
+	// list-protections); get-subscription-state's SubscriptionState is a
+	// string, read in docCtx.object.
+	{"WebACLs", each((*docCtx).webACL), model.KindWebACL, "ListWebACLs", []string{"ARN", "LockToken"}},
+	{"Protections", each((*docCtx).shieldProtection), model.KindShieldProtection, "ListProtections", []string{"ResourceArn", "ProtectionArn"}},
 }
 
 // outputFor returns the output a top-level key names, or nil.
@@ -174,6 +181,9 @@ func skipReason(key string) (reason string, skip bool) {
 	case "TargetHealthDescriptions":
 		return "describe-target-health output does not name its target group: " +
 			"write it as LoadBalancerTargetHealth [{TargetGroupArn, TargetHealthDescriptions}]", true
+	case "ResourceArns":
+		return "list-resources-for-web-acl output does not name its web ACL: " +
+			"write it as WebACLResources [{WebACLArn, ResourceArns}]", true
 	case "Attributes":
 		return "describe-*-attributes output does not name its load balancer or target group: " +
 			"write it as LoadBalancerAttributes [{LoadBalancerArn, Attributes}] or TargetGroupAttributes [{TargetGroupArn, Attributes}]", true

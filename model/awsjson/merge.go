@@ -117,6 +117,10 @@ func clone(r model.Resource) model.Resource {
 		c.Attributes = nil
 		setAttrs(&c.Attributes, v.Attributes)
 		return &c
+	case *model.WebACL:
+		c := *v
+		c.Resources = slices.Clone(v.Resources)
+		return &c
 	case *model.TargetGroup:
 		c := *v
 		c.LoadBalancerARNs = slices.Clone(v.LoadBalancerARNs)

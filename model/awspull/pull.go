@@ -19,7 +19,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/shield"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
 
@@ -429,6 +431,8 @@ type regionRun struct {
 	region  string
 	ec2     *ec2.Client
 	elb     *elbv2.Client
+	waf     *wafv2.Client
+	shield  *shield.Client
 	lim     *limiter
 
 	// ctx ends when the pull is canceled or the region refuses calls.
@@ -450,6 +454,9 @@ func (p *puller) pullRegion(ctx context.Context, a *account, region string) *reg
 		p: p, account: a.id, region: region, parent: ctx, lim: newLimiter(p.opts.Workers),
 		ec2: ec2.NewFromConfig(a.cfg, func(o *ec2.Options) { o.Region = region }),
 		elb: elbv2.NewFromConfig(a.cfg, func(o *elbv2.Options) { o.Region = region }),
+		waf: wafv2.NewFromConfig(a.cfg, func(o *wafv2.Options) { o.Region = region }),
+		// Shield's API is global and answers in us-east-1 only.
+		shield: shield.NewFromConfig(a.cfg, func(o *shield.Options) { o.Region = "us-east-1" }),
 	}
 	r.ctx, r.cancel = context.WithCancel(ctx)
 	p.mu.Lock()

@@ -2,12 +2,18 @@ package awspull
 
 import (
 	"context"
+	"errors"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/shield"
+	shieldtypes "github.com/aws/aws-sdk-go-v2/service/shield/types"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
+	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/vpcscope/vpcscope/model"
 )
@@ -18,12 +24,19 @@ type service int
 const (
 	svcEC2 service = iota
 	svcELB
+	svcWAF
+	svcShield
 )
 
 // prefix is the service's IAM action prefix.
 func (s service) prefix() string {
-	if s == svcELB {
+	switch s {
+	case svcELB:
 		return "elasticloadbalancing"
+	case svcWAF:
+		return "wafv2"
+	case svcShield:
+		return "shield"
 	}
 	return "ec2"
 }
@@ -60,6 +73,14 @@ const elbTagBatch = 20
 
 func ec2op(kind model.Kind, name string) op { return op{kind, name, svcEC2} }
 func elbop(kind model.Kind, name string) op { return op{kind, name, svcELB} }
+func wafop(kind model.Kind, name string) op { return op{kind, name, svcWAF} }
+func shieldop(kind model.Kind, name string) op {
+	return op{kind, name, svcShield}
+}
+
+// wafResourceTypes are the resource types whose web ACL associations the
+// pull lists: the internet-facing endpoints the audit checks.
+var wafResourceTypes = []waftypes.ResourceType{waftypes.ResourceTypeApplicationLoadBalancer, waftypes.ResourceTypeApiGateway}
 
 // tasks are the listings of one region, longest first: the pull lasts as
 // long as its longest page chain, so those start before the short ones.
@@ -312,6 +333,77 @@ var tasks = []task{
 			}
 			return t.u.add("FlowLogs", logs, len(logs))
 		})
+	}},
+	{
+		// AWS WAF web ACLs of regional scope and, per web ACL, the load
+		// balancers and API stages associated with it. ListWebACLs has no
+		// paginator: NextMarker is followed by hand.
+		op:       wafop(model.KindWebACL, "ListWebACLs"),
+		children: []op{wafop(model.KindWebACL, "ListResourcesForWebACL")},
+		run: func(ctx context.Context, t *taskRun) error {
+			in := &wafv2.ListWebACLsInput{Scope: waftypes.ScopeRegional, Limit: aws.Int32(100)}
+			for first := true; ; first = false {
+				o, err := call(ctx, t.u, !first, func(ctx context.Context) (*wafv2.ListWebACLsOutput, error) { return t.r.waf.ListWebACLs(ctx, in) })
+				if err != nil {
+					return err
+				}
+				acls := o.WebACLs
+				if acls == nil {
+					acls = []waftypes.WebACLSummary{} // an empty answer still says there are none
+				}
+				for _, a := range acls {
+					arn := aws.ToString(a.ARN)
+					t.spawn("ListResourcesForWebACL", func(ctx context.Context, u *unit) error {
+						var all []string
+						for _, rt := range wafResourceTypes {
+							err := once(ctx, u, func(ctx context.Context) (*wafv2.ListResourcesForWebACLOutput, error) {
+								return t.r.waf.ListResourcesForWebACL(ctx, &wafv2.ListResourcesForWebACLInput{WebACLArn: &arn, ResourceType: rt})
+							}, func(o *wafv2.ListResourcesForWebACLOutput) error {
+								all = append(all, o.ResourceArns...)
+								return nil
+							})
+							if err != nil {
+								return err
+							}
+						}
+						return u.add("WebACLResources", []any{map[string]any{"WebACLArn": arn, "ResourceArns": all}}, len(all))
+					})
+				}
+				if err := t.u.add("WebACLs", acls, len(acls)); err != nil {
+					return err
+				}
+				if aws.ToString(o.NextMarker) == "" {
+					return nil
+				}
+				in.NextMarker = o.NextMarker
+			}
+		},
+	},
+	// AWS Shield Advanced is global: its API answers in us-east-1 for the
+	// whole account, so every region's pull reads the same answer and the
+	// importer keeps it once.
+	{op: shieldop(model.KindShieldProtection, "GetSubscriptionState"), run: func(ctx context.Context, t *taskRun) error {
+		return once(ctx, t.u, func(ctx context.Context) (*shield.GetSubscriptionStateOutput, error) {
+			return t.r.shield.GetSubscriptionState(ctx, &shield.GetSubscriptionStateInput{})
+		}, func(o *shield.GetSubscriptionStateOutput) error {
+			return t.u.add("SubscriptionState", string(o.SubscriptionState), 1)
+		})
+	}},
+	{op: shieldop(model.KindShieldProtection, "ListProtections"), run: func(ctx context.Context, t *taskRun) error {
+		p := shield.NewListProtectionsPaginator(t.r.shield, &shield.ListProtectionsInput{})
+		err := pages(ctx, t.u, p.HasMorePages, p.NextPage, func(o *shield.ListProtectionsOutput) error {
+			ps := o.Protections
+			if ps == nil {
+				ps = []shieldtypes.Protection{}
+			}
+			return t.u.add("Protections", ps, len(ps))
+		})
+		// Without a subscription ListProtections answers that there is
+		// nothing to list: no protections.
+		if apiErr, ok := errors.AsType[smithy.APIError](err); ok && apiErr.ErrorCode() == "ResourceNotFoundException" {
+			return t.u.add("Protections", []shieldtypes.Protection{}, 0)
+		}
+		return err
 	}},
 	{op: ec2op(model.KindNetworkInterface, "DescribeAddresses"), run: func(ctx context.Context, t *taskRun) error {
 		// Elastic IPs: the public addresses of interfaces whose own

@@ -121,9 +121,7 @@ func patternMatches(pattern, msg string) bool {
 }
 
 func (s *Server) writeJSONError(w http.ResponseWriter, status int, code, msg string) {
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]string{"__type": code, "message": msg})
+	writeJSONError(w, status, code, msg)
 }
 
 // s3Action names an S3 request by its IAM action: s3:ListBucket for a

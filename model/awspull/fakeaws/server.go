@@ -220,7 +220,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch q.service {
 	case "elasticloadbalancing":
 		q.service = "elbv2"
-	case "logs":
+	case "logs", "wafv2", "shield":
 		q.action = logsAction(r)
 	case "s3":
 		q.action = s3Action(r)
@@ -296,6 +296,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	case q.service == "s3":
 		s.s3(w, r)
+		return
+	case jsonAPI(q.service):
+		if !s.jsonService(w, r, q) {
+			s.writeJSONError(w, http.StatusBadRequest, "InvalidAction", "The action "+q.action+" is not valid for this web service.")
+		}
 		return
 	}
 	var body string
@@ -385,8 +390,8 @@ func cmpOr(a, b int) int {
 }
 
 func (s *Server) writeError(w http.ResponseWriter, service string, status int, code, msg string) {
-	if service == "organizations" {
-		writeJSONError(w, status, code, msg)
+	if jsonAPI(service) {
+		s.writeJSONError(w, status, code, msg)
 		return
 	}
 	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
