@@ -281,6 +281,16 @@ func (p *Presenter) fields(r model.Resource) []Field {
 		if v.MaxAggregationInterval > 0 {
 			f.add("aggregation", strconv.Itoa(int(v.MaxAggregationInterval))+" s")
 		}
+	case *model.WebACL:
+		f.add("web ACL name", v.WebACLName)
+		f.add("web ACL id", v.WebACLID)
+		f.refs("protects", v.Resources)
+		if len(v.Resources) == 0 {
+			f.add("protects", "nothing: no resource is associated")
+		}
+	case *model.ShieldProtection:
+		f.add("protection name", v.ProtectionName)
+		f.ref("protects", v.ResourceARN)
 	}
 	if tags := otherTags(m.Tags); tags != "" {
 		f.add("tags", tags)

@@ -32,6 +32,14 @@ func Name(r model.Resource) string {
 		if v.Name != "" {
 			return v.Name
 		}
+	case *model.WebACL:
+		if v.WebACLName != "" {
+			return v.WebACLName
+		}
+	case *model.ShieldProtection:
+		if v.ProtectionName != "" {
+			return v.ProtectionName
+		}
 	}
 	return r.Base().ID
 }

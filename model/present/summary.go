@@ -50,6 +50,10 @@ func Summary(r model.Resource) string {
 		add(v.AvailabilityZone, v.CIDR.String())
 	case *model.VPC:
 		add(prefixes(v.CIDRs))
+	case *model.WebACL:
+		add(count(len(v.Resources), "resource"))
+	case *model.ShieldProtection:
+		add("protects " + v.ResourceARN)
 	}
 	return strings.Join(parts, "  ")
 }
@@ -103,6 +107,13 @@ func ConsoleURL(r model.Resource) string {
 		service, fragment = "ec2", "LoadBalancer:loadBalancerArn="+id
 	case *model.TargetGroup:
 		service, fragment = "ec2", "TargetGroup:targetGroupArn="+id
+	case *model.WebACL:
+		// the console lists web ACLs by region; their pages need the name
+		// and ID in the path, which the list links to
+		if m.Region != "" {
+			return "https://" + url.PathEscape(m.Region) + ".console.aws.amazon.com/wafv2/homev2/web-acls?region=" + url.QueryEscape(m.Region)
+		}
+		return "https://console.aws.amazon.com/wafv2/homev2/web-acls"
 	case *model.FlowLog:
 		vpc, _ := Containers(r)
 		if vpc == "" {

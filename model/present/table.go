@@ -194,6 +194,16 @@ func (p *Presenter) Table(k model.Kind) Table {
 		for _, v := range s.FlowLogs {
 			add(v, v.ID, short(v.ResourceID), v.TrafficType, v.Status, v.Destination)
 		}
+	case model.KindWebACL:
+		t.Columns = []TableColumn{{Title: "name", Priority: keep, Flex: true, Max: 44}, col("web acl id", name, false), col("resources", extra, false)}
+		for _, v := range s.WebACLs {
+			add(v, v.WebACLName, v.WebACLID, strconv.Itoa(len(v.Resources)))
+		}
+	case model.KindShieldProtection:
+		t.Columns = []TableColumn{nameCol, idCol, col("protects", keep, true)}
+		for _, v := range s.ShieldProtections {
+			add(v, optName(v), v.ID, short(v.ResourceARN))
+		}
 	default:
 		t.Columns = []TableColumn{nameCol, idCol, col("vpc / attached to", context, true)}
 		for r := range s.All() {

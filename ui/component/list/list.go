@@ -111,10 +111,31 @@ func (l *Model) SetOrder(order []int32) {
 	l.applyFilter()
 }
 
-// SetFilter narrows the rows to those matching f (package match).
+// SetFilter narrows the rows to those matching f (package match). A new
+// filter puts the cursor on the first (best) match; clearing it keeps the
+// row that was selected.
 func (l *Model) SetFilter(f string) {
+	if f == l.filter {
+		l.applyFilter()
+		return
+	}
+	prev := int32(-1)
+	if l.cursor >= 0 && l.cursor < len(l.shown) {
+		prev = l.shown[l.cursor]
+	}
+	l.cursor, l.offset = 0, 0
 	l.filter = f
 	l.applyFilter()
+	if strings.TrimSpace(f) == "" && prev >= 0 {
+		for c, i := range l.shown {
+			if i == prev {
+				l.cursor = c
+				l.offset = max(0, c-l.height/3)
+				l.Clamp()
+				break
+			}
+		}
+	}
 }
 
 // Filter returns the filter in force, "" for none.

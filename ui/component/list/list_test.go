@@ -62,3 +62,22 @@ func TestRankedFilter(t *testing.T) {
 		t.Errorf("shown %q, want %q", got, want)
 	}
 }
+
+// TestFilterMovesToTheBestMatchAndBack: a new filter selects its first
+// match; clearing the filter keeps the row selected under it.
+func TestFilterMovesToTheBestMatchAndBack(t *testing.T) {
+	l := New(theme())
+	l.Rank = true
+	l.SetSize(80, 3)
+	l.SetRows([]Row{{Text: "web-1a"}, {Text: "app-1a"}, {Text: "dev-build-1a"}, {Text: "x"}, {Text: "db-1a"}})
+	l.Move(1)
+	l.SetFilter("db")
+	if r, _ := l.Current(); r.Text != "db-1a" {
+		t.Errorf("after /db the cursor is on %q, want db-1a", r.Text)
+	}
+	l.Move(1) // dev-build-1a
+	l.SetFilter("")
+	if r, _ := l.Current(); r.Text != "dev-build-1a" {
+		t.Errorf("after clearing the cursor is on %q, want dev-build-1a", r.Text)
+	}
+}
