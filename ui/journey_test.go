@@ -49,16 +49,6 @@ func hasNot(t *testing.T, s string, bad ...string) {
 	}
 }
 
-// selected is the selected line of a screen.
-func selected(s string) string {
-	for _, l := range strings.Split(s, "\n") {
-		if strings.HasPrefix(l, "▌") {
-			return l
-		}
-	}
-	return ""
-}
-
 // TestTextEntryJourney (item 1): on an account big enough that matching
 // runs in the background, a partial name typed and entered at once picks
 // the highlighted match — never the raw text; the trace then asks for the
@@ -70,9 +60,9 @@ func TestTextEntryJourney(t *testing.T) {
 	press(tm, "4", "enter")
 	settle(t, tm, "Trace source")
 	press(tm, "vpc003-app", "enter") // one message, then enter before matching ends
-	s := settle(t, tm, "Trace destination")
+	settle(t, tm, "Trace destination")
 	press(tm, "vpc001-data", "enter")
-	s = settle(t, tm, "editing port")
+	s := settle(t, tm, "editing port")
 	has(t, s, "source      vpc003-app-", "destination vpc001-data-", "[█]", "editing port — enter/esc to leave")
 	hasNot(t, s, "BLOCKED", "REACHABLE", "matches no")
 	press(tm, "3306", "2")
@@ -340,7 +330,7 @@ func TestRuntimeContextJourney(t *testing.T) {
 	press(tm, ":", "storefront-db-sg", "enter")
 	settle(t, tm, "Detail ›")
 	press(tm, "o")
-	s = settle(t, tm, "copied the console URL (OSC 52): https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#SecurityGroup:groupId=sg-0a881a8838796aca3")
+	settle(t, tm, "copied the console URL (OSC 52): https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#SecurityGroup:groupId=sg-0a881a8838796aca3")
 	press(tm, "y")
 	settle(t, tm, "copied (OSC 52): sg-0a881a8838796aca3")
 	press(tm, "J")
