@@ -512,3 +512,37 @@ func validVarName(s string) bool {
 
 // Rule returns a standard stateful rule as a parsed Suricata rule.
 func (r *StatefulRule) Rule() (SuricataRule, error) { return ParseSuricataRule(r.Suricata()) }
+
+// harmlessOptions are rule options that do not change which packets a
+// rule matches.
+var harmlessOptions = map[string]bool{"sid": true, "rev": true, "msg": true, "gid": true, "classtype": true,
+	"metadata": true, "priority": true, "reference": true, "target": true}
+
+// UnevaluatedOptions returns the keywords of a rule's options that narrow
+// what it matches and that vpcscope does not evaluate: everything but sid,
+// rev, msg, gid, classtype, metadata, priority, reference, target and a
+// flow option that only says the rule matches the request side
+// (to_server, from_client, stateless). A rule with any is skipped by the
+// engine, which says so.
+func UnevaluatedOptions(opts []RuleOption) []string {
+	var out []string
+	for _, o := range opts {
+		if !harmlessOptions[o.Keyword] && !(o.Keyword == "flow" && harmlessFlow(o.Settings)) {
+			out = append(out, o.Keyword)
+		}
+	}
+	return out
+}
+
+func harmlessFlow(settings []string) bool {
+	for _, s := range settings {
+		for _, f := range strings.Split(s, ",") {
+			switch strings.TrimSpace(f) {
+			case "to_server", "from_client", "stateless":
+			default:
+				return false
+			}
+		}
+	}
+	return true
+}

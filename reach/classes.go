@@ -28,7 +28,7 @@ type ifaceClass struct {
 // indexClasses groups the snapshot's interfaces into classes.
 func (e *Engine) indexClasses() {
 	byKey := map[string]*ifaceClass{}
-	e.classOf = make(map[string]*ifaceClass, len(e.snap.NetworkInterfaces))
+	e.classOf = make(map[*model.NetworkInterface]*ifaceClass, len(e.snap.NetworkInterfaces))
 	for _, n := range e.snap.NetworkInterfaces {
 		key := n.ID
 		if e.natByENI[n.ID] == nil && e.lbByENI[n.ID] == nil && e.vpceByNI[n.ID] == nil && managedOwner(n) == "" {
@@ -43,7 +43,7 @@ func (e *Engine) indexClasses() {
 			e.classes = append(e.classes, c)
 		}
 		c.members = append(c.members, n)
-		e.classOf[n.ID] = c
+		e.classOf[n] = c
 	}
 	e.vpcClasses = map[string][]*ifaceClass{}
 	for _, c := range e.classes {
@@ -73,7 +73,7 @@ func boolWord(b bool) string {
 // members share: a reply to any member of a class whose security groups
 // admitted the request passes (they are the same groups).
 func (e *Engine) classKey(n *model.NetworkInterface) string {
-	if c := e.classOf[n.ID]; c != nil {
+	if c := e.classOf[n]; c != nil {
 		return c.id
 	}
 	return n.ID

@@ -76,8 +76,10 @@ type Engine struct {
 	translatorSet addrs
 	// classes group the interfaces that every stage treats alike;
 	// classOf finds an interface's class by its ID.
+	subnetInfo map[*model.Subnet]*subnetInfo
+	ifaceInfo  map[*model.NetworkInterface]*ifaceInfo
 	classes    []*ifaceClass
-	classOf    map[string]*ifaceClass
+	classOf    map[*model.NetworkInterface]*ifaceClass
 	vpcClasses map[string][]*ifaceClass
 	// internetAddrs is internetOf as address sets, for walks.
 	internetAddrs [2]addrs
@@ -205,6 +207,7 @@ func New(s *model.Snapshot) *Engine {
 	}
 	e.indexHybrid()
 	e.indexClasses()
+	e.indexLookups()
 	e.publicByVPC = make(map[string][]publicAddress)
 	var owned netipx.IPSetBuilder
 	for _, n := range s.NetworkInterfaces {

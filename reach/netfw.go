@@ -207,11 +207,6 @@ func (e *Engine) compileStateless(c *compiledFirewall, g *model.FirewallRuleGrou
 	}
 }
 
-// harmlessOptions are rule options that do not change which packets a
-// rule matches.
-var harmlessOptions = map[string]bool{"sid": true, "rev": true, "msg": true, "gid": true, "classtype": true,
-	"metadata": true, "priority": true, "reference": true, "target": true}
-
 // appProtocols are Suricata's application-layer protocols and the
 // transport each rides on: a rule for one matches only flows the engine
 // recognises as that protocol, which vpcscope cannot know.
@@ -289,12 +284,7 @@ func (e *Engine) compileStateful(c *compiledFirewall, g *model.FirewallRuleGroup
 			b := m.reply()
 			sr.back = &b
 		}
-		var unsupported []string
-		for _, o := range r.Options {
-			if !harmlessOptions[o.Keyword] && !(o.Keyword == "flow" && harmlessFlow(o.Settings)) {
-				unsupported = append(unsupported, o.Keyword)
-			}
-		}
+		unsupported := model.UnevaluatedOptions(r.Options)
 		protos, known := transportOf[r.Protocol]
 		switch {
 		case len(unsupported) > 0:
@@ -316,19 +306,6 @@ func (e *Engine) compileStateful(c *compiledFirewall, g *model.FirewallRuleGroup
 // harmlessFlow reports whether a flow option keeps a rule matching the
 // first packet of a flow from its client: to_server, from_client,
 // stateless (established and the reply directions do not).
-func harmlessFlow(settings []string) bool {
-	for _, s := range settings {
-		for _, f := range strings.Split(s, ",") {
-			switch strings.TrimSpace(f) {
-			case "to_server", "from_client", "stateless":
-			default:
-				return false
-			}
-		}
-	}
-	return true
-}
-
 func targetTypesText(ts []string) string {
 	var out []string
 	for _, t := range ts {

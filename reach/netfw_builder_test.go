@@ -179,11 +179,6 @@ func (w *world) standardGroup(name string, rules ...string) *model.FirewallRuleG
 	return g
 }
 
-// ruleGroup returns a rule group by kind and name.
-func (w *world) ruleGroup(kind, name string) *model.FirewallRuleGroup {
-	return get[*model.FirewallRuleGroup](w, nfwARN(kind, name))
-}
-
 // inspected is lan with a firewall between its two subnets: fw-1's
 // endpoints vpce-fw1 (subnet-fw1, us-east-1a) and vpce-fw2 (subnet-fw2,
 // us-east-1b); subnet-a1 routes 10.0.2.0/24 to vpce-fw1 and subnet-a2

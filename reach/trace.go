@@ -195,7 +195,7 @@ func (w *walker) checkArrival(arr *arrival, d point) *arrival {
 		return arr
 	case d.lb != nil && arr.lb != nil && arr.lb.lb == d.lb:
 		return arr
-	case d.class != nil && arr.eni != nil && w.e.classOf[arr.eni.ID] == d.class:
+	case d.class != nil && arr.eni != nil && w.e.classOf[arr.eni] == d.class:
 		return arr
 	case d.targets != nil && arr.eni != nil && (d.targets[arr.eni.ID] || arr.class != nil):
 		// the packets were addressed to the targets' addresses only, so a
@@ -233,7 +233,7 @@ func (w *walker) checkReturn(back *arrival, s point) *arrival {
 	reason := func(p packet) string {
 		return fmt.Sprintf("the reply arrives at %s (%s), not at the sender %s", where, p.dst(), s.addrs)
 	}
-	sameSender := back.eni == s.eni || (s.class != nil && back.eni != nil && w.e.classOf[back.eni.ID] == s.class)
+	sameSender := back.eni == s.eni || (s.class != nil && back.eni != nil && w.e.classOf[back.eni] == s.class)
 	switch {
 	case s.onprem != nil && back.kind != arrivedOnPrem, s.onprem == nil && back.kind == arrivedOnPrem:
 		return w.deny(h, back.pkt, reason(back.pkt))

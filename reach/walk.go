@@ -327,7 +327,7 @@ func (w *walker) gapReason(kind model.Kind, m *model.Meta) string {
 
 // subnet returns the interface's subnet, or nil after recording why not.
 func (w *walker) subnetOf(n *model.NetworkInterface, pkt packet) *model.Subnet {
-	sn := w.e.ix.Subnet(n.SubnetID)
+	sn := w.e.subnetOfIface(n)
 	if sn == nil {
 		w.unknown(Hop{Layer: LayerInterface, Resource: n.ID}, pkt,
 			fmt.Sprintf("subnet %s of %s is not in the snapshot", n.SubnetID, n.ID))
@@ -408,7 +408,7 @@ func (w *walker) route(sn *model.Subnet, pkt packet) *arrival {
 	if !w.step(pkt) {
 		return nil
 	}
-	rt, explicit := w.e.ix.SubnetRouteTable(sn.ID)
+	rt, explicit := w.e.routeTableOf(sn)
 	if rt == nil {
 		h := Hop{Layer: LayerRouteTable, Resource: sn.ID, Stage: StageLookup}
 		if g := w.gapReason(model.KindRouteTable, &sn.Meta); g != "" {
@@ -693,7 +693,7 @@ func (w *walker) nacl(sn *model.Subnet, egress bool, pkt *packet) bool {
 	if egress {
 		stage, kind = StageOutbound, RefNACLOutbound
 	}
-	acl := w.e.ix.SubnetNetworkACL(sn.ID)
+	acl, compiled := w.e.aclOf(sn)
 	if acl == nil {
 		h := Hop{Layer: LayerNetworkACL, Resource: sn.ID, Stage: stage, Verdict: Unknown}
 		reason := w.gapReason(model.KindNetworkACL, &sn.Meta)
@@ -705,7 +705,7 @@ func (w *walker) nacl(sn *model.Subnet, egress bool, pkt *packet) bool {
 		w.unverified = append(w.unverified, h.Detail)
 		return true
 	}
-	d := w.e.acls[acl.ID].evaluate(egress, *pkt)
+	d := compiled.evaluate(egress, *pkt)
 	hopFor := func(p aclPart) Hop {
 		h := Hop{Layer: LayerNetworkACL, Resource: acl.ID, Stage: stage}
 		if p.entry != nil {

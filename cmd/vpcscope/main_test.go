@@ -57,7 +57,7 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{"audit with a bad severity: exit 2", []string{"audit", "--demo", "--severity", "urgent"}, 2, "", "want high, medium, low or info"},
 		{"SSH from the internet says the rules admit only the corporate range", []string{"reach", "--demo", "--from", "internet", "--to", "web-1a", "--port", "22"}, 0, "internet (only 203.0.113.0/24) can reach web-1a", ""},
 		{"inspect inventory counts kinds per region", []string{"inspect", "--demo"}, 0, "security-group", ""},
-		{"inspect one group lists its rules and members", []string{"inspect", "--demo", "storefront-db-sg"}, 0, "inbound rules", ""},
+		{"inspect one group lists its rules and members", []string{"inspect", "--demo", "storefront-db-sg"}, 0, "Inbound rules", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

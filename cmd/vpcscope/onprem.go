@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"fmt"
 	"os"
 	"strings"
 
@@ -76,17 +75,4 @@ func (o *onPremOptions) engine(e *reach.Engine) (*reach.Engine, error) {
 		return nil, usagef("%v", err)
 	}
 	return e, nil
-}
-
-// onPremText renders the declared networks for a text answer's header.
-func onPremText(nets []reach.OnPremNetwork) string {
-	parts := make([]string, len(nets))
-	for i, n := range nets {
-		ps := make([]string, len(n.Prefixes))
-		for j, p := range n.Prefixes {
-			ps[j] = p.String()
-		}
-		parts[i] = fmt.Sprintf("%s=%s", n.Name, strings.Join(ps, ","))
-	}
-	return strings.Join(parts, " ")
 }

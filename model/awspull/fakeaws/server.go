@@ -298,6 +298,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	case q.service == "network-firewall" || q.service == "directconnect":
 		s.jsonCall(w, r, q)
+		return
 	case jsonAPI(q.service):
 		if !s.jsonService(w, r, q) {
 			s.writeJSONError(w, http.StatusBadRequest, "InvalidAction", "The action "+q.action+" is not valid for this web service.")
