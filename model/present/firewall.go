@@ -206,11 +206,11 @@ func (p *Presenter) policySections(v *model.FirewallPolicy) []Section {
 				}
 			}
 			out = append(out, Rule{Index: -1, Ref: p.ref(g.ARN), Note: g.Override,
-				Cells: []Cell{{Text: prio}, {Text: p.label(g.ARN)}, {Text: rules}}})
+				Cells: []Cell{{Text: prio}, {Text: p.shortID(g.ARN)}, {Text: rules}}})
 		}
 		return out
 	}
-	cols := []Column{{Title: "priority", Min: 8}, {Title: "rule group", Min: 30, Max: 80}, {Title: "rules"}}
+	cols := []Column{{Title: "priority", Min: 8}, {Title: "rule group", Min: 20, Max: 80}, {Title: "rules"}}
 	stateless := Section{Title: "Stateless rule groups (lowest priority first; the first matching rule decides, else the default actions)",
 		Columns: cols, Empty: "(none: the stateless default actions decide every packet)", Rules: groupRows(v.StatelessRuleGroups, true)}
 	title := "Stateful rule groups (default action order: every pass rule, then drop, then reject; alert rules never decide)"
