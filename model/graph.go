@@ -146,6 +146,12 @@ func (b *graphBuilder) link(from, to string, rel Relation, detail string) {
 
 func (b *graphBuilder) addLinks() {
 	s := b.ix.snap
+	fwEndpoints := make(map[string]string)
+	for _, f := range s.NetworkFirewalls {
+		for _, e := range f.Endpoints {
+			fwEndpoints[e.EndpointID] = f.ID
+		}
+	}
 	for _, sn := range s.Subnets {
 		b.link(sn.VPCID, sn.ID, RelContains, sn.CIDR.String())
 	}
@@ -161,7 +167,11 @@ func (b *graphBuilder) addLinks() {
 		}
 		for _, r := range rt.Routes {
 			if t := r.Target(); t.Kind != TargetLocal && t.Kind != TargetNone {
-				b.link(rt.ID, t.ID, RelRoutesTo, r.DestinationString())
+				to, detail := t.ID, r.DestinationString()
+				if fw := fwEndpoints[t.ID]; fw != "" {
+					to, detail = fw, detail+" via endpoint "+t.ID // a firewall endpoint: the firewall
+				}
+				b.link(rt.ID, to, RelRoutesTo, detail)
 			}
 			if r.DestinationPrefixListID != "" {
 				b.link(rt.ID, r.DestinationPrefixListID, RelReferences, "route destination")
@@ -262,6 +272,7 @@ func (b *graphBuilder) addLinks() {
 			}
 		}
 	}
+	b.addHybridLinks()
 	for _, tg := range s.TargetGroups {
 		for _, t := range tg.Targets {
 			to := t.ID
@@ -277,4 +288,46 @@ func (b *graphBuilder) addLinks() {
 			b.link(tg.ID, to, RelRoutesTo, "port "+strconv.Itoa(int(t.Port)))
 		}
 	}
+}
+
+// addHybridLinks links Network Firewall, VPN and Direct Connect resources.
+func (b *graphBuilder) addHybridLinks() {
+	s := b.ix.snap
+	for _, f := range s.NetworkFirewalls {
+		b.link(f.VPCID, f.ID, RelContains, "")
+		b.link(f.ID, f.PolicyARN, RelReferences, "firewall policy")
+		for _, e := range f.Endpoints {
+			b.link(f.ID, e.SubnetID, RelAssociatedWith, e.AvailabilityZone+" endpoint "+e.EndpointID)
+		}
+	}
+	for _, p := range s.FirewallPolicies {
+		for _, r := range p.StatelessRuleGroups {
+			b.link(p.ID, r.ARN, RelReferences, "stateless priority "+strconv.Itoa(int(r.Priority)))
+		}
+		for _, r := range p.StatefulRuleGroups {
+			b.link(p.ID, r.ARN, RelReferences, "stateful")
+		}
+	}
+	for _, v := range s.VPNConnections {
+		b.link(v.ID, cmpOr(v.VPNGatewayID, v.TransitGatewayID), RelAttachedTo, "")
+		b.link(v.ID, v.CustomerGatewayID, RelAttachedTo, "customer gateway")
+	}
+	for _, a := range s.DXGatewayAssociations {
+		b.link(a.DXGatewayID, a.AssociatedGatewayID, RelAssociatedWith, a.ID)
+	}
+	for _, v := range s.DXVirtualInterfaces {
+		b.link(v.ID, cmpOr(v.DXGatewayID, v.VirtualGatewayID), RelAttachedTo, v.Type)
+	}
+	for _, svc := range s.VPCEndpointServices {
+		for _, lb := range svc.GatewayLoadBalancerARNs {
+			b.link(svc.ID, lb, RelRoutesTo, svc.ServiceName)
+		}
+	}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

@@ -31,6 +31,17 @@ const (
 	KindLoadBalancer              Kind = "load-balancer"
 	KindTargetGroup               Kind = "target-group"
 	KindFlowLog                   Kind = "flow-log"
+	KindNetworkFirewall           Kind = "network-firewall"
+	KindFirewallPolicy            Kind = "firewall-policy"
+	KindFirewallRuleGroup         Kind = "firewall-rule-group"
+	KindVPNConnection             Kind = "vpn-connection"
+	KindCustomerGateway           Kind = "customer-gateway"
+	KindDXGateway                 Kind = "direct-connect-gateway"
+	KindDXGatewayAssociation      Kind = "direct-connect-gateway-association"
+	KindDXVirtualInterface        Kind = "direct-connect-virtual-interface"
+	KindVPCEndpointService        Kind = "vpc-endpoint-service"
+	KindWebACL                    Kind = "waf-web-acl"
+	KindShieldProtection          Kind = "shield-protection"
 )
 
 // kindOrder lists every kind in a stable display order: containers first, then
@@ -41,6 +52,10 @@ var kindOrder = []Kind{
 	KindEgressOnlyInternetGateway, KindNATGateway, KindVPNGateway,
 	KindVPCPeering, KindTransitGateway, KindTGWAttachment, KindTGWRouteTable,
 	KindVPCEndpoint, KindPrefixList, KindLoadBalancer, KindTargetGroup, KindFlowLog,
+	KindNetworkFirewall, KindFirewallPolicy, KindFirewallRuleGroup, KindVPNConnection,
+	KindCustomerGateway, KindDXGateway, KindDXGatewayAssociation, KindDXVirtualInterface,
+	KindVPCEndpointService,
+	KindWebACL, KindShieldProtection,
 }
 
 // Kinds returns every kind in a stable display order.

@@ -11,6 +11,9 @@ type RouteTable struct {
 	VPCID        string                  `json:"vpcId"`
 	Routes       []Route                 `json:"routes"`
 	Associations []RouteTableAssociation `json:"associations,omitempty"`
+	// PropagatingVGWs are the virtual private gateways whose routes (a VPN
+	// connection's static routes, BGP routes) propagate into the table.
+	PropagatingVGWs []string `json:"propagatingVgws,omitempty"`
 }
 
 // Kind implements Resource.

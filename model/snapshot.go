@@ -52,12 +52,42 @@ type Snapshot struct {
 	LoadBalancers              []*LoadBalancer              `json:"loadBalancers,omitempty"`
 	TargetGroups               []*TargetGroup               `json:"targetGroups,omitempty"`
 	FlowLogs                   []*FlowLog                   `json:"flowLogs,omitempty"`
+	NetworkFirewalls           []*NetworkFirewall           `json:"networkFirewalls,omitempty"`
+	FirewallPolicies           []*FirewallPolicy            `json:"firewallPolicies,omitempty"`
+	FirewallRuleGroups         []*FirewallRuleGroup         `json:"firewallRuleGroups,omitempty"`
+	VPNConnections             []*VPNConnection             `json:"vpnConnections,omitempty"`
+	CustomerGateways           []*CustomerGateway           `json:"customerGateways,omitempty"`
+	DXGateways                 []*DXGateway                 `json:"directConnectGateways,omitempty"`
+	DXGatewayAssociations      []*DXGatewayAssociation      `json:"directConnectGatewayAssociations,omitempty"`
+	DXVirtualInterfaces        []*DXVirtualInterface        `json:"directConnectVirtualInterfaces,omitempty"`
+	VPCEndpointServices        []*VPCEndpointService        `json:"vpcEndpointServices,omitempty"`
 	// FlowLogsListed is set when the source read the flow-log configuration
 	// (DescribeFlowLogs answered, or a dump held its output), so that no
 	// flow log means none exists; a scope whose call failed has a gap.
 	// Snapshots from older vpcscope versions, fixtures and dumps without
 	// describe-flow-logs output leave it unset.
 	FlowLogsListed bool `json:"flowLogsListed,omitempty"`
+	// WebACLs are the AWS WAF web ACLs of regional scope; WebACLsListed
+	// is set, like FlowLogsListed, when the source read them (wafv2
+	// ListWebACLs answered, or a dump held its output).
+	WebACLs       []*WebACL `json:"webAcls,omitempty"`
+	WebACLsListed bool      `json:"webAclsListed,omitempty"`
+	// ShieldProtections are the AWS Shield Advanced protections; Shield
+	// holds, per account whose subscription the source read, whether it
+	// is subscribed. An account missing from Shield was not read.
+	ShieldProtections []*ShieldProtection `json:"shieldProtections,omitempty"`
+	Shield            []ShieldState       `json:"shield,omitempty"`
+}
+
+// ShieldFor returns what the source read of the account's Shield Advanced
+// subscription, and false when it read nothing.
+func (s *Snapshot) ShieldFor(account string) (ShieldState, bool) {
+	for _, st := range s.Shield {
+		if st.Account == account || st.Account == "" || account == "" {
+			return st, true
+		}
+	}
+	return ShieldState{}, false
 }
 
 // Scope is one account and region a snapshot covers.
@@ -152,7 +182,18 @@ func (s *Snapshot) All() iter.Seq[Resource] {
 			yieldEach(yield, s.PrefixLists) &&
 			yieldEach(yield, s.LoadBalancers) &&
 			yieldEach(yield, s.TargetGroups) &&
-			yieldEach(yield, s.FlowLogs)
+			yieldEach(yield, s.FlowLogs) &&
+			yieldEach(yield, s.NetworkFirewalls) &&
+			yieldEach(yield, s.FirewallPolicies) &&
+			yieldEach(yield, s.FirewallRuleGroups) &&
+			yieldEach(yield, s.VPNConnections) &&
+			yieldEach(yield, s.CustomerGateways) &&
+			yieldEach(yield, s.DXGateways) &&
+			yieldEach(yield, s.DXGatewayAssociations) &&
+			yieldEach(yield, s.DXVirtualInterfaces) &&
+			yieldEach(yield, s.VPCEndpointServices) &&
+			yieldEach(yield, s.WebACLs) &&
+			yieldEach(yield, s.ShieldProtections)
 	}
 }
 
@@ -209,6 +250,28 @@ func (s *Snapshot) Add(r Resource) error {
 		s.TargetGroups = append(s.TargetGroups, v)
 	case *FlowLog:
 		s.FlowLogs = append(s.FlowLogs, v)
+	case *NetworkFirewall:
+		s.NetworkFirewalls = append(s.NetworkFirewalls, v)
+	case *FirewallPolicy:
+		s.FirewallPolicies = append(s.FirewallPolicies, v)
+	case *FirewallRuleGroup:
+		s.FirewallRuleGroups = append(s.FirewallRuleGroups, v)
+	case *VPNConnection:
+		s.VPNConnections = append(s.VPNConnections, v)
+	case *CustomerGateway:
+		s.CustomerGateways = append(s.CustomerGateways, v)
+	case *DXGateway:
+		s.DXGateways = append(s.DXGateways, v)
+	case *DXGatewayAssociation:
+		s.DXGatewayAssociations = append(s.DXGatewayAssociations, v)
+	case *DXVirtualInterface:
+		s.DXVirtualInterfaces = append(s.DXVirtualInterfaces, v)
+	case *VPCEndpointService:
+		s.VPCEndpointServices = append(s.VPCEndpointServices, v)
+	case *WebACL:
+		s.WebACLs = append(s.WebACLs, v)
+	case *ShieldProtection:
+		s.ShieldProtections = append(s.ShieldProtections, v)
 	default:
 		return fmt.Errorf("snapshot cannot hold a %T", r)
 	}

@@ -166,6 +166,8 @@ func Validate(s *Snapshot) Problems {
 	c.transit()
 	c.endpoints()
 	c.loadBalancers()
+	c.firewalls()
+	c.hybrid()
 	return c.out
 }
 
@@ -221,6 +223,16 @@ func (c *checker) withoutNulls(s *Snapshot) *Snapshot {
 	out.PrefixLists = dropNulls(c, "prefixLists", s.PrefixLists)
 	out.LoadBalancers = dropNulls(c, "loadBalancers", s.LoadBalancers)
 	out.TargetGroups = dropNulls(c, "targetGroups", s.TargetGroups)
+	out.FlowLogs = dropNulls(c, "flowLogs", s.FlowLogs)
+	out.NetworkFirewalls = dropNulls(c, "networkFirewalls", s.NetworkFirewalls)
+	out.FirewallPolicies = dropNulls(c, "firewallPolicies", s.FirewallPolicies)
+	out.FirewallRuleGroups = dropNulls(c, "firewallRuleGroups", s.FirewallRuleGroups)
+	out.VPNConnections = dropNulls(c, "vpnConnections", s.VPNConnections)
+	out.CustomerGateways = dropNulls(c, "customerGateways", s.CustomerGateways)
+	out.DXGateways = dropNulls(c, "directConnectGateways", s.DXGateways)
+	out.DXGatewayAssociations = dropNulls(c, "directConnectGatewayAssociations", s.DXGatewayAssociations)
+	out.DXVirtualInterfaces = dropNulls(c, "directConnectVirtualInterfaces", s.DXVirtualInterfaces)
+	out.VPCEndpointServices = dropNulls(c, "vpcEndpointServices", s.VPCEndpointServices)
 	return &out
 }
 

@@ -105,8 +105,31 @@ func idPrefix(k Kind) string {
 		return "arn:aws:elasticloadbalancing:"
 	case KindFlowLog:
 		return "fl-"
+	case KindNetworkFirewall, KindFirewallPolicy, KindFirewallRuleGroup:
+		return "arn:aws:network-firewall:"
+	case KindVPNConnection:
+		return "vpn-"
+	case KindCustomerGateway:
+		return "cgw-"
+	case KindDXVirtualInterface:
+		return "dxvif-"
+	case KindVPCEndpointService:
+		return "vpce-svc-"
+	case KindWebACL:
+		return "arn:aws:wafv2:"
 	}
 	return ""
+}
+
+// freeFormID reports whether a kind's IDs are ARNs or UUIDs (Direct
+// Connect gateways and their associations), not a prefix and hex digits.
+func freeFormID(k Kind) bool {
+	switch k {
+	case KindLoadBalancer, KindTargetGroup, KindWebACL, KindNetworkFirewall, KindFirewallPolicy, KindFirewallRuleGroup,
+		KindDXGateway, KindDXGatewayAssociation, KindDXVirtualInterface:
+		return true
+	}
+	return false
 }
 
 func (c *checker) ids() {
@@ -121,7 +144,7 @@ func (c *checker) ids() {
 		switch {
 		case len(m.ID) < len(prefix) || m.ID[:len(prefix)] != prefix:
 			c.add(m.ID, "%s ID should start with %q", r.Kind(), prefix)
-		case r.Kind() != KindLoadBalancer && r.Kind() != KindTargetGroup && !hexSuffix(m.ID[len(prefix):]):
+		case !freeFormID(r.Kind()) && !hexSuffix(m.ID[len(prefix):]):
 			c.add(m.ID, "malformed %s ID", r.Kind())
 		}
 		if m.Region == "" {
@@ -379,7 +402,12 @@ func (c *checker) route(rt *RouteTable, r Route) {
 	case TargetInstance:
 		lookup[*Instance](c, from, t.ID, what)
 	case TargetVPCEndpoint:
-		if e, ok := lookup[*VPCEndpoint](c, from, t.ID, what); ok && !slices.Contains(e.RouteTableIDs, rt.ID) {
+		if c.firewallEndpoint(t.ID) {
+			return // a Network Firewall endpoint, listed by its firewall
+		}
+		// A Gateway Load Balancer endpoint lists no route tables: routes
+		// point at it as at a network interface.
+		if e, ok := lookup[*VPCEndpoint](c, from, t.ID, what); ok && e.Type != "GatewayLoadBalancer" && !slices.Contains(e.RouteTableIDs, rt.ID) {
 			c.add(from, "%s %s does not list this route table", what, t.ID)
 		}
 	case TargetVPNGateway:

@@ -61,6 +61,8 @@ func (c *checker) values() {
 	for _, lb := range c.s.LoadBalancers {
 		c.loadBalancerValues(lb)
 	}
+	c.firewallValues()
+	c.hybridValues()
 	for _, tg := range c.s.TargetGroups {
 		c.portField(tg.ID, at{sub: "port"}, tg.Port)
 		for i, t := range tg.Targets {

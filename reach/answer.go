@@ -29,6 +29,20 @@ const (
 	LayerInterface  Layer = "network-interface"
 	LayerInternet   Layer = "internet"
 	LayerVPNGateway Layer = "vpn-gateway"
+	// LayerNetworkFirewall is AWS Network Firewall: its hops' and blocks'
+	// resource is the rule group whose rule decided, or the firewall
+	// policy when one of its default actions did.
+	LayerNetworkFirewall Layer = "network-firewall"
+	// LayerGatewayLoadBalancer is a Gateway Load Balancer endpoint, its
+	// load balancer and the appliances behind it.
+	LayerGatewayLoadBalancer Layer = "gateway-load-balancer"
+	// LayerVPNConnection is a Site-to-Site VPN connection (its tunnels);
+	// LayerDirectConnect a Direct Connect gateway and its virtual
+	// interfaces; LayerOnPremises a network beyond them that the query
+	// declared (--onprem).
+	LayerVPNConnection Layer = "vpn-connection"
+	LayerDirectConnect Layer = "direct-connect"
+	LayerOnPremises    Layer = "on-premises"
 )
 
 // Verdict is what a hop did with the packet.
@@ -91,17 +105,22 @@ const (
 	StageListener      Stage = "listener"       // a load balancer listener
 	StageTarget        Stage = "target"         // a load balancer's leg to a target
 	StageReply         Stage = "reply"          // a load balancer answering its client
+	StageStateless     Stage = "stateless"      // a firewall's stateless engine
+	StageStateful      Stage = "stateful"       // a firewall's stateful engine
+	StageInspect       Stage = "inspect"        // appliances behind a Gateway Load Balancer
+	StageTunnel        Stage = "tunnel"         // a VPN connection's tunnels or a virtual interface
 )
 
 // Stages lists every stage, for tests and presenters that must handle all.
 var Stages = []Stage{StageNone, StageInbound, StageOutbound, StageLookup, StageIngressLookup, StageEgress,
 	StageIngress, StageTranslate, StageTranslateBack, StageEnter, StageExit, StagePeering, StageForward,
-	StageAppliance, StageListener, StageTarget, StageReply}
+	StageAppliance, StageListener, StageTarget, StageReply, StageStateless, StageStateful, StageInspect, StageTunnel}
 
 // Layers lists every layer, for tests and presenters that must handle all.
 var Layers = []Layer{LayerSecurityGroup, LayerNetworkACL, LayerRouteTable, LayerInternetGateway, LayerEgressOnlyIGW,
 	LayerNATGateway, LayerVPCPeering, LayerTransitGateway, LayerVPCEndpoint, LayerLoadBalancer,
-	LayerSourceDestCheck, LayerAddress, LayerInterface, LayerInternet, LayerVPNGateway}
+	LayerSourceDestCheck, LayerAddress, LayerInterface, LayerInternet, LayerVPNGateway, LayerNetworkFirewall,
+	LayerGatewayLoadBalancer, LayerVPNConnection, LayerDirectConnect, LayerOnPremises}
 
 // Verdicts lists every hop verdict.
 var Verdicts = []Verdict{Allow, Deny, Forward, Arrive, Unknown}
@@ -117,10 +136,22 @@ const (
 	RefNACLOutbound RuleRefKind = "nacl-outbound" // RuleNumber: the entry's rule number
 	RefRoute        RuleRefKind = "route"         // Index: position in the route table's routes
 	RefTGWRoute     RuleRefKind = "tgw-route"     // Index: -1 (transit gateway routes are keyed by prefix)
+	// RefFirewallStateless points into a stateless rule group's rules:
+	// Index is the position in its StatelessRules, RuleNumber the rule's
+	// priority.
+	RefFirewallStateless RuleRefKind = "firewall-stateless"
+	// RefFirewallStateful points into a stateful rule group's rules:
+	// Index is the position among its standard rules (StatefulRules) or
+	// the rules of its RulesString, RuleNumber the rule's sid (0: none).
+	RefFirewallStateful RuleRefKind = "firewall-stateful"
 )
 
 // RuleRefKinds lists every kind of rule reference.
-var RuleRefKinds = []RuleRefKind{RefSGIngress, RefSGEgress, RefNACLInbound, RefNACLOutbound, RefRoute, RefTGWRoute}
+var RuleRefKinds = []RuleRefKind{RefSGIngress, RefSGEgress, RefNACLInbound, RefNACLOutbound, RefRoute, RefTGWRoute,
+	RefFirewallStateless, RefFirewallStateful}
+
+// IsFirewall reports whether the reference points at a Network Firewall rule.
+func (k RuleRefKind) IsFirewall() bool { return k == RefFirewallStateless || k == RefFirewallStateful }
 
 // IsSecurityGroup reports whether the reference points at a security group rule.
 func (k RuleRefKind) IsSecurityGroup() bool { return k == RefSGIngress || k == RefSGEgress }
@@ -177,6 +208,35 @@ const (
 	// appliance (source/destination check off) whose operating system may
 	// translate addresses, and the answer depends on whether it does.
 	CodeApplianceMayTranslate Code = "APPLIANCE_MAY_TRANSLATE"
+	// The Network Firewall codes. Reachability Analyzer's explanations
+	// carry a firewall's deciding rule (FirewallStatelessRule,
+	// FirewallStatefulRule) without a code of its own; these are
+	// vpcscope's, one per way a firewall drops a packet.
+	CodeFirewallStatelessDrop Code = "FIREWALL_STATELESS_RULE_DROP"
+	CodeFirewallStatefulDrop  Code = "FIREWALL_STATEFUL_RULE_DROP"
+	CodeFirewallDefaultDrop   Code = "FIREWALL_DEFAULT_ACTION_DROP"
+	// CodeFirewallAsymmetric: the reply reaches a firewall endpoint whose
+	// stateful engine did not see the request.
+	CodeFirewallAsymmetric Code = "FIREWALL_ASYMMETRIC_ROUTING"
+	// Reachability Analyzer's additional detail codes for what it skips
+	// (Reachability Analyzer guide, "Additional detail codes"): a higher
+	// priority rule with an unsupported option, or of an unsupported rule
+	// group type (a domain list), that could match the traffic.
+	CodeFirewallUnsupportedHigherPriorityRules         Code = "FIREWALL_UNSUPPORTED_HIGHER_PRIORITY_RULES"
+	CodeFirewallUnsupportedHigherPriorityRuleGroupType Code = "FIREWALL_UNSUPPORTED_HIGHER_PRIORITY_RULE_GROUP_TYPE"
+	// CodeGWLBNoHealthyTargets: a Gateway Load Balancer has no healthy
+	// registered target to send the packet to (vpcscope's).
+	CodeGWLBNoHealthyTargets Code = "GWLB_NO_HEALTHY_TARGETS"
+	// CodeGWLBAsymmetric: the reply crosses another Gateway Load Balancer
+	// endpoint than the request (vpcscope's).
+	CodeGWLBAsymmetric Code = "GWLB_ASYMMETRIC_ROUTING"
+	// CodeVPNTunnelDown: no tunnel of the VPN connection is up; CodeDXDown:
+	// no virtual interface of the Direct Connect gateway is up (vpcscope's).
+	CodeVPNTunnelDown Code = "VPN_TUNNELS_DOWN"
+	CodeDXDown        Code = "DIRECT_CONNECT_DOWN"
+	// CodeDXPrefixNotAllowed: the destination is outside the allowed
+	// prefixes a Direct Connect gateway association advertises on premises.
+	CodeDXPrefixNotAllowed Code = "DIRECT_CONNECT_PREFIX_NOT_ALLOWED"
 )
 
 // Codes lists every code the engine gives.
@@ -189,7 +249,9 @@ var Codes = []Code{CodeENISGRulesMismatch, CodeSGHasNoRules, CodeENISourceDestCh
 	CodeVPCEGatewayEgressSourceRestrict, CodeELBv2ListenersMismatch, CodeELBv2ListenerHasNoTG, CodeELBNotCrossZone,
 	CodeELBInstalledAZRestriction, CodeELBv2SourceAddressPreservation, CodeTargetPortRestriction,
 	CodeProtocolRestriction, CodeNoPossibleDestination, CodeNoPath, CodeUnknownResource, CodeUnknownDestination,
-	CodeApplianceMayTranslate}
+	CodeApplianceMayTranslate, CodeFirewallStatelessDrop, CodeFirewallStatefulDrop, CodeFirewallDefaultDrop,
+	CodeFirewallAsymmetric, CodeFirewallUnsupportedHigherPriorityRules, CodeFirewallUnsupportedHigherPriorityRuleGroupType,
+	CodeGWLBNoHealthyTargets, CodeGWLBAsymmetric, CodeVPNTunnelDown, CodeDXDown, CodeDXPrefixNotAllowed}
 
 // Hop is one step of a path: one component that the packet crossed and
 // what it did, with the rule that decided.

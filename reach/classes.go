@@ -46,7 +46,7 @@ func (e *Engine) defaultClassKey(n *model.NetworkInterface) string {
 func (e *Engine) indexClassesBy(key func(*model.NetworkInterface) string) {
 	byKey := map[string]*ifaceClass{}
 	e.classes = nil
-	e.classOf = make(map[string]*ifaceClass, len(e.snap.NetworkInterfaces))
+	e.classOf = make(map[*model.NetworkInterface]*ifaceClass, len(e.snap.NetworkInterfaces))
 	for _, n := range e.snap.NetworkInterfaces {
 		k := key(n)
 		c := byKey[k]
@@ -56,7 +56,7 @@ func (e *Engine) indexClassesBy(key func(*model.NetworkInterface) string) {
 			e.classes = append(e.classes, c)
 		}
 		c.members = append(c.members, n)
-		e.classOf[n.ID] = c
+		e.classOf[n] = c
 	}
 	e.vpcClasses = map[string][]*ifaceClass{}
 	for _, c := range e.classes {
@@ -86,7 +86,7 @@ func boolWord(b bool) string {
 // members share: a reply to any member of a class whose security groups
 // admitted the request passes (they are the same groups).
 func (e *Engine) classKey(n *model.NetworkInterface) string {
-	if c := e.classOf[n.ID]; c != nil {
+	if c := e.classOf[n]; c != nil {
 		return c.id
 	}
 	return n.ID

@@ -138,7 +138,7 @@ func classesOf(e *Engine, ifaces map[string]*model.NetworkInterface) []*ifaceCla
 	seen := map[*ifaceClass]bool{}
 	var out []*ifaceClass
 	for _, n := range ifaces {
-		c := e.classOf[n.ID]
+		c := e.classOf[n]
 		if c != nil && !seen[c] {
 			seen[c] = true
 			out = append(out, c)

@@ -132,7 +132,7 @@ func (e *Engine) newConnSet(from, to Group, workers int) (*connSet, error) {
 			cs.notEnds = append(cs.notEnds, id)
 			return nil, nil
 		}
-		c := &connEnd{n: n, cls: e.classOf[id], vm: cs.v.merged.classOf[id], vs: cs.v.bySubnet.classOf[id]}
+		c := &connEnd{n: n, cls: e.classOf[n], vm: cs.v.merged.classOf[cs.v.merged.ix.Interface(id)], vs: cs.v.bySubnet.classOf[cs.v.bySubnet.ix.Interface(id)]}
 		c.addr[0] = pointAddr(n, 0)
 		c.addr[1] = pointAddr(n, 1)
 		for _, a := range receiverAddrs(n, netip.Addr{}, true) {
@@ -583,7 +583,7 @@ func (r *probeRel) walk(v *Engine, sp, dp point, q Query) map[*ifaceClass][]path
 			translated: len(p.fw.flow.nats) > 0 || p.fw.arr.lb != nil}
 		var key *ifaceClass
 		if p.fw.arr.kind == arrivedInterface && p.fw.arr.eni != nil {
-			key = v.classOf[p.fw.arr.eni.ID]
+			key = v.classOf[p.fw.arr.eni]
 		}
 		out[key] = append(out[key], ent)
 	}

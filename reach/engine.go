@@ -77,8 +77,10 @@ type Engine struct {
 	translatorSet addrs
 	// classes group the interfaces that every stage treats alike;
 	// classOf finds an interface's class by its ID.
+	subnetInfo map[*model.Subnet]*subnetInfo
+	ifaceInfo  map[*model.NetworkInterface]*ifaceInfo
 	classes    []*ifaceClass
-	classOf    map[string]*ifaceClass
+	classOf    map[*model.NetworkInterface]*ifaceClass
 	vpcClasses map[string][]*ifaceClass
 	// internetAddrs is internetOf as address sets, for walks.
 	internetAddrs [2]addrs
@@ -86,6 +88,18 @@ type Engine struct {
 	// first use (connview.go).
 	connViewsOnce *sync.Once
 	connViewsOf   *connViews
+
+	// firewalls are the Network Firewall firewalls with their policies
+	// compiled; fwByEndpoint maps a firewall endpoint (vpce-…) to its
+	// firewall; endpointServices maps a service name to the endpoint
+	// service this snapshot's accounts provide.
+	firewalls        map[string]*compiledFirewall
+	fwByEndpoint     map[string]*model.NetworkFirewall
+	endpointServices map[string]*model.VPCEndpointService
+	// hybrid holds the VPN and Direct Connect links, and onprem the
+	// on-premises networks the engine was told of (WithOnPrem).
+	hybrid hybridIndex
+	onprem []OnPremNetwork
 }
 
 // publicAddress is a private IPv4 address with its public address.
@@ -183,7 +197,23 @@ func New(s *model.Snapshot) *Engine {
 		e.prefixListSets[p.ID] = setOf(ps...)
 	}
 	e.indexGroupMembers()
+	e.firewalls = make(map[string]*compiledFirewall, len(s.NetworkFirewalls))
+	e.fwByEndpoint = make(map[string]*model.NetworkFirewall)
+	for _, fw := range s.NetworkFirewalls {
+		e.firewalls[fw.ID] = e.compileFirewall(fw)
+		for _, ep := range fw.Endpoints {
+			if ep.EndpointID != "" {
+				e.fwByEndpoint[ep.EndpointID] = fw
+			}
+		}
+	}
+	e.endpointServices = make(map[string]*model.VPCEndpointService, len(s.VPCEndpointServices))
+	for _, svc := range s.VPCEndpointServices {
+		e.endpointServices[svc.ServiceName] = svc
+	}
+	e.indexHybrid()
 	e.indexClasses()
+	e.indexLookups()
 	e.publicByVPC = make(map[string][]publicAddress)
 	var owned netipx.IPSetBuilder
 	for _, n := range s.NetworkInterfaces {

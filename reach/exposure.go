@@ -45,6 +45,11 @@ type Exposed struct {
 	RuleIndex int    `json:"ruleIndex,omitempty"`
 	// Path is the forward path of an example packet from the sources.
 	Path []Hop `json:"path"`
+	// OnPrem names the declared on-premises network the sources are in, for
+	// an exposure to a network beyond a VPN or Direct Connect link (then
+	// PublicIP is empty and Address is the private address reached).
+	OnPrem  string `json:"onPrem,omitempty"`
+	Address string `json:"address,omitempty"`
 }
 
 // ExposureReport lists everything reachable from the internet.
@@ -77,6 +82,9 @@ func (e *Engine) Exposure(opts ExposureOptions) *ExposureReport {
 		if lb.IsInternetFacing() {
 			rep.Exposed = append(rep.Exposed, e.exposeLoadBalancer(lb, opts)...)
 		}
+	}
+	for i := range e.onprem {
+		rep.Exposed = append(rep.Exposed, e.exposeToOnPrem(&e.onprem[i], opts)...)
 	}
 	slices.SortStableFunc(rep.Exposed, func(a, b Exposed) int {
 		return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.Protocol, b.Protocol), cmp.Compare(a.Ports, b.Ports))
@@ -217,7 +225,11 @@ func (e *Engine) exposedEntry(sp, dp point, probe exposureProbe, g portGroup) Ex
 	if probe.proto.IsICMP() {
 		x.ICMP = icmpName(probe.icmp)
 	}
-	x.Sources, x.SourceSummary = e.describeInternet(g.src)
+	if sp.onprem != nil {
+		x.Sources, x.SourceSummary = e.describeSet(g.src)
+	} else {
+		x.Sources, x.SourceSummary = e.describeInternet(g.src)
+	}
 	ws := g.src.witness(sp.prefer())
 	q := Query{Protocol: probe.proto}
 	if probe.proto.HasPorts() {
@@ -292,6 +304,62 @@ func (e *Engine) exposeLoadBalancer(lb *model.LoadBalancer, opts ExposureOptions
 					x.Rule += fmt.Sprintf("listener %s:%d", l.Protocol, l.Port)
 				}
 				out = append(out, x)
+			}
+		}
+	}
+	return out
+}
+
+// exposeToOnPrem lists what a declared on-premises network reaches: every
+// interface of a VPC that a VPN or Direct Connect link leads into, walked
+// from the network's IPv4 addresses × every port of each protocol to the
+// interface's private address, both ways, as for the internet.
+func (e *Engine) exposeToOnPrem(net *OnPremNetwork, opts ExposureOptions) []Exposed {
+	var ps []netip.Prefix
+	for _, p := range net.Prefixes {
+		if p.Addr().Is4() {
+			ps = append(ps, p)
+		}
+	}
+	if len(ps) == 0 {
+		return nil
+	}
+	set := setOf(ps...)
+	sp := point{ep: Endpoint{Kind: "on-premises", ID: net.Name, Name: net.Name}, addrs: set, addr: set.witness(netip.Addr{}), onprem: net}
+	linked := map[string]bool{}
+	var out []Exposed
+	for _, n := range e.snap.NetworkInterfaces {
+		if managedOwner(n) != "" || n.InterfaceType == "transit_gateway" || e.natByENI[n.ID] != nil || e.lbByENI[n.ID] != nil {
+			continue
+		}
+		has, seen := linked[n.VPCID]
+		if !seen {
+			has = len(e.entryLinks(n.VPCID)) > 0
+			linked[n.VPCID] = has
+		}
+		dst := n.PrimaryIP()
+		if !has || !dst.IsValid() {
+			continue
+		}
+		d := point{ep: Endpoint{Kind: "network-interface", ID: n.ID, IP: dst.String()}, eni: n, addr: dst, addrs: addrOf(dst),
+			instanceDown: down(e.ix.Instance(n.InstanceID()))}
+		for _, probe := range exposureProbes(n, true, opts, e.ix.SecurityGroup) {
+			if !e.admitsAny(n, sp, d, probe) {
+				continue
+			}
+			got := e.exposedBy(sp, d, probe)
+			for _, part := range e.byAdmittingRule(n, dst, got) {
+				for _, g := range groupByPorts(part.pkt) {
+					x := e.exposedEntry(sp, d, probe, g)
+					x.Kind, x.ID, x.Instance, x.OnPrem, x.Address = "network-interface", n.ID, n.InstanceID(), net.Name, dst.String()
+					if in := e.ix.Instance(n.InstanceID()); in != nil {
+						x.Name = in.Name()
+					}
+					if part.rule != nil {
+						x.Rule, x.Group, x.RuleIndex = part.group.ID+" "+sgRuleText(false, part.group, part.rule), part.group.ID, part.index
+					}
+					out = append(out, x)
+				}
 			}
 		}
 	}

@@ -279,13 +279,9 @@ func (e *Engine) evalSecurityGroupsVia(n *model.NetworkInterface, egress bool, p
 	dstPorts := pkt.dstPorts()
 	remaining := pkt.spans
 	var admitted []span
-	for _, id := range n.SecurityGroupIDs {
-		sg := e.ix.SecurityGroup(id)
-		if sg == nil {
-			res.missing = append(res.missing, id)
-			continue
-		}
-		res.groups = append(res.groups, sg)
+	groups, missing := e.groupsOf(n)
+	res.groups, res.missing = groups, missing
+	for _, sg := range groups {
 		rules := sg.Rules(egress)
 		if len(rules) > 0 {
 			res.noRules = false

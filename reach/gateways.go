@@ -563,7 +563,7 @@ func (w *walker) toGatewayEndpoint(vpcID string, from *model.Subnet, id string, 
 		return w.deny(h, pkt, fmt.Sprintf("VPC endpoint %s is %s, not available", id, ep.State))
 	}
 	if ep.Type == "GatewayLoadBalancer" {
-		return w.unknown(h, pkt, fmt.Sprintf("the route sends the packet to Gateway Load Balancer endpoint %s for inspection by appliances behind %s; vpcscope does not model what those appliances do", id, ep.ServiceName))
+		return w.toGWLBEndpoint(from, ep, pkt)
 	}
 	if !pkt.proto.Matches(model.ProtocolTCP) && !(pkt.proto.IsICMP() && icmpName(pkt.icmp) == "echo-request") {
 		h.Code = CodeVPCEGatewayProtocolRestriction

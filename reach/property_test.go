@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/vpcscope/vpcscope/model"
@@ -19,7 +20,9 @@ import (
 // "the internet") must agree with point answers for every packet. Each
 // seed builds a random network — two VPCs, subnets, route tables with
 // internet, NAT, peering, transit gateway and blackhole routes, an
-// internet-facing load balancer, security groups whose
+// internet-facing load balancer, an AWS Network Firewall behind an IGW
+// edge route table (stateless and stateful rules with overlapping ranges
+// and random default actions), security groups whose
 // peers are CIDRs, groups and prefix lists, network ACLs with overlapping
 // allow and deny entries — and checks thousands of concrete packets drawn
 // inside and outside the reported sets against the point query.
@@ -311,6 +314,9 @@ func randomNetwork(seed uint64) *randomNet {
 	if rng.IntN(4) > 0 {
 		rn.lb = randomLoadBalancer(rng, w)
 	}
+	if igwA && rng.IntN(2) == 0 {
+		randomFirewall(rng, w, pool)
+	}
 	// the ports worth probing: every port a rule or listener names, and its neighbours
 	seen := map[int]bool{}
 	for _, lb := range w.s.LoadBalancers {
@@ -335,6 +341,73 @@ func randomNetwork(seed uint64) *randomNet {
 		}
 	}
 	return rn
+}
+
+// randomFirewall puts an AWS Network Firewall between igw-a and
+// subnet-a1 (the IGW ingress routing model): an edge route table on igw-a
+// sends subnet-a1's addresses to endpoint vpce-fw in subnet-fw, rtb-pub
+// sends its internet routes there, and subnet-fw's own table goes on to
+// igw-a. The policy has a stateless group of overlapping rules (pass, drop,
+// forward to the stateful engine), a random stateless default action, and
+// a stateful group of 5-tuple rules (pass, drop, alert; FORWARD or ANY)
+// over the pool's prefixes and ports, in default action order or strict
+// order with or without aws:drop_strict.
+func randomFirewall(rng *rand.Rand, w *world, pool []netip.Prefix) {
+	w.addSubnet("subnet-fw", "vpc-a", "us-east-1a", "10.0.9.0/28")
+	w.routeTable("rtb-fw", "vpc-a", "subnet-fw")
+	w.route("rtb-fw", "0.0.0.0/0", "igw-a").route("rtb-fw", "::/0", "igw-a")
+	w.routeTable("rtb-edge", "vpc-a")
+	w.edge("rtb-edge", "igw-a").route("rtb-edge", "10.0.1.0/24", "vpce-fw").route("rtb-edge", "2600:1f18:a:1::/64", "vpce-fw")
+	rt := w.rt("rtb-pub")
+	for i := range rt.Routes {
+		if r := &rt.Routes[i]; r.GatewayID == "igw-a" {
+			r.GatewayID = "vpce-fw"
+		}
+	}
+	def := pick(rng, []string{model.ActionForward, model.ActionForward, model.ActionPass, model.ActionDrop})
+	w.fwPolicy("pol-r", def, nil, nil)
+	w.firewall("fw-r", "vpc-a", "pol-r", fwEP{"us-east-1a", "subnet-fw", "vpce-fw"})
+	peer := func() string {
+		if rng.IntN(4) == 0 {
+			return "any"
+		}
+		return pick(rng, pool).String()
+	}
+	ports := func() string {
+		if rng.IntN(3) == 0 {
+			return "any"
+		}
+		return strings.ReplaceAll(portSpec(rng), "-", ":")
+	}
+	var stateless []string
+	for i := range 1 + rng.IntN(4) {
+		act := pick(rng, []string{model.ActionPass, model.ActionDrop, model.ActionForward, model.ActionForward})
+		proto := pick(rng, []string{"6", "17", "1", "all", "6,17"})
+		sp, dp := "any", "any"
+		if proto == "6" || proto == "17" || proto == "6,17" {
+			sp, dp = strings.ReplaceAll(ports(), ":", "-"), strings.ReplaceAll(ports(), ":", "-")
+		}
+		stateless = append(stateless, fmt.Sprintf("%d %s %s %s:%s -> %s:%s", 10*(i+1), act, proto, peer(), sp, peer(), dp))
+	}
+	w.withStateless("pol-r", w.statelessGroup("sl-r", stateless...))
+	var stateful []string
+	for i := range 1 + rng.IntN(5) {
+		act := pick(rng, []string{"pass", "pass", "drop", "alert"})
+		proto := pick(rng, []string{"tcp", "tcp", "udp", "icmp", "ip"})
+		dir := pick(rng, []string{"->", "->", "<>"})
+		sp, dp := "any", ports()
+		if proto == "icmp" {
+			dp = "any"
+		}
+		stateful = append(stateful, fmt.Sprintf("%s %s %s %s %s %s %s (sid:%d;)", act, proto, peer(), sp, dir, peer(), dp, i+1))
+	}
+	w.withStateful("pol-r", w.suricataGroup("sf-r", stateful...))
+	switch rng.IntN(3) {
+	case 1:
+		w.strict("pol-r", "aws:drop_strict")
+	case 2:
+		w.strict("pol-r")
+	}
 }
 
 // randomLoadBalancer adds an internet-facing network or application load

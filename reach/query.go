@@ -61,6 +61,8 @@ type point struct {
 	lb       *model.LoadBalancer
 	// instanceDown is set for an instance that is not running.
 	instanceDown string
+	// onprem is the declared on-premises network the end is in.
+	onprem *OnPremNetwork
 	// class is set for an end that is every member of a class of
 	// interfaces (eni is its representative, addrs their addresses).
 	class *ifaceClass
@@ -149,11 +151,17 @@ func (e *Engine) reachSet(q Query, s, d point) *Answer {
 	if !got.empty() {
 		holds = got
 	}
+	describe := func(p point, set addrs) ([]string, string) {
+		if p.onprem != nil {
+			return e.describeSet(set)
+		}
+		return e.describeInternet(set)
+	}
 	if s.isSet() {
-		a.Query.Source.Addresses, a.Query.Source.Summary = e.describeInternet(holds.src())
+		a.Query.Source.Addresses, a.Query.Source.Summary = describe(s, holds.src())
 	}
 	if d.isSet() {
-		a.Query.Dest.Addresses, a.Query.Dest.Summary = e.describeInternet(holds.dst())
+		a.Query.Dest.Addresses, a.Query.Dest.Summary = describe(d, holds.dst())
 	}
 	return a
 }

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/vpcscope/vpcscope/internal/termsafe"
 	"github.com/vpcscope/vpcscope/model"
 )
 
@@ -18,6 +19,8 @@ type resolved struct {
 	internet bool
 	lb       *model.LoadBalancer
 	instance *model.Instance
+	// onprem is the declared on-premises network the spec names.
+	onprem *OnPremNetwork
 }
 
 // resolve turns what the user typed into an endpoint.
@@ -27,6 +30,10 @@ func (e *Engine) resolve(spec string, isSource bool) (resolved, error) {
 	if strings.EqualFold(spec, "internet") {
 		r.kind, r.internet = "internet", true
 		return r, nil
+	}
+	if n, addr, ok, err := e.resolveOnPrem(spec); ok || err != nil {
+		r.kind, r.onprem, r.addr, r.id, r.name = "on-premises", n, addr, n.Name, n.Name
+		return r, err
 	}
 	if addr, err := netip.ParseAddr(spec); err == nil {
 		return e.resolveAddr(r, addr.Unmap(), isSource)
@@ -108,6 +115,71 @@ func (e *Engine) resolveAddr(r resolved, addr netip.Addr, isSource bool) (resolv
 	return r, nil
 }
 
+// resolveOnPrem resolves a declared on-premises network: NAME (all its
+// addresses), NAME:ADDRESS, or an address inside one that no interface in
+// the snapshot has.
+func (e *Engine) resolveOnPrem(spec string) (*OnPremNetwork, netip.Addr, bool, error) {
+	if len(e.onprem) == 0 {
+		return nil, netip.Addr{}, false, nil
+	}
+	name, rest, hasAddr := strings.Cut(spec, ":")
+	if hasAddr && strings.Count(spec, ":") > 1 {
+		if _, err := netip.ParseAddr(spec); err == nil {
+			hasAddr, name = false, spec // an IPv6 address, not NAME:ADDRESS
+		} else if i := strings.Index(spec, ":"); i > 0 {
+			name, rest = spec[:i], spec[i+1:]
+		}
+	}
+	for i := range e.onprem {
+		n := &e.onprem[i]
+		if !strings.EqualFold(n.Name, name) {
+			continue
+		}
+		if !hasAddr {
+			return n, netip.Addr{}, true, nil
+		}
+		a, err := netip.ParseAddr(strings.TrimSpace(rest))
+		if err != nil {
+			return n, netip.Addr{}, true, inputErr("%q: %q is not an IP address (want %s:ADDRESS)", termsafe.Clip(spec, 64), termsafe.Clip(rest, 64), n.Name)
+		}
+		if e.onPremOf(a.Unmap()) != n {
+			return n, netip.Addr{}, true, inputErr("%s is not in on-premises network %s (%s)", a, n.Name, prefixList(n.Prefixes))
+		}
+		return n, a.Unmap(), true, nil
+	}
+	if a, err := netip.ParseAddr(spec); err == nil && len(e.ix.InterfacesByIP(a.Unmap())) == 0 {
+		if n := e.onPremOf(a.Unmap()); n != nil {
+			return n, a.Unmap(), true, nil
+		}
+	}
+	return nil, netip.Addr{}, false, nil
+}
+
+// onPremPoints returns the on-premises end of a flow: the typed address,
+// or the whole network, one set per IP version.
+func onPremPoints(r resolved) []point {
+	n := r.onprem
+	if r.addr.IsValid() {
+		return []point{{ep: Endpoint{Kind: "on-premises", ID: n.Name, Name: n.Name, IP: r.addr.String()}, addr: r.addr, addrs: addrOf(r.addr), onprem: n}}
+	}
+	var out []point
+	for _, v4 := range []bool{true, false} {
+		var ps []netip.Prefix
+		for _, p := range n.Prefixes {
+			if p.Addr().Is4() == v4 {
+				ps = append(ps, p)
+			}
+		}
+		if len(ps) == 0 {
+			continue
+		}
+		set := setOf(ps...)
+		a := set.witness(netip.Addr{})
+		out = append(out, point{ep: Endpoint{Kind: "on-premises", ID: n.Name, Name: n.Name, IP: a.String()}, addr: a, addrs: set, onprem: n})
+	}
+	return out
+}
+
 // limitedBroadcast is 255.255.255.255, which no host has (RFC 919).
 var limitedBroadcast = netip.AddrFrom4([4]byte{255, 255, 255, 255})
 
@@ -176,6 +248,9 @@ func (e *Engine) resolveResource(r resolved, res model.Resource) (resolved, erro
 // sourcePoints lists the senders to try for a source endpoint (a load
 // balancer sends from its nodes; the internet is one set per IP version).
 func (e *Engine) sourcePoints(src resolved) []point {
+	if src.onprem != nil {
+		return onPremPoints(src)
+	}
 	if src.internet {
 		return e.internetPoints(src.addr)
 	}
@@ -232,6 +307,8 @@ func senderAddrs(n *model.NetworkInterface, typed netip.Addr) []netip.Addr {
 // destPoints lists the receivers to try for a destination.
 func (e *Engine) destPoints(dst, src resolved) []point {
 	switch {
+	case dst.onprem != nil:
+		return onPremPoints(dst)
 	case dst.internet:
 		return e.internetPoints(dst.addr)
 	case dst.kind == "address":

@@ -30,6 +30,20 @@ func TestFixtureScenarios(t *testing.T) {
 			total++
 			t.Run(name+"/"+sc.Name, func(t *testing.T) {
 				q := reach.Query{From: sc.From, To: sc.To, Protocol: sc.Protocol, Port: int(sc.Port)}
+				e := e
+				if len(sc.OnPrem) > 0 {
+					var nets []reach.OnPremNetwork
+					for _, spec := range sc.OnPrem {
+						n, err := reach.ParseOnPrem(spec)
+						if err != nil {
+							t.Fatal(err)
+						}
+						nets = append(nets, n)
+					}
+					if e, err = e.WithOnPrem(nets); err != nil {
+						t.Fatal(err)
+					}
+				}
 				a, err := e.Reach(q)
 				if err != nil {
 					t.Fatalf("Reach(%+v): %v", q, err)

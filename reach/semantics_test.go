@@ -314,13 +314,16 @@ func semanticAreas() []area {
 		{"load-balancer-targets", loadBalancerTargetCases()},
 		{"transit-gateway-paths", transitSemanticsCases()},
 		{"appliance-translation", applianceTranslationCases()},
+		{"network-firewall", firewallCases()},
+		{"gateway-load-balancer-endpoints", gwlbCases()},
+		{"vpn-and-direct-connect", hybridCases()},
 	}
 }
 
 // citedCases are the cases that must cite the AWS documentation.
 func citedCases() []semCase {
 	return slices.Concat(documentedFixes(), endpointServiceCases(), loadBalancerTargetCases(), transitSemanticsCases(),
-		applianceTranslationCases())
+		applianceTranslationCases(), firewallCases(), gwlbCases(), hybridCases())
 }
 
 // The flow most cases ask about, and the answer when sg-server refuses it.

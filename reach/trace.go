@@ -80,6 +80,8 @@ func (e *Engine) walkPaths(s, d point, pkt packet, quiet bool) []path {
 			}
 			w.record(Hop{Layer: LayerInternet, Resource: "internet", Verdict: Forward, Detail: detail}, pkt)
 			return w.overInternet(pkt)
+		case s.onprem != nil:
+			return w.startOnPrem(s, d, pkt)
 		}
 		return w.emitFrom(s.eni, s.class, pkt)
 	}) {
@@ -99,6 +101,8 @@ func (e *Engine) walkPaths(s, d point, pkt packet, quiet bool) []path {
 			switch {
 			case arr.lb != nil:
 				back = w.lbReturn(arr)
+			case arr.kind == arrivedOnPrem:
+				back = w.fromOnPremises(*arr.link, reply)
 			case arr.kind == arrivedInterface:
 				back = w.emitFrom(arr.eni, arr.class, reply)
 			case arr.viaEndpointVPC != "":
@@ -111,6 +115,9 @@ func (e *Engine) walkPaths(s, d point, pkt packet, quiet bool) []path {
 			}
 			return back
 		}) {
+			if r.arr != nil {
+				r.checkFirewallsBack(f.flow)
+			}
 			out = append(out, path{fw: f, rv: r, ok: r.arr != nil})
 		}
 	}
@@ -180,11 +187,15 @@ func (w *walker) checkArrival(arr *arrival, d point) *arrival {
 			fmt.Sprintf("instance %s is %s, so nothing answers", d.ep.ID, d.instanceDown))
 	}
 	switch {
+	case d.onprem != nil && arr.kind == arrivedOnPrem && arr.onprem != nil && arr.onprem.Name == d.onprem.Name:
+		return arr
+	case d.onprem == nil && d.eni == nil && !d.internet && arr.kind == arrivedOnPrem && arr.onprem == nil:
+		return arr // an address no --onprem network holds, answered up to the link
 	case d.internet && (arr.kind == arrivedInternet || arr.kind == arrivedService):
 		return arr
 	case d.lb != nil && arr.lb != nil && arr.lb.lb == d.lb:
 		return arr
-	case d.class != nil && arr.eni != nil && w.e.classOf[arr.eni.ID] == d.class:
+	case d.class != nil && arr.eni != nil && w.e.classOf[arr.eni] == d.class:
 		return arr
 	case d.targets != nil && arr.eni != nil && (d.targets[arr.eni.ID] || arr.class != nil):
 		// the packets were addressed to the targets' addresses only, so a
@@ -196,8 +207,13 @@ func (w *walker) checkArrival(arr *arrival, d point) *arrival {
 		return arr
 	}
 	where := "the internet"
-	if arr.eni != nil {
+	switch {
+	case arr.eni != nil:
 		where = arr.eni.ID
+	case arr.kind == arrivedOnPrem && arr.onprem != nil:
+		where = "on-premises network " + arr.onprem.Name
+	case arr.kind == arrivedOnPrem:
+		where = "the far side of " + arr.link.id()
 	}
 	return w.deny(Hop{Layer: LayerAddress, Resource: where, Code: CodeNoPath}, arr.pkt,
 		fmt.Sprintf("the packet arrives at %s instead of %s", where, d.ep.IP))
@@ -207,15 +223,21 @@ func (w *walker) checkArrival(arr *arrival, d point) *arrival {
 // replies addressed to the sender's own addresses pass.
 func (w *walker) checkReturn(back *arrival, s point) *arrival {
 	where := "the internet"
-	if back.eni != nil {
+	switch {
+	case back.eni != nil:
 		where = back.eni.ID
+	case back.kind == arrivedOnPrem:
+		where = "the far side of " + back.link.id()
 	}
 	h := Hop{Layer: LayerAddress, Resource: where, Code: CodeNoPath}
 	reason := func(p packet) string {
 		return fmt.Sprintf("the reply arrives at %s (%s), not at the sender %s", where, p.dst(), s.addrs)
 	}
-	sameSender := back.eni == s.eni || (s.class != nil && back.eni != nil && w.e.classOf[back.eni.ID] == s.class)
-	if (s.internet && back.kind != arrivedInternet) || (!s.internet && !sameSender) {
+	sameSender := back.eni == s.eni || (s.class != nil && back.eni != nil && w.e.classOf[back.eni] == s.class)
+	switch {
+	case s.onprem != nil && back.kind != arrivedOnPrem, s.onprem == nil && back.kind == arrivedOnPrem:
+		return w.deny(h, back.pkt, reason(back.pkt))
+	case s.onprem == nil && ((s.internet && back.kind != arrivedInternet) || (!s.internet && !sameSender)):
 		return w.deny(h, back.pkt, reason(back.pkt))
 	}
 	pkt := back.pkt
@@ -297,4 +319,53 @@ func echo(q Query, s, d point) QueryEcho {
 		}
 	}
 	return qe
+}
+
+// startOnPrem starts packets from a declared on-premises network: over
+// each VPN or Direct Connect link that leads into the destination's VPC
+// (which one the customer's routers pick is not in the snapshot).
+func (w *walker) startOnPrem(s, d point, pkt packet) *arrival {
+	vpcID := ""
+	switch {
+	case d.eni != nil:
+		vpcID = d.eni.VPCID
+	default:
+		if vs := w.e.ix.VPCsContaining(d.addr); len(vs) > 0 {
+			vpcID = vs[0].ID
+		}
+	}
+	h := Hop{Layer: LayerOnPremises, Resource: s.onprem.Name, Name: s.onprem.Name}
+	links := w.e.entryLinks(vpcID)
+	if vpcID == "" || len(links) == 0 {
+		h.Code = CodeNoPath
+		where := "the destination's VPC"
+		if vpcID != "" {
+			where = vpcID
+		}
+		return w.deny(h, pkt, fmt.Sprintf("no VPN connection or Direct Connect gateway in the snapshot leads from on-premises network %s into %s", s.onprem.Name, where))
+	}
+	h.Verdict = Forward
+	h.Detail = fmt.Sprintf("on-premises network %s (%s) sends", s.onprem.Name, pkt.src())
+	w.record(h, pkt)
+	return branch(w, links, func(w *walker, l hybridLink) *arrival {
+		if len(links) > 1 {
+			w.flow.caveat("%s can reach AWS over %d links; which one its routers pick is not in the snapshot, and this answer follows %s", s.onprem.Name, len(links), l.id())
+		}
+		w.flow.caveat("what lies between %s and %s (the customer's routers and firewalls) is not in the snapshot", s.onprem.Name, l.id())
+		return w.fromOnPremises(l, pkt)
+	})
+}
+
+// checkFirewallsBack adds a caveat for each firewall the request crossed
+// that the reply does not: its stateful engine sees one direction only.
+func (w *walker) checkFirewallsBack(fwd *flow) {
+	for id := range fwd.fw {
+		if !w.flow.fwBack[id] {
+			name := id
+			if c := w.e.firewalls[id]; c != nil {
+				name = c.fw.FirewallName
+			}
+			w.flow.caveat("the request crosses firewall %s but the reply does not: its stateful engine sees one direction of the flow only, and may drop the connection's later packets (asymmetric routing)", name)
+		}
+	}
 }

@@ -185,6 +185,11 @@ func (w *walker) toTGWAttachment(tgw *model.TransitGateway, h Hop, prefix netip.
 		w.flow.via.peered = true
 		return w.transitRoute(peerTGW, peer, pkt, "")
 	}
+	if l, ok := w.e.tgwAttachmentLink(out); ok {
+		w.record(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StageExit, Verdict: Forward,
+			Detail: fmt.Sprintf("to %s attachment %s (%s)", out.ResourceType, out.ID, out.ResourceID)}, pkt)
+		return w.overLink(l, pkt)
+	}
 	return w.unknown(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StageExit}, pkt,
 		fmt.Sprintf("the route leaves through %s attachment %s; what lies beyond it is not in the snapshot", out.ResourceType, out.ID))
 }

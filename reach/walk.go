@@ -3,6 +3,7 @@ package reach
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"strings"
@@ -71,6 +72,7 @@ const (
 	arrivedInterface arrivalKind = iota // a network interface that owns the address
 	arrivedInternet                     // a host on the internet
 	arrivedService                      // an AWS service behind a prefix list
+	arrivedOnPrem                       // beyond a VPN or Direct Connect link
 )
 
 // arrival is where a walk delivered its packets, and the packets as delivered.
@@ -83,6 +85,10 @@ type arrival struct {
 	viaEndpointVPC string
 	// lb is the load balancer a flow crossed to reach its target.
 	lb *lbLeg
+	// link is the VPN or Direct Connect link the packets left AWS by, and
+	// onprem the declared network they reached (nil: none holds them).
+	link   *hybridLink
+	onprem *OnPremNetwork
 	// class is set when the packets arrived at a class of interfaces
 	// (eni is then its representative).
 	class *ifaceClass
@@ -103,6 +109,13 @@ type flow struct {
 	// the interfaces that forwarded them, in this direction.
 	via        crossing
 	appliances []string
+	// fw records, per firewall, what its stateful engine passed on the way
+	// there; fwBack the firewalls the reply crossed. gwlb records, per
+	// endpoint service, the Gateway Load Balancer endpoint the request
+	// crossed.
+	fw     map[string]fwRecord
+	fwBack map[string]bool
+	gwlb   map[string]string
 }
 
 // crossing is how packets entered the VPC they are in: across a VPC
@@ -142,6 +155,8 @@ func (f *flow) clone() *flow {
 	for k, v := range f.tgwAZ {
 		c.tgwAZ[k] = v
 	}
+	// The firewall and GWLB maps are made on first use: most paths cross none.
+	c.fw, c.fwBack, c.gwlb = maps.Clone(f.fw), maps.Clone(f.fwBack), maps.Clone(f.gwlb)
 	c.nats = append([]natRecord(nil), f.nats...)
 	c.caveats = append([]string(nil), f.caveats...)
 	c.via, c.appliances = f.via, append([]string(nil), f.appliances...)
@@ -312,7 +327,7 @@ func (w *walker) gapReason(kind model.Kind, m *model.Meta) string {
 
 // subnet returns the interface's subnet, or nil after recording why not.
 func (w *walker) subnetOf(n *model.NetworkInterface, pkt packet) *model.Subnet {
-	sn := w.e.ix.Subnet(n.SubnetID)
+	sn := w.e.subnetOfIface(n)
 	if sn == nil {
 		w.unknown(Hop{Layer: LayerInterface, Resource: n.ID}, pkt,
 			fmt.Sprintf("subnet %s of %s is not in the snapshot", n.SubnetID, n.ID))
@@ -393,7 +408,7 @@ func (w *walker) route(sn *model.Subnet, pkt packet) *arrival {
 	if !w.step(pkt) {
 		return nil
 	}
-	rt, explicit := w.e.ix.SubnetRouteTable(sn.ID)
+	rt, explicit := w.e.routeTableOf(sn)
 	if rt == nil {
 		h := Hop{Layer: LayerRouteTable, Resource: sn.ID, Stage: StageLookup}
 		if g := w.gapReason(model.KindRouteTable, &sn.Meta); g != "" {
@@ -455,15 +470,14 @@ func (w *walker) dispatch(vpcID string, from *model.Subnet, t model.RouteTarget,
 	case model.TargetTransitGateway:
 		return w.toTransitGateway(vpcID, from, t.ID, pkt)
 	case model.TargetVPCEndpoint:
+		if fw := w.e.fwByEndpoint[t.ID]; fw != nil {
+			return w.toNetworkFirewall(from, fw, t.ID, pkt)
+		}
 		return w.toGatewayEndpoint(vpcID, from, t.ID, pkt)
 	case model.TargetNetworkInterface, model.TargetInstance:
 		return w.toAppliance(from, t, pkt)
 	case model.TargetVPNGateway:
-		if from != nil && !w.nacl(from, true, &pkt) {
-			return nil
-		}
-		return w.unknown(Hop{Layer: LayerVPNGateway, Resource: t.ID, Stage: StageForward}, pkt,
-			fmt.Sprintf("the route leaves AWS through VPN gateway %s; what lies beyond it is not in the snapshot", t.ID))
+		return w.toVPNGateway(vpcID, from, t.ID, pkt)
 	}
 	return w.unknown(Hop{Layer: LayerRouteTable, Resource: t.ID}, pkt,
 		fmt.Sprintf("the route target %s is a kind vpcscope does not model", t.ID))
@@ -679,7 +693,7 @@ func (w *walker) nacl(sn *model.Subnet, egress bool, pkt *packet) bool {
 	if egress {
 		stage, kind = StageOutbound, RefNACLOutbound
 	}
-	acl := w.e.ix.SubnetNetworkACL(sn.ID)
+	acl, compiled := w.e.aclOf(sn)
 	if acl == nil {
 		h := Hop{Layer: LayerNetworkACL, Resource: sn.ID, Stage: stage, Verdict: Unknown}
 		reason := w.gapReason(model.KindNetworkACL, &sn.Meta)
@@ -691,7 +705,7 @@ func (w *walker) nacl(sn *model.Subnet, egress bool, pkt *packet) bool {
 		w.unverified = append(w.unverified, h.Detail)
 		return true
 	}
-	d := w.e.acls[acl.ID].evaluate(egress, *pkt)
+	d := compiled.evaluate(egress, *pkt)
 	hopFor := func(p aclPart) Hop {
 		h := Hop{Layer: LayerNetworkACL, Resource: acl.ID, Stage: stage}
 		if p.entry != nil {

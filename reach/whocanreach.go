@@ -18,8 +18,9 @@ type WhoQuery struct {
 
 // Source is one sender that the destination's filters admit.
 type Source struct {
-	// Kind is network-interface, internet or addresses (a range with no
-	// interface in the snapshot: on-premises, another account, ...).
+	// Kind is network-interface, internet, on-premises (a network declared
+	// with WithOnPrem, walked over its links) or addresses (a range with no
+	// interface in the snapshot: another account, an undeclared network, ...).
 	Kind     string   `json:"kind"`
 	ID       string   `json:"id,omitempty"`
 	Name     string   `json:"name,omitempty"`
@@ -212,11 +213,26 @@ func (e *Engine) WhoCanReach(wq WhoQuery) (*WhoAnswer, error) {
 		}
 	}
 
+	// Declared on-premises networks, each walked as one set over the VPN
+	// and Direct Connect links.
+	for i := range e.onprem {
+		if src, ok := e.onPremSource(&e.onprem[i], q, dsts, admitted, n); ok {
+			if src.Verdict == VerdictReachable {
+				ans.Sources = append(ans.Sources, src)
+			} else {
+				ans.Blocked = append(ans.Blocked, src)
+			}
+		}
+	}
+
 	// Admitted addresses that no interface in the snapshot holds and that
 	// are not on the internet: other accounts, on-premises, unused space.
 	_, rest := admitted.split(e.interfaceAddrs)
 	for _, inet := range e.internetAddrs {
 		_, rest = rest.split(inet)
+	}
+	for _, n := range e.onprem {
+		_, rest = rest.split(setOf(n.Prefixes...))
 	}
 	if !rest.empty() {
 		ips, summary := e.describeSet(rest)
@@ -392,4 +408,38 @@ func (e *Engine) groupSources(n *model.NetworkInterface, q Query, ans *WhoAnswer
 		}
 	}
 	return out
+}
+
+// onPremSource walks a declared on-premises network, as one set of
+// addresses of the destination's IP version, to the destination: the part
+// that gets through both ways, or, when none does, why the admitted part
+// fails. ok is false when the destination's filters admit none of it.
+func (e *Engine) onPremSource(net *OnPremNetwork, q Query, dsts []point, admitted addrs, n *model.NetworkInterface) (Source, bool) {
+	for _, d := range dsts {
+		var ps []netip.Prefix
+		for _, p := range net.Prefixes {
+			if p.Addr().Is4() == d.addr.Is4() {
+				ps = append(ps, p)
+			}
+		}
+		set := setOf(ps...)
+		in, _ := set.split(admitted)
+		if in.empty() {
+			continue
+		}
+		sp := point{ep: Endpoint{Kind: "on-premises", ID: net.Name, Name: net.Name}, addrs: in, addr: in.witness(netip.Addr{}), onprem: net}
+		req := queryPacket(q, sp.addrs, d.addrs)
+		paths := e.paths(sp, d, req)
+		src := Source{Kind: "on-premises", ID: net.Name, Name: net.Name}
+		if got := delivered(req, paths); !got.empty() {
+			src.IPs, src.Summary = e.describeSet(got.src())
+			src.AdmittedBy, src.Verdict = e.admittedBy(n, q, got.srcAddr(), d.addr), VerdictReachable
+			return src, true
+		}
+		a := e.example(q, sp, d, paths, req.with(nil))
+		src.IPs, src.Summary = e.describeSet(in)
+		src.AdmittedBy, src.Verdict, src.Blocked = e.admittedBy(n, q, in.witness(netip.Addr{}), d.addr), a.Verdict, a.Blocked
+		return src, true
+	}
+	return Source{}, false
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/vpcscope/vpcscope/fixtures"
 	"github.com/vpcscope/vpcscope/internal/termsafe"
 	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/ui/style"
+	"github.com/vpcscope/vpcscope/ui/view"
 )
 
 // drive hands msgs to the app and runs every command they return, and the
@@ -70,9 +72,10 @@ func TestSnapshotEscapesNeverReachTheExplorer(t *testing.T) {
 			r := lipgloss.NewRenderer(os.Stdout)
 			r.SetColorProfile(termenv.TrueColor)
 			a := newTestApp(t, snap)
-			a.th = newTheme(r, !colour)
-			drive(a, tea.WindowSizeMsg{Width: 160, Height: 50}, loadedMsg{snap: snap})
-			if a.s == nil || a.s.w.exposure == nil || a.s.w.findings == nil || a.s.w.graph == nil {
+			a.th = style.New(r, !colour)
+			a.loadSeq, a.load = 1, 1
+			drive(a, tea.WindowSizeMsg{Width: 160, Height: 50}, loadedMsg{seq: 1, snap: snap})
+			if a.s == nil || a.s.W.Exposure == nil || a.s.W.Findings == nil || a.s.W.Graph == nil {
 				t.Fatal("the explorer did not finish loading")
 			}
 			screens := 0
@@ -97,18 +100,16 @@ func TestSnapshotEscapesNeverReachTheExplorer(t *testing.T) {
 				}
 			}
 			key := func(k string) tea.Msg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)} }
-			show("overview", tabMsg{tabOverview})
-			show("tree", tabMsg{tabTree}, key("l"), key("j"), key("l"))
+			show("overview", view.Tab{Tab: view.TabOverview})
+			show("tree", view.Tab{Tab: view.TabTree}, key("l"), key("j"), key("l"))
 			for _, k := range model.Kinds() {
-				show("list of "+string(k), listMsg{string(k)})
+				show("list of "+string(k), view.List{Kind: string(k)})
 			}
-			show("a security group's rules", openMsg{id: "sg-0a881a8838796aca3"})
-			show("an instance", openMsg{id: "i-0f31c15d5092d9efa"})
-			show("who-can-reach", whoMsg{id: "i-03618f9337164a7b8"})
-			show("exposure", tabMsg{tabExposure})
-			tv := a.sections[tabTrace].(*traceView)
-			cmd := tv.setQuery("i-0f31c15d5092d9efa", "i-03618f9337164a7b8", model.ProtocolTCP, 3306)
-			show("a trace", append([]tea.Msg{tabMsg{tabTrace}}, runCmd(cmd)...)...)
+			show("a security group's rules", view.Open{ID: "sg-0a881a8838796aca3"})
+			show("an instance", view.Open{ID: "i-0f31c15d5092d9efa"})
+			show("who-can-reach", view.Who{ID: "i-03618f9337164a7b8"})
+			show("exposure", view.Tab{Tab: view.TabExposure})
+			show("a trace", view.Trace{From: "i-0f31c15d5092d9efa", To: "i-03618f9337164a7b8", Protocol: model.ProtocolTCP, Port: 3306})
 			if !strings.Contains(ansiStrip(a.View()), "BLOCKED") {
 				t.Errorf("the trace did not run:\n%s", ansiStrip(a.View()))
 			}

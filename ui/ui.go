@@ -1,12 +1,19 @@
 // Package ui is vpcscope's explorer: a terminal UI (bubbletea, lipgloss,
 // bubbles) to browse a network snapshot and trace traffic through it.
 //
-// A thin top model (app) loads the network, routes messages to the active
-// view and keeps the history and the mode; each view (overview, tree,
-// lists, detail, trace, who-can-reach, exposure) is its own model behind
-// the view interface. Key bindings live in keys.go and styles in
-// styles.go. Everything slow — loading, indexing, the relation graph,
-// exposure, traces, fuzzy matching on a big account — runs in a tea.Cmd.
+// It has leg100/pug's shape. This package is the thin top model: it loads
+// the network, routes messages to the active view, keeps the history and
+// the mode, and draws the frame (tabs, breadcrumbs, footer, status bar).
+// Key bindings live in ui/keys and styles in ui/style; the loaded network
+// in ui/world; what views share with the top (the View interface, the
+// messages, the session) in ui/view; the components every view uses in
+// ui/component (list, table, picker, text input) and the one filter rule
+// in ui/match. Each view is a package of its own under ui/views (overview,
+// tree, lists, detail, trace, who, exposure) that talks to the others
+// through messages only. Resources are presented by model/present, the
+// same presenter as `vpcscope inspect`. Everything slow — loading,
+// indexing, the relation graph, exposure, traces, matching on a big
+// account — runs in a tea.Cmd.
 //
 // The package imports the model and the engine, never the AWS SDK: a
 // caller that pulls live passes a Loader that reports progress.
@@ -18,11 +25,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/ui/style"
 )
 
 // Loader produces the network to explore. It runs in the background while
@@ -47,8 +56,40 @@ type Options struct {
 	Output io.Writer
 	// Now is the clock for the snapshot's age; nil means time.Now.
 	Now func() time.Time
+	// Switcher, when set, lets :ctx (or C) switch to another profile,
+	// region or snapshot file without restarting.
+	Switcher Switcher
+	// ExportDir is where the change list writes its AWS CLI and Terraform
+	// files; "" is the working directory.
+	ExportDir string
+	// Multiplexer is "tmux" or "screen" when the explorer runs inside one
+	// (Run reads TMUX and TERM): clipboard writes are wrapped to pass
+	// through it.
+	Multiplexer string
 
 	ctx context.Context
+}
+
+// Choice is a source :ctx can switch to.
+type Choice struct {
+	// Kind is "profile", "region", "snapshot" or "demo".
+	Kind string
+	// Value is the profile, region or path.
+	Value string
+	// Note describes it ("in use", "from ~/.aws/config").
+	Note string
+}
+
+// Switcher lists the sources the explorer can switch to and opens them;
+// the command line provides it (it knows profiles and files, the UI does
+// not).
+type Switcher interface {
+	// Choices lists the profiles, regions and snapshot files to offer. It
+	// may read files: it runs in a tea.Cmd.
+	Choices(ctx context.Context) ([]Choice, error)
+	// Switch returns the name and loader of a choice; the explorer runs
+	// the loader with its progress on screen. An error is one line.
+	Switch(c Choice) (name string, load Loader, err error)
 }
 
 // SnapshotLoader returns a Loader for a snapshot already in memory.
@@ -74,11 +115,19 @@ func Run(ctx context.Context, opts Options) (err error) {
 		opts.Output = os.Stdout
 	}
 	opts.ctx = ctx
+	if opts.Multiplexer == "" {
+		switch term := os.Getenv("TERM"); {
+		case os.Getenv("TMUX") != "":
+			opts.Multiplexer = "tmux"
+		case strings.HasPrefix(term, "screen"):
+			opts.Multiplexer = "screen"
+		}
+	}
 	r := lipgloss.NewRenderer(opts.Output)
 	// Ask the terminal for its background now: once the program owns the
 	// input, the answer would be read as keys.
 	_ = r.HasDarkBackground()
-	a := newApp(opts, newTheme(r, opts.NoColor))
+	a := newApp(opts, style.New(r, opts.NoColor))
 	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithAltScreen(), tea.WithInput(opts.Input), tea.WithOutput(opts.Output)}
 	if opts.Mouse {
 		popts = append(popts, tea.WithMouseCellMotion())

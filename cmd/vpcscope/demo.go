@@ -23,7 +23,7 @@ func newDemoCmd(g *globalOptions, s streams) *cobra.Command {
 		Use:   "generate [--large [--seed N]] FILE",
 		Short: "Write the demo account (or with --large a generated 20,000-interface account) to FILE",
 		Long: `generate writes a snapshot file that every command reads with --snapshot:
-the demo account (the four fixtures merged, as --demo), or with --large a
+the demo account (the six fixtures merged, as --demo), or with --large a
 generated account for trying vpcscope at scale — 50 VPCs, 2,000 subnets,
 20,000 network interfaces, 5,000 security groups with 100,000 rules, a
 transit gateway and 25 peerings — the same for the same --seed. FILE - is

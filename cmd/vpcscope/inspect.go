@@ -1,15 +1,16 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
 	"github.com/vpcscope/vpcscope/internal/termsafe"
 	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/model/present"
 	"github.com/vpcscope/vpcscope/model/snapfile"
 )
 
@@ -19,8 +20,11 @@ func newInspectCmd(g *globalOptions, s streams) *cobra.Command {
 		Short: "Inventory of the network, or one resource with its rules and relations",
 		Long: `Without an argument, inspect prints what the snapshot holds: where it comes
 from, the accounts and regions it covers, what could not be collected, and
-the number of resources of each kind per region. With an ID, Name tag or IP
-address, it prints that resource, its rules, and the resources it relates to.`,
+the number of resources of each kind per region. With an ID, a Name tag, an
+IP address, or a group, load balancer, target group or prefix list name, it
+prints each resource that matches as the explorer's detail shows it: its
+fields (names beside IDs), its rules in evaluation order, and the resources
+it relates to (inspect default lists every security group named default).`,
 		Example: `  vpcscope inspect --demo
   vpcscope inspect --demo storefront-web-sg
   vpcscope inspect --snapshot ./aws-dump -o json`,
@@ -38,7 +42,7 @@ address, it prints that resource, its rules, and the resources it relates to.`,
 			if len(args) == 0 {
 				return printInventory(w, g.output, snap, ix, g.importNotes)
 			}
-			found := ix.Find(args[0])
+			found := present.Find(ix, args[0])
 			if len(found) == 0 {
 				msg := fmt.Sprintf("no resource has the ID, Name tag or IP %q", termsafe.Clip(args[0], 64))
 				if sug := ix.Suggest(args[0], 3); len(sug) > 0 {
@@ -47,21 +51,25 @@ address, it prints that resource, its rules, and the resources it relates to.`,
 				return usagef("%s", msg)
 			}
 			gr := model.NewGraph(ix)
-			views := make([]resourceView, len(found))
-			for i, r := range found {
-				views[i] = resourceView{Kind: r.Kind(), Resource: r, Out: gr.Out(r.Base().ID), In: gr.In(r.Base().ID)}
-			}
 			if g.output == "json" {
+				var views []resourceView
+				for _, f := range found {
+					// a resource seen from two accounts: every side's record
+					for _, r := range ix.ResourcesByID(f.Base().ID) {
+						views = append(views, resourceView{Kind: r.Kind(), Resource: r, Out: gr.Out(r.Base().ID), In: gr.In(r.Base().ID)})
+					}
+				}
 				if len(views) == 1 {
 					return writeJSON(s.out, views[0])
 				}
 				return writeJSON(s.out, views)
 			}
-			for i, v := range views {
+			p := present.New(ix, gr, nil)
+			for i, r := range found {
 				if i > 0 {
 					fmt.Fprintln(w)
 				}
-				printResource(w, v, gr)
+				printDoc(w, p.Doc(r.Base().ID))
 			}
 			return nil
 		},
@@ -189,140 +197,100 @@ type resourceView struct {
 	In       []model.Link   `json:"relationsIn"`
 }
 
-func printResource(w io.Writer, v resourceView, gr *model.Graph) {
-	m := v.Resource.Base()
-	fmt.Fprintf(w, "%s %s", v.Kind, safe(m.ID))
-	if n := m.Name(); n != "" {
-		fmt.Fprintf(w, " (%s)", safe(n))
+// printDoc prints a resource as the presenter gives it (model/present),
+// laid out as the explorer's detail view lays it out: fields with names
+// beside IDs, rules in evaluation order, relations read from the resource.
+func printDoc(w io.Writer, d present.Doc) {
+	fmt.Fprintln(w, safe(string(d.Kind)+" "+d.Title))
+	if d.Console != "" {
+		fmt.Fprintf(w, "  %-*s %s\n", present.KeyWidth, "console", safe(d.Console))
 	}
-	fmt.Fprintln(w)
-	printFields(w, v.Resource)
-	switch r := v.Resource.(type) {
-	case *model.SecurityGroup:
-		printSGRules(w, "inbound rules", r.Ingress, "from")
-		printSGRules(w, "outbound rules", r.Egress, "to")
-	case *model.NetworkACL:
-		printACLEntries(w, "inbound rules", r, false)
-		printACLEntries(w, "outbound rules", r, true)
-	case *model.RouteTable:
-		fmt.Fprintln(w, "\nroutes:")
-		for _, rt := range r.Routes {
-			state := rt.State
-			if state == "" {
-				state = "active"
-			}
-			fmt.Fprintf(w, "  %-24s %-28s %s\n", safe(rt.DestinationString()), safe(rt.Target().ID), safe(state))
+	fmt.Fprintln(w, "\nFields")
+	printFields(w, d.Fields)
+	for _, s := range d.Sides {
+		fmt.Fprintln(w, "\n"+safe(capitalize(s.Title())))
+		printFields(w, s.Fields)
+	}
+	for _, s := range d.Sections {
+		printSection(w, s)
+	}
+	if len(d.Relations) > 0 {
+		fmt.Fprintln(w, "\nRelations")
+	}
+	for _, r := range d.Relations {
+		kind, label := string(r.Kind), r.Label
+		if r.Missing {
+			kind, label = "missing", r.ID+" (not in snapshot)"
 		}
-	}
-	printLinks(w, "relations", v.Out, gr, false)
-	printLinks(w, "referenced by", v.In, gr, true)
-}
-
-// printFields prints the resource's scalar fields and short lists, from its
-// JSON form so every kind is covered; rules and routes get their own tables.
-func printFields(w io.Writer, r model.Resource) {
-	data, err := json.Marshal(r)
-	if err != nil {
-		return
-	}
-	var fields map[string]any
-	if err := json.Unmarshal(data, &fields); err != nil {
-		return
-	}
-	keys := make([]string, 0, len(fields))
-	for k := range fields {
-		switch k {
-		case "id", "ingress", "egress", "entries", "routes":
-			continue
-		}
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		fmt.Fprintf(w, "  %-24s %s\n", safe(k)+":", safe(fieldText(fields[k])))
-	}
-}
-
-func fieldText(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case []any:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			parts[i] = fieldText(e)
-		}
-		return strings.Join(parts, ", ")
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = k + "=" + fieldText(x[k])
-		}
-		return "{" + strings.Join(parts, " ") + "}"
-	}
-	return fmt.Sprint(v)
-}
-
-func printSGRules(w io.Writer, title string, rules []model.SGRule, word string) {
-	fmt.Fprintf(w, "\n%s:\n", title)
-	if len(rules) == 0 {
-		fmt.Fprintln(w, "  (none)")
-	}
-	for i, r := range rules {
-		line := fmt.Sprintf("  %2d  %-20s %s %s", i+1, r.Service(), word, r.Peer())
-		if r.Description != "" {
-			line += "  # " + r.Description
+		line := fmt.Sprintf("  %s %-*s %-*s %s", r.Arrow(), present.VerbWidth, r.Verb, present.KindWidth, kind, label)
+		if r.Detail != "" {
+			line += "  · " + r.Detail
 		}
 		fmt.Fprintln(w, safe(line))
 	}
 }
 
-func printACLEntries(w io.Writer, title string, acl *model.NetworkACL, egress bool) {
-	fmt.Fprintf(w, "\n%s (evaluated in rule order, first match wins):\n", title)
-	entries := make([]model.ACLEntry, 0, len(acl.Entries))
-	for _, e := range acl.Entries {
-		if e.Egress == egress {
-			entries = append(entries, e)
-		}
+func capitalize(s string) string {
+	if s == "" {
+		return s
 	}
-	sort.SliceStable(entries, func(i, j int) bool { return entries[i].RuleNumber < entries[j].RuleNumber })
-	for _, e := range entries {
-		fmt.Fprintln(w, safe(fmt.Sprintf("  %-6s %-5s %-22s %s", e.RuleLabel(), e.Action, serviceText(e), e.CIDR)))
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// printFields prints "key  value", the name beside an ID; a key repeated
+// on the next line is left blank.
+func printFields(w io.Writer, fs []present.Field) {
+	prev := ""
+	for _, f := range fs {
+		k := f.Key
+		if k == prev {
+			k = ""
+		}
+		prev = f.Key
+		v := f.Value
+		if f.RefName != "" {
+			v += "  " + f.RefName
+		}
+		fmt.Fprintln(w, safe(fmt.Sprintf("  %-*s %s", present.KeyWidth, k, v)))
+		if f.Note != "" {
+			fmt.Fprintln(w, safe(strings.Repeat(" ", present.KeyWidth+3)+f.Note))
+		}
 	}
 }
 
-func serviceText(e model.ACLEntry) string {
-	s := e.String()
-	// e.String() is "rule N action service cidr": keep the service part.
-	parts := strings.Fields(s)
-	if len(parts) >= 5 {
-		return strings.Join(parts[3:len(parts)-1], " ")
+// printSection prints a table of rules in evaluation order.
+func printSection(w io.Writer, s present.Section) {
+	fmt.Fprintln(w, "\n"+safe(s.Title))
+	widths := s.Widths(func(x string) int { return ansi.StringWidth(safe(x)) })
+	cells := func(cs []string) string {
+		out := make([]string, len(cs))
+		for i, c := range cs {
+			c = ansi.Truncate(safe(c), widths[i], "…")
+			out[i] = c + strings.Repeat(" ", max(0, widths[i]-ansi.StringWidth(c)))
+		}
+		return "  " + strings.Join(out, " ")
 	}
-	return s
-}
-
-func printLinks(w io.Writer, title string, links []model.Link, gr *model.Graph, incoming bool) {
-	if len(links) == 0 {
-		return
+	heads := make([]string, len(s.Columns))
+	for i, c := range s.Columns {
+		heads[i] = c.Title
 	}
-	fmt.Fprintf(w, "\n%s:\n", title)
-	for _, l := range links {
-		other := l.To
-		if incoming {
-			other = l.From
+	head := cells(heads)
+	if s.List.IsSecurityGroup() {
+		head += " note"
+	}
+	fmt.Fprintln(w, strings.TrimRight(head, " "))
+	if len(s.Rules) == 0 {
+		fmt.Fprintln(w, "  "+s.Empty)
+	}
+	for _, r := range s.Rules {
+		texts := make([]string, len(r.Cells))
+		for i, c := range r.Cells {
+			texts[i] = c.Text
 		}
-		line := fmt.Sprintf("  %-16s %s", l.Relation, other)
-		if gr.Missing(other) {
-			line += "  (not in snapshot)"
+		line := cells(texts)
+		if r.Note != "" {
+			line += " " + safe(r.Note)
 		}
-		if l.Detail != "" {
-			line += "  [" + l.Detail + "]"
-		}
-		fmt.Fprintln(w, safe(line))
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
 	}
 }

@@ -8,12 +8,14 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/reach"
+	"github.com/vpcscope/vpcscope/reach/report"
 )
 
 func newWhoCanReachCmd(g *globalOptions, s streams) *cobra.Command {
 	var to, protocol string
 	var port int
 	var edits []string
+	var onprem onPremOptions
 	cmd := &cobra.Command{
 		Use:   "who-can-reach --to B [--protocol tcp|udp|icmp] --port P",
 		Short: "Every source that can reach B on a port: interfaces, the internet, address ranges",
@@ -21,8 +23,9 @@ func newWhoCanReachCmd(g *globalOptions, s streams) *cobra.Command {
 sources B's security groups and network ACL admit, then checks the full
 two-way path from each: interfaces in the snapshot, the internet (through
 B's public address), and address ranges that no interface in the snapshot
-holds (their path cannot be checked). --assume EDIT answers as if the
-edit were made (see reach --help).`,
+holds (their path cannot be checked). Networks declared with --onprem
+NAME=CIDR are walked as sources over the VPN and Direct Connect links.
+--assume EDIT answers as if the edit were made (see reach --help).`,
 		Example: `  vpcscope who-can-reach --demo --to db-1a --port 3306
   vpcscope who-can-reach --demo --to web-1a --port 443 -o json`,
 		Args: cobra.NoArgs,
@@ -42,7 +45,11 @@ edit were made (see reach --help).`,
 			if err != nil {
 				return err
 			}
-			ans, err := g.engine(snap).WhoCanReach(reach.WhoQuery{To: to, Protocol: proto, Port: port})
+			e, err := onprem.engine(g.engine(snap))
+			if err != nil {
+				return err
+			}
+			ans, err := e.WhoCanReach(reach.WhoQuery{To: to, Protocol: proto, Port: port})
 			if err != nil {
 				return err
 			}
@@ -59,6 +66,7 @@ edit were made (see reach --help).`,
 	f.StringVar(&protocol, "protocol", "tcp", "tcp, udp, icmp, icmpv6 or all")
 	f.IntVar(&port, "port", 0, "destination port (tcp and udp)")
 	addAssumeFlag(cmd, &edits)
+	addOnPremFlags(cmd, &onprem)
 	return cmd
 }
 
@@ -116,6 +124,8 @@ func sourceText(src reach.Source) string {
 		return safe("internet: " + src.Summary + "  (" + src.AdmittedBy + ")")
 	case "addresses":
 		return safe("addresses with no interface in the snapshot: " + src.Summary + "  (path not checked)")
+	case "on-premises":
+		return safe("on-premises " + src.Name + ": " + src.Summary + "  (" + src.AdmittedBy + ")")
 	}
 	who := src.ID
 	if src.Name != "" {
@@ -129,6 +139,7 @@ func sourceText(src reach.Source) string {
 func newExposureCmd(g *globalOptions, s streams) *cobra.Command {
 	var port int
 	var edits []string
+	var onprem onPremOptions
 	cmd := &cobra.Command{
 		Use:   "exposure [--port P]",
 		Short: "Everything reachable from the internet, on which ports, with the path",
@@ -136,6 +147,9 @@ func newExposureCmd(g *globalOptions, s streams) *cobra.Command {
 internet can reach, with the protocol and ports open end to end (security
 groups, network ACLs both ways, internet gateway, routes for the reply),
 the internet addresses the rules admit, and the rule that opens it.
+With --onprem NAME=CIDR it also lists what each declared on-premises
+network reaches over the VPN and Direct Connect links. -o markdown,
+-o html and -o sarif write the same as a report (see audit --help).
 --assume EDIT answers as if the edit were made (see reach --help).`,
 		Example: `  vpcscope exposure --demo
   vpcscope exposure --demo --port 22 -o json`,
@@ -144,7 +158,10 @@ the internet addresses the rules admit, and the rule that opens it.
 			if err := checkIntFlags(cmd, intRange{name: "port", v: &port, lo: 1, hi: maxPort}); err != nil {
 				return err
 			}
-			snap, err := g.snapshotFor(cmd, s)
+			if err := g.checkOutputOf(reportOutputs...); err != nil {
+				return err
+			}
+			snap, err := g.load(cmd.Context(), s)
 			if err != nil {
 				return err
 			}
@@ -152,7 +169,14 @@ the internet addresses the rules admit, and the rule that opens it.
 			if err != nil {
 				return err
 			}
-			rep := g.engine(snap).Exposure(reach.ExposureOptions{Port: port})
+			e, err := onprem.engine(g.engine(snap))
+			if err != nil {
+				return err
+			}
+			rep := e.Exposure(reach.ExposureOptions{Port: port})
+			if ok, err := writeReport(s.out, g.output, report.FromExposure(snap, rep, readBuildVersion().Version)); ok {
+				return err
+			}
 			if g.output == "json" {
 				return writeJSON(s.out, withAssumed(rep, assumed))
 			}
@@ -162,6 +186,7 @@ the internet addresses the rules admit, and the rule that opens it.
 	}
 	cmd.Flags().IntVar(&port, "port", 0, "only this TCP/UDP port")
 	addAssumeFlag(cmd, &edits)
+	addOnPremFlags(cmd, &onprem)
 	return cmd
 }
 
@@ -187,7 +212,11 @@ func printExposure(g *globalOptions, s streams, rep *reach.ExposureReport, assum
 		if x.Ports != "" {
 			svc += "/" + x.Ports
 		}
-		rows[i] = [3]string{safe(who), safe(x.PublicIP), safe(svc)}
+		addr := x.PublicIP
+		if x.OnPrem != "" {
+			addr = x.Address
+		}
+		rows[i] = [3]string{safe(who), safe(addr), safe(svc)}
 		for c, cell := range rows[i] {
 			width[c] = max(width[c], lipgloss.Width(cell))
 		}
@@ -201,7 +230,11 @@ func printExposure(g *globalOptions, s streams, rep *reach.ExposureReport, assum
 			}
 			line += sep + cell + strings.Repeat(" ", width[c]-lipgloss.Width(cell))
 		}
-		fmt.Fprintf(w, "%s  from %s\n", line, safe(x.SourceSummary))
+		from := x.SourceSummary
+		if x.OnPrem != "" {
+			from = x.OnPrem + " " + from
+		}
+		fmt.Fprintf(w, "%s  from %s\n", line, safe(from))
 		fmt.Fprintf(w, "      %s\n", t.dim.Render("opened by "+safe(x.Rule)))
 	}
 	for _, c := range rep.Caveats {

@@ -52,12 +52,12 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{"bad output format: exit 2", []string{"inspect", "--demo", "-o", "yaml"}, 2, "", "want text or json"},
 		{"unknown flag: exit 2", []string{"reach", "--demo", "--frm", "x"}, 2, "", "unknown flag"},
 		{"version", []string{"--version"}, 0, "vpcscope " + version, ""},
-		{"audit cites CIS and Security Hub controls", []string{"audit", "--demo"}, 0, "EC2.13,EC2.53,EC2.19,EC2.18        open-admin-sg", ""},
-		{"audit --fail exits 1 on high findings", []string{"audit", "--demo", "--severity", "high", "--fail"}, 1, "3 findings: 3 high", ""},
-		{"audit with a bad severity: exit 2", []string{"audit", "--demo", "--severity", "urgent"}, 2, "", "want high, medium or low"},
+		{"audit cites CIS and Security Hub controls", []string{"audit", "--demo"}, 0, "open-admin-sg (sg-075ef02371207f9e1)", ""},
+		{"audit --fail exits 1 on high findings", []string{"audit", "--demo", "--severity", "high", "--fail"}, 1, "6 findings: 6 high", ""},
+		{"audit with a bad severity: exit 2", []string{"audit", "--demo", "--severity", "urgent"}, 2, "", "want high, medium, low or info"},
 		{"SSH from the internet says the rules admit only the corporate range", []string{"reach", "--demo", "--from", "internet", "--to", "web-1a", "--port", "22"}, 0, "internet (only 203.0.113.0/24) can reach web-1a", ""},
 		{"inspect inventory counts kinds per region", []string{"inspect", "--demo"}, 0, "security-group", ""},
-		{"inspect one group lists its rules and members", []string{"inspect", "--demo", "storefront-db-sg"}, 0, "inbound rules", ""},
+		{"inspect one group lists its rules and members", []string{"inspect", "--demo", "storefront-db-sg"}, 0, "Inbound rules", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -90,7 +90,11 @@ func TestMapJSONContract(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &m); err != nil {
 		t.Fatalf("not JSON: %v", err)
 	}
-	if len(m.Groups) != 3 || len(m.VPCs) != 10 || len(m.TransitGateways) != 1 || len(m.TransitGateways[0].RouteTables) != 3 || len(m.Links) != 7 {
+	coreTables := 0
+	for _, tg := range m.TransitGateways {
+		coreTables = max(coreTables, len(tg.RouteTables))
+	}
+	if len(m.Groups) != 3 || len(m.VPCs) != 17 || len(m.TransitGateways) != 3 || coreTables != 3 || len(m.Links) != 11 {
 		t.Fatalf("map: %d groups, %d VPCs, %d transit gateways, %d links", len(m.Groups), len(m.VPCs), len(m.TransitGateways), len(m.Links))
 	}
 	if m.Path == nil || len(m.Path.Nodes) != 4 || len(m.Path.Links) != 3 || !strings.HasPrefix(m.Trace, "blocked on the return path") {

@@ -78,15 +78,15 @@ func TestCLIPolish(t *testing.T) {
 			wantErr: []string{"unknown flag: --snapshto", "did you mean --snapshot?"},
 		},
 		{
-			name:    "exposure counts in words: one interface, sixteen exposures",
+			name:    "exposure counts in words: seventeen exposures across eight interfaces",
 			args:    []string{"exposure", "--demo"},
-			wantOut: []string{"16 exposures across 7 interfaces"},
+			wantOut: []string{"17 exposures across 8 interfaces"},
 			notOut:  []string{"(s)"},
 		},
 		{
 			name:    "audit counts in words",
 			args:    []string{"audit", "--demo", "--severity", "high"},
-			wantOut: []string{"3 findings: 3 high, 0 medium, 0 low"},
+			wantOut: []string{"6 findings: 6 high, 0 medium, 0 low, 0 info"},
 			notOut:  []string{"(s)"},
 		},
 		{

@@ -25,6 +25,7 @@ type reachOptions struct {
 	icmpCode   int
 	batch      string
 	assume     []string
+	onprem     onPremOptions
 }
 
 func newReachCmd(g *globalOptions, s streams) *cobra.Command {
@@ -38,7 +39,9 @@ transit gateways, endpoints and load balancers in both directions.
 
 A and B are an instance ID, a network interface ID, a private or public IP
 (one outside every VPC is an internet host), a load balancer (ARN or name),
-a Name tag, or the word internet.
+a Name tag, or the word internet. With --onprem NAME=CIDR an end may be an
+on-premises network beyond a VPN or Direct Connect link: NAME, NAME:ADDRESS,
+or an address inside it; what lies beyond the link is a stated caveat.
 
 --assume EDIT (repeatable) answers as if the edit were made, in memory
 only: a rule added, replaced or disabled in a security group, network ACL
@@ -49,7 +52,8 @@ Exit status: 0 reachable, 1 not reachable (or unknown), 2 bad input.`,
   vpcscope reach --demo --from internet --to web-1a --port 443 -o json
   vpcscope reach --snapshot snap.json --from 10.0.1.5 --to 10.1.2.7 --protocol icmp
   echo '{"from":"web-1a","to":"app-1a","port":8000}' | vpcscope reach --demo --batch -
-  vpcscope reach --snapshot snap.json --from web-1a --to db-1a --port 3306 --assume 'sg-0a88 ingress tcp 3306 from sg-0afa'`,
+  vpcscope reach --snapshot snap.json --from web-1a --to db-1a --port 3306 --assume 'sg-0a88 ingress tcp 3306 from sg-0afa'
+  vpcscope reach --demo --onprem datacenter=10.200.0.0/16 --from datacenter:10.200.1.5 --to hq-db-1 --port 5432`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var q reach.Query
@@ -67,7 +71,10 @@ Exit status: 0 reachable, 1 not reachable (or unknown), 2 bad input.`,
 			if err != nil {
 				return err
 			}
-			e := g.engine(snap)
+			e, err := o.onprem.engine(g.engine(snap))
+			if err != nil {
+				return err
+			}
 			if o.batch != "" {
 				return runBatch(cmd.Context(), e, o.batch, assumed, s)
 			}
@@ -99,6 +106,7 @@ Exit status: 0 reachable, 1 not reachable (or unknown), 2 bad input.`,
 	addICMPFlags(f, o)
 	f.StringVar(&o.batch, "batch", "", "read one JSON query per line from FILE (- for stdin), write one JSON answer per line")
 	addAssumeFlag(cmd, &o.assume)
+	addOnPremFlags(cmd, &o.onprem)
 	return cmd
 }
 

@@ -75,7 +75,7 @@ rule that decides. Without a subcommand it opens the explorer.`,
 	pf := root.PersistentFlags()
 	pf.BoolVar(&g.demo, "demo", false, "use the embedded demo account")
 	pf.StringVar(&g.snapshot, "snapshot", "", "read a snapshot file or a folder of AWS CLI describe-* JSON outputs")
-	pf.StringVarP(&g.output, "output", "o", "text", "output format: text or json (map: also dot, mermaid)")
+	pf.StringVarP(&g.output, "output", "o", "text", "output format: text or json (map: also dot, mermaid; audit and exposure: also markdown, html, sarif)")
 	pf.BoolVar(&g.noColor, "no-color", false, "print without colour (also when NO_COLOR is set)")
 	pf.BoolVar(&g.mouse, "mouse", false, "explorer: mouse wheel and clicks (turns off the terminal's text selection)")
 	pf.BoolVar(&g.notes, "notes", false, "print every note of importing a folder of AWS CLI outputs: skipped files and keys, unresolved links")

@@ -74,10 +74,47 @@ func decodePass(account, region string, src jsonin.Source, careful bool) (*batch
 	dec.UseNumber()
 	d := &docCtx{src: src, name: src.Name, account: account, region: region,
 		out: newBatch(src.Name, account, region), dec: dec, careful: careful}
-	if err := d.document(); err != nil {
+	err = d.document()
+	var whole *wholeObject
+	if errors.As(err, &whole) {
+		err = d.wholeDocument(whole.out)
+	}
+	if err != nil {
 		return nil, d.classify(err)
 	}
 	return d.out, nil
+}
+
+// wholeObject stops the streaming decode of a document that is one
+// object of a one-object output (describe-firewall, …).
+type wholeObject struct{ out *output }
+
+func (w *wholeObject) Error() string { return "awsjson: a one-object output" }
+
+// wholeDocument decodes the document again as one element of output o.
+func (d *docCtx) wholeDocument(o *output) error {
+	r, err := d.src.Open()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	d.dec = json.NewDecoder(r)
+	d.dec.UseNumber()
+	d.out = newBatch(d.name, d.account, d.region)
+	var raw json.RawMessage
+	if err := d.dec.Decode(&raw); err != nil {
+		return err
+	}
+	base := d.dec.InputOffset() - int64(len(raw))
+	if err := d.elements(o, "", &element{raw: raw, base: base}); err != nil {
+		return err
+	}
+	d.out.keys[o.key] += 0
+	d.out.recognised = true
+	if _, err := d.dec.Token(); err != io.EOF {
+		return &json.SyntaxError{}
+	}
+	return nil
 }
 
 // classify turns an error met while decoding into what decodeDocument
@@ -138,6 +175,19 @@ func (d *docCtx) object() error {
 		}
 		key, _ := tok.(string)
 		keyAt := d.dec.InputOffset() - int64(len(key)) - 2
+		if whole, ok := wholeObjectKeys[key]; ok {
+			return &wholeObject{out: outputFor(whole)}
+		}
+		if key == "SubscriptionState" { // shield get-subscription-state: a string
+			var state string
+			if err := d.dec.Decode(&state); err != nil {
+				return d.errorAt(keyAt, key, "want ACTIVE or INACTIVE: "+err.Error(), nil)
+			}
+			d.out.shieldState = &state
+			d.out.keys[key]++
+			d.out.recognised = true
+			continue
+		}
 		o := outputFor(key)
 		if o == nil {
 			if msg := unknownKey(key); msg != "" {

@@ -74,6 +74,11 @@ type batch struct {
 	lbAttributes    []attributes
 	tgAttributes    []attributes
 	elbTags         []elbTags
+	fwLogging       []firewallLogging
+	webACLResources []webACLResources
+	// shieldState is the account's Shield Advanced subscription state
+	// (get-subscription-state), when the document held it.
+	shieldState *string
 }
 
 func newBatch(file, account, region string) *batch {
@@ -147,8 +152,16 @@ func (im *Importer) Snapshot() (*model.Snapshot, *Report) {
 	// A describe-flow-logs output, even an empty one, says the flow-log
 	// configuration was read: no flow log then means none exists.
 	_, snap.FlowLogsListed = rep.Items["FlowLogs"]
+	// So does a list-web-acls output for the WAF web ACLs.
+	_, snap.WebACLsListed = rep.Items["WebACLs"]
 	set := dedupe(batches, rep)
 	resolve(set, batches, rep)
+	resolveWebACLs(set, batches, rep)
+	for _, b := range batches {
+		if b.shieldState != nil && !slices.ContainsFunc(snap.Shield, func(st model.ShieldState) bool { return st.Account == b.account }) {
+			snap.Shield = append(snap.Shield, model.ShieldState{Account: b.account, Subscribed: *b.shieldState == "ACTIVE"})
+		}
+	}
 	for _, r := range set.all() {
 		// Add cannot fail: the set holds only model resource types.
 		_ = snap.Add(r)

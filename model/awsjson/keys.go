@@ -37,6 +37,22 @@ var outputs = []output{
 	{"LoadBalancerAttributes", each((*docCtx).lbAttributes), model.KindLoadBalancer, "DescribeLoadBalancerAttributes", []string{"LoadBalancerArn", "Attributes"}},
 	{"LoadBalancerTargetHealth", each((*docCtx).targetHealth), model.KindTargetGroup, "DescribeTargetHealth", []string{"TargetGroupArn", "TargetHealthDescriptions"}},
 	{"TargetGroupAttributes", each((*docCtx).tgAttributes), model.KindTargetGroup, "DescribeTargetGroupAttributes", []string{"TargetGroupArn", "Attributes"}},
+	{"WebACLResources", each((*docCtx).webACLResources), model.KindWebACL, "ListResourcesForWebACL", []string{"WebACLArn", "ResourceArns"}},
+
+	// AWS Network Firewall: one object per describe-* call, or a list of
+	// them (wholeObjectKeys).
+	{"NetworkFirewallLogging", each((*docCtx).firewallLogging), model.KindNetworkFirewall, "DescribeLoggingConfiguration", []string{"FirewallArn", "LoggingConfiguration"}},
+	{"NetworkFirewalls", each((*docCtx).networkFirewall), model.KindNetworkFirewall, "DescribeFirewall", []string{"Firewall"}},
+	{"NetworkFirewallPolicies", each((*docCtx).firewallPolicy), model.KindFirewallPolicy, "DescribeFirewallPolicy", []string{"FirewallPolicyResponse"}},
+	{"NetworkFirewallRuleGroups", each((*docCtx).firewallRuleGroup), model.KindFirewallRuleGroup, "DescribeRuleGroup", []string{"RuleGroupResponse"}},
+
+	// VPN and Direct Connect (directconnect's CLI output is lowerCamelCase).
+	{"VpnConnections", each((*docCtx).vpnConnection), model.KindVPNConnection, "DescribeVpnConnections", []string{"VpnConnectionId"}},
+	{"CustomerGateways", each((*docCtx).customerGateway), model.KindCustomerGateway, "DescribeCustomerGateways", []string{"CustomerGatewayId", "BgpAsn"}},
+	{"directConnectGatewayAssociations", each((*docCtx).dxAssociation), model.KindDXGatewayAssociation, "DescribeDirectConnectGatewayAssociations", []string{"associationId", "directConnectGatewayId"}},
+	{"directConnectGateways", each((*docCtx).dxGateway), model.KindDXGateway, "DescribeDirectConnectGateways", []string{"directConnectGatewayId", "directConnectGatewayName"}},
+	{"virtualInterfaces", each((*docCtx).dxVirtualInterface), model.KindDXVirtualInterface, "DescribeVirtualInterfaces", []string{"virtualInterfaceId"}},
+	{"ServiceConfigurations", each((*docCtx).endpointService), model.KindVPCEndpointService, "DescribeVpcEndpointServiceConfigurations", []string{"ServiceId", "ServiceState"}},
 
 	// Transit gateways (ec2 describe-transit-gateway*).
 	{"TransitGatewayRouteTables", each((*docCtx).tgwRouteTable), model.KindTGWRouteTable, "DescribeTransitGatewayRouteTables", []string{"TransitGatewayRouteTableId"}},
@@ -73,6 +89,12 @@ var outputs = []output{
 	{"Subnets", each((*docCtx).subnet), model.KindSubnet, "DescribeSubnets", []string{"SubnetId"}},
 	{"Vpcs", each((*docCtx).vpc), model.KindVPC, "DescribeVpcs", []string{"VpcId", "CidrBlock"}},
 	{"FlowLogs", each((*docCtx).flowLog), model.KindFlowLog, "DescribeFlowLogs", []string{"FlowLogId"}},
+
+	// AWS WAF (wafv2 list-web-acls) and AWS Shield Advanced (shield
+	// list-protections); get-subscription-state's SubscriptionState is a
+	// string, read in docCtx.object.
+	{"WebACLs", each((*docCtx).webACL), model.KindWebACL, "ListWebACLs", []string{"ARN", "LockToken"}},
+	{"Protections", each((*docCtx).shieldProtection), model.KindShieldProtection, "ListProtections", []string{"ResourceArn", "ProtectionArn"}},
 }
 
 // outputFor returns the output a top-level key names, or nil.
@@ -122,6 +144,16 @@ func outputNamed(file string) *output {
 		name = "transitgatewayassociations"
 	case "targethealth":
 		name = "loadbalancertargethealth"
+	case "firewall", "firewalls", "networkfirewall":
+		name = "networkfirewalls"
+	case "firewallpolicy", "firewallpolicies":
+		name = "networkfirewallpolicies"
+	case "rulegroup", "rulegroups":
+		name = "networkfirewallrulegroups"
+	case "loggingconfiguration", "firewalllogging":
+		name = "networkfirewalllogging"
+	case "vpcendpointserviceconfigurations":
+		name = "serviceconfigurations"
 	}
 	for i := range outputs {
 		if strings.ToLower(outputs[i].key) == name {
@@ -174,12 +206,20 @@ func skipReason(key string) (reason string, skip bool) {
 	case "TargetHealthDescriptions":
 		return "describe-target-health output does not name its target group: " +
 			"write it as LoadBalancerTargetHealth [{TargetGroupArn, TargetHealthDescriptions}]", true
+	case "ResourceArns":
+		return "list-resources-for-web-acl output does not name its web ACL: " +
+			"write it as WebACLResources [{WebACLArn, ResourceArns}]", true
 	case "Attributes":
 		return "describe-*-attributes output does not name its load balancer or target group: " +
 			"write it as LoadBalancerAttributes [{LoadBalancerArn, Attributes}] or TargetGroupAttributes [{TargetGroupArn, Attributes}]", true
+	case "Firewalls", "FirewallPolicies", "RuleGroups":
+		return "list-firewalls, list-firewall-policies and list-rule-groups name the resources only: " +
+			"add the output of describe-firewall, describe-firewall-policy or describe-rule-group for each", true
+	case "UpdateToken":
+		return "", false
 	// Outputs the network model has no use for.
 	case "AvailabilityZones", "DBInstances", "DomainStatusList", "ServiceDetails", "ServiceNames",
-		"VpnConnections", "CustomerGateways", "DhcpOptions", "KeyPairs", "Images", "Volumes",
+		"DhcpOptions", "KeyPairs", "Images", "Volumes",
 		"TransitGatewayConnects", "TransitGatewayConnectPeers", "FlowLogs", "Tags":
 		return "not used by the network model", true
 	}

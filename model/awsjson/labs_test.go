@@ -104,6 +104,8 @@ var decoded = map[string]func(s *model.Snapshot) int{
 	"ManagedPrefixLists":           func(s *model.Snapshot) int { return len(s.PrefixLists) },
 	"LoadBalancers":                func(s *model.Snapshot) int { return len(s.LoadBalancers) },
 	"TargetGroups":                 func(s *model.Snapshot) int { return len(s.TargetGroups) },
+	"VpnConnections":               func(s *model.Snapshot) int { return len(s.VPNConnections) },
+	"CustomerGateways":             func(s *model.Snapshot) int { return len(s.CustomerGateways) },
 	"TransitGatewayStaticRoutes": func(s *model.Snapshot) (n int) {
 		for _, rt := range s.TGWRouteTables {
 			n += len(rt.Routes)

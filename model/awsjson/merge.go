@@ -117,6 +117,14 @@ func clone(r model.Resource) model.Resource {
 		c.Attributes = nil
 		setAttrs(&c.Attributes, v.Attributes)
 		return &c
+	case *model.NetworkFirewall:
+		c := *v
+		c.Logging = slices.Clone(v.Logging)
+		return &c
+	case *model.WebACL:
+		c := *v
+		c.Resources = slices.Clone(v.Resources)
+		return &c
 	case *model.TargetGroup:
 		c := *v
 		c.LoadBalancerARNs = slices.Clone(v.LoadBalancerARNs)
@@ -177,6 +185,17 @@ func sortSnapshot(s *model.Snapshot) {
 	sortResources(s.LoadBalancers)
 	sortResources(s.TargetGroups)
 	sortResources(s.FlowLogs)
+	sortResources(s.WebACLs)
+	sortResources(s.ShieldProtections)
+	sortResources(s.NetworkFirewalls)
+	sortResources(s.FirewallPolicies)
+	sortResources(s.FirewallRuleGroups)
+	sortResources(s.VPNConnections)
+	sortResources(s.CustomerGateways)
+	sortResources(s.DXGateways)
+	sortResources(s.DXGatewayAssociations)
+	sortResources(s.DXVirtualInterfaces)
+	sortResources(s.VPCEndpointServices)
 }
 
 func sortResources[T model.Resource](xs []T) {

@@ -134,7 +134,8 @@ type routeTableJSON struct {
 		State                       string
 		Origin                      string
 	}
-	Associations []struct {
+	PropagatingVgws []struct{ GatewayId string }
+	Associations    []struct {
 		RouteTableAssociationId string
 		Main                    bool
 		SubnetId                string
@@ -173,6 +174,11 @@ func (d *docCtx) routeTable(at string, v *routeTableJSON) {
 			route.Destination = d.prefix(rat, "DestinationIpv6CidrBlock", r.DestinationIpv6CidrBlock)
 		}
 		out.Routes = append(out.Routes, route)
+	}
+	for _, g := range v.PropagatingVgws {
+		if g.GatewayId != "" {
+			out.PropagatingVGWs = append(out.PropagatingVGWs, g.GatewayId)
+		}
 	}
 	for _, a := range v.Associations {
 		out.Associations = append(out.Associations, model.RouteTableAssociation{

@@ -73,7 +73,29 @@ func resolve(set *resourceSet, batches []*batch, rep *Report) {
 	resolveTransit(set, batches, warn)
 	resolvePrefixLists(set, batches, warn)
 	resolveLoadBalancers(set, batches, warn)
+	resolveFirewallLogging(set, batches, warn)
 	resolveSharedZones(set)
+}
+
+// resolveFirewallLogging gives firewalls their logging configuration.
+func resolveFirewallLogging(set *resourceSet, batches []*batch, warn warnFunc) {
+	fws := byID[*model.NetworkFirewall](set)
+	for _, b := range batches {
+		for _, l := range b.fwLogging {
+			fw, ok := parent(warn, fws, l.ARN, b.file, "NetworkFirewallLogging", "NetworkFirewalls")
+			if !ok {
+				continue
+			}
+			fw.LoggingListed = true
+			for _, d := range l.Destinations {
+				if !slices.ContainsFunc(fw.Logging, func(x model.FirewallLogDestination) bool {
+					return x.LogType == d.LogType && x.DestinationType == d.DestinationType
+				}) {
+					fw.Logging = append(fw.Logging, d)
+				}
+			}
+		}
+	}
 }
 
 // resolveSharedZones renames the zones of a participant's resources in a

@@ -108,6 +108,12 @@ func TestOrgPullReadsTheOthersAndRecordsGaps(t *testing.T) {
 	denied := accounts[3]
 	srv.AddFault(fakeaws.Fault{Account: denied, Region: "eu-west-1", Service: "ec2", Code: "OptInRequired", Status: 401})
 	srv.AddFault(fakeaws.Fault{Account: denied, Region: "eu-west-1", Service: "elbv2", Code: "OptInRequired", Status: 401})
+	// A region not enabled refuses every service: the JSON services too,
+	// or a listing that answers before EC2's refusal switches the region
+	// off would be kept.
+	srv.AddFault(fakeaws.Fault{Account: denied, Region: "eu-west-1", Service: "network-firewall", Code: "UnrecognizedClientException", Status: 400})
+	srv.AddFault(fakeaws.Fault{Account: denied, Region: "eu-west-1", Service: "directconnect", Code: "UnrecognizedClientException", Status: 400})
+	srv.AddFault(fakeaws.Fault{Account: denied, Region: "eu-west-1", Service: "wafv2", Code: "UnrecognizedClientException", Status: 400})
 	got, events, err := orgPull(t, context.Background(), srv, OrgOptions{RoleName: orgRole}, []string{"us-east-1", "eu-west-1"}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -136,12 +142,18 @@ func TestOrgPullReadsTheOthersAndRecordsGaps(t *testing.T) {
 	}
 	regionKinds := map[model.Kind]bool{}
 	for _, g := range got.Gaps {
-		if g.Account == denied && g.Region == "eu-west-1" && g.Code == "OptInRequired" {
+		if g.Account == denied && g.Region == "eu-west-1" && (g.Code == "OptInRequired" || g.Code == "UnrecognizedClientException") {
 			regionKinds[g.Kind] = true
 		}
 	}
 	if len(regionKinds) != kinds {
-		t.Errorf("the denied region has gaps of %d kinds, want %d", len(regionKinds), kinds)
+		var missing []model.Kind
+		for _, k := range model.Kinds() {
+			if !regionKinds[k] {
+				missing = append(missing, k)
+			}
+		}
+		t.Errorf("the denied region has gaps of %d kinds, want %d: none for %v", len(regionKinds), kinds, missing)
 	}
 	for _, r := range srv.AssumeRoleRequests() {
 		if strings.Contains(r.RoleARN, orgSuspended) || strings.Contains(r.RoleARN, orgManagement) {

@@ -17,9 +17,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/directconnect"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/networkfirewall"
+	"github.com/aws/aws-sdk-go-v2/service/shield"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
 
@@ -429,6 +433,10 @@ type regionRun struct {
 	region  string
 	ec2     *ec2.Client
 	elb     *elbv2.Client
+	nfw     *networkfirewall.Client
+	dx      *directconnect.Client
+	waf     *wafv2.Client
+	shield  *shield.Client
 	lim     *limiter
 
 	// ctx ends when the pull is canceled or the region refuses calls.
@@ -450,6 +458,11 @@ func (p *puller) pullRegion(ctx context.Context, a *account, region string) *reg
 		p: p, account: a.id, region: region, parent: ctx, lim: newLimiter(p.opts.Workers),
 		ec2: ec2.NewFromConfig(a.cfg, func(o *ec2.Options) { o.Region = region }),
 		elb: elbv2.NewFromConfig(a.cfg, func(o *elbv2.Options) { o.Region = region }),
+		nfw: networkfirewall.NewFromConfig(a.cfg, func(o *networkfirewall.Options) { o.Region = region }),
+		dx:  directconnect.NewFromConfig(a.cfg, func(o *directconnect.Options) { o.Region = region }),
+		waf: wafv2.NewFromConfig(a.cfg, func(o *wafv2.Options) { o.Region = region }),
+		// Shield's API is global and answers in us-east-1 only.
+		shield: shield.NewFromConfig(a.cfg, func(o *shield.Options) { o.Region = "us-east-1" }),
 	}
 	r.ctx, r.cancel = context.WithCancel(ctx)
 	p.mu.Lock()
@@ -469,6 +482,9 @@ func (p *puller) pullRegion(ctx context.Context, a *account, region string) *reg
 			err := t.run(r.ctx, tr)
 			tr.u.release(err)
 			for _, k := range tr.kids {
+				if k.kind != t.kind {
+					k.parentFailed(tr.u)
+				}
 				k.release(nil)
 			}
 		})
@@ -568,6 +584,23 @@ func (u *unit) release(err error) {
 	if done {
 		u.r.p.emit(e)
 	}
+}
+
+// parentFailed records, for a per-parent operation of another kind than
+// its listing (Direct Connect gateway associations), that the listing
+// failed: its kind was not collected either.
+func (u *unit) parentFailed(parent *unit) {
+	parent.mu.Lock()
+	pf := parent.failed
+	parent.mu.Unlock()
+	if pf == nil {
+		return
+	}
+	u.mu.Lock()
+	if u.failed == nil && u.calls == 0 {
+		u.failed = &failure{class: pf.class, code: pf.code, reason: fmt.Sprintf("not listed: %s failed: %s", parent.name, pf.reason)}
+	}
+	u.mu.Unlock()
 }
 
 // begin notes when the unit's first call starts.

@@ -2,12 +2,20 @@ package awspull
 
 import (
 	"context"
+	"errors"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/directconnect"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/networkfirewall"
+	"github.com/aws/aws-sdk-go-v2/service/shield"
+	shieldtypes "github.com/aws/aws-sdk-go-v2/service/shield/types"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
+	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/vpcscope/vpcscope/model"
 )
@@ -18,12 +26,25 @@ type service int
 const (
 	svcEC2 service = iota
 	svcELB
+	svcNFW
+	svcDX
+	svcWAF
+	svcShield
 )
 
 // prefix is the service's IAM action prefix.
 func (s service) prefix() string {
-	if s == svcELB {
+	switch s {
+	case svcELB:
 		return "elasticloadbalancing"
+	case svcNFW:
+		return "network-firewall"
+	case svcDX:
+		return "directconnect"
+	case svcWAF:
+		return "wafv2"
+	case svcShield:
+		return "shield"
 	}
 	return "ec2"
 }
@@ -60,6 +81,16 @@ const elbTagBatch = 20
 
 func ec2op(kind model.Kind, name string) op { return op{kind, name, svcEC2} }
 func elbop(kind model.Kind, name string) op { return op{kind, name, svcELB} }
+func nfwop(kind model.Kind, name string) op { return op{kind, name, svcNFW} }
+func dxop(kind model.Kind, name string) op  { return op{kind, name, svcDX} }
+func wafop(kind model.Kind, name string) op { return op{kind, name, svcWAF} }
+func shieldop(kind model.Kind, name string) op {
+	return op{kind, name, svcShield}
+}
+
+// wafResourceTypes are the resource types whose web ACL associations the
+// pull lists: the internet-facing endpoints the audit checks.
+var wafResourceTypes = []waftypes.ResourceType{waftypes.ResourceTypeApplicationLoadBalancer, waftypes.ResourceTypeApiGateway}
 
 // tasks are the listings of one region, longest first: the pull lasts as
 // long as its longest page chain, so those start before the short ones.
@@ -313,6 +344,201 @@ var tasks = []task{
 			return t.u.add("FlowLogs", logs, len(logs))
 		})
 	}},
+	{op: ec2op(model.KindVPNConnection, "DescribeVpnConnections"), run: func(ctx context.Context, t *taskRun) error {
+		// Not paginated. The answer holds each connection's customer
+		// gateway configuration (its pre-shared keys): awsjson keeps none of it.
+		return once(ctx, t.u, func(ctx context.Context) (*ec2.DescribeVpnConnectionsOutput, error) {
+			return t.r.ec2.DescribeVpnConnections(ctx, &ec2.DescribeVpnConnectionsInput{})
+		}, func(o *ec2.DescribeVpnConnectionsOutput) error {
+			return t.u.add("VpnConnections", o.VpnConnections, len(o.VpnConnections))
+		})
+	}},
+	{op: ec2op(model.KindCustomerGateway, "DescribeCustomerGateways"), run: func(ctx context.Context, t *taskRun) error {
+		return once(ctx, t.u, func(ctx context.Context) (*ec2.DescribeCustomerGatewaysOutput, error) {
+			return t.r.ec2.DescribeCustomerGateways(ctx, &ec2.DescribeCustomerGatewaysInput{})
+		}, func(o *ec2.DescribeCustomerGatewaysOutput) error {
+			return t.u.add("CustomerGateways", o.CustomerGateways, len(o.CustomerGateways))
+		})
+	}},
+	{op: ec2op(model.KindVPCEndpointService, "DescribeVpcEndpointServiceConfigurations"), run: func(ctx context.Context, t *taskRun) error {
+		p := ec2.NewDescribeVpcEndpointServiceConfigurationsPaginator(t.r.ec2, &ec2.DescribeVpcEndpointServiceConfigurationsInput{MaxResults: max1000})
+		return pages(ctx, t.u, p.HasMorePages, p.NextPage, func(o *ec2.DescribeVpcEndpointServiceConfigurationsOutput) error {
+			return t.u.add("ServiceConfigurations", o.ServiceConfigurations, len(o.ServiceConfigurations))
+		})
+	}},
+	{
+		op:       nfwop(model.KindNetworkFirewall, "ListFirewalls"),
+		children: []op{nfwop(model.KindNetworkFirewall, "DescribeFirewall"), nfwop(model.KindNetworkFirewall, "DescribeLoggingConfiguration")},
+		run: func(ctx context.Context, t *taskRun) error {
+			p := networkfirewall.NewListFirewallsPaginator(t.r.nfw, &networkfirewall.ListFirewallsInput{MaxResults: max100})
+			return pages(ctx, t.u, p.HasMorePages, p.NextPage, func(o *networkfirewall.ListFirewallsOutput) error {
+				for _, f := range o.Firewalls {
+					arn := aws.ToString(f.FirewallArn)
+					t.spawn("DescribeFirewall", func(ctx context.Context, u *unit) error {
+						return once(ctx, u, func(ctx context.Context) (*networkfirewall.DescribeFirewallOutput, error) {
+							return t.r.nfw.DescribeFirewall(ctx, &networkfirewall.DescribeFirewallInput{FirewallArn: &arn})
+						}, func(o *networkfirewall.DescribeFirewallOutput) error {
+							return u.add("NetworkFirewalls", []any{map[string]any{"Firewall": o.Firewall, "FirewallStatus": o.FirewallStatus}}, 1)
+						})
+					})
+					t.spawn("DescribeLoggingConfiguration", func(ctx context.Context, u *unit) error {
+						return once(ctx, u, func(ctx context.Context) (*networkfirewall.DescribeLoggingConfigurationOutput, error) {
+							return t.r.nfw.DescribeLoggingConfiguration(ctx, &networkfirewall.DescribeLoggingConfigurationInput{FirewallArn: &arn})
+						}, func(o *networkfirewall.DescribeLoggingConfigurationOutput) error {
+							return u.add("NetworkFirewallLogging", []any{map[string]any{"FirewallArn": arn, "LoggingConfiguration": o.LoggingConfiguration}}, 1)
+						})
+					})
+				}
+				return nil
+			})
+		},
+	},
+	{
+		op:       nfwop(model.KindFirewallPolicy, "ListFirewallPolicies"),
+		children: []op{nfwop(model.KindFirewallPolicy, "DescribeFirewallPolicy")},
+		run: func(ctx context.Context, t *taskRun) error {
+			p := networkfirewall.NewListFirewallPoliciesPaginator(t.r.nfw, &networkfirewall.ListFirewallPoliciesInput{MaxResults: max100})
+			return pages(ctx, t.u, p.HasMorePages, p.NextPage, func(o *networkfirewall.ListFirewallPoliciesOutput) error {
+				for _, f := range o.FirewallPolicies {
+					arn := aws.ToString(f.Arn)
+					t.spawn("DescribeFirewallPolicy", func(ctx context.Context, u *unit) error {
+						return once(ctx, u, func(ctx context.Context) (*networkfirewall.DescribeFirewallPolicyOutput, error) {
+							return t.r.nfw.DescribeFirewallPolicy(ctx, &networkfirewall.DescribeFirewallPolicyInput{FirewallPolicyArn: &arn})
+						}, func(o *networkfirewall.DescribeFirewallPolicyOutput) error {
+							return u.add("NetworkFirewallPolicies", []any{map[string]any{"FirewallPolicy": o.FirewallPolicy, "FirewallPolicyResponse": o.FirewallPolicyResponse}}, 1)
+						})
+					})
+				}
+				return nil
+			})
+		},
+	},
+	{
+		op:       nfwop(model.KindFirewallRuleGroup, "ListRuleGroups"),
+		children: []op{nfwop(model.KindFirewallRuleGroup, "DescribeRuleGroup")},
+		run: func(ctx context.Context, t *taskRun) error {
+			// The account's own rule groups; AWS managed groups a policy
+			// references are not listed, and the engine says so.
+			p := networkfirewall.NewListRuleGroupsPaginator(t.r.nfw, &networkfirewall.ListRuleGroupsInput{MaxResults: max100})
+			return pages(ctx, t.u, p.HasMorePages, p.NextPage, func(o *networkfirewall.ListRuleGroupsOutput) error {
+				for _, g := range o.RuleGroups {
+					arn := aws.ToString(g.Arn)
+					t.spawn("DescribeRuleGroup", func(ctx context.Context, u *unit) error {
+						return once(ctx, u, func(ctx context.Context) (*networkfirewall.DescribeRuleGroupOutput, error) {
+							return t.r.nfw.DescribeRuleGroup(ctx, &networkfirewall.DescribeRuleGroupInput{RuleGroupArn: &arn})
+						}, func(o *networkfirewall.DescribeRuleGroupOutput) error {
+							return u.add("NetworkFirewallRuleGroups", []any{map[string]any{"RuleGroup": o.RuleGroup, "RuleGroupResponse": o.RuleGroupResponse}}, 1)
+						})
+					})
+				}
+				return nil
+			})
+		},
+	},
+	{
+		op:       dxop(model.KindDXGateway, "DescribeDirectConnectGateways"),
+		children: []op{dxop(model.KindDXGatewayAssociation, "DescribeDirectConnectGatewayAssociations")},
+		run: func(ctx context.Context, t *taskRun) error {
+			in := &directconnect.DescribeDirectConnectGatewaysInput{MaxResults: max100}
+			return dxPages(ctx, t.u, &in.NextToken, func(ctx context.Context) (*directconnect.DescribeDirectConnectGatewaysOutput, error) {
+				return t.r.dx.DescribeDirectConnectGateways(ctx, in)
+			}, func(o *directconnect.DescribeDirectConnectGatewaysOutput) *string {
+				for _, g := range o.DirectConnectGateways {
+					id := aws.ToString(g.DirectConnectGatewayId)
+					t.spawn("DescribeDirectConnectGatewayAssociations", func(ctx context.Context, u *unit) error {
+						in := &directconnect.DescribeDirectConnectGatewayAssociationsInput{DirectConnectGatewayId: &id, MaxResults: max100}
+						return dxPages(ctx, u, &in.NextToken, func(ctx context.Context) (*directconnect.DescribeDirectConnectGatewayAssociationsOutput, error) {
+							return t.r.dx.DescribeDirectConnectGatewayAssociations(ctx, in)
+						}, func(o *directconnect.DescribeDirectConnectGatewayAssociationsOutput) *string {
+							_ = u.add("directConnectGatewayAssociations", o.DirectConnectGatewayAssociations, len(o.DirectConnectGatewayAssociations))
+							return o.NextToken
+						})
+					})
+				}
+				_ = t.u.add("directConnectGateways", o.DirectConnectGateways, len(o.DirectConnectGateways))
+				return o.NextToken
+			})
+		},
+	},
+	{op: dxop(model.KindDXVirtualInterface, "DescribeVirtualInterfaces"), run: func(ctx context.Context, t *taskRun) error {
+		// Not paginated. The answer holds BGP auth keys: awsjson keeps none.
+		return once(ctx, t.u, func(ctx context.Context) (*directconnect.DescribeVirtualInterfacesOutput, error) {
+			return t.r.dx.DescribeVirtualInterfaces(ctx, &directconnect.DescribeVirtualInterfacesInput{})
+		}, func(o *directconnect.DescribeVirtualInterfacesOutput) error {
+			return t.u.add("virtualInterfaces", o.VirtualInterfaces, len(o.VirtualInterfaces))
+		})
+	}},
+	{
+		// AWS WAF web ACLs of regional scope and, per web ACL, the load
+		// balancers and API stages associated with it. ListWebACLs has no
+		// paginator: NextMarker is followed by hand.
+		op:       wafop(model.KindWebACL, "ListWebACLs"),
+		children: []op{wafop(model.KindWebACL, "ListResourcesForWebACL")},
+		run: func(ctx context.Context, t *taskRun) error {
+			in := &wafv2.ListWebACLsInput{Scope: waftypes.ScopeRegional, Limit: aws.Int32(100)}
+			for first := true; ; first = false {
+				o, err := call(ctx, t.u, !first, func(ctx context.Context) (*wafv2.ListWebACLsOutput, error) { return t.r.waf.ListWebACLs(ctx, in) })
+				if err != nil {
+					return err
+				}
+				acls := o.WebACLs
+				if acls == nil {
+					acls = []waftypes.WebACLSummary{} // an empty answer still says there are none
+				}
+				for _, a := range acls {
+					arn := aws.ToString(a.ARN)
+					t.spawn("ListResourcesForWebACL", func(ctx context.Context, u *unit) error {
+						var all []string
+						for _, rt := range wafResourceTypes {
+							err := once(ctx, u, func(ctx context.Context) (*wafv2.ListResourcesForWebACLOutput, error) {
+								return t.r.waf.ListResourcesForWebACL(ctx, &wafv2.ListResourcesForWebACLInput{WebACLArn: &arn, ResourceType: rt})
+							}, func(o *wafv2.ListResourcesForWebACLOutput) error {
+								all = append(all, o.ResourceArns...)
+								return nil
+							})
+							if err != nil {
+								return err
+							}
+						}
+						return u.add("WebACLResources", []any{map[string]any{"WebACLArn": arn, "ResourceArns": all}}, len(all))
+					})
+				}
+				if err := t.u.add("WebACLs", acls, len(acls)); err != nil {
+					return err
+				}
+				if aws.ToString(o.NextMarker) == "" {
+					return nil
+				}
+				in.NextMarker = o.NextMarker
+			}
+		},
+	},
+	// AWS Shield Advanced is global: its API answers in us-east-1 for the
+	// whole account, so every region's pull reads the same answer and the
+	// importer keeps it once.
+	{op: shieldop(model.KindShieldProtection, "GetSubscriptionState"), run: func(ctx context.Context, t *taskRun) error {
+		return once(ctx, t.u, func(ctx context.Context) (*shield.GetSubscriptionStateOutput, error) {
+			return t.r.shield.GetSubscriptionState(ctx, &shield.GetSubscriptionStateInput{})
+		}, func(o *shield.GetSubscriptionStateOutput) error {
+			return t.u.add("SubscriptionState", string(o.SubscriptionState), 1)
+		})
+	}},
+	{op: shieldop(model.KindShieldProtection, "ListProtections"), run: func(ctx context.Context, t *taskRun) error {
+		p := shield.NewListProtectionsPaginator(t.r.shield, &shield.ListProtectionsInput{})
+		err := pages(ctx, t.u, p.HasMorePages, p.NextPage, func(o *shield.ListProtectionsOutput) error {
+			ps := o.Protections
+			if ps == nil {
+				ps = []shieldtypes.Protection{}
+			}
+			return t.u.add("Protections", ps, len(ps))
+		})
+		// Without a subscription ListProtections answers that there is
+		// nothing to list: no protections.
+		if apiErr, ok := errors.AsType[smithy.APIError](err); ok && apiErr.ErrorCode() == "ResourceNotFoundException" {
+			return t.u.add("Protections", []shieldtypes.Protection{}, 0)
+		}
+		return err
+	}},
 	{op: ec2op(model.KindNetworkInterface, "DescribeAddresses"), run: func(ctx context.Context, t *taskRun) error {
 		// Elastic IPs: the public addresses of interfaces whose own
 		// output lacks them. Not paginated.
@@ -320,6 +546,23 @@ var tasks = []task{
 			return t.r.ec2.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{})
 		}, func(o *ec2.DescribeAddressesOutput) error { return t.u.add("Addresses", o.Addresses, len(o.Addresses)) })
 	}},
+}
+
+// dxPages runs a Direct Connect listing (which has no paginators) to its
+// end: call answers a page with *token set, use takes it and returns the
+// next token (nil or empty: the last page).
+func dxPages[Out any](ctx context.Context, u *unit, token **string, fetch func(context.Context) (*Out, error), use func(*Out) *string) error {
+	for first := true; ; first = false {
+		out, err := call(ctx, u, !first, fetch)
+		if err != nil {
+			return err
+		}
+		next := use(out)
+		if aws.ToString(next) == "" {
+			return nil
+		}
+		*token = next
+	}
 }
 
 // searchRoutes lists the static and propagated routes of one transit

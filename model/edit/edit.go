@@ -20,10 +20,17 @@ const (
 	NACLInbound  List = "nacl-inbound"  // a network ACL's inbound entries
 	NACLOutbound List = "nacl-outbound" // a network ACL's outbound entries
 	Routes       List = "route"         // a VPC route table's routes
+	// FirewallStateless is a stateless rule group's rules (by priority);
+	// FirewallStateful a stateful rule group's rules (by number).
+	FirewallStateless List = "firewall-stateless"
+	FirewallStateful  List = "firewall-stateful"
 )
 
 // Lists lists every rule list, for tests and presenters that must handle all.
-var Lists = []List{SGIngress, SGEgress, NACLInbound, NACLOutbound, Routes}
+var Lists = []List{SGIngress, SGEgress, NACLInbound, NACLOutbound, Routes, FirewallStateless, FirewallStateful}
+
+// IsFirewall reports whether the list holds Network Firewall rules.
+func (l List) IsFirewall() bool { return l == FirewallStateless || l == FirewallStateful }
 
 // IsSecurityGroup reports whether the list holds security group rules.
 func (l List) IsSecurityGroup() bool { return l == SGIngress || l == SGEgress }
@@ -45,6 +52,10 @@ func (l List) word() string {
 		return "inbound"
 	case NACLOutbound:
 		return "outbound"
+	case FirewallStateless:
+		return "stateless"
+	case FirewallStateful:
+		return "stateful"
 	}
 	return ""
 }
@@ -71,6 +82,10 @@ type Rule struct {
 	SG    model.SGRule
 	Entry model.ACLEntry
 	Route model.Route
+	// Stateless is a stateless firewall rule; Stateful a stateful one as
+	// its Suricata rule string.
+	Stateless model.StatelessRule
+	Stateful  string
 }
 
 // Edit is one change to one rule list of one resource.
@@ -84,7 +99,8 @@ type Edit struct {
 	// then added ones; a disabled rule keeps its place).
 	Index int
 	// RuleNumber is, for Replace and Disable of a network ACL entry, the
-	// number of the entry changed.
+	// number of the entry changed; of a stateless firewall rule, its
+	// priority. Index is, for a stateful firewall rule, its position from 0.
 	RuleNumber int32
 	// Destination is, for Replace and Disable of a route, the destination
 	// of the route changed: a CIDR or a prefix list ID.
@@ -118,9 +134,9 @@ func (e Edit) String() string {
 // from 1, an entry's rule number, a route's destination.
 func (e Edit) target() string {
 	switch {
-	case e.List.IsSecurityGroup():
+	case e.List.IsSecurityGroup(), e.List == FirewallStateful:
 		return strconv.Itoa(e.Index + 1)
-	case e.List.IsNetworkACL():
+	case e.List.IsNetworkACL(), e.List == FirewallStateless:
 		return strconv.Itoa(int(e.RuleNumber))
 	}
 	return e.Destination
@@ -138,6 +154,10 @@ func FormatRule(l List, r Rule, account string) string {
 		return formatEntry(r.Entry)
 	case l == Routes:
 		return formatRoute(r.Route)
+	case l == FirewallStateless:
+		return statelessText(r.Stateless)
+	case l == FirewallStateful:
+		return r.Stateful
 	}
 	return ""
 }

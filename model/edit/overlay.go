@@ -80,6 +80,9 @@ func NewOverlay(base *model.Snapshot) *Overlay {
 	for _, rt := range base.RouteTables {
 		o.addResource(rt)
 	}
+	for _, g := range firewallGroups(base) {
+		o.addResource(g)
+	}
 	return o
 }
 
@@ -155,6 +158,8 @@ func (o *Overlay) slots(id string, l List) []Slot {
 				out = append(out, slot(Rule{Route: r}))
 			}
 		}
+	case *model.FirewallRuleGroup:
+		out = firewallSlots(v, l)
 	}
 	return out
 }
@@ -191,7 +196,7 @@ func (o *Overlay) Apply(e Edit) (Step, error) { return o.apply(e) }
 func (o *Overlay) apply(e Edit) (Step, error) {
 	res, ok := o.res[e.Resource]
 	if !ok {
-		return Step{}, fmt.Errorf("no security group, network ACL or route table %s in the snapshot", e.Resource)
+		return Step{}, fmt.Errorf("no security group, network ACL, route table or firewall rule group %s in the snapshot", e.Resource)
 	}
 	if err := listFits(res, e.List); err != nil {
 		return Step{}, err
@@ -246,7 +251,9 @@ func (o *Overlay) apply(e Edit) (Step, error) {
 
 // listFits checks that the list belongs to the kind of resource.
 func listFits(res model.Resource, l List) error {
-	switch res.(type) {
+	switch g := res.(type) {
+	case *model.FirewallRuleGroup:
+		return firewallListFits(g, l)
 	case *model.SecurityGroup:
 		if l.IsSecurityGroup() {
 			return nil
@@ -267,6 +274,9 @@ func listFits(res model.Resource, l List) error {
 // target finds the slot a Replace or Disable acts on.
 func (o *Overlay) target(res model.Resource, e Edit, slots []Slot) (int, error) {
 	id := res.Base().ID
+	if g, ok := res.(*model.FirewallRuleGroup); ok {
+		return firewallTarget(g, e, slots)
+	}
 	switch {
 	case e.List.IsSecurityGroup():
 		if e.Index < 0 || e.Index >= len(slots) {
@@ -343,6 +353,9 @@ func (o *Overlay) wasLocal(id, dst string) bool {
 // checkNew checks a rule about to take slot self (-1 for a new one)
 // against the rule's own shape and the other rules of the list.
 func (o *Overlay) checkNew(res model.Resource, l List, slots []Slot, self int, r Rule) error {
+	if g, ok := res.(*model.FirewallRuleGroup); ok {
+		return checkFirewallRule(g, l, slots, self, r)
+	}
 	if err := checkRule(l, r); err != nil {
 		return err
 	}
@@ -483,10 +496,12 @@ func (o *Overlay) Toggle(id string, l List, i int) error {
 	}
 	e := Edit{Op: Disable, Resource: id, List: l}
 	switch {
-	case l.IsSecurityGroup():
+	case l.IsSecurityGroup(), l == FirewallStateful:
 		e.Index = i
 	case l.IsNetworkACL():
 		e.RuleNumber = s.Rule.Entry.RuleNumber
+	case l == FirewallStateless:
+		e.RuleNumber = s.Rule.Stateless.Priority
 	default:
 		e.Destination = s.Rule.Route.DestinationString()
 	}
@@ -531,6 +546,14 @@ func (o *Overlay) Snapshot() *model.Snapshot {
 		for i, rt := range c.RouteTables {
 			if touched[rt.ID] {
 				c.RouteTables[i] = o.routeTable(rt)
+			}
+		}
+	}
+	if anyIn(c.FirewallRuleGroups, touched) {
+		c.FirewallRuleGroups = slices.Clone(c.FirewallRuleGroups)
+		for i, g := range c.FirewallRuleGroups {
+			if touched[g.ID] {
+				c.FirewallRuleGroups[i] = o.ruleGroup(g)
 			}
 		}
 	}

@@ -113,7 +113,7 @@ func TestOverlayRefusesMalformedEditsBuiltInCode(t *testing.T) {
 		{"a route with no target", edit.Edit{Op: edit.Add, Resource: publicRT, List: edit.Routes,
 			Rule: edit.Rule{Route: model.Route{Destination: cidr}}}, "has no target"},
 		{"a route list edit on a security group", edit.Edit{Op: edit.Disable, Resource: dbSG, List: edit.Routes, Destination: "0.0.0.0/0"}, "is a security group"},
-		{"a resource that is not in the snapshot", edit.Edit{Op: edit.Disable, Resource: "sg-nope", List: edit.SGIngress}, "no security group, network ACL or route table sg-nope"},
+		{"a resource that is not in the snapshot", edit.Edit{Op: edit.Disable, Resource: "sg-nope", List: edit.SGIngress}, "no security group, network ACL, route table or firewall rule group sg-nope"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := edit.NewOverlay(snap).Apply(tt.edit)

@@ -24,6 +24,9 @@ func Parse(ix *model.Index, line string) (Edit, error) {
 }
 
 func parse(ix *model.Index, line string) (Edit, error) {
+	if e, ok, err := parseFirewall(ix, line); ok {
+		return e, err
+	}
 	text, desc, hasDesc := strings.Cut(line, "#")
 	f := strings.Fields(text)
 	if len(f) == 0 {
@@ -121,6 +124,10 @@ func ParseRule(ix *model.Index, res model.Resource, l List, s string) (Rule, err
 			return r, fmt.Errorf("routes have no description (drop the # part)")
 		}
 		r.Route, err = parseRoute(ix, strings.Fields(s))
+	case l == FirewallStateless:
+		r.Stateless, err = parseStateless(strings.Fields(s))
+	case l == FirewallStateful:
+		r.Stateful, err = parseStateful(s)
 	default:
 		err = fmt.Errorf("rule list %q: want one of %v", l, Lists)
 	}
@@ -510,4 +517,29 @@ func resolve(ix *model.Index, s string, kinds ...model.Kind) (model.Resource, er
 		msg += "; did you mean " + strings.Join(sug, ", ") + "?"
 	}
 	return nil, fmt.Errorf("%s", msg)
+}
+
+// parseFirewall reads an edit of a firewall rule group (firewall.go); ok is
+// false when the line names none. Suricata rules may hold '#', so the
+// line is not cut at a description.
+func parseFirewall(ix *model.Index, line string) (Edit, bool, error) {
+	f := strings.Fields(line)
+	op := Add
+	if len(f) > 0 {
+		switch strings.ToLower(f[0]) {
+		case "disable":
+			op, f = Disable, f[1:]
+		case "replace":
+			op, f = Replace, f[1:]
+		}
+	}
+	if len(f) < 2 || (!strings.EqualFold(f[1], "stateless") && !strings.EqualFold(f[1], "stateful")) {
+		return Edit{}, false, nil
+	}
+	res, err := resolve(ix, f[0], model.KindFirewallRuleGroup)
+	if err != nil {
+		return Edit{}, true, err
+	}
+	e, err := parseFirewallEdit(res.(*model.FirewallRuleGroup), op, f[1:])
+	return e, true, err
 }

@@ -39,14 +39,16 @@ type part struct {
 
 // header is what a snapshot in parts holds besides its parts.
 type header struct {
-	Schema         int           `json:"schema"`
-	TakenAt        any           `json:"takenAt,omitempty"`
-	Source         string        `json:"source,omitempty"`
-	Tool           string        `json:"tool,omitempty"`
-	Description    string        `json:"description,omitempty"`
-	Scopes         []model.Scope `json:"scopes,omitempty"`
-	Gaps           []model.Gap   `json:"gaps,omitempty"`
-	FlowLogsListed bool          `json:"flowLogsListed,omitempty"`
+	Schema         int                 `json:"schema"`
+	TakenAt        any                 `json:"takenAt,omitempty"`
+	Source         string              `json:"source,omitempty"`
+	Tool           string              `json:"tool,omitempty"`
+	Description    string              `json:"description,omitempty"`
+	Scopes         []model.Scope       `json:"scopes,omitempty"`
+	Gaps           []model.Gap         `json:"gaps,omitempty"`
+	FlowLogsListed bool                `json:"flowLogsListed,omitempty"`
+	WebACLsListed  bool                `json:"webAclsListed,omitempty"`
+	Shield         []model.ShieldState `json:"shield,omitempty"`
 }
 
 // splitParts returns the snapshot's resources by account and region,
@@ -77,7 +79,7 @@ func splitParts(s *model.Snapshot) []*part {
 // encodeParts writes s in parts, encoding the parts in parallel.
 func encodeParts(w io.Writer, s *model.Snapshot, parts []*part) error {
 	h := header{Schema: model.SchemaVersion, Source: s.Source, Tool: s.Tool, Description: s.Description,
-		Scopes: s.Scopes, Gaps: s.Gaps, FlowLogsListed: s.FlowLogsListed}
+		Scopes: s.Scopes, Gaps: s.Gaps, FlowLogsListed: s.FlowLogsListed, WebACLsListed: s.WebACLsListed, Shield: s.Shield}
 	if !s.TakenAt.IsZero() {
 		h.TakenAt = s.TakenAt
 	}
@@ -294,7 +296,18 @@ func ReplaceAccounts(held, fresh *model.Snapshot, accounts []string) *model.Snap
 		replaced[a] = true
 	}
 	out := &model.Snapshot{Schema: model.SchemaVersion, TakenAt: held.TakenAt, Source: held.Source, Tool: held.Tool,
-		Description: held.Description, FlowLogsListed: held.FlowLogsListed && fresh.FlowLogsListed}
+		Description: held.Description, FlowLogsListed: held.FlowLogsListed && fresh.FlowLogsListed,
+		WebACLsListed: held.WebACLsListed && fresh.WebACLsListed}
+	for _, st := range held.Shield {
+		if !replaced[st.Account] {
+			out.Shield = append(out.Shield, st)
+		}
+	}
+	for _, st := range fresh.Shield {
+		if replaced[st.Account] {
+			out.Shield = append(out.Shield, st)
+		}
+	}
 	if out.TakenAt.IsZero() || (!fresh.TakenAt.IsZero() && fresh.TakenAt.Before(out.TakenAt)) {
 		out.TakenAt = fresh.TakenAt
 	}

@@ -32,8 +32,8 @@ func TestNullElementOfEveryResourceListIsALocatedError(t *testing.T) {
 			}
 		})
 	}
-	if n != 20 {
-		t.Errorf("checked %d resource lists, the snapshot has 20", n)
+	if n != 31 {
+		t.Errorf("checked %d resource lists, the snapshot has 31", n)
 	}
 	t.Run("a null nested in a resource", func(t *testing.T) {
 		_, err := Unmarshal([]byte("{\"schema\": 1,\n \"routeTables\": [{\"id\": \"rtb-1\", \"routes\": [null]}]}"), "snap.json")

@@ -486,3 +486,10 @@ func (d *decoder) conflict(off int64, path string, prev seen, err error) error {
 	return d.errorAt(off, path, fmt.Sprintf("%s %s again, differently from %s (line %d): %s %s there, %s here; keep one",
 		c.Kind, c.ID, prev.path, line, c.Field, c.Held, c.Other))
 }
+
+// LocateError rewrites an encoding/json error from decoding data as
+// "name:line:col: message", for other JSON files vpcscope reads (a review
+// file) to report their errors the way snapshot files do.
+func LocateError(name string, data []byte, err error) error {
+	return jsonpos.Wrap(name, data, err)
+}

@@ -58,7 +58,12 @@ func fill(t *testing.T, v reflect.Value, depth int) {
 		}
 	case reflect.Map:
 		m := reflect.MakeMap(v.Type())
-		m.SetMapIndex(reflect.ValueOf("Name"), reflect.ValueOf("web-1"))
+		val := reflect.New(v.Type().Elem()).Elem()
+		fill(t, val, depth+1)
+		if val.Kind() == reflect.String {
+			val.SetString("web-1")
+		}
+		m.SetMapIndex(reflect.ValueOf("Name"), val)
 		v.Set(m)
 	case reflect.Struct:
 		for i := 0; i < v.NumField(); i++ {

@@ -47,25 +47,33 @@ func Write(path string, s *model.Snapshot) error {
 	if err := Encode(&buf, s); err != nil {
 		return err
 	}
+	return WriteFile(path, "snapshot", buf.Bytes())
+}
+
+// WriteFile saves data to path the way Write saves a snapshot: atomically,
+// readable by its owner only when new, keeping an existing file's mode and
+// a symbolic link a link. what names the file in errors ("write review
+// FILE: ...").
+func WriteFile(path, what string, data []byte) error {
 	target, err := resolveLinks(path)
 	if err != nil {
-		return fmt.Errorf("write snapshot %s: %w", path, err)
+		return fmt.Errorf("write %s %s: %w", what, path, err)
 	}
 	var keep *fs.FileMode // the mode of the file replaced, if any
 	switch st, err := os.Stat(target); {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
-		return fmt.Errorf("write snapshot %s: %w", path, err)
+		return fmt.Errorf("write %s %s: %w", what, path, err)
 	case !st.Mode().IsRegular():
-		return fmt.Errorf("write snapshot %s: %s is not a regular file; for standard output use -", path, target)
+		return fmt.Errorf("write %s %s: %s is not a regular file; for standard output use -", what, path, target)
 	default:
 		m := st.Mode().Perm()
 		keep = &m
 	}
 	dir := filepath.Dir(target)
 	removeStale(dir, time.Now())
-	if err := writeAndRename(dir, target, keep, buf.Bytes()); err != nil {
-		return fmt.Errorf("write snapshot %s: %w", path, err)
+	if err := writeAndRename(dir, target, keep, data); err != nil {
+		return fmt.Errorf("write %s %s: %w", what, path, err)
 	}
 	return nil
 }

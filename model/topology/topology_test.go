@@ -127,7 +127,7 @@ func TestBuild(t *testing.T) {
 					t.Errorf("%s (%s/%s) in group %s", v.ID, v.Account, v.Region, g.Title())
 				}
 			}
-			if len(m.VPCs) != 10 || len(m.TransitGateways) != 1 || len(m.Links) != 7 {
+			if len(m.VPCs) != 17 || len(m.TransitGateways) != 3 || len(m.Links) != 11 {
 				t.Fatalf("%d VPCs, %d transit gateways, %d links", len(m.VPCs), len(m.TransitGateways), len(m.Links))
 			}
 		}},

@@ -33,6 +33,13 @@ type Control struct {
 	Title     string `json:"title"`
 	// Also lists the same control in other frameworks (CIS numbers).
 	Also []string `json:"also,omitempty"`
+	// URL is the control's documentation, when it has a public page.
+	URL string `json:"url,omitempty"`
+	// Checks says what vpcscope checks for the control.
+	Checks string `json:"checks,omitempty"`
+	// Needs names the data the check needs beyond the network itself;
+	// without it the control is listed as not checked.
+	Needs string `json:"needs,omitempty"`
 }
 
 // Controls returns the catalogue of controls the audit checks.
@@ -47,21 +54,40 @@ func Controls() ([]Control, error) {
 // Severity ranks findings.
 type Severity string
 
-// The severities, most urgent first.
+// The severities, most urgent first. Info findings are observations for
+// the review (allow-all egress, no Shield Advanced subscription), never a
+// failure on their own.
 const (
 	High   Severity = "high"
 	Medium Severity = "medium"
 	Low    Severity = "low"
+	Info   Severity = "info"
 )
 
-func (s Severity) rank() int {
+// Severities lists the severities, most urgent first.
+func Severities() []Severity { return []Severity{High, Medium, Low, Info} }
+
+// Rank orders severities: 0 for high, 3 for info.
+func (s Severity) Rank() int {
 	switch s {
 	case High:
 		return 0
 	case Medium:
 		return 1
+	case Low:
+		return 2
 	}
-	return 2
+	return 3
+}
+
+// ParseSeverity accepts high, medium, low or info.
+func ParseSeverity(v string) (Severity, error) {
+	for _, s := range Severities() {
+		if string(s) == v {
+			return s, nil
+		}
+	}
+	return "", fmt.Errorf("severity %q: want high, medium, low or info", v)
 }
 
 // Finding is one resource that fails one or more controls.
@@ -85,6 +111,32 @@ type Finding struct {
 	// arriving through the rule (accepted requests at the interfaces of
 	// the rule's group, on its protocol and ports), when logs were given.
 	Recorded []Traffic `json:"recorded,omitempty"`
+	// Evidence is the engine's proof for a finding about what the
+	// internet reaches: each exposure with its exact sources, ports and
+	// the path of an example packet.
+	Evidence []reach.Exposed `json:"evidence,omitempty"`
+	// Path is the engine's proof for other findings: the hops of the
+	// packet that shows the mistake.
+	Path []reach.Hop `json:"path,omitempty"`
+	// By names, for a rule that decides nothing, the entries or rules
+	// that decide its packets instead.
+	By []string `json:"by,omitempty"`
+	// Fingerprint identifies the finding across snapshots: its first
+	// control, resource and rule (Fingerprint).
+	Fingerprint string `json:"fingerprint"`
+}
+
+// FingerprintOf returns the finding's stable identity: its first control,
+// its resource and its rule, e.g. "EC2.13|sg-075ef02371207f9e1|ingress
+// tcp/22 0.0.0.0/0". It does not change when the evidence, the message or
+// the severity does, so a review can follow the finding from one snapshot
+// to the next.
+func FingerprintOf(f *Finding) string {
+	c := ""
+	if len(f.Controls) > 0 {
+		c = f.Controls[0]
+	}
+	return c + "|" + f.Resource + "|" + f.Rule
 }
 
 // Traffic is what flow logs recorded arriving at one interface from the
@@ -112,8 +164,32 @@ type Options struct {
 // Report is the audit of one snapshot.
 type Report struct {
 	Findings []Finding `json:"findings"`
-	// NotChecked names controls the snapshot cannot decide, and why.
-	NotChecked []string `json:"notChecked"`
+	// NotChecked names controls the snapshot cannot decide, and why, one
+	// line each; Unchecked says the same as data.
+	NotChecked []string    `json:"notChecked"`
+	Unchecked  []Unchecked `json:"unchecked"`
+}
+
+// Unchecked is a control the audit could not decide, and the data it
+// lacked: never a silent pass.
+type Unchecked struct {
+	Control string `json:"control"`
+	// Scope is the account and region the control was not checked in;
+	// empty for everywhere.
+	Scope string `json:"scope,omitempty"`
+	// Lacked says which data was missing and why.
+	Lacked string `json:"lacked"`
+	// Gap is the failed call that left the data out, when one did.
+	Gap *model.Gap `json:"gap,omitempty"`
+}
+
+// String renders "EC2.6 in 111122223333/us-east-1: ...".
+func (u Unchecked) String() string {
+	s := u.Control
+	if u.Scope != "" {
+		s += " in " + u.Scope
+	}
+	return s + ": " + u.Lacked
 }
 
 // Counts returns the number of findings per severity.
@@ -152,35 +228,54 @@ func RunWith(e *reach.Engine, opts Options) (*Report, error) {
 	if exposure == nil {
 		exposure = e.Exposure(reach.ExposureOptions{})
 	}
-	a := &auditor{e: e, ix: e.Index(), s: e.Snapshot(), controls: byID, exposed: exposedByRule(e, exposure),
-		traffic: opts.Traffic}
+	a := &auditor{e: e, ix: e.Index(), s: e.Snapshot(), controls: byID, exposed: exposedByRule(exposure),
+		exposure: exposure, traffic: opts.Traffic}
 	a.securityGroups()
 	a.networkACLs()
 	a.instancesAndSubnets()
 	a.routes()
-	notChecked := a.flowLogs()
-	rep := &Report{Findings: a.findings, NotChecked: notChecked}
-	if rep.NotChecked == nil {
-		rep.NotChecked = []string{}
+	a.flowLogs()
+	a.unusedRules()
+	a.replies()
+	a.internetAdminDB()
+	a.sourceDestCheck()
+	a.publicSubnetNoAddress()
+	a.allowAllEgress()
+	a.waf()
+	a.shield()
+	a.firewalls()
+	a.firewallBypass()
+	a.notModelled()
+	rep := &Report{Findings: a.findings, NotChecked: []string{}, Unchecked: a.unchecked}
+	if rep.Unchecked == nil {
+		rep.Unchecked = []Unchecked{}
+	}
+	for _, u := range rep.Unchecked {
+		rep.NotChecked = append(rep.NotChecked, u.String())
 	}
 	if rep.Findings == nil {
 		rep.Findings = []Finding{}
 	}
+	for i := range rep.Findings {
+		rep.Findings[i].Fingerprint = FingerprintOf(&rep.Findings[i])
+	}
 	slices.SortStableFunc(rep.Findings, func(x, y Finding) int {
-		return cmp.Or(cmp.Compare(x.Severity.rank(), y.Severity.rank()), cmp.Compare(x.Controls[0], y.Controls[0]),
+		return cmp.Or(cmp.Compare(x.Severity.Rank(), y.Severity.Rank()), cmp.Compare(x.Controls[0], y.Controls[0]),
 			cmp.Compare(x.Resource, y.Resource), cmp.Compare(x.Rule, y.Rule))
 	})
 	return rep, nil
 }
 
 type auditor struct {
-	e        *reach.Engine
-	ix       *model.Index
-	s        *model.Snapshot
-	controls map[string]Control
-	exposed  map[ruleKey][]string
-	traffic  []Traffic
-	findings []Finding
+	e         *reach.Engine
+	ix        *model.Index
+	s         *model.Snapshot
+	controls  map[string]Control
+	exposed   map[ruleKey][]reach.Exposed
+	exposure  *reach.ExposureReport
+	traffic   []Traffic
+	findings  []Finding
+	unchecked []Unchecked
 }
 
 type ruleKey struct {
@@ -190,24 +285,37 @@ type ruleKey struct {
 
 // exposedByRule indexes the exposure report by the security group rule
 // that opens each exposure.
-func exposedByRule(e *reach.Engine, rep *reach.ExposureReport) map[ruleKey][]string {
-	out := map[ruleKey][]string{}
+func exposedByRule(rep *reach.ExposureReport) map[ruleKey][]reach.Exposed {
+	out := map[ruleKey][]reach.Exposed{}
 	for _, x := range rep.Exposed {
 		if x.Group == "" {
 			continue
 		}
-		who := x.ID
-		if x.Name != "" {
-			who = x.Name
-		}
-		svc := x.Protocol
-		if x.Ports != "" {
-			svc += "/" + x.Ports
-		}
 		k := ruleKey{x.Group, x.RuleIndex}
-		out[k] = append(out[k], who+" "+x.PublicIP+" "+svc)
+		out[k] = append(out[k], x)
 	}
 	return out
+}
+
+// exposedText renders an exposure in one line: "web-1a 3.83.201.14 tcp/22".
+func exposedText(x reach.Exposed) string {
+	who := x.ID
+	if x.Name != "" {
+		who = x.Name
+	}
+	svc := x.Protocol
+	if x.Ports != "" {
+		svc += "/" + x.Ports
+	}
+	return who + " " + x.PublicIP + " " + svc
+}
+
+// notChecked records a control the audit could not decide.
+func (a *auditor) notChecked(control, scope, lacked string, gap *model.Gap) {
+	u := Unchecked{Control: control, Scope: scope, Lacked: lacked, Gap: gap}
+	if !slices.Contains(a.unchecked, u) {
+		a.unchecked = append(a.unchecked, u)
+	}
 }
 
 func (a *auditor) add(f Finding, r model.Resource) {
@@ -295,7 +403,11 @@ func (a *auditor) worldOpenRule(sg *model.SecurityGroup, i int, r *model.SGRule)
 	if len(controls) == 0 {
 		return
 	}
-	exposed := a.exposed[ruleKey{sg.ID, i}]
+	evidence := a.exposed[ruleKey{sg.ID, i}]
+	var exposed []string
+	for _, x := range evidence {
+		exposed = append(exposed, exposedText(x))
+	}
 	sev := Low
 	switch {
 	case len(risky) > 0 && len(exposed) > 0:
@@ -316,7 +428,7 @@ func (a *auditor) worldOpenRule(sg *model.SecurityGroup, i int, r *model.SGRule)
 	for _, t := range recorded {
 		msg += fmt.Sprintf("; the internet reached %s on %s %s in these logs", service(t), a.interfaceLabel(t.Interface), times(t.Records))
 	}
-	a.add(Finding{Controls: controls, Severity: sev, Rule: "ingress " + r.String(), Message: msg, Exposed: exposed, Recorded: recorded}, sg)
+	a.add(Finding{Controls: controls, Severity: sev, Rule: "ingress " + r.String(), Message: msg, Exposed: exposed, Recorded: recorded, Evidence: evidence}, sg)
 }
 
 // networkACLs checks ACL entries that let the world in on the
@@ -417,10 +529,11 @@ func times(n int64) string {
 // subnets that lack one. It returns what it could not check: everything
 // when the snapshot holds no flow-log configuration, the scopes where
 // DescribeFlowLogs failed (a gap).
-func (a *auditor) flowLogs() []string {
+func (a *auditor) flowLogs() {
 	const control = "EC2.6 / CIS 3.7 (VPC flow logging)"
 	if !a.s.FlowLogsListed {
-		return []string{control + ": the snapshot holds no flow-log configuration (a fixture, a snapshot from an older vpcscope, or a dump without `aws ec2 describe-flow-logs` output)"}
+		a.notChecked(control, "", "the snapshot holds no flow-log configuration (a fixture, a snapshot from an older vpcscope, or a dump without `aws ec2 describe-flow-logs` output)", nil)
+		return
 	}
 	covered := map[string]bool{}
 	failing := map[string]string{}
@@ -435,14 +548,9 @@ func (a *auditor) flowLogs() []string {
 			failing[f.ResourceID] = fmt.Sprintf("flow log %s records only %s traffic", f.ID, f.TrafficType)
 		}
 	}
-	var notChecked []string
-	gapSeen := map[string]bool{}
 	for _, v := range a.s.VPCs {
 		if gaps := a.s.GapsFor(model.KindFlowLog, v.Account, v.Region); len(gaps) > 0 {
-			if line := control + " in " + (model.Scope{Account: v.Account, Region: v.Region}).String() + ": " + gaps[0].String(); !gapSeen[line] {
-				gapSeen[line] = true
-				notChecked = append(notChecked, line)
-			}
+			a.notChecked(control, (model.Scope{Account: v.Account, Region: v.Region}).String(), gaps[0].String(), &gaps[0])
 			continue
 		}
 		if covered[v.ID] {
@@ -477,7 +585,6 @@ func (a *auditor) flowLogs() []string {
 		}
 		a.add(Finding{Controls: []string{"EC2.6"}, Severity: Medium, Message: msg}, v)
 	}
-	return notChecked
 }
 
 func prefixSet(p string) *netipx.IPSet {

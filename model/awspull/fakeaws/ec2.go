@@ -210,7 +210,9 @@ func (s *Server) ec2(q *request) (string, bool) {
 			w.text("description", xs[i].Description)
 		})
 	default:
-		return "", false
+		if !s.ec2Hybrid(q, w, listing) {
+			return "", false
+		}
 	}
 	return `<?xml version="1.0" encoding="UTF-8"?>` + "\n<" + q.action + `Response xmlns="` + ec2NS + `"><requestId>fake-request</requestId>` +
 		w.b.String() + "</" + q.action + "Response>", true
@@ -315,6 +317,7 @@ func (w *xw) routeTable(v *model.RouteTable) {
 			w.el("associationState", func() { w.text("state", a.State) })
 		}
 	})
+	w.list("propagatingVgwSet", len(v.PropagatingVGWs), func(i int) { w.text("gatewayId", v.PropagatingVGWs[i]) })
 	w.tags("tagSet", v.Tags, "key", "value")
 }
 

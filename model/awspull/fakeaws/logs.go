@@ -42,13 +42,6 @@ func (s *Server) PutObject(bucket, key string, data []byte) {
 	s.objects[bucket][key] = slices.Clone(data)
 }
 
-// logsAction names a CloudWatch Logs call by its X-Amz-Target header
-// ("Logs_20140328.FilterLogEvents").
-func logsAction(r *http.Request) string {
-	_, action, _ := strings.Cut(r.Header.Get("X-Amz-Target"), ".")
-	return action
-}
-
 // filterLogEvents answers FilterLogEvents: the group's events from
 // startTime on whose message contains the filter pattern's terms (a
 // plain-text pattern; the JSON and space-delimited pattern syntaxes are
@@ -121,9 +114,7 @@ func patternMatches(pattern, msg string) bool {
 }
 
 func (s *Server) writeJSONError(w http.ResponseWriter, status int, code, msg string) {
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]string{"__type": code, "message": msg})
+	writeJSONError(w, status, code, msg)
 }
 
 // s3Action names an S3 request by its IAM action: s3:ListBucket for a

@@ -1,6 +1,7 @@
 // Package fakeaws is an AWS endpoint for tests: it answers the EC2 and
 // Elastic Load Balancing v2 Query APIs and STS GetCallerIdentity with XML
-// rendered from a model.Snapshot, the Organizations API (JSON) and STS
+// rendered from a model.Snapshot, the AWS Network Firewall and Direct
+// Connect JSON APIs rendered from it too, the Organizations API (JSON) and STS
 // AssumeRole for an Organization the test sets (and, for flow logs, CloudWatch Logs
 // FilterLogEvents and S3 ListObjectsV2 and GetObject from what the test
 // puts there), on 127.0.0.1, the way AWS would answer an
@@ -41,7 +42,7 @@ func AccessKey(account string) string { return "AKIA" + account }
 // Fault makes the server answer some requests with an error, a delay or
 // garbage instead of the data. Empty fields match every request.
 type Fault struct {
-	Service string // ec2, elbv2, sts, organizations, logs or s3
+	Service string // ec2, elbv2, sts, organizations, logs, s3, wafv2, shield, network-firewall or directconnect
 	Action  string // e.g. DescribeNetworkAcls
 	Account string
 	Region  string
@@ -220,8 +221,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch q.service {
 	case "elasticloadbalancing":
 		q.service = "elbv2"
-	case "logs":
-		q.action = logsAction(r)
 	case "s3":
 		q.action = s3Action(r)
 	}
@@ -296,6 +295,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	case q.service == "s3":
 		s.s3(w, r)
+		return
+	case q.service == "network-firewall" || q.service == "directconnect":
+		s.jsonCall(w, r, q)
+		return
+	case jsonAPI(q.service):
+		if !s.jsonService(w, r, q) {
+			s.writeJSONError(w, http.StatusBadRequest, "InvalidAction", "The action "+q.action+" is not valid for this web service.")
+		}
 		return
 	}
 	var body string
@@ -385,8 +392,8 @@ func cmpOr(a, b int) int {
 }
 
 func (s *Server) writeError(w http.ResponseWriter, service string, status int, code, msg string) {
-	if service == "organizations" {
-		writeJSONError(w, status, code, msg)
+	if jsonAPI(service) || service == "logs" {
+		s.writeJSONError(w, status, code, msg)
 		return
 	}
 	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")

@@ -1,0 +1,74 @@
+package match
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestWordTiers(t *testing.T) {
+	for _, tt := range []struct {
+		name, query, text string
+		want              Tier
+	}{
+		{"the whole text is exact", "db-1a", "db-1a", Exact},
+		{"the start of the text is a prefix", "db", "db-1a", Prefix},
+		{"after a dash a word starts", "1a", "db-1a", WordStart},
+		{"after a dot a word starts", "0", "10.0.1.5", WordStart},
+		{"inside a word is a substring", "b-1", "db-1a", Substring},
+		{"initials of words match fuzzily", "db", "dev-build-1a", Fuzzy},
+		{"initials may continue a word", "web1a", "web-1a", Fuzzy},
+		{"case is ignored", "DB", "db-1a", Prefix},
+		{"letters out of order do not match", "bd", "dev-build-1a", None},
+		{"initials must start a word", "ev", "dev-build", Substring},
+		{"a letter inside a word is no initial", "dl", "dev-build", None},
+		{"every word of the query must match", "web 1a", "web-1a", WordStart},
+		{"one word missing is no match", "web 2b", "web-1a", None},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Parse(tt.query).Match(Lower(tt.text)); got != tt.want {
+				t.Errorf("%q in %q: tier %d, want %d", tt.query, tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestRankPutsPrefixAndWordStartFirst is the example: "db" finds
+// db-1a before dev-build-1a, and within a tier the given order stays.
+func TestRankPutsPrefixAndWordStartFirst(t *testing.T) {
+	texts := []string{"dev-build-1a", "app-db-2", "db-1a", "nothing", "db-1b"}
+	got := Parse("db").Rank(texts, nil)
+	if want := []int32{2, 4, 1, 0}; !slices.Equal(got, want) {
+		t.Errorf("rank %v, want %v", got, want)
+	}
+	got = Parse("db").Rank(texts, []int32{4, 3, 2, 1, 0})
+	if want := []int32{4, 2, 1, 0}; !slices.Equal(got, want) {
+		t.Errorf("rank in the given order %v, want %v", got, want)
+	}
+	if got := Parse("  ").Rank(texts, nil); len(got) != len(texts) {
+		t.Errorf("an empty query keeps %d of %d", len(got), len(texts))
+	}
+}
+
+// TestInitialsASCIIAgreesWithRunes: the byte-wise path for ASCII gives
+// what the rune-wise one gives.
+func TestInitialsASCIIAgreesWithRunes(t *testing.T) {
+	for _, c := range [][2]string{{"db", "dev-build-1a"}, {"web1a", "web-1a"}, {"dl", "dev-build"}, {"ab", "a-xab"},
+		{"vpa", "vpc003-app-1"}, {"x", ""}, {"ea", "eni-0abc app"}} {
+		first, n := rune(c[0][0]), 1
+		_ = first
+		slow := func() bool {
+			for i, r := range c[1] {
+				if r == rune(c[0][0]) && wordStart(c[1], i) && follow(c[0][n:], c[1], i+1) {
+					return true
+				}
+			}
+			return false
+		}()
+		if got := initialsASCII(c[0], c[1]); got != slow {
+			t.Errorf("initials(%q, %q): bytes %v, runes %v", c[0], c[1], got, slow)
+		}
+	}
+	if got := Parse("10.5").Match("10.0.1.5"); got != None {
+		t.Errorf("an address query matched as initials: tier %d", got)
+	}
+}
