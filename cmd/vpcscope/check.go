@@ -52,8 +52,9 @@ cross-VPC.
 
 Exit status: 0 every intent holds, 1 one is violated, 2 the file is
 malformed (the error names its line and column).`,
-		Example: `  vpcscope check --demo intents.yaml
+		Example: `  vpcscope check --demo --naa
   vpcscope check --demo --naa -o json
+  vpcscope check --snapshot prod.json intents.yaml
   vpcscope check --snapshot prod.json intents.yaml -o sarif > intents.sarif`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -39,7 +39,7 @@ transit gateway interfaces carry others' traffic and are not ends.
 -o text prints a table, markdown a matrix, dot and mermaid a graph, json
 the matrix as data (docs/json.md).`,
 		Example: `  vpcscope connectivity --demo --by vpc
-  vpcscope connectivity --demo --from 'vpc:prod-vpc' --to internet
+  vpcscope connectivity --demo --from 'vpc:prod-spoke' --to internet
   vpcscope connectivity --demo --by subnet -o markdown
   vpcscope connectivity --snapshot snap.json --by sg --from 'sg:web-sg' -o json`,
 		Args: cobra.NoArgs,
