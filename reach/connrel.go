@@ -590,14 +590,6 @@ func (r *probeRel) walk(v *Engine, sp, dp point, q Query) map[*ifaceClass][]path
 	return out
 }
 
-// entries returns what the views delivered from one end to another.
-func (r *probeRel) entries(fam int, s, d *connEnd) []pathEntry {
-	if s.vm == d.vm && s.n.SubnetID != d.n.SubnetID {
-		return r.intra[fam][classPair{s.vs, d.vs}]
-	}
-	return r.pairs[fam][classPair{s.vm, d.vm}]
-}
-
 // anyAddr returns an address of the IP version, for a set whose
 // destination (or source) a security group does not look at.
 func anyAddr(fam int) addrs {
@@ -768,16 +760,11 @@ func admitBy(p packet, by packet, onSrc bool) packet {
 	return p.with(out)
 }
 
-// between returns the packets of the probe that get from the selected
-// members of class s to those of class d, both ways, exactly: what the
-// views delivered between them, narrowed by s's outbound and d's inbound
-// security group rules. Where a NAT gateway or load balancer translated
-// the packets on the way, the engine itself walks the pair.
-func (r *probeRel) between(fam int, s, d *classSel) packet {
-	return r.betweenOf(fam, s, d, r.entries(fam, s.ends[0], d.ends[0]))
-}
-
-// betweenOf is between over the given deliveries.
+// betweenOf returns the packets of the probe that get from the selected
+// members of class s to those of class d, both ways, exactly, over what
+// the views delivered between them (ents): narrowed by s's outbound and
+// d's inbound security group rules. Where a NAT gateway or load balancer
+// translated the packets on the way, the engine itself walks the pair.
 func (r *probeRel) betweenOf(fam int, s, d *classSel, ents []pathEntry) packet {
 	out := queryPacket(r.q, s.addrs[fam], d.addrs[fam]).with(nil)
 	if s.addrs[fam].empty() || d.addrs[fam].empty() {

@@ -115,16 +115,6 @@ func selectGroup(res *intent.Resolver, flag, text string) (reach.Group, error) {
 	return p.Group(), nil
 }
 
-// groupLabel names a group for people: "web-1a (subnet-0a1…)".
-func groupLabel(m *reach.Matrix, id string) string {
-	for _, g := range m.Groups {
-		if g.ID == id {
-			return g.String()
-		}
-	}
-	return id
-}
-
 func printMatrix(s streams, g *globalOptions, m *reach.Matrix) {
 	w, t := g.text(s)
 	labels := map[string]string{}

@@ -182,13 +182,9 @@ func readError(ctx context.Context, err error) error {
 	return &usageError{msg: err.Error(), err: err}
 }
 
-// printNotes tells about the notes of an import on stderr: every one with
-// --notes, else (with -o text) how many there are and how to see them.
-func (g *globalOptions) printNotes(s streams, notes snapfile.Notes) {
-	g.printNotesOf(s, g.snapshot, notes)
-}
-
-// printNotesOf is printNotes for the snapshot read from path.
+// printNotesOf tells about the notes of importing path on stderr: every
+// one with --notes, else (with -o text) how many there are and how to see
+// them.
 func (g *globalOptions) printNotesOf(s streams, path string, notes snapfile.Notes) {
 	if g.notes {
 		for _, n := range notes.Lines {
