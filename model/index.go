@@ -41,10 +41,14 @@ type Index struct {
 
 // NewIndex indexes the snapshot. The snapshot must not change afterwards.
 func NewIndex(s *Snapshot) *Index {
+	resources := 0
+	for range s.All() {
+		resources++
+	}
 	ix := &Index{
 		snap:             s,
-		byID:             make(map[string][]Resource),
-		byName:           make(map[string][]Resource),
+		byID:             make(map[string][]Resource, resources),
+		byName:           make(map[string][]Resource, resources),
 		byIP:             make(map[netip.Addr][]*NetworkInterface, len(s.NetworkInterfaces)),
 		subnetRouteTable: make(map[string]*RouteTable, len(s.Subnets)),
 		explicitRT:       make(map[string]bool, len(s.Subnets)),

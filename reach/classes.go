@@ -44,7 +44,7 @@ func (e *Engine) defaultClassKey(n *model.NetworkInterface) string {
 // interfaces with the same key share a class, whose representative is the
 // first of them.
 func (e *Engine) indexClassesBy(key func(*model.NetworkInterface) string) {
-	byKey := map[string]*ifaceClass{}
+	byKey := make(map[string]*ifaceClass, len(e.snap.NetworkInterfaces))
 	e.classes = nil
 	e.classOf = make(map[*model.NetworkInterface]*ifaceClass, len(e.snap.NetworkInterfaces))
 	for _, n := range e.snap.NetworkInterfaces {

@@ -1,0 +1,82 @@
+package ui
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/vpcscope/vpcscope/fixtures"
+)
+
+// orgConfig scales fixtures.DefaultOrg (100 accounts in 3 regions, 200,000
+// interfaces) down to n interfaces, keeping its shape, as the engine's
+// organization benchmarks do.
+func orgConfig(n int) fixtures.OrgConfig {
+	cfg := fixtures.DefaultOrg()
+	if n == cfg.Interfaces {
+		return cfg
+	}
+	f := float64(n) / float64(cfg.Interfaces)
+	cfg.Accounts = max(int(float64(cfg.Accounts)*f), 2)
+	cfg.VPCs = int(float64(cfg.VPCs) * f)
+	cfg.Interfaces = n
+	cfg.SecurityGroups = int(float64(cfg.SecurityGroups) * f)
+	cfg.Rules = int(float64(cfg.Rules) * f)
+	return cfg
+}
+
+// BenchmarkOrgFirstFrame measures the explorer's first frame (the app built,
+// the organization indexed, the overview drawn) on generated organizations
+// of 20,000 and 200,000 interfaces: issue 15's budget is 2 s at 200,000.
+func BenchmarkOrgFirstFrame(b *testing.B) {
+	for _, n := range []int{20000, 200000} {
+		b.Run(fmt.Sprintf("interfaces=%d", n), func(b *testing.B) {
+			s := fixtures.Org(orgConfig(n))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				startSync(b, s, 200, 60)
+			}
+		})
+	}
+}
+
+// BenchmarkOrgKeystroke measures one key handled and its frame drawn on the
+// same organizations, in the views a user scrolls: issue 15's budget is
+// 16 ms a key at 200,000 interfaces.
+func BenchmarkOrgKeystroke(b *testing.B) {
+	enis := []string{"3", ">", ">", ">", ">", ">"}
+	for _, n := range []int{20000, 200000} {
+		s := fixtures.Org(orgConfig(n))
+		for _, bc := range []struct {
+			name  string
+			setup []string
+			keys  []string
+			land  bool
+		}{
+			{"overview/down", nil, []string{"down"}, false},
+			{"tree/down", []string{"2"}, []string{"down"}, false},
+			{"tree/expand-collapse", []string{"2"}, []string{"l", "h"}, false},
+			{"list-enis/down", enis, []string{"down"}, false},
+			{"list-enis/pgdown", enis, []string{"pgdown"}, false},
+			{"list-enis/sort-landed", enis, []string{"s"}, true},
+			{"list-enis/filter-char", append(append([]string{}, enis...), "/", "1", "0", "."), []string{"5", "backspace"}, false},
+		} {
+			b.Run(fmt.Sprintf("interfaces=%d/%s", n, bc.name), func(b *testing.B) {
+				a, _ := startSync(b, s, 200, 60)
+				for _, k := range bc.setup {
+					a.Update(keyMsg(k))
+				}
+				a.View()
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					_, cmd := a.Update(keyMsg(bc.keys[i%len(bc.keys)]))
+					if bc.land && cmd != nil {
+						a.Update(cmd())
+					}
+					_ = a.View()
+				}
+			})
+		}
+	}
+}
