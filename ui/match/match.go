@@ -16,7 +16,9 @@
 package match
 
 import (
+	"runtime"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -161,29 +163,46 @@ func follow(w, text string, pos int) bool {
 
 // Rank returns the positions of texts (lower case) that match, best tier
 // first, each tier in the order given: order lists the positions to
-// consider, nil meaning 0..len(texts)-1.
+// consider, nil meaning 0..len(texts)-1. Long lists are matched in chunks
+// on every CPU (a filter keystroke over 200,000 rows); the chunks' tiers
+// are joined in order, so the result is the same as one pass.
 func (q Query) Rank(texts []string, order []int32) []int32 {
-	var buckets [None][]int32
-	each := func(i int32) {
-		if t := q.Match(texts[i]); t != None {
-			buckets[t] = append(buckets[t], i)
-		}
+	n := len(texts)
+	if order != nil {
+		n = len(order)
 	}
-	if order == nil {
-		for i := range texts {
-			each(int32(i))
+	at := func(k int) int32 {
+		if order == nil {
+			return int32(k)
 		}
-	} else {
-		for _, i := range order {
-			each(i)
-		}
+		return order[k]
 	}
+	chunks := min(runtime.GOMAXPROCS(0), max(n/rankChunk, 1))
+	parts := make([][None][]int32, chunks)
+	var wg sync.WaitGroup
+	for c := range chunks {
+		lo, hi := c*n/chunks, (c+1)*n/chunks
+		wg.Go(func() {
+			for k := lo; k < hi; k++ {
+				i := at(k)
+				if t := q.Match(texts[i]); t != None {
+					parts[c][t] = append(parts[c][t], i)
+				}
+			}
+		})
+	}
+	wg.Wait()
 	var out []int32
-	for _, b := range buckets {
-		out = append(out, b...)
+	for t := range None {
+		for c := range parts {
+			out = append(out, parts[c][t]...)
+		}
 	}
 	return out
 }
+
+// rankChunk is the fewest texts worth a goroutine of their own.
+const rankChunk = 8192
 
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {

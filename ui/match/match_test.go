@@ -1,6 +1,8 @@
 package match
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -70,5 +72,41 @@ func TestInitialsASCIIAgreesWithRunes(t *testing.T) {
 	}
 	if got := Parse("10.5").Match("10.0.1.5"); got != None {
 		t.Errorf("an address query matched as initials: tier %d", got)
+	}
+}
+
+// TestRankInChunksKeepsOneOrder: a long list is matched in chunks on every
+// CPU; the result must be what one pass gives — each tier in the order
+// given, better tiers first — for any order of the rows.
+func TestRankInChunksKeepsOneOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	words := []string{"db", "dev", "build", "web", "10.0.", "1a", "sg-0a", "prod"}
+	texts := make([]string, 3*rankChunk+17)
+	for i := range texts {
+		texts[i] = Lower(fmt.Sprintf("%s-%s %d.%d", words[rng.IntN(len(words))], words[rng.IntN(len(words))], rng.IntN(20), i))
+	}
+	order := make([]int32, len(texts))
+	for i, p := range rng.Perm(len(texts)) {
+		order[i] = int32(p)
+	}
+	for _, filter := range []string{"db", "10.0", "1a", "d b", "zzz", "sg-0a 1"} {
+		q := Parse(filter)
+		for _, ord := range [][]int32{nil, order} {
+			var want []int32
+			for tier := range None {
+				for k := range len(texts) {
+					i := int32(k)
+					if ord != nil {
+						i = ord[k]
+					}
+					if q.Match(texts[i]) == tier {
+						want = append(want, i)
+					}
+				}
+			}
+			if got := q.Rank(texts, ord); !slices.Equal(got, want) {
+				t.Errorf("Rank(%q, ordered=%v): %d positions, one pass gives %d (or another order)", filter, ord != nil, len(got), len(want))
+			}
+		}
 	}
 }
