@@ -83,8 +83,8 @@ func (m *Model) Crumbs() []string {
 
 // Keys implements view.View.
 func (m *Model) Keys() []key.Binding {
-	return []key.Binding{keys.NextFinding, keys.PrevFinding, keys.MarkState, keys.MarkBack, keys.EditNote,
-		keys.Open, keys.OpenRule, keys.TraceWitness, keys.Up, keys.Down}
+	return []key.Binding{keys.NextFinding, keys.PrevFinding, keys.MarkState, keys.EditNote,
+		keys.Open, keys.OpenRule, keys.TraceWitness, keys.MarkBack, keys.Up, keys.Down}
 }
 
 // Selected implements view.View: the current finding's resource.
@@ -541,6 +541,8 @@ func (m *Model) summary() string {
 	switch {
 	case m.loadErr != nil:
 		return th.Bold.Render(s) + th.Bad.Render(" │ review unreadable, not saved: "+safe(m.loadErr.Error()))
+	case m.s.ReviewPath == "":
+		return th.Bold.Render(s) + th.Dim.Render(" │ review kept in memory only")
 	case m.fresh:
 		return th.Bold.Render(s) + th.Dim.Render(" │ new review "+safe(m.s.ReviewPath))
 	}

@@ -376,12 +376,12 @@ func (m *Model) traceLine() string {
 	if q.Port > 0 {
 		svc += fmt.Sprintf("/%d", q.Port)
 	}
-	s := fmt.Sprintf("trace %s → %s %s: %s", m.s.W.ShortLabel(q.From), m.s.W.ShortLabel(q.To), svc, safe(tr.Summary))
-	note := fmt.Sprintf("  path: %d box(es) ┏━┓, %d link(s) ▶", len(m.path.Nodes), len(m.path.Links))
+	s := fmt.Sprintf("trace %s → %s %s", m.s.W.CrumbName(q.From), m.s.W.CrumbName(q.To), svc)
+	note := fmt.Sprintf(" · path %d box(es) ┏━┓, %d link(s) ▶ · ", len(m.path.Nodes), len(m.path.Links))
 	if m.path.Empty() {
-		note = "  (its path crosses no box on the map)"
+		note = " · its path crosses no box on the map · "
 	}
-	return ansi.Truncate(th.Bold.Render(safe(s))+th.Dim.Render(note), m.w, "…")
+	return ansi.Truncate(th.Bold.Render(safe(s))+th.Dim.Render(note)+safe(tr.Summary), m.w, "…")
 }
 
 // openParts lists the cursor box's parts; routes puts the cursor on the
