@@ -256,9 +256,16 @@ func (m *Model) openRule(it *review.Item) tea.Cmd {
 		return view.FlashCmd("this finding is fixed: enter opens its resource")
 	}
 	for _, x := range f.Evidence {
-		if x.Group != "" {
-			return m.s.Send(view.Open{ID: x.Group, Focus: &view.RuleFocus{Ref: reach.RuleRef{Kind: reach.RefSGIngress, Index: x.RuleIndex}}})
+		if x.Group == "" {
+			continue
 		}
+		focus := &view.RuleFocus{Ref: reach.RuleRef{Kind: reach.RefSGIngress, Index: x.RuleIndex}}
+		for i := range x.Path {
+			if h := x.Path[i]; h.Resource == x.Group && h.Ref != nil {
+				focus.Hop = &h // the proving packet's hop at the rule
+			}
+		}
+		return m.s.Send(view.Open{ID: x.Group, Focus: focus})
 	}
 	for i := range f.Path {
 		h := &f.Path[i]

@@ -70,7 +70,7 @@ func (m *Model) Crumbs() []string {
 // Keys implements view.View.
 func (m *Model) Keys() []key.Binding {
 	if m.partsOpen {
-		return []key.Binding{keys.Up, keys.Down, keys.Open, keys.MapParts, keys.Back}
+		return []key.Binding{keys.Up, keys.Down, keys.Open, keys.MapParts}
 	}
 	return []key.Binding{keys.MapMove, keys.Open, keys.MapRoutes, keys.MapParts, keys.PageUp, keys.PageDown, keys.Top, keys.Bottom}
 }
