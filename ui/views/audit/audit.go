@@ -632,9 +632,9 @@ func (m *Model) evidence() []string {
 
 func noteText(n string) string {
 	if n == "" {
-		return "  (no note: e writes one)"
+		return " · no note (e writes one)"
 	}
-	return "  note: " + n
+	return " · note: " + n
 }
 
 // hops renders a path in one line: each hop's resource (name or ID) and

@@ -338,11 +338,11 @@ func (m *Model) selLine() string {
 	th := m.s.Th
 	title, lines := m.boxSummary()
 	s := th.Marker.Render("╔ ") + th.Bold.Render(safe(title))
-	if len(lines) > 0 {
-		s += "  " + th.Dim.Render(safe(strings.Join(lines, " · ")))
-	}
 	if m.path.HasNode(m.sel) {
 		s += "  " + th.Warn.Render("▶ on the trace's path")
+	}
+	if len(lines) > 0 {
+		s += "  " + th.Dim.Render(safe(strings.Join(lines, " · ")))
 	}
 	return ansi.Truncate(s, m.w, "…")
 }
