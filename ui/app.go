@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/reach"
+	"github.com/vpcscope/vpcscope/reach/audit"
 	"github.com/vpcscope/vpcscope/ui/component/list"
 	"github.com/vpcscope/vpcscope/ui/component/picker"
 	"github.com/vpcscope/vpcscope/ui/component/textinput"
@@ -57,8 +58,9 @@ type (
 		r *reach.ExposureReport
 	}
 	findingsMsg struct {
-		w *world.World
-		f []world.Finding
+		w   *world.World
+		rep *audit.Report
+		f   []world.Finding
 	}
 	wiEngineMsg struct {
 		seq  int
@@ -100,7 +102,7 @@ type app struct {
 	prog    progress
 
 	s        *view.Session
-	sections [5]view.View
+	sections [7]view.View
 	hist     history
 	mode     mode
 	filterIn textinput.Model
@@ -178,13 +180,16 @@ func (a *app) background(msg tea.Msg) tea.Cmd {
 		a.s.W.Exposure = msg.r
 		// The audit reuses the exposure report, so it runs after it.
 		w, exp := a.s.W, msg.r
-		return tea.Batch(a.broadcast(view.Refresh{}), func() tea.Msg { return findingsMsg{w, world.FindFindings(w.Eng, exp)} })
+		return tea.Batch(a.broadcast(view.Refresh{}), func() tea.Msg {
+			rep, f := world.FindFindings(w.Eng, exp)
+			return findingsMsg{w, rep, f}
+		})
 	case findingsMsg:
 		if a.s == nil || msg.w != a.s.W {
 			return nil
 		}
-		a.s.W.Findings = msg.f
-		return a.sections[view.TabOverview].Update(view.Refresh{})
+		a.s.W.Findings, a.s.W.Audit = msg.f, msg.rep
+		return tea.Batch(a.sections[view.TabOverview].Update(view.Refresh{}), a.sections[view.TabAudit].Update(view.Refresh{}))
 	case wiEngineMsg:
 		if a.s == nil || msg.seq != a.s.WhatIfSeq {
 			return nil

@@ -20,6 +20,7 @@ import (
 // the active view.
 func (a *app) key(msg tea.KeyMsg) tea.Cmd {
 	if msg.Type == tea.KeyCtrlC {
+		_ = a.close() // best effort: ctrl+c does not ask
 		return tea.Quit
 	}
 	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
@@ -60,7 +61,7 @@ func (a *app) key(msg tea.KeyMsg) tea.Cmd {
 			a.confirm = &view.Confirm{Question: fmt.Sprintf("quit and drop %d what-if change(s)? (W lists them, x exports them)", n), Yes: tea.QuitMsg{}}
 			return nil
 		}
-		return tea.Quit
+		return a.quitSaving()
 	case key.Matches(msg, keys.Help):
 		a.openHelp()
 	case key.Matches(msg, keys.Palette):
@@ -88,7 +89,7 @@ func (a *app) key(msg tea.KeyMsg) tea.Cmd {
 			}
 			p.NextPane(d)
 		}
-	case key.Matches(msg, keys.Overview, keys.Tree, keys.Lists, keys.Trace, keys.Exposure):
+	case key.Matches(msg, keys.Overview, keys.Tree, keys.Lists, keys.Trace, keys.Exposure, keys.Map, keys.Audit):
 		a.push(a.sections[int(msg.Runes[0]-'1')])
 	case key.Matches(msg, keys.Copy):
 		return a.copySelected()
@@ -131,6 +132,19 @@ func (a *app) key(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
+// quitSaving saves what views hold (the audit's review) and quits; when
+// saving fails it asks whether to quit anyway.
+func (a *app) quitSaving() tea.Cmd {
+	if err := a.close(); err != nil {
+		a.confirm = &view.Confirm{Question: safe(err.Error()) + " — quit anyway?", Yes: quitAnyway{}}
+		return nil
+	}
+	return tea.Quit
+}
+
+// quitAnyway is the yes to "quit anyway?": quit without saving again.
+type quitAnyway struct{}
+
 // keys handles runes that arrived together (fast typing, keys sent by a
 // script: the terminal reads them at once and bubbletea delivers them as
 // one message) one by one, as if typed one at a time: "4b" is the trace,
@@ -153,7 +167,10 @@ func (a *app) answer(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, keys.Yes):
 		a.confirm = nil
-		if _, quit := c.Yes.(tea.QuitMsg); quit {
+		switch c.Yes.(type) {
+		case tea.QuitMsg:
+			return a.quitSaving()
+		case quitAnyway:
 			return tea.Quit
 		}
 		return a.send(c.Yes)

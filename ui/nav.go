@@ -6,10 +6,12 @@ import (
 	"github.com/vpcscope/vpcscope/model/edit"
 	"github.com/vpcscope/vpcscope/reach"
 	"github.com/vpcscope/vpcscope/ui/view"
+	"github.com/vpcscope/vpcscope/ui/views/audit"
 	"github.com/vpcscope/vpcscope/ui/views/changes"
 	"github.com/vpcscope/vpcscope/ui/views/detail"
 	"github.com/vpcscope/vpcscope/ui/views/exposure"
 	"github.com/vpcscope/vpcscope/ui/views/lists"
+	"github.com/vpcscope/vpcscope/ui/views/mapview"
 	"github.com/vpcscope/vpcscope/ui/views/overview"
 	"github.com/vpcscope/vpcscope/ui/views/raw"
 	"github.com/vpcscope/vpcscope/ui/views/trace"
@@ -49,6 +51,8 @@ func (a *app) navigate(msg tea.Msg) tea.Cmd {
 		a.push(changes.New(a.s))
 	case view.WhatIf:
 		return a.whatIf(msg)
+	case view.Traced:
+		a.s.Traced = &msg // the map draws its path
 	default:
 		return a.route(msg)
 	}
@@ -119,8 +123,13 @@ func (a *app) broadcast(msg tea.Msg) tea.Cmd {
 // the background.
 func (a *app) start(w *world.World) tea.Cmd {
 	wide := a.s != nil && a.s.Wide
-	a.s = &view.Session{Th: a.th, W: w, Overlay: edit.NewOverlay(w.Snap), Send: a.send, Wide: wide, ExportDir: a.opts.ExportDir}
-	a.sections = [5]view.View{overview.New(a.s), tree.New(a.s), lists.New(a.s), trace.New(a.s), exposure.New(a.s)}
+	if err := a.close(); err != nil {
+		a.flash, a.flashErr = err.Error(), true
+	}
+	a.s = &view.Session{Th: a.th, W: w, Overlay: edit.NewOverlay(w.Snap), Send: a.send, Wide: wide, ExportDir: a.opts.ExportDir,
+		ReviewPath: a.opts.ReviewPath}
+	a.sections = [7]view.View{overview.New(a.s), tree.New(a.s), lists.New(a.s), trace.New(a.s), exposure.New(a.s),
+		mapview.New(a.s), audit.New(a.s, a.source)}
 	a.hist.reset()
 	a.palSrc = nil
 	a.push(a.sections[view.TabOverview])
@@ -130,6 +139,20 @@ func (a *app) start(w *world.World) tea.Cmd {
 		func() tea.Msg { return exposureMsg{w, eng.Exposure(reach.ExposureOptions{})} },
 		func() tea.Msg { return graphMsg{w, model.NewGraph(ix)} },
 	)
+}
+
+// close saves what views hold (view.Closer: the audit's review) before
+// the explorer quits or replaces the network; the first error is returned.
+func (a *app) close() error {
+	var first error
+	for _, v := range a.views() {
+		if c, ok := v.(view.Closer); ok {
+			if err := c.Close(); err != nil && first == nil {
+				first = err
+			}
+		}
+	}
+	return first
 }
 
 // whatIf changes the what-if overlay and rebuilds the what-if engine in

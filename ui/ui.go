@@ -62,6 +62,9 @@ type Options struct {
 	// ExportDir is where the change list writes its AWS CLI and Terraform
 	// files; "" is the working directory.
 	ExportDir string
+	// ReviewPath is the audit review file the Audit view reads and saves
+	// (reach/audit/review); "" keeps the review in memory only.
+	ReviewPath string
 	// Multiplexer is "tmux" or "screen" when the explorer runs inside one
 	// (Run reads TMUX and TERM): clipboard writes are wrapped to pass
 	// through it.

@@ -13,13 +13,14 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/model/awspull"
+	"github.com/vpcscope/vpcscope/reach/audit/review"
 	"github.com/vpcscope/vpcscope/ui"
 )
 
 // newExploreCmd is the explorer, the terminal UI (also what vpcscope runs
 // with no subcommand).
 func newExploreCmd(g *globalOptions, s streams) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "explore",
 		Short: "Browse the network and trace traffic in a terminal UI",
 		Long: `explore opens the terminal UI: an overview, a tree of VPCs and subnets,
@@ -33,6 +34,28 @@ which rule to change (try it in memory with what-if). Press ? for the keys.`,
 			return runExplorer(cmd.Context(), g, s)
 		},
 	}
+	addReviewFlag(cmd, g)
+	return cmd
+}
+
+// addReviewFlag adds the explorer's --review to the command that opens it.
+func addReviewFlag(cmd *cobra.Command, g *globalOptions) {
+	cmd.Flags().StringVar(&g.review, "review", "", "the Audit view's review file (default: beside the snapshot, \"SNAPSHOT.review.json\"; with --demo vpcscope-demo.review.json in the current folder)")
+}
+
+// reviewPath is the Audit view's review file: --review, else beside the
+// snapshot (review.DefaultPath), else for the demo or a live pull a file in
+// the current folder.
+func reviewPath(g *globalOptions) string {
+	switch {
+	case g.review != "":
+		return g.review
+	case g.snapshot != "" && !g.demo:
+		return review.DefaultPath(g.snapshot)
+	case g.demo:
+		return review.DefaultPath("")
+	}
+	return "vpcscope-live.review.json"
 }
 
 // runExplorer starts the terminal UI; without a source it prints the
@@ -50,10 +73,11 @@ func runExplorer(ctx context.Context, g *globalOptions, s streams) error {
 		return usagef("the explorer needs a terminal; for scripts use inspect, reach, who-can-reach or exposure")
 	}
 	opts := ui.Options{
-		NoColor:  g.noColor || os.Getenv("NO_COLOR") != "",
-		Mouse:    g.mouse,
-		Output:   out,
-		Switcher: &switcher{g: g, s: s},
+		NoColor:    g.noColor || os.Getenv("NO_COLOR") != "",
+		Mouse:      g.mouse,
+		Output:     out,
+		Switcher:   &switcher{g: g, s: s},
+		ReviewPath: reviewPath(g),
 	}
 	if in, ok := s.in.(*os.File); ok {
 		opts.Input = in

@@ -24,7 +24,9 @@ type globalOptions struct {
 	output   string
 	noColor  bool
 	mouse    bool
-	live     liveOptions
+	// review is the explorer's audit review file (--review).
+	review string
+	live   liveOptions
 	// notes prints every note of an import; maxInputSize bounds what a
 	// snapshot may read.
 	notes        bool
@@ -81,6 +83,7 @@ rule that decides. Without a subcommand it opens the explorer.`,
 	pf.BoolVar(&g.notes, "notes", false, "print every note of importing a folder of AWS CLI outputs: skipped files and keys, unresolved links")
 	pf.StringVar(&g.maxInputSize, "max-input-size", "", "the most --snapshot may read, per file and in all, e.g. 4GiB (default 1GiB per file, 2GiB in all)")
 	g.addLiveFlags(pf)
+	addReviewFlag(root, g)
 	root.AddCommand(
 		newInspectCmd(g, s),
 		newReachCmd(g, s),

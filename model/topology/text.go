@@ -20,62 +20,88 @@ type TextOptions struct {
 	Width int
 	// Path is drawn heavy: its boxes with ┏━┓ borders, its links marked ▶.
 	Path Path
+	// Selected is the ID of a box drawn with double borders (╔═╗), over
+	// the path's heavy ones: the explorer's cursor.
+	Selected string
 }
 
-// box-drawing sets: light for a box, heavy for a box on the path.
+// box-drawing sets: light for a box, heavy for a box on the path, double
+// for the selected box.
 type borders struct{ tl, tr, bl, br, h, v string }
 
 var (
-	light = borders{"┌", "┐", "└", "┘", "─", "│"}
-	heavy = borders{"┏", "┓", "┗", "┛", "━", "┃"}
+	light  = borders{"┌", "┐", "└", "┘", "─", "│"}
+	heavy  = borders{"┏", "┓", "┗", "┛", "━", "┃"}
+	double = borders{"╔", "╗", "╚", "╝", "═", "║"}
 )
+
+// Rect is where a box lies in a Picture: lines Top to Bottom, both
+// included, and columns Left (included) to Right (excluded).
+type Rect struct{ Top, Bottom, Left, Right int }
+
+// Picture is the text picture of a map as lines, with where each box was
+// drawn: the explorer scrolls it and keeps the selected box in view.
+type Picture struct {
+	Lines  []string
+	Boxes  map[string]Rect
+	Layout Layout
+}
 
 // WriteText draws the map with box characters: a frame per account and
 // region holding its VPC and transit gateway boxes (wrapped into rows that
 // fit the width), then the links, each with its ends and route tables.
 // Every value from the snapshot passes through termsafe.String.
 func WriteText(w io.Writer, m *Map, o TextOptions) error {
-	width := cmp.Or(o.Width, DefaultWidth)
 	bw := bufio.NewWriter(w)
-	l := m.Layout(width)
-	width = l.Width
-	for _, line := range wrap("", m.summary(), width) {
+	for _, line := range Draw(m, o).Lines {
 		fmt.Fprintln(bw, line)
 	}
+	return bw.Flush()
+}
+
+// Draw draws the map as WriteText writes it, and says where each box is.
+func Draw(m *Map, o TextOptions) Picture {
+	width := cmp.Or(o.Width, DefaultWidth)
+	l := m.Layout(width)
+	width = l.Width
+	p := Picture{Boxes: map[string]Rect{}, Layout: l}
+	add := func(lines ...string) { p.Lines = append(p.Lines, lines...) }
+	add(wrap("", m.summary(), width)...)
 	if !o.Path.Empty() {
-		for _, line := range wrap("", "The trace crosses the boxes drawn ┏━┓ and the links marked ▶.", width) {
-			fmt.Fprintln(bw, line)
-		}
+		add(wrap("", "The trace crosses the boxes drawn ┏━┓ and the links marked ▶.", width)...)
 	}
 	for gi, g := range m.Groups {
-		fmt.Fprintln(bw)
+		add("")
 		title := ansi.Truncate(termsafe.String(g.Title()), width-6, "…")
-		fmt.Fprintln(bw, "┌─ "+title+" "+strings.Repeat("─", max(0, width-5-ansi.StringWidth(title)))+"┐")
+		add("┌─ " + title + " " + strings.Repeat("─", max(0, width-5-ansi.StringWidth(title))) + "┐")
 		first := true
 		for _, row := range l.Rows {
 			if row.Group != gi {
 				continue
 			}
 			if !first {
-				fmt.Fprintln(bw, "│"+strings.Repeat(" ", width-2)+"│")
+				add("│" + strings.Repeat(" ", width-2) + "│")
 			}
 			first = false
-			for _, line := range m.drawRow(row, l.BoxWidth, o.Path) {
-				fmt.Fprintln(bw, "│ "+fit(line, width-frame)+" │")
+			lines := m.drawRow(row, l.BoxWidth, o)
+			top := len(p.Lines)
+			for i, c := range row.Cells {
+				left := 2 + i*(l.BoxWidth+1)
+				p.Boxes[c.ID] = Rect{Top: top, Bottom: top + len(lines) - 1, Left: left, Right: left + l.BoxWidth}
+			}
+			for _, line := range lines {
+				add("│ " + fit(line, width-frame) + " │")
 			}
 		}
-		fmt.Fprintln(bw, "└"+strings.Repeat("─", width-2)+"┘")
+		add("└" + strings.Repeat("─", width-2) + "┘")
 	}
 	if len(m.Links) > 0 {
-		fmt.Fprintln(bw)
-		fmt.Fprintln(bw, "Links")
+		add("", "Links")
 		for i := range m.Links {
-			for _, line := range m.linkLines(&m.Links[i], width, o.Path.HasLink(m.Links[i].ID)) {
-				fmt.Fprintln(bw, line)
-			}
+			add(m.linkLines(&m.Links[i], width, o.Path.HasLink(m.Links[i].ID))...)
 		}
 	}
-	return bw.Flush()
+	return p
 }
 
 // summary is the picture's first line: what the map holds, and where.
@@ -112,15 +138,19 @@ func (m *Map) summary() string {
 // drawRow draws one row of boxes side by side, each bw wide; a shorter box
 // is stretched to the tallest (its sides continue, its bottom border on
 // the row's last line).
-func (m *Map) drawRow(row Row, bw int, path Path) []string {
+func (m *Map) drawRow(row Row, bw int, o TextOptions) []string {
 	boxes := make([][]string, len(row.Cells))
 	sides := make([]borders, len(row.Cells))
 	height := 0
 	for i, c := range row.Cells {
 		title, lines := m.BoxLines(c.Node)
-		sides[i] = light
-		if path.HasNode(c.ID) {
+		switch {
+		case c.ID == o.Selected && o.Selected != "":
+			sides[i] = double
+		case o.Path.HasNode(c.ID):
 			sides[i] = heavy
+		default:
+			sides[i] = light
 		}
 		boxes[i] = drawBox(sides[i], title, lines, bw)
 		height = max(height, len(boxes[i]))

@@ -476,3 +476,36 @@ func checkDOT(t *testing.T, src string, groups, boxes int) {
 		t.Fatalf("depth %d, %d clusters (want %d), %d boxes (want %d)", depth, clusters, groups, len(declared), boxes)
 	}
 }
+
+// TestDrawPlacesEveryBox: Draw says where each box is — its title sits in
+// its top border at the rectangle's corner — and draws the selected box
+// with double borders, over the path's heavy ones, so that the cursor
+// shows without colour.
+func TestDrawPlacesEveryBox(t *testing.T) {
+	demo := snapshots(t)["demo"]
+	m := build(t, demo)
+	const payments, fraud = "vpc-03dfc90b5ff67beef", "vpc-0d7c102b1faff6a73"
+	a, err := reach.New(demo).Reach(reach.Query{From: "payments-api-1", To: "fraud-scoring-1", Protocol: model.ProtocolTCP, Port: 8443})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, width := range []int{80, 120, 200} {
+		p := topology.Draw(m, topology.TextOptions{Width: width, Path: m.Highlight(a.Resources()), Selected: payments})
+		if len(p.Boxes) != len(m.VPCs)+len(m.TransitGateways) {
+			t.Fatalf("width %d: %d boxes placed, want %d", width, len(p.Boxes), len(m.VPCs)+len(m.TransitGateways))
+		}
+		corner := func(id string) string {
+			r := p.Boxes[id]
+			return string([]rune(p.Lines[r.Top])[r.Left]) + string([]rune(p.Lines[r.Bottom])[r.Right-1])
+		}
+		for id, want := range map[string]string{payments: "╔╝", fraud: "┏┛", "vpc-0ed7c08ef5c77deaa": "┌┘"} {
+			if got := corner(id); got != want {
+				t.Errorf("width %d: %s corners %q, want %q", width, id, got, want)
+			}
+			r := p.Boxes[id]
+			if title := m.Label(id); !strings.Contains(string([]rune(p.Lines[r.Top])[r.Left:r.Right]), title) {
+				t.Errorf("width %d: %s's top border %q lacks its title %q", width, id, string([]rune(p.Lines[r.Top])[r.Left:r.Right]), title)
+			}
+		}
+	}
+}

@@ -118,6 +118,10 @@ type Finding struct {
 	// Path is the engine's proof for other findings: the hops of the
 	// packet that shows the mistake.
 	Path []reach.Hop `json:"path,omitempty"`
+	// Witness is the query whose answer Path is: a trace that shows the
+	// finding again (nil for findings without a Path; an Evidence entry
+	// is its own witness, from the internet to its interface).
+	Witness *reach.Query `json:"-"`
 	// By names, for a rule that decides nothing, the entries or rules
 	// that decide its packets instead.
 	By []string `json:"by,omitempty"`

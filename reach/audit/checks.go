@@ -239,12 +239,13 @@ func (a *auditor) publicSubnetNoAddress() {
 			if rt == nil || !defaultToIGW(rt) {
 				continue
 			}
-			ans, err := a.e.Reach(reach.Query{From: n.ID, To: "93.184.216.34", Protocol: model.ProtocolTCP, Port: 443})
+			q := reach.Query{From: n.ID, To: "93.184.216.34", Protocol: model.ProtocolTCP, Port: 443}
+			ans, err := a.e.Reach(q)
 			if err != nil || ans.Blocked == nil || ans.Blocked.Layer != reach.LayerInternetGateway {
 				continue
 			}
 			a.add(Finding{Controls: []string{"VPCSCOPE.PUBLIC_SUBNET_NO_ADDRESS"}, Severity: Low, Rule: "no public IPv4 on " + n.ID,
-				Path: ans.Forward,
+				Path: ans.Forward, Witness: &q,
 				Message: fmt.Sprintf("%s is in subnet %s, whose route table %s sends 0.0.0.0/0 to an internet gateway, but has no public IPv4 address: %s",
 					n.ID, n.SubnetID, rt.ID, ans.Blocked.Reason)}, in)
 		}
@@ -291,13 +292,14 @@ func (a *auditor) allowAllEgress() {
 			}
 			// Only what the engine proves: a member reaches the internet
 			// on a port no service rule would name.
-			ans, err := a.e.Reach(reach.Query{From: members[0].ID, To: "93.184.216.34", Protocol: model.ProtocolTCP, Port: 8443})
+			q := reach.Query{From: members[0].ID, To: "93.184.216.34", Protocol: model.ProtocolTCP, Port: 8443}
+			ans, err := a.e.Reach(q)
 			if err != nil || !ans.Reachable {
 				continue
 			}
 			msg := fmt.Sprintf("outbound rule %d allows all traffic to %s from a private tier (%s, none with a public address), and %s reaches the internet through it on any port (tcp/8443 shown)",
 				i+1, r.CIDR, count(len(members), "interface"), members[0].ID)
-			a.add(Finding{Controls: []string{"VPCSCOPE.ALLOW_ALL_EGRESS"}, Severity: Info, Rule: "egress " + r.String(), Message: msg, Path: ans.Forward}, sg)
+			a.add(Finding{Controls: []string{"VPCSCOPE.ALLOW_ALL_EGRESS"}, Severity: Info, Rule: "egress " + r.String(), Message: msg, Path: ans.Forward, Witness: &q}, sg)
 		}
 	}
 }

@@ -82,6 +82,7 @@ func (a *auditor) firewallBypass() {
 		subnet    *model.Subnet
 		iface     *model.NetworkInterface
 		ans       *reach.Answer
+		q         reach.Query
 		inspector string
 	}
 	byVPC := map[string][]egress{}
@@ -105,11 +106,12 @@ func (a *auditor) firewallBypass() {
 			if n == nil {
 				continue
 			}
-			ans, err := a.e.Reach(reach.Query{From: n.ID, To: "93.184.216.34", Protocol: model.ProtocolTCP, Port: 443})
+			q := reach.Query{From: n.ID, To: "93.184.216.34", Protocol: model.ProtocolTCP, Port: 443}
+			ans, err := a.e.Reach(q)
 			if err != nil || !ans.Reachable {
 				continue
 			}
-			e := egress{subnet: sn, iface: n, ans: ans}
+			e := egress{subnet: sn, iface: n, ans: ans, q: q}
 			for _, h := range ans.Forward {
 				if h.Layer == reach.LayerNetworkFirewall || h.Layer == reach.LayerGatewayLoadBalancer {
 					e.inspector = cmp.Or(h.Name, h.Resource)
@@ -139,7 +141,7 @@ func (a *auditor) firewallBypass() {
 			if rt != nil {
 				via = " through route table " + rt.ID
 			}
-			a.add(Finding{Controls: []string{control}, Severity: Medium, Rule: "egress of " + e.subnet.ID, Path: e.ans.Forward,
+			a.add(Finding{Controls: []string{control}, Severity: Medium, Rule: "egress of " + e.subnet.ID, Path: e.ans.Forward, Witness: &e.q,
 				Message: fmt.Sprintf("%s in subnet %s reaches the internet%s without passing a firewall, though the VPC's traffic is inspected by %s (tcp/443 to 93.184.216.34 shown)",
 					e.iface.ID, e.subnet.ID, via, fw)}, e.subnet)
 		}

@@ -21,6 +21,8 @@ var (
 	Lists       = key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "lists"))
 	Trace       = key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "trace"))
 	Exposure    = key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "exposure"))
+	Map         = key.NewBinding(key.WithKeys("6"), key.WithHelp("6", "map"))
+	Audit       = key.NewBinding(key.WithKeys("7"), key.WithHelp("7", "audit walkthrough"))
 	TraceFrom   = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "trace from selected"))
 	TraceTo     = key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "trace to selected"))
 	WhoCanReach = key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "who can reach selected"))
@@ -82,6 +84,24 @@ var (
 	CopyAs = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as --assume"))
 )
 
+// The map.
+var (
+	MapMove   = key.NewBinding(key.WithKeys("left", "right", "up", "down", "h", "j", "k", "l"), key.WithHelp("←↑↓→", "move"))
+	MapRoutes = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "route tables"))
+	MapParts  = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "parts"))
+)
+
+// The audit walkthrough.
+var (
+	NextFinding  = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next"))
+	PrevFinding  = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "previous"))
+	MarkState    = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "state"))
+	MarkBack     = key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "state back"))
+	EditNote     = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "note"))
+	OpenRule     = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rule"))
+	TraceWitness = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "trace proof"))
+)
+
 // Confirmations.
 var (
 	Yes = key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes"))
@@ -96,7 +116,7 @@ var (
 
 // GlobalHelp are the bindings that work in every view.
 func GlobalHelp() []key.Binding {
-	return []key.Binding{Overview, Tree, Lists, Trace, Exposure, Palette, Filter,
+	return []key.Binding{Overview, Tree, Lists, Trace, Exposure, Map, Audit, Palette, Filter,
 		Back, Forward, NextPane, Copy, Console, Raw, TraceFrom, TraceTo, WhoCanReach,
 		Changes, Context, Reload, Wide, Help, Quit}
 }

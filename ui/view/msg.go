@@ -57,6 +57,15 @@ type (
 	// Copy puts text on the clipboard (OSC 52) and says so, showing the
 	// text; What names it for the note ("the console URL").
 	Copy struct{ Text, What string }
+	// Traced says a trace finished: its query, its one-line verdict and
+	// the IDs of every resource on its path (reach.Answer.Resources), so
+	// that the map can highlight it. The top model keeps the last one in
+	// the session.
+	Traced struct {
+		Query     reach.Query
+		Summary   string
+		Resources []string
+	}
 	// Confirm asks a yes/no question in the footer; yes sends Yes.
 	Confirm struct {
 		Question string

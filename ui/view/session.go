@@ -30,6 +30,11 @@ type Session struct {
 	Send func(tea.Msg) tea.Cmd
 	// LastTrace is the last flow the trace ran, for who-can-reach's port.
 	LastTrace reach.Query
+	// Traced is the last trace that finished, nil before the first: the
+	// map highlights its path.
+	Traced *Traced
+	// ReviewPath is the audit review file the Audit view reads and saves.
+	ReviewPath string
 	// Wide is wide mode (ctrl+w): tables show every column at full width
 	// and scroll sideways, traces show full layer and resource names.
 	Wide bool

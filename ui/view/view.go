@@ -61,10 +61,12 @@ const (
 	TabLists
 	TabTrace
 	TabExposure
+	TabMap
+	TabAudit
 )
 
 // TabNames name the sections, in tab order.
-var TabNames = []string{"Overview", "Tree", "Lists", "Trace", "Exposure"}
+var TabNames = []string{"Overview", "Tree", "Lists", "Trace", "Exposure", "Map", "Audit"}
 
 // Protocols are the protocols p cycles through in the trace and in
 // who-can-reach.
@@ -73,3 +75,8 @@ var Protocols = []model.Protocol{model.ProtocolTCP, model.ProtocolUDP, model.Pro
 // OwnKeys views take some keys that are global elsewhere (y in the change
 // list copies the changes, not an ID): the top model asks before it acts.
 type OwnKeys interface{ Handles(msg tea.KeyMsg) bool }
+
+// Closer views hold work that is saved when the explorer quits or replaces
+// the network (the audit's review). Close saves it; an error makes the top
+// model ask before it quits.
+type Closer interface{ Close() error }

@@ -27,6 +27,9 @@ type World struct {
 	Graph    *model.Graph
 	Exposure *reach.ExposureReport
 	Findings []Finding
+	// Audit is the audit report the findings come from, with their
+	// evidence (nil until it arrives, or when the audit failed).
+	Audit *audit.Report
 }
 
 // New indexes a snapshot and builds its engine. Counts are per ID: a
@@ -245,19 +248,20 @@ type Finding struct {
 }
 
 // FindFindings audits the network against the CIS and Security Hub
-// network controls (package audit), reusing the exposure report. It is
-// slow on a big account: run it in a tea.Cmd.
-func FindFindings(eng *reach.Engine, exposure *reach.ExposureReport) []Finding {
+// network controls (package audit), reusing the exposure report: the
+// report, and its findings as the overview lists them. It is slow on a big
+// account: run it in a tea.Cmd.
+func FindFindings(eng *reach.Engine, exposure *reach.ExposureReport) (*audit.Report, []Finding) {
 	rep, err := audit.Run(eng, exposure)
 	if err != nil {
-		return []Finding{{Text: Safe(err.Error()), Severity: audit.High}}
+		return nil, []Finding{{Text: Safe(err.Error()), Severity: audit.High}}
 	}
 	out := make([]Finding, 0, len(rep.Findings))
 	for _, f := range rep.Findings {
 		out = append(out, Finding{ID: f.Resource, Severity: f.Severity,
 			Text: Safe(fmt.Sprintf("%-6s %s  %s", f.Severity, strings.Join(f.Controls, ","), f.Message))})
 	}
-	return out
+	return rep, out
 }
 
 // ExposureFor returns the exposure entries of a resource (an interface,

@@ -278,6 +278,8 @@ func (t *Model) Update(msg tea.Msg) tea.Cmd {
 				t.pane = 1
 			}
 			t.selectBlocking()
+			a, _ := t.current()
+			return view.Cmd(view.Traced{Query: t.s.LastTrace, Summary: a.Summary(), Resources: a.Resources()})
 		}
 	case picker.ResultMsg:
 		if t.picker != nil {
