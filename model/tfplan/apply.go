@@ -525,13 +525,13 @@ func (b *builder) replace(r model.Resource) {
 	_ = b.s.Add(r) // every type built here is one a snapshot holds
 }
 
-// existing returns a copy of the resource a change updates (matched by
-// the ID in before), or nil when the change creates it or the snapshot
+// existing returns the resource a change updates (matched by the ID in
+// before), or nil when the change creates or replaces it or the snapshot
 // lacks it.
 func existing[T model.Resource](b *builder, ch *Change) T {
 	var zero T
-	if ch.Before == nil {
-		return zero
+	if ch.Before == nil || ch.Replace() {
+		return zero // a replacement is a new object with a new ID
 	}
 	id := str(ch.Before, "id")
 	r, ok := b.find(id).(T)

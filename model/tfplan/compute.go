@@ -306,6 +306,8 @@ func applyInstance(b *builder, c *Change, v vals) {
 	priv := v.addr("private_ip")
 	if !priv.IsValid() {
 		priv = b.chooseIP(c, "private_ip", sn)
+	} else if b.used[priv] {
+		b.notef("%s: private_ip %s is another interface's already; AWS would refuse the launch", c.Address, priv)
 	}
 	b.used[priv] = true
 	var pub netip.Addr

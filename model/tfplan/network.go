@@ -492,6 +492,9 @@ func setEntries(b *builder, c *Change, acl *model.NetworkACL, v vals) {
 // associate moves subnets to a network ACL.
 func (b *builder) associate(acl *model.NetworkACL, subnets []string) {
 	for _, sub := range subnets {
+		if slices.ContainsFunc(acl.Associations, func(x model.ACLAssociation) bool { return x.SubnetID == sub }) {
+			continue
+		}
 		for _, a := range b.s.NetworkACLs {
 			a.Associations = slices.DeleteFunc(a.Associations, func(x model.ACLAssociation) bool { return x.SubnetID == sub })
 		}

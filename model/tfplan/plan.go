@@ -61,7 +61,7 @@ func (c *Change) CreateBeforeDestroy() bool {
 // Inline reports whether the configuration writes attr as nested blocks
 // (inline ingress rules of a security group, routes of a route table).
 func (c *Change) Inline(attr string) bool {
-	return c.cfg != nil && c.cfg.blocks[attr] > 0
+	return c.cfg != nil && c.cfg.inline[attr]
 }
 
 // References returns the configuration's references for an attribute
@@ -101,6 +101,9 @@ type configResource struct {
 	refs   map[string][]string
 	blocks map[string]int
 	consts map[string]any
+	// inline are the attributes written as nested blocks or as a list
+	// of objects (ingress = [...], even empty).
+	inline map[string]bool
 }
 
 // The JSON shape read (https://developer.hashicorp.com/terraform/internals/json-format).
@@ -238,7 +241,7 @@ func readModule(out map[string]*configResource, prefix string, m *moduleJSON, de
 		if r.Mode == "data" {
 			continue
 		}
-		c := &configResource{refs: map[string][]string{}, blocks: map[string]int{}, consts: map[string]any{}}
+		c := &configResource{refs: map[string][]string{}, blocks: map[string]int{}, consts: map[string]any{}, inline: map[string]bool{}}
 		for attr, raw := range r.Expressions {
 			readExpr(c, attr, raw, 0)
 		}
@@ -272,6 +275,7 @@ func readExpr(c *configResource, path string, raw json.RawMessage, depth int) {
 		}
 		if depth == 0 {
 			c.blocks[path] = len(blocks)
+			c.inline[path] = true
 		}
 		for i, b := range blocks {
 			for attr, r := range b {
@@ -289,7 +293,18 @@ func readExpr(c *configResource, path string, raw json.RawMessage, depth int) {
 	}
 	if e.ConstantValue != nil {
 		c.consts[path] = e.ConstantValue
+		if xs, ok := e.ConstantValue.([]any); ok && depth == 0 && (len(xs) == 0 || isObject(xs[0])) && inlineAttrs[path] {
+			c.inline[path] = true
+		}
 	}
+}
+
+// inlineAttrs are the attributes that hold rules or routes inline.
+var inlineAttrs = map[string]bool{"ingress": true, "egress": true, "route": true, "entry": true}
+
+func isObject(x any) bool {
+	_, ok := x.(map[string]any)
+	return ok
 }
 
 // indexRE matches an instance key: [0] or ["a"].
