@@ -432,7 +432,7 @@ func (b *builder) removeByID(id string) {
 	}
 	s := b.s
 	is := func(x model.Resource) bool { return x.Base().ID == id }
-	switch r.(type) {
+	switch r := r.(type) {
 	case *model.VPC:
 		s.VPCs = slices.DeleteFunc(s.VPCs, func(x *model.VPC) bool { return is(x) })
 	case *model.Subnet:
@@ -448,7 +448,7 @@ func (b *builder) removeByID(id string) {
 	case *model.SecurityGroup:
 		s.SecurityGroups = slices.DeleteFunc(s.SecurityGroups, func(x *model.SecurityGroup) bool { return is(x) })
 	case *model.NetworkACL:
-		acl := r.(*model.NetworkACL)
+		acl := r
 		s.NetworkACLs = slices.DeleteFunc(s.NetworkACLs, func(x *model.NetworkACL) bool { return is(x) })
 		// its subnets go back to the VPC's default network ACL
 		if d := b.defaultACL(acl.VPCID); d != nil {
@@ -459,7 +459,7 @@ func (b *builder) removeByID(id string) {
 	case *model.NetworkInterface:
 		s.NetworkInterfaces = slices.DeleteFunc(s.NetworkInterfaces, func(x *model.NetworkInterface) bool { return is(x) })
 	case *model.Instance:
-		in := r.(*model.Instance)
+		in := r
 		s.Instances = slices.DeleteFunc(s.Instances, func(x *model.Instance) bool { return is(x) })
 		for i, eni := range in.NetworkInterfaceIDs {
 			if i == 0 {
@@ -475,7 +475,7 @@ func (b *builder) removeByID(id string) {
 	case *model.EgressOnlyInternetGateway:
 		s.EgressOnlyInternetGateways = slices.DeleteFunc(s.EgressOnlyInternetGateways, func(x *model.EgressOnlyInternetGateway) bool { return is(x) })
 	case *model.NATGateway:
-		g := r.(*model.NATGateway)
+		g := r
 		s.NATGateways = slices.DeleteFunc(s.NATGateways, func(x *model.NATGateway) bool { return is(x) })
 		for _, a := range g.Addresses {
 			b.removeByID(a.NetworkInterfaceID)
@@ -496,7 +496,7 @@ func (b *builder) removeByID(id string) {
 	case *model.TGWRouteTable:
 		s.TGWRouteTables = slices.DeleteFunc(s.TGWRouteTables, func(x *model.TGWRouteTable) bool { return is(x) })
 	case *model.VPCEndpoint:
-		e := r.(*model.VPCEndpoint)
+		e := r
 		s.VPCEndpoints = slices.DeleteFunc(s.VPCEndpoints, func(x *model.VPCEndpoint) bool { return is(x) })
 		for _, eni := range e.NetworkInterfaceIDs {
 			b.removeByID(eni)
