@@ -33,6 +33,16 @@ type Skipped struct {
 	Reason  string `json:"reason"`
 }
 
+// Conflict is a resource whose rules the configuration writes inline
+// while a separate rule resource changes them too.
+type Conflict struct {
+	// Owner is the security group, network ACL or route table with
+	// inline rules; Rule the separate resource.
+	Owner   string `json:"owner"`
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+}
+
 // Result is the planned network and how it maps to the plan.
 type Result struct {
 	// Snapshot is the network after the plan is applied.
@@ -49,7 +59,7 @@ type Result struct {
 	NotConsidered []Skipped
 	// Conflicts are resources whose rules are written both inline and as
 	// separate resources, which the AWS provider does not support.
-	Conflicts []string
+	Conflicts []Conflict
 	// Notes are what else the reader should know: values left out,
 	// resources of the plan missing from the snapshot.
 	Notes []string
@@ -127,7 +137,7 @@ func newBuilder(p *Plan, base *model.Snapshot) (*builder, error) {
 	b := &builder{p: p, s: s, ids: map[string]string{}, instances: map[string][]*Change{}, byAddr: map[string]*Change{},
 		used: map[netip.Addr]bool{}, eips: map[string]netip.Addr{}, ruleTargets: map[string]string{},
 		res: &Result{Snapshot: s, Addresses: map[string][]string{}, Placeholders: []Placeholder{},
-			NotConsidered: []Skipped{}, Conflicts: []string{}, Notes: []string{}}}
+			NotConsidered: []Skipped{}, Conflicts: []Conflict{}, Notes: []string{}}}
 	b.region = p.Region
 	if len(s.Scopes) > 0 {
 		b.account = s.Scopes[0].Account

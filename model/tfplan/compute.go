@@ -256,9 +256,9 @@ func (b *builder) conflicts() {
 			continue
 		}
 		if o := owners[id]; o != nil {
-			b.res.Conflicts = append(b.res.Conflicts, fmt.Sprintf(
+			b.res.Conflicts = append(b.res.Conflicts, Conflict{Owner: o.Address, Rule: c.Address, Message: fmt.Sprintf(
 				"%s writes its rules inline and %s adds to them: the AWS provider does not support both on one resource (each apply removes what the other adds); the answers assume both apply",
-				o.Address, c.Address))
+				o.Address, c.Address)})
 		}
 	}
 }

@@ -352,9 +352,13 @@ func applyRTAssoc(b *builder, c *Change, v vals) {
 		return
 	}
 	for _, t := range b.s.RouteTables {
+		n := len(t.Associations)
 		t.Associations = slices.DeleteFunc(t.Associations, func(a model.RouteTableAssociation) bool {
 			return !a.Main && (sub != "" && a.SubnetID == sub || gw != "" && a.GatewayID == gw)
 		})
+		if len(t.Associations) < n && t != rt {
+			b.addr(t.ID, c.Address) // the table the subnet leaves
+		}
 	}
 	id := v.str("id")
 	rt.Associations = append(rt.Associations, model.RouteTableAssociation{ID: id, SubnetID: sub, GatewayID: gw, State: "associated"})

@@ -315,8 +315,8 @@ func TestConflictNamesBothAddresses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Conflicts) != 1 || !strings.Contains(res.Conflicts[0], "aws_security_group.cache writes its rules inline") ||
-		!strings.Contains(res.Conflicts[0], "aws_security_group_rule.cache_from_web") {
+	if len(res.Conflicts) != 1 || res.Conflicts[0].Owner != "aws_security_group.cache" || res.Conflicts[0].Rule != "aws_security_group_rule.cache_from_web" ||
+		!strings.Contains(res.Conflicts[0].Message, "does not support both") {
 		t.Fatalf("conflicts %q", res.Conflicts)
 	}
 }
