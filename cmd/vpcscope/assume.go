@@ -36,38 +36,49 @@ func assume(snap *model.Snapshot, edits []string) (*model.Snapshot, []string, er
 type (
 	whatIfAnswer struct {
 		*reach.Answer
-		Assumed []string `json:"assumed"`
+		Assumed []string     `json:"assumed,omitempty"`
+		Planned *plannedMark `json:"planned,omitempty"`
 	}
 	whatIfWho struct {
 		*reach.WhoAnswer
-		Assumed []string `json:"assumed"`
+		Assumed []string     `json:"assumed,omitempty"`
+		Planned *plannedMark `json:"planned,omitempty"`
 	}
 	whatIfExposure struct {
 		*reach.ExposureReport
-		Assumed []string `json:"assumed"`
+		Assumed []string     `json:"assumed,omitempty"`
+		Planned *plannedMark `json:"planned,omitempty"`
 	}
 )
 
-// withAssumed marks an answer computed with edits in effect; with none it
-// returns v as it is, so the JSON contract of a plain answer is unchanged.
-func withAssumed(v any, assumed []string) any {
-	if len(assumed) == 0 {
+// withAssumed marks an answer computed with edits in effect, or on the
+// network a Terraform plan would leave (planned); with neither it returns
+// v as it is, so the JSON contract of a plain answer is unchanged.
+func withAssumed(v any, assumed []string, planned *plannedMark) any {
+	if len(assumed) == 0 && planned == nil {
 		return v
 	}
 	switch a := v.(type) {
 	case *reach.Answer:
-		return whatIfAnswer{a, assumed}
+		return whatIfAnswer{a, assumed, planned}
 	case *reach.WhoAnswer:
-		return whatIfWho{a, assumed}
+		return whatIfWho{a, assumed, planned}
 	case *reach.ExposureReport:
-		return whatIfExposure{a, assumed}
+		return whatIfExposure{a, assumed, planned}
 	}
 	panic(fmt.Sprintf("withAssumed: no what-if form for %T", v))
 }
 
 // whatIfBanner says, above a text answer, that it holds for assumed
 // changes only.
-func (t *textRenderer) whatIfBanner(w io.Writer, assumed []string) {
+func (t *textRenderer) whatIfBanner(w io.Writer, assumed []string, planned *plannedMark) {
+	if planned != nil {
+		fmt.Fprintln(w, t.unknown.Render(fmt.Sprintf("planned: answered on the network Terraform plan %s would leave (%d changes, %d placeholders, %d not considered), nothing applied in AWS",
+			safe(planned.File), planned.Changes, planned.Placeholders, planned.NotConsidered)))
+		if len(assumed) == 0 {
+			fmt.Fprintln(w)
+		}
+	}
 	if len(assumed) == 0 {
 		return
 	}

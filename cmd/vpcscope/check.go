@@ -250,7 +250,15 @@ type sarifMessage struct {
 }
 
 type sarifLocation struct {
-	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+	PhysicalLocation *sarifPhysical `json:"physicalLocation,omitempty"`
+	// LogicalLocations name what has no file: a Terraform address.
+	LogicalLocations []sarifLogical `json:"logicalLocations,omitempty"`
+}
+
+type sarifLogical struct {
+	Name               string `json:"name"`
+	FullyQualifiedName string `json:"fullyQualifiedName"`
+	Kind               string `json:"kind"`
 }
 
 type sarifPhysical struct {
@@ -279,7 +287,7 @@ func sarifOf(all []fileResults) sarifLog {
 			_ = i
 			run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{ID: id, Name: r.Name,
 				ShortDescription: sarifMessage{Text: fmt.Sprintf("%s: %s", r.Kind, r.Name)}})
-			loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: fr.file.Name}}}
+			loc := sarifLocation{PhysicalLocation: &sarifPhysical{ArtifactLocation: sarifArtifact{URI: fr.file.Name}}}
 			if r.Line > 0 {
 				loc.PhysicalLocation.Region = &sarifRegion{StartLine: r.Line, StartColumn: r.Column}
 			}

@@ -86,6 +86,9 @@ func runExplorer(ctx context.Context, g *globalOptions, s streams) error {
 	if err != nil {
 		return err
 	}
+	if g.planFile != "" {
+		name += " + planned by " + filepath.Base(g.planFile) // the network the plan would leave
+	}
 	opts.Source, opts.Loader = name, load
 	return ui.Run(ctx, opts)
 }

@@ -54,9 +54,9 @@ NAME=CIDR are walked as sources over the VPN and Direct Connect links.
 				return err
 			}
 			if g.output == "json" {
-				return writeJSON(s.out, withAssumed(ans, assumed))
+				return writeJSON(s.out, withAssumed(ans, assumed, g.planned))
 			}
-			newTextRenderer(g.renderer(s)).whatIfBanner(s.out, assumed)
+			newTextRenderer(g.renderer(s)).whatIfBanner(s.out, assumed, g.planned)
 			printWho(s, g, ans)
 			return nil
 		},
@@ -178,7 +178,7 @@ network reaches over the VPN and Direct Connect links. -o markdown,
 				return err
 			}
 			if g.output == "json" {
-				return writeJSON(s.out, withAssumed(rep, assumed))
+				return writeJSON(s.out, withAssumed(rep, assumed, g.planned))
 			}
 			printExposure(g, s, rep, assumed)
 			return nil
@@ -195,7 +195,7 @@ network reaches over the VPN and Direct Connect links. -o markdown,
 // the next line.
 func printExposure(g *globalOptions, s streams, rep *reach.ExposureReport, assumed []string) {
 	w, t := g.text(s)
-	t.whatIfBanner(w, assumed)
+	t.whatIfBanner(w, assumed, g.planned)
 	fmt.Fprintf(w, "%s\n\n", t.bold.Render(fmt.Sprintf("%s across %s with a public address",
 		count(len(rep.Exposed), "exposure"), count(rep.Checked, "interface"))))
 	rows := make([][3]string, len(rep.Exposed))

@@ -76,19 +76,19 @@ Exit status: 0 reachable, 1 not reachable (or unknown), 2 bad input.`,
 				return err
 			}
 			if o.batch != "" {
-				return runBatch(cmd.Context(), e, o.batch, assumed, s)
+				return runBatch(cmd.Context(), e, o.batch, assumed, g.planned, s)
 			}
 			a, err := e.Reach(q)
 			if err != nil {
 				return err
 			}
 			if g.output == "json" {
-				if err := writeJSON(s.out, withAssumed(a, assumed)); err != nil {
+				if err := writeJSON(s.out, withAssumed(a, assumed, g.planned)); err != nil {
 					return err
 				}
 			} else {
 				w, t := g.text(s)
-				t.whatIfBanner(w, assumed)
+				t.whatIfBanner(w, assumed, g.planned)
 				t.answer(w, a)
 			}
 			if !a.Reachable {
@@ -166,7 +166,7 @@ const maxBatchLine = 1 << 20
 // unanswerable, or longer than maxBatchLine — gets an error line and the
 // run goes on; the exit status is then 2. With assumed edits each answer
 // carries them.
-func runBatch(ctx context.Context, e *reach.Engine, path string, assumed []string, s streams) error {
+func runBatch(ctx context.Context, e *reach.Engine, path string, assumed []string, planned *plannedMark, s streams) error {
 	var in io.Reader = s.in
 	if path != "-" {
 		f, err := os.Open(path)
@@ -207,7 +207,7 @@ func runBatch(ctx context.Context, e *reach.Engine, path string, assumed []strin
 			if err != nil {
 				answer = batchError{Line: n, Error: oneLine(err.Error())}
 			} else {
-				answer = withAssumed(a, assumed)
+				answer = withAssumed(a, assumed, planned)
 			}
 		}
 		if _, ok := answer.(batchError); ok {

@@ -33,6 +33,10 @@ type globalOptions struct {
 	maxInputSize string
 	// importNotes are the notes of the last import, for inspect.
 	importNotes snapfile.Notes
+	// planFile is --plan: answer on the network a Terraform plan would
+	// leave; planned marks the answers once it is applied.
+	planFile string
+	planned  *plannedMark
 	// preloaded, when set, is the network every command answers about
 	// instead of reading one: the MCP server loads its source once.
 	preloaded *loadedSource
@@ -80,6 +84,7 @@ rule that decides. Without a subcommand it opens the explorer.`,
 	pf.StringVarP(&g.output, "output", "o", "text", "output format: text or json (map: also dot, mermaid; audit and exposure: also markdown, html, sarif)")
 	pf.BoolVar(&g.noColor, "no-color", false, "print without colour (also when NO_COLOR is set)")
 	pf.BoolVar(&g.mouse, "mouse", false, "explorer: mouse wheel and clicks (turns off the terminal's text selection)")
+	pf.StringVar(&g.planFile, "plan", "", "answer on the network a Terraform plan would leave (terraform show -json PLANFILE), applied to the source or alone")
 	pf.BoolVar(&g.notes, "notes", false, "print every note of importing a folder of AWS CLI outputs: skipped files and keys, unresolved links")
 	pf.StringVar(&g.maxInputSize, "max-input-size", "", "the most --snapshot may read, per file and in all, e.g. 4GiB (default 1GiB per file, 2GiB in all)")
 	g.addLiveFlags(pf)
@@ -100,6 +105,7 @@ rule that decides. Without a subcommand it opens the explorer.`,
 		newConnectivityCmd(g, s),
 		newCheckCmd(g, s),
 		newDiffCmd(g, s),
+		newPlanCmd(g, s),
 	)
 	quietCompletion(root)
 	groupsSuggest(root)
@@ -124,7 +130,7 @@ func (g *globalOptions) checkOutputOf(formats ...string) error {
 
 // sourceGiven reports whether the flags name a network to look at.
 func (g *globalOptions) sourceGiven() bool {
-	return g.demo || g.snapshot != "" || g.liveRequested() || g.preloaded != nil
+	return g.demo || g.snapshot != "" || g.liveRequested() || g.preloaded != nil || g.planFile != ""
 }
 
 // engine returns the reachability engine for snap: the preloaded one when

@@ -63,6 +63,14 @@ func (g *globalOptions) open(ctx context.Context, s streams, o openOptions) (*mo
 	if err != nil {
 		return nil, nil, err
 	}
+	if g.planFile != "" {
+		if name == planOnly {
+			snap = nil
+		}
+		if snap, err = g.applyPlanFlag(snap); err != nil {
+			return nil, nil, err
+		}
+	}
 	notes, err := g.validate(s, name, snap)
 	if err != nil {
 		return nil, nil, err
@@ -108,6 +116,9 @@ func invalidSnapshot(s streams, name string, errs model.Problems) error {
 	return usagef("%s: %d values AWS cannot return (%s); fix them or take the snapshot again", name, len(errs), listed)
 }
 
+// planOnly names the source when --plan alone names the network.
+const planOnly = "the plan alone"
+
 // read loads the network the flags name, unvalidated, and names its
 // source for messages.
 func (g *globalOptions) read(ctx context.Context, s streams, o openOptions) (*model.Snapshot, string, error) {
@@ -130,6 +141,9 @@ func (g *globalOptions) read(ctx context.Context, s streams, o openOptions) (*mo
 	case g.snapshot != "":
 		snap, err := g.readPath(ctx, s, g.snapshot)
 		return snap, g.snapshot, err
+	}
+	if g.planFile != "" {
+		return nil, planOnly, nil
 	}
 	return nil, "", usagef("no network to look at: pass --demo or --snapshot PATH, or pull live with --profile/--region (vpcscope alone explains them)")
 }
