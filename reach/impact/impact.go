@@ -281,7 +281,7 @@ func internetDelta(a, b []reach.Link, fromInternet bool) (gained, lost []addrPor
 	set := func(ls []reach.Link, r model.PortRange) *netipx.IPSet {
 		var s netipx.IPSetBuilder
 		for _, l := range ls {
-			if !covers(portsOf(l), r) {
+			if !reach.CoversPorts(l.PortRanges(), r) {
 				continue
 			}
 			ps := l.Destinations
@@ -299,7 +299,7 @@ func internetDelta(a, b []reach.Link, fromInternet bool) (gained, lost []addrPor
 	}
 	var cuts []int
 	for _, l := range slices.Concat(a, b) {
-		for _, r := range portsOf(l) {
+		for _, r := range l.PortRanges() {
 			cuts = append(cuts, int(r.From), int(r.To)+1)
 		}
 	}
@@ -310,7 +310,7 @@ func internetDelta(a, b []reach.Link, fromInternet bool) (gained, lost []addrPor
 			return list
 		}
 		if n := len(list); n > 0 && list[n-1].addrs.Equal(s) && int(list[n-1].ports[len(list[n-1].ports)-1].To)+1 == int(r.From) {
-			list[n-1].ports = joinRanges(list[n-1].ports, []model.PortRange{r})
+			list[n-1].ports = reach.UnionPorts(list[n-1].ports, []model.PortRange{r})
 			return list
 		}
 		return append(list, addrPorts{addrs: s, ports: []model.PortRange{r}})
@@ -366,7 +366,7 @@ func mergeItems(items []Item, instance func(string) string) []Item {
 				ends = it.From
 			}
 			internet := isCIDR(it.From[0]) || isCIDR(it.To[0])
-			k := strings.Join(ends, ",") + "|" + it.Protocol + "|" + it.ICMP + "|" + rangesKey(it.Ports)
+			k := strings.Join(ends, ",") + "|" + it.Protocol + "|" + it.ICMP + "|" + reach.PortsString(it.Ports)
 			if internet {
 				k = "internet|" + strings.Join(it.From, ",") + ">" + k // addresses are not joined with interfaces
 			}
@@ -418,7 +418,7 @@ func isCIDR(s string) bool {
 func sortItems(items []Item) {
 	slices.SortFunc(items, func(a, b Item) int {
 		return cmp.Or(cmp.Compare(a.Protocol, b.Protocol), slices.Compare(a.From, b.From), slices.Compare(a.To, b.To),
-			cmp.Compare(rangesKey(a.Ports), rangesKey(b.Ports)))
+			cmp.Compare(reach.PortsString(a.Ports), reach.PortsString(b.Ports)))
 	})
 }
 
@@ -506,7 +506,7 @@ func intentChanges(a, b *reach.Engine, f *intents.File, workers int) ([]IntentCh
 		return nil, err
 	}
 	vkey := func(v intent.Violation) string {
-		return v.Kind + "|" + strings.Join(v.From, ",") + "|" + strings.Join(v.To, ",") + "|" + v.Protocol + "|" + rangesKey(v.Ports)
+		return v.Kind + "|" + strings.Join(v.From, ",") + "|" + strings.Join(v.To, ",") + "|" + v.Protocol + "|" + reach.PortsString(v.Ports)
 	}
 	out := []IntentChange{}
 	for i := range rb {
@@ -536,59 +536,6 @@ func unionProbes(a, b []reach.Probe) []reach.Probe {
 		}
 	}
 	return out
-}
-
-func portsOf(l reach.Link) []model.PortRange {
-	if len(l.Ports) == 0 {
-		return []model.PortRange{model.AllPorts}
-	}
-	return l.Ports
-}
-
-func joinRanges(a, b []model.PortRange) []model.PortRange {
-	all := slices.Concat(a, b)
-	slices.SortFunc(all, func(x, y model.PortRange) int { return cmp.Compare(x.From, y.From) })
-	var out []model.PortRange
-	for _, r := range all {
-		if n := len(out); n > 0 && int(r.From) <= int(out[n-1].To)+1 {
-			out[n-1].To = max(out[n-1].To, r.To)
-			continue
-		}
-		out = append(out, r)
-	}
-	return out
-}
-
-func minusRanges(a, b []model.PortRange) []model.PortRange {
-	var out []model.PortRange
-	for _, r := range a {
-		lo := int(r.From)
-		for _, x := range b {
-			if int(x.To) < lo || int(x.From) > int(r.To) {
-				continue
-			}
-			if int(x.From) > lo {
-				out = append(out, model.PortRange{From: uint16(lo), To: x.From - 1})
-			}
-			lo = int(x.To) + 1
-		}
-		if lo <= int(r.To) {
-			out = append(out, model.PortRange{From: uint16(lo), To: r.To})
-		}
-	}
-	return out
-}
-
-func covers(rs []model.PortRange, r model.PortRange) bool {
-	return len(minusRanges([]model.PortRange{r}, rs)) == 0
-}
-
-func rangesKey(rs []model.PortRange) string {
-	parts := make([]string, len(rs))
-	for i, r := range rs {
-		parts[i] = r.String()
-	}
-	return strings.Join(parts, ",")
 }
 
 func sortedUnion(a, b []string) []string {

@@ -7,7 +7,6 @@
 package intent
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -285,7 +284,7 @@ func (c *Checker) blocked(from, to Endpoints, probes []reach.Probe, across inten
 					inetGot[k] = append(inetGot[k], l)
 					continue
 				}
-				got[k] = joinRanges(got[k], portsOf(l))
+				got[k] = reach.UnionPorts(got[k], l.PortRanges())
 			}
 		}
 	}
@@ -318,11 +317,11 @@ func (c *Checker) blocked(from, to Endpoints, probes []reach.Probe, across inten
 				if !carries(c.e, p, a, b) {
 					continue // no address of the protocol's IP version on both ends
 				}
-				missing := minusRanges(full, got[pair{a, b, pi}])
+				missing := reach.SubtractPorts(full, got[pair{a, b, pi}])
 				if len(missing) == 0 {
 					continue
 				}
-				k := rangesKey(missing)
+				k := reach.PortsString(missing)
 				if byMissing[k] == nil {
 					byMissing[k] = &block{from: []string{a}, ports: missing}
 					order = append(order, k)
@@ -336,7 +335,7 @@ func (c *Checker) blocked(from, to Endpoints, probes []reach.Probe, across inten
 		merged := map[string]int{}
 		var final []block
 		for _, b := range blocks {
-			k := strings.Join(b.to, ",") + "|" + rangesKey(b.ports)
+			k := strings.Join(b.to, ",") + "|" + reach.PortsString(b.ports)
 			if i, ok := merged[k]; ok {
 				final[i].from = append(final[i].from, b.from...)
 				continue
@@ -381,7 +380,7 @@ func (c *Checker) internetMissing(p reach.Probe, pi int, want *netipx.IPSet, lin
 	full := fullPorts(p)
 	cuts := []int{int(full[0].From), int(full[len(full)-1].To) + 1}
 	for _, l := range links {
-		for _, r := range portsOf(l) {
+		for _, r := range l.PortRanges() {
 			cuts = append(cuts, int(r.From), int(r.To)+1)
 		}
 	}
@@ -392,13 +391,13 @@ func (c *Checker) internetMissing(p reach.Probe, pi int, want *netipx.IPSet, lin
 	var prevSet *netipx.IPSet
 	for i := 0; i+1 < len(cuts); i++ {
 		r := model.PortRange{From: uint16(cuts[i]), To: uint16(cuts[i+1] - 1)}
-		if len(minusRanges([]model.PortRange{r}, full)) > 0 {
+		if len(reach.SubtractPorts([]model.PortRange{r}, full)) > 0 {
 			continue
 		}
 		var b netipx.IPSetBuilder
 		b.AddSet(want)
 		for _, l := range links {
-			if covers(portsOf(l), r) {
+			if reach.CoversPorts(l.PortRanges(), r) {
 				set := l.Sources
 				if !fromInternet {
 					set = l.Destinations
@@ -416,7 +415,7 @@ func (c *Checker) internetMissing(p reach.Probe, pi int, want *netipx.IPSet, lin
 			continue
 		}
 		if prev != nil && prevSet.Equal(missing) {
-			prev.Ports = joinRanges(prev.Ports, []model.PortRange{r})
+			prev.Ports = reach.UnionPorts(prev.Ports, []model.PortRange{r})
 			continue
 		}
 		v := c.missingViolation(p, missing, id, []model.PortRange{r}, fromInternet)
@@ -532,18 +531,11 @@ func carries(e *reach.Engine, p reach.Probe, a, b string) bool {
 func fullPorts(p reach.Probe) []model.PortRange {
 	if p.Protocol.HasPorts() {
 		if len(p.Ports) > 0 {
-			return joinRanges(nil, p.Ports)
+			return reach.UnionPorts(nil, p.Ports)
 		}
 		return []model.PortRange{model.AllPorts}
 	}
 	return []model.PortRange{model.AllPorts}
-}
-
-func portsOf(l reach.Link) []model.PortRange {
-	if len(l.Ports) == 0 {
-		return []model.PortRange{model.AllPorts}
-	}
-	return l.Ports
 }
 
 // portsField returns ports as a violation shows them: none for a
@@ -568,52 +560,4 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// joinRanges returns the union of port ranges, sorted and merged.
-func joinRanges(a, b []model.PortRange) []model.PortRange {
-	all := slices.Concat(a, b)
-	slices.SortFunc(all, func(x, y model.PortRange) int { return cmp.Compare(x.From, y.From) })
-	var out []model.PortRange
-	for _, r := range all {
-		if n := len(out); n > 0 && int(r.From) <= int(out[n-1].To)+1 {
-			out[n-1].To = max(out[n-1].To, r.To)
-			continue
-		}
-		out = append(out, r)
-	}
-	return out
-}
-
-// minusRanges returns the ports of a outside b.
-func minusRanges(a, b []model.PortRange) []model.PortRange {
-	var out []model.PortRange
-	for _, r := range a {
-		lo := int(r.From)
-		for _, x := range b {
-			if int(x.To) < lo || int(x.From) > int(r.To) {
-				continue
-			}
-			if int(x.From) > lo {
-				out = append(out, model.PortRange{From: uint16(lo), To: x.From - 1})
-			}
-			lo = int(x.To) + 1
-		}
-		if lo <= int(r.To) {
-			out = append(out, model.PortRange{From: uint16(lo), To: r.To})
-		}
-	}
-	return out
-}
-
-func covers(rs []model.PortRange, r model.PortRange) bool {
-	return len(minusRanges([]model.PortRange{r}, rs)) == 0
-}
-
-func rangesKey(rs []model.PortRange) string {
-	parts := make([]string, len(rs))
-	for i, r := range rs {
-		parts[i] = r.String()
-	}
-	return strings.Join(parts, ",")
 }
