@@ -120,6 +120,14 @@ func (c *Checker) CheckOne(in intents.Intent) (Result, error) {
 			return res, err
 		}
 	}
+	switch {
+	case len(to.OnPrem) > 0:
+		res.Status, res.Reason = Unknown, "unknown: traffic toward on-premises networks ("+strings.Join(to.OnPrem, ", ")+") is not checked yet; they are checked as senders"
+		return res, nil
+	case len(from.OnPrem) > 0 && in.Kind != intents.Deny:
+		res.Status, res.Reason = Unknown, "unknown: that every packet from on-premises networks ("+strings.Join(from.OnPrem, ", ")+") gets through is not checked yet; deny and the others of only statements are"
+		return res, nil
+	}
 	probes := c.probes(in.Services)
 	var vs []Violation
 	var caveats []string
@@ -142,7 +150,7 @@ func (c *Checker) CheckOne(in intents.Intent) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	if len(from.Interfaces) == 0 && !from.HasInternet() {
+	if len(from.Interfaces) == 0 && !from.HasInternet() && len(from.OnPrem) == 0 {
 		caveats = append(caveats, "from "+in.From.String()+" names no interface and no internet address")
 	}
 	if len(to.Interfaces) == 0 && !to.HasInternet() {
@@ -181,14 +189,17 @@ func (c *Checker) probes(svcs []intents.Service) []reach.Probe {
 // reached returns what gets from one set of endpoints to another, as
 // violations of a statement that forbids it.
 func (c *Checker) reached(from, to Endpoints, probes []reach.Probe, across intents.Across) ([]Violation, []string, error) {
+	out, caveats, err := c.reachedFromOnPrem(from, to, probes)
+	if err != nil {
+		return nil, nil, err
+	}
 	if (len(from.Interfaces) == 0 && !from.HasInternet()) || (len(to.Interfaces) == 0 && !to.HasInternet()) {
-		return nil, nil, nil
+		return out, caveats, nil
 	}
 	rel, err := c.e.Relate(reach.RelationOptions{From: from.Group(), To: to.Group(), Probes: probes, Workers: c.Workers})
 	if err != nil {
 		return nil, nil, err
 	}
-	var out []Violation
 	for _, l := range rel.Links() {
 		for _, part := range c.split(l, across) {
 			v := Violation{Kind: "reached", From: part.From, To: part.To, Protocol: part.Protocol, ICMP: part.ICMP, Ports: part.Ports}
@@ -202,7 +213,34 @@ func (c *Checker) reached(from, to Endpoints, probes []reach.Probe, across inten
 			out = append(out, v)
 		}
 	}
-	return out, rel.Caveats(), nil
+	return out, append(caveats, rel.Caveats()...), nil
+}
+
+// reachedFromOnPrem returns what gets from the on-premises networks of
+// from to its interfaces (reach.Engine.OnPremLinks), as violations: from
+// the network's addresses that get through. An on-premises network is
+// outside every VPC, account and Region, so every pair crosses.
+func (c *Checker) reachedFromOnPrem(from, to Endpoints, probes []reach.Probe) ([]Violation, []string, error) {
+	if len(from.OnPrem) == 0 || len(to.Interfaces) == 0 {
+		return nil, nil, nil
+	}
+	var out []Violation
+	var caveats []string
+	for _, name := range from.OnPrem {
+		links, cav, err := c.e.OnPremLinks(name, to.Group().Interfaces, probes)
+		if err != nil {
+			return nil, nil, err
+		}
+		caveats = append(caveats, cav...)
+		for _, l := range links {
+			v := Violation{Kind: "reached", From: l.Sources, To: l.To, Protocol: l.Protocol, ICMP: l.ICMP, Ports: l.Ports}
+			w := l
+			w.From = []string{name + ":" + witnessAddr(l.Sources)}
+			v.Witness = c.witness(probes[l.Probe], w, true)
+			out = append(out, v)
+		}
+	}
+	return out, caveats, nil
 }
 
 // split keeps the pairs of a link that cross the boundary (all of them
