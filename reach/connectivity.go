@@ -118,6 +118,15 @@ type Link struct {
 	inet addrs
 }
 
+// PortRanges returns the link's destination ports: every port for
+// protocols without ports.
+func (l Link) PortRanges() []model.PortRange {
+	if len(l.Ports) == 0 {
+		return []model.PortRange{model.AllPorts}
+	}
+	return l.Ports
+}
+
 // Service renders the link's traffic: "tcp/443,8443", "icmp echo".
 func (l Link) Service(p Probe) string { return p.Service(l.Ports) }
 

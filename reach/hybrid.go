@@ -519,3 +519,97 @@ func (e *Engine) entryLinks(vpcID string) []hybridLink {
 	}
 	return out
 }
+
+// OnPremLinks returns what gets from a declared on-premises network (by
+// name, as WithOnPrem took it) to each of the interfaces, both ways,
+// exactly, for every probe: one link per interface, protocol and stretch
+// of ports, From naming the network and Sources its addresses that get
+// through. Only interfaces of VPCs a VPN or Direct Connect link leads
+// into can be reached; interfaces that are not ends of whole-network
+// questions (Ends) are left out. The caveats say what the answers assume
+// (what lies beyond the link is not in the snapshot) and which hops they
+// could not decide (a path through one counts as not getting through).
+func (e *Engine) OnPremLinks(name string, to []string, probes []Probe) ([]Link, []string, error) {
+	var net *OnPremNetwork
+	for i := range e.onprem {
+		if strings.EqualFold(e.onprem[i].Name, name) {
+			net = &e.onprem[i]
+		}
+	}
+	if net == nil {
+		return nil, nil, inputErr("on-premises network %q is not declared (--onprem NAME=CIDR)", name)
+	}
+	if probes == nil {
+		probes = e.DefaultProbes()
+	}
+	var sets [2][]netip.Prefix
+	for _, p := range net.Prefixes {
+		if p.Addr().Is4() {
+			sets[0] = append(sets[0], p)
+		} else {
+			sets[1] = append(sets[1], p)
+		}
+	}
+	caveats := []string{fmt.Sprintf("what lies beyond the link to %s (its routers and firewalls) is not in the snapshot: the answer assumes it passes the traffic", net.Name)}
+	var out []Link
+	for _, id := range to {
+		n := e.ix.Interface(id)
+		if n == nil {
+			return nil, nil, inputErr("interface %s is not in the snapshot", id)
+		}
+		if !e.isEnd(n) || len(e.entryLinks(n.VPCID)) == 0 {
+			continue
+		}
+		for fam := range 2 {
+			dst := pointAddr(n, fam)
+			if len(sets[fam]) == 0 || !dst.IsValid() {
+				continue
+			}
+			set := setOf(sets[fam]...)
+			sp := point{ep: Endpoint{Kind: "on-premises", ID: net.Name, Name: net.Name}, addrs: set, addr: set.witness(netip.Addr{}), onprem: net}
+			dp := point{ep: Endpoint{Kind: "network-interface", ID: n.ID, IP: dst.String()}, eni: n, addr: dst, addrs: addrOf(dst),
+				instanceDown: down(e.ix.Instance(n.InstanceID()))}
+			for pi, probe := range probes {
+				if err := checkProbe(probe); err != nil {
+					return nil, nil, err
+				}
+				if !probe.Protocol.Carries(fam == 0) {
+					continue
+				}
+				req := queryPacket(probe.query(), sp.addrs, dp.addrs)
+				got := req.with(nil)
+				for _, p := range e.walkPaths(sp, dp, req, true) {
+					if !p.ok {
+						continue
+					}
+					if u := slices.Concat(p.fw.unverified, p.rv.unverified); len(u) > 0 {
+						for _, x := range u {
+							caveats = appendUnique(caveats, "not checked, so not counted: "+x)
+						}
+						continue
+					}
+					back := p.rv.arr.pkt.reply()
+					back.icmp = req.icmp
+					got = got.union(back)
+				}
+				for _, sp := range got.spans {
+					l := Link{From: []string{net.Name}, To: []string{n.ID}, Protocol: probe.Protocol.String(), Probe: pi}
+					if in := n.InstanceID(); in != "" {
+						l.ToInstances = []string{in}
+					}
+					if probe.Protocol.IsICMP() {
+						l.ICMP = icmpName(probe.icmpMessage())
+					}
+					if probe.Protocol.HasPorts() {
+						l.Ports = slices.Clone([]model.PortRange(sp.dstPorts))
+					}
+					for _, p := range sp.src.ipset().Prefixes() {
+						l.Sources = append(l.Sources, p.String())
+					}
+					out = append(out, l)
+				}
+			}
+		}
+	}
+	return out, caveats, nil
+}

@@ -477,3 +477,28 @@ func icmpName(t model.ICMPTypeCode) string {
 	}
 	return t.String()
 }
+
+// UnionPorts returns the ports in a or in b as sorted, merged ranges
+// (either may be unsorted or overlap). The questions built on the engine
+// (intents, change impact) use it and SubtractPorts, CoversPorts and
+// PortsString rather than keeping their own: one implementation of port
+// sets.
+func UnionPorts(a, b []model.PortRange) []model.PortRange {
+	return portSet(a).union(b)
+}
+
+// SubtractPorts returns the ports of a outside b, as sorted, merged
+// ranges.
+func SubtractPorts(a, b []model.PortRange) []model.PortRange {
+	return portSet(nil).union(portSet(a).minus(b))
+}
+
+// CoversPorts reports whether every port of r is in rs.
+func CoversPorts(rs []model.PortRange, r model.PortRange) bool {
+	return portSet{r}.minus(rs).empty()
+}
+
+// PortsString renders ports as "22,80,1024-65535" ("all" for every
+// port, "none" for no port): equal sets render alike once sorted and
+// merged (UnionPorts).
+func PortsString(rs []model.PortRange) string { return portSet(rs).String() }

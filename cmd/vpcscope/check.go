@@ -20,6 +20,7 @@ var checkFormats = []string{"text", "json", "sarif"}
 
 func newCheckCmd(g *globalOptions, s streams) *cobra.Command {
 	var naa bool
+	var onprem onPremOptions
 	cmd := &cobra.Command{
 		Use:   "check [INTENTS.yaml] [--naa] [-o text|json|sarif]",
 		Short: "Verify network intents (deny, allow, only) exhaustively, with the exact violating set and a witness trace",
@@ -55,7 +56,8 @@ malformed (the error names its line and column).`,
 		Example: `  vpcscope check --demo --naa
   vpcscope check --demo --naa -o json
   vpcscope check --snapshot prod.json intents.yaml
-  vpcscope check --snapshot prod.json intents.yaml -o sarif > intents.sarif`,
+  vpcscope check --snapshot prod.json intents.yaml -o sarif > intents.sarif
+  vpcscope check --snapshot prod.json intents.yaml --onprem datacenter=10.200.0.0/16`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := g.checkOutputOf(checkFormats...); err != nil {
@@ -79,7 +81,11 @@ malformed (the error names its line and column).`,
 			if err != nil {
 				return err
 			}
-			c := intent.NewChecker(g.engine(snap))
+			e, err := onprem.engine(g.engine(snap))
+			if err != nil {
+				return err
+			}
+			c := intent.NewChecker(e)
 			var all []fileResults
 			violated := false
 			for _, f := range files {
@@ -124,6 +130,7 @@ malformed (the error names its line and column).`,
 		},
 	}
 	cmd.Flags().BoolVar(&naa, "naa", false, "add the ready intents modelled on Network Access Analyzer's scopes (internet ingress, internet egress, cross-VPC)")
+	addOnPremFlags(cmd, &onprem)
 	return cmd
 }
 

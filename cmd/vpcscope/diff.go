@@ -21,6 +21,7 @@ var diffFormats = []string{"text", "json", "markdown"}
 
 func newDiffCmd(g *globalOptions, s streams) *cobra.Command {
 	var intentsFile string
+	var onprem onPremOptions
 	cmd := &cobra.Command{
 		Use:   "diff OLD [NEW] [--intents FILE] [-o text|json|markdown]",
 		Short: "What a change did: resources and rules changed, reachability and exposure gained and lost, findings new and fixed",
@@ -74,7 +75,15 @@ broke, 0 otherwise, 2 for bad input.`,
 			if err != nil {
 				return err
 			}
-			rep, err := impact.Compare(reach.New(old), reach.New(cur), impact.Options{Intents: f})
+			ea, err := onprem.engine(reach.New(old))
+			if err != nil {
+				return err
+			}
+			eb, err := onprem.engine(reach.New(cur))
+			if err != nil {
+				return err
+			}
+			rep, err := impact.Compare(ea, eb, impact.Options{Intents: f})
 			if err != nil {
 				return err
 			}
@@ -96,6 +105,7 @@ broke, 0 otherwise, 2 for bad input.`,
 		},
 	}
 	cmd.Flags().StringVar(&intentsFile, "intents", "", "check these intents on both networks and report those the change breaks")
+	addOnPremFlags(cmd, &onprem)
 	return cmd
 }
 

@@ -177,25 +177,17 @@ func affected(a, b *reach.Engine, res change.Resources) (senders, receivers map[
 	return senders, receivers, false
 }
 
-// pairKey is traffic of one probe from one end to another.
-type pairKey struct {
-	from, to string
-	probe    int
-}
-
 // reachability compares the relations of the two networks over the pairs
-// of ends a change may have touched.
+// of ends a change may have touched, receiver by receiver
+// (reach.DiffRelations): memory grows with what changed, not with the
+// pairs of interfaces compared.
 func reachability(a, b *reach.Engine, res change.Resources, workers int, caveats *[]string) (Delta, error) {
 	senders, receivers, all := affected(a, b, res)
 	probes := unionProbes(a.DefaultProbes(), b.DefaultProbes())
-	type side struct {
-		// pairs are the ports per pair of interfaces; inet the links from
-		// or to the internet per pair.
-		pairs map[pairKey][]model.PortRange
-		inet  map[pairKey][]reach.Link
-	}
-	read := func(e *reach.Engine) (side, error) {
-		s := side{pairs: map[pairKey][]model.PortRange{}, inet: map[pairKey][]reach.Link{}}
+	// questions returns an engine's questions: everyone to everyone, or
+	// the affected senders to everyone and everyone to the affected
+	// receivers (a pair in both is compared twice, with the same result).
+	questions := func(e *reach.Engine) [][2]reach.Group {
 		ends := e.Ends()
 		present := map[string]bool{}
 		for _, id := range ends {
@@ -212,55 +204,39 @@ func reachability(a, b *reach.Engine, res change.Resources, workers int, caveats
 			return out
 		}
 		everyone := reach.Group{Interfaces: ends, Internet: true}
-		var questions [][2]reach.Group
 		if all {
-			questions = append(questions, [2]reach.Group{everyone, everyone})
-		} else {
-			if ss := pick(senders); len(ss) > 0 {
-				questions = append(questions, [2]reach.Group{{Interfaces: ss}, everyone})
-			}
-			if rs := pick(receivers); len(rs) > 0 {
-				questions = append(questions, [2]reach.Group{everyone, {Interfaces: rs}})
-			}
+			return [][2]reach.Group{{everyone, everyone}}
 		}
-		for _, q := range questions {
-			rel, err := e.Relate(reach.RelationOptions{From: q[0], To: q[1], Probes: probes, Workers: workers})
-			if err != nil {
-				return s, err
-			}
-			for _, c := range rel.Caveats() {
-				*caveats = appendUnique(*caveats, c)
-			}
-			for _, l := range rel.Links() {
-				if l.From[0] == "internet" || l.To[0] == "internet" {
-					for _, f := range l.From {
-						for _, t := range l.To {
-							k := pairKey{f, t, l.Probe}
-							s.inet[k] = append(s.inet[k], l)
-						}
-					}
-					continue
-				}
-				for _, f := range l.From {
-					for _, t := range l.To {
-						if f == t {
-							continue
-						}
-						k := pairKey{f, t, l.Probe}
-						s.pairs[k] = joinRanges(s.pairs[k], portsOf(l))
-					}
-				}
-			}
+		return [][2]reach.Group{{{Interfaces: pick(senders)}, everyone}, {everyone, {Interfaces: pick(receivers)}}}
+	}
+	qa, qb := questions(a), questions(b)
+	var d Delta
+	for i := range qa {
+		if len(qa[i][0].Interfaces)+len(qb[i][0].Interfaces) == 0 || len(qa[i][1].Interfaces)+len(qb[i][1].Interfaces) == 0 {
+			continue
 		}
-		return s, nil
-	}
-	sa, err := read(a)
-	if err != nil {
-		return Delta{}, err
-	}
-	sb, err := read(b)
-	if err != nil {
-		return Delta{}, err
+		ra, err := a.Relate(reach.RelationOptions{From: qa[i][0], To: qa[i][1], Probes: probes, Workers: workers})
+		if err != nil {
+			return Delta{}, err
+		}
+		rb, err := b.Relate(reach.RelationOptions{From: qb[i][0], To: qb[i][1], Probes: probes, Workers: workers})
+		if err != nil {
+			return Delta{}, err
+		}
+		err = reach.DiffRelations(ra, rb, func(gained bool, it reach.DeltaItem) {
+			x := deltaItem(probes[it.Probe], it)
+			if gained {
+				d.Gained = append(d.Gained, x)
+			} else {
+				d.Lost = append(d.Lost, x)
+			}
+		})
+		if err != nil {
+			return Delta{}, err
+		}
+		for _, c := range slices.Concat(ra.Caveats(), rb.Caveats()) {
+			*caveats = appendUnique(*caveats, c)
+		}
 	}
 	instance := func(id string) string {
 		for _, e := range []*reach.Engine{b, a} {
@@ -270,40 +246,26 @@ func reachability(a, b *reach.Engine, res change.Resources, workers int, caveats
 		}
 		return ""
 	}
-	counts := func(k pairKey) bool {
-		i := instance(k.from)
-		return i == "" || i != instance(k.to)
-	}
-	var d Delta
-	for k, ports := range sb.pairs {
-		if g := minusRanges(ports, sa.pairs[k]); len(g) > 0 && counts(k) {
-			d.Gained = append(d.Gained, item(probes[k.probe], []string{k.from}, []string{k.to}, g))
-		}
-	}
-	for k, ports := range sa.pairs {
-		if l := minusRanges(ports, sb.pairs[k]); len(l) > 0 && counts(k) {
-			d.Lost = append(d.Lost, item(probes[k.probe], []string{k.from}, []string{k.to}, l))
-		}
-	}
-	keys := map[pairKey]bool{}
-	for k := range sa.inet {
-		keys[k] = true
-	}
-	for k := range sb.inet {
-		keys[k] = true
-	}
-	for k := range keys {
-		fromInternet := k.from == "internet"
-		g, l := internetDelta(sa.inet[k], sb.inet[k], fromInternet)
-		for _, x := range g {
-			d.Gained = append(d.Gained, internetItem(probes[k.probe], k, x, fromInternet))
-		}
-		for _, x := range l {
-			d.Lost = append(d.Lost, internetItem(probes[k.probe], k, x, fromInternet))
-		}
-	}
 	d.Gained, d.Lost = mergeItems(d.Gained, instance), mergeItems(d.Lost, instance)
 	return d, nil
+}
+
+// deltaItem turns the engine's difference into an item: the internet
+// named by its addresses.
+func deltaItem(p reach.Probe, it reach.DeltaItem) Item {
+	from, to := it.From, it.To
+	if len(it.Internet) > 0 || (len(from) > 0 && from[0] == "internet") || (len(to) > 0 && to[0] == "internet") {
+		cidrs := make([]string, len(it.Internet))
+		for i, pfx := range it.Internet {
+			cidrs[i] = pfx.String()
+		}
+		if from[0] == "internet" {
+			from = cidrs
+		} else {
+			to = cidrs
+		}
+	}
+	return item(p, from, to, it.Ports)
 }
 
 // addrPorts is a set of internet addresses on a stretch of ports.
@@ -319,7 +281,7 @@ func internetDelta(a, b []reach.Link, fromInternet bool) (gained, lost []addrPor
 	set := func(ls []reach.Link, r model.PortRange) *netipx.IPSet {
 		var s netipx.IPSetBuilder
 		for _, l := range ls {
-			if !covers(portsOf(l), r) {
+			if !reach.CoversPorts(l.PortRanges(), r) {
 				continue
 			}
 			ps := l.Destinations
@@ -337,7 +299,7 @@ func internetDelta(a, b []reach.Link, fromInternet bool) (gained, lost []addrPor
 	}
 	var cuts []int
 	for _, l := range slices.Concat(a, b) {
-		for _, r := range portsOf(l) {
+		for _, r := range l.PortRanges() {
 			cuts = append(cuts, int(r.From), int(r.To)+1)
 		}
 	}
@@ -348,7 +310,7 @@ func internetDelta(a, b []reach.Link, fromInternet bool) (gained, lost []addrPor
 			return list
 		}
 		if n := len(list); n > 0 && list[n-1].addrs.Equal(s) && int(list[n-1].ports[len(list[n-1].ports)-1].To)+1 == int(r.From) {
-			list[n-1].ports = joinRanges(list[n-1].ports, []model.PortRange{r})
+			list[n-1].ports = reach.UnionPorts(list[n-1].ports, []model.PortRange{r})
 			return list
 		}
 		return append(list, addrPorts{addrs: s, ports: []model.PortRange{r}})
@@ -368,15 +330,17 @@ func internetDelta(a, b []reach.Link, fromInternet bool) (gained, lost []addrPor
 	return gained, lost
 }
 
-func internetItem(p reach.Probe, k pairKey, x addrPorts, fromInternet bool) Item {
+// internetItem is traffic between the internet addresses of x and the
+// interface id.
+func internetItem(p reach.Probe, id string, x addrPorts, fromInternet bool) Item {
 	var cidrs []string
 	for _, pfx := range x.addrs.Prefixes() {
 		cidrs = append(cidrs, pfx.String())
 	}
 	if fromInternet {
-		return item(p, cidrs, []string{k.to}, x.ports)
+		return item(p, cidrs, []string{id}, x.ports)
 	}
-	return item(p, []string{k.from}, cidrs, x.ports)
+	return item(p, []string{id}, cidrs, x.ports)
 }
 
 func item(p reach.Probe, from, to []string, ports []model.PortRange) Item {
@@ -402,7 +366,7 @@ func mergeItems(items []Item, instance func(string) string) []Item {
 				ends = it.From
 			}
 			internet := isCIDR(it.From[0]) || isCIDR(it.To[0])
-			k := strings.Join(ends, ",") + "|" + it.Protocol + "|" + it.ICMP + "|" + rangesKey(it.Ports)
+			k := strings.Join(ends, ",") + "|" + it.Protocol + "|" + it.ICMP + "|" + reach.PortsString(it.Ports)
 			if internet {
 				k = "internet|" + strings.Join(it.From, ",") + ">" + k // addresses are not joined with interfaces
 			}
@@ -454,7 +418,7 @@ func isCIDR(s string) bool {
 func sortItems(items []Item) {
 	slices.SortFunc(items, func(a, b Item) int {
 		return cmp.Or(cmp.Compare(a.Protocol, b.Protocol), slices.Compare(a.From, b.From), slices.Compare(a.To, b.To),
-			cmp.Compare(rangesKey(a.Ports), rangesKey(b.Ports)))
+			cmp.Compare(reach.PortsString(a.Ports), reach.PortsString(b.Ports)))
 	})
 }
 
@@ -483,10 +447,10 @@ func exposure(a, b *reach.ExposureReport) Delta {
 		p := reach.Probe{Protocol: mustProtocol(key.proto)}
 		g, l := internetDelta(la[key], lb[key], true)
 		for _, x := range g {
-			d.Gained = append(d.Gained, internetItem(p, pairKey{from: "internet", to: key.id}, x, true))
+			d.Gained = append(d.Gained, internetItem(p, key.id, x, true))
 		}
 		for _, x := range l {
-			d.Lost = append(d.Lost, internetItem(p, pairKey{from: "internet", to: key.id}, x, true))
+			d.Lost = append(d.Lost, internetItem(p, key.id, x, true))
 		}
 	}
 	sortItems(d.Gained)
@@ -542,7 +506,7 @@ func intentChanges(a, b *reach.Engine, f *intents.File, workers int) ([]IntentCh
 		return nil, err
 	}
 	vkey := func(v intent.Violation) string {
-		return v.Kind + "|" + strings.Join(v.From, ",") + "|" + strings.Join(v.To, ",") + "|" + v.Protocol + "|" + rangesKey(v.Ports)
+		return v.Kind + "|" + strings.Join(v.From, ",") + "|" + strings.Join(v.To, ",") + "|" + v.Protocol + "|" + reach.PortsString(v.Ports)
 	}
 	out := []IntentChange{}
 	for i := range rb {
@@ -572,59 +536,6 @@ func unionProbes(a, b []reach.Probe) []reach.Probe {
 		}
 	}
 	return out
-}
-
-func portsOf(l reach.Link) []model.PortRange {
-	if len(l.Ports) == 0 {
-		return []model.PortRange{model.AllPorts}
-	}
-	return l.Ports
-}
-
-func joinRanges(a, b []model.PortRange) []model.PortRange {
-	all := slices.Concat(a, b)
-	slices.SortFunc(all, func(x, y model.PortRange) int { return cmp.Compare(x.From, y.From) })
-	var out []model.PortRange
-	for _, r := range all {
-		if n := len(out); n > 0 && int(r.From) <= int(out[n-1].To)+1 {
-			out[n-1].To = max(out[n-1].To, r.To)
-			continue
-		}
-		out = append(out, r)
-	}
-	return out
-}
-
-func minusRanges(a, b []model.PortRange) []model.PortRange {
-	var out []model.PortRange
-	for _, r := range a {
-		lo := int(r.From)
-		for _, x := range b {
-			if int(x.To) < lo || int(x.From) > int(r.To) {
-				continue
-			}
-			if int(x.From) > lo {
-				out = append(out, model.PortRange{From: uint16(lo), To: x.From - 1})
-			}
-			lo = int(x.To) + 1
-		}
-		if lo <= int(r.To) {
-			out = append(out, model.PortRange{From: uint16(lo), To: r.To})
-		}
-	}
-	return out
-}
-
-func covers(rs []model.PortRange, r model.PortRange) bool {
-	return len(minusRanges([]model.PortRange{r}, rs)) == 0
-}
-
-func rangesKey(rs []model.PortRange) string {
-	parts := make([]string, len(rs))
-	for i, r := range rs {
-		parts[i] = r.String()
-	}
-	return strings.Join(parts, ",")
 }
 
 func sortedUnion(a, b []string) []string {

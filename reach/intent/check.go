@@ -7,7 +7,6 @@
 package intent
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -121,6 +120,14 @@ func (c *Checker) CheckOne(in intents.Intent) (Result, error) {
 			return res, err
 		}
 	}
+	switch {
+	case len(to.OnPrem) > 0:
+		res.Status, res.Reason = Unknown, "unknown: traffic toward on-premises networks ("+strings.Join(to.OnPrem, ", ")+") is not checked yet; they are checked as senders"
+		return res, nil
+	case len(from.OnPrem) > 0 && in.Kind != intents.Deny:
+		res.Status, res.Reason = Unknown, "unknown: that every packet from on-premises networks ("+strings.Join(from.OnPrem, ", ")+") gets through is not checked yet; deny and the others of only statements are"
+		return res, nil
+	}
 	probes := c.probes(in.Services)
 	var vs []Violation
 	var caveats []string
@@ -143,7 +150,7 @@ func (c *Checker) CheckOne(in intents.Intent) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	if len(from.Interfaces) == 0 && !from.HasInternet() {
+	if len(from.Interfaces) == 0 && !from.HasInternet() && len(from.OnPrem) == 0 {
 		caveats = append(caveats, "from "+in.From.String()+" names no interface and no internet address")
 	}
 	if len(to.Interfaces) == 0 && !to.HasInternet() {
@@ -182,14 +189,17 @@ func (c *Checker) probes(svcs []intents.Service) []reach.Probe {
 // reached returns what gets from one set of endpoints to another, as
 // violations of a statement that forbids it.
 func (c *Checker) reached(from, to Endpoints, probes []reach.Probe, across intents.Across) ([]Violation, []string, error) {
+	out, caveats, err := c.reachedFromOnPrem(from, to, probes)
+	if err != nil {
+		return nil, nil, err
+	}
 	if (len(from.Interfaces) == 0 && !from.HasInternet()) || (len(to.Interfaces) == 0 && !to.HasInternet()) {
-		return nil, nil, nil
+		return out, caveats, nil
 	}
 	rel, err := c.e.Relate(reach.RelationOptions{From: from.Group(), To: to.Group(), Probes: probes, Workers: c.Workers})
 	if err != nil {
 		return nil, nil, err
 	}
-	var out []Violation
 	for _, l := range rel.Links() {
 		for _, part := range c.split(l, across) {
 			v := Violation{Kind: "reached", From: part.From, To: part.To, Protocol: part.Protocol, ICMP: part.ICMP, Ports: part.Ports}
@@ -203,7 +213,34 @@ func (c *Checker) reached(from, to Endpoints, probes []reach.Probe, across inten
 			out = append(out, v)
 		}
 	}
-	return out, rel.Caveats(), nil
+	return out, append(caveats, rel.Caveats()...), nil
+}
+
+// reachedFromOnPrem returns what gets from the on-premises networks of
+// from to its interfaces (reach.Engine.OnPremLinks), as violations: from
+// the network's addresses that get through. An on-premises network is
+// outside every VPC, account and Region, so every pair crosses.
+func (c *Checker) reachedFromOnPrem(from, to Endpoints, probes []reach.Probe) ([]Violation, []string, error) {
+	if len(from.OnPrem) == 0 || len(to.Interfaces) == 0 {
+		return nil, nil, nil
+	}
+	var out []Violation
+	var caveats []string
+	for _, name := range from.OnPrem {
+		links, cav, err := c.e.OnPremLinks(name, to.Group().Interfaces, probes)
+		if err != nil {
+			return nil, nil, err
+		}
+		caveats = append(caveats, cav...)
+		for _, l := range links {
+			v := Violation{Kind: "reached", From: l.Sources, To: l.To, Protocol: l.Protocol, ICMP: l.ICMP, Ports: l.Ports}
+			w := l
+			w.From = []string{name + ":" + witnessAddr(l.Sources)}
+			v.Witness = c.witness(probes[l.Probe], w, true)
+			out = append(out, v)
+		}
+	}
+	return out, caveats, nil
 }
 
 // split keeps the pairs of a link that cross the boundary (all of them
@@ -285,7 +322,7 @@ func (c *Checker) blocked(from, to Endpoints, probes []reach.Probe, across inten
 					inetGot[k] = append(inetGot[k], l)
 					continue
 				}
-				got[k] = joinRanges(got[k], portsOf(l))
+				got[k] = reach.UnionPorts(got[k], l.PortRanges())
 			}
 		}
 	}
@@ -318,11 +355,11 @@ func (c *Checker) blocked(from, to Endpoints, probes []reach.Probe, across inten
 				if !carries(c.e, p, a, b) {
 					continue // no address of the protocol's IP version on both ends
 				}
-				missing := minusRanges(full, got[pair{a, b, pi}])
+				missing := reach.SubtractPorts(full, got[pair{a, b, pi}])
 				if len(missing) == 0 {
 					continue
 				}
-				k := rangesKey(missing)
+				k := reach.PortsString(missing)
 				if byMissing[k] == nil {
 					byMissing[k] = &block{from: []string{a}, ports: missing}
 					order = append(order, k)
@@ -336,7 +373,7 @@ func (c *Checker) blocked(from, to Endpoints, probes []reach.Probe, across inten
 		merged := map[string]int{}
 		var final []block
 		for _, b := range blocks {
-			k := strings.Join(b.to, ",") + "|" + rangesKey(b.ports)
+			k := strings.Join(b.to, ",") + "|" + reach.PortsString(b.ports)
 			if i, ok := merged[k]; ok {
 				final[i].from = append(final[i].from, b.from...)
 				continue
@@ -381,7 +418,7 @@ func (c *Checker) internetMissing(p reach.Probe, pi int, want *netipx.IPSet, lin
 	full := fullPorts(p)
 	cuts := []int{int(full[0].From), int(full[len(full)-1].To) + 1}
 	for _, l := range links {
-		for _, r := range portsOf(l) {
+		for _, r := range l.PortRanges() {
 			cuts = append(cuts, int(r.From), int(r.To)+1)
 		}
 	}
@@ -392,13 +429,13 @@ func (c *Checker) internetMissing(p reach.Probe, pi int, want *netipx.IPSet, lin
 	var prevSet *netipx.IPSet
 	for i := 0; i+1 < len(cuts); i++ {
 		r := model.PortRange{From: uint16(cuts[i]), To: uint16(cuts[i+1] - 1)}
-		if len(minusRanges([]model.PortRange{r}, full)) > 0 {
+		if len(reach.SubtractPorts([]model.PortRange{r}, full)) > 0 {
 			continue
 		}
 		var b netipx.IPSetBuilder
 		b.AddSet(want)
 		for _, l := range links {
-			if covers(portsOf(l), r) {
+			if reach.CoversPorts(l.PortRanges(), r) {
 				set := l.Sources
 				if !fromInternet {
 					set = l.Destinations
@@ -416,7 +453,7 @@ func (c *Checker) internetMissing(p reach.Probe, pi int, want *netipx.IPSet, lin
 			continue
 		}
 		if prev != nil && prevSet.Equal(missing) {
-			prev.Ports = joinRanges(prev.Ports, []model.PortRange{r})
+			prev.Ports = reach.UnionPorts(prev.Ports, []model.PortRange{r})
 			continue
 		}
 		v := c.missingViolation(p, missing, id, []model.PortRange{r}, fromInternet)
@@ -532,18 +569,11 @@ func carries(e *reach.Engine, p reach.Probe, a, b string) bool {
 func fullPorts(p reach.Probe) []model.PortRange {
 	if p.Protocol.HasPorts() {
 		if len(p.Ports) > 0 {
-			return joinRanges(nil, p.Ports)
+			return reach.UnionPorts(nil, p.Ports)
 		}
 		return []model.PortRange{model.AllPorts}
 	}
 	return []model.PortRange{model.AllPorts}
-}
-
-func portsOf(l reach.Link) []model.PortRange {
-	if len(l.Ports) == 0 {
-		return []model.PortRange{model.AllPorts}
-	}
-	return l.Ports
 }
 
 // portsField returns ports as a violation shows them: none for a
@@ -568,52 +598,4 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// joinRanges returns the union of port ranges, sorted and merged.
-func joinRanges(a, b []model.PortRange) []model.PortRange {
-	all := slices.Concat(a, b)
-	slices.SortFunc(all, func(x, y model.PortRange) int { return cmp.Compare(x.From, y.From) })
-	var out []model.PortRange
-	for _, r := range all {
-		if n := len(out); n > 0 && int(r.From) <= int(out[n-1].To)+1 {
-			out[n-1].To = max(out[n-1].To, r.To)
-			continue
-		}
-		out = append(out, r)
-	}
-	return out
-}
-
-// minusRanges returns the ports of a outside b.
-func minusRanges(a, b []model.PortRange) []model.PortRange {
-	var out []model.PortRange
-	for _, r := range a {
-		lo := int(r.From)
-		for _, x := range b {
-			if int(x.To) < lo || int(x.From) > int(r.To) {
-				continue
-			}
-			if int(x.From) > lo {
-				out = append(out, model.PortRange{From: uint16(lo), To: x.From - 1})
-			}
-			lo = int(x.To) + 1
-		}
-		if lo <= int(r.To) {
-			out = append(out, model.PortRange{From: uint16(lo), To: r.To})
-		}
-	}
-	return out
-}
-
-func covers(rs []model.PortRange, r model.PortRange) bool {
-	return len(minusRanges([]model.PortRange{r}, rs)) == 0
-}
-
-func rangesKey(rs []model.PortRange) string {
-	parts := make([]string, len(rs))
-	for i, r := range rs {
-		parts[i] = r.String()
-	}
-	return strings.Join(parts, ",")
 }

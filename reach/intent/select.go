@@ -46,14 +46,22 @@ type Resolver struct {
 	e    *reach.Engine
 	ix   *model.Index
 	ends []*model.NetworkInterface
-	// OnPrem are the on-premises networks declared, by name (none yet:
-	// onprem selectors answer unknown).
+	// OnPrem are the on-premises networks the engine declares
+	// (reach.Engine.WithOnPrem), by name: onprem:NAME of another name
+	// answers unknown.
 	OnPrem map[string]*netipx.IPSet
 }
 
 // NewResolver prepares selector evaluation for an engine's snapshot.
 func NewResolver(e *reach.Engine) *Resolver {
-	r := &Resolver{e: e, ix: e.Index()}
+	r := &Resolver{e: e, ix: e.Index(), OnPrem: map[string]*netipx.IPSet{}}
+	for _, n := range e.OnPrem() {
+		var b netipx.IPSetBuilder
+		for _, p := range n.Prefixes {
+			b.AddPrefix(p)
+		}
+		r.OnPrem[n.Name], _ = b.IPSet()
+	}
 	for _, id := range e.Ends() {
 		r.ends = append(r.ends, r.ix.Interface(id))
 	}
@@ -100,10 +108,12 @@ func (r *Resolver) Resolve(s *intents.Selector) (Endpoints, error) {
 	case intents.SelectAny:
 		return r.where(func(*model.NetworkInterface) bool { return true }), nil
 	case intents.SelectOnPrem:
-		if set := r.OnPrem[s.Value]; set != nil {
-			return Endpoints{Internet: nil, OnPrem: []string{s.Value}}, nil
+		for name := range r.OnPrem {
+			if strings.EqualFold(name, s.Value) {
+				return Endpoints{OnPrem: []string{name}}, nil
+			}
 		}
-		return Endpoints{}, &UnknownError{Msg: "unknown: on-premises networks are not declared (onprem:" + s.Value + ")"}
+		return Endpoints{}, &UnknownError{Msg: "unknown: on-premises network " + s.Value + " is not declared (--onprem " + s.Value + "=CIDR)"}
 	case intents.SelectCIDR:
 		p := r.where(func(n *model.NetworkInterface) bool {
 			for _, a := range addrsOf(n) {

@@ -1,0 +1,644 @@
+package reach
+
+import (
+	"cmp"
+	"net/netip"
+	"slices"
+	"sync"
+
+	"github.com/vpcscope/vpcscope/model"
+)
+
+// This file compares two relations (the same question asked of two
+// snapshots) without expanding either into pairs of interfaces: a large
+// account has tens of millions of pairs, while what changed is usually a
+// small part of them. The receivers are taken a few at a time; for each,
+// both relations compute what gets through to it, sender by sender, from
+// the walks they keep per pair of view classes (the same betweenOf every
+// other reading of a relation uses), and only the differences are kept.
+// Memory is bounded by a handful of receivers' inbound traffic and by the
+// differences themselves.
+
+// DeltaItem is traffic that one relation holds and the other does not:
+// every interface of From reaches every interface of To on every port of
+// Ports. From or To is ["internet"] for the internet, whose addresses are
+// then in Internet.
+type DeltaItem struct {
+	// Probe is the index of the probe in both relations' Probes.
+	Probe    int
+	From, To []string
+	// Ports are the TCP/UDP destination ports; nil for other protocols.
+	Ports []model.PortRange
+	// Internet are the internet end's addresses, as the fewest prefixes.
+	Internet []netip.Prefix
+}
+
+// diffChunk is how many receivers a comparison holds at once: each holds
+// the ports of every sender, in both relations. Tests change it.
+var diffChunk = 32
+
+// DiffRelations compares two relations of the same probes (typically the
+// same question asked of the engines of two snapshots) and calls emit
+// with the traffic only b holds (gained) and only a holds (lost), pair of
+// interfaces by pair, joined by receiver: the senders that gained (or
+// lost) the same ports toward one receiver form one item. An interface
+// does not count as reaching itself or another interface of its instance
+// (the instance as b knows it, else as a does). Interface traffic is
+// compared over both IP versions at once (ports on which either gets
+// through); internet traffic as exact addresses per port. emit is called
+// from one goroutine at a time, in no particular order.
+func DiffRelations(a, b *Relation, emit func(gained bool, it DeltaItem)) error {
+	if len(a.probes) != len(b.probes) {
+		return inputErr("relations of different probes cannot be compared")
+	}
+	for i := range a.probes {
+		if a.probes[i].Protocol != b.probes[i].Protocol || !slices.Equal(a.probes[i].Ports, b.probes[i].Ports) {
+			return inputErr("relations of different probes cannot be compared")
+		}
+	}
+	d := newRelDiff(a, b, emit)
+	for pi := range a.probes {
+		pa, pb := a.rels[pi], b.rels[pi]
+		pa.stored()
+		pb.stored()
+		ia, ib := d.index(pa, a), d.index(pb, b)
+		chunks := d.chunks()
+		a.cs.parallel(len(chunks), func(i int) {
+			ids := chunks[i]
+			ina, inb := ia.inbound(ids), ib.inbound(ids)
+			d.compareInbound(pi, ids, ina, inb)
+		})
+		if a.cs.toInternet || b.cs.toInternet {
+			d.compareOutbound(pi, ia.outbound(), ib.outbound())
+		}
+		pa.release()
+		pb.release()
+	}
+	return nil
+}
+
+// relDiff is one comparison of two relations.
+type relDiff struct {
+	a, b *Relation
+	mu   sync.Mutex
+	emit func(bool, DeltaItem)
+	// senders are the senders of either relation, by ID; sidx their
+	// indexes.
+	senders []string
+	sidx    map[string]int32
+	// receivers are the receivers of either relation, in the order they
+	// are compared: alike in both relations together.
+	receivers []string
+	// recvSel are the selected classes of receivers, by receiver, in a
+	// and b.
+	recvSel [2]map[string]*classSel
+}
+
+func newRelDiff(a, b *Relation, emit func(bool, DeltaItem)) *relDiff {
+	d := &relDiff{a: a, b: b, emit: emit, sidx: map[string]int32{}}
+	seen := map[string]bool{}
+	for _, r := range []*Relation{a, b} {
+		for _, s := range r.cs.sortedSenders {
+			for _, c := range s.ends {
+				if !seen[c.n.ID] {
+					seen[c.n.ID] = true
+					d.senders = append(d.senders, c.n.ID)
+				}
+			}
+		}
+	}
+	slices.Sort(d.senders)
+	for i, id := range d.senders {
+		d.sidx[id] = int32(i)
+	}
+	clsID := [2]map[string]string{{}, {}}
+	recv := map[string]bool{}
+	for i, r := range []*Relation{a, b} {
+		d.recvSel[i] = map[string]*classSel{}
+		for _, s := range r.cs.sortedRecvers {
+			for _, c := range s.ends {
+				d.recvSel[i][c.n.ID] = s
+				clsID[i][c.n.ID] = s.cls.id
+				recv[c.n.ID] = true
+			}
+		}
+	}
+	for id := range recv {
+		d.receivers = append(d.receivers, id)
+	}
+	slices.SortFunc(d.receivers, func(x, y string) int {
+		return cmp.Or(cmp.Compare(clsID[0][x], clsID[0][y]), cmp.Compare(clsID[1][x], clsID[1][y]), cmp.Compare(x, y))
+	})
+	return d
+}
+
+// chunks cuts the receivers into groups of at most diffChunk, at the
+// boundaries between classes where it can (a class cut in two is
+// computed twice).
+func (d *relDiff) chunks() [][]string {
+	key := func(id string) [2]*classSel { return [2]*classSel{d.recvSel[0][id], d.recvSel[1][id]} }
+	var out [][]string
+	var cur []string
+	for i := 0; i < len(d.receivers); {
+		j := i + 1
+		for j < len(d.receivers) && key(d.receivers[j]) == key(d.receivers[i]) {
+			j++
+		}
+		group := d.receivers[i:j]
+		if len(cur) > 0 && len(cur)+len(group) > diffChunk {
+			out = append(out, cur)
+			cur = nil
+		}
+		for len(group) > diffChunk {
+			out = append(out, group[:diffChunk])
+			group = group[diffChunk:]
+		}
+		cur = append(cur, group...)
+		i = j
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// counts reports whether a pair of interfaces counts as a connection:
+// two interfaces of different instances.
+func (d *relDiff) counts(f, t string) bool {
+	if f == t {
+		return false
+	}
+	inst := func(id string) string {
+		if i := d.b.cs.instanceOf[id]; i != "" {
+			return i
+		}
+		return d.a.cs.instanceOf[id]
+	}
+	i := inst(f)
+	return i == "" || i != inst(t)
+}
+
+// viewDelivery is what the walks from one view class delivered to
+// another.
+type viewDelivery struct {
+	from *ifaceClass
+	ents []pathEntry
+}
+
+// relIndex is one relation's kept walks of a probe by receiving view
+// class.
+type relIndex struct {
+	d    *relDiff
+	r    *Relation
+	pr   *probeRel
+	side int
+	// pairs are the merged view's deliveries by receiving class; intra
+	// the subnet view's.
+	pairs, intra [2]map[*ifaceClass][]viewDelivery
+	mu           sync.Mutex
+	bulks        map[bulkKey]*senderBulk
+}
+
+func (d *relDiff) index(pr *probeRel, r *Relation) *relIndex {
+	x := &relIndex{d: d, r: r, pr: pr, bulks: map[bulkKey]*senderBulk{}}
+	if r == d.b {
+		x.side = 1
+	}
+	for fam := range 2 {
+		x.pairs[fam], x.intra[fam] = map[*ifaceClass][]viewDelivery{}, map[*ifaceClass][]viewDelivery{}
+		for k, ents := range pr.pairs[fam] {
+			x.pairs[fam][k[1]] = append(x.pairs[fam][k[1]], viewDelivery{k[0], ents})
+		}
+		for k, ents := range pr.intra[fam] {
+			x.intra[fam][k[1]] = append(x.intra[fam][k[1]], viewDelivery{k[0], ents})
+		}
+		for _, m := range []map[*ifaceClass][]viewDelivery{x.pairs[fam], x.intra[fam]} {
+			for _, vds := range m {
+				slices.SortFunc(vds, func(a, b viewDelivery) int { return cmp.Compare(a.from.id, b.from.id) })
+			}
+		}
+	}
+	return x
+}
+
+// inetPart is internet traffic: addresses on ports.
+type inetPart struct {
+	addrs addrs
+	ports portSet
+}
+
+// inbound is what gets through to one receiver: the ports per sender
+// (by index; nil until one gets through) and from the internet.
+type inbound struct {
+	ports []portSet
+	inet  []inetPart
+}
+
+// inbound returns what gets through to each of the receivers (those of
+// the relation), computing each of their classes whole.
+func (x *relIndex) inbound(ids []string) map[string]*inbound {
+	out := map[string]*inbound{}
+	var sels []*classSel
+	want := map[string]bool{}
+	for _, id := range ids {
+		if s := x.d.recvSel[x.side][id]; s != nil {
+			want[id] = true
+			if !slices.Contains(sels, s) {
+				sels = append(sels, s)
+			}
+		}
+	}
+	acc := func(t string) *inbound {
+		in := out[t]
+		if in == nil {
+			in = &inbound{}
+			out[t] = in
+		}
+		return in
+	}
+	pr := x.pr
+	for _, dsel := range sels {
+		for fam := range 2 {
+			if !pr.probe.Protocol.Carries(fam == 0) || dsel.addrs[fam].empty() && dsel.pubs[fam].empty() {
+				continue
+			}
+			// put joins ports to what sender f gets through to t on
+			put := func(t *connEnd, f *connEnd, ports portSet) {
+				if f == t {
+					return
+				}
+				in := acc(t.n.ID)
+				if in.ports == nil {
+					in.ports = make([]portSet, len(x.d.senders))
+				}
+				i := x.d.sidx[f.n.ID]
+				switch old := in.ports[i]; {
+				case old.empty():
+					in.ports[i] = ports
+				case !old.equal(ports):
+					in.ports[i] = old.union(ports)
+				}
+			}
+			add := func(s *classSel, p packet) {
+				for _, sp := range p.spans {
+					ports := spanPorts(p.proto, sp)
+					for _, t := range dsel.ends {
+						if !want[t.n.ID] || !t.addr[fam].IsValid() || !sp.dst.contains(t.addr[fam]) {
+							continue
+						}
+						for _, f := range s.ends {
+							if f.addr[fam].IsValid() && sp.src.contains(f.addr[fam]) {
+								put(t, f, ports)
+							}
+						}
+					}
+				}
+			}
+			addBulk := func(b *senderBulk, p packet) {
+				for _, sp := range p.spans {
+					ports := spanPorts(p.proto, sp)
+					for _, t := range dsel.ends {
+						if !want[t.n.ID] || !t.addr[fam].IsValid() || !sp.dst.contains(t.addr[fam]) {
+							continue
+						}
+						for _, f := range b.within(sp.src, fam) {
+							put(t, f, ports)
+						}
+					}
+				}
+			}
+			if !dsel.addrs[fam].empty() {
+				n := dsel.ends[0]
+				for _, vd := range x.pairs[fam][n.vm] {
+					subnet := ""
+					if vd.from == n.vm {
+						subnet = n.n.SubnetID // subnets of one merged class: the subnet view's walks
+					}
+					x.between(fam, vd, false, subnet, dsel, add, addBulk)
+				}
+				for _, vd := range x.intra[fam][n.vs] {
+					x.between(fam, vd, true, "", dsel, add, addBulk)
+				}
+			}
+			if ents := pr.fromInternet[fam][dsel.ends[0].vm]; len(ents) > 0 {
+				p := pr.fromInternetTo(fam, dsel, ents)
+				for _, sp := range p.spans {
+					ports := spanPorts(p.proto, sp)
+					for _, t := range dsel.ends {
+						if want[t.n.ID] && slices.ContainsFunc(t.pub[fam], sp.dst.contains) {
+							in := acc(t.n.ID)
+							in.inet = append(in.inet, inetPart{sp.src, ports})
+						}
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// senderBulk are the selected senders of a view class (of one subnet,
+// when the walk was the merged view's inside one merged class) whose
+// security groups let every packet of the probe out: what gets from them
+// to a receiver is computed once for all of them. They share a VPC, so
+// an address names one of them. rest are the other selected classes.
+type senderBulk struct {
+	ends  []*connEnd // sorted by address
+	addrs addrs
+	rest  []*classSel
+}
+
+// within returns the senders whose address the set holds.
+func (b *senderBulk) within(a addrs, fam int) []*connEnd {
+	if len(b.ends) == 0 {
+		return nil
+	}
+	if x, ok := a.single(); ok {
+		i, found := slices.BinarySearchFunc(b.ends, x, func(c *connEnd, x netip.Addr) int { return c.addr[fam].Compare(x) })
+		if found {
+			return b.ends[i : i+1]
+		}
+		return nil
+	}
+	var out []*connEnd
+	for _, rg := range a.ranges() {
+		i, _ := slices.BinarySearchFunc(b.ends, rg.From(), func(c *connEnd, x netip.Addr) int { return c.addr[fam].Compare(x) })
+		for ; i < len(b.ends) && !rg.To().Less(b.ends[i].addr[fam]); i++ {
+			out = append(out, b.ends[i])
+		}
+	}
+	return out
+}
+
+type bulkKey struct {
+	from       *ifaceClass
+	fam        int
+	subnetView bool
+	subnet     string
+}
+
+// bulk returns the senders of a view class that can be taken together.
+func (x *relIndex) bulk(k bulkKey) *senderBulk {
+	x.mu.Lock()
+	b, ok := x.bulks[k]
+	x.mu.Unlock()
+	if ok {
+		return b
+	}
+	b = &senderBulk{}
+	var list []netip.Addr
+	for _, s := range x.r.cs.selsOf(k.from, false, k.subnetView) {
+		if s.addrs[k.fam].empty() || (k.subnet != "" && s.ends[0].n.SubnetID != k.subnet) {
+			continue
+		}
+		if !x.pr.egress(s.cls, k.fam).all {
+			b.rest = append(b.rest, s)
+			continue
+		}
+		for _, c := range s.ends {
+			if c.addr[k.fam].IsValid() {
+				b.ends = append(b.ends, c)
+				list = append(list, c.addr[k.fam])
+			}
+		}
+	}
+	slices.SortFunc(b.ends, func(p, q *connEnd) int { return p.addr[k.fam].Compare(q.addr[k.fam]) })
+	b.addrs = addrsOfList(list)
+	x.mu.Lock()
+	x.bulks[k] = b
+	x.mu.Unlock()
+	return b
+}
+
+// between adds what a view delivery brought from its senders to a
+// receiving class: the senders that let everything out together, the
+// others class by class (betweenOf); all class by class when a NAT
+// gateway or load balancer translated the packets on the way.
+func (x *relIndex) between(fam int, vd viewDelivery, subnetView bool, subnet string, d *classSel,
+	add func(*classSel, packet), addBulk func(*senderBulk, packet)) {
+	pr := x.pr
+	translated := slices.ContainsFunc(vd.ents, func(e pathEntry) bool { return e.translated })
+	if translated {
+		for _, s := range x.r.cs.selsOf(vd.from, false, subnetView) {
+			if subnet == "" || s.ends[0].n.SubnetID == subnet {
+				add(s, pr.betweenOf(fam, s, d, vd.ents))
+			}
+		}
+		return
+	}
+	b := x.bulk(bulkKey{vd.from, fam, subnetView, subnet})
+	for _, s := range b.rest {
+		add(s, pr.betweenOf(fam, s, d, vd.ents))
+	}
+	if b.addrs.empty() {
+		return
+	}
+	// betweenOf for all of them at once: their groups let everything out
+	out := queryPacket(pr.q, b.addrs, d.addrs[fam]).with(nil)
+	for _, ent := range vd.ents {
+		p := restrictEnds(ent.req, b.addrs, d.addrs[fam])
+		if p.empty() {
+			continue
+		}
+		out = out.union(admitBy(p, pr.ingress(d.cls, fam, ent.via, ent.forwarded), true))
+	}
+	addBulk(b, out)
+}
+
+// spanPorts returns the destination ports of a span: every port for
+// protocols without ports.
+func spanPorts(proto model.Protocol, sp span) portSet {
+	if !proto.HasPorts() {
+		return portsOf(model.AllPorts)
+	}
+	return sp.dstPorts
+}
+
+// outbound returns what gets from each sender to the internet.
+func (x *relIndex) outbound() map[string][]inetPart {
+	out := map[string][]inetPart{}
+	cs, pr := x.r.cs, x.pr
+	if !cs.toInternet {
+		return out
+	}
+	for _, s := range cs.sortedSenders {
+		for fam := range 2 {
+			ents := pr.toInternet[fam][s.ends[0].vm]
+			if !pr.probe.Protocol.Carries(fam == 0) || len(ents) == 0 {
+				continue
+			}
+			p := pr.toInternetFrom(fam, s, ents)
+			for _, sp := range p.spans {
+				ports := spanPorts(p.proto, sp)
+				for _, f := range s.ends {
+					if f.addr[fam].IsValid() && sp.src.contains(f.addr[fam]) {
+						out[f.n.ID] = append(out[f.n.ID], inetPart{sp.dst, ports})
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// compareInbound emits the differences in what gets through to each
+// receiver of a chunk.
+func (d *relDiff) compareInbound(pi int, ids []string, ina, inb map[string]*inbound) {
+	type key struct {
+		gained bool
+		ports  string
+	}
+	var items []DeltaItem
+	var gained []bool
+	for _, t := range ids {
+		a, b := ina[t], inb[t]
+		if a == nil {
+			a = &inbound{}
+		}
+		if b == nil {
+			b = &inbound{}
+		}
+		if a.ports != nil || b.ports != nil {
+			groups := map[key]int{}
+			for i, f := range d.senders {
+				var pa, pb portSet
+				if a.ports != nil {
+					pa = a.ports[i]
+				}
+				if b.ports != nil {
+					pb = b.ports[i]
+				}
+				if pa.equal(pb) || !d.counts(f, t) {
+					continue
+				}
+				for _, g := range []bool{true, false} {
+					diff := pb.minus(pa)
+					if !g {
+						diff = pa.minus(pb)
+					}
+					if diff.empty() {
+						continue
+					}
+					k := key{g, diff.String()}
+					j, ok := groups[k]
+					if !ok {
+						j = len(items)
+						groups[k] = j
+						items = append(items, DeltaItem{Probe: pi, To: []string{t}, Ports: d.portsOut(pi, diff)})
+						gained = append(gained, g)
+					}
+					items[j].From = append(items[j].From, f)
+				}
+			}
+		}
+		g, l := inetDelta(a.inet, b.inet)
+		for _, x := range g {
+			items = append(items, DeltaItem{Probe: pi, From: []string{"internet"}, To: []string{t}, Ports: d.portsOut(pi, x.ports), Internet: d.b.cs.e.internetPrefixes(x.addrs)})
+			gained = append(gained, true)
+		}
+		for _, x := range l {
+			items = append(items, DeltaItem{Probe: pi, From: []string{"internet"}, To: []string{t}, Ports: d.portsOut(pi, x.ports), Internet: d.a.cs.e.internetPrefixes(x.addrs)})
+			gained = append(gained, false)
+		}
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for i, it := range items {
+		d.emit(gained[i], it)
+	}
+}
+
+// compareOutbound emits the differences in what gets from each sender to
+// the internet.
+func (d *relDiff) compareOutbound(pi int, a, b map[string][]inetPart) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, f := range d.senders {
+		g, l := inetDelta(a[f], b[f])
+		for _, x := range g {
+			d.emit(true, DeltaItem{Probe: pi, From: []string{f}, To: []string{"internet"}, Ports: d.portsOut(pi, x.ports), Internet: d.b.cs.e.internetPrefixes(x.addrs)})
+		}
+		for _, x := range l {
+			d.emit(false, DeltaItem{Probe: pi, From: []string{f}, To: []string{"internet"}, Ports: d.portsOut(pi, x.ports), Internet: d.a.cs.e.internetPrefixes(x.addrs)})
+		}
+	}
+}
+
+// portsOut returns the ports an item names: none for protocols without
+// ports.
+func (d *relDiff) portsOut(pi int, ps portSet) []model.PortRange {
+	if !d.a.probes[pi].Protocol.HasPorts() {
+		return nil
+	}
+	return slices.Clone([]model.PortRange(ps))
+}
+
+// inetDelta compares two lists of internet traffic, stretch of ports by
+// stretch: the addresses only b holds (gained) and only a holds (lost),
+// adjacent stretches with the same addresses joined.
+func inetDelta(a, b []inetPart) (gained, lost []inetPart) {
+	if len(a) == 0 && len(b) == 0 {
+		return nil, nil
+	}
+	var cuts []int
+	for _, x := range slices.Concat(a, b) {
+		for _, r := range x.ports {
+			cuts = append(cuts, int(r.From), int(r.To)+1)
+		}
+	}
+	slices.Sort(cuts)
+	cuts = slices.Compact(cuts)
+	set := func(xs []inetPart, r model.PortRange) addrs {
+		var u addrs
+		for _, x := range xs {
+			if x.ports.overlaps(r) {
+				u = u.union(x.addrs)
+			}
+		}
+		return u
+	}
+	add := func(list []inetPart, s addrs, r model.PortRange) []inetPart {
+		if s.empty() {
+			return list
+		}
+		if n := len(list); n > 0 && list[n-1].addrs.equal(s) && int(list[n-1].ports[len(list[n-1].ports)-1].To)+1 == int(r.From) {
+			list[n-1].ports = list[n-1].ports.union(portSet{r})
+			return list
+		}
+		return append(list, inetPart{s, portSet{r}})
+	}
+	for i := 0; i+1 < len(cuts); i++ {
+		r := model.PortRange{From: uint16(cuts[i]), To: uint16(cuts[i+1] - 1)}
+		sa, sb := set(a, r), set(b, r)
+		_, g := sb.split(sa)
+		_, l := sa.split(sb)
+		gained, lost = add(gained, g, r), add(lost, l, r)
+	}
+	return gained, lost
+}
+
+// internetPrefixes returns internet addresses as the fewest prefixes
+// that hold exactly them among the internet's addresses.
+func (e *Engine) internetPrefixes(a addrs) []netip.Prefix {
+	var out []netip.Prefix
+	for fam := range 2 {
+		part, _ := a.split(e.allAddrs[fam])
+		if !part.empty() {
+			out = append(out, e.internetCover(part, fam)...)
+		}
+	}
+	return out
+}
+
+// release drops the walks kept for the probe: a comparison reads them
+// once.
+func (r *probeRel) release() {
+	for fam := range 2 {
+		r.pairs[fam] = map[classPair][]pathEntry{}
+		r.intra[fam] = map[classPair][]pathEntry{}
+		r.fromInternet[fam] = map[*ifaceClass][]pathEntry{}
+		r.toInternet[fam] = map[*ifaceClass][]pathEntry{}
+	}
+	r.inCache, r.outCache, r.realWalks = map[inKey]packet{}, map[outKey]egressSet{}, map[realWalkKey]packet{}
+	r.storeOnce = sync.Once{}
+}
