@@ -92,10 +92,18 @@ type relDiff struct {
 	// recvSel are the selected classes of receivers, by receiver, in a
 	// and b.
 	recvSel [2]map[string]*classSel
+	// internet are the addresses that are internet addresses in both
+	// snapshots, by family: only they are compared as internet traffic. An
+	// address that an interface holds on one side (an Elastic IP allocated
+	// or released) is compared as that interface's traffic instead.
+	internet [2]addrs
 }
 
 func newRelDiff(a, b *Relation, emit func(bool, DeltaItem)) *relDiff {
 	d := &relDiff{a: a, b: b, emit: emit, sidx: map[string]int32{}}
+	for fam := range 2 {
+		d.internet[fam], _ = a.cs.e.internetAddrs[fam].split(b.cs.e.internetAddrs[fam])
+	}
 	seen := map[string]bool{}
 	for _, r := range []*Relation{a, b} {
 		for _, s := range r.cs.sortedSenders {
@@ -532,13 +540,13 @@ func (d *relDiff) compareInbound(pi int, ids []string, ina, inb map[string]*inbo
 			}
 		}
 		g, l := inetDelta(a.inet, b.inet)
-		for _, x := range g {
-			items = append(items, DeltaItem{Probe: pi, From: []string{"internet"}, To: []string{t}, Ports: d.portsOut(pi, x.ports), Internet: d.b.cs.e.internetPrefixes(x.addrs)})
-			gained = append(gained, true)
-		}
-		for _, x := range l {
-			items = append(items, DeltaItem{Probe: pi, From: []string{"internet"}, To: []string{t}, Ports: d.portsOut(pi, x.ports), Internet: d.a.cs.e.internetPrefixes(x.addrs)})
-			gained = append(gained, false)
+		for i, xs := range [][]inetPart{g, l} {
+			for _, x := range xs {
+				if pfx := d.commonInternet(x.addrs); len(pfx) > 0 {
+					items = append(items, DeltaItem{Probe: pi, From: []string{"internet"}, To: []string{t}, Ports: d.portsOut(pi, x.ports), Internet: pfx})
+					gained = append(gained, i == 0)
+				}
+			}
 		}
 	}
 	d.mu.Lock()
@@ -555,11 +563,12 @@ func (d *relDiff) compareOutbound(pi int, a, b map[string][]inetPart) {
 	defer d.mu.Unlock()
 	for _, f := range d.senders {
 		g, l := inetDelta(a[f], b[f])
-		for _, x := range g {
-			d.emit(true, DeltaItem{Probe: pi, From: []string{f}, To: []string{"internet"}, Ports: d.portsOut(pi, x.ports), Internet: d.b.cs.e.internetPrefixes(x.addrs)})
-		}
-		for _, x := range l {
-			d.emit(false, DeltaItem{Probe: pi, From: []string{f}, To: []string{"internet"}, Ports: d.portsOut(pi, x.ports), Internet: d.a.cs.e.internetPrefixes(x.addrs)})
+		for i, xs := range [][]inetPart{g, l} {
+			for _, x := range xs {
+				if pfx := d.commonInternet(x.addrs); len(pfx) > 0 {
+					d.emit(i == 0, DeltaItem{Probe: pi, From: []string{f}, To: []string{"internet"}, Ports: d.portsOut(pi, x.ports), Internet: pfx})
+				}
+			}
 		}
 	}
 }
@@ -617,14 +626,15 @@ func inetDelta(a, b []inetPart) (gained, lost []inetPart) {
 	return gained, lost
 }
 
-// internetPrefixes returns internet addresses as the fewest prefixes
-// that hold exactly them among the internet's addresses.
-func (e *Engine) internetPrefixes(a addrs) []netip.Prefix {
+// commonInternet returns the addresses of a that are internet addresses in
+// both snapshots, as the fewest prefixes that hold exactly them among
+// those; nil when there are none.
+func (d *relDiff) commonInternet(a addrs) []netip.Prefix {
 	var out []netip.Prefix
 	for fam := range 2 {
-		part, _ := a.split(e.allAddrs[fam])
+		part, _ := a.split(d.internet[fam])
 		if !part.empty() {
-			out = append(out, e.internetCover(part, fam)...)
+			out = append(out, coverAmong(part, d.internet[fam], fam)...)
 		}
 	}
 	return out

@@ -94,11 +94,17 @@ func (e *Engine) describeInternet(a addrs) ([]string, string) {
 // gaps between them that hold no internet address, and stretched to the
 // ends of the address space where no internet address lies beyond.
 func (e *Engine) internetCover(a addrs, fam int) []netip.Prefix {
+	return coverAmong(a, e.internetAddrs[fam], fam)
+}
+
+// coverAmong returns the fewest prefixes that hold exactly the addresses
+// of a among those of inet (a within inet): addresses outside inet may
+// join a prefix.
+func coverAmong(a, inet addrs, fam int) []netip.Prefix {
 	rs := a.ranges()
 	if len(rs) == 0 {
 		return nil
 	}
-	inet := e.internetAddrs[fam]
 	lo, hi := netip.IPv4Unspecified(), netip.AddrFrom4([4]byte{255, 255, 255, 255})
 	if fam == 1 {
 		lo, hi = netip.IPv6Unspecified(), netip.AddrFrom16([16]byte{0: 0xff, 1: 0xff, 2: 0xff, 3: 0xff, 4: 0xff, 5: 0xff, 6: 0xff, 7: 0xff, 8: 0xff, 9: 0xff, 10: 0xff, 11: 0xff, 12: 0xff, 13: 0xff, 14: 0xff, 15: 0xff})
