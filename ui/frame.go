@@ -116,6 +116,7 @@ func (a *app) tabsView() string {
 			parts = append(parts, a.th.Tab.Render(t))
 		}
 	}
+	parts = append(parts, a.netTabsView()...)
 	line := strings.Join(parts, "")
 	right := a.th.Dim.Render("? help  : go to  q quit")
 	if gap := a.w - ansi.StringWidth(line) - ansi.StringWidth(right); gap > 1 {
@@ -192,6 +193,9 @@ func (a *app) statusView() string {
 		parts = append(parts, th.StatusWarn.Render(" loading "+safe(a.loadName)+": ")+th.Status.Render(step+" "))
 	}
 	parts = append(parts, seg("source", safe(a.source)))
+	if c := a.compareStatus(); c != "" {
+		parts = append(parts, th.Status.Render(" "+safe(c)+" "))
+	}
 	n := 1 // a narrow bar names the first account and region and counts the rest
 	if a.w >= 140 {
 		n = 3

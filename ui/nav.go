@@ -50,6 +50,9 @@ func (a *app) navigate(msg tea.Msg) tea.Cmd {
 	case view.WhatIf:
 		return a.whatIf(msg)
 	default:
+		if cmd, ok := a.netMsg(msg); ok {
+			return cmd
+		}
 		return a.route(msg)
 	}
 	return nil
@@ -96,7 +99,7 @@ func (a *app) step(d int) {
 func (a *app) views() []view.View {
 	seen := map[view.View]bool{}
 	var out []view.View
-	for _, v := range append(a.sections[:], a.hist.views...) {
+	for _, v := range append(append(a.sections[:], a.net.all()...), a.hist.views...) {
 		if v != nil && !seen[v] {
 			seen[v] = true
 			out = append(out, v)
@@ -126,10 +129,10 @@ func (a *app) start(w *world.World) tea.Cmd {
 	a.push(a.sections[view.TabOverview])
 	ix, eng := w.Ix, w.Eng
 	// one after the other, so one core stays free for the keyboard
-	return tea.Sequence(
+	return tea.Batch(a.netStart(w), tea.Sequence(
 		func() tea.Msg { return exposureMsg{w, eng.Exposure(reach.ExposureOptions{})} },
 		func() tea.Msg { return graphMsg{w, model.NewGraph(ix)} },
-	)
+	))
 }
 
 // whatIf changes the what-if overlay and rebuilds the what-if engine in
@@ -167,7 +170,7 @@ func (a *app) whatIf(m view.WhatIf) tea.Cmd {
 	}
 	seq, copySnap := a.s.WhatIfSeq, a.s.Overlay.Snapshot()
 	return tea.Batch(refresh, func() tea.Msg {
-		return wiEngineMsg{seq: seq, eng: reach.New(copySnap), snap: copySnap}
+		return wiEngineMsg{seq: seq, eng: a.engineOf(copySnap), snap: copySnap}
 	})
 }
 

@@ -13,13 +13,14 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/model/awspull"
+	"github.com/vpcscope/vpcscope/reach"
 	"github.com/vpcscope/vpcscope/ui"
 )
 
 // newExploreCmd is the explorer, the terminal UI (also what vpcscope runs
 // with no subcommand).
 func newExploreCmd(g *globalOptions, s streams) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "explore",
 		Short: "Browse the network and trace traffic in a terminal UI",
 		Long: `explore opens the terminal UI: an overview, a tree of VPCs and subnets,
@@ -27,12 +28,75 @@ tables of every resource kind, the detail of any resource with its rules and
 relations, and traces that show hop by hop why A can or cannot reach B — and
 which rule to change (try it in memory with what-if). Press ? for the keys.`,
 		Example: `  vpcscope --demo
-  vpcscope explore --snapshot prod.json --mouse`,
+  vpcscope explore --snapshot prod.json --mouse
+  vpcscope --snapshot prod.json --flowlogs ./AWSLogs/
+  vpcscope --snapshot last-week.json --compare today.json
+  vpcscope --demo --onprem datacenter=10.200.0.0/16`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runExplorer(cmd.Context(), g, s)
 		},
 	}
+	g.explore.register(cmd)
+	return cmd
+}
+
+// exploreFlags are the explorer's own flags, on the root command and on
+// explore.
+type exploreFlags struct {
+	flowLogs string
+	compare  string
+	onprem   onPremOptions
+}
+
+func (f *exploreFlags) register(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.StringVar(&f.flowLogs, "flowlogs", "", "explorer: read this file or folder of VPC Flow Logs into the flow-log view (key 8) at start")
+	fs.StringVar(&f.compare, "compare", "", "explorer: with --snapshot OLD, show NEW (a snapshot file or folder of AWS CLI outputs) compared with OLD: changes marked, the diff view (key 0)")
+	addOnPremFlags(cmd, &f.onprem)
+}
+
+// apply checks the explorer's flags and sets them on the options; with
+// --compare the network shown is NEW and OLD (the source the other flags
+// name) loads beside it.
+func (f *exploreFlags) apply(ctx context.Context, g *globalOptions, s streams, opts *ui.Options) error {
+	nets, err := f.onprem.networks()
+	if err != nil {
+		return err
+	}
+	if len(nets) > 0 {
+		if _, err := new(reach.Engine).WithOnPrem(nets); err != nil {
+			return usagef("%v", err)
+		}
+		opts.OnPrem = nets
+	}
+	if f.flowLogs != "" {
+		if _, err := os.Stat(f.flowLogs); err != nil {
+			return usagef("--flowlogs: %v", err)
+		}
+		opts.FlowLogs = f.flowLogs
+	}
+	if f.compare == "" {
+		return nil
+	}
+	if !g.demo && g.snapshot == "" {
+		return usagef("--compare NEW needs the older network: --snapshot OLD (or --demo)")
+	}
+	if _, err := os.Stat(f.compare); err != nil {
+		return usagef("--compare: %v", err)
+	}
+	oldName, oldLoad, err := explorerSource(ctx, g, s, false)
+	if err != nil {
+		return err
+	}
+	cur := *g
+	cur.demo, cur.snapshot = false, f.compare
+	name, load, err := explorerSource(ctx, &cur, s, true)
+	if err != nil {
+		return err
+	}
+	opts.Source, opts.Loader, opts.Compare, opts.CompareSource = name, load, oldLoad, oldName
+	return nil
 }
 
 // runExplorer starts the terminal UI; without a source it prints the
@@ -63,6 +127,9 @@ func runExplorer(ctx context.Context, g *globalOptions, s streams) error {
 		return err
 	}
 	opts.Source, opts.Loader = name, load
+	if err := g.explore.apply(ctx, g, s, &opts); err != nil {
+		return err
+	}
 	return ui.Run(ctx, opts)
 }
 

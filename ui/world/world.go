@@ -27,6 +27,8 @@ type World struct {
 	Graph    *model.Graph
 	Exposure *reach.ExposureReport
 	Findings []Finding
+	// OnPrem are the on-premises networks declared on the engine.
+	OnPrem []reach.OnPremNetwork
 }
 
 // New indexes a snapshot and builds its engine. Counts are per ID: a
@@ -144,7 +146,7 @@ type Endpoint struct {
 // account, region and VPC. Build once per world: on a big account it is
 // tens of thousands of rows.
 func (w *World) Endpoints() []Endpoint {
-	out := []Endpoint{{Spec: "internet", Label: "internet  (any public address)"}}
+	out := append([]Endpoint{{Spec: "internet", Label: "internet  (any public address)"}}, w.onPremEndpoints()...)
 	many := len(w.Accounts()) > 1 || len(w.Regions()) > 1
 	where := func(r model.Resource) string {
 		m := r.Base()
