@@ -123,7 +123,14 @@ func (m *Model) trace(it impact.Item) tea.Cmd {
 	if err != nil {
 		return view.Cmd(view.Flash{Text: "cannot trace protocol " + it.Protocol, Err: true})
 	}
-	t := view.Trace{From: end(it.From), To: end(it.To), Protocol: p}
+	from, to := it.From, it.To
+	if len(it.FromInstances) > 0 {
+		from = it.FromInstances
+	}
+	if len(it.ToInstances) > 0 {
+		to = it.ToInstances
+	}
+	t := view.Trace{From: end(from), To: end(to), Protocol: p}
 	if len(it.Ports) > 0 {
 		t.Port = max(1, int(it.Ports[0].From))
 	}
@@ -154,7 +161,14 @@ func ItemText(w *world.World, it impact.Item) string {
 		}
 		return strings.Join(out, ", ")
 	}
-	return fmt.Sprintf("%s → %s  %s", names(it.From), names(it.To), svc)
+	from, to := it.From, it.To
+	if len(it.FromInstances) > 0 {
+		from = it.FromInstances
+	}
+	if len(it.ToInstances) > 0 {
+		to = it.ToInstances
+	}
+	return fmt.Sprintf("%s → %s  %s", names(from), names(to), svc)
 }
 
 func (m *Model) build() {
