@@ -94,9 +94,11 @@ func (d *Model) editable() bool {
 	if d.fromOld {
 		return false
 	}
-	switch d.res.(type) {
+	switch r := d.res.(type) {
 	case *model.SecurityGroup, *model.NetworkACL, *model.RouteTable:
 		return true
+	case *model.FirewallRuleGroup:
+		return firewallEditable(r)
 	}
 	return false
 }
@@ -208,7 +210,12 @@ func (d *Model) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (d *Model) defaultList() edit.List {
-	switch d.res.(type) {
+	if !d.editable() {
+		return ""
+	}
+	switch r := d.res.(type) {
+	case *model.FirewallRuleGroup:
+		return firewallList(r)
 	case *model.SecurityGroup:
 		return edit.SGIngress
 	case *model.NetworkACL:
