@@ -56,7 +56,32 @@ func (f *exploreFlags) register(cmd *cobra.Command) {
 	addOnPremFlags(cmd, &f.onprem)
 }
 
-// apply checks the explorer's flags and sets them on the options; with
+// check validates the explorer's flags: a one-line usage error (exit 2).
+func (f *exploreFlags) check(g *globalOptions) error {
+	nets, err := f.onprem.networks()
+	if err != nil {
+		return err
+	}
+	if _, err := new(reach.Engine).WithOnPrem(nets); err != nil {
+		return usagef("%v", err)
+	}
+	if f.flowLogs != "" {
+		if _, err := os.Stat(f.flowLogs); err != nil {
+			return usagef("--flowlogs: %v", err)
+		}
+	}
+	if f.compare != "" {
+		if !g.demo && g.snapshot == "" {
+			return usagef("--compare NEW needs the older network: --snapshot OLD (or --demo)")
+		}
+		if _, err := os.Stat(f.compare); err != nil {
+			return usagef("--compare: %v", err)
+		}
+	}
+	return nil
+}
+
+// apply sets the explorer's flags (checked) on the options; with
 // --compare the network shown is NEW and OLD (the source the other flags
 // name) loads beside it.
 func (f *exploreFlags) apply(ctx context.Context, g *globalOptions, s streams, opts *ui.Options) error {
@@ -64,26 +89,9 @@ func (f *exploreFlags) apply(ctx context.Context, g *globalOptions, s streams, o
 	if err != nil {
 		return err
 	}
-	if len(nets) > 0 {
-		if _, err := new(reach.Engine).WithOnPrem(nets); err != nil {
-			return usagef("%v", err)
-		}
-		opts.OnPrem = nets
-	}
-	if f.flowLogs != "" {
-		if _, err := os.Stat(f.flowLogs); err != nil {
-			return usagef("--flowlogs: %v", err)
-		}
-		opts.FlowLogs = f.flowLogs
-	}
+	opts.OnPrem, opts.FlowLogs = nets, f.flowLogs
 	if f.compare == "" {
 		return nil
-	}
-	if !g.demo && g.snapshot == "" {
-		return usagef("--compare NEW needs the older network: --snapshot OLD (or --demo)")
-	}
-	if _, err := os.Stat(f.compare); err != nil {
-		return usagef("--compare: %v", err)
 	}
 	oldName, oldLoad, err := explorerSource(ctx, g, s, false)
 	if err != nil {
@@ -108,6 +116,9 @@ func (f *exploreFlags) apply(ctx context.Context, g *globalOptions, s streams, o
 func runExplorer(ctx context.Context, g *globalOptions, s streams) error {
 	if !g.sourceGiven() {
 		return printSourcesGuide(s.out)
+	}
+	if err := g.explore.check(g); err != nil {
+		return err // a bad flag says so before anything else
 	}
 	out, ok := s.out.(*os.File)
 	if !ok || !term.IsTerminal(out.Fd()) {

@@ -268,7 +268,10 @@ func (c *Model) trace() tea.Cmd {
 func (c *Model) build() tea.Cmd {
 	labels := map[string]string{}
 	for _, g := range c.m.Groups {
-		labels[g.ID] = g.String()
+		labels[g.ID] = g.ID
+		if g.Name != "" && g.Name != g.ID {
+			labels[g.ID] = g.Name + " (" + g.ID + ")" // the name first: it survives a narrow column
+		}
 	}
 	col := func(title string, prio int, flex bool, mx int) present.TableColumn {
 		return present.TableColumn{Title: title, Priority: prio, Flex: flex, Max: mx}

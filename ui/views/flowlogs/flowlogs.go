@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -107,7 +108,7 @@ const (
 func (m *Model) Crumbs() []string {
 	c := []string{"Flow logs"}
 	if m.path != "" {
-		c = append(c, m.path)
+		c = append(c, filepath.Base(m.path))
 	}
 	return c
 }
@@ -178,11 +179,10 @@ func (m *Model) Load(path string) tea.Cmd {
 		}
 		st := sc.Stats()
 		if st.Records == 0 && st.NoData == 0 && st.SkipData == 0 {
-			msg := "no flow-log records in " + path
 			if first != "" {
-				msg += ": " + first
+				return loadedMsg{seq: seq, err: fmt.Errorf("%s", first)}
 			}
-			return loadedMsg{seq: seq, err: fmt.Errorf("%s", msg)}
+			return loadedMsg{seq: seq, err: fmt.Errorf("no flow-log records in %s", path)}
 		}
 		p := ""
 		if problems > 0 {
@@ -540,10 +540,10 @@ func (m *Model) View() string {
 	by := m.rep.Summary.ByAgreement
 	agree := func(a flowexplain.Agreement) string {
 		c := by[a]
-		if m.w < 120 {
+		if m.w < 150 {
 			return fmt.Sprintf("%s %s", strings.Fields(Mark(a))[0], thousands(int64(c.Flows)))
 		}
-		return fmt.Sprintf("%s %s (%s)", strings.Fields(Mark(a))[0], count(int64(c.Flows), "flow"), count(c.Records, "record"))
+		return fmt.Sprintf("%s %s (%s)", strings.Fields(Mark(a))[0], thousands(int64(c.Flows)), count(c.Records, "record"))
 	}
 	head := " " + th.Bold.Render(fmt.Sprintf("%s → %s", count(m.rep.Records, "record"), count(int64(len(m.rep.Flows)), "flow"))) + "  " +
 		th.OK.Render(agree(flowexplain.Agrees)+" agree") + th.Dim.Render(" · ") +
