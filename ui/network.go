@@ -48,7 +48,7 @@ type netTab struct {
 
 var netTabs = []netTab{
 	{keys.FlowLogs, "Flows", func(n netViews) view.View { return n.flow }},
-	{keys.Connectivity, "Connectivity", func(n netViews) view.View { return n.conn }},
+	{keys.Connectivity, "Connect", func(n netViews) view.View { return n.conn }},
 	{keys.Diff, "Diff", func(n netViews) view.View { return n.diff }},
 }
 

@@ -288,6 +288,22 @@ func TestFirewallJourney(t *testing.T) {
 	has(t, selectedLine(det), fmt.Sprintf("%d ", a.Blocked.Ref.Index+1), "sid:200", "◆ blocked")
 	press(tm, "d", "esc")
 	has(t, settle(t, tm, "what-if ✓ REACHABLE"), "actual  ✗ BLOCKED")
+
+	// a stateful default action decides: b opens the firewall policy
+	// (Network Firewall: the policy's stateful default actions apply when
+	// no rule matched)
+	d, err := reach.New(s).Reach(reach.Query{From: "198.51.100.7", To: "edge-web-1", Protocol: model.ProtocolTCP, Port: 22})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Blocked == nil || !strings.Contains(d.Blocked.Resource, "firewall-policy/") {
+		t.Fatalf("want a block by a firewall policy's default action, got %+v", d.Blocked)
+	}
+	tm2 := startOn(t, s, 120, 40, nil)
+	press(tm2, "4", "enter", "198.51.100.7", "enter", "edge-web-1", "enter", "22", "enter")
+	settle(t, tm2, "◆ ✗ deny")
+	press(tm2, "b")
+	has(t, settle(t, tm2, "firewall-policy "), d.Blocked.Resource)
 }
 
 // TestFlowLogsPaletteAndErrors: :flowlogs PATH reads a file from the
