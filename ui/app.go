@@ -103,20 +103,24 @@ type app struct {
 
 	s        *view.Session
 	sections [7]view.View
-	hist     history
-	mode     mode
-	filterIn textinput.Model
-	palette  *picker.Model
-	palFor   string // "goto" or "ctx"
-	palSrc   *picker.Source
-	choices  []Choice
-	confirm  *view.Confirm
-	helpIn   textinput.Model
-	helpList *list.Model
-	help     help.Model
-	flash    string
-	flashErr bool
-	w, h     int
+	// net are the whole-network views (flow logs, connectivity, diff);
+	// flowsRead once --flowlogs was read.
+	net       netViews
+	flowsRead bool
+	hist      history
+	mode      mode
+	filterIn  textinput.Model
+	palette   *picker.Model
+	palFor    string // "goto" or "ctx"
+	palSrc    *picker.Source
+	choices   []Choice
+	confirm   *view.Confirm
+	helpIn    textinput.Model
+	helpList  *list.Model
+	help      help.Model
+	flash     string
+	flashErr  bool
+	w, h      int
 
 	// crash holds a recovered panic; Run reports it after the terminal is
 	// restored.

@@ -100,24 +100,52 @@ func (a *app) loadingView() string {
 	return fit(b.String(), a.w, a.h)
 }
 
+// tabsView is the top line: a tab per view, then the global hints. When
+// the names and hints do not fit, the hints go first; when the names alone
+// do not fit (80 columns hold about seven), the tabs other than the active
+// one shrink to their digit, so every view stays visible one key away.
 func (a *app) tabsView() string {
-	var parts []string
 	cur := -1
 	for i, s := range a.sections {
 		if s == a.active() {
 			cur = i
 		}
 	}
-	for i, n := range view.TabNames {
-		t := fmt.Sprintf("%d %s", i+1, n)
-		if i == cur {
-			parts = append(parts, a.th.TabActive.Render(t))
-		} else {
-			parts = append(parts, a.th.Tab.Render(t))
-		}
+	type tab struct {
+		key, name string
+		active    bool
 	}
-	line := strings.Join(parts, "")
+	var tabs []tab
+	for i, n := range view.TabNames {
+		tabs = append(tabs, tab{fmt.Sprint(i + 1), n, i == cur})
+	}
+	for _, t := range a.netTabs() {
+		tabs = append(tabs, tab(t))
+	}
+	render := func(short bool) string {
+		var b strings.Builder
+		for _, t := range tabs {
+			label := t.key + " " + t.name
+			if short && !t.active {
+				label = t.key
+			}
+			if t.active {
+				b.WriteString(a.th.TabActive.Render(label))
+			} else {
+				b.WriteString(a.th.Tab.Render(label))
+			}
+		}
+		return b.String()
+	}
+	line := render(false)
 	right := a.th.Dim.Render("? help  : go to  q quit")
+	switch {
+	case ansi.StringWidth(line)+ansi.StringWidth(right)+2 <= a.w:
+	case ansi.StringWidth(line) <= a.w:
+		right = "" // the names before the hints: the footer says "? help" too
+	default:
+		line = render(true)
+	}
 	if gap := a.w - ansi.StringWidth(line) - ansi.StringWidth(right); gap > 1 {
 		line += strings.Repeat(" ", gap) + right
 	}
@@ -192,6 +220,9 @@ func (a *app) statusView() string {
 		parts = append(parts, th.StatusWarn.Render(" loading "+safe(a.loadName)+": ")+th.Status.Render(step+" "))
 	}
 	parts = append(parts, seg("source", safe(a.source)))
+	if c := a.compareStatus(); c != "" {
+		parts = append(parts, th.Status.Render(" "+safe(c)+" "))
+	}
 	n := 1 // a narrow bar names the first account and region and counts the rest
 	if a.w >= 140 {
 		n = 3

@@ -91,6 +91,8 @@ func (a *app) key(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, keys.Overview, keys.Tree, keys.Lists, keys.Trace, keys.Exposure, keys.Map, keys.Audit):
 		a.push(a.sections[int(msg.Runes[0]-'1')])
+	case key.Matches(msg, keys.FlowLogs, keys.Connectivity, keys.Diff):
+		return a.netKey(msg)
 	case key.Matches(msg, keys.Copy):
 		return a.copySelected()
 	case key.Matches(msg, keys.Console):

@@ -86,7 +86,8 @@ func (a *app) loading(msg tea.Msg) tea.Cmd {
 		}
 		a.loadSteps = append(a.loadSteps, "indexing the network…")
 		snap, seq := msg.snap, msg.seq
-		return func() tea.Msg { return worldMsg{seq, world.New(snap)} }
+		onprem := a.opts.OnPrem
+		return func() tea.Msg { return worldMsg{seq, newWorld(snap, onprem)} }
 	case worldMsg:
 		if msg.seq != a.load {
 			return nil

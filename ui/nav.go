@@ -54,6 +54,9 @@ func (a *app) navigate(msg tea.Msg) tea.Cmd {
 	case view.Traced:
 		a.s.Traced = &msg // the map draws its path
 	default:
+		if cmd, ok := a.netMsg(msg); ok {
+			return cmd
+		}
 		return a.route(msg)
 	}
 	return nil
@@ -100,7 +103,7 @@ func (a *app) step(d int) {
 func (a *app) views() []view.View {
 	seen := map[view.View]bool{}
 	var out []view.View
-	for _, v := range append(a.sections[:], a.hist.views...) {
+	for _, v := range append(append(a.sections[:], a.net.all()...), a.hist.views...) {
 		if v != nil && !seen[v] {
 			seen[v] = true
 			out = append(out, v)
@@ -135,10 +138,10 @@ func (a *app) start(w *world.World) tea.Cmd {
 	a.push(a.sections[view.TabOverview])
 	ix, eng := w.Ix, w.Eng
 	// one after the other, so one core stays free for the keyboard
-	return tea.Sequence(
+	return tea.Batch(a.netStart(w), tea.Sequence(
 		func() tea.Msg { return exposureMsg{w, eng.Exposure(reach.ExposureOptions{})} },
 		func() tea.Msg { return graphMsg{w, model.NewGraph(ix)} },
-	)
+	))
 }
 
 // close saves what views hold (view.Closer: the audit's review) before
@@ -190,7 +193,7 @@ func (a *app) whatIf(m view.WhatIf) tea.Cmd {
 	}
 	seq, copySnap := a.s.WhatIfSeq, a.s.Overlay.Snapshot()
 	return tea.Batch(refresh, func() tea.Msg {
-		return wiEngineMsg{seq: seq, eng: reach.New(copySnap), snap: copySnap}
+		return wiEngineMsg{seq: seq, eng: a.engineOf(copySnap), snap: copySnap}
 	})
 }
 

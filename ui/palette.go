@@ -26,6 +26,7 @@ func (a *app) openPalette() tea.Cmd {
 			picker.Candidate{Spec: "ctx", Label: "ctx                          switch profile, region or snapshot file (key C)"},
 			picker.Candidate{Spec: "changes", Label: "changes                      the what-if change list (key W)"},
 			picker.Candidate{Spec: "reload", Label: "reload                       load the source again (key R)"})
+		cands = append(cands, netCandidates()...)
 		for _, k := range model.Kinds() {
 			if a.s.W.Counts[k] > 0 {
 				cands = append(cands, picker.Candidate{Spec: "list:" + string(k), Label: fmt.Sprintf("%-28s list (%d)", string(k)+"s", a.s.W.Counts[k])})
@@ -63,6 +64,7 @@ func (a *app) palettePicked() tea.Cmd {
 	if d == nil {
 		return nil
 	}
+	query := a.palette.Query()
 	a.mode, a.palette = modeNormal, nil
 	if d.Cancelled {
 		return nil
@@ -70,6 +72,8 @@ func (a *app) palettePicked() tea.Cmd {
 	var cmd tea.Cmd
 	if a.palFor == "ctx" {
 		cmd = a.switchTo(d.Spec)
+	} else if c, ok := a.argCommand(query); ok {
+		cmd = c // a command with an argument (:flowlogs PATH): the text typed, not a match
 	} else {
 		cmd = a.command(d.Spec)
 	}
@@ -97,6 +101,9 @@ func (a *app) command(spec string) tea.Cmd {
 	case strings.HasPrefix(spec, "list:"):
 		cmd = a.send(view.List{Kind: strings.TrimPrefix(spec, "list:")})
 	default:
+		if c, ok := a.netCommand(spec); ok {
+			return c
+		}
 		cmd = a.goTo(spec)
 	}
 	return cmd

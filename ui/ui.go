@@ -31,6 +31,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/reach"
 	"github.com/vpcscope/vpcscope/ui/style"
 )
 
@@ -65,6 +66,17 @@ type Options struct {
 	// ReviewPath is the audit review file the Audit view reads and saves
 	// (reach/audit/review); "" keeps the review in memory only.
 	ReviewPath string
+	// FlowLogs, when set, is a file or folder of VPC Flow Logs the flow-log
+	// view reads at start (--flowlogs).
+	FlowLogs string
+	// Compare, when set, loads an older snapshot of the network to compare
+	// with (--snapshot OLD --compare NEW: the explorer shows NEW, and
+	// Compare loads OLD); CompareSource names it.
+	Compare       Loader
+	CompareSource string
+	// OnPrem are on-premises networks (--onprem NAME=CIDR) declared on
+	// the engine: traces may start or end there.
+	OnPrem []reach.OnPremNetwork
 	// Multiplexer is "tmux" or "screen" when the explorer runs inside one
 	// (Run reads TMUX and TERM): clipboard writes are wrapped to pass
 	// through it.

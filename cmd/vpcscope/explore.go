@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/model/awspull"
+	"github.com/vpcscope/vpcscope/reach"
 	"github.com/vpcscope/vpcscope/reach/audit/review"
 	"github.com/vpcscope/vpcscope/ui"
 )
@@ -28,13 +29,17 @@ tables of every resource kind, the detail of any resource with its rules and
 relations, and traces that show hop by hop why A can or cannot reach B — and
 which rule to change (try it in memory with what-if). Press ? for the keys.`,
 		Example: `  vpcscope --demo
-  vpcscope explore --snapshot prod.json --mouse`,
+  vpcscope explore --snapshot prod.json --mouse
+  vpcscope --snapshot prod.json --flowlogs ./AWSLogs/
+  vpcscope --snapshot last-week.json --compare today.json
+  vpcscope --demo --onprem datacenter=10.200.0.0/16`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runExplorer(cmd.Context(), g, s)
 		},
 	}
 	addReviewFlag(cmd, g)
+	g.explore.register(cmd)
 	return cmd
 }
 
@@ -58,6 +63,72 @@ func reviewPath(g *globalOptions) string {
 	return "vpcscope-live.review.json"
 }
 
+// exploreFlags are the explorer's own flags, on the root command and on
+// explore.
+type exploreFlags struct {
+	flowLogs string
+	compare  string
+	onprem   onPremOptions
+}
+
+func (f *exploreFlags) register(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.StringVar(&f.flowLogs, "flowlogs", "", "explorer: read this file or folder of VPC Flow Logs into the flow-log view (key 8) at start")
+	fs.StringVar(&f.compare, "compare", "", "explorer: with --snapshot OLD, show NEW (a snapshot file or folder of AWS CLI outputs) compared with OLD: changes marked, the diff view (key 0)")
+	addOnPremFlags(cmd, &f.onprem)
+}
+
+// check validates the explorer's flags: a one-line usage error (exit 2).
+func (f *exploreFlags) check(g *globalOptions) error {
+	nets, err := f.onprem.networks()
+	if err != nil {
+		return err
+	}
+	if _, err := new(reach.Engine).WithOnPrem(nets); err != nil {
+		return usagef("%v", err)
+	}
+	if f.flowLogs != "" {
+		if _, err := os.Stat(f.flowLogs); err != nil {
+			return usagef("--flowlogs: %v", err)
+		}
+	}
+	if f.compare != "" {
+		if !g.demo && g.snapshot == "" {
+			return usagef("--compare NEW needs the older network: --snapshot OLD (or --demo)")
+		}
+		if _, err := os.Stat(f.compare); err != nil {
+			return usagef("--compare: %v", err)
+		}
+	}
+	return nil
+}
+
+// apply sets the explorer's flags (checked) on the options; with
+// --compare the network shown is NEW and OLD (the source the other flags
+// name) loads beside it.
+func (f *exploreFlags) apply(ctx context.Context, g *globalOptions, s streams, opts *ui.Options) error {
+	nets, err := f.onprem.networks()
+	if err != nil {
+		return err
+	}
+	opts.OnPrem, opts.FlowLogs = nets, f.flowLogs
+	if f.compare == "" {
+		return nil
+	}
+	oldName, oldLoad, err := explorerSource(ctx, g, s, false)
+	if err != nil {
+		return err
+	}
+	cur := *g
+	cur.demo, cur.snapshot = false, f.compare
+	name, load, err := explorerSource(ctx, &cur, s, true)
+	if err != nil {
+		return err
+	}
+	opts.Source, opts.Loader, opts.Compare, opts.CompareSource = name, load, oldLoad, oldName
+	return nil
+}
+
 // runExplorer starts the terminal UI; without a source it prints the
 // guide to the three sources instead. A snapshot file or the demo is read
 // before the UI starts (errors then print like any command's); a live pull
@@ -67,6 +138,9 @@ func reviewPath(g *globalOptions) string {
 func runExplorer(ctx context.Context, g *globalOptions, s streams) error {
 	if !g.sourceGiven() {
 		return printSourcesGuide(s.out)
+	}
+	if err := g.explore.check(g); err != nil {
+		return err // a bad flag says so before anything else
 	}
 	out, ok := s.out.(*os.File)
 	if !ok || !term.IsTerminal(out.Fd()) {
@@ -90,6 +164,9 @@ func runExplorer(ctx context.Context, g *globalOptions, s streams) error {
 		name += " + planned by " + filepath.Base(g.planFile) // the network the plan would leave
 	}
 	opts.Source, opts.Loader = name, load
+	if err := g.explore.apply(ctx, g, s, &opts); err != nil {
+		return err
+	}
 	return ui.Run(ctx, opts)
 }
 

@@ -40,6 +40,8 @@ type globalOptions struct {
 	// preloaded, when set, is the network every command answers about
 	// instead of reading one: the MCP server loads its source once.
 	preloaded *loadedSource
+	// explore are the explorer's own flags (--flowlogs, --compare, --onprem).
+	explore exploreFlags
 }
 
 // loadedSource is a network read and validated once, with its engine.
@@ -72,6 +74,7 @@ rule that decides. Without a subcommand it opens the explorer.`,
 			return runExplorer(cmd.Context(), g, s)
 		},
 	}
+	g.explore.register(root)
 	root.SuggestionsMinimumDistance = 2
 	root.SetFlagErrorFunc(suggestFlag)
 	root.SetIn(s.in)

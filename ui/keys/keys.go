@@ -7,31 +7,35 @@ import "github.com/charmbracelet/bubbles/key"
 
 // Global bindings: they work in every view.
 var (
-	Quit        = key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit"))
-	Help        = key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help"))
-	Palette     = key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "go to view or ID"))
-	Filter      = key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter"))
-	Back        = key.NewBinding(key.WithKeys("esc", "backspace", "["), key.WithHelp("esc", "back"))
-	Forward     = key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "forward"))
-	NextPane    = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane"))
-	PrevPane    = key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane"))
-	Copy        = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy ID"))
-	Overview    = key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "overview"))
-	Tree        = key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "tree"))
-	Lists       = key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "lists"))
-	Trace       = key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "trace"))
-	Exposure    = key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "exposure"))
-	Map         = key.NewBinding(key.WithKeys("6"), key.WithHelp("6", "map"))
-	Audit       = key.NewBinding(key.WithKeys("7"), key.WithHelp("7", "audit walkthrough"))
-	TraceFrom   = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "trace from selected"))
-	TraceTo     = key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "trace to selected"))
-	WhoCanReach = key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "who can reach selected"))
-	Changes     = key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "what-if change list"))
-	Raw         = key.NewBinding(key.WithKeys("J"), key.WithHelp("J", "raw JSON of selected"))
-	Console     = key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "copy AWS console URL"))
-	Context     = key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "switch profile, region or file (:ctx)"))
-	Reload      = key.NewBinding(key.WithKeys("R", "ctrl+r"), key.WithHelp("R", "reload the source"))
-	Wide        = key.NewBinding(key.WithKeys("ctrl+w"), key.WithHelp("ctrl+w", "wide mode"))
+	Quit     = key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit"))
+	Help     = key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help"))
+	Palette  = key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "go to view or ID"))
+	Filter   = key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter"))
+	Back     = key.NewBinding(key.WithKeys("esc", "backspace", "["), key.WithHelp("esc", "back"))
+	Forward  = key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "forward"))
+	NextPane = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane"))
+	PrevPane = key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane"))
+	Copy     = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy ID"))
+	Overview = key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "overview"))
+	Tree     = key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "tree"))
+	Lists    = key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "lists"))
+	Trace    = key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "trace"))
+	Exposure = key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "exposure"))
+	Map      = key.NewBinding(key.WithKeys("6"), key.WithHelp("6", "map"))
+	Audit    = key.NewBinding(key.WithKeys("7"), key.WithHelp("7", "audit walkthrough"))
+	// The whole-network views.
+	FlowLogs     = key.NewBinding(key.WithKeys("8"), key.WithHelp("8", "flow logs (:flowlogs PATH)"))
+	Connectivity = key.NewBinding(key.WithKeys("9"), key.WithHelp("9", "connectivity"))
+	Diff         = key.NewBinding(key.WithKeys("0"), key.WithHelp("0", "diff (--compare)"))
+	TraceFrom    = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "trace from selected"))
+	TraceTo      = key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "trace to selected"))
+	WhoCanReach  = key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "who can reach selected"))
+	Changes      = key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "what-if change list"))
+	Raw          = key.NewBinding(key.WithKeys("J"), key.WithHelp("J", "raw JSON of selected"))
+	Console      = key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "copy AWS console URL"))
+	Context      = key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "switch profile, region or file (:ctx)"))
+	Reload       = key.NewBinding(key.WithKeys("R", "ctrl+r"), key.WithHelp("R", "reload the source"))
+	Wide         = key.NewBinding(key.WithKeys("ctrl+w"), key.WithHelp("ctrl+w", "wide mode"))
 )
 
 // Movement in every list.
@@ -116,7 +120,7 @@ var (
 
 // GlobalHelp are the bindings that work in every view.
 func GlobalHelp() []key.Binding {
-	return []key.Binding{Overview, Tree, Lists, Trace, Exposure, Map, Audit, Palette, Filter,
+	return []key.Binding{Overview, Tree, Lists, Trace, Exposure, Map, Audit, FlowLogs, Connectivity, Diff, Palette, Filter,
 		Back, Forward, NextPane, Copy, Console, Raw, TraceFrom, TraceTo, WhoCanReach,
 		Changes, Context, Reload, Wide, Help, Quit}
 }

@@ -24,6 +24,12 @@ type (
 		From, To string
 		Protocol model.Protocol
 		Port     int
+		// SourcePort pins the client's port (a flow-log record's); 0 is
+		// any ephemeral port.
+		SourcePort int
+		// Select, when set, lands on that hop of the answer instead of
+		// the blocking one (the hop that decided a flow-log record).
+		Select *HopAt
 	}
 	// Who opens who-can-reach for a resource.
 	Who struct{ ID string }

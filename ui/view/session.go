@@ -41,6 +41,9 @@ type Session struct {
 	// ExportDir is where the change list writes its AWS CLI and Terraform
 	// files.
 	ExportDir string
+	// Compare is the older snapshot the network is compared with
+	// (--compare), nil when there is none or while it loads.
+	Compare *world.Compare
 }
 
 // WhatIfActive reports whether any what-if edit is in effect.

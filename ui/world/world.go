@@ -30,6 +30,8 @@ type World struct {
 	// Audit is the audit report the findings come from, with their
 	// evidence (nil until it arrives, or when the audit failed).
 	Audit *audit.Report
+	// OnPrem are the on-premises networks declared on the engine.
+	OnPrem []reach.OnPremNetwork
 }
 
 // New indexes a snapshot and builds its engine. Counts are per ID: a
@@ -147,7 +149,7 @@ type Endpoint struct {
 // account, region and VPC. Build once per world: on a big account it is
 // tens of thousands of rows.
 func (w *World) Endpoints() []Endpoint {
-	out := []Endpoint{{Spec: "internet", Label: "internet  (any public address)"}}
+	out := append([]Endpoint{{Spec: "internet", Label: "internet  (any public address)"}}, w.onPremEndpoints()...)
 	many := len(w.Accounts()) > 1 || len(w.Regions()) > 1
 	where := func(r model.Resource) string {
 		m := r.Base()

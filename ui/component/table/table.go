@@ -254,6 +254,10 @@ func (m *Model) NextSort() tea.Cmd {
 // Reverse reverses the order of the current sort.
 func (m *Model) Reverse() tea.Cmd { return m.SortBy(m.sortCol, !m.desc) }
 
+// SortColumn returns the column the rows are sorted by, and whether the
+// order is descending.
+func (m *Model) SortColumn() (col int, desc bool) { return m.sortCol, m.desc }
+
 // Sorting reports whether a sort has not landed yet.
 func (m *Model) Sorting() bool { return m.pending }
 

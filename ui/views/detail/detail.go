@@ -38,11 +38,13 @@ type Model struct {
 	// drops stale answers).
 	landed   string
 	judgeSeq int
-	editing  *textinput.Model
-	editFor  ruleRow
-	editAdd  bool
-	editErr  string
-	w, h     int
+	// fromOld is set for a resource only the compared snapshot holds.
+	fromOld bool
+	editing *textinput.Model
+	editFor ruleRow
+	editAdd bool
+	editErr string
+	w, h    int
 }
 
 // ruleRow is attached to the rows that are rules: the position in the
@@ -55,6 +57,7 @@ type ruleRow struct {
 // New opens the detail of a resource, landing on the focused rule.
 func New(s *view.Session, id string, focus *view.RuleFocus) *Model {
 	d := &Model{s: s, id: id, res: s.W.Get(id), focus: focus, list: list.New(s.Th)}
+	d.lookupOld()
 	d.build()
 	d.land()
 	return d
@@ -88,9 +91,14 @@ func (d *Model) Keys() []key.Binding {
 }
 
 func (d *Model) editable() bool {
-	switch d.res.(type) {
+	if d.fromOld {
+		return false
+	}
+	switch r := d.res.(type) {
 	case *model.SecurityGroup, *model.NetworkACL, *model.RouteTable:
 		return true
+	case *model.FirewallRuleGroup:
+		return firewallEditable(r)
 	}
 	return false
 }
@@ -202,7 +210,12 @@ func (d *Model) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (d *Model) defaultList() edit.List {
-	switch d.res.(type) {
+	if !d.editable() {
+		return ""
+	}
+	switch r := d.res.(type) {
+	case *model.FirewallRuleGroup:
+		return firewallList(r)
 	case *model.SecurityGroup:
 		return edit.SGIngress
 	case *model.NetworkACL:
@@ -233,6 +246,9 @@ func (d *Model) View() string {
 	title := th.Title.Render(kind) + " " + th.Bold.Render(d.label())
 	if d.s.Overlay.Touched(d.id) {
 		title += "  " + th.WhatIf.Render("[WHAT-IF: edited in memory, not applied to AWS]")
+	}
+	if m := d.changeMark(); m != "" {
+		title += "  " + m
 	}
 	b.WriteString(ansi.Truncate(title, d.w, "…") + "\n")
 	if d.banner != "" {

@@ -25,6 +25,8 @@ func (d *Model) startEdit(rr ruleRow, add bool) tea.Cmd {
 		in.Value = d.suggestSG(rr.list)
 	case add && rr.list.IsNetworkACL():
 		in.Value = d.suggestACL(rr.list, rules)
+	case add && rr.list.IsFirewall():
+		in.Value = d.suggestFirewall(rr.list, rules)
 	case add:
 		in.Value = d.suggestRoute()
 	case rr.index < 0 || rr.index >= len(rules):
@@ -160,6 +162,9 @@ func (d *Model) editOf(text string) (edit.Edit, error) {
 	old := rules[d.editFor.index].Rule
 	e.Op, e.Index = edit.Replace, d.editFor.index
 	e.RuleNumber, e.Destination = old.Entry.RuleNumber, old.Route.DestinationString()
+	if l == edit.FirewallStateless {
+		e.RuleNumber = old.Stateless.Priority // stateless rules are named by priority
+	}
 	return e, nil
 }
 
@@ -181,6 +186,10 @@ func (d *Model) editView() string {
 		help += th.Dim.Render("PROTOCOL [PORTS] " + dir + " PEER [# note]")
 	case l.IsNetworkACL():
 		help += th.Dim.Render("NUMBER allow|deny PROTOCOL [PORTS] CIDR")
+	case l == edit.FirewallStateless:
+		help += th.Dim.Render("PRIORITY aws:pass|aws:drop|aws:forward_to_sfe PROTOS SRC[:PORTS] -> DST[:PORTS]")
+	case l == edit.FirewallStateful:
+		help += th.Dim.Render("a Suricata rule: pass|drop|reject PROTO SRC PORT -> DST PORT (sid:N;)")
 	default:
 		help += th.Dim.Render("DESTINATION via TARGET (an ID or Name tag)")
 	}

@@ -18,12 +18,18 @@ import (
 // build renders every row of the resource from the presenter's doc.
 func (d *Model) build() {
 	d.sections = d.sections[:0]
-	d.doc = d.s.Presenter().Doc(d.id)
+	d.doc = d.presenter().Doc(d.id)
 	b := &rowBuilder{d: d, th: d.s.Th}
 	if !d.doc.Found {
 		b.section("Not found")
 		b.text(safe(d.id) + " is named by a relation but is not in the snapshot (deleted, or another account/region).")
 	} else {
+		if gone := d.removedRules(); len(gone) > 0 {
+			b.section("Rules removed since " + d.s.Compare.Name)
+			for _, r := range gone {
+				b.text(b.th.Bad.Render("- " + safe(r)))
+			}
+		}
 		b.section("Fields")
 		b.fields(d.doc.Fields)
 		for _, s := range d.doc.Sides {
@@ -109,6 +115,7 @@ func (b *rowBuilder) rules(s present.Section) {
 	}
 	hdr = strings.TrimRight(hdr, " ")
 	b.rows = append(b.rows, list.Row{Text: b.th.Header.Render(hdr), Plain: hdr, Skip: true, Heading: true})
+	added := b.d.addedSince(s.List)
 	var near []int
 	if f := b.d.focus; f != nil && edit.List(f.Ref.Kind) == s.List && f.Ref.Index < 0 && s.List != "" {
 		near = b.d.nearMisses(s.List)
@@ -123,6 +130,9 @@ func (b *rowBuilder) rules(s present.Section) {
 		plainMark, mark := "", ""
 		if s.List != "" {
 			plainMark, mark = b.mark(s.List, r, near)
+			if plainMark == "" && added[r.Index] {
+				plainMark, mark = "+ new", b.th.OK.Render("+ new")
+			}
 		}
 		cols := "  " + strings.Join(plainCells, " ") + " "
 		plain := cols + plainMark

@@ -13,9 +13,12 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/model/edit"
+	"github.com/vpcscope/vpcscope/model/present"
 	"github.com/vpcscope/vpcscope/ui/component/table"
 	"github.com/vpcscope/vpcscope/ui/keys"
 	"github.com/vpcscope/vpcscope/ui/view"
+	"github.com/vpcscope/vpcscope/ui/world"
 )
 
 // Model is the lists section.
@@ -27,7 +30,9 @@ type Model struct {
 	// hidden hides the kinds pane (ctrl+k, or tab past the table).
 	hidden bool
 	tables map[model.Kind]*table.Model
-	w, h   int
+	// cmp is the comparison the tables were marked with (--compare).
+	cmp  *world.Compare
+	w, h int
 }
 
 // New builds the lists on the kinds the snapshot holds.
@@ -97,9 +102,12 @@ func (v *Model) Table() *table.Model {
 	if k == "" {
 		return nil
 	}
+	if v.cmp != v.s.Compare { // the compared snapshot arrived: mark the changes
+		v.cmp, v.tables = v.s.Compare, map[model.Kind]*table.Model{}
+	}
 	t := v.tables[k]
 	if t == nil {
-		t = table.New(v.s.Th, v.s.Presenter().Table(k))
+		t = table.New(v.s.Th, v.marked(k, v.s.Presenter().Table(k)))
 		t.SetWide(v.s.Wide)
 		v.tables[k] = t
 		t.SetSize(v.tableWidth(), v.h-1)
@@ -335,4 +343,34 @@ func (v *Model) View() string {
 	sep := strings.TrimSuffix(strings.Repeat(th.Border.Render("│")+"\n", v.h), "\n")
 	return lipgloss.JoinHorizontal(lipgloss.Top,
 		th.R.NewStyle().Width(sidebarWidth).Render(strings.Join(side, "\n")), sep, body)
+}
+
+// marked adds a first column saying how each resource differs from the
+// compared snapshot (+ added, ~ changed), and the rows of the resources
+// only the compared snapshot holds (- removed), when there is one.
+func (v *Model) marked(k model.Kind, t present.Table) present.Table {
+	c := v.s.Compare
+	if c == nil {
+		return t
+	}
+	mark := func(m world.Mark) string {
+		if m == "" {
+			return ""
+		}
+		return m.Symbol() + " " + string(m)
+	}
+	out := present.Table{Kind: t.Kind, IDs: t.IDs, Columns: append([]present.TableColumn{{Title: "change", Priority: 0}}, t.Columns...)}
+	for i, r := range t.Rows {
+		out.Rows = append(out.Rows, append([]string{mark(c.Mark(t.IDs[i]))}, r...))
+	}
+	if removed := c.RemovedOf(k); len(removed) > 0 {
+		old := c.Old.Presenter(edit.NewOverlay(c.Old.Snap)).Table(k)
+		for i, id := range old.IDs {
+			if c.Mark(id) == world.Removed {
+				out.IDs = append(out.IDs, id)
+				out.Rows = append(out.Rows, append([]string{mark(world.Removed)}, old.Rows[i]...))
+			}
+		}
+	}
+	return out
 }

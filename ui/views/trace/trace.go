@@ -53,6 +53,14 @@ type Model struct {
 	header  []string
 	ans     *reach.Answer
 	wiAns   *reach.Answer
+	// oldAns answers the query on the compared (older) snapshot; oldErr
+	// says why it could not.
+	oldAns *reach.Answer
+	oldErr string
+	// srcPort pins the client's port (a flow-log record's), 0: any; at
+	// lands on a hop once the answer arrives.
+	srcPort int
+	at      *view.HopAt
 	err     string
 	seq     int
 	running bool
@@ -65,12 +73,19 @@ type resultMsg struct {
 	seq        int
 	ans, wiAns *reach.Answer
 	err        error
+	old        *reach.Answer
+	oldErr     error
 }
 
 // hopRow is attached to rows that are hops.
 type hopRow struct {
 	hop    reach.Hop
 	whatIf bool
+	// path and idx place the hop in the answer on screen; old marks the
+	// hops of the compared snapshot's answer.
+	path reach.Direction
+	idx  int
+	old  bool
 }
 
 // New builds the trace view with an empty form.
@@ -162,7 +177,11 @@ func (t *Model) proto() model.Protocol { return view.Protocols[t.protoIdx] }
 
 func (t *Model) service() string {
 	if t.proto().HasPorts() {
-		return t.proto().String() + "/" + orDash(strings.TrimSpace(t.port.Value))
+		s := t.proto().String() + "/" + orDash(strings.TrimSpace(t.port.Value))
+		if t.srcPort > 0 {
+			s += fmt.Sprintf(" from port %d", t.srcPort)
+		}
+		return s
 	}
 	return t.proto().String()
 }
@@ -210,6 +229,7 @@ func (t *Model) set(m view.Trace) tea.Cmd {
 	if m.To != "" {
 		t.to, t.toLabel = m.To, t.s.W.ShortLabel(m.To)
 	}
+	t.srcPort, t.at = m.SourcePort, m.Select
 	t.pane, t.editing = 0, false
 	return t.next()
 }
@@ -221,7 +241,7 @@ func (t *Model) query() (reach.Query, error) {
 		if err != nil || p < 1 || p > 65535 {
 			return q, fmt.Errorf("port %q: want 1-65535", t.port.Value)
 		}
-		q.Port = p
+		q.Port, q.SourcePort = p, t.srcPort
 	}
 	return q, nil
 }
@@ -245,13 +265,21 @@ func (t *Model) run() tea.Cmd {
 	if !t.s.WhatIfActive() {
 		wiEng = nil
 	}
+	var oldEng *reach.Engine
+	if c := t.s.Compare; c != nil {
+		oldEng = c.Old.Eng
+	}
 	return view.To(t, func() tea.Msg {
 		a, err := eng.Reach(q)
 		var wa *reach.Answer
 		if err == nil && wiEng != nil {
 			wa, _ = wiEng.Reach(q)
 		}
-		return resultMsg{seq: seq, ans: a, wiAns: wa, err: err}
+		m := resultMsg{seq: seq, ans: a, wiAns: wa, err: err}
+		if oldEng != nil {
+			m.old, m.oldErr = oldEng.Reach(q)
+		}
+		return m
 	})
 }
 
@@ -271,11 +299,21 @@ func (t *Model) Update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			t.err = msg.err.Error()
 		}
+		t.oldAns, t.oldErr = msg.old, ""
+		if msg.oldErr != nil {
+			t.oldErr = msg.oldErr.Error()
+		}
 		t.buildRows()
 		if t.ans != nil {
 			t.s.LastTrace, _ = t.query()
 			if !t.editing {
 				t.pane = 1
+			}
+			if at := t.at; at != nil {
+				t.at = nil
+				if t.selectHop(*at) {
+					return nil
+				}
 			}
 			t.selectBlocking()
 			a, _ := t.current()
@@ -308,6 +346,7 @@ func (t *Model) fromPicker(cmd tea.Cmd) tea.Cmd {
 	if d.Cancelled {
 		return nil
 	}
+	t.srcPort = 0
 	var cmds []tea.Cmd
 	if t.pickFor == 0 {
 		t.from, t.fromLabel = d.Spec, t.s.W.ShortLabel(d.Spec)
@@ -350,6 +389,7 @@ func (t *Model) updateForm(msg tea.KeyMsg) tea.Cmd {
 		return t.nextProtocol()
 	case key.Matches(msg, keys.Swap):
 		t.from, t.to, t.fromLabel, t.toLabel = t.to, t.from, t.toLabel, t.fromLabel
+		t.srcPort = 0
 		return t.run()
 	case t.ans != nil && key.Matches(msg, keys.GoToRule):
 		// The hint under a blocked answer says "press b": honour it from
@@ -397,6 +437,7 @@ func (t *Model) updatePort(msg tea.KeyMsg) tea.Cmd {
 			t.pane = 1
 			return nil
 		}
+		t.srcPort = 0
 		return t.run()
 	case tea.KeyRunes:
 		if t.fresh && !msg.Paste {
@@ -453,6 +494,7 @@ func (t *Model) updateResult(msg tea.KeyMsg) tea.Cmd {
 		return t.nextProtocol()
 	case key.Matches(msg, keys.Swap):
 		t.from, t.to, t.fromLabel, t.toLabel = t.to, t.from, t.toLabel, t.fromLabel
+		t.srcPort = 0
 		return t.run()
 	case key.Matches(msg, keys.Reset):
 		return t.s.Send(view.WhatIf{Op: view.Reset})
@@ -487,6 +529,21 @@ func (t *Model) blockingHop() (hopRow, bool) {
 		Verdict: reach.Deny, Detail: a.Blocked.Reason, Near: a.Blocked.Near}, whatIf: wi}, true
 }
 
+// selectHop lands on a hop of the answer on screen; it reports whether
+// the answer has it.
+func (t *Model) selectHop(at view.HopAt) bool {
+	if !t.list.Select(func(r list.Row) bool {
+		x, ok := r.Data.(hopRow)
+		return ok && !x.old && x.path == at.Path && x.idx == at.Index
+	}) {
+		return false
+	}
+	if t.list.Cursor() < t.list.Height()-4 {
+		t.list.SetOffset(0)
+	}
+	return true
+}
+
 func (t *Model) selectBlocking() {
 	h, ok := t.blockingHop()
 	if !ok {
@@ -494,7 +551,7 @@ func (t *Model) selectBlocking() {
 	}
 	t.list.Select(func(r list.Row) bool {
 		x, ok := r.Data.(hopRow)
-		return ok && x.hop.Resource == h.hop.Resource && x.hop.Verdict == h.hop.Verdict && x.hop.Stage == h.hop.Stage
+		return ok && !x.old && x.hop.Resource == h.hop.Resource && x.hop.Verdict == h.hop.Verdict && x.hop.Stage == h.hop.Stage
 	})
 	if t.list.Cursor() < t.list.Height()-4 {
 		t.list.SetOffset(0)
@@ -504,8 +561,8 @@ func (t *Model) selectBlocking() {
 // openHop opens the hop's resource, landing on the rule that decided.
 func (t *Model) openHop(h hopRow) view.Open {
 	m := view.Open{ID: h.hop.Resource}
-	if h.hop.Ref == nil {
-		return m
+	if h.hop.Ref == nil || h.old {
+		return m // the older snapshot's rule positions are not this one's
 	}
 	ref := *h.hop.Ref
 	if h.whatIf && ref.Index >= 0 {
@@ -645,8 +702,13 @@ func (t *Model) buildRows() {
 		t.header = append(t.header, " "+th.WhatIf.Render("WHAT-IF: computed on an in-memory copy with your edits; nothing was applied to AWS (U undoes)"))
 		verdict("actual  ", t.ans)
 		verdict("what-if ", t.wiAns)
+	} else if t.oldAns != nil && t.s.Compare != nil {
+		verdict("now     ", a)
 	} else {
 		verdict("", a)
+	}
+	if t.oldAns != nil && t.s.Compare != nil {
+		verdict("before  ", t.oldAns)
 	}
 	if b := a.Blocked; b != nil {
 		t.header = append(t.header, th.Dim.Render("   the ◆ hop decides · press b to open its rule ("+safe(string(b.Code))+")"))
@@ -657,12 +719,12 @@ func (t *Model) buildRows() {
 		}
 	}
 	add(th.Section.Render(fmt.Sprintf("Forward path  %s → %s", endpointText(a.Query.Source), endpointText(a.Query.Dest))))
-	rows = t.hopRows(rows, a.Forward, wi)
+	rows = t.hopRows(rows, a.Forward, hopRow{whatIf: wi, path: reach.DirForward})
 	add("")
 	add(th.Section.Render("Return path"))
 	switch {
 	case len(a.Return) > 0:
-		rows = t.hopRows(rows, a.Return, wi)
+		rows = t.hopRows(rows, a.Return, hopRow{whatIf: wi, path: reach.DirReturn})
 	case a.Blocked != nil && a.Blocked.Direction == reach.DirForward:
 		add(th.Dim.Render("  (none: the request does not arrive)"))
 	}
@@ -673,10 +735,46 @@ func (t *Model) buildRows() {
 			add("  - " + safe(c))
 		}
 	}
+	rows = t.oldRows(rows)
 	t.list.SetRows(rows)
 }
 
-func (t *Model) hopRows(rows []list.Row, hops []reach.Hop, wi bool) []list.Row {
+// oldRows add the answer on the compared (older) snapshot below the
+// current one, so that a change reads hop by hop on both sides.
+func (t *Model) oldRows(rows []list.Row) []list.Row {
+	c := t.s.Compare
+	if c == nil || t.ans == nil {
+		return rows
+	}
+	th := t.s.Th
+	add := func(text string) { rows = append(rows, list.Row{Text: text, Skip: true}) }
+	add("")
+	title := "Before the change (" + safe(c.Name) + ")"
+	if t.oldErr != "" {
+		add(th.Section.Render(title))
+		add(th.Dim.Render("  cannot ask the older snapshot: " + safe(t.oldErr)))
+		return rows
+	}
+	o := t.oldAns
+	if o == nil {
+		return rows
+	}
+	sum := safe(o.Summary())
+	for _, p := range []string{"blocked: ", "reachable: ", "unknown: "} {
+		sum = strings.TrimPrefix(sum, p)
+	}
+	add(th.Section.Render(title) + "  " + th.AnswerMark(o) + "  " + th.Dim.Render(sum))
+	add(th.Dim.Render("  forward"))
+	rows = t.hopRows(rows, o.Forward, hopRow{path: reach.DirForward, old: true})
+	if len(o.Return) > 0 {
+		add(th.Dim.Render("  return"))
+		rows = t.hopRows(rows, o.Return, hopRow{path: reach.DirReturn, old: true})
+	}
+	return rows
+}
+
+// hopRows renders hops; base says which answer and path they belong to.
+func (t *Model) hopRows(rows []list.Row, hops []reach.Hop, base hopRow) []list.Row {
 	th := t.s.Th
 	wide := t.w >= 120 || t.s.Wide
 	layerW, nameW := 15, 46
@@ -684,7 +782,7 @@ func (t *Model) hopRows(rows []list.Row, hops []reach.Hop, wi bool) []list.Row {
 		layerW, nameW = 6, 22
 	}
 	prev := ""
-	for _, h := range hops {
+	for i, h := range hops {
 		note, scope := t.crossing(prev, h.Resource)
 		if note != "" {
 			rows = append(rows, list.Row{Text: th.Forward.Render("  ⇢ " + note), Plain: "  ⇢ " + note, Skip: true})
@@ -720,7 +818,9 @@ func (t *Model) hopRows(rows []list.Row, hops []reach.Hop, wi bool) []list.Row {
 		} else {
 			text += rule
 		}
-		rows = append(rows, list.Row{Text: text, Plain: plain, ID: h.Resource, Data: hopRow{hop: h, whatIf: wi}})
+		hr := base
+		hr.hop, hr.idx = h, i
+		rows = append(rows, list.Row{Text: text, Plain: plain, ID: h.Resource, Data: hr})
 		if decisive {
 			for _, l := range wrapLines(safe(h.Detail), t.w-14) {
 				rows = append(rows, list.Row{Text: th.Dim.Render("             " + l), Skip: true})
