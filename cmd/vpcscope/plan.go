@@ -172,6 +172,22 @@ func newPlanReport(file, network string, p *tfplan.Plan, res *tfplan.Result, rep
 	for _, c := range res.Conflicts {
 		rep.Caveats = appendOnce(rep.Caveats, c.Message)
 	}
+	// an internet host at a placeholder public address before the plan
+	// is the plan's own address after it: its traffic is no answer
+	dropped := 0
+	for _, d := range []*impact.Delta{&rep.Reachability, &rep.Exposure} {
+		drop := func(it impact.Item) bool {
+			if res.PlaceholderPeers(it.From) || res.PlaceholderPeers(it.To) {
+				dropped++
+				return true
+			}
+			return false
+		}
+		d.Gained, d.Lost = slices.DeleteFunc(d.Gained, drop), slices.DeleteFunc(d.Lost, drop)
+	}
+	if dropped > 0 {
+		rep.Caveats = appendOnce(rep.Caveats, fmt.Sprintf("%d changes of traffic with internet hosts at placeholder public addresses (198.18.0.0/15) are left out: after apply those addresses are the plan's own", dropped))
+	}
 	// an answer about an end whose ID or addresses are placeholders says so
 	byAddr := map[string][]tfplan.Placeholder{}
 	for _, ph := range res.Placeholders {

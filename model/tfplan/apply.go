@@ -71,6 +71,30 @@ func (r *Result) IsPlaceholder(s string) bool {
 	return slices.ContainsFunc(r.Placeholders, func(p Placeholder) bool { return p.Value == s })
 }
 
+// PlaceholderPeers reports whether ends (the senders or receivers of an
+// answer about traffic, as CIDRs or IDs) are only public addresses
+// vpcscope stands in for. Such an answer is an artefact: an address from
+// 198.18.0.0/15 is an internet host before the plan and the plan's own
+// after it, so traffic "lost" or "gained" by it says nothing about the
+// address AWS will assign.
+func (r *Result) PlaceholderPeers(ends []string) bool {
+	if len(ends) == 0 {
+		return false
+	}
+	for _, e := range ends {
+		p, err := netip.ParsePrefix(e)
+		if err != nil || !p.IsSingleIP() || !slices.ContainsFunc(r.Placeholders, func(ph Placeholder) bool {
+			return ph.Value == p.Addr().String() && ph.Note == publicNote
+		}) {
+			return false
+		}
+	}
+	return true
+}
+
+// publicNote marks a placeholder public address.
+const publicNote = "a public address AWS assigns at apply"
+
 // AddressesOf returns the Terraform addresses of a resource ID.
 func (r *Result) AddressesOf(id string) []string { return r.Addresses[id] }
 
@@ -248,6 +272,23 @@ func (b *builder) run(hasBase bool) {
 		slices.Sort(b.res.Addresses[id])
 		b.res.Addresses[id] = slices.Compact(b.res.Addresses[id])
 	}
+	b.declarePlaceholders()
+}
+
+// declarePlaceholders lists in the snapshot the placeholder IDs its
+// resources carry, so that validation knows them from malformed IDs.
+func (b *builder) declarePlaceholders() {
+	held := map[string]bool{}
+	for r := range b.s.All() {
+		held[r.Base().ID] = true
+	}
+	for _, ph := range b.res.Placeholders {
+		if held[ph.Value] && model.IsPlaceholderID(ph.Value) && !slices.Contains(b.s.Placeholders, ph.Value) {
+			b.s.Placeholders = append(b.s.Placeholders, ph.Value)
+		}
+	}
+	// those of the base that are gone (a replaced placeholder) go too
+	b.s.Placeholders = slices.DeleteFunc(b.s.Placeholders, func(id string) bool { return !held[id] })
 }
 
 // sameValues reports whether two objects hold the same values, their IDs
@@ -296,7 +337,7 @@ func (b *builder) assignIDs(c *Change, t *typeInfo) {
 		if i > 0 {
 			name += "." + attr
 		}
-		v := t.prefixes[i] + "(" + name + ")"
+		v := model.PlaceholderID(t.prefixes[i], name)
 		if t.placeholder != nil {
 			v = t.placeholder(b, c)
 		}
@@ -587,7 +628,7 @@ func (b *builder) placeholderPublicIP(c *Change, attr string) netip.Addr {
 		}
 		b.used[ip] = true
 		b.res.Placeholders = append(b.res.Placeholders, Placeholder{Address: c.Address, Attribute: attr, Value: ip.String(),
-			Note: "a public address AWS assigns at apply"})
+			Note: publicNote})
 		return ip
 	}
 }

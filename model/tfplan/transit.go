@@ -252,7 +252,7 @@ func applyLB(b *builder, c *Change, v vals) {
 		if typ == "network" {
 			itype = "network_load_balancer"
 		}
-		eni := &model.NetworkInterface{Meta: model.Meta{ID: "eni-(" + c.Address + " " + sn.ID + ")", Account: sn.Account, Region: b.region},
+		eni := &model.NetworkInterface{Meta: model.Meta{ID: model.PlaceholderID("eni-", c.Address+" "+sn.ID), Account: sn.Account, Region: b.region},
 			VPCID: sn.VPCID, SubnetID: sn.ID, AvailabilityZone: sn.AvailabilityZone, Description: "ELB " + tail, InterfaceType: itype,
 			Status: "in-use", PrivateIPs: []model.PrivateIP{{Address: ip, Primary: true, PublicIP: pub}}, SourceDestCheck: true,
 			RequesterManaged: true}
