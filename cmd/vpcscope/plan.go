@@ -172,6 +172,13 @@ func newPlanReport(file, network string, p *tfplan.Plan, res *tfplan.Result, rep
 	for _, c := range res.Conflicts {
 		rep.Caveats = appendOnce(rep.Caveats, c.Message)
 	}
+	// a firewall the plan creates has endpoints only after apply
+	for _, ph := range res.Placeholders {
+		if strings.HasPrefix(ph.Attribute, "firewall_status.") {
+			rep.Caveats = appendOnce(rep.Caveats, fmt.Sprintf("answers through %s cross its endpoint placeholder %s: AWS creates the endpoint at apply, one per subnet mapping, and the plan's routes that name firewall_status were resolved to the endpoint of their Availability Zone",
+				ph.Address, ph.Value))
+		}
+	}
 	// an internet host at a placeholder public address before the plan
 	// is the plan's own address after it: its traffic is no answer
 	dropped := 0

@@ -118,6 +118,9 @@ type builder struct {
 	// ruleTargets are the security groups, network ACLs and route tables
 	// that separate rule resources change, by the rule resource's address.
 	ruleTargets map[string]string
+	// fwMarkers are the markers of routes to an endpoint of a firewall
+	// the plan creates, by the firewall's address (resolveFirewallRoutes).
+	fwMarkers map[string]string
 }
 
 // Apply applies the plan to base — deletes first (matched by the ID in
@@ -159,7 +162,7 @@ func newBuilder(p *Plan, base *model.Snapshot) (*builder, error) {
 		}
 	}
 	b := &builder{p: p, s: s, ids: map[string]string{}, instances: map[string][]*Change{}, byAddr: map[string]*Change{},
-		used: map[netip.Addr]bool{}, eips: map[string]netip.Addr{}, ruleTargets: map[string]string{},
+		used: map[netip.Addr]bool{}, eips: map[string]netip.Addr{}, ruleTargets: map[string]string{}, fwMarkers: map[string]string{},
 		res: &Result{Snapshot: s, Addresses: map[string][]string{}, Placeholders: []Placeholder{},
 			NotConsidered: []Skipped{}, Conflicts: []Conflict{}, Notes: []string{}}}
 	b.region = p.Region
@@ -250,6 +253,7 @@ func (b *builder) run(hasBase bool) {
 		}
 		t.apply(b, c, vals{b: b, c: c, m: c.After, unk: anyMap(c.AfterUnknown)})
 	}
+	b.resolveFirewallRoutes()
 	// deletes last, children before parents: a delete removes what its
 	// before values name (the old object of a replacement, by its ID),
 	// so the new object of a create-before-destroy stays
@@ -561,6 +565,14 @@ func (b *builder) removeByID(id string) {
 		s.LoadBalancers = slices.DeleteFunc(s.LoadBalancers, func(x *model.LoadBalancer) bool { return is(x) })
 	case *model.TargetGroup:
 		s.TargetGroups = slices.DeleteFunc(s.TargetGroups, func(x *model.TargetGroup) bool { return is(x) })
+	case *model.NetworkFirewall:
+		s.NetworkFirewalls = slices.DeleteFunc(s.NetworkFirewalls, func(x *model.NetworkFirewall) bool { return is(x) })
+	case *model.FirewallPolicy:
+		s.FirewallPolicies = slices.DeleteFunc(s.FirewallPolicies, func(x *model.FirewallPolicy) bool { return is(x) })
+	case *model.FirewallRuleGroup:
+		s.FirewallRuleGroups = slices.DeleteFunc(s.FirewallRuleGroups, func(x *model.FirewallRuleGroup) bool { return is(x) })
+	case *model.VPNGateway:
+		s.VPNGateways = slices.DeleteFunc(s.VPNGateways, func(x *model.VPNGateway) bool { return is(x) })
 	}
 }
 

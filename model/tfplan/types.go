@@ -60,7 +60,13 @@ func init() {
 			apply: applyInstance},
 		"aws_nat_gateway": {rank: 5, idAttrs: []string{"id", "network_interface_id"}, prefixes: []string{"nat-", "eni-"},
 			apply: applyNAT},
-		"aws_vpc_peering_connection":             t(5, "pcx-", applyPeering, nil),
+		"aws_vpc_peering_connection": t(5, "pcx-", applyPeering, nil),
+		"aws_networkfirewall_rule_group": {rank: 3, idAttrs: []string{"id"}, prefixes: []string{""}, placeholder: ruleGroupPlaceholder,
+			apply: applyRuleGroup},
+		"aws_networkfirewall_firewall_policy": {rank: 4, idAttrs: []string{"id"}, prefixes: []string{""}, placeholder: policyPlaceholder,
+			apply: applyFirewallPolicy},
+		"aws_networkfirewall_firewall": {rank: 5, idAttrs: []string{"id"}, prefixes: []string{""}, placeholder: firewallPlaceholder,
+			apply: applyFirewall},
 		"aws_ec2_transit_gateway_vpc_attachment": t(6, "tgw-attach-", applyTGWAttachment, nil),
 		"aws_vpc_endpoint":                       t(6, "vpce-", applyEndpoint, nil),
 		"aws_lb": {rank: 6, idAttrs: []string{"id"}, prefixes: []string{""}, placeholder: lbPlaceholder,
@@ -105,7 +111,7 @@ func notModelledRule(b *builder, c *Change, _ vals) {
 func family(typ string) (string, bool) {
 	switch {
 	case strings.HasPrefix(typ, "aws_networkfirewall_"):
-		return "AWS Network Firewall resources are not modelled from plans yet: answers ignore the firewall this plan changes", true
+		return "this Network Firewall resource (logging, resource policy, TLS inspection) does not change what the firewall passes", true
 	case strings.HasPrefix(typ, "aws_ec2_transit_gateway"):
 		return "this transit gateway resource is not modelled from plans yet", true
 	case strings.HasPrefix(typ, "aws_lb_"), strings.HasPrefix(typ, "aws_alb"):
