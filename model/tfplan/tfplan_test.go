@@ -204,6 +204,24 @@ func TestPlansOnTheThreeTierFixture(t *testing.T) {
 			"aws_networkfirewall_rule_group.deny_ssh id=" + ruleGroupARN, "aws_subnet.firewall_1a id=subnet-(aws_subnet.firewall_1a)"},
 		notConsidered: []string{},
 	}, {
+		// aws_network_interface_sg_attachment adds a group to an
+		// interface (the primary one: to its instance too); a group's
+		// rules admit what any of the interface's groups admits (AWS VPC
+		// guide, "Security groups": "the rules from all the security
+		// groups associated with the network interface are aggregated").
+		// The app NACL admits 443 from 10.0.0.0/16, so the VPC's other
+		// interfaces gain HTTPS to app-1b (app1a names its interface).
+		name: "a security group attached to an interface opens what it admits", plan: "app-sg-attachment.json",
+		gained: []string{db1a + "," + db1b + "," + web1a + "," + web1b + "," + app1b + " -> " + app1a + " tcp/443"},
+		lost:   []string{}, exposed: []string{},
+		addresses: map[string][]string{
+			app1a:                               {"aws_network_interface_sg_attachment.app_1b_https"},
+			"i-0db5ce291f3a34947":               {"aws_network_interface_sg_attachment.app_1b_https"},
+			"sg-(aws_security_group.app_https)": {"aws_security_group.app_https"},
+		},
+		placeholders:  []string{"aws_security_group.app_https id=sg-(aws_security_group.app_https)"},
+		notConsidered: []string{},
+	}, {
 		// a whole VPC from nothing: every ID is a placeholder, addresses
 		// are the first usable of their subnets (AWS reserves the first
 		// four), the public address comes from 198.18.0.0/15
