@@ -92,11 +92,13 @@ breaks an intent, 0 otherwise, 2 for a malformed plan or bad input.`,
 			if errs := model.Validate(res.Snapshot).Errors(); len(errs) > 0 {
 				return usagef("%s: the planned network has %d values AWS cannot return; first: %s", args[0], len(errs), errs[0])
 			}
-			rep, err := impact.Compare(reach.New(old), reach.New(res.Snapshot), impact.Options{Intents: f})
+			planned := reach.New(res.Snapshot)
+			rep, err := impact.Compare(reach.New(old), planned, impact.Options{Intents: f})
 			if err != nil {
 				return err
 			}
 			pr := newPlanReport(args[0], network, p, res, rep)
+			pr.Paths = exposurePaths(planned, pr.Exposure.Gained, res.Addresses)
 			switch g.output {
 			case "json":
 				err = writeJSON(s.out, pr)
@@ -149,6 +151,8 @@ func readPlanFile(path string) (*tfplan.Plan, error) {
 type planReport struct {
 	*impact.Report
 	Plan planSummary `json:"plan"`
+	// Paths are the paths of the exposures gained on the planned network.
+	Paths []planPath `json:"paths"`
 }
 
 type planSummary struct {
@@ -343,6 +347,9 @@ func writePlanMarkdown(w io.Writer, pr *planReport) error {
 		return err
 	}
 	if err := writeDiffMarkdown(w, pr.labelled()); err != nil {
+		return err
+	}
+	if err := writePathsMarkdown(w, pr.Paths); err != nil {
 		return err
 	}
 	b.Reset()
