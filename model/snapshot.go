@@ -31,6 +31,11 @@ type Snapshot struct {
 	// Gaps are the kinds that could not be collected, and why. Answers that
 	// depend on them carry a caveat.
 	Gaps []Gap `json:"gaps,omitempty"`
+	// Placeholders are the IDs that stand for resources a Terraform plan
+	// creates, known only after it is applied (PlaceholderID): the
+	// network a plan would leave declares them, and Validate does not call
+	// them malformed. An ID not listed here is checked as AWS writes it.
+	Placeholders []string `json:"placeholders,omitempty"`
 
 	VPCs                       []*VPC                       `json:"vpcs,omitempty"`
 	Subnets                    []*Subnet                    `json:"subnets,omitempty"`

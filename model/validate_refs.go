@@ -134,6 +134,10 @@ func freeFormID(k Kind) bool {
 
 func (c *checker) ids() {
 	seen := make(map[string]Kind, len(c.byID))
+	placeholder := make(map[string]bool, len(c.s.Placeholders))
+	for _, id := range c.s.Placeholders {
+		placeholder[id] = true
+	}
 	for r := range c.s.All() {
 		m := r.Base()
 		if k, dup := seen[m.ID]; dup && !(k == KindTGWAttachment && r.Kind() == k) {
@@ -144,6 +148,9 @@ func (c *checker) ids() {
 		switch {
 		case len(m.ID) < len(prefix) || m.ID[:len(prefix)] != prefix:
 			c.add(m.ID, "%s ID should start with %q", r.Kind(), prefix)
+		case placeholder[m.ID] && IsPlaceholderID(m.ID[len(prefix):]):
+			// a declared placeholder: the prefix is AWS's, the rest names
+			// the Terraform address it stands for
 		case !freeFormID(r.Kind()) && !hexSuffix(m.ID[len(prefix):]):
 			c.add(m.ID, "malformed %s ID", r.Kind())
 		}

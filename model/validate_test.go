@@ -2,6 +2,7 @@ package model_test
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 
@@ -434,5 +435,53 @@ func BenchmarkValidateLarge(b *testing.B) {
 		if ps := model.Validate(s); len(ps) != 0 {
 			b.Fatalf("%d problems", len(ps))
 		}
+	}
+}
+
+// TestValidateKnowsDeclaredPlaceholders: an ID a Terraform plan's network
+// declares as a placeholder (model.PlaceholderID) is not malformed; the
+// same ID undeclared is, and a declared one must still carry its kind's
+// prefix — a placeholder hides nothing else.
+func TestValidateKnowsDeclaredPlaceholders(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		id       string
+		declared bool
+		want     string // a note about the ID, or "" for none
+	}{
+		{"a declared placeholder is no malformed ID", model.PlaceholderID("i-", "aws_instance.web"), true, ""},
+		{"an undeclared placeholder is a malformed ID", model.PlaceholderID("i-", "aws_instance.web"), false, "malformed instance ID"},
+		{"a declared placeholder keeps its kind's prefix", model.PlaceholderID("vpc-", "aws_instance.web"), true, `instance ID should start with "i-"`},
+		{"a declared ID that is no placeholder is checked as AWS writes it", "i-12345", true, "malformed instance ID"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := loadFixture(t, "three-tier")
+			in := s.Instances[0]
+			for _, n := range s.NetworkInterfaces {
+				if n.Attachment != nil && n.Attachment.InstanceID == in.ID {
+					n.Attachment.InstanceID = tc.id
+				}
+			}
+			in.ID = tc.id
+			if tc.declared {
+				s.Placeholders = []string{tc.id}
+			}
+			ps := model.Validate(s)
+			if errs := ps.Errors(); len(errs) > 0 {
+				t.Fatalf("errors: %v", errs)
+			}
+			var about []string
+			for _, p := range ps.Notes() {
+				if p.Resource == tc.id {
+					about = append(about, p.Message)
+				}
+			}
+			switch {
+			case tc.want == "" && len(about) > 0:
+				t.Errorf("notes about %s: %q, want none", tc.id, about)
+			case tc.want != "" && !slices.ContainsFunc(about, func(m string) bool { return strings.Contains(m, tc.want) }):
+				t.Errorf("notes about %s: %q, want one with %q", tc.id, about, tc.want)
+			}
+		})
 	}
 }

@@ -92,11 +92,13 @@ breaks an intent, 0 otherwise, 2 for a malformed plan or bad input.`,
 			if errs := model.Validate(res.Snapshot).Errors(); len(errs) > 0 {
 				return usagef("%s: the planned network has %d values AWS cannot return; first: %s", args[0], len(errs), errs[0])
 			}
-			rep, err := impact.Compare(reach.New(old), reach.New(res.Snapshot), impact.Options{Intents: f})
+			planned := reach.New(res.Snapshot)
+			rep, err := impact.Compare(reach.New(old), planned, impact.Options{Intents: f})
 			if err != nil {
 				return err
 			}
 			pr := newPlanReport(args[0], network, p, res, rep)
+			pr.Paths = exposurePaths(planned, pr.Exposure.Gained, res.Addresses)
 			switch g.output {
 			case "json":
 				err = writeJSON(s.out, pr)
@@ -149,6 +151,8 @@ func readPlanFile(path string) (*tfplan.Plan, error) {
 type planReport struct {
 	*impact.Report
 	Plan planSummary `json:"plan"`
+	// Paths are the paths of the exposures gained on the planned network.
+	Paths []planPath `json:"paths"`
 }
 
 type planSummary struct {
@@ -171,6 +175,29 @@ func newPlanReport(file, network string, p *tfplan.Plan, res *tfplan.Result, rep
 		Conflicts: res.Conflicts, Notes: res.Notes}}
 	for _, c := range res.Conflicts {
 		rep.Caveats = appendOnce(rep.Caveats, c.Message)
+	}
+	// a firewall the plan creates has endpoints only after apply
+	for _, ph := range res.Placeholders {
+		if strings.HasPrefix(ph.Attribute, "firewall_status.") {
+			rep.Caveats = appendOnce(rep.Caveats, fmt.Sprintf("answers through %s cross its endpoint placeholder %s: AWS creates the endpoint at apply, one per subnet mapping, and the plan's routes that name firewall_status were resolved to the endpoint of their Availability Zone",
+				ph.Address, ph.Value))
+		}
+	}
+	// an internet host at a placeholder public address before the plan
+	// is the plan's own address after it: its traffic is no answer
+	dropped := 0
+	for _, d := range []*impact.Delta{&rep.Reachability, &rep.Exposure} {
+		drop := func(it impact.Item) bool {
+			if res.PlaceholderPeers(it.From) || res.PlaceholderPeers(it.To) {
+				dropped++
+				return true
+			}
+			return false
+		}
+		d.Gained, d.Lost = slices.DeleteFunc(d.Gained, drop), slices.DeleteFunc(d.Lost, drop)
+	}
+	if dropped > 0 {
+		rep.Caveats = appendOnce(rep.Caveats, fmt.Sprintf("%d changes of traffic with internet hosts at placeholder public addresses (198.18.0.0/15) are left out: after apply those addresses are the plan's own", dropped))
 	}
 	// an answer about an end whose ID or addresses are placeholders says so
 	byAddr := map[string][]tfplan.Placeholder{}
@@ -320,6 +347,9 @@ func writePlanMarkdown(w io.Writer, pr *planReport) error {
 		return err
 	}
 	if err := writeDiffMarkdown(w, pr.labelled()); err != nil {
+		return err
+	}
+	if err := writePathsMarkdown(w, pr.Paths); err != nil {
 		return err
 	}
 	b.Reset()

@@ -163,3 +163,93 @@ func TestPlanFlagMarksAnswers(t *testing.T) {
 		t.Errorf("reach on the new VPC alone (exit %d):\n%s", code, out)
 	}
 }
+
+// The PR comment says what the plan opens, to whom, and by which path:
+// each exposure gained is followed hop by hop on the planned network, each
+// hop named with the Terraform addresses behind its resource.
+func TestPlanMarkdownShowsThePathOfEachExposure(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		args []string
+		want []string // lines of the path section; nil: no section
+	}{
+		{"a new VPC's web server, reached through the plan's gateway, ACL and group",
+			[]string{"plan", planDir + "new-vpc.json", "-o", "markdown"}, []string{
+				"**0.0.0.0/0 → eni-(aws_instance.web.primary_network_interface_id)  tcp/443** — the path from internet to `eni-(aws_instance.web.primary_network_interface_id)` (`aws_instance.web`) on tcp/443 (reachable):",
+				"2. → forward internet-gateway (ingress) `igw-(aws_internet_gateway.lab)` ← `aws_internet_gateway.lab`",
+				"4. ✓ allow security-group (inbound) `sg-(aws_security_group.web)` ← `aws_security_group.web`: ingress tcp/443 from 0.0.0.0/0",
+				"5. ● arrive network-interface `eni-(aws_instance.web.primary_network_interface_id)` ← `aws_instance.web`",
+			}},
+		{"db-1a opened to the world: the rule resource that lets 3306 in is on the path",
+			[]string{"plan", planDir + "db-open-public.json", "--snapshot", threeTier, "-o", "markdown"}, []string{
+				"3. ✓ allow network-acl (inbound) `acl-0bbe693c8e98700d0` ← `aws_network_acl_rule.db_ephemeral_out`, `aws_network_acl_rule.db_mysql_in`: rule 110 allow tcp/1024-65535 0.0.0.0/0",
+				"4. ✓ allow security-group (inbound) `sg-0a881a8838796aca3` ← `aws_security_group.db`, `aws_security_group_rule.db_mysql_world`: ingress tcp/3306 from 0.0.0.0/0",
+				"5. ● arrive network-interface `eni-00e52780529f06105` ← `aws_eip.db_1a`",
+			}},
+		{"a plan that exposes nothing new has no path section",
+			[]string{"plan", planDir + "edge-firewall-ssh.json", "--snapshot", threeTier, "-o", "markdown"}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, out, errOut := runMain(t, "", c.args...)
+			has := strings.Contains(out, "#### What the plan opens, to whom, with the path")
+			if has != (c.want != nil) {
+				t.Fatalf("path section present %v, want %v:\n%s%s", has, c.want != nil, out, errOut)
+			}
+			for _, line := range c.want {
+				if !strings.Contains(out, "\n"+line+"\n") {
+					t.Errorf("markdown lacks the line %q:\n%s", line, out)
+				}
+			}
+		})
+	}
+}
+
+// The firewall plan reports the SSH exposure lost, naming the planned
+// firewall's rule group, and its placeholder endpoint with a caveat.
+func TestPlanFirewallReport(t *testing.T) {
+	code, out, errOut := runMain(t, "", "plan", planDir+"edge-firewall-ssh.json", "--snapshot", threeTier, "-o", "json")
+	if code != exitOK {
+		t.Fatalf("exit %d (a plan that only takes exposure away exits 0): %s", code, errOut)
+	}
+	var rep struct {
+		Exposure struct{ Gained, Lost []struct{ From, To []string } }
+		Caveats  []string
+		Paths    []any
+		Plan     struct{ Addresses map[string][]string }
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Exposure.Gained) != 0 || len(rep.Exposure.Lost) != 1 || rep.Exposure.Lost[0].To[0] != "eni-0364e794b59237163" ||
+		rep.Exposure.Lost[0].From[0] != "203.0.113.0/24" {
+		t.Errorf("exposure %+v, want web-1a's SSH from 203.0.113.0/24 lost", rep.Exposure)
+	}
+	rg := "arn:aws:network-firewall:us-east-1:111122223333:stateful-rulegroup/storefront-deny-ssh/(aws_networkfirewall_rule_group.deny_ssh)"
+	if got := rep.Plan.Addresses[rg]; !slices.Equal(got, []string{"aws_networkfirewall_rule_group.deny_ssh"}) {
+		t.Errorf("addresses of the rule group %q", got)
+	}
+	if !slices.ContainsFunc(rep.Caveats, func(c string) bool {
+		return strings.Contains(c, "vpce-(aws_networkfirewall_firewall.edge us-east-1a)") && strings.Contains(c, "one per subnet mapping")
+	}) {
+		t.Errorf("no caveat about the placeholder endpoint: %q", rep.Caveats)
+	}
+	if rep.Paths == nil {
+		t.Errorf("paths missing from the JSON (want [] when nothing is exposed)")
+	}
+}
+
+// Placeholder IDs are declared: --plan --notes lists no malformed ID.
+func TestPlanFlagPlaceholdersAreNoMalformedIDs(t *testing.T) {
+	for _, plan := range []string{"new-vpc.json", "edge-firewall-ssh.json", "cache-inline-and-separate.json"} {
+		args := []string{"exposure", "--plan", planDir + plan, "--notes"}
+		if plan != "new-vpc.json" {
+			args = append(args, "--snapshot", threeTier)
+		}
+		_, _, errOut := runMain(t, "", args...)
+		for _, bad := range []string{"malformed", "should start with"} {
+			if strings.Contains(errOut, bad) {
+				t.Errorf("%s: stderr has %q:\n%s", plan, bad, errOut)
+			}
+		}
+	}
+}

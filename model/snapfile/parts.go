@@ -46,6 +46,7 @@ type header struct {
 	Description    string              `json:"description,omitempty"`
 	Scopes         []model.Scope       `json:"scopes,omitempty"`
 	Gaps           []model.Gap         `json:"gaps,omitempty"`
+	Placeholders   []string            `json:"placeholders,omitempty"`
 	FlowLogsListed bool                `json:"flowLogsListed,omitempty"`
 	WebACLsListed  bool                `json:"webAclsListed,omitempty"`
 	Shield         []model.ShieldState `json:"shield,omitempty"`
@@ -79,7 +80,7 @@ func splitParts(s *model.Snapshot) []*part {
 // encodeParts writes s in parts, encoding the parts in parallel.
 func encodeParts(w io.Writer, s *model.Snapshot, parts []*part) error {
 	h := header{Schema: model.SchemaVersion, Source: s.Source, Tool: s.Tool, Description: s.Description,
-		Scopes: s.Scopes, Gaps: s.Gaps, FlowLogsListed: s.FlowLogsListed, WebACLsListed: s.WebACLsListed, Shield: s.Shield}
+		Scopes: s.Scopes, Gaps: s.Gaps, Placeholders: s.Placeholders, FlowLogsListed: s.FlowLogsListed, WebACLsListed: s.WebACLsListed, Shield: s.Shield}
 	if !s.TakenAt.IsZero() {
 		h.TakenAt = s.TakenAt
 	}

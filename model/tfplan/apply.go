@@ -71,6 +71,30 @@ func (r *Result) IsPlaceholder(s string) bool {
 	return slices.ContainsFunc(r.Placeholders, func(p Placeholder) bool { return p.Value == s })
 }
 
+// PlaceholderPeers reports whether ends (the senders or receivers of an
+// answer about traffic, as CIDRs or IDs) are only public addresses
+// vpcscope stands in for. Such an answer is an artefact: an address from
+// 198.18.0.0/15 is an internet host before the plan and the plan's own
+// after it, so traffic "lost" or "gained" by it says nothing about the
+// address AWS will assign.
+func (r *Result) PlaceholderPeers(ends []string) bool {
+	if len(ends) == 0 {
+		return false
+	}
+	for _, e := range ends {
+		p, err := netip.ParsePrefix(e)
+		if err != nil || !p.IsSingleIP() || !slices.ContainsFunc(r.Placeholders, func(ph Placeholder) bool {
+			return ph.Value == p.Addr().String() && ph.Note == publicNote
+		}) {
+			return false
+		}
+	}
+	return true
+}
+
+// publicNote marks a placeholder public address.
+const publicNote = "a public address AWS assigns at apply"
+
 // AddressesOf returns the Terraform addresses of a resource ID.
 func (r *Result) AddressesOf(id string) []string { return r.Addresses[id] }
 
@@ -94,6 +118,9 @@ type builder struct {
 	// ruleTargets are the security groups, network ACLs and route tables
 	// that separate rule resources change, by the rule resource's address.
 	ruleTargets map[string]string
+	// fwMarkers are the markers of routes to an endpoint of a firewall
+	// the plan creates, by the firewall's address (resolveFirewallRoutes).
+	fwMarkers map[string]string
 }
 
 // Apply applies the plan to base — deletes first (matched by the ID in
@@ -135,7 +162,7 @@ func newBuilder(p *Plan, base *model.Snapshot) (*builder, error) {
 		}
 	}
 	b := &builder{p: p, s: s, ids: map[string]string{}, instances: map[string][]*Change{}, byAddr: map[string]*Change{},
-		used: map[netip.Addr]bool{}, eips: map[string]netip.Addr{}, ruleTargets: map[string]string{},
+		used: map[netip.Addr]bool{}, eips: map[string]netip.Addr{}, ruleTargets: map[string]string{}, fwMarkers: map[string]string{},
 		res: &Result{Snapshot: s, Addresses: map[string][]string{}, Placeholders: []Placeholder{},
 			NotConsidered: []Skipped{}, Conflicts: []Conflict{}, Notes: []string{}}}
 	b.region = p.Region
@@ -226,6 +253,7 @@ func (b *builder) run(hasBase bool) {
 		}
 		t.apply(b, c, vals{b: b, c: c, m: c.After, unk: anyMap(c.AfterUnknown)})
 	}
+	b.resolveFirewallRoutes()
 	// deletes last, children before parents: a delete removes what its
 	// before values name (the old object of a replacement, by its ID),
 	// so the new object of a create-before-destroy stays
@@ -248,6 +276,23 @@ func (b *builder) run(hasBase bool) {
 		slices.Sort(b.res.Addresses[id])
 		b.res.Addresses[id] = slices.Compact(b.res.Addresses[id])
 	}
+	b.declarePlaceholders()
+}
+
+// declarePlaceholders lists in the snapshot the placeholder IDs its
+// resources carry, so that validation knows them from malformed IDs.
+func (b *builder) declarePlaceholders() {
+	held := map[string]bool{}
+	for r := range b.s.All() {
+		held[r.Base().ID] = true
+	}
+	for _, ph := range b.res.Placeholders {
+		if held[ph.Value] && model.IsPlaceholderID(ph.Value) && !slices.Contains(b.s.Placeholders, ph.Value) {
+			b.s.Placeholders = append(b.s.Placeholders, ph.Value)
+		}
+	}
+	// those of the base that are gone (a replaced placeholder) go too
+	b.s.Placeholders = slices.DeleteFunc(b.s.Placeholders, func(id string) bool { return !held[id] })
 }
 
 // sameValues reports whether two objects hold the same values, their IDs
@@ -296,7 +341,7 @@ func (b *builder) assignIDs(c *Change, t *typeInfo) {
 		if i > 0 {
 			name += "." + attr
 		}
-		v := t.prefixes[i] + "(" + name + ")"
+		v := model.PlaceholderID(t.prefixes[i], name)
 		if t.placeholder != nil {
 			v = t.placeholder(b, c)
 		}
@@ -520,6 +565,14 @@ func (b *builder) removeByID(id string) {
 		s.LoadBalancers = slices.DeleteFunc(s.LoadBalancers, func(x *model.LoadBalancer) bool { return is(x) })
 	case *model.TargetGroup:
 		s.TargetGroups = slices.DeleteFunc(s.TargetGroups, func(x *model.TargetGroup) bool { return is(x) })
+	case *model.NetworkFirewall:
+		s.NetworkFirewalls = slices.DeleteFunc(s.NetworkFirewalls, func(x *model.NetworkFirewall) bool { return is(x) })
+	case *model.FirewallPolicy:
+		s.FirewallPolicies = slices.DeleteFunc(s.FirewallPolicies, func(x *model.FirewallPolicy) bool { return is(x) })
+	case *model.FirewallRuleGroup:
+		s.FirewallRuleGroups = slices.DeleteFunc(s.FirewallRuleGroups, func(x *model.FirewallRuleGroup) bool { return is(x) })
+	case *model.VPNGateway:
+		s.VPNGateways = slices.DeleteFunc(s.VPNGateways, func(x *model.VPNGateway) bool { return is(x) })
 	}
 }
 
@@ -587,7 +640,7 @@ func (b *builder) placeholderPublicIP(c *Change, attr string) netip.Addr {
 		}
 		b.used[ip] = true
 		b.res.Placeholders = append(b.res.Placeholders, Placeholder{Address: c.Address, Attribute: attr, Value: ip.String(),
-			Note: "a public address AWS assigns at apply"})
+			Note: publicNote})
 		return ip
 	}
 }

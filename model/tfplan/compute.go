@@ -596,7 +596,7 @@ func applyEndpoint(b *builder, c *Change, v vals) {
 				if sn == nil {
 					continue
 				}
-				eni := fmt.Sprintf("eni-(%s #%d)", c.Address, i+1)
+				eni := model.PlaceholderID("eni-", fmt.Sprintf("%s #%d", c.Address, i+1))
 				ip := b.chooseIP(c, fmt.Sprintf("network interface #%d", i+1), sn)
 				b.res.Placeholders = append(b.res.Placeholders, Placeholder{Address: c.Address, Attribute: "network_interface_ids", Value: eni})
 				n := &model.NetworkInterface{Meta: model.Meta{ID: eni, Account: e.Account, Region: e.Region}, VPCID: e.VPCID, SubnetID: sn.ID,

@@ -149,6 +149,7 @@ func applySubnet(b *builder, c *Change, v vals) {
 		// until another is associated with it
 		if d := b.defaultACL(sn.VPCID); d != nil && b.subnetACL(sn.ID) == nil {
 			d.Associations = append(d.Associations, model.ACLAssociation{SubnetID: sn.ID})
+			b.addr(d.ID, c.Address)
 		}
 	}
 }
@@ -226,6 +227,8 @@ func routeOf(b *builder, c *Change, v vals) (model.Route, bool) {
 	r.GatewayID = v.ref("gateway_id")
 	if id := v.ref("vpc_endpoint_id"); id != "" {
 		r.GatewayID = id
+	} else if m := b.firewallEndpointRef(c, v, "vpc_endpoint_id"); m != "" {
+		r.GatewayID = m
 	}
 	r.NATGatewayID = v.ref("nat_gateway_id")
 	r.EgressOnlyInternetGatewayID = v.ref("egress_only_gateway_id")

@@ -273,8 +273,8 @@ func readExpr(c *configResource, path string, raw json.RawMessage, depth int) {
 		if json.Unmarshal(raw, &blocks) != nil {
 			return
 		}
+		c.blocks[path] = len(blocks)
 		if depth == 0 {
-			c.blocks[path] = len(blocks)
 			c.inline[path] = true
 		}
 		for i, b := range blocks {

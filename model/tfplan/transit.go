@@ -252,7 +252,7 @@ func applyLB(b *builder, c *Change, v vals) {
 		if typ == "network" {
 			itype = "network_load_balancer"
 		}
-		eni := &model.NetworkInterface{Meta: model.Meta{ID: "eni-(" + c.Address + " " + sn.ID + ")", Account: sn.Account, Region: b.region},
+		eni := &model.NetworkInterface{Meta: model.Meta{ID: model.PlaceholderID("eni-", c.Address+" "+sn.ID), Account: sn.Account, Region: b.region},
 			VPCID: sn.VPCID, SubnetID: sn.ID, AvailabilityZone: sn.AvailabilityZone, Description: "ELB " + tail, InterfaceType: itype,
 			Status: "in-use", PrivateIPs: []model.PrivateIP{{Address: ip, Primary: true, PublicIP: pub}}, SourceDestCheck: true,
 			RequesterManaged: true}
@@ -360,4 +360,250 @@ func removeTGAttachment(b *builder, _ *Change, v vals) {
 	}
 	target := v.str("target_id")
 	tg.Targets = slices.DeleteFunc(tg.Targets, func(t model.Target) bool { return t.ID == target })
+}
+
+// applyTGWPeering adds a transit gateway peering attachment as each side
+// sees it (describe-transit-gateway-peering-attachments gives one record
+// for both ends): attached to its own gateway, the other gateway its
+// resource. It carries traffic once the peer accepts it.
+func applyTGWPeering(b *builder, c *Change, v vals) {
+	id := b.idOf(c)
+	local, peer := v.ref("transit_gateway_id"), v.ref("peer_transit_gateway_id")
+	if local == "" || peer == "" {
+		b.skip(c, "its transit gateways are known only after apply and no reference names them")
+		return
+	}
+	state := "pendingAcceptance"
+	if old, ok := b.find(id).(*model.TGWAttachment); ok && !c.Replace() {
+		state = old.State
+	}
+	if s := v.str("state"); s != "" {
+		state = s
+	}
+	b.removeByID(id)
+	peerAccount := v.str("peer_account_id")
+	for _, end := range [][2]string{{local, peer}, {peer, local}} {
+		account := b.account
+		if g, ok := b.find(end[0]).(*model.TransitGateway); ok {
+			account = g.Account
+		} else if end[0] == peer && peerAccount != "" {
+			account = peerAccount
+		}
+		a := &model.TGWAttachment{Meta: b.meta(c, v, id, account), TransitGatewayID: end[0], ResourceType: "peering",
+			ResourceID: end[1], State: state}
+		if end[0] == peer && v.str("peer_region") != "" {
+			a.Region = v.str("peer_region")
+		}
+		_ = b.s.Add(a)
+	}
+	b.addr(id, c.Address)
+	if state != "available" {
+		b.notef("%s: the peering carries no traffic until the peer accepts it (aws_ec2_transit_gateway_peering_attachment_accepter)", c.Address)
+	}
+}
+
+// applyTGWPeeringAccepter accepts a peering attachment: both ends become
+// available.
+func applyTGWPeeringAccepter(b *builder, c *Change, v vals) {
+	id := v.ref("transit_gateway_attachment_id")
+	n := 0
+	for _, a := range b.s.TGWAttachments {
+		if a.ID == id && a.ResourceType == "peering" {
+			a.State = "available"
+			n++
+		}
+	}
+	if n == 0 {
+		b.skip(c, "its peering attachment %q is neither in the snapshot nor in the plan", id)
+		return
+	}
+	b.res.Notes = slices.DeleteFunc(b.res.Notes, func(s string) bool {
+		return strings.Contains(s, "carries no traffic until the peer accepts it") && b.peeringOf(s, id)
+	})
+	b.addr(id, c.Address)
+}
+
+// peeringOf reports whether a note is about the peering attachment id's
+// Terraform resource.
+func (b *builder) peeringOf(note, id string) bool {
+	for _, addr := range b.res.Addresses[id] {
+		if strings.HasPrefix(note, addr+":") {
+			return true
+		}
+	}
+	return false
+}
+
+// applyTGWVPCAccepter accepts a VPC attachment shared from another
+// account, with its route table options.
+func applyTGWVPCAccepter(b *builder, c *Change, v vals) {
+	a := b.tgwAttachment(c, v)
+	if a == nil {
+		return
+	}
+	a.State = "available"
+	b.addr(a.ID, c.Address)
+	g, _ := b.find(a.TransitGatewayID).(*model.TransitGateway)
+	if g == nil || !c.Has(Create) {
+		return
+	}
+	if v.boolean("transit_gateway_default_route_table_association", true) {
+		if rt, ok := b.find(g.AssociationDefaultRouteTableID).(*model.TGWRouteTable); ok && a.Association == nil {
+			b.associateTGW(a, rt)
+		}
+	}
+	if v.boolean("transit_gateway_default_route_table_propagation", true) {
+		if rt, ok := b.find(g.PropagationDefaultRouteTableID).(*model.TGWRouteTable); ok {
+			b.propagateTGW(a, rt)
+		}
+	}
+}
+
+// applyTGWDefaultRT makes a route table the transit gateway's default for
+// associating (or propagating) the attachments created after it.
+func applyTGWDefaultRT(propagation bool) func(*builder, *Change, vals) {
+	return func(b *builder, c *Change, v vals) {
+		gid := v.ref("transit_gateway_id")
+		g, ok := b.find(gid).(*model.TransitGateway)
+		if !ok {
+			b.skip(c, "its transit gateway %q is neither in the snapshot nor in the plan", gid)
+			return
+		}
+		rt := b.tgwRouteTable(c, v)
+		if rt == nil {
+			return
+		}
+		for _, t := range b.s.TGWRouteTables {
+			if t.TransitGatewayID != g.ID {
+				continue
+			}
+			if propagation {
+				t.DefaultPropagation = t == rt
+			} else {
+				t.DefaultAssociation = t == rt
+			}
+		}
+		if propagation {
+			g.PropagationDefaultRouteTableID, g.DefaultRouteTablePropagation = rt.ID, true
+		} else {
+			g.AssociationDefaultRouteTableID, g.DefaultRouteTableAssociation = rt.ID, true
+		}
+		b.addr(g.ID, c.Address)
+		b.addr(rt.ID, c.Address)
+		for _, o := range b.p.Changes {
+			if o.Type == "aws_ec2_transit_gateway_vpc_attachment" && o.Has(Create) {
+				b.notef("%s: applied before the plan's new transit gateway attachments; Terraform orders them only by references, so an attachment created first would use the previous default", c.Address)
+				break
+			}
+		}
+	}
+}
+
+// applyIGWAttachment attaches an internet gateway to a VPC.
+func applyIGWAttachment(b *builder, c *Change, v vals) {
+	id, vpc := v.ref("internet_gateway_id"), v.ref("vpc_id")
+	g, ok := b.find(id).(*model.InternetGateway)
+	if !ok || vpc == "" {
+		b.skip(c, "its internet gateway %q or VPC %q is neither in the snapshot nor in the plan", id, vpc)
+		return
+	}
+	g.Attachments = []model.GatewayAttachment{{VPCID: vpc, State: "available"}}
+	b.addr(g.ID, c.Address)
+}
+
+func removeIGWAttachment(b *builder, _ *Change, v vals) {
+	if g, ok := b.find(v.str("internet_gateway_id")).(*model.InternetGateway); ok {
+		vpc := v.str("vpc_id")
+		g.Attachments = slices.DeleteFunc(g.Attachments, func(a model.GatewayAttachment) bool { return a.VPCID == vpc })
+	}
+}
+
+// applyENISGAttachment adds a security group to an interface (and to its
+// instance when it is the instance's primary interface).
+func applyENISGAttachment(b *builder, c *Change, v vals) {
+	sg, eni := v.ref("security_group_id"), v.ref("network_interface_id")
+	n := b.iface(eni)
+	if n == nil || sg == "" {
+		b.skip(c, "its network interface %q or security group %q is neither in the snapshot nor in the plan", eni, sg)
+		return
+	}
+	if !slices.Contains(n.SecurityGroupIDs, sg) {
+		n.SecurityGroupIDs = append(n.SecurityGroupIDs, sg)
+	}
+	if in, ok := b.find(n.InstanceID()).(*model.Instance); ok && len(in.NetworkInterfaceIDs) > 0 && in.NetworkInterfaceIDs[0] == n.ID &&
+		!slices.Contains(in.SecurityGroupIDs, sg) {
+		in.SecurityGroupIDs = append(in.SecurityGroupIDs, sg)
+		b.addr(in.ID, c.Address)
+	}
+	b.addr(n.ID, c.Address)
+}
+
+func removeENISGAttachment(b *builder, _ *Change, v vals) {
+	sg := v.str("security_group_id")
+	n := b.iface(v.str("network_interface_id"))
+	if n == nil {
+		return
+	}
+	n.SecurityGroupIDs = slices.DeleteFunc(n.SecurityGroupIDs, func(x string) bool { return x == sg })
+	if in, ok := b.find(n.InstanceID()).(*model.Instance); ok && len(in.NetworkInterfaceIDs) > 0 && in.NetworkInterfaceIDs[0] == n.ID {
+		in.SecurityGroupIDs = slices.DeleteFunc(in.SecurityGroupIDs, func(x string) bool { return x == sg })
+	}
+}
+
+// applyVGW adds a virtual private gateway, attached to the VPC it names.
+func applyVGW(b *builder, c *Change, v vals) {
+	g := existing[*model.VPNGateway](b, c)
+	if g == nil {
+		g = &model.VPNGateway{Meta: b.meta(c, v, b.idOf(c), ""), State: "available"}
+	} else {
+		g.Tags = v.tags()
+	}
+	if vpc := v.ref("vpc_id"); vpc != "" {
+		g.Attachments = []model.GatewayAttachment{{VPCID: vpc, State: "attached"}}
+		if x := b.vpc(vpc); x != nil {
+			g.Account = x.Account
+		}
+	}
+	b.replace(g)
+	b.addr(g.ID, c.Address)
+}
+
+func applyVGWAttachment(b *builder, c *Change, v vals) {
+	id, vpc := v.ref("vpn_gateway_id"), v.ref("vpc_id")
+	g, ok := b.find(id).(*model.VPNGateway)
+	if !ok || vpc == "" {
+		b.skip(c, "its VPN gateway %q or VPC %q is neither in the snapshot nor in the plan", id, vpc)
+		return
+	}
+	g.Attachments = []model.GatewayAttachment{{VPCID: vpc, State: "attached"}}
+	b.addr(g.ID, c.Address)
+}
+
+func removeVGWAttachment(b *builder, _ *Change, v vals) {
+	if g, ok := b.find(v.str("vpn_gateway_id")).(*model.VPNGateway); ok {
+		vpc := v.str("vpc_id")
+		g.Attachments = slices.DeleteFunc(g.Attachments, func(a model.GatewayAttachment) bool { return a.VPCID == vpc })
+	}
+}
+
+// applyVGWPropagation lets a route table take the routes a VPN gateway
+// learns (they are known only once the VPN is up; the answers use the
+// routes the snapshot holds).
+func applyVGWPropagation(b *builder, c *Change, v vals) {
+	rt := b.routeTable(c, v)
+	g := v.ref("vpn_gateway_id")
+	if rt == nil || g == "" {
+		return
+	}
+	if !slices.Contains(rt.PropagatingVGWs, g) {
+		rt.PropagatingVGWs = append(rt.PropagatingVGWs, g)
+	}
+	b.addr(rt.ID, c.Address)
+}
+
+func removeVGWPropagation(b *builder, _ *Change, v vals) {
+	if rt, ok := b.find(v.str("route_table_id")).(*model.RouteTable); ok {
+		g := v.str("vpn_gateway_id")
+		rt.PropagatingVGWs = slices.DeleteFunc(rt.PropagatingVGWs, func(x string) bool { return x == g })
+	}
 }

@@ -60,7 +60,13 @@ func init() {
 			apply: applyInstance},
 		"aws_nat_gateway": {rank: 5, idAttrs: []string{"id", "network_interface_id"}, prefixes: []string{"nat-", "eni-"},
 			apply: applyNAT},
-		"aws_vpc_peering_connection":             t(5, "pcx-", applyPeering, nil),
+		"aws_vpc_peering_connection": t(5, "pcx-", applyPeering, nil),
+		"aws_networkfirewall_rule_group": {rank: 3, idAttrs: []string{"id"}, prefixes: []string{""}, placeholder: ruleGroupPlaceholder,
+			apply: applyRuleGroup},
+		"aws_networkfirewall_firewall_policy": {rank: 4, idAttrs: []string{"id"}, prefixes: []string{""}, placeholder: policyPlaceholder,
+			apply: applyFirewallPolicy},
+		"aws_networkfirewall_firewall": {rank: 5, idAttrs: []string{"id"}, prefixes: []string{""}, placeholder: firewallPlaceholder,
+			apply: applyFirewall},
 		"aws_ec2_transit_gateway_vpc_attachment": t(6, "tgw-attach-", applyTGWAttachment, nil),
 		"aws_vpc_endpoint":                       t(6, "vpce-", applyEndpoint, nil),
 		"aws_lb": {rank: 6, idAttrs: []string{"id"}, prefixes: []string{""}, placeholder: lbPlaceholder,
@@ -86,7 +92,16 @@ func init() {
 		"aws_vpc_endpoint_route_table_association":                rule(8, applyEndpointRT, removeEndpointRT),
 		"aws_vpc_endpoint_subnet_association":                     rule(8, notModelledRule, nil),
 		"aws_vpc_ipv4_cidr_block_association":                     rule(1, applyCIDRAssoc, removeCIDRAssoc),
-		"aws_ec2_transit_gateway_default_route_table_association": rule(8, notModelledRule, nil),
+		"aws_ec2_transit_gateway_default_route_table_association": rule(5, applyTGWDefaultRT(false), nil),
+		"aws_ec2_transit_gateway_default_route_table_propagation": rule(5, applyTGWDefaultRT(true), nil),
+		"aws_ec2_transit_gateway_peering_attachment":              t(6, "tgw-attach-", applyTGWPeering, nil),
+		"aws_ec2_transit_gateway_peering_attachment_accepter":     rule(7, applyTGWPeeringAccepter, nil),
+		"aws_ec2_transit_gateway_vpc_attachment_accepter":         rule(7, applyTGWVPCAccepter, nil),
+		"aws_internet_gateway_attachment":                         rule(2, applyIGWAttachment, removeIGWAttachment),
+		"aws_network_interface_sg_attachment":                     rule(8, applyENISGAttachment, removeENISGAttachment),
+		"aws_vpn_gateway":                                         t(1, "vgw-", applyVGW, nil),
+		"aws_vpn_gateway_attachment":                              rule(2, applyVGWAttachment, removeVGWAttachment),
+		"aws_vpn_gateway_route_propagation":                       rule(8, applyVGWPropagation, removeVGWPropagation),
 	}
 }
 
@@ -104,16 +119,17 @@ func notModelledRule(b *builder, c *Change, _ vals) {
 // but not modelled is left out.
 func family(typ string) (string, bool) {
 	switch {
+	case typ == "aws_lb_listener_rule", typ == "aws_alb_listener_rule":
+		return "listener rules are not modelled: answers follow each listener's default actions", true
 	case strings.HasPrefix(typ, "aws_networkfirewall_"):
-		return "AWS Network Firewall resources are not modelled from plans yet: answers ignore the firewall this plan changes", true
+		return "this Network Firewall resource (logging, resource policy, TLS inspection) does not change what the firewall passes", true
 	case strings.HasPrefix(typ, "aws_ec2_transit_gateway"):
 		return "this transit gateway resource is not modelled from plans yet", true
 	case strings.HasPrefix(typ, "aws_lb_"), strings.HasPrefix(typ, "aws_alb"):
 		return "this load balancer resource is not modelled from plans yet", true
 	case strings.HasPrefix(typ, "aws_vpn_"), strings.HasPrefix(typ, "aws_dx_"), typ == "aws_customer_gateway":
 		return "VPN and Direct Connect resources are not modelled from plans yet", true
-	case typ == "aws_internet_gateway_attachment", typ == "aws_network_interface_attachment",
-		typ == "aws_network_interface_sg_attachment", typ == "aws_vpc_ipv6_cidr_block_association",
+	case typ == "aws_network_interface_attachment", typ == "aws_vpc_ipv6_cidr_block_association",
 		typ == "aws_default_vpc", typ == "aws_default_subnet":
 		return "a network resource not modelled from plans yet", true
 	}

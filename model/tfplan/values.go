@@ -194,7 +194,7 @@ func (v vals) blocks(attr string) []vals {
 	if !v.unknown(attr) || v.c.cfg == nil {
 		return nil
 	}
-	for i := range v.c.cfg.blocks[attr] {
+	for i := range v.c.cfg.blocks[v.path+attr] {
 		p := fmt.Sprintf("%s%s.%d.", v.path, attr, i)
 		m, unk := map[string]any{}, map[string]any{}
 		for k, c := range v.c.cfg.consts {
@@ -216,7 +216,7 @@ func (v vals) blocks(attr string) []vals {
 // its own when the configuration writes as many blocks (the order of a
 // set may differ, so references are looked up in every block then).
 func (v vals) blockPath(attr string, i, n int) string {
-	if v.c.cfg != nil && v.c.cfg.blocks[attr] == n {
+	if v.c.cfg != nil && v.c.cfg.blocks[v.path+attr] == n {
 		return fmt.Sprintf("%s%s.%d.", v.path, attr, i)
 	}
 	return fmt.Sprintf("%s%s.*.", v.path, attr)
