@@ -3,6 +3,8 @@ package reach
 import (
 	"fmt"
 	"strings"
+
+	"github.com/vpcscope/vpcscope/model"
 )
 
 // Layer names the kind of component that decided a hop. The values are the
@@ -260,7 +262,16 @@ type Hop struct {
 	// Resource is the AWS ID of the component (SG, ACL, route table, ...).
 	Resource string `json:"resource"`
 	// Name is the resource's Name tag, if any.
-	Name    string  `json:"name,omitempty"`
+	Name string `json:"name,omitempty"`
+	// Account and Region are where the resource lives, as the snapshot
+	// records it (model.Meta): the account that owns it (in a subnet
+	// shared through AWS RAM, a participant's interface and groups are
+	// the participant's, the subnet's ACL and route table the owner's)
+	// and its Region. Each is "" when unknown: a hop that names no
+	// resource of the snapshot (the internet, an address, an on-premises
+	// network) or a global resource's Region (a Direct Connect gateway).
+	Account string  `json:"account,omitempty"`
+	Region  string  `json:"region,omitempty"`
 	Verdict Verdict `json:"verdict"`
 	// Stage refines the layer: inbound/outbound for filters, lookup for
 	// routers, translate for NAT.
@@ -283,6 +294,11 @@ type Hop struct {
 	// pkt is the packet Packet renders; rendered only for the hops an
 	// answer returns.
 	pkt packet
+	// at is the resource the hop is at, when the walker holds it and its
+	// ID alone does not say which record it is (the two sides of a
+	// transit gateway peering attachment share one ID); nil: the ID
+	// says. Read once, when the hop is rendered.
+	at model.Resource
 }
 
 // RuleRef points at one rule inside a resource.

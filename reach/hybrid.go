@@ -427,7 +427,7 @@ func (w *walker) fromOnPremises(l hybridLink, pkt packet) *arrival {
 		if att == nil {
 			return w.unknown(hg, pkt, fmt.Sprintf("the attachment of %s to transit gateway %s is not in the snapshot", l.id(), gw))
 		}
-		hg.Resource, hg.Verdict, hg.Detail = att.ID, Forward, "into transit gateway "+gw+" from "+l.id()
+		hg.Resource, hg.at, hg.Verdict, hg.Detail = att.ID, att, Forward, "into transit gateway "+gw+" from "+l.id()
 		w.record(hg, pkt)
 		w.flow.via = crossing{tgw: tgw, in: att}
 		return w.transitRoute(tgw, att, pkt, "")

@@ -29,13 +29,13 @@ func (w *walker) toTransitGateway(vpcID string, from *model.Subnet, tgwID string
 		h.Code = CodeBadStateAttachment
 		for _, a := range w.e.ix.TGWAttachments(tgwID) {
 			if a.ResourceType == "vpc" && a.ResourceID == vpcID {
-				h.Resource = a.ID
+				h.Resource, h.at = a.ID, a
 				return w.deny(h, pkt, fmt.Sprintf("attachment %s of %s to transit gateway %s is %s, not available", a.ID, vpcID, tgwID, a.State))
 			}
 		}
 		return w.deny(h, pkt, fmt.Sprintf("%s has no attachment to transit gateway %s", vpcID, tgwID))
 	}
-	h.Resource = att.ID
+	h.Resource, h.at = att.ID, att
 	var attSubnet *model.Subnet
 	if from != nil {
 		attSubnet = w.e.attachmentSubnet(att, from.AvailabilityZone)
@@ -109,7 +109,7 @@ func (w *walker) transitRoute(tgw *model.TransitGateway, in *model.TGWAttachment
 	if !w.step(pkt) {
 		return nil
 	}
-	h := Hop{Layer: LayerTransitGateway, Resource: in.ID, Stage: StageLookup}
+	h := Hop{Layer: LayerTransitGateway, Resource: in.ID, Stage: StageLookup, at: in}
 	rtID := w.e.associatedTable(tgw.ID, in)
 	if rtID == "" {
 		h.Code = CodeTGWAttachMissingRTBAssociation
@@ -165,7 +165,7 @@ func (w *walker) toTGWAttachment(tgw *model.TransitGateway, h Hop, prefix netip.
 		return w.unknown(h, pkt, fmt.Sprintf("attachment %s is not in the snapshot", id))
 	}
 	if !out.IsAvailable() {
-		h.Code, h.Resource = CodeBadStateAttachment, out.ID
+		h.Code, h.Resource, h.at = CodeBadStateAttachment, out.ID, out
 		return w.deny(h, pkt, fmt.Sprintf("route %s leads to attachment %s, which is %s, not available", prefix, out.ID, out.State))
 	}
 	h.Verdict = Forward
@@ -177,20 +177,20 @@ func (w *walker) toTGWAttachment(tgw *model.TransitGateway, h Hop, prefix netip.
 		peer := w.e.ix.TGWAttachment(out.ResourceID, out.ID)
 		peerTGW, ok := model.Get[*model.TransitGateway](w.e.ix, out.ResourceID)
 		if peer == nil || !ok {
-			return w.unknown(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StagePeering}, pkt,
+			return w.unknown(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StagePeering, at: out}, pkt,
 				fmt.Sprintf("the peer side of %s (transit gateway %s) is not in the snapshot", out.ID, out.ResourceID))
 		}
-		w.record(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StagePeering, Verdict: Forward,
+		w.record(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StagePeering, Verdict: Forward, at: out,
 			Detail: fmt.Sprintf("to peer transit gateway %s", peerTGW.ID)}, pkt)
 		w.flow.via.peered = true
 		return w.transitRoute(peerTGW, peer, pkt, "")
 	}
 	if l, ok := w.e.tgwAttachmentLink(out); ok {
-		w.record(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StageExit, Verdict: Forward,
+		w.record(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StageExit, Verdict: Forward, at: out,
 			Detail: fmt.Sprintf("to %s attachment %s (%s)", out.ResourceType, out.ID, out.ResourceID)}, pkt)
 		return w.overLink(l, pkt)
 	}
-	return w.unknown(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StageExit}, pkt,
+	return w.unknown(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StageExit, at: out}, pkt,
 		fmt.Sprintf("the route leaves through %s attachment %s; what lies beyond it is not in the snapshot", out.ResourceType, out.ID))
 }
 
@@ -213,7 +213,7 @@ func (w *walker) exitToVPC(out *model.TGWAttachment, pkt packet, az string) *arr
 		}
 	}
 	if sn == nil {
-		return w.unknown(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StageExit}, pkt,
+		return w.unknown(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StageExit, at: out}, pkt,
 			fmt.Sprintf("no subnet of attachment %s is in the snapshot", out.ID))
 	}
 	detail := fmt.Sprintf("into %s via %s (%s)", out.ResourceID, sn.ID, sn.AvailabilityZone)
@@ -230,7 +230,7 @@ func (w *walker) exitToVPC(out *model.TGWAttachment, pkt packet, az string) *arr
 		w.flow.caveat("the reply leaves transit gateway attachment %s in %s but the request used %s: without appliance mode a stateful appliance there sees only one direction and may drop the flow",
 			out.ID, sn.AvailabilityZone, fwdAZ)
 	}
-	w.record(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StageExit, Verdict: Forward, Detail: detail}, pkt)
+	w.record(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StageExit, Verdict: Forward, Detail: detail, at: out}, pkt)
 	w.flow.via.out = out
 	return w.route(sn, pkt)
 }

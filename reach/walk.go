@@ -264,15 +264,38 @@ func (w *walker) record(h Hop, pkt packet) {
 	w.hops = append(w.hops, h)
 }
 
-// render fills in a returned hop's packet text and resource name.
+// render fills in a returned hop's packet text and its resource's name,
+// account and Region: the one place a hop's resource is looked up.
 func (e *Engine) render(h *Hop) {
 	if !h.pkt.empty() && h.Packet == "" {
 		h.Packet = h.pkt.String()
 	}
 	h.pkt = packet{}
-	if h.Name == "" && h.Resource != "" {
-		if r, ok := e.ix.Resource(h.Resource); ok {
-			h.Name = r.Base().Name()
+	at := h.at
+	h.at = nil
+	if h.Resource == "" {
+		return
+	}
+	rs := e.ix.ResourcesByID(h.Resource)
+	if at != nil && at.Base().ID == h.Resource {
+		rs = []model.Resource{at}
+	}
+	if len(rs) == 0 {
+		return // the hop names no resource of the snapshot
+	}
+	m := rs[0].Base()
+	if h.Name == "" {
+		h.Name = m.Name()
+	}
+	// Records sharing an ID that the walker did not tell apart: a field
+	// they disagree on is unknown rather than guessed.
+	h.Account, h.Region = m.Account, m.Region
+	for _, r := range rs[1:] {
+		if r.Base().Account != h.Account {
+			h.Account = ""
+		}
+		if r.Base().Region != h.Region {
+			h.Region = ""
 		}
 	}
 }

@@ -159,9 +159,15 @@ func (t *textRenderer) hops(w io.Writer, hops []reach.Hop) {
 }
 
 // hopsAligned prints a path's rows (from hopRows) in columns of the given
-// widths (from columnWidths), so that two paths can share them.
+// widths (from columnWidths), so that two paths can share them. A hop that
+// crosses into another account or Region (reach.Crossings) is preceded by
+// a line that says so.
 func (t *textRenderer) hopsAligned(w io.Writer, hops []reach.Hop, rows [][5]string, width [5]int) {
+	crossings := reach.Crossings(hops)
 	for i, h := range hops {
+		if c := crossings[i]; c.Crosses() {
+			fmt.Fprintln(w, "  ⇢ "+safe(c.String()))
+		}
 		var b strings.Builder
 		b.WriteString("  ")
 		for c := 0; c < 4; c++ {

@@ -90,6 +90,8 @@ type Decision struct {
 	Layer     reach.Layer     `json:"layer,omitempty"`
 	Resource  string          `json:"resource,omitempty"`
 	Name      string          `json:"name,omitempty"`
+	Account   string          `json:"account,omitempty"`
+	Region    string          `json:"region,omitempty"`
 	Stage     reach.Stage     `json:"stage,omitempty"`
 	Rule      string          `json:"rule,omitempty"`
 	Direction reach.Direction `json:"direction,omitempty"`
@@ -372,6 +374,7 @@ func (x *explainer) judge(p *plan) Flow {
 	if hop >= 0 {
 		h := &hops[hop]
 		d.Layer, d.Resource, d.Name, d.Stage, d.Rule, d.Code, d.Ref = h.Layer, h.Resource, h.Name, h.Stage, h.Rule, h.Code, h.Ref
+		d.Account, d.Region = h.Account, h.Region
 		d.Direction = path
 	}
 	f.Decided = d

@@ -781,14 +781,11 @@ func (t *Model) hopRows(rows []list.Row, hops []reach.Hop, base hopRow) []list.R
 	if !wide {
 		layerW, nameW = 6, 22
 	}
-	prev := ""
+	crossings := reach.Crossings(hops)
 	for i, h := range hops {
-		note, scope := t.crossing(prev, h.Resource)
-		if note != "" {
+		if c := crossings[i]; c.Crosses() {
+			note := safe(c.String())
 			rows = append(rows, list.Row{Text: th.Forward.Render("  ⇢ " + note), Plain: "  ⇢ " + note, Skip: true})
-		}
-		if scope != "" {
-			prev = scope
 		}
 		layer := safe(string(h.Layer))
 		if !wide {
@@ -831,31 +828,6 @@ func (t *Model) hopRows(rows []list.Row, hops []reach.Hop, base hopRow) []list.R
 		}
 	}
 	return rows
-}
-
-// crossing says when a hop's resource is in another account or region than
-// the hop before: "crosses into account 444455556666 (us-east-1)". scope
-// is the resource's account/region, "" when the snapshot does not say.
-func (t *Model) crossing(prev, id string) (note, scope string) {
-	r := t.s.W.Get(id)
-	if r == nil || r.Base().Account == "" && r.Base().Region == "" {
-		return "", ""
-	}
-	m := r.Base()
-	scope = m.Account + "/" + m.Region
-	if prev == "" || prev == scope {
-		return "", scope
-	}
-	pa, pr, _ := strings.Cut(prev, "/")
-	switch {
-	case pa != m.Account && pr != m.Region:
-		note = "crosses into account " + m.Account + ", region " + m.Region
-	case pa != m.Account:
-		note = "crosses into account " + m.Account + " (" + m.Region + ")"
-	default:
-		note = "crosses into region " + m.Region
-	}
-	return safe(note), scope
 }
 
 // tryHint suggests a first trace: the demo's web-1a → db-1a where the
