@@ -34,11 +34,18 @@ type Relation struct {
 	cs     *connSet
 	probes []Probe
 	rels   []*probeRel
+	// opts are the options it was asked with.
+	opts RelationOptions
 }
 
 // Relate computes the relation between two groups of interfaces.
 func (e *Engine) Relate(opts RelationOptions) (*Relation, error) {
-	cs, err := e.newConnSet(opts.From, opts.To, opts.Workers)
+	return e.relateOver(nil, opts)
+}
+
+// relateOver is Relate over the given path views (nil: the engine's).
+func (e *Engine) relateOver(v *connViews, opts RelationOptions) (*Relation, error) {
+	cs, err := e.newConnSet(v, opts.From, opts.To, opts.Workers)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +53,7 @@ func (e *Engine) Relate(opts RelationOptions) (*Relation, error) {
 	if probes == nil {
 		probes = e.DefaultProbes()
 	}
-	r := &Relation{cs: cs, probes: probes}
+	r := &Relation{cs: cs, probes: probes, opts: opts}
 	for _, p := range probes {
 		if err := checkProbe(p); err != nil {
 			return nil, err

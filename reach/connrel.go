@@ -111,11 +111,14 @@ func (e *Engine) Ends() []string {
 
 // newConnSet selects the ends of a question. Interfaces that are not ends
 // (Ends) are left out and named in a caveat.
-func (e *Engine) newConnSet(from, to Group, workers int) (*connSet, error) {
+func (e *Engine) newConnSet(v *connViews, from, to Group, workers int) (*connSet, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	cs := &connSet{e: e, v: e.views(), ends: map[string]*connEnd{}, workers: workers,
+	if v == nil {
+		v = e.views()
+	}
+	cs := &connSet{e: e, v: v, ends: map[string]*connEnd{}, workers: workers,
 		senders: map[*ifaceClass]*classSel{}, receivers: map[*ifaceClass]*classSel{},
 		fromInternet: from.Internet, toInternet: to.Internet,
 		sendersByVM: map[*ifaceClass][]*connEnd{}, receiversByVM: map[*ifaceClass][]*connEnd{},
@@ -784,6 +787,18 @@ func admitBy(p packet, by packet, onSrc bool) packet {
 // d's inbound security group rules. Where a NAT gateway or load balancer
 // translated the packets on the way, the engine itself walks the pair.
 func (r *probeRel) betweenOf(fam int, s, d *classSel, ents []pathEntry) packet {
+	return r.betweenOfBy(fam, s, d, ents, nil)
+}
+
+// ingressFunc returns what a receiving class's groups admit of packets
+// that came by via (forwarded: through an appliance); nil: probeRel.ingress.
+type ingressFunc func(via crossing, fwd bool) packet
+
+// betweenOfBy is betweenOf with the receiver's inbound rules given by in.
+func (r *probeRel) betweenOfBy(fam int, s, d *classSel, ents []pathEntry, in ingressFunc) packet {
+	if in == nil {
+		in = func(via crossing, fwd bool) packet { return r.ingress(d.cls, fam, via, fwd) }
+	}
 	out := r.none
 	if s.addrs[fam].empty() || d.addrs[fam].empty() {
 		return out
@@ -801,7 +816,7 @@ func (r *probeRel) betweenOf(fam int, s, d *classSel, ents []pathEntry) packet {
 		if eg := r.egress(s.cls, fam); !eg.all {
 			p = admitBy(p, eg.pkt, false)
 		}
-		p = admitBy(p, r.ingress(d.cls, fam, ent.via, ent.forwarded), true)
+		p = admitBy(p, in(ent.via, ent.forwarded), true)
 		out = out.union(p)
 	}
 	if real {
@@ -853,6 +868,15 @@ func (r *probeRel) realWalk(fam int, s, d *classSel) packet {
 // get to the selected members of class d (at their public or IPv6
 // addresses), both ways, over the deliveries to its merged class.
 func (r *probeRel) fromInternetTo(fam int, d *classSel, ents []pathEntry) packet {
+	return r.fromInternetToBy(fam, d, ents, nil)
+}
+
+// fromInternetToBy is fromInternetTo with the receiver's inbound rules
+// given by in.
+func (r *probeRel) fromInternetToBy(fam int, d *classSel, ents []pathEntry, in ingressFunc) packet {
+	if in == nil {
+		in = func(via crossing, fwd bool) packet { return r.ingress(d.cls, fam, via, fwd) }
+	}
 	out := queryPacket(r.q, r.cs.inetFrom[fam], d.pubs[fam]).with(nil)
 	if d.pubs[fam].empty() {
 		return out
@@ -862,7 +886,7 @@ func (r *probeRel) fromInternetTo(fam int, d *classSel, ents []pathEntry) packet
 		if p.empty() {
 			continue
 		}
-		p = admitBy(p, r.ingress(d.cls, fam, ent.via, ent.forwarded), true)
+		p = admitBy(p, in(ent.via, ent.forwarded), true)
 		out = out.union(p)
 	}
 	return out
