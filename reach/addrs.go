@@ -218,6 +218,53 @@ func (a addrs) split(s addrs) (in, out addrs) {
 	return fromRanges(inside), fromRanges(outside)
 }
 
+// intersect returns a ∩ s: the inside part of split, without building
+// the outside one.
+func (a addrs) intersect(s addrs) addrs {
+	if a.rs == nil {
+		if a.one.IsValid() && s.contains(a.one) {
+			return a
+		}
+		return addrs{}
+	}
+	if s.rs == nil {
+		switch {
+		case !a.contains(s.one):
+			return addrs{}
+		case len(a.rs) == 1 && a.rs[0].From() == a.rs[0].To():
+			return a // as splitRange returns a set its range holds whole
+		}
+		return addrs{one: s.one}
+	}
+	if !a.overlaps(s) {
+		return addrs{}
+	}
+	var inside []netipx.IPRange
+	b := s.rs
+	k := 0
+	for _, r := range a.rs {
+		cur := r.From()
+		for k < len(b) && b[k].To().Less(cur) {
+			k++
+		}
+		for m := k; m < len(b) && !r.To().Less(b[m].From()); m++ {
+			f, t := b[m].From(), b[m].To()
+			if f.Less(cur) {
+				f = cur
+			}
+			if r.To().Less(t) {
+				t = r.To()
+			}
+			inside = append(inside, netipx.IPRangeFrom(f, t))
+			if t == r.To() {
+				break
+			}
+			cur = t.Next()
+		}
+	}
+	return fromRanges(inside)
+}
+
 // overlapsRange reports whether the set holds an address of r.
 func (a addrs) overlapsRange(r netipx.IPRange) bool {
 	if a.rs == nil {

@@ -43,6 +43,9 @@ func TestAddrsAgreeWithIPSet(t *testing.T) {
 		if !in.equal(addrsOf(wi)) || !out.equal(addrsOf(wo)) {
 			t.Fatalf("case %d: split results are not normalised", i)
 		}
+		if got := x.intersect(y); !got.equal(in) || got.rs == nil && in.rs != nil {
+			t.Fatalf("case %d: %v ∩ %v = %v, want split's inside %v", i, a.Ranges(), b.Ranges(), got.ranges(), in.ranges())
+		}
 		p := netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 0, 0, byte(rng.IntN(256))}), 24+rng.IntN(9)).Masked()
 		pin, pout := x.splitPrefix(p)
 		var wpi, wpo netipx.IPSetBuilder

@@ -48,33 +48,64 @@ var diffChunk = 32
 // through); internet traffic as exact addresses per port. emit is called
 // from one goroutine at a time, in no particular order.
 func DiffRelations(a, b *Relation, emit func(gained bool, it DeltaItem)) error {
+	_, err := diffRelations(a, b, emit)
+	return err
+}
+
+func diffRelations(a, b *Relation, emit func(gained bool, it DeltaItem)) (*relDiff, error) {
 	if len(a.probes) != len(b.probes) {
-		return inputErr("relations of different probes cannot be compared")
+		return nil, inputErr("relations of different probes cannot be compared")
 	}
 	for i := range a.probes {
 		if a.probes[i].Protocol != b.probes[i].Protocol || !slices.Equal(a.probes[i].Ports, b.probes[i].Ports) {
-			return inputErr("relations of different probes cannot be compared")
+			return nil, inputErr("relations of different probes cannot be compared")
 		}
 	}
+	b2, sh, err := shareWalks(a, b)
+	if err != nil {
+		return nil, err
+	}
+	if b2 != nil {
+		// b over a's views: its caveats are b's
+		defer func() {
+			for _, c := range b2.cs.caveats {
+				b.cs.caveat("%s", c)
+			}
+		}()
+		b = b2
+	}
 	d := newRelDiff(a, b, emit)
+	d.sh = sh
 	for pi := range a.probes {
 		pa, pb := a.rels[pi], b.rels[pi]
 		pa.stored()
-		pb.stored()
+		if sh != nil {
+			pb.adopt(pa)
+		} else {
+			pb.stored()
+		}
 		ia, ib := d.index(pa, a), d.index(pb, b)
 		chunks := d.chunks()
 		a.cs.parallel(len(chunks), func(i int) {
 			ids := chunks[i]
-			ina, inb := ia.inbound(ids), ib.inbound(ids)
+			var lims map[string]*recvLimit
+			if sh != nil {
+				lims = map[string]*recvLimit{}
+				for _, id := range ids {
+					lims[id] = d.limit(pi, ia, ib, d.recvSel[0][id], d.recvSel[1][id])
+				}
+			}
+			ina, inb := ia.inbound(ids, lims), ib.inbound(ids, lims)
 			d.compareInbound(pi, ids, ina, inb)
 		})
-		if a.cs.toInternet || b.cs.toInternet {
+		if (a.cs.toInternet || b.cs.toInternet) && (sh == nil || !sh.egressSame) {
+			// (the same walks and outbound rules: the same traffic out)
 			d.compareOutbound(pi, ia.outbound(), ib.outbound())
 		}
 		pa.release()
 		pb.release()
 	}
-	return nil
+	return d, nil
 }
 
 // relDiff is one comparison of two relations.
@@ -97,6 +128,8 @@ type relDiff struct {
 	// address that an interface holds on one side (an Elastic IP allocated
 	// or released) is compared as that interface's traffic instead.
 	internet [2]addrs
+	// sh is set when b's walks are a's (conndiff_shared.go).
+	sh *sharedDiff
 }
 
 func newRelDiff(a, b *Relation, emit func(bool, DeltaItem)) *relDiff {
@@ -243,13 +276,22 @@ type inbound struct {
 }
 
 // inbound returns what gets through to each of the receivers (those of
-// the relation), computing each of their classes whole.
-func (x *relIndex) inbound(ids []string) map[string]*inbound {
+// the relation), computing each of their classes whole; lims, when set,
+// say how each receiver is compared (skipped, limited to what changed, or
+// in full).
+func (x *relIndex) inbound(ids []string, lims map[string]*recvLimit) map[string]*inbound {
 	out := map[string]*inbound{}
 	var sels []*classSel
 	want := map[string]bool{}
+	limOf := map[*classSel]*recvLimit{}
 	for _, id := range ids {
+		if l := lims[id]; l != nil && l.skip {
+			continue
+		}
 		if s := x.d.recvSel[x.side][id]; s != nil {
+			if l := lims[id]; l != nil && !l.full {
+				limOf[s] = l
+			}
 			want[id] = true
 			if !slices.Contains(sels, s) {
 				sels = append(sels, s)
@@ -269,6 +311,13 @@ func (x *relIndex) inbound(ids []string) map[string]*inbound {
 		for fam := range 2 {
 			if !pr.probe.Protocol.Carries(fam == 0) || dsel.addrs[fam].empty() && dsel.pubs[fam].empty() {
 				continue
+			}
+			var in ingressFunc
+			if l := limOf[dsel]; l != nil {
+				if l.empty() {
+					continue // both sides' inbound rules agree on every packet
+				}
+				in = l.ingressOf(x, dsel, fam)
 			}
 			// put joins ports to what sender f gets through to t on
 			put := func(t *connEnd, f *connEnd, ports portSet) {
@@ -322,14 +371,14 @@ func (x *relIndex) inbound(ids []string) map[string]*inbound {
 					if vd.from == n.vm {
 						subnet = n.n.SubnetID // subnets of one merged class: the subnet view's walks
 					}
-					x.between(fam, vd, false, subnet, dsel, add, addBulk)
+					x.between(fam, vd, false, subnet, dsel, in, add, addBulk)
 				}
 				for _, vd := range x.intra[fam][n.vs] {
-					x.between(fam, vd, true, "", dsel, add, addBulk)
+					x.between(fam, vd, true, "", dsel, in, add, addBulk)
 				}
 			}
 			if ents := pr.fromInternet[fam][dsel.ends[0].vm]; len(ents) > 0 {
-				p := pr.fromInternetTo(fam, dsel, ents)
+				p := pr.fromInternetToBy(fam, dsel, ents, in)
 				for _, sp := range p.spans {
 					ports := spanPorts(p.proto, sp)
 					for _, t := range dsel.ends {
@@ -421,10 +470,16 @@ func (x *relIndex) bulk(k bulkKey) *senderBulk {
 // between adds what a view delivery brought from its senders to a
 // receiving class: the senders that let everything out together, the
 // others class by class (betweenOf); all class by class when a NAT
-// gateway or load balancer translated the packets on the way.
-func (x *relIndex) between(fam int, vd viewDelivery, subnetView bool, subnet string, d *classSel,
+// gateway or load balancer translated the packets on the way. in gives
+// the receiver's inbound rules (nil: its groups').
+func (x *relIndex) between(fam int, vd viewDelivery, subnetView bool, subnet string, d *classSel, in ingressFunc,
 	add func(*classSel, packet), addBulk func(*senderBulk, packet)) {
 	pr := x.pr
+	if in == nil {
+		in = func(via crossing, fwd bool) packet { return pr.ingress(d.cls, fam, via, fwd) }
+	} else if !slices.ContainsFunc(vd.ents, func(e pathEntry) bool { return !in(e.via, e.forwarded).empty() }) {
+		return // the limited rules admit nothing that came this way
+	}
 	translated := slices.ContainsFunc(vd.ents, func(e pathEntry) bool { return e.translated })
 	if translated {
 		for _, s := range x.r.cs.selsOf(vd.from, false, subnetView) {
@@ -436,7 +491,7 @@ func (x *relIndex) between(fam int, vd viewDelivery, subnetView bool, subnet str
 	}
 	b := x.bulk(bulkKey{vd.from, fam, subnetView, subnet})
 	for _, s := range b.rest {
-		add(s, pr.betweenOf(fam, s, d, vd.ents))
+		add(s, pr.betweenOfBy(fam, s, d, vd.ents, in))
 	}
 	if b.addrs.empty() {
 		return
@@ -444,11 +499,15 @@ func (x *relIndex) between(fam int, vd viewDelivery, subnetView bool, subnet str
 	// betweenOf for all of them at once: their groups let everything out
 	out := queryPacket(pr.q, b.addrs, d.addrs[fam]).with(nil)
 	for _, ent := range vd.ents {
+		ing := in(ent.via, ent.forwarded)
+		if ing.empty() {
+			continue
+		}
 		p := restrictEnds(ent.req, b.addrs, d.addrs[fam])
 		if p.empty() {
 			continue
 		}
-		out = out.union(admitBy(p, pr.ingress(d.cls, fam, ent.via, ent.forwarded), true))
+		out = out.union(admitBy(p, ing, true))
 	}
 	addBulk(b, out)
 }

@@ -394,3 +394,92 @@ func TestStreamedDiffEqualsNaiveDiffOnFixtures(t *testing.T) {
 		t.Errorf("no pair changed on any fixture: the property is not exercised")
 	}
 }
+
+// mutateRules changes only security group rules: inbound rules added and
+// removed, and outbound rules added unless ingressOnly. The path views of
+// the two snapshots are then the same when the groups changed have only
+// ordinary members, and DiffRelations walks once (conndiff_shared.go).
+func mutateRules(rng *rand.Rand, s *model.Snapshot, prefixes []netip.Prefix, ingressOnly bool) []string {
+	var did []string
+	ports := []string{"22", "80", "443", "3306", "8080", "1000-2000"}
+	for range 1 + rng.IntN(3) {
+		sg := pick(rng, s.SecurityGroups)
+		switch rng.IntN(3) {
+		case 0, 1: // a rule added
+			r := model.SGRule{Protocol: model.ProtocolTCP, CIDR: pick(rng, prefixes)}
+			pr, _ := model.ParsePortRange(pick(rng, ports))
+			r.FromPort, r.ToPort = int32(pr.From), int32(pr.To)
+			if !ingressOnly && rng.IntN(3) == 0 {
+				sg.Egress = append(slices.Clone(sg.Egress), r)
+				did = append(did, "outbound rule added to "+sg.ID)
+			} else {
+				sg.Ingress = append(slices.Clone(sg.Ingress), r)
+				did = append(did, "inbound rule added to "+sg.ID)
+			}
+		case 2: // an inbound rule removed
+			if len(sg.Ingress) > 0 {
+				i := rng.IntN(len(sg.Ingress))
+				sg.Ingress = slices.Delete(slices.Clone(sg.Ingress), i, i+1)
+				did = append(did, "inbound rule removed from "+sg.ID)
+			}
+		}
+	}
+	return did
+}
+
+// TestPropertyDiffOverSharedWalks checks the comparison of snapshots that
+// differ only in security group rules against the naive one, and that
+// both its shortcuts (the walks shared; receivers skipped or limited to
+// what their rules changed) and their fallbacks (a group the views
+// evaluate changed: walked twice; outbound rules or translated paths:
+// compared in full) are exercised.
+func TestPropertyDiffOverSharedWalks(t *testing.T) {
+	defer reach.SetDiffChunk(3)()
+	modes := map[string]int{}
+	for seed := range uint64(propertySeeds(t)) {
+		build := func() *randomNet {
+			rn := randomNetwork(seed)
+			withPureSubnets(rn, seed)
+			return rn
+		}
+		rnA, rnB := build(), build()
+		rng := rand.New(rand.NewPCG(seed, 25))
+		if len(rnB.w.s.SecurityGroups) == 0 {
+			continue
+		}
+		did := mutateRules(rng, rnB.w.s, rnA.prefixes, rng.IntN(3) > 0)
+		ea, eb := reach.New(rnA.w.s), reach.New(rnB.w.s)
+		samples := rnA.interesting(rand.New(rand.NewPCG(seed, 26)))
+		for _, q := range diffQuestions(rng, ea.Ends()) {
+			name := fmt.Sprintf("seed %d (%v), %s", seed, did, q.name)
+			checkDiff(t, name, ea, eb, q.from, q.to, samples)
+			probes := ea.DefaultProbes()
+			ra, err := ea.Relate(reach.RelationOptions{From: q.from(ea), To: q.to(ea), Probes: probes, Workers: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rb, err := eb.Relate(reach.RelationOptions{From: q.from(eb), To: q.to(eb), Probes: probes, Workers: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := reach.DiffModes(ra, rb)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if m["shared"] == 0 {
+				modes["walked twice"]++
+			}
+			for k, v := range m {
+				modes[k] += v
+			}
+		}
+	}
+	t.Logf("comparisons: %v", modes)
+	if !testing.Short() {
+		for _, k := range []string{"shared", "walked twice", "skipped", "limited", "full"} {
+			if modes[k] == 0 {
+				t.Errorf("no comparison %s: the shortcut or its fallback is not exercised (%v)", k, modes)
+			}
+		}
+	}
+}

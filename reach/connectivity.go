@@ -34,11 +34,18 @@ type Relation struct {
 	cs     *connSet
 	probes []Probe
 	rels   []*probeRel
+	// opts are the options it was asked with.
+	opts RelationOptions
 }
 
 // Relate computes the relation between two groups of interfaces.
 func (e *Engine) Relate(opts RelationOptions) (*Relation, error) {
-	cs, err := e.newConnSet(opts.From, opts.To, opts.Workers)
+	return e.relateOver(nil, opts)
+}
+
+// relateOver is Relate over the given path views (nil: the engine's).
+func (e *Engine) relateOver(v *connViews, opts RelationOptions) (*Relation, error) {
+	cs, err := e.newConnSet(v, opts.From, opts.To, opts.Workers)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +53,7 @@ func (e *Engine) Relate(opts RelationOptions) (*Relation, error) {
 	if probes == nil {
 		probes = e.DefaultProbes()
 	}
-	r := &Relation{cs: cs, probes: probes}
+	r := &Relation{cs: cs, probes: probes, opts: opts}
 	for _, p := range probes {
 		if err := checkProbe(p); err != nil {
 			return nil, err
@@ -192,14 +199,11 @@ func (r *Relation) eachPair(pr *probeRel, f func(fam int, s, d *classSel, p pack
 			}
 		}
 	}
+	// by IP version, sender and receiver (classes by ID: the order of
+	// the sorted selections; -1 for the internet)
+	rank := cs.selRanks()
 	slices.SortFunc(jobs, func(a, b job) int {
-		id := func(c *classSel) string {
-			if c == nil {
-				return ""
-			}
-			return c.cls.id
-		}
-		return cmp.Or(cmp.Compare(a.fam, b.fam), cmp.Compare(id(a.s), id(b.s)), cmp.Compare(id(a.d), id(b.d)))
+		return cmp.Or(cmp.Compare(a.fam, b.fam), cmp.Compare(rank[0][a.s], rank[0][b.s]), cmp.Compare(rank[1][a.d], rank[1][b.d]))
 	})
 	cs.parallel(len(jobs), func(i int) {
 		j := jobs[i]
@@ -334,9 +338,13 @@ func (r *Relation) mergeLinks(ls []Link) []Link {
 			out[i].inet = addrs{}
 		}
 	}
+	// join gathers the lists of the links it joins and sorts each joined
+	// list once at the end (a sorted union per link joined is quadratic
+	// in the number of links: an only statement's others join thousands).
 	join := func(ls []Link, byTo bool) []Link {
 		idx := map[string]int{}
 		var out []Link
+		var joined []bool
 		for _, l := range ls {
 			k := key(l.To, l) + "|" + strings.Join(l.Sources, ",") + "|" + strings.Join(l.Destinations, ",")
 			if !byTo {
@@ -344,17 +352,35 @@ func (r *Relation) mergeLinks(ls []Link) []Link {
 			}
 			if i, ok := idx[k]; ok {
 				o := &out[i]
+				if !joined[i] {
+					// the first join copies: the lists may be shared
+					o.From, o.FromInstances = slices.Clip(o.From), slices.Clip(o.FromInstances)
+					o.To, o.ToInstances = slices.Clip(o.To), slices.Clip(o.ToInstances)
+					joined[i] = true
+				}
 				if byTo {
-					o.From = sortedUnion(o.From, l.From)
-					o.FromInstances = sortedUnion(o.FromInstances, l.FromInstances)
+					o.From = append(o.From, l.From...)
+					o.FromInstances = append(o.FromInstances, l.FromInstances...)
 				} else {
-					o.To = sortedUnion(o.To, l.To)
-					o.ToInstances = sortedUnion(o.ToInstances, l.ToInstances)
+					o.To = append(o.To, l.To...)
+					o.ToInstances = append(o.ToInstances, l.ToInstances...)
 				}
 				continue
 			}
 			idx[k] = len(out)
 			out = append(out, l)
+			joined = append(joined, false)
+		}
+		for i := range out {
+			if !joined[i] {
+				continue
+			}
+			o := &out[i]
+			if byTo {
+				o.From, o.FromInstances = sortedSet(o.From), sortedSet(o.FromInstances)
+			} else {
+				o.To, o.ToInstances = sortedSet(o.To), sortedSet(o.ToInstances)
+			}
 		}
 		return out
 	}
@@ -372,8 +398,8 @@ func sortLinks(ls []Link) {
 	})
 }
 
-func sortedUnion(a, b []string) []string {
-	out := slices.Concat(a, b)
-	slices.Sort(out)
-	return slices.Compact(out)
+// sortedSet sorts a list in place and drops repeats.
+func sortedSet(a []string) []string {
+	slices.Sort(a)
+	return slices.Compact(a)
 }

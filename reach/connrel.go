@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/vpcscope/vpcscope/model"
 )
@@ -110,11 +111,14 @@ func (e *Engine) Ends() []string {
 
 // newConnSet selects the ends of a question. Interfaces that are not ends
 // (Ends) are left out and named in a caveat.
-func (e *Engine) newConnSet(from, to Group, workers int) (*connSet, error) {
+func (e *Engine) newConnSet(v *connViews, from, to Group, workers int) (*connSet, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	cs := &connSet{e: e, v: e.views(), ends: map[string]*connEnd{}, workers: workers,
+	if v == nil {
+		v = e.views()
+	}
+	cs := &connSet{e: e, v: v, ends: map[string]*connEnd{}, workers: workers,
 		senders: map[*ifaceClass]*classSel{}, receivers: map[*ifaceClass]*classSel{},
 		fromInternet: from.Internet, toInternet: to.Internet,
 		sendersByVM: map[*ifaceClass][]*connEnd{}, receiversByVM: map[*ifaceClass][]*connEnd{},
@@ -219,6 +223,20 @@ func (e *Engine) newConnSet(from, to Group, workers int) (*connSet, error) {
 	return cs, nil
 }
 
+// selRanks returns the place of every selected class of senders (0) and
+// receivers (1) in the order of class IDs, nil (the internet) first.
+func (cs *connSet) selRanks() [2]map[*classSel]int {
+	var out [2]map[*classSel]int
+	for i, sels := range [][]*classSel{cs.sortedSenders, cs.sortedRecvers} {
+		out[i] = make(map[*classSel]int, len(sels)+1)
+		out[i][nil] = -1
+		for k, s := range sels {
+			out[i][s] = k
+		}
+	}
+	return out
+}
+
 func sortedSels(m map[*ifaceClass]*classSel) []*classSel {
 	out := make([]*classSel, 0, len(m))
 	for _, s := range m {
@@ -235,26 +253,27 @@ func (cs *connSet) caveat(format string, args ...any) {
 	cs.mu.Unlock()
 }
 
-// parallel runs the jobs on the set's workers.
+// parallel runs the jobs on the set's workers, in order of index as
+// workers free up.
 func (cs *connSet) parallel(n int, job func(i int)) {
 	if n == 0 {
 		return
 	}
-	next := make(chan int)
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(cs.workers, n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
 				job(i)
 			}
 		}()
 	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
 }
 
@@ -286,6 +305,8 @@ type probeRel struct {
 	outCache                 map[outKey]egressSet
 	realWalks                map[realWalkKey]packet
 	storeOnce                sync.Once
+	// none is the probe's empty set of packets.
+	none packet
 }
 
 // stored walks the views once and keeps every delivery.
@@ -294,8 +315,10 @@ func (r *probeRel) stored() { r.storeOnce.Do(func() { r.run(r.storeSink()) }) }
 type inKey struct {
 	cls *ifaceClass
 	fam int
-	via string
-	fwd bool
+	// via is the crossing packets came by, for classes whose rules match
+	// by it (dependsOnVia); any marks the upper bound of ingressAny.
+	via      crossing
+	any, fwd bool
 }
 
 type outKey struct {
@@ -319,6 +342,7 @@ type realWalkKey struct {
 func (cs *connSet) newProbeRel(p Probe) *probeRel {
 	r := &probeRel{cs: cs, probe: p, q: p.query(), inCache: map[inKey]packet{}, outCache: map[outKey]egressSet{},
 		realWalks: map[realWalkKey]packet{}}
+	r.none = queryPacket(r.q, addrs{}, addrs{}).with(nil)
 	for fam := range 2 {
 		r.pairs[fam] = map[classPair][]pathEntry{}
 		r.intra[fam] = map[classPair][]pathEntry{}
@@ -606,7 +630,7 @@ func anyAddr(fam int) addrs {
 func (r *probeRel) ingress(c *ifaceClass, fam int, via crossing, fwd bool) packet {
 	key := inKey{cls: c, fam: fam, fwd: fwd}
 	if r.cs.dependsOnVia(c) {
-		key.via = viaKey(via)
+		key.via = via
 	}
 	r.mu.Lock()
 	p, ok := r.inCache[key]
@@ -633,7 +657,7 @@ func (r *probeRel) ingressAny(c *ifaceClass, fam int) packet {
 	if !r.cs.dependsOnVia(c) {
 		return r.ingress(c, fam, crossing{}, false)
 	}
-	key := inKey{cls: c, fam: fam, via: "*"}
+	key := inKey{cls: c, fam: fam, any: true}
 	r.mu.Lock()
 	p, ok := r.inCache[key]
 	r.mu.Unlock()
@@ -708,32 +732,29 @@ func (cs *connSet) dependsOnVia(c *ifaceClass) bool {
 	return dep
 }
 
-// viaKey names a crossing for caches.
-func viaKey(v crossing) string {
-	var b strings.Builder
-	if v.pcx != nil {
-		b.WriteString(v.pcx.ID)
-	}
-	if v.tgw != nil {
-		b.WriteString("|" + v.tgw.ID)
-	}
-	if v.in != nil {
-		b.WriteString("|" + v.in.ID)
-	}
-	if v.out != nil {
-		b.WriteString("|" + v.out.ID)
-	}
-	if v.peered {
-		b.WriteString("|peered")
-	}
-	return b.String()
-}
-
-// restrictEnds returns the packets of p from src to dst.
+// restrictEnds returns the packets of p from src to dst: the inside
+// parts of p.splitSrc(src) and then splitDst(dst), span for span, without
+// building the outside parts.
 func restrictEnds(p packet, src, dst addrs) packet {
-	in, _ := p.splitSrc(src)
-	in, _ = in.splitDst(dst)
-	return in
+	var out []span
+	for _, s := range p.spans {
+		if x := s.src.intersect(src); !x.empty() {
+			s.src = x
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		return p.with(nil)
+	}
+	p = p.with(out)
+	out = p.spans[:0]
+	for _, s := range p.spans {
+		if x := s.dst.intersect(dst); !x.empty() {
+			s.dst = x
+			out = append(out, s)
+		}
+	}
+	return p.with(out)
 }
 
 // admitBy returns the packets of p that a filter's admitted packets by
@@ -766,7 +787,19 @@ func admitBy(p packet, by packet, onSrc bool) packet {
 // d's inbound security group rules. Where a NAT gateway or load balancer
 // translated the packets on the way, the engine itself walks the pair.
 func (r *probeRel) betweenOf(fam int, s, d *classSel, ents []pathEntry) packet {
-	out := queryPacket(r.q, s.addrs[fam], d.addrs[fam]).with(nil)
+	return r.betweenOfBy(fam, s, d, ents, nil)
+}
+
+// ingressFunc returns what a receiving class's groups admit of packets
+// that came by via (forwarded: through an appliance); nil: probeRel.ingress.
+type ingressFunc func(via crossing, fwd bool) packet
+
+// betweenOfBy is betweenOf with the receiver's inbound rules given by in.
+func (r *probeRel) betweenOfBy(fam int, s, d *classSel, ents []pathEntry, in ingressFunc) packet {
+	if in == nil {
+		in = func(via crossing, fwd bool) packet { return r.ingress(d.cls, fam, via, fwd) }
+	}
+	out := r.none
 	if s.addrs[fam].empty() || d.addrs[fam].empty() {
 		return out
 	}
@@ -783,7 +816,7 @@ func (r *probeRel) betweenOf(fam int, s, d *classSel, ents []pathEntry) packet {
 		if eg := r.egress(s.cls, fam); !eg.all {
 			p = admitBy(p, eg.pkt, false)
 		}
-		p = admitBy(p, r.ingress(d.cls, fam, ent.via, ent.forwarded), true)
+		p = admitBy(p, in(ent.via, ent.forwarded), true)
 		out = out.union(p)
 	}
 	if real {
@@ -835,6 +868,15 @@ func (r *probeRel) realWalk(fam int, s, d *classSel) packet {
 // get to the selected members of class d (at their public or IPv6
 // addresses), both ways, over the deliveries to its merged class.
 func (r *probeRel) fromInternetTo(fam int, d *classSel, ents []pathEntry) packet {
+	return r.fromInternetToBy(fam, d, ents, nil)
+}
+
+// fromInternetToBy is fromInternetTo with the receiver's inbound rules
+// given by in.
+func (r *probeRel) fromInternetToBy(fam int, d *classSel, ents []pathEntry, in ingressFunc) packet {
+	if in == nil {
+		in = func(via crossing, fwd bool) packet { return r.ingress(d.cls, fam, via, fwd) }
+	}
 	out := queryPacket(r.q, r.cs.inetFrom[fam], d.pubs[fam]).with(nil)
 	if d.pubs[fam].empty() {
 		return out
@@ -844,7 +886,7 @@ func (r *probeRel) fromInternetTo(fam int, d *classSel, ents []pathEntry) packet
 		if p.empty() {
 			continue
 		}
-		p = admitBy(p, r.ingress(d.cls, fam, ent.via, ent.forwarded), true)
+		p = admitBy(p, in(ent.via, ent.forwarded), true)
 		out = out.union(p)
 	}
 	return out
