@@ -2,25 +2,40 @@ package ui
 
 import (
 	"strings"
+	"sync"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/vpcscope/vpcscope/fixtures"
+	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/ui/component/list"
 )
 
-// TestBackgroundFilterJourney: on the generated 20,000-interface account
-// the interface list is longer than list.BackgroundRows, so a filter
-// ranks in the background. An interface's ID typed a key at a time, as
+var (
+	longListOnce sync.Once
+	longListSnap *model.Snapshot
+)
+
+// longList is a generated account with more interfaces (12,000) than a
+// list filters on the key path (list.BackgroundRows), and few groups and
+// rules, so that it settles quickly even under the race detector.
+func longList() *model.Snapshot {
+	longListOnce.Do(func() {
+		longListSnap = fixtures.Large(fixtures.LargeConfig{Seed: 2, VPCs: 5, Subnets: 60, Interfaces: 12000, SecurityGroups: 100, Rules: 1000, Peerings: 2})
+	})
+	return longListSnap
+}
+
+// TestBackgroundFilterJourney: on a generated account the interface list
+// is longer than list.BackgroundRows, so a filter ranks in the
+// background. An interface's ID typed a key at a time, as
 // fast as the keys come (each key starts a ranking; the results of the
 // shorter filters land late or not at all), lands on that one interface;
 // typed again and followed at once by enter, enter, the second enter waits
 // for the ranking and opens that interface — never the first row of a
 // shorter filter's result still on screen.
 func TestBackgroundFilterJourney(t *testing.T) {
-	if testing.Short() {
-		t.Skip("large account")
-	}
-	s := large()
+	s := longList()
 	if len(s.NetworkInterfaces) <= list.BackgroundRows {
 		t.Fatalf("%d interfaces: the list would filter on the key path", len(s.NetworkInterfaces))
 	}
@@ -44,14 +59,14 @@ func TestBackgroundFilterJourney(t *testing.T) {
 			selected = l
 		}
 	}
-	has(t, scr, "1/1 of 20000")
+	has(t, scr, "1/1 of 12000")
 	hasNot(t, scr, "filtering…")
 	if !strings.Contains(selected, eni) {
 		t.Errorf("/%s selects %q, want the interface's row", eni, selected)
 	}
 
 	press(tm, "esc") // clears the filter
-	settle(t, tm, "/20000")
+	settle(t, tm, "/12000")
 	typeFilter()
 	press(tm, "enter", "enter")
 	scr = settle(t, tm, "Detail")
@@ -86,10 +101,7 @@ func runAll(a *app, cmd tea.Cmd) {
 // before any landed opens the interface the whole filter names, not the
 // row under the cursor when it was pressed.
 func TestEnterWaitsForTheFilter(t *testing.T) {
-	if testing.Short() {
-		t.Skip("large account")
-	}
-	s := large()
+	s := longList()
 	eni := s.NetworkInterfaces[len(s.NetworkInterfaces)/3].ID
 	a, _ := startSync(t, s, 160, 40)
 	for _, k := range []string{"3", ">", ">", ">", ">", ">"} {

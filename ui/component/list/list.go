@@ -77,10 +77,10 @@ type Model struct {
 	// filtering started after it. pending says one is running.
 	seq     int
 	pending bool
-	// done holds the results of the last filters typed, each narrowed by
-	// the next (see match.Query.Narrows), in the current order: a filter
-	// typed on ranks the matches of the closest one, and one typed back
-	// (backspace) is shown again without ranking.
+	// done holds the results of the filter shown and of the filters it
+	// narrows (those typed before it, see match.Query.Narrows), in the
+	// current order: a filter typed on ranks the matches of the closest
+	// one, and one typed back (backspace) is shown again without ranking.
 	done []filtered
 	// Rank orders a filter's matches best first (tables, pickers); without
 	// it matches keep their order and their headings (the overview, the
@@ -324,12 +324,14 @@ func (l *Model) applyFilter() {
 		l.shown = shown
 	case l.Rank:
 		l.buildLower()
-		r := l.known(q)
-		if r == nil {
+		var r filtered
+		if k := l.known(q); k != nil {
+			r = *k // typed back: shown again, and the longer filters dropped
+		} else {
 			ranked, matched := q.Filter(l.lower, l.candidates(q))
-			l.remember(filtered{q: q, shown: ranked, matched: matched})
-			r = l.known(q)
+			r = filtered{q: q, shown: ranked, matched: matched}
 		}
+		l.remember(r)
 		l.shown = r.shown // skip rows have no text: no filter matches them
 	default:
 		l.buildLower()
