@@ -110,17 +110,20 @@ type app struct {
 	hist      history
 	mode      mode
 	filterIn  textinput.Model
-	palette   *picker.Model
-	palFor    string // "goto" or "ctx"
-	palSrc    *picker.Source
-	choices   []Choice
-	confirm   *view.Confirm
-	helpIn    textinput.Model
-	helpList  *list.Model
-	help      help.Model
-	flash     string
-	flashErr  bool
-	w, h      int
+	// held are the keys typed while the active view ranked its rows for a
+	// filter, replayed in order when it lands (release).
+	held     []tea.KeyMsg
+	palette  *picker.Model
+	palFor   string // "goto" or "ctx"
+	palSrc   *picker.Source
+	choices  []Choice
+	confirm  *view.Confirm
+	helpIn   textinput.Model
+	helpList *list.Model
+	help     help.Model
+	flash    string
+	flashErr bool
+	w, h     int
 
 	// crash holds a recovered panic; Run reports it after the terminal is
 	// restored.
@@ -158,7 +161,7 @@ func (a *app) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 	case tea.MouseMsg:
 		return a, a.mouse(msg)
 	default:
-		return a, a.background(msg)
+		return a, tea.Batch(a.background(msg), a.release())
 	}
 	return a, nil
 }
@@ -232,7 +235,7 @@ func (a *app) ready() bool {
 	if a.s.WhatIfActive() && a.s.WhatIfEng == nil {
 		return false
 	}
-	if a.palette != nil && a.palette.Pending() {
+	if a.palette != nil && a.palette.Pending() || len(a.held) > 0 {
 		return false
 	}
 	for _, v := range a.views() {

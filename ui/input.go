@@ -49,6 +49,10 @@ func (a *app) key(msg tea.KeyMsg) tea.Cmd {
 		return a.helpKey(msg)
 	}
 	v := a.active()
+	if a.holding() {
+		a.held = append(a.held, msg) // replayed when the filter lands (release)
+		return nil
+	}
 	if e, ok := v.(view.Editing); ok && e.Editing() != "" {
 		return v.Update(msg)
 	}
@@ -75,8 +79,7 @@ func (a *app) key(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, keys.Back):
 		if f, ok := v.(view.Filterable); ok && f.Filter() != "" && msg.Type == tea.KeyEsc {
-			f.SetFilter("") // esc clears the filter for good
-			return nil
+			return f.SetFilter("") // esc clears the filter for good
 		}
 		a.step(-1)
 	case key.Matches(msg, keys.Forward):
@@ -191,14 +194,34 @@ func (a *app) filterKey(msg tea.KeyMsg) tea.Cmd {
 	case tea.KeyEsc:
 		a.mode = modeNormal
 		if f != nil {
-			f.SetFilter("")
+			return f.SetFilter("")
 		}
 	default:
 		if a.filterIn.Update(msg) && f != nil {
-			f.SetFilter(a.filterIn.Value)
+			return f.SetFilter(a.filterIn.Value)
 		}
 	}
 	return nil
+}
+
+// holding reports whether the active view is ranking its rows for a
+// filter: the keys that drive it wait for the result (view.Filtering).
+func (a *app) holding() bool {
+	f, ok := a.active().(view.Filtering)
+	return ok && f.Filtering()
+}
+
+// release replays the keys held while the active view filtered, once it
+// no longer does; a key replayed may start another filter, and the keys
+// after it wait again.
+func (a *app) release() tea.Cmd {
+	var cmds []tea.Cmd
+	for len(a.held) > 0 && !a.holding() {
+		k := a.held[0]
+		a.held = a.held[1:]
+		cmds = append(cmds, a.key(k))
+	}
+	return tea.Batch(cmds...)
 }
 
 func (a *app) copySelected() tea.Cmd {

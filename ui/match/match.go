@@ -17,6 +17,7 @@ package match
 
 import (
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -167,6 +168,19 @@ func follow(w, text string, pos int) bool {
 // on every CPU (a filter keystroke over 200,000 rows); the chunks' tiers
 // are joined in order, so the result is the same as one pass.
 func (q Query) Rank(texts []string, order []int32) []int32 {
+	ranked, _ := q.rank(texts, order, false)
+	return ranked
+}
+
+// Filter is Rank that also returns the matches in the order given
+// (matched): the candidates a query that narrows this one needs (Narrows).
+// It reads texts and order only, so it may run in a tea.Cmd while they
+// stay unchanged.
+func (q Query) Filter(texts []string, order []int32) (ranked, matched []int32) {
+	return q.rank(texts, order, true)
+}
+
+func (q Query) rank(texts []string, order []int32, keep bool) (ranked, matched []int32) {
 	n := len(texts)
 	if order != nil {
 		n = len(order)
@@ -179,6 +193,7 @@ func (q Query) Rank(texts []string, order []int32) []int32 {
 	}
 	chunks := min(runtime.GOMAXPROCS(0), max(n/rankChunk, 1))
 	parts := make([][None][]int32, chunks)
+	kept := make([][]int32, chunks)
 	var wg sync.WaitGroup
 	for c := range chunks {
 		lo, hi := c*n/chunks, (c+1)*n/chunks
@@ -187,18 +202,71 @@ func (q Query) Rank(texts []string, order []int32) []int32 {
 				i := at(k)
 				if t := q.Match(texts[i]); t != None {
 					parts[c][t] = append(parts[c][t], i)
+					if keep {
+						kept[c] = append(kept[c], i)
+					}
 				}
 			}
 		})
 	}
 	wg.Wait()
-	var out []int32
 	for t := range None {
 		for c := range parts {
-			out = append(out, parts[c][t]...)
+			ranked = append(ranked, parts[c][t]...)
 		}
 	}
-	return out
+	if keep {
+		matched = make([]int32, 0, len(ranked))
+		for c := range kept {
+			matched = append(matched, kept[c]...)
+		}
+	}
+	return ranked, matched
+}
+
+// Equal reports whether two queries have the same words: they match the
+// same texts at the same tiers.
+func (q Query) Equal(p Query) bool { return slices.Equal(q.words, p.words) }
+
+// Narrows reports whether every text that matches q also matches prev, so
+// that q need only be tried on prev's matches (a filter being typed: "10."
+// then "10.5"). It holds when every word p of prev has a word w in q that
+// extends it (w starts with p) and, if p has no letter, w has none either.
+//
+// Proof. A text matches a query when each of its words does, so it is
+// enough that whatever text w matches, p matches; let w = p+s. If w
+// matches text
+//   - Exact: text is w, so it starts with p: p is Exact or Prefix;
+//   - Prefix: text starts with w, so with p: Prefix (or Exact);
+//   - WordStart or Substring: w is in text at some i, so p is at i too:
+//     Substring at worst;
+//   - Fuzzy (initials): w has a letter, and the search (initialsASCII, or
+//     initials and follow) put w's first rune at a word start and then
+//     placed each next rune greedily, each placement depending only on the
+//     runes before it. Run for p from the same first position, it makes the
+//     same placements for p's runes (the first of w's) and succeeds — if p
+//     is tried as initials at all, which needs a letter in p. Hence the
+//     condition: "12a" matches "1-2-a" by its initials, "12" (no letter,
+//     no initials) does not match it. When w has no letter it never
+//     matches as initials, and the tiers above hold for any p. (Both
+//     searches take the same path for p as for w: p is ASCII when w is,
+//     and a w that is not ASCII cannot match an ASCII text by initials.)
+//
+// A query with extra words only matches fewer texts.
+func (q Query) Narrows(prev Query) bool {
+	for _, p := range prev.words {
+		ok := false
+		for _, w := range q.words {
+			if strings.HasPrefix(w, p) && (w == p || hasLetter(p) || !hasLetter(w)) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // rankChunk is the fewest texts worth a goroutine of their own.

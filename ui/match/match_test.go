@@ -110,3 +110,88 @@ func TestRankInChunksKeepsOneOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestNarrows: a filter extended as it is typed narrows the previous one,
+// except when a word with no letter gains one (it may now match as
+// initials, which the shorter word never did).
+func TestNarrows(t *testing.T) {
+	for _, tt := range []struct {
+		name, prev, next string
+		want             bool
+	}{
+		{"a longer name narrows", "db", "db-1", true},
+		{"an address typed on narrows", "10.", "10.5", true},
+		{"a new word narrows", "web", "web 1a", true},
+		{"a word typed on after another narrows", "web 1a", "web 1a-2", true},
+		{"a second word of digits gaining a letter does not narrow", "web 1", "web 1a", false},
+		{"the same words narrow", "db", " db ", true},
+		{"no filter is narrowed by any", "", "x", true},
+		{"a shorter word does not narrow", "db-1", "db", false},
+		{"another word does not narrow", "db", "dc", false},
+		{"digits gaining a letter do not narrow: the initials tier opens", "12", "12a", false},
+		{"digits gaining a digit narrow", "1", "12", true},
+		{"a word losing its only letter narrows", "a", "a1", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Parse(tt.next).Narrows(Parse(tt.prev)); got != tt.want {
+				t.Errorf("%q narrows %q: %v, want %v", tt.next, tt.prev, got, tt.want)
+			}
+		})
+	}
+	// the exception is real: the longer query matches a text the shorter does not
+	if Parse("12").Matches("1-2-a") || !Parse("12a").Matches("1-2-a") {
+		t.Error(`"12a" should match "1-2-a" by initials where "12" does not`)
+	}
+}
+
+// TestNarrowingRanksLikeAFullPass checks the proof in Narrows on random
+// texts and filters typed a character at a time: whenever the next filter
+// narrows the previous, ranking the previous matches (in the given order)
+// gives exactly what ranking every text gives, and no text matches the
+// next filter without matching the previous.
+func TestNarrowingRanksLikeAFullPass(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	alphabet := []rune("ab1-. 2é")
+	texts := make([]string, 4000)
+	for i := range texts {
+		r := make([]rune, 3+rng.IntN(10))
+		for k := range r {
+			r[k] = alphabet[rng.IntN(len(alphabet))]
+		}
+		texts[i] = Lower(string(r))
+	}
+	order := make([]int32, len(texts))
+	for i, p := range rng.Perm(len(texts)) {
+		order[i] = int32(p)
+	}
+	narrowed := 0
+	for range 300 {
+		typed := ""
+		prev := Parse("")
+		_, matched := prev.Filter(texts, order)
+		for range 4 {
+			typed += string(alphabet[rng.IntN(len(alphabet))])
+			q := Parse(typed)
+			if !q.Narrows(prev) {
+				_, matched = q.Filter(texts, order)
+				prev = q
+				continue
+			}
+			narrowed++
+			wantRanked, wantMatched := q.Filter(texts, order)
+			gotRanked, gotMatched := q.Filter(texts, matched)
+			if !slices.Equal(gotRanked, wantRanked) || !slices.Equal(gotMatched, wantMatched) {
+				t.Fatalf("%q after %q: narrowed ranking %v, full %v", typed, prev.words, gotRanked, wantRanked)
+			}
+			for _, x := range texts {
+				if q.Matches(x) && !prev.Matches(x) {
+					t.Fatalf("%q matches %q but %v does not", typed, x, prev.words)
+				}
+			}
+			prev, matched = q, gotMatched
+		}
+	}
+	if narrowed < 100 {
+		t.Errorf("only %d filters narrowed: the test did not exercise narrowing", narrowed)
+	}
+}

@@ -31,10 +31,18 @@ type View interface {
 }
 
 // Filterable views narrow their rows to those matching a filter.
+// SetFilter records the filter at once (Filter returns it); a long list
+// ranks its rows in the command it returns, and until that lands the view
+// is Filtering.
 type Filterable interface {
-	SetFilter(string)
+	SetFilter(string) tea.Cmd
 	Filter() string
 }
+
+// Filtering views are ranking their rows for a filter in the background,
+// showing the rows of the filter before: the keys typed meanwhile wait for
+// the result, so that enter opens a row of the filter the screen names.
+type Filtering interface{ Filtering() bool }
 
 // Paned views have panes that tab moves between.
 type Paned interface{ NextPane(delta int) }

@@ -61,30 +61,72 @@ func (r Row) PlainText() string {
 type Model struct {
 	th     *style.Theme
 	rows   []Row
-	shown  []int32 // indices into rows after filtering
+	shown  []int32 // indices into rows after filtering; never written in place
 	cursor int     // index into shown
 	offset int
 	// xoff is the horizontal scroll, in cells.
 	xoff          int
 	width, height int
 	filter        string
-	lower         []string // lowercased plain text, built on first filter
+	// lower is the lowercased plain text of each row, built on the first
+	// filter and never written after (a background filter reads it).
+	lower []string
 	// order, when set, is the order rows are shown in (see SetOrder).
 	order []int32
+	// seq numbers filterings: a background result applies only if no
+	// filtering started after it. pending says one is running.
+	seq     int
+	pending bool
+	// done holds the results of the filter shown and of the filters it
+	// narrows (those typed before it, see match.Query.Narrows), in the
+	// current order: a filter typed on ranks the matches of the closest
+	// one, and one typed back (backspace) is shown again without ranking.
+	done []filtered
 	// Rank orders a filter's matches best first (tables, pickers); without
 	// it matches keep their order and their headings (the overview, the
 	// detail).
 	Rank bool
+	// Background is the number of rows above which a ranked list filters
+	// in a tea.Cmd (FilterCmd); 0 means BackgroundRows.
+	Background int
 }
+
+// BackgroundRows is the default Background: ranking 10,000 rows takes
+// about 2 ms on the key path, 200,000 rows about 70 ms.
+const BackgroundRows = 10000
+
+// filtered is one filter's result: its rows ranked (shown) and its
+// matches in the list's order (matched, the candidates of a narrower
+// filter). Neither is written after it is made.
+type filtered struct {
+	q       match.Query
+	shown   []int32
+	matched []int32
+}
+
+// maxDone bounds the results kept for narrowing.
+const maxDone = 16
+
+// FilteredMsg carries a filter's result computed in the background; the
+// owner hands it back to the list's Landed.
+type FilteredMsg struct {
+	l   *Model
+	seq int
+	res filtered
+}
+
+// List returns the list the result is for.
+func (m FilteredMsg) List() *Model { return m.l }
 
 // New returns an empty list drawn with th.
 func New(th *style.Theme) *Model { return &Model{th: th} }
 
 // SetRows replaces the rows, keeping the filter and, where it can, the
-// cursor position.
+// cursor position. The list keeps rows: the caller does not change them
+// after (a background filter reads their texts).
 func (l *Model) SetRows(rows []Row) {
 	l.rows = rows
-	l.lower, l.order = nil, nil
+	l.lower, l.order, l.done = nil, nil, nil
 	l.applyFilter()
 }
 
@@ -104,36 +146,101 @@ func (l *Model) SetSize(w, h int) {
 func (l *Model) Height() int { return l.height }
 
 // SetOrder shows the rows in a new order without moving them: order
-// holds indices into the rows given to SetRows, each once. A table sorts
-// this way, so its rows and their filter keys are built once.
+// holds indices into the rows given to SetRows, each once, and is not
+// changed after (a background filter reads it). A table sorts this way,
+// so its rows and their filter keys are built once.
 func (l *Model) SetOrder(order []int32) {
-	l.order = order
+	l.order, l.done = order, nil
 	l.applyFilter()
 }
 
-// SetFilter narrows the rows to those matching f (package match). A new
-// filter puts the cursor on the first (best) match; clearing it keeps the
-// row that was selected.
+// SetFilter narrows the rows to those matching f (package match), at
+// once. A new filter puts the cursor on the first (best) match; clearing
+// it keeps the row that was selected.
 func (l *Model) SetFilter(f string) {
 	if f == l.filter {
 		l.applyFilter()
 		return
 	}
+	prev := l.startFilter(f)
+	l.applyFilter()
+	l.reselect(prev)
+}
+
+// FilterCmd is SetFilter for a list that may be long. A ranked list of
+// more than Background rows records f at once (Filter returns it), keeps
+// showing the rows it shows (Filtering reports the wait) and ranks them in
+// the returned command, whose FilteredMsg the owner hands to Landed; a
+// result applies only if no filtering started after it. Shorter lists,
+// clearing the filter, and a filter whose result is at hand (typed back)
+// filter at once and return nil.
+func (l *Model) FilterCmd(f string) tea.Cmd {
+	if f == l.filter {
+		return nil // its result is shown, or on its way
+	}
+	q := match.Parse(f)
+	if !l.Rank || len(l.rows) <= l.background() || q.Empty() || l.known(q) != nil {
+		l.SetFilter(f)
+		return nil
+	}
+	l.filter = f // the cursor stays on the rows shown until the result lands
+	l.buildLower()
+	l.seq++
+	l.pending = true
+	seq, texts, cands := l.seq, l.lower, l.candidates(q)
+	return func() tea.Msg {
+		ranked, matched := q.Filter(texts, cands)
+		return FilteredMsg{l: l, seq: seq, res: filtered{q: q, shown: ranked, matched: matched}}
+	}
+}
+
+// Landed shows a background filter's result if no filtering started
+// after it, with the cursor on the first match.
+func (l *Model) Landed(m FilteredMsg) {
+	if m.l != l || m.seq != l.seq {
+		return // stale: a newer filter, order or rows came after it
+	}
+	l.pending = false
+	l.remember(m.res)
+	l.shown = m.res.shown
+	l.cursor, l.offset = 0, 0
+	l.Settle(1)
+	l.Clamp()
+}
+
+// Filtering reports whether a background filter has not landed: the rows
+// shown are those of the filter before it.
+func (l *Model) Filtering() bool { return l.pending }
+
+func (l *Model) background() int {
+	if l.Background > 0 {
+		return l.Background
+	}
+	return BackgroundRows
+}
+
+// startFilter records a new filter and returns the row that was selected.
+func (l *Model) startFilter(f string) int32 {
 	prev := int32(-1)
 	if l.cursor >= 0 && l.cursor < len(l.shown) {
 		prev = l.shown[l.cursor]
 	}
 	l.cursor, l.offset = 0, 0
 	l.filter = f
-	l.applyFilter()
-	if strings.TrimSpace(f) == "" && prev >= 0 {
-		for c, i := range l.shown {
-			if i == prev {
-				l.cursor = c
-				l.offset = max(0, c-l.height/3)
-				l.Clamp()
-				break
-			}
+	return prev
+}
+
+// reselect keeps row prev selected after the filter was cleared.
+func (l *Model) reselect(prev int32) {
+	if strings.TrimSpace(l.filter) != "" || prev < 0 {
+		return
+	}
+	for c, i := range l.shown {
+		if i == prev {
+			l.cursor = c
+			l.offset = max(0, c-l.height/3)
+			l.Clamp()
+			break
 		}
 	}
 }
@@ -141,35 +248,95 @@ func (l *Model) SetFilter(f string) {
 // Filter returns the filter in force, "" for none.
 func (l *Model) Filter() string { return l.filter }
 
+func (l *Model) buildLower() {
+	if l.lower != nil {
+		return
+	}
+	lower := make([]string, len(l.rows))
+	for i, r := range l.rows {
+		if !r.Skip {
+			lower[i] = match.Lower(r.PlainText())
+		}
+	}
+	l.lower = lower
+}
+
+// known returns the result of a filter with q's words, if one is kept.
+func (l *Model) known(q match.Query) *filtered {
+	for k := range l.done {
+		if l.done[k].q.Equal(q) {
+			return &l.done[k]
+		}
+	}
+	return nil
+}
+
+// candidates returns the rows q must be tried on: the matches of the
+// narrowest kept filter that q narrows, else every row in order.
+func (l *Model) candidates(q match.Query) []int32 {
+	var best []int32
+	found := false
+	for _, d := range l.done {
+		if q.Narrows(d.q) && (!found || len(d.matched) < len(best)) {
+			best, found = d.matched, true
+		}
+	}
+	if !found {
+		return l.order
+	}
+	if best == nil {
+		best = []int32{} // nothing matched: nothing to try (nil means every row)
+	}
+	return best
+}
+
+// remember keeps a result for narrowing: only the results that it
+// narrows stay with it (the filters typed before it), the last maxDone.
+func (l *Model) remember(r filtered) {
+	keep := l.done[:0:0]
+	for _, d := range l.done {
+		if r.q.Narrows(d.q) && !r.q.Equal(d.q) {
+			keep = append(keep, d)
+		}
+	}
+	keep = append(keep, r)
+	if len(keep) > maxDone {
+		keep = keep[len(keep)-maxDone:]
+	}
+	l.done = keep
+}
+
+// applyFilter filters at once, dropping any background result on its way.
 func (l *Model) applyFilter() {
-	l.shown = l.shown[:0]
+	l.seq++
+	l.pending = false
 	q := match.Parse(l.filter)
-	if q.Empty() {
+	switch {
+	case q.Empty():
+		shown := make([]int32, 0, len(l.rows))
 		for k := range l.rows {
 			i := int32(k)
 			if l.order != nil {
 				i = l.order[k]
 			}
-			l.shown = append(l.shown, i)
+			shown = append(shown, i)
 		}
-	} else {
-		if l.lower == nil {
-			l.lower = make([]string, len(l.rows))
-			for i, r := range l.rows {
-				if !r.Skip {
-					l.lower[i] = match.Lower(r.PlainText())
-				}
-			}
-		}
-		if l.Rank {
-			for _, i := range q.Rank(l.lower, l.order) {
-				if !l.rows[i].Skip {
-					l.shown = append(l.shown, i)
-				}
-			}
+		l.shown = shown
+	case l.Rank:
+		l.buildLower()
+		var r filtered
+		if k := l.known(q); k != nil {
+			r = *k // typed back: shown again, and the longer filters dropped
 		} else {
-			l.keepHeadings(q)
+			ranked, matched := q.Filter(l.lower, l.candidates(q))
+			r = filtered{q: q, shown: ranked, matched: matched}
 		}
+		l.remember(r)
+		l.shown = r.shown // skip rows have no text: no filter matches them
+	default:
+		l.buildLower()
+		l.shown = nil
+		l.keepHeadings(q)
 	}
 	l.cursor = min(l.cursor, max(len(l.shown)-1, 0))
 	l.Settle(1)
@@ -391,7 +558,10 @@ func (l *Model) View(focused bool) string {
 		// A row is one line whatever its values hold (termsafe.Line).
 		b.WriteString(" " + l.cut(termsafe.Line(r.Styled(), l.th.Styled)))
 	}
-	if len(l.shown) == 0 && l.filter != "" {
+	switch {
+	case len(l.shown) == 0 && l.pending:
+		b.WriteString(l.th.Dim.Render(" filtering… /" + termsafe.String(l.filter)))
+	case len(l.shown) == 0 && l.filter != "":
 		b.WriteString(l.th.Dim.Render(" no rows match /" + termsafe.String(l.filter)))
 	}
 	for n := max(end-l.offset, 1); n < l.height; n++ {

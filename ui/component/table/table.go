@@ -396,6 +396,9 @@ func (m *Model) View(focused bool) string {
 	if m.pending {
 		count = "sorting… " + count
 	}
+	if m.List.Filtering() {
+		count = "filtering… " + count
+	}
 	// say what the width hides, as long as the column titles still fit
 	room := m.w - 1 - ansi.StringWidth(cols) - 1
 	var hints []string

@@ -21,10 +21,16 @@ import (
 	"github.com/vpcscope/vpcscope/model/present"
 	"github.com/vpcscope/vpcscope/reach"
 	"github.com/vpcscope/vpcscope/reach/intent"
+	"github.com/vpcscope/vpcscope/ui/component/list"
 	"github.com/vpcscope/vpcscope/ui/component/table"
 	"github.com/vpcscope/vpcscope/ui/keys"
 	"github.com/vpcscope/vpcscope/ui/view"
 	"github.com/vpcscope/vpcscope/ui/world"
+)
+
+var (
+	_ view.Filterable = (*Model)(nil)
+	_ view.Filtering  = (*Model)(nil)
 )
 
 var safe = world.Safe
@@ -99,14 +105,20 @@ func (c *Model) Selected() string {
 }
 
 // Busy implements view.Busy.
-func (c *Model) Busy() bool { return c.running != 0 || c.witness || c.tbl != nil && c.tbl.Sorting() }
+func (c *Model) Busy() bool {
+	return c.running != 0 || c.witness || c.tbl != nil && (c.tbl.Sorting() || c.tbl.List.Filtering())
+}
 
 // SetFilter implements view.Filterable.
-func (c *Model) SetFilter(f string) {
+func (c *Model) SetFilter(f string) tea.Cmd {
 	if c.tbl != nil {
-		c.tbl.List.SetFilter(f)
+		return view.To(c, c.tbl.List.FilterCmd(f))
 	}
+	return nil
 }
+
+// Filtering implements view.Filtering.
+func (c *Model) Filtering() bool { return c.tbl != nil && c.tbl.List.Filtering() }
 
 // Filter implements view.Filterable.
 func (c *Model) Filter() string {
@@ -195,6 +207,8 @@ func (c *Model) Update(msg tea.Msg) tea.Cmd {
 		return c.s.Send(t)
 	case table.SortedMsg:
 		msg.Table().Landed(msg)
+	case list.FilteredMsg:
+		msg.List().Landed(msg)
 	case tea.KeyMsg:
 		return c.key(msg)
 	}

@@ -20,6 +20,8 @@ import (
 	"github.com/vpcscope/vpcscope/ui/world"
 )
 
+var _ view.Filterable = (*Model)(nil)
+
 var safe = world.Safe
 
 // Model is the detail of one resource.
@@ -112,7 +114,7 @@ func (d *Model) Selected() string {
 }
 
 // SetFilter implements view.Filterable: sections keep their titles.
-func (d *Model) SetFilter(f string) { d.list.SetFilter(f) }
+func (d *Model) SetFilter(f string) tea.Cmd { d.list.SetFilter(f); return nil }
 
 // Filter implements view.Filterable.
 func (d *Model) Filter() string { return d.list.Filter() }

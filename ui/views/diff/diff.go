@@ -22,6 +22,8 @@ import (
 	"github.com/vpcscope/vpcscope/ui/world"
 )
 
+var _ view.Filterable = (*Model)(nil)
+
 var safe = world.Safe
 
 // Model is the diff view.
@@ -68,7 +70,7 @@ func (m *Model) Selected() string {
 }
 
 // SetFilter implements view.Filterable.
-func (m *Model) SetFilter(f string) { m.list.SetFilter(f) }
+func (m *Model) SetFilter(f string) tea.Cmd { m.list.SetFilter(f); return nil }
 
 // Filter implements view.Filterable.
 func (m *Model) Filter() string { return m.list.Filter() }

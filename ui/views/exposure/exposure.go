@@ -14,6 +14,8 @@ import (
 	"github.com/vpcscope/vpcscope/ui/world"
 )
 
+var _ view.Filterable = (*Model)(nil)
+
 var safe = world.Safe
 
 // Model is the exposure view.
@@ -44,7 +46,7 @@ func (e *Model) SetSize(w, h int) { e.w = w; e.list.SetSize(w, h); e.build() }
 func (e *Model) View() string { return e.list.View(true) }
 
 // SetFilter implements view.Filterable.
-func (e *Model) SetFilter(f string) { e.list.SetFilter(f) }
+func (e *Model) SetFilter(f string) tea.Cmd { e.list.SetFilter(f); return nil }
 
 // Filter implements view.Filterable.
 func (e *Model) Filter() string { return e.list.Filter() }

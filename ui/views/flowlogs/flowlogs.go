@@ -32,6 +32,11 @@ import (
 	"github.com/vpcscope/vpcscope/ui/world"
 )
 
+var (
+	_ view.Filterable = (*Model)(nil)
+	_ view.Filtering  = (*Model)(nil)
+)
+
 var safe = world.Safe
 
 // Model is the flow-log view.
@@ -131,15 +136,19 @@ func (m *Model) Selected() string {
 
 // Busy implements view.Busy.
 func (m *Model) Busy() bool {
-	return m.loading != 0 || m.wiRunning || m.tbl != nil && m.tbl.Sorting()
+	return m.loading != 0 || m.wiRunning || m.tbl != nil && (m.tbl.Sorting() || m.tbl.List.Filtering())
 }
 
 // SetFilter implements view.Filterable.
-func (m *Model) SetFilter(f string) {
+func (m *Model) SetFilter(f string) tea.Cmd {
 	if m.tbl != nil {
-		m.tbl.List.SetFilter(f)
+		return view.To(m, m.tbl.List.FilterCmd(f))
 	}
+	return nil
 }
+
+// Filtering implements view.Filtering.
+func (m *Model) Filtering() bool { return m.tbl != nil && m.tbl.List.Filtering() }
 
 // Filter implements view.Filterable.
 func (m *Model) Filter() string {
@@ -231,6 +240,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.build()
 	case view.Refresh:
 		return m.rejudge()
+	case list.FilteredMsg:
+		msg.List().Landed(msg)
 	case table.SortedMsg:
 		msg.Table().Landed(msg)
 		if m.top && msg.Table() == m.tbl && !m.tbl.Sorting() {

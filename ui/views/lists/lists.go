@@ -15,10 +15,16 @@ import (
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/model/edit"
 	"github.com/vpcscope/vpcscope/model/present"
+	"github.com/vpcscope/vpcscope/ui/component/list"
 	"github.com/vpcscope/vpcscope/ui/component/table"
 	"github.com/vpcscope/vpcscope/ui/keys"
 	"github.com/vpcscope/vpcscope/ui/view"
 	"github.com/vpcscope/vpcscope/ui/world"
+)
+
+var (
+	_ view.Filterable = (*Model)(nil)
+	_ view.Filtering  = (*Model)(nil)
 )
 
 // Model is the lists section.
@@ -180,10 +186,19 @@ func (v *Model) NextPane(delta int) {
 }
 
 // SetFilter narrows the table of the kind shown; each kind keeps its own.
-func (v *Model) SetFilter(f string) {
+// A long table ranks its rows in the command returned (Filtering).
+func (v *Model) SetFilter(f string) tea.Cmd {
 	if t := v.Table(); t != nil {
-		t.List.SetFilter(f)
+		return view.To(v, t.List.FilterCmd(f))
 	}
+	return nil
+}
+
+// Filtering implements view.Filtering: the table shown has not ranked its
+// rows for its filter yet.
+func (v *Model) Filtering() bool {
+	t := v.Table()
+	return t != nil && t.List.Filtering()
 }
 
 // Filter implements view.Filterable.
@@ -194,10 +209,10 @@ func (v *Model) Filter() string {
 	return ""
 }
 
-// Busy reports whether a sort has not landed.
+// Busy reports whether a sort or a filter has not landed.
 func (v *Model) Busy() bool {
 	for _, t := range v.tables {
-		if t.Sorting() {
+		if t.Sorting() || t.List.Filtering() {
 			return true
 		}
 	}
@@ -237,6 +252,9 @@ func (v *Model) Update(msg tea.Msg) tea.Cmd {
 	switch m := msg.(type) {
 	case table.SortedMsg:
 		m.Table().Landed(m)
+		return nil
+	case list.FilteredMsg:
+		m.List().Landed(m)
 		return nil
 	case view.List:
 		v.Show(m.Kind)

@@ -16,6 +16,8 @@ import (
 	"github.com/vpcscope/vpcscope/ui/world"
 )
 
+var _ view.Filterable = (*Model)(nil)
+
 var safe = world.Safe
 
 // Model is the overview.
@@ -54,7 +56,7 @@ func (o *Model) Click(_, y int) bool {
 }
 
 // SetFilter narrows the rows; section headings stay above their matches.
-func (o *Model) SetFilter(f string) { o.list.SetFilter(f) }
+func (o *Model) SetFilter(f string) tea.Cmd { o.list.SetFilter(f); return nil }
 
 // Filter implements view.Filterable.
 func (o *Model) Filter() string { return o.list.Filter() }

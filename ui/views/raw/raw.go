@@ -16,6 +16,8 @@ import (
 	"github.com/vpcscope/vpcscope/ui/world"
 )
 
+var _ view.Filterable = (*Model)(nil)
+
 // Model is the raw JSON of one resource.
 type Model struct {
 	s    *view.Session
@@ -76,7 +78,7 @@ func (m *Model) SetSize(w, h int) { m.list.SetSize(w, h) }
 func (m *Model) View() string { return m.list.View(true) }
 
 // SetFilter implements view.Filterable.
-func (m *Model) SetFilter(f string) { m.list.SetFilter(f) }
+func (m *Model) SetFilter(f string) tea.Cmd { m.list.SetFilter(f); return nil }
 
 // Filter implements view.Filterable.
 func (m *Model) Filter() string { return m.list.Filter() }

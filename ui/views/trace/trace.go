@@ -26,6 +26,8 @@ import (
 	"github.com/vpcscope/vpcscope/ui/world"
 )
 
+var _ view.Filterable = (*Model)(nil)
+
 var safe = world.Safe
 
 // Model is the trace view.
@@ -148,7 +150,7 @@ func (t *Model) Editing() string {
 func (t *Model) Busy() bool { return t.running }
 
 // SetFilter implements view.Filterable.
-func (t *Model) SetFilter(f string) { t.list.SetFilter(f) }
+func (t *Model) SetFilter(f string) tea.Cmd { t.list.SetFilter(f); return nil }
 
 // Filter implements view.Filterable.
 func (t *Model) Filter() string { return t.list.Filter() }

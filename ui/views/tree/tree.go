@@ -23,6 +23,8 @@ import (
 	"github.com/vpcscope/vpcscope/ui/world"
 )
 
+var _ view.Filterable = (*Model)(nil)
+
 var safe = world.Safe
 
 // Model is the tree. Rows are rebuilt from the expanded set only when it
@@ -148,7 +150,7 @@ func (t *Model) Click(_, y int) bool {
 func (t *Model) Filter() string { return t.filter }
 
 // SetFilter shows every node that matches, with its ancestors.
-func (t *Model) SetFilter(f string) { t.filter = f; t.rebuild() }
+func (t *Model) SetFilter(f string) tea.Cmd { t.filter = f; t.rebuild(); return nil }
 
 // Update implements view.View.
 func (t *Model) Update(msg tea.Msg) tea.Cmd {

@@ -19,6 +19,8 @@ import (
 	"github.com/vpcscope/vpcscope/ui/world"
 )
 
+var _ view.Filterable = (*Model)(nil)
+
 var safe = world.Safe
 
 // Model is who-can-reach for one resource.
@@ -105,7 +107,7 @@ func (v *Model) Editing() string {
 func (v *Model) Busy() bool { return v.running }
 
 // SetFilter implements view.Filterable.
-func (v *Model) SetFilter(f string) { v.list.SetFilter(f) }
+func (v *Model) SetFilter(f string) tea.Cmd { v.list.SetFilter(f); return nil }
 
 // Filter implements view.Filterable.
 func (v *Model) Filter() string { return v.list.Filter() }
