@@ -135,9 +135,14 @@ func keyMsg(k string) tea.KeyMsg {
 }
 
 // settle waits until the screen contains want, and returns it.
+// settleLimit is how long a journey waits for a screen before failing: a
+// ceiling for a busy CI machine under the race detector, not a budget
+// (budgets are benchmarks).
+const settleLimit = 60 * time.Second
+
 func settle(t *testing.T, tm *teatest.TestModel, want string) string {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(settleLimit)
 	var s string
 	for time.Now().Before(deadline) {
 		p := screen(t, tm)

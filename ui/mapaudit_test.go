@@ -119,7 +119,7 @@ func TestMapJourney(t *testing.T) {
 // settleFn waits until ok holds for the screen, and returns it.
 func settleFn(t *testing.T, tm *teatest.TestModel, ok func(string) bool, last string) string {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(settleLimit)
 	for time.Now().Before(deadline) {
 		p := screen(t, tm)
 		if p.ready && ok(p.screen) {
