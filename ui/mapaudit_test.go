@@ -161,7 +161,7 @@ func TestAuditJourney(t *testing.T) {
 	hasNot(t, s, "Overview ›", "Tree ›", "editing note")
 
 	press(tm, "q")
-	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(settleLimit))
 	rv, err := review.Load(path)
 	if err != nil {
 		t.Fatalf("quitting did not save the review: %v", err)
@@ -193,7 +193,7 @@ func TestAuditReviewFollowsALaterSnapshot(t *testing.T) {
 	press(tm, "7", "s") // the first finding: to fix
 	settle(t, tm, "1 to fix")
 	press(tm, "q")
-	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(settleLimit))
 
 	later := demoSnap(t)
 	removed := false
