@@ -108,6 +108,42 @@ func applyTGWAttachment(b *builder, c *Change, v vals) {
 		b.notef("%s: transit gateway %q is neither in the snapshot nor in the plan", c.Address, a.TransitGatewayID)
 		return
 	}
+	a.TransitGatewayOwnerID = g.Account
+	if a.ResourceOwnerID != "" && g.Account != "" && a.ResourceOwnerID != g.Account {
+		// a VPC of another account attached to a shared transit gateway
+		// waits for the gateway owner's acceptance, unless the gateway
+		// accepts shared attachments automatically; the attachment's own
+		// default route table options do not apply, the accepter's (or
+		// the gateway's, when it accepts automatically) do
+		auto, known := b.autoAccept(g)
+		switch {
+		case auto:
+		case b.acceptedInPlan(a.ID):
+			a.State = "pendingAcceptance" // until the accepter, applied next
+			return
+		default:
+			a.State = "pendingAcceptance"
+			if known {
+				b.notef("%s: the attachment of %s (account %s) to %s (account %s) carries no traffic until the gateway's owner accepts it (aws_ec2_transit_gateway_vpc_attachment_accepter)",
+					c.Address, a.ResourceID, a.ResourceOwnerID, g.ID, g.Account)
+			} else {
+				b.notef("%s: the attachment of %s (account %s) to %s (account %s) is taken as waiting for acceptance (aws_ec2_transit_gateway_vpc_attachment_accepter): the gateway accepts shared attachments automatically only with auto_accept_shared_attachments enabled, which the snapshot does not record",
+					c.Address, a.ResourceID, a.ResourceOwnerID, g.ID, g.Account)
+			}
+			return
+		}
+		if g.DefaultRouteTableAssociation {
+			if rt, ok := b.find(g.AssociationDefaultRouteTableID).(*model.TGWRouteTable); ok {
+				b.associateTGW(a, rt)
+			}
+		}
+		if g.DefaultRouteTablePropagation {
+			if rt, ok := b.find(g.PropagationDefaultRouteTableID).(*model.TGWRouteTable); ok {
+				b.propagateTGW(a, rt)
+			}
+		}
+		return
+	}
 	if v.boolean("transit_gateway_default_route_table_association", true) && g.DefaultRouteTableAssociation {
 		if rt, ok := b.find(g.AssociationDefaultRouteTableID).(*model.TGWRouteTable); ok {
 			b.associateTGW(a, rt)
@@ -118,6 +154,30 @@ func applyTGWAttachment(b *builder, c *Change, v vals) {
 			b.propagateTGW(a, rt)
 		}
 	}
+}
+
+// autoAccept reports whether transit gateway g accepts attachments
+// shared from other accounts automatically, and whether that is known:
+// it is when the plan manages the gateway (auto_accept_shared_attachments,
+// "disable" by default); a snapshot does not record it.
+func (b *builder) autoAccept(g *model.TransitGateway) (auto, known bool) {
+	for _, c := range b.p.Changes {
+		if c.Type == "aws_ec2_transit_gateway" && c.After != nil && b.idOf(c) == g.ID {
+			return str(c.After, "auto_accept_shared_attachments") == "enable", true
+		}
+	}
+	return false, false
+}
+
+// acceptedInPlan reports whether an accepter of the plan accepts the
+// attachment id.
+func (b *builder) acceptedInPlan(id string) bool {
+	for _, c := range b.p.Changes {
+		if c.Type == "aws_ec2_transit_gateway_vpc_attachment_accepter" && c.After != nil && b.idOf(c) == id {
+			return true
+		}
+	}
+	return false
 }
 
 // tgwAttachment returns the attachment a change names, as the transit

@@ -1,8 +1,9 @@
 package tfplan_test
 
 // Plans for the hub-and-spoke and hybrid fixtures (fixtures/
-// hub-and-spoke.json, fixtures/hybrid.json, and the two merged for a
-// transit gateway peering between core-tgw and corp-tgw): the transit
+// hub-and-spoke.json, fixtures/hybrid.json, the two merged for a transit
+// gateway peering between core-tgw and corp-tgw, and hub-and-spoke merged
+// with peering for a VPC of account 444455556666 attached to core-tgw): the transit
 // gateway, internet gateway attachment and VPN gateway resources. The
 // documents are `terraform show -json` output of format 1.2 with the
 // IDs the plan does not know yet resolved through the configuration's
@@ -43,6 +44,10 @@ const (
 	defaultRTAssoc  = "aws_ec2_transit_gateway_default_route_table_association.corp"
 	defaultRTProp   = "aws_ec2_transit_gateway_default_route_table_propagation.corp"
 	peeringAddress  = "aws_ec2_transit_gateway_peering_attachment.core_corp"
+	fraudAttach     = "tgw-attach-(aws_ec2_transit_gateway_vpc_attachment.fraud)"
+	fraudAddress    = "aws_ec2_transit_gateway_vpc_attachment.fraud"
+	fraudScoringENI = "eni-02d1a235a4df9e5f1"
+	fraudScoring    = "i-046fa53bcbf471985" // in fraud-vpc, account 444455556666 (peering fixture)
 	accepterAddress = "aws_ec2_transit_gateway_peering_attachment_accepter.core_corp"
 )
 
@@ -212,6 +217,35 @@ func TestPlansOnTheTransitAndHybridFixtures(t *testing.T) {
 		placeholders: []string{"aws_internet_gateway.dev id=" + devIGW, "aws_eip.dev_build_1a id=eipalloc-(aws_eip.dev_build_1a)",
 			"aws_eip.dev_build_1a allocation_id=eipalloc-(aws_eip.dev_build_1a.allocation_id)", "aws_eip.dev_build_1a public_ip=198.18.0.1"},
 	}, {
+		// Transit Gateway guide, "Share a transit gateway" and the API's
+		// TransitGatewayRequestOptions.AutoAcceptSharedAttachments
+		// ("Disabled by default",
+		// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_TransitGatewayRequestOptions.html):
+		// a VPC of another account attached to a shared gateway waits for
+		// the owner's acceptance; the accepter's route table options
+		// apply, not the attachment's. fraud-vpc (444455556666) attached
+		// to core-tgw, associated with spoke-rtb and propagated into
+		// firewall-rtb by the accepter's side.
+		name: "a VPC of another account attached to a shared transit gateway and accepted", plan: "shared-tgw-accepted.json", fixtures: []string{"hub-and-spoke", "peering"},
+		gained: []string{fraudScoringENI + " -> " + prodAPI1bENI + "," + prodAPI1aENI + " tcp/443"},
+		lost:   []string{}, exposed: []string{},
+		addresses: map[string][]string{
+			fraudAttach: {fraudAddress, "aws_ec2_transit_gateway_vpc_attachment_accepter.fraud"},
+			spokeRTB:    {"aws_ec2_transit_gateway_route_table_association.fraud"},
+			firewallRTB: {"aws_ec2_transit_gateway_route_table_propagation.fraud"},
+		},
+		placeholders: []string{fraudAddress + " id=" + fraudAttach},
+	}, {
+		// without the accepter, and with a gateway the plan does not
+		// manage (a snapshot does not record auto-accept): taken as
+		// waiting, the default, and said so
+		name: "a VPC of another account attached to a shared transit gateway nobody accepts", plan: "shared-tgw-pending.json", fixtures: []string{"hub-and-spoke", "peering"},
+		gained: []string{}, lost: []string{}, exposed: []string{},
+		addresses:    map[string][]string{fraudAttach: {fraudAddress}},
+		placeholders: []string{fraudAddress + " id=" + fraudAttach},
+		notes: []string{fraudAddress + ": the attachment of vpc-0d7c102b1faff6a73 (account 444455556666) to " + coreTGW +
+			" (account 111122223333) is taken as waiting for acceptance (aws_ec2_transit_gateway_vpc_attachment_accepter): the gateway accepts shared attachments automatically only with auto_accept_shared_attachments enabled, which the snapshot does not record"},
+	}, {
 		// the VPN gateway moves to the analytics VPC (the attachment's
 		// vpc_id forces a replacement); traffic with the datacenter is
 		// not traffic between interfaces, so these sets stay empty: the
@@ -346,6 +380,22 @@ func TestPlannedTransitAndHybridAnswers(t *testing.T) {
 		name: "without default route tables nothing propagates the new attachment's VPC", plan: "corp-tgw-no-defaults.json", fixtures: []string{"hybrid"},
 		from: "analytics-1", to: "hq-db-1", port: 5432, verdict: reach.VerdictUnreachable,
 		layer: reach.LayerTransitGateway, resource: corpRTB, code: reach.CodeTGWRTBCannotRoute, dir: reach.DirForward,
+	}, {
+		name: "fraud-scoring in another account reaches prod-api-1a through the accepted attachment", plan: "shared-tgw-accepted.json", fixtures: []string{"hub-and-spoke", "peering"},
+		from: fraudScoring, to: "prod-api-1a", port: 443, verdict: reach.VerdictReachable,
+		via: []hopAt{
+			{dir: reach.DirForward, layer: reach.LayerTransitGateway, resource: fraudAttach, stage: reach.StageEnter,
+				addresses: []string{fraudAddress, "aws_ec2_transit_gateway_vpc_attachment_accepter.fraud"}},
+			{dir: reach.DirForward, layer: reach.LayerTransitGateway, resource: spokeRTB, stage: reach.StageLookup,
+				addresses: []string{"aws_ec2_transit_gateway_route_table_association.fraud"}},
+			{dir: reach.DirReturn, layer: reach.LayerTransitGateway, resource: firewallRTB, stage: reach.StageLookup,
+				addresses: []string{"aws_ec2_transit_gateway_route_table_propagation.fraud"}},
+		},
+	}, {
+		name: "an attachment waiting for acceptance blocks where it enters the transit gateway", plan: "shared-tgw-pending.json", fixtures: []string{"hub-and-spoke", "peering"},
+		from: fraudScoring, to: "prod-api-1a", port: 443, verdict: reach.VerdictUnreachable,
+		layer: reach.LayerTransitGateway, resource: fraudAttach, code: reach.CodeBadStateAttachment, dir: reach.DirForward,
+		addresses: []string{fraudAddress},
 	}, {
 		name: "the internet reaches dev-build-1a through the attached internet gateway", plan: "dev-igw-attachment.json", fixtures: []string{"hub-and-spoke"},
 		from: "198.51.100.7", to: "dev-build-1a", port: 443, verdict: reach.VerdictReachable,
