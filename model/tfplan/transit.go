@@ -652,7 +652,7 @@ func applyVGW(b *builder, c *Change, v vals) {
 	b.replace(g)
 	b.addr(g.ID, c.Address)
 	if vpc := v.ref("vpc_id"); vpc != "" {
-		b.attachVGW(g, vpc)
+		b.attachVGW(g, vpc, c.Address)
 		if x := b.vpc(vpc); x != nil {
 			g.Account = x.Account
 		}
@@ -666,13 +666,13 @@ func applyVGWAttachment(b *builder, c *Change, v vals) {
 		b.skip(c, "its VPN gateway %q or VPC %q is neither in the snapshot nor in the plan", id, vpc)
 		return
 	}
-	b.attachVGW(g, vpc)
+	b.attachVGW(g, vpc, c.Address)
 	b.addr(g.ID, c.Address)
 }
 
-func removeVGWAttachment(b *builder, _ *Change, v vals) {
+func removeVGWAttachment(b *builder, c *Change, v vals) {
 	if g, ok := b.find(v.str("vpn_gateway_id")).(*model.VPNGateway); ok {
-		b.detachVGW(g, v.str("vpc_id"))
+		b.detachVGW(g, v.str("vpc_id"), c.Address)
 	}
 }
 
@@ -680,10 +680,11 @@ func removeVGWAttachment(b *builder, _ *Change, v vals) {
 // attached to one VPC at a time: the VPC it was attached to loses it
 // first (detachVGW). In the VPC it joins, its static routes carry
 // traffic again and the route tables that propagate it get its routes.
-func (b *builder) attachVGW(g *model.VPNGateway, vpc string) {
+// The route tables it changes are recorded under address.
+func (b *builder) attachVGW(g *model.VPNGateway, vpc, address string) {
 	for _, a := range slices.Clone(g.Attachments) {
 		if a.VPCID != vpc {
-			b.detachVGW(g, a.VPCID)
+			b.detachVGW(g, a.VPCID, address)
 		}
 	}
 	g.Attachments = []model.GatewayAttachment{{VPCID: vpc, State: "attached"}}
@@ -691,13 +692,17 @@ func (b *builder) attachVGW(g *model.VPNGateway, vpc string) {
 		if rt.VPCID != vpc {
 			continue
 		}
+		changed := false
 		for i := range rt.Routes {
 			if r := &rt.Routes[i]; r.GatewayID == g.ID && r.State == "blackhole" {
-				r.State = "active"
+				r.State, changed = "active", true
 			}
 		}
-		if slices.Contains(rt.PropagatingVGWs, g.ID) {
-			b.propagateVGW(rt, g.ID)
+		if slices.Contains(rt.PropagatingVGWs, g.ID) && len(b.propagateVGW(rt, g.ID).added) > 0 {
+			changed = true
+		}
+		if changed {
+			b.addr(rt.ID, address)
 		}
 	}
 }
@@ -709,12 +714,14 @@ func (b *builder) attachVGW(g *model.VPNGateway, vpc string) {
 // target isn't available (for example, the specified gateway isn't
 // attached to the VPC ...)"
 // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Route.html).
-func (b *builder) detachVGW(g *model.VPNGateway, vpc string) {
+// The route tables it changes are recorded under address.
+func (b *builder) detachVGW(g *model.VPNGateway, vpc, address string) {
 	g.Attachments = slices.DeleteFunc(g.Attachments, func(a model.GatewayAttachment) bool { return a.VPCID == vpc })
 	for _, rt := range b.s.RouteTables {
 		if rt.VPCID != vpc {
 			continue
 		}
+		n := len(rt.Routes)
 		rt.Routes = slices.DeleteFunc(rt.Routes, func(r model.Route) bool {
 			if r.GatewayID != g.ID || r.Origin != originPropagated {
 				return false
@@ -724,10 +731,14 @@ func (b *builder) detachVGW(g *model.VPNGateway, vpc string) {
 			}
 			return true
 		})
+		changed := len(rt.Routes) != n
 		for i := range rt.Routes {
-			if r := &rt.Routes[i]; r.GatewayID == g.ID {
-				r.State = "blackhole"
+			if r := &rt.Routes[i]; r.GatewayID == g.ID && r.State != "blackhole" {
+				r.State, changed = "blackhole", true
 			}
+		}
+		if changed {
+			b.addr(rt.ID, address)
 		}
 	}
 }

@@ -255,6 +255,8 @@ func TestPlansOnTheTransitAndHybridFixtures(t *testing.T) {
 		addresses: map[string][]string{
 			corpVGW:     {"aws_vpn_gateway.corp", "aws_vpn_gateway_attachment.corp"},
 			analyticsRT: {"aws_vpn_gateway_route_propagation.analytics"},
+			// the route table of the VPC it left: a route gone, one blackholed
+			corpAppRT: {"aws_vpn_gateway_attachment.corp"},
 		},
 		placeholders: []string{},
 	}} {
@@ -433,6 +435,7 @@ func TestPlannedTransitAndHybridAnswers(t *testing.T) {
 		name: "the VPC the VPN gateway left loses its propagated route to the datacenter", plan: "corp-vgw-move.json", fixtures: []string{"hybrid"},
 		onprem: datacenterSpec, from: "hq-db-1", to: "10.200.1.5", port: 443, verdict: reach.VerdictUnreachable,
 		layer: reach.LayerRouteTable, resource: corpAppRT, code: reach.CodeNoRouteToDestination, dir: reach.DirForward,
+		addresses: []string{"aws_vpn_gateway_attachment.corp"},
 	}, {
 		// its static route to the gateway stays, as a blackhole (Route.State:
 		// "the specified gateway isn't attached to the VPC",
@@ -440,6 +443,7 @@ func TestPlannedTransitAndHybridAnswers(t *testing.T) {
 		name: "a static route to the departed VPN gateway is a blackhole", plan: "corp-vgw-move.json", fixtures: []string{"hybrid"},
 		from: "hq-db-1", to: "10.201.0.9", port: 443, verdict: reach.VerdictUnreachable,
 		layer: reach.LayerRouteTable, resource: corpAppRT, code: reach.CodeBadStateRoute, dir: reach.DirForward,
+		addresses: []string{"aws_vpn_gateway_attachment.corp"},
 	}, {
 		name: "the datacenter no longer enters the VPC the VPN gateway left", plan: "corp-vgw-move.json", fixtures: []string{"hybrid"},
 		onprem: datacenterSpec, from: "10.200.1.5", to: "hq-db-1", port: 5432, verdict: reach.VerdictUnreachable,
