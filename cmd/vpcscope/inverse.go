@@ -53,6 +53,7 @@ NAME=CIDR are walked as sources over the VPN and Direct Connect links.
 			if err != nil {
 				return err
 			}
+			g.planCaveats(snap, e, ans)
 			if g.output == "json" {
 				return writeJSON(s.out, withAssumed(ans, assumed, g.planned))
 			}
@@ -174,6 +175,7 @@ network reaches over the VPN and Direct Connect links. -o markdown,
 				return err
 			}
 			rep := e.Exposure(reach.ExposureOptions{Port: port})
+			g.planCaveats(snap, e, rep)
 			if ok, err := writeReport(s.out, g.output, report.FromExposure(snap, rep, readBuildVersion().Version)); ok {
 				return err
 			}

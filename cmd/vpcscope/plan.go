@@ -178,9 +178,8 @@ func newPlanReport(file, network string, p *tfplan.Plan, res *tfplan.Result, rep
 	}
 	// a firewall the plan creates has endpoints only after apply
 	for _, ph := range res.Placeholders {
-		if strings.HasPrefix(ph.Attribute, "firewall_status.") {
-			rep.Caveats = appendOnce(rep.Caveats, fmt.Sprintf("answers through %s cross its endpoint placeholder %s: AWS creates the endpoint at apply, one per subnet mapping, and the plan's routes that name firewall_status were resolved to the endpoint of their Availability Zone",
-				ph.Address, ph.Value))
+		if isFirewallEndpoint(ph) {
+			rep.Caveats = appendOnce(rep.Caveats, firewallEndpointCaveat(ph))
 		}
 	}
 	// an internet host at a placeholder public address before the plan
@@ -468,7 +467,7 @@ func (g *globalOptions) applyPlanFlag(snap *model.Snapshot) (*model.Snapshot, er
 	out := res.Snapshot
 	out.Description = strings.TrimSpace("planned by " + filepath.Base(g.planFile) + ". " + out.Description)
 	g.planned = &plannedMark{File: g.planFile, Placeholders: len(res.Placeholders), NotConsidered: len(res.NotConsidered),
-		Changes: len(p.Changes)}
+		Changes: len(p.Changes), placeholders: res.Placeholders}
 	return out, nil
 }
 
@@ -479,4 +478,7 @@ type plannedMark struct {
 	Changes       int    `json:"changes"`
 	Placeholders  int    `json:"placeholders"`
 	NotConsidered int    `json:"notConsidered"`
+	// placeholders are the values stood in for, for the caveats of
+	// answers that rest on them (planCaveats).
+	placeholders []tfplan.Placeholder
 }

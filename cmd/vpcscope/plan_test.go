@@ -253,3 +253,65 @@ func TestPlanFlagPlaceholdersAreNoMalformedIDs(t *testing.T) {
 		}
 	}
 }
+
+// Answers on a planned network repeat the caveat `vpcscope plan` gives
+// when their path crosses the endpoint placeholder of a firewall the plan
+// creates, and only then: reach (text, JSON and --batch), who-can-reach
+// and exposure. The edge firewall sits between the internet gateway and
+// public-1a (web-1a); web-1b → app-1a crosses no firewall.
+func TestPlanFlagAnswersThroughAPlaceholderFirewallEndpointSaySo(t *testing.T) {
+	const endpoint = "vpce-(aws_networkfirewall_firewall.edge us-east-1a)"
+	plan := planDir + "edge-firewall-ssh.json"
+	caveatsOf := func(t *testing.T, out string) []string {
+		t.Helper()
+		var a struct{ Caveats []string }
+		if err := json.Unmarshal([]byte(out), &a); err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+		return a.Caveats
+	}
+	for _, c := range []struct {
+		name  string
+		stdin string
+		args  []string
+		json  bool
+		want  bool // the endpoint caveat is there
+	}{
+		{"reach from the internet to web-1a crosses the endpoint", "",
+			[]string{"reach", "--from", "203.0.113.10", "--to", "web-1a", "--port", "443", "-o", "json"}, true, true},
+		{"a reach blocked by the planned rule group crosses it too", "",
+			[]string{"reach", "--from", "203.0.113.10", "--to", "web-1a", "--port", "22", "-o", "json"}, true, true},
+		{"reach text lists the caveat", "",
+			[]string{"reach", "--from", "203.0.113.10", "--to", "web-1a", "--port", "443", "--no-color"}, false, true},
+		{"reach between tiers crosses no firewall", "",
+			[]string{"reach", "--from", "web-1b", "--to", "app-1a", "--port", "8000", "-o", "json"}, true, false},
+		{"a batch answer through the endpoint", `{"from":"203.0.113.10","to":"web-1a","protocol":"tcp","port":443}` + "\n",
+			[]string{"reach", "--batch", "-"}, true, true},
+		{"who-can-reach web-1a: the internet's path crosses it", "",
+			[]string{"who-can-reach", "--to", "web-1a", "--port", "443", "-o", "json"}, true, true},
+		{"who-can-reach app-1a: no source's path crosses it", "",
+			[]string{"who-can-reach", "--to", "app-1a", "--port", "8000", "-o", "json"}, true, false},
+		{"exposure: web-1a's paths cross it", "",
+			[]string{"exposure", "-o", "json"}, true, true},
+		{"exposure text lists the caveat", "",
+			[]string{"exposure", "--no-color"}, false, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errOut := runMain(t, c.stdin, append(c.args, "--snapshot", threeTier, "--plan", plan)...)
+			if code != exitOK && code != exitUnreachable {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			var got bool
+			if c.json {
+				got = slices.ContainsFunc(caveatsOf(t, out), func(s string) bool {
+					return strings.Contains(s, endpoint) && strings.Contains(s, "aws_networkfirewall_firewall.edge") && strings.Contains(s, "AWS creates the endpoint at apply")
+				})
+			} else {
+				got = strings.Contains(out, "cross its endpoint placeholder "+endpoint)
+			}
+			if got != c.want {
+				t.Errorf("endpoint caveat %v, want %v:\n%s", got, c.want, out)
+			}
+		})
+	}
+}

@@ -76,12 +76,13 @@ Exit status: 0 reachable, 1 not reachable (or unknown), 2 bad input.`,
 				return err
 			}
 			if o.batch != "" {
-				return runBatch(cmd.Context(), e, o.batch, assumed, g.planned, s)
+				return runBatch(cmd.Context(), e, o.batch, assumed, g.planned, func(a any) { g.planCaveats(snap, e, a) }, s)
 			}
 			a, err := e.Reach(q)
 			if err != nil {
 				return err
 			}
+			g.planCaveats(snap, e, a)
 			if g.output == "json" {
 				if err := writeJSON(s.out, withAssumed(a, assumed, g.planned)); err != nil {
 					return err
@@ -165,8 +166,8 @@ const maxBatchLine = 1 << 20
 // answer per output line, loading the snapshot once. A bad line — malformed,
 // unanswerable, or longer than maxBatchLine — gets an error line and the
 // run goes on; the exit status is then 2. With assumed edits each answer
-// carries them.
-func runBatch(ctx context.Context, e *reach.Engine, path string, assumed []string, planned *plannedMark, s streams) error {
+// carries them; annotate adds the caveats of a planned network.
+func runBatch(ctx context.Context, e *reach.Engine, path string, assumed []string, planned *plannedMark, annotate func(any), s streams) error {
 	var in io.Reader = s.in
 	if path != "-" {
 		f, err := os.Open(path)
@@ -207,6 +208,7 @@ func runBatch(ctx context.Context, e *reach.Engine, path string, assumed []strin
 			if err != nil {
 				answer = batchError{Line: n, Error: oneLine(err.Error())}
 			} else {
+				annotate(a)
 				answer = withAssumed(a, assumed, planned)
 			}
 		}

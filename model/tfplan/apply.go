@@ -121,6 +121,10 @@ type builder struct {
 	// fwMarkers are the markers of routes to an endpoint of a firewall
 	// the plan creates, by the firewall's address (resolveFirewallRoutes).
 	fwMarkers map[string]string
+	// vgwLearned are the routes a virtual private gateway propagated into
+	// a VPC it leaves, by gateway ID: the routes it propagates where it
+	// is attached next.
+	vgwLearned map[string][]netip.Prefix
 }
 
 // Apply applies the plan to base — deletes first (matched by the ID in
@@ -163,6 +167,7 @@ func newBuilder(p *Plan, base *model.Snapshot) (*builder, error) {
 	}
 	b := &builder{p: p, s: s, ids: map[string]string{}, instances: map[string][]*Change{}, byAddr: map[string]*Change{},
 		used: map[netip.Addr]bool{}, eips: map[string]netip.Addr{}, ruleTargets: map[string]string{}, fwMarkers: map[string]string{},
+		vgwLearned: map[string][]netip.Prefix{},
 		res: &Result{Snapshot: s, Addresses: map[string][]string{}, Placeholders: []Placeholder{},
 			NotConsidered: []Skipped{}, Conflicts: []Conflict{}, Notes: []string{}}}
 	b.region = p.Region
@@ -229,6 +234,15 @@ func (b *builder) run(hasBase bool) {
 		}
 		known[c] = t
 		b.assignIDs(c, t)
+	}
+	// an accepter's id is the ID of what it accepts (known once that
+	// resource's placeholder is)
+	for c, t := range known {
+		if key := c.Address + ".id"; t.alias != "" && b.ids[key] == "" && c.After != nil {
+			if id := (vals{b: b, c: c, m: c.After, unk: anyMap(c.AfterUnknown)}).ref(t.alias); id != "" {
+				b.ids[key] = id
+			}
+		}
 	}
 	order := slices.Clone(b.p.Changes)
 	sort.SliceStable(order, func(i, j int) bool { return rank(order[i]) < rank(order[j]) })

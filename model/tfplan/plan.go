@@ -82,6 +82,33 @@ func (c *Change) References(path string) []string {
 	return out
 }
 
+// DependsOn reports whether the configuration makes this resource wait
+// for the resource at addr: depends_on names it, or an expression refers
+// to it. Terraform orders the changes of a plan by nothing else.
+func (c *Change) DependsOn(addr string) bool {
+	if c.cfg == nil {
+		return false
+	}
+	target := configAddress(addr)
+	for _, d := range c.cfg.dependsOn {
+		if d == target {
+			return true
+		}
+	}
+	mod := ""
+	if c.Module != "" {
+		mod = c.Module + "."
+	}
+	for _, refs := range c.cfg.refs {
+		for _, r := range refs {
+			if r := mod + r; r == target || strings.HasPrefix(r, target+".") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Plan is a parsed `terraform show -json` document of a saved plan
 // (Terraform or OpenTofu, format version 1.x).
 type Plan struct {
@@ -104,6 +131,8 @@ type configResource struct {
 	// inline are the attributes written as nested blocks or as a list
 	// of objects (ingress = [...], even empty).
 	inline map[string]bool
+	// dependsOn are the configuration addresses of depends_on.
+	dependsOn []string
 }
 
 // The JSON shape read (https://developer.hashicorp.com/terraform/internals/json-format).
@@ -142,6 +171,7 @@ type (
 			Address     string                     `json:"address"`
 			Mode        string                     `json:"mode"`
 			Expressions map[string]json.RawMessage `json:"expressions"`
+			DependsOn   []string                   `json:"depends_on"`
 		} `json:"resources"`
 		ModuleCalls map[string]struct {
 			Module moduleJSON `json:"module"`
@@ -244,6 +274,9 @@ func readModule(out map[string]*configResource, prefix string, m *moduleJSON, de
 		c := &configResource{refs: map[string][]string{}, blocks: map[string]int{}, consts: map[string]any{}, inline: map[string]bool{}}
 		for attr, raw := range r.Expressions {
 			readExpr(c, attr, raw, 0)
+		}
+		for _, d := range r.DependsOn {
+			c.dependsOn = append(c.dependsOn, prefix+d)
 		}
 		out[prefix+r.Address] = c
 	}

@@ -56,9 +56,13 @@ func (b *builder) tgwRouteTable(c *Change, v vals) *model.TGWRouteTable {
 }
 
 // associateTGW associates an attachment with a transit gateway route
-// table (an attachment has one association).
+// table (an attachment has one association on its transit gateway; the
+// other end of a peering attachment, which shares its ID, keeps its own).
 func (b *builder) associateTGW(a *model.TGWAttachment, rt *model.TGWRouteTable) {
 	for _, t := range b.s.TGWRouteTables {
+		if t.TransitGatewayID != a.TransitGatewayID {
+			continue
+		}
 		t.Associations = slices.DeleteFunc(t.Associations, func(l model.TGWRouteTableLink) bool { return l.AttachmentID == a.ID })
 	}
 	rt.Associations = append(rt.Associations, model.TGWRouteTableLink{AttachmentID: a.ID, ResourceID: a.ResourceID, ResourceType: a.ResourceType, State: "associated"})
@@ -104,6 +108,42 @@ func applyTGWAttachment(b *builder, c *Change, v vals) {
 		b.notef("%s: transit gateway %q is neither in the snapshot nor in the plan", c.Address, a.TransitGatewayID)
 		return
 	}
+	a.TransitGatewayOwnerID = g.Account
+	if a.ResourceOwnerID != "" && g.Account != "" && a.ResourceOwnerID != g.Account {
+		// a VPC of another account attached to a shared transit gateway
+		// waits for the gateway owner's acceptance, unless the gateway
+		// accepts shared attachments automatically; the attachment's own
+		// default route table options do not apply, the accepter's (or
+		// the gateway's, when it accepts automatically) do
+		auto, known := b.autoAccept(g)
+		switch {
+		case auto:
+		case b.acceptedInPlan(a.ID):
+			a.State = "pendingAcceptance" // until the accepter, applied next
+			return
+		default:
+			a.State = "pendingAcceptance"
+			if known {
+				b.notef("%s: the attachment of %s (account %s) to %s (account %s) carries no traffic until the gateway's owner accepts it (aws_ec2_transit_gateway_vpc_attachment_accepter)",
+					c.Address, a.ResourceID, a.ResourceOwnerID, g.ID, g.Account)
+			} else {
+				b.notef("%s: the attachment of %s (account %s) to %s (account %s) is taken as waiting for acceptance (aws_ec2_transit_gateway_vpc_attachment_accepter): the gateway accepts shared attachments automatically only with auto_accept_shared_attachments enabled, which the snapshot does not record",
+					c.Address, a.ResourceID, a.ResourceOwnerID, g.ID, g.Account)
+			}
+			return
+		}
+		if g.DefaultRouteTableAssociation {
+			if rt, ok := b.find(g.AssociationDefaultRouteTableID).(*model.TGWRouteTable); ok {
+				b.associateTGW(a, rt)
+			}
+		}
+		if g.DefaultRouteTablePropagation {
+			if rt, ok := b.find(g.PropagationDefaultRouteTableID).(*model.TGWRouteTable); ok {
+				b.propagateTGW(a, rt)
+			}
+		}
+		return
+	}
 	if v.boolean("transit_gateway_default_route_table_association", true) && g.DefaultRouteTableAssociation {
 		if rt, ok := b.find(g.AssociationDefaultRouteTableID).(*model.TGWRouteTable); ok {
 			b.associateTGW(a, rt)
@@ -116,14 +156,59 @@ func applyTGWAttachment(b *builder, c *Change, v vals) {
 	}
 }
 
-func (b *builder) tgwAttachment(c *Change, v vals) *model.TGWAttachment {
-	id := v.ref("transit_gateway_attachment_id")
-	a, ok := b.find(id).(*model.TGWAttachment)
-	if !ok {
-		b.skip(c, "its transit gateway attachment %q is neither in the snapshot nor in the plan", id)
-		return nil
+// autoAccept reports whether transit gateway g accepts attachments
+// shared from other accounts automatically, and whether that is known:
+// it is when the plan manages the gateway (auto_accept_shared_attachments,
+// "disable" by default); a snapshot does not record it.
+func (b *builder) autoAccept(g *model.TransitGateway) (auto, known bool) {
+	for _, c := range b.p.Changes {
+		if c.Type == "aws_ec2_transit_gateway" && c.After != nil && b.idOf(c) == g.ID {
+			return str(c.After, "auto_accept_shared_attachments") == "enable", true
+		}
 	}
-	return a
+	return false, false
+}
+
+// acceptedInPlan reports whether an accepter of the plan accepts the
+// attachment id.
+func (b *builder) acceptedInPlan(id string) bool {
+	for _, c := range b.p.Changes {
+		if c.Type == "aws_ec2_transit_gateway_vpc_attachment_accepter" && c.After != nil && b.idOf(c) == id {
+			return true
+		}
+	}
+	return false
+}
+
+// tgwAttachment returns the attachment a change names, as the transit
+// gateway tgw sees it: both ends of a peering attachment have its ID, and
+// a route, association or propagation in a route table of one gateway
+// uses that gateway's end. tgw "" takes the first record.
+func (b *builder) tgwAttachment(c *Change, v vals, tgw string) *model.TGWAttachment {
+	id := v.ref("transit_gateway_attachment_id")
+	if a := b.tgwAttachmentOf(id, tgw); a != nil {
+		return a
+	}
+	b.skip(c, "its transit gateway attachment %q is neither in the snapshot nor in the plan", id)
+	return nil
+}
+
+// tgwAttachmentOf returns the record of attachment id on transit gateway
+// tgw (any end when tgw is ""), or nil.
+func (b *builder) tgwAttachmentOf(id, tgw string) *model.TGWAttachment {
+	var first *model.TGWAttachment
+	for _, a := range b.s.TGWAttachments {
+		if a.ID != id || id == "" {
+			continue
+		}
+		if tgw == "" || a.TransitGatewayID == tgw {
+			return a
+		}
+		if first == nil {
+			first = a
+		}
+	}
+	return first
 }
 
 func applyTGWRoute(b *builder, c *Change, v vals) {
@@ -140,7 +225,7 @@ func applyTGWRoute(b *builder, c *Change, v vals) {
 	if v.boolean("blackhole", false) {
 		r.State = "blackhole"
 	} else {
-		a := b.tgwAttachment(c, v)
+		a := b.tgwAttachment(c, v, rt.TransitGatewayID)
 		if a == nil {
 			return
 		}
@@ -162,8 +247,11 @@ func removeTGWRoute(b *builder, _ *Change, v vals) {
 
 func applyTGWAssoc(b *builder, c *Change, v vals) {
 	rt := b.tgwRouteTable(c, v)
-	a := b.tgwAttachment(c, v)
-	if rt == nil || a == nil {
+	if rt == nil {
+		return
+	}
+	a := b.tgwAttachment(c, v, rt.TransitGatewayID)
+	if a == nil {
 		return
 	}
 	b.associateTGW(a, rt)
@@ -177,15 +265,18 @@ func removeTGWAssoc(b *builder, _ *Change, v vals) {
 		return
 	}
 	rt.Associations = slices.DeleteFunc(rt.Associations, func(l model.TGWRouteTableLink) bool { return l.AttachmentID == id })
-	if a, ok := b.find(id).(*model.TGWAttachment); ok && a.Association != nil && a.Association.RouteTableID == rt.ID {
+	if a := b.tgwAttachmentOf(id, rt.TransitGatewayID); a != nil && a.Association != nil && a.Association.RouteTableID == rt.ID {
 		a.Association = nil
 	}
 }
 
 func applyTGWPropagation(b *builder, c *Change, v vals) {
 	rt := b.tgwRouteTable(c, v)
-	a := b.tgwAttachment(c, v)
-	if rt == nil || a == nil {
+	if rt == nil {
+		return
+	}
+	a := b.tgwAttachment(c, v, rt.TransitGatewayID)
+	if a == nil {
 		return
 	}
 	b.propagateTGW(a, rt)
@@ -437,7 +528,7 @@ func (b *builder) peeringOf(note, id string) bool {
 // applyTGWVPCAccepter accepts a VPC attachment shared from another
 // account, with its route table options.
 func applyTGWVPCAccepter(b *builder, c *Change, v vals) {
-	a := b.tgwAttachment(c, v)
+	a := b.tgwAttachment(c, v, "")
 	if a == nil {
 		return
 	}
@@ -491,8 +582,8 @@ func applyTGWDefaultRT(propagation bool) func(*builder, *Change, vals) {
 		b.addr(g.ID, c.Address)
 		b.addr(rt.ID, c.Address)
 		for _, o := range b.p.Changes {
-			if o.Type == "aws_ec2_transit_gateway_vpc_attachment" && o.Has(Create) {
-				b.notef("%s: applied before the plan's new transit gateway attachments; Terraform orders them only by references, so an attachment created first would use the previous default", c.Address)
+			if o.Type == "aws_ec2_transit_gateway_vpc_attachment" && o.Has(Create) && !o.DependsOn(c.Address) {
+				b.notef("%s: applied before the plan's new transit gateway attachments; Terraform orders them only by references and depends_on, and %s has neither for it, so it may be created first and use the previous default", c.Address, o.Address)
 				break
 			}
 		}
@@ -558,14 +649,14 @@ func applyVGW(b *builder, c *Change, v vals) {
 	} else {
 		g.Tags = v.tags()
 	}
+	b.replace(g)
+	b.addr(g.ID, c.Address)
 	if vpc := v.ref("vpc_id"); vpc != "" {
-		g.Attachments = []model.GatewayAttachment{{VPCID: vpc, State: "attached"}}
+		b.attachVGW(g, vpc, c.Address)
 		if x := b.vpc(vpc); x != nil {
 			g.Account = x.Account
 		}
 	}
-	b.replace(g)
-	b.addr(g.ID, c.Address)
 }
 
 func applyVGWAttachment(b *builder, c *Change, v vals) {
@@ -575,35 +666,173 @@ func applyVGWAttachment(b *builder, c *Change, v vals) {
 		b.skip(c, "its VPN gateway %q or VPC %q is neither in the snapshot nor in the plan", id, vpc)
 		return
 	}
-	g.Attachments = []model.GatewayAttachment{{VPCID: vpc, State: "attached"}}
+	b.attachVGW(g, vpc, c.Address)
 	b.addr(g.ID, c.Address)
 }
 
-func removeVGWAttachment(b *builder, _ *Change, v vals) {
+func removeVGWAttachment(b *builder, c *Change, v vals) {
 	if g, ok := b.find(v.str("vpn_gateway_id")).(*model.VPNGateway); ok {
-		vpc := v.str("vpc_id")
-		g.Attachments = slices.DeleteFunc(g.Attachments, func(a model.GatewayAttachment) bool { return a.VPCID == vpc })
+		b.detachVGW(g, v.str("vpc_id"), c.Address)
 	}
 }
 
+// attachVGW attaches a virtual private gateway to a VPC. A gateway is
+// attached to one VPC at a time: the VPC it was attached to loses it
+// first (detachVGW). In the VPC it joins, its static routes carry
+// traffic again and the route tables that propagate it get its routes.
+// The route tables it changes are recorded under address.
+func (b *builder) attachVGW(g *model.VPNGateway, vpc, address string) {
+	for _, a := range slices.Clone(g.Attachments) {
+		if a.VPCID != vpc {
+			b.detachVGW(g, a.VPCID, address)
+		}
+	}
+	g.Attachments = []model.GatewayAttachment{{VPCID: vpc, State: "attached"}}
+	for _, rt := range b.s.RouteTables {
+		if rt.VPCID != vpc {
+			continue
+		}
+		changed := false
+		for i := range rt.Routes {
+			if r := &rt.Routes[i]; r.GatewayID == g.ID && r.State == "blackhole" {
+				r.State, changed = "active", true
+			}
+		}
+		if slices.Contains(rt.PropagatingVGWs, g.ID) && len(b.propagateVGW(rt, g.ID).added) > 0 {
+			changed = true
+		}
+		if changed {
+			b.addr(rt.ID, address)
+		}
+	}
+}
+
+// detachVGW detaches a virtual private gateway from a VPC: the routes it
+// propagated into the VPC's route tables go (what it learned is kept for
+// the VPC it joins), and the static routes to it turn blackhole. AWS VPC
+// API, Route.State: "The blackhole state indicates that the route's
+// target isn't available (for example, the specified gateway isn't
+// attached to the VPC ...)"
+// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Route.html).
+// The route tables it changes are recorded under address.
+func (b *builder) detachVGW(g *model.VPNGateway, vpc, address string) {
+	g.Attachments = slices.DeleteFunc(g.Attachments, func(a model.GatewayAttachment) bool { return a.VPCID == vpc })
+	for _, rt := range b.s.RouteTables {
+		if rt.VPCID != vpc {
+			continue
+		}
+		n := len(rt.Routes)
+		rt.Routes = slices.DeleteFunc(rt.Routes, func(r model.Route) bool {
+			if r.GatewayID != g.ID || r.Origin != originPropagated {
+				return false
+			}
+			if r.Destination.IsValid() && !slices.Contains(b.vgwLearned[g.ID], r.Destination) {
+				b.vgwLearned[g.ID] = append(b.vgwLearned[g.ID], r.Destination)
+			}
+			return true
+		})
+		changed := len(rt.Routes) != n
+		for i := range rt.Routes {
+			if r := &rt.Routes[i]; r.GatewayID == g.ID && r.State != "blackhole" {
+				r.State, changed = "blackhole", true
+			}
+		}
+		if changed {
+			b.addr(rt.ID, address)
+		}
+	}
+}
+
+// originPropagated is the origin of a route a virtual private gateway
+// propagates.
+const originPropagated = "EnableVgwRoutePropagation"
+
 // applyVGWPropagation lets a route table take the routes a VPN gateway
-// learns (they are known only once the VPN is up; the answers use the
-// routes the snapshot holds).
+// propagates: the static routes of its VPN connections, and the routes
+// it is seen to propagate into other route tables (what it learned over
+// BGP). AWS Site-to-Site VPN guide, "Route tables and route priority":
+// a propagated route with the same destination as a static route loses
+// to it (https://docs.aws.amazon.com/vpn/latest/s2svpn/vpn-route-priority.html).
+// The gateway must be attached to the route table's VPC
+// (EnableVgwRoutePropagation).
 func applyVGWPropagation(b *builder, c *Change, v vals) {
 	rt := b.routeTable(c, v)
-	g := v.ref("vpn_gateway_id")
-	if rt == nil || g == "" {
+	id := v.ref("vpn_gateway_id")
+	if rt == nil {
 		return
 	}
-	if !slices.Contains(rt.PropagatingVGWs, g) {
-		rt.PropagatingVGWs = append(rt.PropagatingVGWs, g)
+	g, ok := b.find(id).(*model.VPNGateway)
+	if !ok {
+		b.skip(c, "its VPN gateway %q is neither in the snapshot nor in the plan", id)
+		return
+	}
+	if !slices.ContainsFunc(g.Attachments, func(a model.GatewayAttachment) bool { return a.VPCID == rt.VPCID }) {
+		b.skip(c, "VPN gateway %s is not attached to %s, the VPC of route table %s: AWS propagates only from a gateway attached to the table's VPC", g.ID, rt.VPCID, rt.ID)
+		return
+	}
+	if !slices.Contains(rt.PropagatingVGWs, g.ID) {
+		rt.PropagatingVGWs = append(rt.PropagatingVGWs, g.ID)
+	}
+	if n := b.propagateVGW(rt, g.ID); n.bgp && len(n.added) == 0 {
+		b.notef("%s: %s learns its routes over BGP and none of them is in the snapshot; the answers have no route from the gateway into %s", c.Address, g.ID, rt.ID)
 	}
 	b.addr(rt.ID, c.Address)
+}
+
+// propagated says what propagateVGW did.
+type propagated struct {
+	added []netip.Prefix
+	bgp   bool // a VPN connection of the gateway uses BGP
+}
+
+// propagateVGW adds to a route table the routes gateway g propagates, but
+// not over a route with the same destination.
+func (b *builder) propagateVGW(rt *model.RouteTable, g string) propagated {
+	var out propagated
+	var dsts []netip.Prefix
+	add := func(p netip.Prefix) {
+		if p.IsValid() && !slices.Contains(dsts, p) {
+			dsts = append(dsts, p)
+		}
+	}
+	for _, vpn := range b.s.VPNConnections {
+		if vpn.VPNGatewayID != g || !vpn.IsAvailable() {
+			continue
+		}
+		if !vpn.StaticRoutesOnly {
+			out.bgp = true
+			continue
+		}
+		for _, r := range vpn.Routes {
+			if r.State == "" || r.State == "available" {
+				add(r.Destination)
+			}
+		}
+	}
+	for _, p := range b.vgwLearned[g] {
+		add(p)
+	}
+	for _, t := range b.s.RouteTables {
+		for _, r := range t.Routes {
+			if r.GatewayID == g && r.Origin == originPropagated {
+				add(r.Destination)
+			}
+		}
+	}
+	for _, p := range dsts {
+		if slices.ContainsFunc(rt.Routes, func(r model.Route) bool { return r.Destination == p }) {
+			continue
+		}
+		rt.Routes = append(rt.Routes, model.Route{Destination: p, GatewayID: g, State: "active", Origin: originPropagated})
+		out.added = append(out.added, p)
+	}
+	return out
 }
 
 func removeVGWPropagation(b *builder, _ *Change, v vals) {
 	if rt, ok := b.find(v.str("route_table_id")).(*model.RouteTable); ok {
 		g := v.str("vpn_gateway_id")
 		rt.PropagatingVGWs = slices.DeleteFunc(rt.PropagatingVGWs, func(x string) bool { return x == g })
+		rt.Routes = slices.DeleteFunc(rt.Routes, func(r model.Route) bool { return r.GatewayID == g && r.Origin == originPropagated })
 	}
 }

@@ -20,7 +20,11 @@ type typeInfo struct {
 	placeholder func(b *builder, c *Change) string
 	// rule marks a resource that is part of another (a rule, a route, an
 	// association): a no-op one is already in the snapshot's.
-	rule   bool
+	rule bool
+	// alias, when set, is the attribute naming the resource this one
+	// accepts: its id is that resource's ID (an accepter's id is the
+	// attachment's), so references to it resolve there.
+	alias  string
 	apply  func(b *builder, c *Change, v vals)
 	remove func(b *builder, c *Change, v vals)
 }
@@ -95,13 +99,15 @@ func init() {
 		"aws_ec2_transit_gateway_default_route_table_association": rule(5, applyTGWDefaultRT(false), nil),
 		"aws_ec2_transit_gateway_default_route_table_propagation": rule(5, applyTGWDefaultRT(true), nil),
 		"aws_ec2_transit_gateway_peering_attachment":              t(6, "tgw-attach-", applyTGWPeering, nil),
-		"aws_ec2_transit_gateway_peering_attachment_accepter":     rule(7, applyTGWPeeringAccepter, nil),
-		"aws_ec2_transit_gateway_vpc_attachment_accepter":         rule(7, applyTGWVPCAccepter, nil),
-		"aws_internet_gateway_attachment":                         rule(2, applyIGWAttachment, removeIGWAttachment),
-		"aws_network_interface_sg_attachment":                     rule(8, applyENISGAttachment, removeENISGAttachment),
-		"aws_vpn_gateway":                                         t(1, "vgw-", applyVGW, nil),
-		"aws_vpn_gateway_attachment":                              rule(2, applyVGWAttachment, removeVGWAttachment),
-		"aws_vpn_gateway_route_propagation":                       rule(8, applyVGWPropagation, removeVGWPropagation),
+		"aws_ec2_transit_gateway_peering_attachment_accepter": {rank: 7, rule: true, alias: "transit_gateway_attachment_id",
+			apply: applyTGWPeeringAccepter},
+		"aws_ec2_transit_gateway_vpc_attachment_accepter": {rank: 7, rule: true, alias: "transit_gateway_attachment_id",
+			apply: applyTGWVPCAccepter},
+		"aws_internet_gateway_attachment":     rule(2, applyIGWAttachment, removeIGWAttachment),
+		"aws_network_interface_sg_attachment": rule(8, applyENISGAttachment, removeENISGAttachment),
+		"aws_vpn_gateway":                     t(1, "vgw-", applyVGW, nil),
+		"aws_vpn_gateway_attachment":          rule(2, applyVGWAttachment, removeVGWAttachment),
+		"aws_vpn_gateway_route_propagation":   rule(8, applyVGWPropagation, removeVGWPropagation),
 	}
 }
 
