@@ -181,15 +181,89 @@ func applyIGW(b *builder, c *Change, v vals) {
 	} else {
 		g.Tags = v.tags()
 	}
-	g.Attachments = nil
-	if vpc := v.ref("vpc_id"); vpc != "" {
-		g.Attachments = []model.GatewayAttachment{{VPCID: vpc, State: "available"}}
+	b.replace(g)
+	b.addr(g.ID, c.Address)
+	vpc := v.ref("vpc_id")
+	if vpc != "" {
+		b.attachIGW(g, vpc)
 		if x := b.vpc(vpc); x != nil {
 			g.Account = x.Account
 		}
+		return
 	}
-	b.replace(g)
-	b.addr(g.ID, c.Address)
+	// vpc_id taken out (it was set before): detached. A gateway whose
+	// vpc_id was never set is attached by aws_internet_gateway_attachment
+	// or not at all, and keeps what it has.
+	if c.Before != nil && str(c.Before, "vpc_id") != "" && !v.unknown("vpc_id") {
+		for _, a := range slices.Clone(g.Attachments) {
+			b.detachIGW(g, a.VPCID)
+		}
+	}
+}
+
+// removeIGW deletes an internet gateway: Terraform detaches it first, and
+// the routes to it stay, as blackholes.
+func removeIGW(b *builder, c *Change, v vals) {
+	id := v.str("id")
+	if id == "" || id == b.idOf(c) && c.Has(Create) {
+		return // the new object of a create-before-destroy
+	}
+	if g, ok := b.find(id).(*model.InternetGateway); ok {
+		b.addr(id, c.Address)
+		for _, a := range slices.Clone(g.Attachments) {
+			b.detachIGW(g, a.VPCID)
+		}
+	}
+	b.removeByID(id)
+}
+
+// attachIGW attaches an internet gateway to a VPC (one VPC at a time: the
+// VPC it was attached to loses it first, detachIGW). In the VPC it joins,
+// the routes to it carry traffic again.
+func (b *builder) attachIGW(g *model.InternetGateway, vpc string) {
+	for _, a := range slices.Clone(g.Attachments) {
+		if a.VPCID != vpc {
+			b.detachIGW(g, a.VPCID)
+		}
+	}
+	g.Attachments = []model.GatewayAttachment{{VPCID: vpc, State: "available"}}
+	for _, rt := range b.s.RouteTables {
+		if rt.VPCID != vpc {
+			continue
+		}
+		for i := range rt.Routes {
+			if r := &rt.Routes[i]; r.GatewayID == g.ID && r.State == "blackhole" {
+				r.State = "active"
+			}
+		}
+	}
+}
+
+// detachIGW detaches an internet gateway from a VPC: the routes to it in
+// the VPC's route tables stay, in state blackhole. AWS VPC API,
+// Route.State: "The blackhole state indicates that the route's target
+// isn't available (for example, the specified gateway isn't attached to
+// the VPC ...)"
+// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Route.html).
+// The route tables changed carry the gateway's Terraform addresses.
+func (b *builder) detachIGW(g *model.InternetGateway, vpc string) {
+	g.Attachments = slices.DeleteFunc(g.Attachments, func(a model.GatewayAttachment) bool { return a.VPCID == vpc })
+	for _, rt := range b.s.RouteTables {
+		if rt.VPCID != vpc {
+			continue
+		}
+		changed := false
+		for i := range rt.Routes {
+			if r := &rt.Routes[i]; r.GatewayID == g.ID && r.State != "blackhole" {
+				r.State, changed = "blackhole", true
+			}
+		}
+		if changed {
+			for _, a := range b.res.Addresses[g.ID] {
+				b.addr(rt.ID, a)
+			}
+		}
+	}
 }
 
 func applyEIGW(b *builder, c *Change, v vals) {

@@ -598,14 +598,16 @@ func applyIGWAttachment(b *builder, c *Change, v vals) {
 		b.skip(c, "its internet gateway %q or VPC %q is neither in the snapshot nor in the plan", id, vpc)
 		return
 	}
-	g.Attachments = []model.GatewayAttachment{{VPCID: vpc, State: "available"}}
 	b.addr(g.ID, c.Address)
+	b.attachIGW(g, vpc)
 }
 
-func removeIGWAttachment(b *builder, _ *Change, v vals) {
+// removeIGWAttachment detaches an internet gateway: the routes to it in
+// the VPC turn blackhole (detachIGW).
+func removeIGWAttachment(b *builder, c *Change, v vals) {
 	if g, ok := b.find(v.str("internet_gateway_id")).(*model.InternetGateway); ok {
-		vpc := v.str("vpc_id")
-		g.Attachments = slices.DeleteFunc(g.Attachments, func(a model.GatewayAttachment) bool { return a.VPCID == vpc })
+		b.addr(g.ID, c.Address)
+		b.detachIGW(g, v.str("vpc_id"))
 	}
 }
 

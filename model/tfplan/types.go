@@ -44,7 +44,7 @@ func init() {
 	supported = map[string]*typeInfo{
 		"aws_vpc": {rank: 0, idAttrs: []string{"id", "default_security_group_id", "default_network_acl_id", "main_route_table_id"},
 			prefixes: []string{"vpc-", "sg-", "acl-", "rtb-"}, apply: applyVPC},
-		"aws_internet_gateway":             t(1, "igw-", applyIGW, nil),
+		"aws_internet_gateway":             t(1, "igw-", applyIGW, removeIGW),
 		"aws_egress_only_internet_gateway": t(1, "eigw-", applyEIGW, nil),
 		"aws_ec2_managed_prefix_list":      t(1, "pl-", applyPrefixList, nil),
 		"aws_ec2_transit_gateway": {rank: 1, idAttrs: []string{"id", "association_default_route_table_id", "propagation_default_route_table_id"},
@@ -77,7 +77,8 @@ func init() {
 			apply: applyLB},
 		"aws_lb_target_group": {rank: 6, idAttrs: []string{"id"}, prefixes: []string{""}, placeholder: tgPlaceholder,
 			apply: applyTG},
-		"aws_vpc_peering_connection_accepter":                     rule(7, applyAccepter, nil),
+		"aws_vpc_peering_connection_accepter": {rank: 7, rule: true, alias: "vpc_peering_connection_id",
+			apply: applyAccepter},
 		"aws_security_group_rule":                                 rule(7, applySGRule, removeSGRule),
 		"aws_vpc_security_group_ingress_rule":                     rule(7, applySGRule, removeSGRule),
 		"aws_vpc_security_group_egress_rule":                      rule(7, applySGRule, removeSGRule),
