@@ -530,6 +530,22 @@ func (e *Engine) entryLinks(vpcID string) []hybridLink {
 // (what lies beyond the link is not in the snapshot) and which hops they
 // could not decide (a path through one counts as not getting through).
 func (e *Engine) OnPremLinks(name string, to []string, probes []Probe) ([]Link, []string, error) {
+	return e.onPremLinks(name, to, probes, false)
+}
+
+// OnPremLinksFrom returns what gets from each of the interfaces to a
+// declared on-premises network (by name), both ways, exactly, for every
+// probe: one link per interface, protocol and stretch of ports, To naming
+// the network and Destinations its addresses that get through. It leaves
+// out the interfaces OnPremLinks leaves out (the reply must come back over
+// a link into the interface's VPC), and its caveats are OnPremLinks'.
+func (e *Engine) OnPremLinksFrom(name string, from []string, probes []Probe) ([]Link, []string, error) {
+	return e.onPremLinks(name, from, probes, true)
+}
+
+// onPremLinks walks between a declared on-premises network and each of
+// the interfaces: from the network (toOnPrem false) or to it.
+func (e *Engine) onPremLinks(name string, ids []string, probes []Probe, toOnPrem bool) ([]Link, []string, error) {
 	var net *OnPremNetwork
 	for i := range e.onprem {
 		if strings.EqualFold(e.onprem[i].Name, name) {
@@ -552,7 +568,7 @@ func (e *Engine) OnPremLinks(name string, to []string, probes []Probe) ([]Link, 
 	}
 	caveats := []string{fmt.Sprintf("what lies beyond the link to %s (its routers and firewalls) is not in the snapshot: the answer assumes it passes the traffic", net.Name)}
 	var out []Link
-	for _, id := range to {
+	for _, id := range ids {
 		n := e.ix.Interface(id)
 		if n == nil {
 			return nil, nil, inputErr("interface %s is not in the snapshot", id)
@@ -569,6 +585,10 @@ func (e *Engine) OnPremLinks(name string, to []string, probes []Probe) ([]Link, 
 			sp := point{ep: Endpoint{Kind: "on-premises", ID: net.Name, Name: net.Name}, addrs: set, addr: set.witness(netip.Addr{}), onprem: net}
 			dp := point{ep: Endpoint{Kind: "network-interface", ID: n.ID, IP: dst.String()}, eni: n, addr: dst, addrs: addrOf(dst),
 				instanceDown: down(e.ix.Instance(n.InstanceID()))}
+			from, to := sp, dp
+			if toOnPrem {
+				from, to = dp, sp
+			}
 			for pi, probe := range probes {
 				if err := checkProbe(probe); err != nil {
 					return nil, nil, err
@@ -576,9 +596,9 @@ func (e *Engine) OnPremLinks(name string, to []string, probes []Probe) ([]Link, 
 				if !probe.Protocol.Carries(fam == 0) {
 					continue
 				}
-				req := queryPacket(probe.query(), sp.addrs, dp.addrs)
+				req := queryPacket(probe.query(), from.addrs, to.addrs)
 				got := req.with(nil)
-				for _, p := range e.walkPaths(sp, dp, req, true) {
+				for _, p := range e.walkPaths(from, to, req, true) {
 					if !p.ok {
 						continue
 					}
@@ -594,7 +614,12 @@ func (e *Engine) OnPremLinks(name string, to []string, probes []Probe) ([]Link, 
 				}
 				for _, sp := range got.spans {
 					l := Link{From: []string{net.Name}, To: []string{n.ID}, Protocol: probe.Protocol.String(), Probe: pi}
-					if in := n.InstanceID(); in != "" {
+					if toOnPrem {
+						l.From, l.To = l.To, l.From
+					}
+					if in := n.InstanceID(); in != "" && toOnPrem {
+						l.FromInstances = []string{in}
+					} else if in != "" {
 						l.ToInstances = []string{in}
 					}
 					if probe.Protocol.IsICMP() {
@@ -603,8 +628,14 @@ func (e *Engine) OnPremLinks(name string, to []string, probes []Probe) ([]Link, 
 					if probe.Protocol.HasPorts() {
 						l.Ports = slices.Clone([]model.PortRange(sp.dstPorts))
 					}
-					for _, p := range sp.src.ipset().Prefixes() {
-						l.Sources = append(l.Sources, p.String())
+					if toOnPrem {
+						for _, p := range sp.dst.ipset().Prefixes() {
+							l.Destinations = append(l.Destinations, p.String())
+						}
+					} else {
+						for _, p := range sp.src.ipset().Prefixes() {
+							l.Sources = append(l.Sources, p.String())
+						}
 					}
 					out = append(out, l)
 				}

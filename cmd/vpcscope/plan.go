@@ -25,6 +25,7 @@ const maxPlanSize = 1 << 30
 
 func newPlanCmd(g *globalOptions, s streams) *cobra.Command {
 	var intentsFile string
+	var onprem onPremOptions
 	cmd := &cobra.Command{
 		Use:   "plan PLAN.json [--snapshot CURRENT|--demo|--profile P] [--intents FILE] [-o text|json|markdown|sarif]",
 		Short: "What a Terraform plan would change in reachability, before it is applied",
@@ -92,8 +93,15 @@ breaks an intent, 0 otherwise, 2 for a malformed plan or bad input.`,
 			if errs := model.Validate(res.Snapshot).Errors(); len(errs) > 0 {
 				return usagef("%s: the planned network has %d values AWS cannot return; first: %s", args[0], len(errs), errs[0])
 			}
-			planned := reach.New(res.Snapshot)
-			rep, err := impact.Compare(reach.New(old), planned, impact.Options{Intents: f})
+			before, err := onprem.engine(reach.New(old))
+			if err != nil {
+				return err
+			}
+			planned, err := onprem.engine(reach.New(res.Snapshot))
+			if err != nil {
+				return err
+			}
+			rep, err := impact.Compare(before, planned, impact.Options{Intents: f})
 			if err != nil {
 				return err
 			}
@@ -119,6 +127,7 @@ breaks an intent, 0 otherwise, 2 for a malformed plan or bad input.`,
 		},
 	}
 	cmd.Flags().StringVar(&intentsFile, "intents", "", "check these intents before and after the plan and report those it breaks")
+	addOnPremFlags(cmd, &onprem)
 	return cmd
 }
 

@@ -249,7 +249,8 @@ func TestPlansOnTheTransitAndHybridFixtures(t *testing.T) {
 		// the VPN gateway moves to the analytics VPC (the attachment's
 		// vpc_id forces a replacement); traffic with the datacenter is
 		// not traffic between interfaces, so these sets stay empty: the
-		// answers below check it
+		// answers below check it, and TestOnPremReachabilityOfPlans the
+		// sets with the datacenter declared
 		name: "a VPN gateway moved to another VPC changes no traffic between interfaces", plan: "corp-vgw-move.json", fixtures: []string{"hybrid"},
 		gained: []string{}, lost: []string{}, exposed: []string{},
 		addresses: map[string][]string{

@@ -24,7 +24,8 @@ import (
 // Item is traffic gained or lost, as an exact product: every sender of
 // From to every receiver of To (but itself and the other interfaces of
 // its instance) on every port of Ports. From and To name interfaces by
-// ID, and the internet by its addresses (CIDR prefixes).
+// ID, the internet by its addresses (CIDR prefixes), and a declared
+// on-premises network by "onprem:NAME" and its addresses (OnPrem set).
 type Item struct {
 	From          []string          `json:"from"`
 	To            []string          `json:"to"`
@@ -33,6 +34,11 @@ type Item struct {
 	Protocol      string            `json:"protocol"`
 	ICMP          string            `json:"icmp,omitempty"`
 	Ports         []model.PortRange `json:"ports,omitempty"`
+	// OnPrem names the declared on-premises network (--onprem) at the
+	// other end, for traffic between it and interfaces: its end in From
+	// or To is "onprem:NAME" followed by the network's addresses the
+	// traffic is gained or lost for.
+	OnPrem string `json:"onPrem,omitempty"`
 }
 
 // Delta is traffic gained and lost.
@@ -246,8 +252,109 @@ func reachability(a, b *reach.Engine, res change.Resources, workers int, caveats
 		}
 		return ""
 	}
+	if err := onPremDelta(a, b, senders, receivers, all, probes, &d, caveats); err != nil {
+		return Delta{}, err
+	}
 	d.Gained, d.Lost = mergeItems(d.Gained, instance), mergeItems(d.Lost, instance)
 	return d, nil
+}
+
+// onPremDelta adds to d the traffic gained and lost between the
+// on-premises networks both engines declare (reach.Engine.WithOnPrem) and
+// the interfaces, both ways (reach.Engine.OnPremLinks and
+// OnPremLinksFrom): for each interface and probe, the network's addresses
+// gained and lost on each stretch of ports. Only the interfaces a change
+// may have touched are walked, all of them when it cannot say.
+func onPremDelta(a, b *reach.Engine, senders, receivers map[string]bool, all bool, probes []reach.Probe, d *Delta, caveats *[]string) error {
+	declared := map[string]bool{}
+	for _, n := range a.OnPrem() {
+		declared[strings.ToLower(n.Name)] = true
+	}
+	ids := func(e *reach.Engine) []string {
+		if all {
+			return e.Ends()
+		}
+		var out []string
+		for _, id := range e.Ends() {
+			if senders[id] || receivers[id] {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	type key struct {
+		id    string
+		probe int
+	}
+	byEnd := func(ls []reach.Link, toOnPrem bool) map[key][]reach.Link {
+		m := map[key][]reach.Link{}
+		for _, l := range ls {
+			id := l.To[0]
+			if toOnPrem {
+				id = l.From[0]
+			}
+			k := key{id, l.Probe}
+			m[k] = append(m[k], l)
+		}
+		return m
+	}
+	for _, n := range b.OnPrem() {
+		if !declared[strings.ToLower(n.Name)] {
+			continue
+		}
+		for _, toOnPrem := range []bool{false, true} {
+			links := func(e *reach.Engine) ([]reach.Link, error) {
+				f := e.OnPremLinks
+				if toOnPrem {
+					f = e.OnPremLinksFrom
+				}
+				ls, cav, err := f(n.Name, ids(e), probes)
+				for _, c := range cav {
+					*caveats = appendUnique(*caveats, c)
+				}
+				return ls, err
+			}
+			la, err := links(a)
+			if err != nil {
+				return err
+			}
+			lb, err := links(b)
+			if err != nil {
+				return err
+			}
+			ma, mb := byEnd(la, toOnPrem), byEnd(lb, toOnPrem)
+			keys := map[key]bool{}
+			for k := range ma {
+				keys[k] = true
+			}
+			for k := range mb {
+				keys[k] = true
+			}
+			for k := range keys {
+				g, l := internetDelta(ma[k], mb[k], !toOnPrem)
+				for _, x := range g {
+					d.Gained = append(d.Gained, onPremItem(probes[k.probe], n.Name, k.id, x, !toOnPrem))
+				}
+				for _, x := range l {
+					d.Lost = append(d.Lost, onPremItem(probes[k.probe], n.Name, k.id, x, !toOnPrem))
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// onPremItem is traffic between the addresses x of on-premises network
+// name and the interface id.
+func onPremItem(p reach.Probe, name, id string, x addrPorts, fromOnPrem bool) Item {
+	it := internetItem(p, id, x, fromOnPrem)
+	if fromOnPrem {
+		it.From = append([]string{"onprem:" + name}, it.From...)
+	} else {
+		it.To = append([]string{"onprem:" + name}, it.To...)
+	}
+	it.OnPrem = name
+	return it
 }
 
 // deltaItem turns the engine's difference into an item: the internet
@@ -365,7 +472,7 @@ func mergeItems(items []Item, instance func(string) string) []Item {
 			if !byTo {
 				ends = it.From
 			}
-			internet := isCIDR(it.From[0]) || isCIDR(it.To[0])
+			internet := isCIDR(it.From[0]) || isCIDR(it.To[0]) || it.OnPrem != ""
 			k := strings.Join(ends, ",") + "|" + it.Protocol + "|" + it.ICMP + "|" + reach.PortsString(it.Ports)
 			if internet {
 				k = "internet|" + strings.Join(it.From, ",") + ">" + k // addresses are not joined with interfaces
@@ -429,6 +536,9 @@ func exposure(a, b *reach.ExposureReport) Delta {
 	toLinks := func(r *reach.ExposureReport) map[k][]reach.Link {
 		out := map[k][]reach.Link{}
 		for _, x := range r.Exposed {
+			if x.OnPrem != "" {
+				continue // an on-premises network's reach is in the reachability delta
+			}
 			key := k{x.ID, x.Protocol}
 			out[key] = append(out[key], reach.Link{From: []string{"internet"}, To: []string{x.ID}, Protocol: x.Protocol, Ports: x.PortRanges, Sources: x.Sources})
 		}
