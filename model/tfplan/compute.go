@@ -525,7 +525,8 @@ func (b *builder) peeringSide(vpcID, owner, region string) model.PeeringSide {
 
 func applyPeering(b *builder, c *Change, v vals) {
 	p := existing[*model.VPCPeering](b, c)
-	if p == nil {
+	created := p == nil
+	if created {
 		p = &model.VPCPeering{Meta: b.meta(c, v, b.idOf(c), "")}
 		p.Requester = b.peeringSide(v.ref("vpc_id"), "", "")
 		p.Accepter = b.peeringSide(v.ref("peer_vpc_id"), v.str("peer_owner_id"), v.str("peer_region"))
@@ -545,6 +546,12 @@ func applyPeering(b *builder, c *Change, v vals) {
 	}
 	b.replace(p)
 	b.addr(p.ID, c.Address)
+	// VPC peering guide: a request stays pending-acceptance until the
+	// accepter VPC's owner accepts it
+	// (https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html)
+	if created && p.Status == "pending-acceptance" && !b.acceptedBy("aws_vpc_peering_connection_accepter", p.ID) {
+		b.notef("%s: the peering connection carries no traffic until the owner of %s accepts it (aws_vpc_peering_connection_accepter, or auto_accept in the same account and Region)", c.Address, p.Accepter.VPCID)
+	}
 }
 
 func applyAccepter(b *builder, c *Change, v vals) {

@@ -78,6 +78,7 @@ func TestPeeringAcceptersAndDetachedInternetGateways(t *testing.T) {
 		blackholes   []string
 		blackholesIn []string
 		placeholders []string
+		notes        []string
 	}{{
 		// VPC peering guide, "Accept a VPC peering connection": a peering
 		// with a VPC of another account is active once that account
@@ -115,6 +116,8 @@ func TestPeeringAcceptersAndDetachedInternetGateways(t *testing.T) {
 		addresses:    map[string][]string{ledgerFraudPCX: {ledgerFraudAddr}, fraudRT: {"aws_route.fraud_to_ledger"}},
 		blackholesIn: []string{ledgerRT, fraudRT}, blackholes: []string{},
 		placeholders: []string{ledgerFraudAddr + " id=" + ledgerFraudPCX},
+		notes: []string{ledgerFraudAddr + ": the peering connection carries no traffic until the owner of vpc-0d7c102b1faff6a73 accepts it" +
+			" (aws_vpc_peering_connection_accepter, or auto_accept in the same account and Region)"},
 	}, {
 		// Route.State: "The blackhole state indicates that the route's
 		// target isn't available (for example, the specified gateway isn't
@@ -206,6 +209,9 @@ func TestPeeringAcceptersAndDetachedInternetGateways(t *testing.T) {
 			}
 			if !slices.Equal(ph, c.placeholders) {
 				t.Errorf("placeholders %q, want %q", ph, c.placeholders)
+			}
+			if len(res.Notes)+len(c.notes) > 0 && !slices.Equal(res.Notes, c.notes) {
+				t.Errorf("notes %q, want %q", res.Notes, c.notes)
 			}
 		})
 	}

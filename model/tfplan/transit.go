@@ -172,8 +172,14 @@ func (b *builder) autoAccept(g *model.TransitGateway) (auto, known bool) {
 // acceptedInPlan reports whether an accepter of the plan accepts the
 // attachment id.
 func (b *builder) acceptedInPlan(id string) bool {
+	return b.acceptedBy("aws_ec2_transit_gateway_vpc_attachment_accepter", id)
+}
+
+// acceptedBy reports whether the plan holds an accepter of type typ for
+// the resource of ID id (an accepter's id is that resource's).
+func (b *builder) acceptedBy(typ, id string) bool {
 	for _, c := range b.p.Changes {
-		if c.Type == "aws_ec2_transit_gateway_vpc_attachment_accepter" && c.After != nil && b.idOf(c) == id {
+		if c.Type == typ && c.After != nil && b.idOf(c) == id {
 			return true
 		}
 	}
