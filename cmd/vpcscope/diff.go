@@ -32,7 +32,9 @@ and says what changed and what that did:
   resources    added, removed and changed (matched by ID), with the security
                group rules, network ACL entries and routes added and removed
   reachability the traffic between interfaces (and the internet) gained and
-               lost, as exact sets: senders, receivers, protocol, ports
+               lost, as exact sets: senders, receivers, protocol, ports;
+               with --onprem NAME=CIDR, also between each on-premises
+               network and the interfaces, both ways (onprem:NAME)
   exposure     what the internet reaches that it did not, and no longer does
   findings     audit findings new and fixed
   intents      with --intents FILE, the intents violated after and not before

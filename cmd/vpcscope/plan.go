@@ -36,7 +36,8 @@ the plan's before values — or, with no network given, builds the planned
 network from the plan alone, and reports what diff reports: resources and
 rules changed, reachability and exposure gained and lost, findings new,
 intents (--intents) newly violated — naming the Terraform address of every
-resource involved.
+resource involved. With --onprem NAME=CIDR, the reachability also holds the
+traffic between each on-premises network and the interfaces, both ways.
 
 Values known only after apply get placeholders named by the Terraform
 address (i-(aws_instance.web)), private addresses the first free ones of
