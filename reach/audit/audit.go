@@ -232,6 +232,7 @@ func RunWith(e *reach.Engine, opts Options) (*Report, error) {
 	if exposure == nil {
 		exposure = e.Exposure(reach.ExposureOptions{})
 	}
+	exposure = internetOnly(exposure)
 	a := &auditor{e: e, ix: e.Index(), s: e.Snapshot(), controls: byID, exposed: exposedByRule(exposure),
 		exposure: exposure, traffic: opts.Traffic}
 	a.securityGroups()
@@ -289,6 +290,18 @@ type ruleKey struct {
 
 // exposedByRule indexes the exposure report by the security group rule
 // that opens each exposure.
+// internetOnly is the exposure to the internet alone: the controls are
+// about the internet, and an engine with declared on-premises networks
+// (--onprem) also lists what they reach, which no control is about.
+func internetOnly(rep *reach.ExposureReport) *reach.ExposureReport {
+	if !slices.ContainsFunc(rep.Exposed, func(x reach.Exposed) bool { return x.OnPrem != "" }) {
+		return rep
+	}
+	out := *rep
+	out.Exposed = slices.DeleteFunc(slices.Clone(rep.Exposed), func(x reach.Exposed) bool { return x.OnPrem != "" })
+	return &out
+}
+
 func exposedByRule(rep *reach.ExposureReport) map[ruleKey][]reach.Exposed {
 	out := map[ruleKey][]reach.Exposed{}
 	for _, x := range rep.Exposed {

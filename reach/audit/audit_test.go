@@ -110,3 +110,54 @@ func TestCatalogueNamesEveryCitedControl(t *testing.T) {
 		}
 	}
 }
+
+// TestOnPremisesTrafficIsNotInternetExposure: a network declared beyond a
+// VPN or Direct Connect link (--onprem) is not the internet; what it
+// reaches (the hybrid fixture's datacenter reaches hq-db-1 on tcp/5432)
+// must not become an internet finding. The controls cite the internet
+// (CIS 5.2/5.3, EC2.13/EC2.14/EC2.53: "from 0.0.0.0/0 or ::/0"). With the
+// network declared, the audit finds exactly what it finds without it.
+func TestOnPremisesTrafficIsNotInternetExposure(t *testing.T) {
+	s, err := fixtures.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dc, err := reach.ParseOnPrem("datacenter=10.200.0.0/16")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := reach.New(s)
+	withDC, err := e.WithOnPrem([]reach.OnPremNetwork{dc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(withDC.Exposure(reach.ExposureOptions{}).Exposed, func(x reach.Exposed) bool { return x.OnPrem == "datacenter" }) {
+		t.Fatal("the datacenter reaches nothing in the demo: the test no longer checks anything")
+	}
+	key := func(f audit.Finding) string {
+		return strings.Join(f.Controls, ",") + "|" + f.Resource + "|" + f.Rule + "|" + f.Message + "|" + strings.Join(f.Exposed, ";")
+	}
+	findings := func(e *reach.Engine) []string {
+		rep, err := audit.Run(e, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, f := range rep.Findings {
+			out = append(out, key(f))
+		}
+		slices.Sort(out)
+		return out
+	}
+	without, with := findings(e), findings(withDC)
+	for _, f := range with {
+		if !slices.Contains(without, f) {
+			t.Errorf("a finding only with the datacenter declared: %s", f)
+		}
+	}
+	for _, f := range without {
+		if !slices.Contains(with, f) {
+			t.Errorf("a finding lost with the datacenter declared: %s", f)
+		}
+	}
+}
