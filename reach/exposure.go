@@ -4,7 +4,10 @@ import (
 	"cmp"
 	"fmt"
 	"net/netip"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/vpcscope/vpcscope/model"
 )
@@ -67,16 +70,26 @@ type ExposureReport struct {
 // and reports the packets that get through.
 func (e *Engine) Exposure(opts ExposureOptions) *ExposureReport {
 	rep := &ExposureReport{Exposed: []Exposed{}, Caveats: []string{}}
+	var checked []*model.NetworkInterface
 	for _, n := range e.snap.NetworkInterfaces {
-		pubs := n.PublicIPs()
-		if len(pubs) == 0 && len(n.IPv6Addresses) == 0 {
+		if len(n.PublicIPs()) == 0 && len(n.IPv6Addresses) == 0 {
 			continue
 		}
 		if e.natByENI[n.ID] != nil || e.lbByENI[n.ID] != nil {
 			continue // NAT gateways accept nothing; load balancers go by listener below
 		}
-		rep.Checked++
-		rep.Exposed = append(rep.Exposed, e.exposeInterface(n, pubs, opts)...)
+		checked = append(checked, n)
+	}
+	rep.Checked = len(checked)
+	// Interfaces are independent questions of an immutable engine: they
+	// are walked on every CPU, each into its own slot, and joined in
+	// snapshot order, so the report is the same as a sequential one.
+	found := make([][]Exposed, len(checked))
+	parallelFor(runtime.GOMAXPROCS(0), len(checked), func(i int) {
+		found[i] = e.exposeInterface(checked[i], checked[i].PublicIPs(), opts)
+	})
+	for _, f := range found {
+		rep.Exposed = append(rep.Exposed, f...)
 	}
 	for _, lb := range e.snap.LoadBalancers {
 		if lb.IsInternetFacing() {
@@ -364,4 +377,29 @@ func (e *Engine) exposeToOnPrem(net *OnPremNetwork, opts ExposureOptions) []Expo
 		}
 	}
 	return out
+}
+
+// parallelFor runs job(0) … job(n-1) on up to workers goroutines, each
+// taking the next index as it frees up, and returns when all are done.
+func parallelFor(workers, n int, job func(i int)) {
+	if workers <= 1 || n <= 1 {
+		for i := range n {
+			job(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, n) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				job(i)
+			}
+		})
+	}
+	wg.Wait()
 }
