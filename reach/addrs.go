@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"hash/fnv"
 	"net/netip"
 	"slices"
 	"sort"
@@ -332,6 +333,33 @@ func (a addrs) equal(b addrs) bool {
 		return a.one == b.one
 	}
 	return slices.Equal(a.rs, b.rs) // normalised: a set of ranges holds more than one address
+}
+
+// hash returns a hash of the set's addresses, equal for equal sets (sets
+// are normalised), for maps of sets checked with equal.
+func (a addrs) hash() uint64 {
+	h := fnv.New64a()
+	var b [33]byte
+	put := func(x netip.Addr) {
+		s := x.As16()
+		copy(b[:16], s[:])
+		b[16] = 4
+		if x.Is6() {
+			b[16] = 6
+		}
+	}
+	if a.rs == nil {
+		put(a.one)
+		h.Write(b[:17])
+		return h.Sum64()
+	}
+	for _, r := range a.rs {
+		put(r.From())
+		h.Write(b[:17])
+		put(r.To())
+		h.Write(b[:17])
+	}
+	return h.Sum64()
 }
 
 // witness returns an address of the set to show as an example: pref when
