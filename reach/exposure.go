@@ -172,7 +172,7 @@ func (e *Engine) exposeInterface(run *exposureRun, n *model.NetworkInterface, pu
 		if !dst.Is4() {
 			fam = 1
 		}
-		inet := addrsOf(e.internetOf[fam])
+		inet := e.internetAddrs[fam]
 		if inet.empty() {
 			continue
 		}

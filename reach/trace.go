@@ -74,11 +74,13 @@ func (e *Engine) walkPaths(s, d point, pkt packet, quiet bool) []path {
 			return w.deny(Hop{Layer: LayerAddress, Resource: s.ep.ID, Code: CodeBadState}, pkt,
 				fmt.Sprintf("instance %s is %s", s.ep.ID, s.instanceDown))
 		case s.internet:
-			detail := fmt.Sprintf("a host on the internet (%s) sends", pkt.src())
-			if _, one := pkt.singleSrc(); !one {
-				detail = fmt.Sprintf("hosts on the internet (%s) send", pkt.src())
+			if !w.quietPass() {
+				detail := fmt.Sprintf("a host on the internet (%s) sends", pkt.src())
+				if _, one := pkt.singleSrc(); !one {
+					detail = fmt.Sprintf("hosts on the internet (%s) send", pkt.src())
+				}
+				w.record(Hop{Layer: LayerInternet, Resource: "internet", Verdict: Forward, Detail: detail}, pkt)
 			}
-			w.record(Hop{Layer: LayerInternet, Resource: "internet", Verdict: Forward, Detail: detail}, pkt)
 			return w.overInternet(pkt)
 		case s.onprem != nil:
 			return w.startOnPrem(s, d, pkt)
