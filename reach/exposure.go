@@ -382,7 +382,14 @@ func (e *Engine) exposedEntry(run *exposureRun, sp, dp point, probe exposureProb
 		q.ICMP = &icmp
 	}
 	s := sp.at(ws)
-	x.Path = e.traceFlow(echo(q, s, dp), s, dp, firstPacket(q, s.addr, dp.addr)).Forward
+	pkt := firstPacket(q, s.addr, dp.addr)
+	if run != nil {
+		if hops, ok := e.forwardTrace(s, dp, pkt); ok {
+			x.Path = hops
+			return x
+		}
+	}
+	x.Path = e.traceFlow(echo(q, s, dp), s, dp, pkt).Forward
 	return x
 }
 
