@@ -286,6 +286,21 @@ func (a addrs) within(r netipx.IPRange) bool {
 // overlaps reports whether the two sets share an address.
 func (a addrs) overlaps(b addrs) bool {
 	ra, rb := a.ranges(), b.ranges()
+	if len(ra) > len(rb) {
+		ra, rb = rb, ra
+	}
+	if len(rb) > 8*(len(ra)+1) {
+		// A few ranges against many: look each up rather than walk the
+		// many (the first range of rb that ends at or after r starts is
+		// the only one that can hold r's start or lie within r).
+		for _, r := range ra {
+			k := sort.Search(len(rb), func(k int) bool { return !rb[k].To().Less(r.From()) })
+			if k < len(rb) && !r.To().Less(rb[k].From()) {
+				return true
+			}
+		}
+		return false
+	}
 	i, j := 0, 0
 	for i < len(ra) && j < len(rb) {
 		if ra[i].Overlaps(rb[j]) {

@@ -112,10 +112,22 @@ func (e *Engine) Exposure(opts ExposureOptions) *ExposureReport {
 
 // sortExposed orders entries by resource, protocol and ports, keeping the
 // order of entries alike.
+// It sorts positions and then moves each entry once: a stable sort of
+// the entries themselves moves large structs O(n log² n) times.
 func sortExposed(xs []Exposed) {
-	slices.SortStableFunc(xs, func(a, b Exposed) int {
+	order := make([]int, len(xs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		a, b := &xs[i], &xs[j]
 		return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.Protocol, b.Protocol), cmp.Compare(a.Ports, b.Ports))
 	})
+	sorted := make([]Exposed, len(xs))
+	for k, i := range order {
+		sorted[k] = xs[i]
+	}
+	copy(xs, sorted)
 }
 
 // exposureProbe is one protocol to ask about, over its whole port range.
