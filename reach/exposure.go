@@ -195,7 +195,7 @@ func (e *Engine) exposeInterface(run *exposureRun, n *model.NetworkInterface, pu
 			if !e.admitsAnyFromInternet(run, n, fam, sp, d, probe) {
 				continue
 			}
-			got := e.exposedBy(sp, d, probe)
+			got := e.exposedBySharing(sp, d, probe, run.share())
 			for _, part := range e.byAdmittingRule(n, dst, got) {
 				for _, g := range groupByPorts(part.pkt) {
 					x := e.exposedEntry(run, sp, d, probe, g)
@@ -312,6 +312,15 @@ type exposureRun struct {
 	mu        sync.Mutex
 	admits    map[groupProbe]bool
 	described map[uint64][]describedSet
+	walks     walkShare
+}
+
+// share returns what the run's walks share (nil for a nil run).
+func (run *exposureRun) share() *walkShare {
+	if run == nil {
+		return nil
+	}
+	return &run.walks
 }
 
 type groupProbe struct {
@@ -329,7 +338,8 @@ type describedSet struct {
 }
 
 func newExposureRun() *exposureRun {
-	return &exposureRun{admits: map[groupProbe]bool{}, described: map[uint64][]describedSet{}}
+	return &exposureRun{admits: map[groupProbe]bool{}, described: map[uint64][]describedSet{},
+		walks: walkShare{acl: map[aclShareKey]aclResult{}}}
 }
 
 // describeInternet is Engine.describeInternet, remembered per set (the
@@ -358,13 +368,20 @@ func (run *exposureRun) describeInternet(e *Engine, a addrs) ([]string, string) 
 // exposedBy walks every internet address × the probe's ports toward the
 // destination, both ways, and returns the request packets that get through.
 func (e *Engine) exposedBy(sp, dp point, probe exposureProbe) packet {
+	return e.exposedBySharing(sp, dp, probe, nil)
+}
+
+// exposedBySharing is exposedBy with its walks sharing what share keeps.
+func (e *Engine) exposedBySharing(sp, dp point, probe exposureProbe, share *walkShare) packet {
 	q := Query{Protocol: probe.proto, ports: probe.ports}
 	if probe.proto.IsICMP() {
 		icmp := probe.icmp
 		q.ICMP = &icmp
 	}
 	pkt := queryPacket(q, sp.addrs, dp.addrs)
-	return delivered(pkt, e.paths(sp, dp, pkt))
+	_, one := pkt.singleSrc()
+	_, oneDst := pkt.singleDst()
+	return delivered(pkt, e.walkPathsSharing(sp, dp, pkt, !one || !oneDst, share))
 }
 
 // exposedEntry fills in an exposure entry for one group of ports and

@@ -9,9 +9,9 @@ import (
 )
 
 // exposedSequentially is the interface part of Exposure as it was before
-// interfaces were walked in parallel and groups' answers and source
-// wordings were shared: one interface after the other, nothing kept
-// between them (a nil run).
+// interfaces were walked in parallel and anything was shared: one
+// interface after the other, nothing kept between them (a nil run), each
+// example path from traceFlow.
 func (e *Engine) exposedSequentially(opts ExposureOptions) []Exposed {
 	var out []Exposed
 	for _, n := range e.snap.NetworkInterfaces {
@@ -25,7 +25,9 @@ func (e *Engine) exposedSequentially(opts ExposureOptions) []Exposed {
 }
 
 // TestExposureSharedEqualsSequential checks that the parallel exposure,
-// with what it shares per security group and per source set, reports
+// with what it shares per security group, per network ACL decision on
+// the internet and per source set, and its forward-only example paths,
+// reports
 // exactly what walking each interface alone reports, entry for entry and
 // in the same order, on every fixture and a small generated account (most
 // of whose interfaces have their own mix of groups), for every port and

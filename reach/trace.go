@@ -66,8 +66,13 @@ func (e *Engine) paths(s, d point, pkt packet) []path {
 // walkPaths is paths; quiet walks record no pass hops and word no
 // refusals (the blocks keep their reasons), for answers that show none.
 func (e *Engine) walkPaths(s, d point, pkt packet, quiet bool) []path {
+	return e.walkPathsSharing(s, d, pkt, quiet, nil)
+}
+
+// walkPathsSharing is walkPaths with the walks sharing what share keeps.
+func (e *Engine) walkPathsSharing(s, d point, pkt packet, quiet bool, share *walkShare) []path {
 	var out []path
-	for _, f := range e.walkForward(s, d, pkt, quiet) {
+	for _, f := range e.walkForward(s, d, pkt, quiet, share) {
 		arr := f.arr
 		if arr != nil {
 			arr = f.checkArrival(arr, d)
@@ -76,7 +81,7 @@ func (e *Engine) walkPaths(s, d point, pkt packet, quiet bool) []path {
 			out = append(out, path{fw: f})
 			continue
 		}
-		rv := &walker{e: e, dir: DirReturn, flow: f.flow.clone(), quiet: quiet}
+		rv := &walker{e: e, dir: DirReturn, flow: f.flow.clone(), quiet: quiet, share: share}
 		rv.flow.via, rv.flow.appliances = crossing{}, nil // the reply starts where the request arrived
 		for _, r := range walk(rv, func(w *walker) *arrival {
 			reply := arr.pkt.reply()
@@ -110,8 +115,11 @@ func (e *Engine) walkPaths(s, d point, pkt packet, quiet bool) []path {
 // walkForward walks the request packets from s toward d, and returns the
 // finished branches, the first one first (their arrivals not yet checked
 // against d).
-func (e *Engine) walkForward(s, d point, pkt packet, quiet bool) []*walker {
-	fw := &walker{e: e, dir: DirForward, flow: newFlow(), quiet: quiet}
+func (e *Engine) walkForward(s, d point, pkt packet, quiet bool, share *walkShare) []*walker {
+	fw := &walker{e: e, dir: DirForward, flow: newFlow(), quiet: quiet, share: share}
+	if !quiet {
+		fw.hops = make([]Hop, 0, 8) // a path from the internet to an interface: about 6 hops
+	}
 	return walk(fw, func(w *walker) *arrival {
 		switch {
 		case s.instanceDown != "":
@@ -144,7 +152,7 @@ func (e *Engine) forwardTrace(s, d point, pkt packet) (_ []Hop, ok bool) {
 	}
 	_, one := pkt.singleSrc()
 	_, oneDst := pkt.singleDst()
-	fws := e.walkForward(s, d, pkt, !one || !oneDst)
+	fws := e.walkForward(s, d, pkt, !one || !oneDst, nil)
 	if len(fws) != 1 {
 		return nil, false
 	}

@@ -51,6 +51,8 @@ type walker struct {
 	// point trace.
 	quiet     bool
 	quietHops int
+	// share holds what walks of one set question share (nil: nothing).
+	share *walkShare
 }
 
 // walkRun holds the branches of one direction of a walk.
@@ -737,7 +739,7 @@ func (w *walker) nacl(sn *model.Subnet, egress bool, pkt *packet) bool {
 		w.unverified = append(w.unverified, h.Detail)
 		return true
 	}
-	d := compiled.evaluate(egress, *pkt)
+	d := w.share.evaluateACL(compiled, egress, *pkt)
 	hopFor := func(p aclPart) Hop {
 		h := Hop{Layer: LayerNetworkACL, Resource: acl.ID, Stage: stage}
 		if p.entry != nil {
