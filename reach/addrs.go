@@ -283,36 +283,41 @@ func (a addrs) within(r netipx.IPRange) bool {
 	return r.Contains(a.rs[0].From()) && r.Contains(a.rs[len(a.rs)-1].To())
 }
 
-// overlaps reports whether the two sets share an address.
+// overlaps reports whether the two sets share an address. It walks both
+// lists of ranges together, galloping over the ranges of one that end
+// before the other's next range starts: a few ranges against many (a
+// group's members against the internet) cost a few searches, not a walk
+// of the many.
 func (a addrs) overlaps(b addrs) bool {
 	ra, rb := a.ranges(), b.ranges()
-	if len(ra) > len(rb) {
-		ra, rb = rb, ra
-	}
-	if len(rb) > 8*(len(ra)+1) {
-		// A few ranges against many: look each up rather than walk the
-		// many (the first range of rb that ends at or after r starts is
-		// the only one that can hold r's start or lie within r).
-		for _, r := range ra {
-			k := sort.Search(len(rb), func(k int) bool { return !rb[k].To().Less(r.From()) })
-			if k < len(rb) && !r.To().Less(rb[k].From()) {
-				return true
-			}
-		}
-		return false
-	}
 	i, j := 0, 0
 	for i < len(ra) && j < len(rb) {
 		if ra[i].Overlaps(rb[j]) {
 			return true
 		}
+		// The two do not overlap, so the one that ends first ends before
+		// the other starts.
 		if ra[i].To().Less(rb[j].To()) {
-			i++
+			i = firstEndingFrom(ra, i, rb[j].From())
 		} else {
-			j++
+			j = firstEndingFrom(rb, j, ra[i].From())
 		}
 	}
 	return false
+}
+
+// firstEndingFrom returns the first index k >= i of the sorted, disjoint
+// ranges rs whose range ends at or after x (len(rs) if none), probing
+// i, i+1, i+2, i+4, … and then searching between the last two probes.
+func firstEndingFrom(rs []netipx.IPRange, i int, x netip.Addr) int {
+	lo, hi, step := i, i, 1
+	for hi < len(rs) && rs[hi].To().Less(x) {
+		lo = hi + 1
+		hi = i + step
+		step *= 2
+	}
+	hi = min(hi, len(rs))
+	return lo + sort.Search(hi-lo, func(k int) bool { return !rs[lo+k].To().Less(x) })
 }
 
 // union returns a ∪ b.

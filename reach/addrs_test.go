@@ -101,7 +101,7 @@ func TestAddrsKeepIPVersionsApart(t *testing.T) {
 }
 
 // TestAddrsOverlapsManyAgainstFew checks overlaps where one set has far
-// more ranges than the other (it looks the few up in the many) against
+// more ranges than the other (it gallops over the many) against
 // netipx.IPSet, both ways round, with IPv4 and IPv6 ranges mixed.
 func TestAddrsOverlapsManyAgainstFew(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -133,9 +133,6 @@ func TestAddrsOverlapsManyAgainstFew(t *testing.T) {
 			hits++
 		}
 		x, y := addrsOf(many), addrsOf(few)
-		if len(x.ranges()) <= 8*(len(y.ranges())+1) {
-			continue // not the case under test
-		}
 		if x.overlaps(y) != want || y.overlaps(x) != want {
 			t.Fatalf("case %d: overlaps(%v, %v) = %v, %v; want %v", i, many.Ranges(), few.Ranges(), x.overlaps(y), y.overlaps(x), want)
 		}
