@@ -362,13 +362,14 @@ func ruleCoversPorts(r *model.SGRule, pkt packet, dstPorts portSet) bool {
 // CIDR, or a set (prefix list entries, group members).
 type peerSet struct {
 	prefix netip.Prefix
-	set    *addrs // nil for a CIDR
+	set    addrs
+	isSet  bool // false for a CIDR
 }
 
 // splitAddrs returns the addresses of a inside the peer set and outside it.
 func (p peerSet) splitAddrs(a addrs) (in, out addrs) {
-	if p.set != nil {
-		return a.split(*p.set)
+	if p.isSet {
+		return a.split(p.set)
 	}
 	return a.splitPrefix(p.prefix)
 }
@@ -382,12 +383,11 @@ func (e *Engine) rulePeers(r *model.SGRule, vpcID string, egress, forwarded bool
 		return peerSet{prefix: r.CIDR.Masked()}, true
 	case r.PrefixListID != "":
 		set, ok := e.prefixListSets[r.PrefixListID]
-		return peerSet{set: &set}, ok
+		return peerSet{set: set, isSet: true}, ok
 	case r.Group != nil && !forwarded:
-		set := e.groupPeers(r.Group.GroupID, vpcID, egress, via)
-		return peerSet{set: &set}, true
+		return peerSet{set: e.groupPeers(r.Group.GroupID, vpcID, egress, via), isSet: true}, true
 	}
-	return peerSet{set: &addrs{}}, true
+	return peerSet{isSet: true}, true
 }
 
 // groupPeers returns the private addresses of the members of a security
