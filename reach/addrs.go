@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"hash/fnv"
 	"net/netip"
 	"slices"
 	"sort"
@@ -282,7 +283,11 @@ func (a addrs) within(r netipx.IPRange) bool {
 	return r.Contains(a.rs[0].From()) && r.Contains(a.rs[len(a.rs)-1].To())
 }
 
-// overlaps reports whether the two sets share an address.
+// overlaps reports whether the two sets share an address. It walks both
+// lists of ranges together, galloping over the ranges of one that end
+// before the other's next range starts: a few ranges against many (a
+// group's members against the internet) cost a few searches, not a walk
+// of the many.
 func (a addrs) overlaps(b addrs) bool {
 	ra, rb := a.ranges(), b.ranges()
 	i, j := 0, 0
@@ -290,13 +295,29 @@ func (a addrs) overlaps(b addrs) bool {
 		if ra[i].Overlaps(rb[j]) {
 			return true
 		}
+		// The two do not overlap, so the one that ends first ends before
+		// the other starts.
 		if ra[i].To().Less(rb[j].To()) {
-			i++
+			i = firstEndingFrom(ra, i, rb[j].From())
 		} else {
-			j++
+			j = firstEndingFrom(rb, j, ra[i].From())
 		}
 	}
 	return false
+}
+
+// firstEndingFrom returns the first index k >= i of the sorted, disjoint
+// ranges rs whose range ends at or after x (len(rs) if none), probing
+// i, i+1, i+2, i+4, … and then searching between the last two probes.
+func firstEndingFrom(rs []netipx.IPRange, i int, x netip.Addr) int {
+	lo, hi, step := i, i, 1
+	for hi < len(rs) && rs[hi].To().Less(x) {
+		lo = hi + 1
+		hi = i + step
+		step *= 2
+	}
+	hi = min(hi, len(rs))
+	return lo + sort.Search(hi-lo, func(k int) bool { return !rs[lo+k].To().Less(x) })
 }
 
 // union returns a ∪ b.
@@ -332,6 +353,33 @@ func (a addrs) equal(b addrs) bool {
 		return a.one == b.one
 	}
 	return slices.Equal(a.rs, b.rs) // normalised: a set of ranges holds more than one address
+}
+
+// hash returns a hash of the set's addresses, equal for equal sets (sets
+// are normalised), for maps of sets checked with equal.
+func (a addrs) hash() uint64 {
+	h := fnv.New64a()
+	var b [33]byte
+	put := func(x netip.Addr) {
+		s := x.As16()
+		copy(b[:16], s[:])
+		b[16] = 4
+		if x.Is6() {
+			b[16] = 6
+		}
+	}
+	if a.rs == nil {
+		put(a.one)
+		h.Write(b[:17])
+		return h.Sum64()
+	}
+	for _, r := range a.rs {
+		put(r.From())
+		h.Write(b[:17])
+		put(r.To())
+		h.Write(b[:17])
+	}
+	return h.Sum64()
 }
 
 // witness returns an address of the set to show as an example: pref when

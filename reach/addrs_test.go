@@ -99,3 +99,45 @@ func TestAddrsKeepIPVersionsApart(t *testing.T) {
 		t.Fatalf("split by 2001:db8::/48: %v | %v", in.ranges(), out.ranges())
 	}
 }
+
+// TestAddrsOverlapsManyAgainstFew checks overlaps where one set has far
+// more ranges than the other (it gallops over the many) against
+// netipx.IPSet, both ways round, with IPv4 and IPv6 ranges mixed.
+func TestAddrsOverlapsManyAgainstFew(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	addr := func(v6 bool, n int) netip.Addr {
+		if v6 {
+			return netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 15: byte(n), 14: byte(n >> 8)})
+		}
+		return netip.AddrFrom4([4]byte{10, 0, byte(n >> 8), byte(n)})
+	}
+	set := func(n, width int) *netipx.IPSet {
+		var b netipx.IPSetBuilder
+		for range n {
+			v6 := rng.IntN(4) == 0
+			lo := rng.IntN(4096)
+			b.AddRange(netipx.IPRangeFrom(addr(v6, lo), addr(v6, min(4095, lo+rng.IntN(width)))))
+		}
+		s, _ := b.IPSet()
+		return s
+	}
+	hits := 0
+	for i := range 3000 {
+		many, few := set(200+rng.IntN(200), 8), set(1+rng.IntN(3), 1+rng.IntN(30))
+		var both netipx.IPSetBuilder
+		both.AddSet(many)
+		both.Intersect(few)
+		bs, _ := both.IPSet()
+		want := len(bs.Ranges()) > 0
+		if want {
+			hits++
+		}
+		x, y := addrsOf(many), addrsOf(few)
+		if x.overlaps(y) != want || y.overlaps(x) != want {
+			t.Fatalf("case %d: overlaps(%v, %v) = %v, %v; want %v", i, many.Ranges(), few.Ranges(), x.overlaps(y), y.overlaps(x), want)
+		}
+	}
+	if hits == 0 || hits == 3000 {
+		t.Fatalf("%d of 3000 cases overlap: the test does not check both answers", hits)
+	}
+}

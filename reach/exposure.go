@@ -4,7 +4,10 @@ import (
 	"cmp"
 	"fmt"
 	"net/netip"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/vpcscope/vpcscope/model"
 )
@@ -67,16 +70,27 @@ type ExposureReport struct {
 // and reports the packets that get through.
 func (e *Engine) Exposure(opts ExposureOptions) *ExposureReport {
 	rep := &ExposureReport{Exposed: []Exposed{}, Caveats: []string{}}
+	var checked []*model.NetworkInterface
 	for _, n := range e.snap.NetworkInterfaces {
-		pubs := n.PublicIPs()
-		if len(pubs) == 0 && len(n.IPv6Addresses) == 0 {
+		if len(n.PublicIPs()) == 0 && len(n.IPv6Addresses) == 0 {
 			continue
 		}
 		if e.natByENI[n.ID] != nil || e.lbByENI[n.ID] != nil {
 			continue // NAT gateways accept nothing; load balancers go by listener below
 		}
-		rep.Checked++
-		rep.Exposed = append(rep.Exposed, e.exposeInterface(n, pubs, opts)...)
+		checked = append(checked, n)
+	}
+	rep.Checked = len(checked)
+	// Interfaces are independent questions of an immutable engine: they
+	// are walked on every CPU, each into its own slot, and joined in
+	// snapshot order, so the report is the same as a sequential one.
+	run := newExposureRun()
+	found := make([][]Exposed, len(checked))
+	parallelFor(runtime.GOMAXPROCS(0), len(checked), func(i int) {
+		found[i] = e.exposeInterface(run, checked[i], checked[i].PublicIPs(), opts)
+	})
+	for _, f := range found {
+		rep.Exposed = append(rep.Exposed, f...)
 	}
 	for _, lb := range e.snap.LoadBalancers {
 		if lb.IsInternetFacing() {
@@ -86,9 +100,7 @@ func (e *Engine) Exposure(opts ExposureOptions) *ExposureReport {
 	for i := range e.onprem {
 		rep.Exposed = append(rep.Exposed, e.exposeToOnPrem(&e.onprem[i], opts)...)
 	}
-	slices.SortStableFunc(rep.Exposed, func(a, b Exposed) int {
-		return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.Protocol, b.Protocol), cmp.Compare(a.Ports, b.Ports))
-	})
+	sortExposed(rep.Exposed)
 	for _, g := range e.snap.Gaps {
 		if g.Kind == model.KindSecurityGroup || g.Kind == model.KindNetworkACL || g.Kind == model.KindNetworkInterface ||
 			g.Kind == model.KindLoadBalancer || g.Kind == model.KindRouteTable || g.Kind == model.KindInternetGateway {
@@ -96,6 +108,26 @@ func (e *Engine) Exposure(opts ExposureOptions) *ExposureReport {
 		}
 	}
 	return rep
+}
+
+// sortExposed orders entries by resource, protocol and ports, keeping the
+// order of entries alike.
+// It sorts positions and then moves each entry once: a stable sort of
+// the entries themselves moves large structs O(n log² n) times.
+func sortExposed(xs []Exposed) {
+	order := make([]int, len(xs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		a, b := &xs[i], &xs[j]
+		return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.Protocol, b.Protocol), cmp.Compare(a.Ports, b.Ports))
+	})
+	sorted := make([]Exposed, len(xs))
+	for k, i := range order {
+		sorted[k] = xs[i]
+	}
+	copy(xs, sorted)
 }
 
 // exposureProbe is one protocol to ask about, over its whole port range.
@@ -143,7 +175,7 @@ func exposureProbes(n *model.NetworkInterface, v4 bool, opts ExposureOptions, gr
 	return out
 }
 
-func (e *Engine) exposeInterface(n *model.NetworkInterface, pubs []netip.Addr, opts ExposureOptions) []Exposed {
+func (e *Engine) exposeInterface(run *exposureRun, n *model.NetworkInterface, pubs []netip.Addr, opts ExposureOptions) []Exposed {
 	var out []Exposed
 	dsts := append(slices.Clone(pubs), n.IPv6Addresses...)
 	dp := point{ep: Endpoint{Kind: "network-interface", ID: n.ID}, eni: n, instanceDown: down(e.ix.Instance(n.InstanceID()))}
@@ -152,7 +184,7 @@ func (e *Engine) exposeInterface(n *model.NetworkInterface, pubs []netip.Addr, o
 		if !dst.Is4() {
 			fam = 1
 		}
-		inet := addrsOf(e.internetOf[fam])
+		inet := e.internetAddrs[fam]
 		if inet.empty() {
 			continue
 		}
@@ -160,13 +192,13 @@ func (e *Engine) exposeInterface(n *model.NetworkInterface, pubs []netip.Addr, o
 		d := dp
 		d.addr, d.addrs, d.ep.IP = dst, addrOf(dst), dst.String()
 		for _, probe := range exposureProbes(n, dst.Is4(), opts, e.ix.SecurityGroup) {
-			if !e.admitsAny(n, sp, d, probe) {
+			if !e.admitsAnyFromInternet(run, n, fam, sp, d, probe) {
 				continue
 			}
-			got := e.exposedBy(sp, d, probe)
+			got := e.exposedBySharing(sp, d, probe, run.share())
 			for _, part := range e.byAdmittingRule(n, dst, got) {
 				for _, g := range groupByPorts(part.pkt) {
-					x := e.exposedEntry(sp, d, probe, g)
+					x := e.exposedEntry(run, sp, d, probe, g)
 					x.Kind, x.ID, x.Instance, x.PublicIP = "network-interface", n.ID, n.InstanceID(), dst.String()
 					if in := e.ix.Instance(n.InstanceID()); in != nil {
 						x.Name = in.Name()
@@ -201,21 +233,160 @@ func (e *Engine) admitsAny(n *model.NetworkInterface, sp, dp point, probe exposu
 	return !d.admitted.pkt.empty() || len(d.missing) > 0 || len(d.unknown) > 0
 }
 
+// admitsAnyFromInternet is admitsAny for the whole internet of one IP
+// version as the source (sp), answered group by group and kept per
+// group for the rest of the run: the groups admit some packet of a set
+// exactly when one of their rules matches one (a packet an earlier rule
+// took is admitted by that rule), so the union of what each group
+// admits alone is empty exactly when what they admit together is. A
+// group's answer depends only on its rules, the interface's VPC (rules
+// that name a group stand for its members there) and the probe.
+func (e *Engine) admitsAnyFromInternet(run *exposureRun, n *model.NetworkInterface, fam int, sp, dp point, probe exposureProbe) bool {
+	groups, missing := e.groupsOf(n)
+	if run == nil || len(n.SecurityGroupIDs) == 0 || len(missing) > 0 {
+		return e.admitsAny(n, sp, dp, probe)
+	}
+	priv := dp.addr
+	if p, ok := n.PrivateIPFor(dp.addr); ok {
+		priv = p
+	}
+	var pkt packet
+	for _, sg := range groups {
+		k := groupProbe{sg: sg, vpc: n.VPCID, proto: probe.proto, icmp: probe.icmp, fam: fam}
+		run.mu.Lock()
+		admits, seen := run.admits[k]
+		run.mu.Unlock()
+		if !seen {
+			if pkt.spans == nil {
+				q := Query{Protocol: probe.proto, ports: probe.ports}
+				pkt = queryPacket(q, sp.addrs, addrOf(priv))
+				pkt.icmp = probe.icmp
+			}
+			admits = e.groupAdmitsAny(sg, n.VPCID, pkt)
+			run.mu.Lock()
+			run.admits[k] = admits
+			run.mu.Unlock()
+		}
+		if admits {
+			return true
+		}
+	}
+	return false
+}
+
+// groupAdmitsAny reports whether one security group's inbound rules, seen
+// from an interface in vpcID, match any of the packets (or name a prefix
+// list the snapshot lacks, which leaves the answer unknown): the rule
+// loop of evalSecurityGroupsVia for one group, stopping at the first match.
+// The packets' destination does not matter: inbound rules match the source
+// and the destination port.
+func (e *Engine) groupAdmitsAny(sg *model.SecurityGroup, vpcID string, pkt packet) bool {
+	if pkt.empty() {
+		return false
+	}
+	ports := pkt.proto.HasPorts()
+	dstPorts := pkt.dstPorts()
+	rules := sg.Rules(false)
+	for i := range rules {
+		r := &rules[i]
+		if !ruleCoversPorts(r, pkt, dstPorts) {
+			continue
+		}
+		peers, ok := e.rulePeers(r, vpcID, false, pkt.forwarded, nil)
+		if !ok {
+			return true
+		}
+		for _, s := range pkt.spans {
+			if _, _, hit := matchSpan(s, false, peers.splitAddrs, r.Ports(), ports, nil); hit {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// exposureRun is what one Exposure shares between the interfaces it
+// checks, on every worker: whether a security group admits anything from
+// the internet, and the wording of the source sets described so far.
+type exposureRun struct {
+	mu        sync.Mutex
+	admits    map[groupProbe]bool
+	described map[uint64][]describedSet
+	walks     walkShare
+}
+
+// share returns what the run's walks share (nil for a nil run).
+func (run *exposureRun) share() *walkShare {
+	if run == nil {
+		return nil
+	}
+	return &run.walks
+}
+
+type groupProbe struct {
+	sg    *model.SecurityGroup
+	vpc   string
+	proto model.Protocol
+	icmp  model.ICMPTypeCode
+	fam   int
+}
+
+type describedSet struct {
+	set      addrs
+	prefixes []string
+	summary  string
+}
+
+func newExposureRun() *exposureRun {
+	return &exposureRun{admits: map[groupProbe]bool{}, described: map[uint64][]describedSet{},
+		walks: walkShare{acl: map[aclShareKey]aclResult{}}}
+}
+
+// describeInternet is Engine.describeInternet, remembered per set (the
+// same few source sets recur across thousands of entries); a nil run
+// remembers nothing. Each caller gets its own prefix slice.
+func (run *exposureRun) describeInternet(e *Engine, a addrs) ([]string, string) {
+	if run == nil {
+		return e.describeInternet(a)
+	}
+	h := a.hash()
+	run.mu.Lock()
+	for _, d := range run.described[h] {
+		if d.set.equal(a) {
+			run.mu.Unlock()
+			return slices.Clone(d.prefixes), d.summary
+		}
+	}
+	run.mu.Unlock()
+	prefixes, summary := e.describeInternet(a)
+	run.mu.Lock()
+	run.described[h] = append(run.described[h], describedSet{set: a, prefixes: prefixes, summary: summary})
+	run.mu.Unlock()
+	return slices.Clone(prefixes), summary
+}
+
 // exposedBy walks every internet address × the probe's ports toward the
 // destination, both ways, and returns the request packets that get through.
 func (e *Engine) exposedBy(sp, dp point, probe exposureProbe) packet {
+	return e.exposedBySharing(sp, dp, probe, nil)
+}
+
+// exposedBySharing is exposedBy with its walks sharing what share keeps.
+func (e *Engine) exposedBySharing(sp, dp point, probe exposureProbe, share *walkShare) packet {
 	q := Query{Protocol: probe.proto, ports: probe.ports}
 	if probe.proto.IsICMP() {
 		icmp := probe.icmp
 		q.ICMP = &icmp
 	}
 	pkt := queryPacket(q, sp.addrs, dp.addrs)
-	return delivered(pkt, e.paths(sp, dp, pkt))
+	_, one := pkt.singleSrc()
+	_, oneDst := pkt.singleDst()
+	return delivered(pkt, e.walkPathsSharing(sp, dp, pkt, !one || !oneDst, share))
 }
 
 // exposedEntry fills in an exposure entry for one group of ports and
 // sources: the exact sets, and the path of an example packet.
-func (e *Engine) exposedEntry(sp, dp point, probe exposureProbe, g portGroup) Exposed {
+func (e *Engine) exposedEntry(run *exposureRun, sp, dp point, probe exposureProbe, g portGroup) Exposed {
 	x := Exposed{Protocol: probe.proto.String(), Ports: g.ports.String()}
 	if probe.proto.HasPorts() {
 		x.PortRanges = slices.Clone(g.ports)
@@ -228,7 +399,7 @@ func (e *Engine) exposedEntry(sp, dp point, probe exposureProbe, g portGroup) Ex
 	if sp.onprem != nil {
 		x.Sources, x.SourceSummary = e.describeSet(g.src)
 	} else {
-		x.Sources, x.SourceSummary = e.describeInternet(g.src)
+		x.Sources, x.SourceSummary = run.describeInternet(e, g.src)
 	}
 	ws := g.src.witness(sp.prefer())
 	q := Query{Protocol: probe.proto}
@@ -240,7 +411,14 @@ func (e *Engine) exposedEntry(sp, dp point, probe exposureProbe, g portGroup) Ex
 		q.ICMP = &icmp
 	}
 	s := sp.at(ws)
-	x.Path = e.traceFlow(echo(q, s, dp), s, dp, firstPacket(q, s.addr, dp.addr)).Forward
+	pkt := firstPacket(q, s.addr, dp.addr)
+	if run != nil {
+		if hops, ok := e.forwardTrace(s, dp, pkt); ok {
+			x.Path = hops
+			return x
+		}
+	}
+	x.Path = e.traceFlow(echo(q, s, dp), s, dp, pkt).Forward
 	return x
 }
 
@@ -292,7 +470,7 @@ func (e *Engine) exposeLoadBalancer(lb *model.LoadBalancer, opts ExposureOptions
 				continue
 			}
 			for _, g := range groupByPorts(got) {
-				x := e.exposedEntry(sp, dpFirst, probe, g)
+				x := e.exposedEntry(nil, sp, dpFirst, probe, g)
 				x.Kind, x.ID, x.Name, x.PublicIP = "load-balancer", lb.ID, lb.LoadBalancerName, publicIP
 				for _, l := range lb.Listeners {
 					if g.ports.intersect(portSet{model.SinglePort(uint16(l.Port))}).empty() || !listenerCarries(l.Protocol, probe.proto) {
@@ -350,7 +528,7 @@ func (e *Engine) exposeToOnPrem(net *OnPremNetwork, opts ExposureOptions) []Expo
 			got := e.exposedBy(sp, d, probe)
 			for _, part := range e.byAdmittingRule(n, dst, got) {
 				for _, g := range groupByPorts(part.pkt) {
-					x := e.exposedEntry(sp, d, probe, g)
+					x := e.exposedEntry(nil, sp, d, probe, g)
 					x.Kind, x.ID, x.Instance, x.OnPrem, x.Address = "network-interface", n.ID, n.InstanceID(), net.Name, dst.String()
 					if in := e.ix.Instance(n.InstanceID()); in != nil {
 						x.Name = in.Name()
@@ -364,4 +542,29 @@ func (e *Engine) exposeToOnPrem(net *OnPremNetwork, opts ExposureOptions) []Expo
 		}
 	}
 	return out
+}
+
+// parallelFor runs job(0) … job(n-1) on up to workers goroutines, each
+// taking the next index as it frees up, and returns when all are done.
+func parallelFor(workers, n int, job func(i int)) {
+	if workers <= 1 || n <= 1 {
+		for i := range n {
+			job(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, n) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				job(i)
+			}
+		})
+	}
+	wg.Wait()
 }

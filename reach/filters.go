@@ -76,6 +76,7 @@ func (c *compiledACL) evaluateParts(egress bool, pkt packet, parts bool) aclResu
 	ports := pkt.proto.HasPorts()
 	res := aclResult{allowed: aclPart{pkt: pkt.with(nil), allow: true}, denied: aclPart{pkt: pkt.with(nil)}}
 	remaining := pkt.spans
+	var spare []span // see spareOf
 	var allowed, denied []span
 	for _, i := range order {
 		if len(remaining) == 0 {
@@ -92,7 +93,7 @@ func (c *compiledACL) evaluateParts(egress bool, pkt packet, parts bool) aclResu
 		if ports && en.Protocol != model.ProtocolAll {
 			entryPorts = en.Ports()
 		}
-		var next, matched []span
+		next, matched := spare[:0], []span(nil)
 		for _, s := range remaining {
 			if peerOf(s, egress).is4() != en.CIDR.Addr().Is4() {
 				next = append(next, s)
@@ -105,7 +106,7 @@ func (c *compiledACL) evaluateParts(egress bool, pkt packet, parts bool) aclResu
 				matched = append(matched, hit)
 			}
 		}
-		remaining = next
+		remaining, spare = next, spareOf(remaining, pkt.spans)
 		if len(matched) == 0 {
 			continue
 		}
@@ -132,6 +133,18 @@ func (c *compiledACL) evaluateParts(egress bool, pkt packet, parts bool) aclResu
 	res.allowed.pkt = pkt.with(allowed)
 	res.denied.pkt = pkt.with(denied)
 	return res
+}
+
+// spareOf returns the span slice a filter just stopped reading, for the
+// next rule's leftovers to be written into (nil when it is the packet's
+// own spans, which belong to the caller). A filter alternates between two
+// slices instead of allocating one per rule; neither escapes, since every
+// result is taken with packet.with, which copies.
+func spareOf(done, own []span) []span {
+	if len(own) > 0 && len(done) > 0 && &done[0] == &own[0] {
+		return nil
+	}
+	return done
 }
 
 // peerOf returns the span's peer addresses as a filter on the interface
@@ -278,6 +291,7 @@ func (e *Engine) evalSecurityGroupsVia(n *model.NetworkInterface, egress bool, p
 	ports := pkt.proto.HasPorts()
 	dstPorts := pkt.dstPorts()
 	remaining := pkt.spans
+	var spare []span // see spareOf
 	var admitted []span
 	groups, missing := e.groupsOf(n)
 	res.groups, res.missing = groups, missing
@@ -299,7 +313,7 @@ func (e *Engine) evalSecurityGroupsVia(n *model.NetworkInterface, egress bool, p
 				res.unknown = append(res.unknown, r.PrefixListID)
 				continue
 			}
-			var next, matched []span
+			next, matched := spare[:0], []span(nil)
 			for _, s := range remaining {
 				var hit span
 				var ok bool
@@ -308,7 +322,7 @@ func (e *Engine) evalSecurityGroupsVia(n *model.NetworkInterface, egress bool, p
 					matched = append(matched, hit)
 				}
 			}
-			remaining = next
+			remaining, spare = next, spareOf(remaining, pkt.spans)
 			if len(matched) > 0 {
 				if parts {
 					res.parts = append(res.parts, sgPart{pkt: pkt.with(matched), group: sg, index: i, rule: r})
@@ -348,13 +362,14 @@ func ruleCoversPorts(r *model.SGRule, pkt packet, dstPorts portSet) bool {
 // CIDR, or a set (prefix list entries, group members).
 type peerSet struct {
 	prefix netip.Prefix
-	set    *addrs // nil for a CIDR
+	set    addrs
+	isSet  bool // false for a CIDR
 }
 
 // splitAddrs returns the addresses of a inside the peer set and outside it.
 func (p peerSet) splitAddrs(a addrs) (in, out addrs) {
-	if p.set != nil {
-		return a.split(*p.set)
+	if p.isSet {
+		return a.split(p.set)
 	}
 	return a.splitPrefix(p.prefix)
 }
@@ -368,12 +383,11 @@ func (e *Engine) rulePeers(r *model.SGRule, vpcID string, egress, forwarded bool
 		return peerSet{prefix: r.CIDR.Masked()}, true
 	case r.PrefixListID != "":
 		set, ok := e.prefixListSets[r.PrefixListID]
-		return peerSet{set: &set}, ok
+		return peerSet{set: set, isSet: true}, ok
 	case r.Group != nil && !forwarded:
-		set := e.groupPeers(r.Group.GroupID, vpcID, egress, via)
-		return peerSet{set: &set}, true
+		return peerSet{set: e.groupPeers(r.Group.GroupID, vpcID, egress, via), isSet: true}, true
 	}
-	return peerSet{set: &addrs{}}, true
+	return peerSet{isSet: true}, true
 }
 
 // groupPeers returns the private addresses of the members of a security

@@ -88,10 +88,12 @@ func (w *walker) toInternetGateway(vpcID string, from *model.Subnet, igwID strin
 			h.Code = CodeIGWPublicIPForEgress
 			return w.deny(h, m.pkt, reason)
 		}
-		h.Detail = fmt.Sprintf("translates source %s to its public address %s", m.pkt.src(), m.pub)
 		pkt := m.pkt.withSrc(m.pub)
-		h.Verdict = Forward
-		w.record(h, pkt)
+		if !w.quietPass() {
+			h.Detail = fmt.Sprintf("translates source %s to its public address %s", m.pkt.src(), m.pub)
+			h.Verdict = Forward
+			w.record(h, pkt)
+		}
 		return w.overInternet(pkt)
 	})
 }
@@ -217,8 +219,10 @@ func (w *walker) overInternet(pkt packet) *arrival {
 			return w.deny(Hop{Layer: LayerAddress, Resource: d.String(), Code: CodeNoPossibleDestination}, pkt,
 				fmt.Sprintf("%s was the address of %s: nothing answers there", pkt.dst(), w.e.retired[d]))
 		}
-		w.record(Hop{Layer: LayerInternet, Resource: "internet", Verdict: Arrive,
-			Detail: fmt.Sprintf("%s is a host on the internet", pkt.dst())}, pkt)
+		if !w.quietPass() {
+			w.record(Hop{Layer: LayerInternet, Resource: "internet", Verdict: Arrive,
+				Detail: fmt.Sprintf("%s is a host on the internet", pkt.dst())}, pkt)
+		}
 		return &arrival{kind: arrivedInternet, pkt: pkt}
 	})
 }
@@ -289,8 +293,10 @@ func (w *walker) fromInternet(pkt packet) *arrival {
 		h := Hop{Layer: LayerInternetGateway, Resource: igw.ID, Stage: StageIngress, Verdict: Forward}
 		if d.Is4() {
 			priv, _ := n.PrivateIPFor(d)
-			h.Detail = fmt.Sprintf("translates destination %s to %s (%s)", d, priv, n.ID)
 			pkt = pkt.withDst(priv)
+			if !w.quiet {
+				h.Detail = fmt.Sprintf("translates destination %s to %s (%s)", d, priv, n.ID)
+			}
 		}
 		w.record(h, pkt)
 		if rt := w.e.ix.GatewayRouteTable(igw.ID); rt != nil {

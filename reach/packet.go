@@ -180,8 +180,17 @@ func (p packet) empty() bool { return len(p.spans) == 0 }
 // with returns p holding the given spans instead of its own, keeping the
 // ones that are not empty.
 func (p packet) with(spans []span) packet {
-	ports := p.proto.HasPorts()
 	out := spans[:0:0]
+	if len(spans) > 0 {
+		out = make([]span, 0, len(spans))
+	}
+	return p.withOwned(out, spans)
+}
+
+// withOwned is with, writing the kept spans into out (which the packet
+// then owns; it may be spans itself, read ahead of every write).
+func (p packet) withOwned(out, spans []span) packet {
+	ports := p.proto.HasPorts()
 	for _, s := range spans {
 		if !s.empty(ports) {
 			out = append(out, s)
@@ -273,13 +282,13 @@ func (p packet) is4() bool { return len(p.spans) > 0 && p.spans[0].dst.is4() }
 // address sets keep returns: keep gets a span and returns the part of it
 // to keep and the part to drop.
 func (p packet) filter(keep func(span) (in, out span)) (kept, dropped packet) {
-	var in, out []span
+	in, out := make([]span, 0, len(p.spans)), make([]span, 0, len(p.spans))
 	for _, s := range p.spans {
 		i, o := keep(s)
 		in = append(in, i)
 		out = append(out, o)
 	}
-	return p.with(in), p.with(out)
+	return p.withOwned(in[:0], in), p.withOwned(out[:0], out)
 }
 
 // splitSrc and splitDst split the packets by their source (destination)

@@ -66,25 +66,13 @@ func (e *Engine) paths(s, d point, pkt packet) []path {
 // walkPaths is paths; quiet walks record no pass hops and word no
 // refusals (the blocks keep their reasons), for answers that show none.
 func (e *Engine) walkPaths(s, d point, pkt packet, quiet bool) []path {
-	fw := &walker{e: e, dir: DirForward, flow: newFlow(), quiet: quiet}
+	return e.walkPathsSharing(s, d, pkt, quiet, nil)
+}
+
+// walkPathsSharing is walkPaths with the walks sharing what share keeps.
+func (e *Engine) walkPathsSharing(s, d point, pkt packet, quiet bool, share *walkShare) []path {
 	var out []path
-	for _, f := range walk(fw, func(w *walker) *arrival {
-		switch {
-		case s.instanceDown != "":
-			return w.deny(Hop{Layer: LayerAddress, Resource: s.ep.ID, Code: CodeBadState}, pkt,
-				fmt.Sprintf("instance %s is %s", s.ep.ID, s.instanceDown))
-		case s.internet:
-			detail := fmt.Sprintf("a host on the internet (%s) sends", pkt.src())
-			if _, one := pkt.singleSrc(); !one {
-				detail = fmt.Sprintf("hosts on the internet (%s) send", pkt.src())
-			}
-			w.record(Hop{Layer: LayerInternet, Resource: "internet", Verdict: Forward, Detail: detail}, pkt)
-			return w.overInternet(pkt)
-		case s.onprem != nil:
-			return w.startOnPrem(s, d, pkt)
-		}
-		return w.emitFrom(s.eni, s.class, pkt)
-	}) {
+	for _, f := range e.walkForward(s, d, pkt, quiet, share) {
 		arr := f.arr
 		if arr != nil {
 			arr = f.checkArrival(arr, d)
@@ -93,7 +81,7 @@ func (e *Engine) walkPaths(s, d point, pkt packet, quiet bool) []path {
 			out = append(out, path{fw: f})
 			continue
 		}
-		rv := &walker{e: e, dir: DirReturn, flow: f.flow.clone(), quiet: quiet}
+		rv := &walker{e: e, dir: DirReturn, flow: f.flow.clone(), quiet: quiet, share: share}
 		rv.flow.via, rv.flow.appliances = crossing{}, nil // the reply starts where the request arrived
 		for _, r := range walk(rv, func(w *walker) *arrival {
 			reply := arr.pkt.reply()
@@ -122,6 +110,61 @@ func (e *Engine) walkPaths(s, d point, pkt packet, quiet bool) []path {
 		}
 	}
 	return out
+}
+
+// walkForward walks the request packets from s toward d, and returns the
+// finished branches, the first one first (their arrivals not yet checked
+// against d).
+func (e *Engine) walkForward(s, d point, pkt packet, quiet bool, share *walkShare) []*walker {
+	fw := &walker{e: e, dir: DirForward, flow: newFlow(), quiet: quiet, share: share}
+	if !quiet {
+		fw.hops = make([]Hop, 0, 8) // a path from the internet to an interface: about 6 hops
+	}
+	return walk(fw, func(w *walker) *arrival {
+		switch {
+		case s.instanceDown != "":
+			return w.deny(Hop{Layer: LayerAddress, Resource: s.ep.ID, Code: CodeBadState}, pkt,
+				fmt.Sprintf("instance %s is %s", s.ep.ID, s.instanceDown))
+		case s.internet:
+			if !w.quietPass() {
+				detail := fmt.Sprintf("a host on the internet (%s) sends", pkt.src())
+				if _, one := pkt.singleSrc(); !one {
+					detail = fmt.Sprintf("hosts on the internet (%s) send", pkt.src())
+				}
+				w.record(Hop{Layer: LayerInternet, Resource: "internet", Verdict: Forward, Detail: detail}, pkt)
+			}
+			return w.overInternet(pkt)
+		case s.onprem != nil:
+			return w.startOnPrem(s, d, pkt)
+		}
+		return w.emitFrom(s.eni, s.class, pkt)
+	})
+}
+
+// forwardTrace returns the forward hops traceFlow answers with, rendered,
+// without walking the reply when the reply cannot change them: when the
+// request takes one path (no fork, no part refused), every path of the
+// answer starts with it, so whichever answerOf picks has its hops. ok is
+// false otherwise; then the caller asks traceFlow.
+func (e *Engine) forwardTrace(s, d point, pkt packet) (_ []Hop, ok bool) {
+	if sameInstance(s, d) {
+		return nil, false
+	}
+	_, one := pkt.singleSrc()
+	_, oneDst := pkt.singleDst()
+	fws := e.walkForward(s, d, pkt, !one || !oneDst, nil)
+	if len(fws) != 1 {
+		return nil, false
+	}
+	f := fws[0]
+	if f.arr != nil {
+		f.checkArrival(f.arr, d)
+	}
+	hops := append([]Hop{}, f.hops...)
+	for i := range hops {
+		e.render(&hops[i])
+	}
+	return hops, true
 }
 
 // traceFlow answers for the request packets pkt from s to d: the first

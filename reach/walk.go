@@ -51,6 +51,8 @@ type walker struct {
 	// point trace.
 	quiet     bool
 	quietHops int
+	// share holds what walks of one set question share (nil: nothing).
+	share *walkShare
 }
 
 // walkRun holds the branches of one direction of a walk.
@@ -251,6 +253,15 @@ func (w *walker) step(pkt packet) bool {
 		return false
 	}
 	return true
+}
+
+// quietPass reports whether the walk is quiet, counting the pass hop the
+// caller would record: the caller then skips wording it.
+func (w *walker) quietPass() bool {
+	if w.quiet {
+		w.quietHops++
+	}
+	return w.quiet
 }
 
 // record appends a hop with the packet as it saw it; the packet and the
@@ -728,7 +739,7 @@ func (w *walker) nacl(sn *model.Subnet, egress bool, pkt *packet) bool {
 		w.unverified = append(w.unverified, h.Detail)
 		return true
 	}
-	d := compiled.evaluate(egress, *pkt)
+	d := w.share.evaluateACL(compiled, egress, *pkt)
 	hopFor := func(p aclPart) Hop {
 		h := Hop{Layer: LayerNetworkACL, Resource: acl.ID, Stage: stage}
 		if p.entry != nil {
@@ -761,6 +772,9 @@ func (w *walker) nacl(sn *model.Subnet, egress bool, pkt *packet) bool {
 		}
 	}
 	*pkt = d.allowed.pkt
+	if w.quietPass() {
+		return true
+	}
 	h := hopFor(d.allowed)
 	h.Verdict = Allow
 	h.Detail = fmt.Sprintf("%s of %s", stage, sn.ID)
@@ -833,12 +847,15 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 			w.refuse(h, d.refused, why, unknown)
 		}
 		a := d.admitted
+		*pkt = a.pkt
+		w.flow.sgSeen[w.e.classKey(n)] = true
+		if w.quietPass() {
+			return true
+		}
 		h := Hop{Layer: LayerSecurityGroup, Resource: a.group.ID, Stage: stage, Verdict: Allow,
 			Rule: sgRuleText(egress, a.group, a.rule), Ref: &RuleRef{Kind: kind, Index: a.index},
 			Detail: fmt.Sprintf("%s of %s", stage, n.ID)}
-		*pkt = a.pkt
 		w.record(h, *pkt)
-		w.flow.sgSeen[w.e.classKey(n)] = true
 		return true
 	}
 	h, reason, unknown := w.e.sgRefusal(n, egress, d, *pkt)
