@@ -186,6 +186,23 @@ func TestAuditJourney(t *testing.T) {
 // removed lists that finding as fixed (and the instance finding it
 // proved), marks the group's tcp/3389 finding changed (its rule moved up
 // one place, so its message names rule 1), and keeps the other states.
+// TestAuditFilter: the one filter rule works in the walkthrough: / narrows
+// the findings to those whose row matches, under their control's heading,
+// and n steps through what it shows.
+func TestAuditFilter(t *testing.T) {
+	tm := startOn(t, demoSnap(t), 120, 40, func(o *Options) { o.ReviewPath = filepath.Join(t.TempDir(), "r.json") })
+	press(tm, "7")
+	settle(t, tm, "1/75 │ 75 open")
+	press(tm, "/", "3389", "enter")
+	s := settle(t, tm, ")  /3389") // the crumbs name the filter
+	has(t, s, "EC2.14 Security groups should not allow ingress from 0.0.0.0/0 or ::/0 to port 3389",
+		"open-admin-sg (sg-075ef02371207f9e1)  ingress tcp/3389 0.0.0.0/0")
+	hasNot(t, s, "ingress tcp/22 0.0.0.0/0")
+	press(tm, "esc")
+	s = settle(t, tm, "ingress tcp/22 0.0.0.0/0")
+	hasNot(t, s, ")  /3389")
+}
+
 func TestAuditReviewFollowsALaterSnapshot(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "demo.review.json")
 	withReview := func(o *Options) { o.ReviewPath = path }

@@ -73,6 +73,16 @@ func New(s *view.Session, source string) *Model {
 // SetClock sets the clock that dates the review's marks (tests).
 func (m *Model) SetClock(now func() time.Time) { m.now = now }
 
+var _ view.Filterable = (*Model)(nil)
+
+// SetFilter implements view.Filterable: the findings whose row matches
+// (resource, rule, state), each under its control's heading; n and p step
+// through what the filter shows.
+func (m *Model) SetFilter(f string) tea.Cmd { m.list.SetFilter(f); return nil }
+
+// Filter implements view.Filterable.
+func (m *Model) Filter() string { return m.list.Filter() }
+
 // Crumbs implements view.View.
 func (m *Model) Crumbs() []string {
 	if it := m.current(); it != nil {
