@@ -124,7 +124,8 @@ func (r *Route) Target() RouteTarget {
 	return RouteTarget{Kind: TargetNone}
 }
 
-// IsBlackhole reports whether the route's target no longer exists.
+// IsBlackhole reports whether the route's target is not available (AWS's
+// blackhole state: deleted, or a gateway detached from the VPC).
 func (r *Route) IsBlackhole() bool { return r.State == "blackhole" }
 
 // DestinationString renders the destination CIDR or prefix list ID.

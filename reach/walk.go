@@ -480,7 +480,7 @@ func (w *walker) takeRoute(rt *model.RouteTable, h Hop, p routePart, next func(m
 	h.Ref = &RuleRef{Kind: RefRoute, Index: p.index}
 	if r.IsBlackhole() {
 		h.Code = CodeBadStateRoute
-		return w.deny(h, pkt, fmt.Sprintf("route table %s: route %s -> %s is a blackhole (its target no longer exists)", rt.ID, r.DestinationString(), r.Target().ID))
+		return w.deny(h, pkt, fmt.Sprintf("route table %s: route %s -> %s is a blackhole (its target is not available: deleted, or detached from the VPC)", rt.ID, r.DestinationString(), r.Target().ID))
 	}
 	h.Verdict = Forward
 	w.record(h, pkt)

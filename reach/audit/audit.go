@@ -637,7 +637,7 @@ func (a *auditor) routes() {
 			rule := r.DestinationString() + " -> " + r.Target().ID
 			if r.IsBlackhole() {
 				a.add(Finding{Controls: []string{"VPCSCOPE.BLACKHOLE"}, Severity: Medium, Rule: rule,
-					Message: fmt.Sprintf("route %s drops traffic: its target no longer exists", rule)}, rt)
+					Message: fmt.Sprintf("route %s drops traffic: its target is not available (deleted, or detached from the VPC)", rule)}, rt)
 			}
 			if r.VPCPeeringConnectionID == "" || !r.Destination.IsValid() {
 				continue
