@@ -307,7 +307,11 @@ func (d *Document) Taken() string {
 // igw-1 → security-group sg-1 (ingress tcp/22 …) → network-interface eni-1".
 func pathText(hops []reach.Hop) string {
 	var parts []string
-	for _, h := range hops {
+	crossings := reach.Crossings(hops)
+	for i, h := range hops {
+		if c := crossings[i]; c.Crosses() {
+			parts = append(parts, "⇢ "+c.String())
+		}
 		s := string(h.Layer) + " " + h.Resource
 		if h.Rule != "" {
 			s += " (" + h.Rule + ")"

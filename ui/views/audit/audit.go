@@ -651,7 +651,11 @@ func noteText(n string) string {
 // verdict, from the first to the last.
 func hops(path []reach.Hop) string {
 	parts := make([]string, 0, len(path))
-	for _, h := range path {
+	crossings := reach.Crossings(path)
+	for i, h := range path {
+		if c := crossings[i]; c.Crosses() {
+			parts = append(parts, "⇢ "+c.String())
+		}
 		who := h.Resource
 		if h.Name != "" {
 			who = h.Name
