@@ -101,7 +101,14 @@ func Compare(a, b *reach.Engine, opts Options) (*Report, error) {
 	if rep.Reachability, err = reachability(a, b, rep.Resources, opts.Workers, &rep.Caveats); err != nil {
 		return nil, err
 	}
-	ea, eb := a.Exposure(reach.ExposureOptions{}), b.Exposure(reach.ExposureOptions{})
+	ea := a.Exposure(reach.ExposureOptions{})
+	// b's exposure walks again only the interfaces a rule-only change
+	// can expose differently (reach.Engine.ExposureSince); the report is
+	// the same as b.Exposure's, entry for entry.
+	eb, ok := b.ExposureSince(a, ea, reach.ExposureOptions{})
+	if !ok {
+		eb = b.Exposure(reach.ExposureOptions{})
+	}
 	rep.Exposure = exposure(ea, eb)
 	fa, err := audit.Run(a, ea)
 	if err != nil {
@@ -244,13 +251,22 @@ func reachability(a, b *reach.Engine, res change.Resources, workers int, caveats
 			*caveats = appendUnique(*caveats, c)
 		}
 	}
+	// instance is asked once per end of every item (an item can name
+	// thousands of senders), so each interface's answer is kept.
+	instances := map[string]string{}
 	instance := func(id string) string {
+		if i, ok := instances[id]; ok {
+			return i
+		}
+		i := ""
 		for _, e := range []*reach.Engine{b, a} {
 			if n := e.Index().Interface(id); n != nil {
-				return n.InstanceID()
+				i = n.InstanceID()
+				break
 			}
 		}
-		return ""
+		instances[id] = i
+		return i
 	}
 	if err := onPremDelta(a, b, senders, receivers, all, probes, &d, caveats); err != nil {
 		return Delta{}, err
@@ -518,6 +534,9 @@ func instancesOf(ids []string, instance func(string) string) []string {
 }
 
 func isCIDR(s string) bool {
+	if !strings.Contains(s, "/") {
+		return false // an interface ID; ParsePrefix would build an error for it
+	}
 	_, err := netip.ParsePrefix(s)
 	return err == nil
 }
