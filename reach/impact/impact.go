@@ -92,13 +92,16 @@ type Options struct {
 	Intents *intents.File
 	// Workers is how many walks run at once (0: GOMAXPROCS).
 	Workers int
+	// fullProbes, set by tests, asks the relations about every probe
+	// even when reach.RuleChangeProbes could limit them.
+	fullProbes bool
 }
 
 // Compare says what changed from the network of engine a to that of b.
 func Compare(a, b *reach.Engine, opts Options) (*Report, error) {
 	rep := &Report{Resources: change.Diff(a.Snapshot(), b.Snapshot()), Intents: []IntentChange{}, Caveats: []string{}}
 	var err error
-	if rep.Reachability, err = reachability(a, b, rep.Resources, opts.Workers, &rep.Caveats); err != nil {
+	if rep.Reachability, err = reachability(a, b, rep.Resources, opts, &rep.Caveats); err != nil {
 		return nil, err
 	}
 	ea := a.Exposure(reach.ExposureOptions{})
@@ -194,9 +197,17 @@ func affected(a, b *reach.Engine, res change.Resources) (senders, receivers map[
 // of ends a change may have touched, receiver by receiver
 // (reach.DiffRelations): memory grows with what changed, not with the
 // pairs of interfaces compared.
-func reachability(a, b *reach.Engine, res change.Resources, workers int, caveats *[]string) (Delta, error) {
+func reachability(a, b *reach.Engine, res change.Resources, opts Options, caveats *[]string) (Delta, error) {
+	workers := opts.Workers
 	senders, receivers, all := affected(a, b, res)
 	probes := unionProbes(a.DefaultProbes(), b.DefaultProbes())
+	// When only group rules changed, the relations are asked only about
+	// the traffic those rules match (reach.RuleChangeProbes): they differ
+	// nowhere else. On-premises networks are compared on every probe.
+	relProbes := probes
+	if limited, ok := reach.RuleChangeProbes(a, b, probes); ok && len(limited) > 0 && !opts.fullProbes {
+		relProbes = limited
+	}
 	// questions returns an engine's questions: everyone to everyone, or
 	// the affected senders to everyone and everyone to the affected
 	// receivers (a pair in both is compared twice, with the same result).
@@ -228,16 +239,16 @@ func reachability(a, b *reach.Engine, res change.Resources, workers int, caveats
 		if len(qa[i][0].Interfaces)+len(qb[i][0].Interfaces) == 0 || len(qa[i][1].Interfaces)+len(qb[i][1].Interfaces) == 0 {
 			continue
 		}
-		ra, err := a.Relate(reach.RelationOptions{From: qa[i][0], To: qa[i][1], Probes: probes, Workers: workers})
+		ra, err := a.Relate(reach.RelationOptions{From: qa[i][0], To: qa[i][1], Probes: relProbes, Workers: workers})
 		if err != nil {
 			return Delta{}, err
 		}
-		rb, err := b.Relate(reach.RelationOptions{From: qb[i][0], To: qb[i][1], Probes: probes, Workers: workers})
+		rb, err := b.Relate(reach.RelationOptions{From: qb[i][0], To: qb[i][1], Probes: relProbes, Workers: workers})
 		if err != nil {
 			return Delta{}, err
 		}
 		err = reach.DiffRelations(ra, rb, func(gained bool, it reach.DeltaItem) {
-			x := deltaItem(probes[it.Probe], it)
+			x := deltaItem(relProbes[it.Probe], it)
 			if gained {
 				d.Gained = append(d.Gained, x)
 			} else {
