@@ -97,6 +97,11 @@ func diffRelations(a, b *Relation, emit func(gained bool, it DeltaItem)) (*relDi
 			}
 			ina, inb := ia.inbound(ids, lims), ib.inbound(ids, lims)
 			d.compareInbound(pi, ids, ina, inb)
+			for _, m := range []map[string]*inbound{ina, inb} {
+				for _, in := range m {
+					d.freeRow(in.ports)
+				}
+			}
 		})
 		if (a.cs.toInternet || b.cs.toInternet) && (sh == nil || !sh.egressSame) {
 			// (the same walks and outbound rules: the same traffic out)
@@ -130,6 +135,27 @@ type relDiff struct {
 	internet [2]addrs
 	// sh is set when b's walks are a's (conndiff_shared.go).
 	sh *sharedDiff
+	// rows are receivers' rows of ports by sender, cleared, for reuse
+	// once their chunk is compared (each is len(senders) long).
+	rows sync.Pool
+}
+
+// newRow returns an empty row of ports by sender.
+func (d *relDiff) newRow() []portSet {
+	if r, ok := d.rows.Get().(*[]portSet); ok {
+		return *r
+	}
+	return make([]portSet, len(d.senders))
+}
+
+// freeRow hands a row back once nothing reads it (compareInbound keeps
+// only the ports sets, not the row).
+func (d *relDiff) freeRow(r []portSet) {
+	if r == nil {
+		return
+	}
+	clear(r)
+	d.rows.Put(&r)
 }
 
 func newRelDiff(a, b *Relation, emit func(bool, DeltaItem)) *relDiff {
@@ -323,7 +349,7 @@ func (x *relIndex) inbound(ids []string, lims map[string]*recvLimit) map[string]
 			row := func(t *connEnd) []portSet {
 				in := acc(t.n.ID)
 				if in.ports == nil {
-					in.ports = make([]portSet, len(x.d.senders))
+					in.ports = x.d.newRow()
 				}
 				return in.ports
 			}
