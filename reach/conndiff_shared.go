@@ -319,14 +319,17 @@ func RuleChangeProbes(a, b *Engine, probes []Probe) (out []Probe, ok bool) {
 	if len(a.snap.LoadBalancers)+len(b.snap.LoadBalancers) > 0 {
 		return nil, false
 	}
-	if _, _, ok := groupRuleChanges(a, b); !ok {
+	ingress, egress, ok := groupRuleChanges(a, b)
+	if !ok {
 		return nil, false
 	}
 	var changed []model.SGRule
 	for i, ga := range a.snap.SecurityGroups {
 		gb := b.snap.SecurityGroups[i] // the same groups in the same order (groupRuleChanges)
-		changed = slices.Concat(changed, rulesNotIn(ga.Ingress, gb.Ingress), rulesNotIn(gb.Ingress, ga.Ingress),
-			rulesNotIn(ga.Egress, gb.Egress), rulesNotIn(gb.Egress, ga.Egress))
+		changed = append(changed, ingress[ga.ID]...) // the inbound rules one holds and not the other
+		if egress[ga.ID] {
+			changed = slices.Concat(changed, rulesNotIn(ga.Egress, gb.Egress), rulesNotIn(gb.Egress, ga.Egress))
+		}
 	}
 	out = []Probe{}
 	for _, p := range probes {
