@@ -325,7 +325,7 @@ func RuleChangeProbes(a, b *Engine, probes []Probe) (out []Probe, ok bool) {
 	}
 	var changed []model.SGRule
 	for i, ga := range a.snap.SecurityGroups {
-		gb := b.snap.SecurityGroups[i] // the same groups in the same order (groupRuleChanges)
+		gb := b.snap.SecurityGroups[i]               // the same groups in the same order (groupRuleChanges)
 		changed = append(changed, ingress[ga.ID]...) // the inbound rules one holds and not the other
 		if egress[ga.ID] {
 			changed = slices.Concat(changed, rulesNotIn(ga.Egress, gb.Egress), rulesNotIn(gb.Egress, ga.Egress))

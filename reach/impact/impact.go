@@ -104,7 +104,18 @@ func Compare(a, b *reach.Engine, opts Options) (*Report, error) {
 	if rep.Reachability, err = reachability(a, b, rep.Resources, opts, &rep.Caveats); err != nil {
 		return nil, err
 	}
+	// Each snapshot's audit runs beside the other snapshot's exposure
+	// and audit: they read different engines. (Not beside the
+	// reachability comparison: an audit copies its engine, whose path
+	// views a relation may be building.)
+	var fa, fb *audit.Report
+	var errA, errB error
 	ea := a.Exposure(reach.ExposureOptions{})
+	auditA := make(chan struct{})
+	go func() {
+		defer close(auditA)
+		fa, errA = audit.Run(a, ea)
+	}()
 	// b's exposure walks again only the interfaces a rule-only change
 	// can expose differently (reach.Engine.ExposureSince); the report is
 	// the same as b.Exposure's, entry for entry.
@@ -112,15 +123,15 @@ func Compare(a, b *reach.Engine, opts Options) (*Report, error) {
 	if !ok {
 		eb = b.Exposure(reach.ExposureOptions{})
 	}
+	fb, errB = audit.Run(b, eb)
+	<-auditA
+	if errA != nil {
+		return nil, errA
+	}
+	if errB != nil {
+		return nil, errB
+	}
 	rep.Exposure = exposure(ea, eb)
-	fa, err := audit.Run(a, ea)
-	if err != nil {
-		return nil, err
-	}
-	fb, err := audit.Run(b, eb)
-	if err != nil {
-		return nil, err
-	}
 	rep.Findings = findings(fa.Findings, fb.Findings)
 	if opts.Intents != nil {
 		if rep.Intents, err = intentChanges(a, b, opts.Intents, opts.Workers); err != nil {
