@@ -97,6 +97,11 @@ func diffRelations(a, b *Relation, emit func(gained bool, it DeltaItem)) (*relDi
 			}
 			ina, inb := ia.inbound(ids, lims), ib.inbound(ids, lims)
 			d.compareInbound(pi, ids, ina, inb)
+			for _, m := range []map[string]*inbound{ina, inb} {
+				for _, in := range m {
+					d.freeRow(in.ports)
+				}
+			}
 		})
 		if (a.cs.toInternet || b.cs.toInternet) && (sh == nil || !sh.egressSame) {
 			// (the same walks and outbound rules: the same traffic out)
@@ -130,6 +135,27 @@ type relDiff struct {
 	internet [2]addrs
 	// sh is set when b's walks are a's (conndiff_shared.go).
 	sh *sharedDiff
+	// rows are receivers' rows of ports by sender, cleared, for reuse
+	// once their chunk is compared (each is len(senders) long).
+	rows sync.Pool
+}
+
+// newRow returns an empty row of ports by sender.
+func (d *relDiff) newRow() []portSet {
+	if r, ok := d.rows.Get().(*[]portSet); ok {
+		return *r
+	}
+	return make([]portSet, len(d.senders))
+}
+
+// freeRow hands a row back once nothing reads it (compareInbound keeps
+// only the ports sets, not the row).
+func (d *relDiff) freeRow(r []portSet) {
+	if r == nil {
+		return
+	}
+	clear(r)
+	d.rows.Put(&r)
 }
 
 func newRelDiff(a, b *Relation, emit func(bool, DeltaItem)) *relDiff {
@@ -319,21 +345,27 @@ func (x *relIndex) inbound(ids []string, lims map[string]*recvLimit) map[string]
 				}
 				in = l.ingressOf(x, dsel, fam)
 			}
-			// put joins ports to what sender f gets through to t on
-			put := func(t *connEnd, f *connEnd, ports portSet) {
-				if f == t {
-					return
-				}
+			// row returns t's ports by sender
+			row := func(t *connEnd) []portSet {
 				in := acc(t.n.ID)
 				if in.ports == nil {
-					in.ports = make([]portSet, len(x.d.senders))
+					in.ports = x.d.newRow()
 				}
-				i := x.d.sidx[f.n.ID]
-				switch old := in.ports[i]; {
+				return in.ports
+			}
+			// join joins ports to what sender i gets through on
+			join := func(row []portSet, i int32, ports portSet) {
+				switch old := row[i]; {
 				case old.empty():
-					in.ports[i] = ports
+					row[i] = ports
 				case !old.equal(ports):
-					in.ports[i] = old.union(ports)
+					row[i] = old.union(ports)
+				}
+			}
+			// put joins ports to what sender f gets through to t on
+			put := func(t *connEnd, f *connEnd, ports portSet) {
+				if f != t {
+					join(row(t), x.d.sidx[f.n.ID], ports)
 				}
 			}
 			add := func(s *classSel, p packet) {
@@ -354,12 +386,21 @@ func (x *relIndex) inbound(ids []string, lims map[string]*recvLimit) map[string]
 			addBulk := func(b *senderBulk, p packet) {
 				for _, sp := range p.spans {
 					ports := spanPorts(p.proto, sp)
+					rgs := b.within(sp.src, fam) // the same for every receiver
+					if len(rgs) == 0 {
+						continue
+					}
 					for _, t := range dsel.ends {
 						if !want[t.n.ID] || !t.addr[fam].IsValid() || !sp.dst.contains(t.addr[fam]) {
 							continue
 						}
-						for _, f := range b.within(sp.src, fam) {
-							put(t, f, ports)
+						r := row(t)
+						for _, rg := range rgs {
+							for k := rg[0]; k < rg[1]; k++ {
+								if b.ends[k] != t {
+									join(r, b.idx[k], ports)
+								}
+							}
 						}
 					}
 				}
@@ -401,27 +442,33 @@ func (x *relIndex) inbound(ids []string, lims map[string]*recvLimit) map[string]
 // an address names one of them. rest are the other selected classes.
 type senderBulk struct {
 	ends  []*connEnd // sorted by address
+	idx   []int32    // each end's index among the comparison's senders
 	addrs addrs
 	rest  []*classSel
 }
 
-// within returns the senders whose address the set holds.
-func (b *senderBulk) within(a addrs, fam int) []*connEnd {
+// within returns the stretches [from, to) of ends whose address the set
+// holds.
+func (b *senderBulk) within(a addrs, fam int) [][2]int {
 	if len(b.ends) == 0 {
 		return nil
 	}
 	if x, ok := a.single(); ok {
 		i, found := slices.BinarySearchFunc(b.ends, x, func(c *connEnd, x netip.Addr) int { return c.addr[fam].Compare(x) })
 		if found {
-			return b.ends[i : i+1]
+			return [][2]int{{i, i + 1}}
 		}
 		return nil
 	}
-	var out []*connEnd
+	var out [][2]int
 	for _, rg := range a.ranges() {
 		i, _ := slices.BinarySearchFunc(b.ends, rg.From(), func(c *connEnd, x netip.Addr) int { return c.addr[fam].Compare(x) })
-		for ; i < len(b.ends) && !rg.To().Less(b.ends[i].addr[fam]); i++ {
-			out = append(out, b.ends[i])
+		j := i
+		for j < len(b.ends) && !rg.To().Less(b.ends[j].addr[fam]) {
+			j++
+		}
+		if j > i {
+			out = append(out, [2]int{i, j})
 		}
 	}
 	return out
@@ -460,6 +507,10 @@ func (x *relIndex) bulk(k bulkKey) *senderBulk {
 		}
 	}
 	slices.SortFunc(b.ends, func(p, q *connEnd) int { return p.addr[k.fam].Compare(q.addr[k.fam]) })
+	b.idx = make([]int32, len(b.ends))
+	for i, c := range b.ends {
+		b.idx[i] = x.d.sidx[c.n.ID]
+	}
 	b.addrs = addrsOfList(list)
 	x.mu.Lock()
 	x.bulks[k] = b

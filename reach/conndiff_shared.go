@@ -298,3 +298,65 @@ func (l *recvLimit) ingressOf(x *relIndex, d *classSel, fam int) ingressFunc {
 		return p
 	}
 }
+
+// RuleChangeProbes returns probes limited to the traffic a change can
+// alter, when the snapshots of a and b differ only in the rules of
+// security groups whose members are all ordinary interfaces
+// (groupRuleChanges) and hold no load balancer: each probe keeps only
+// the destination ports of the inbound and outbound rules one snapshot
+// holds and the other does not (the whole probe when such a rule covers a
+// protocol without ports), and a probe no such rule matches is dropped.
+// A group admits the union of what its rules match, so a packet one
+// relation holds and the other lacks is admitted by one side's rules and
+// refused by the other's at the same sender or receiver: a rule in one
+// side's groups and not the other's matches it, on its destination port
+// as the sender sends it (only load balancers change destination ports on
+// the way; NAT gateways change sources). Relations computed with the
+// returned probes therefore differ exactly where relations with probes do.
+// ok is false when the change is anything else; empty is a valid answer
+// (rules only reordered: nothing can differ).
+func RuleChangeProbes(a, b *Engine, probes []Probe) (out []Probe, ok bool) {
+	if len(a.snap.LoadBalancers)+len(b.snap.LoadBalancers) > 0 {
+		return nil, false
+	}
+	ingress, egress, ok := groupRuleChanges(a, b)
+	if !ok {
+		return nil, false
+	}
+	var changed []model.SGRule
+	for i, ga := range a.snap.SecurityGroups {
+		gb := b.snap.SecurityGroups[i]               // the same groups in the same order (groupRuleChanges)
+		changed = append(changed, ingress[ga.ID]...) // the inbound rules one holds and not the other
+		if egress[ga.ID] {
+			changed = slices.Concat(changed, rulesNotIn(ga.Egress, gb.Egress), rulesNotIn(gb.Egress, ga.Egress))
+		}
+	}
+	out = []Probe{}
+	for _, p := range probes {
+		var ports portSet
+		whole := false
+		for i := range changed {
+			r := &changed[i]
+			if !r.Protocol.Matches(p.Protocol) {
+				continue
+			}
+			if !p.Protocol.HasPorts() || r.Ports() == model.AllPorts {
+				whole = true
+				break
+			}
+			ports = ports.union(portSet{r.Ports()})
+		}
+		switch {
+		case whole:
+			out = append(out, p)
+		case !ports.empty():
+			if p.Ports != nil {
+				ports = ports.intersect(p.Ports)
+			}
+			if !ports.empty() {
+				out = append(out, Probe{Protocol: p.Protocol, Ports: ports, ICMP: p.ICMP})
+			}
+		}
+	}
+	return out, true
+}

@@ -69,6 +69,17 @@ type ExposureReport struct {
 // of each protocol through the same stages as a point query, both ways,
 // and reports the packets that get through.
 func (e *Engine) Exposure(opts ExposureOptions) *ExposureReport {
+	return e.exposure(opts, nil, nil)
+}
+
+// exposure is Exposure, where walk (when not nil) names the interfaces
+// walked: the entries of every other interface are taken from prev, and
+// load balancers and on-premises networks are checked whole. The final
+// stable sort puts the entries in the order of a full run: all entries of
+// an interface come from one side, in the order they were found, and
+// interfaces' entries precede those of load balancers and on-premises
+// networks, as they do in a full run (see ExposureSince).
+func (e *Engine) exposure(opts ExposureOptions, prev *ExposureReport, walk map[string]bool) *ExposureReport {
 	rep := &ExposureReport{Exposed: []Exposed{}, Caveats: []string{}}
 	var checked []*model.NetworkInterface
 	for _, n := range e.snap.NetworkInterfaces {
@@ -81,6 +92,14 @@ func (e *Engine) Exposure(opts ExposureOptions) *ExposureReport {
 		checked = append(checked, n)
 	}
 	rep.Checked = len(checked)
+	if walk != nil {
+		for _, x := range prev.Exposed {
+			if x.Kind == "network-interface" && x.OnPrem == "" && !walk[x.ID] {
+				rep.Exposed = append(rep.Exposed, x)
+			}
+		}
+		checked = slices.DeleteFunc(checked, func(n *model.NetworkInterface) bool { return !walk[n.ID] })
+	}
 	// Interfaces are independent questions of an immutable engine: they
 	// are walked on every CPU, each into its own slot, and joined in
 	// snapshot order, so the report is the same as a sequential one.

@@ -40,6 +40,26 @@ func (s portSet) split(r model.PortRange) (in, out portSet) {
 }
 
 func (s portSet) union(o portSet) portSet {
+	if len(s) > 0 && len(o) > 0 && s.sorted() && o.sorted() {
+		// merge two sorted sets (the insertion sort below is quadratic
+		// in the number of ranges: a probe's 100 single ports)
+		out := make(portSet, 0, len(s)+len(o))
+		i, j := 0, 0
+		for i < len(s) || j < len(o) {
+			var r model.PortRange
+			if j == len(o) || i < len(s) && s[i].From <= o[j].From {
+				r, i = s[i], i+1
+			} else {
+				r, j = o[j], j+1
+			}
+			if n := len(out); n > 0 && uint32(r.From) <= uint32(out[n-1].To)+1 {
+				out[n-1].To = max(out[n-1].To, r.To)
+				continue
+			}
+			out = append(out, r)
+		}
+		return out
+	}
 	all := append(append(portSet(nil), s...), o...)
 	if len(all) < 2 {
 		return all
@@ -117,12 +137,49 @@ func (s portSet) minus(o portSet) portSet {
 
 // intersect returns the ports in both sets.
 func (s portSet) intersect(o portSet) portSet {
+	if s.normal() && o.normal() {
+		// both sorted with gaps between ranges: a linear merge, whose
+		// pieces keep gaps between them (each lies in one range of each)
+		var out portSet
+		for i, j := 0, 0; i < len(s) && j < len(o); {
+			if lo, hi := max(s[i].From, o[j].From), min(s[i].To, o[j].To); lo <= hi {
+				out = append(out, model.PortRange{From: lo, To: hi})
+			}
+			if s[i].To < o[j].To {
+				i++
+			} else {
+				j++
+			}
+		}
+		return out
+	}
 	var out portSet
 	for _, r := range o {
 		in, _ := s.split(r)
 		out = out.union(in)
 	}
 	return out
+}
+
+// sorted reports whether the ranges are in order of their first port.
+func (s portSet) sorted() bool {
+	for i := 1; i < len(s); i++ {
+		if s[i].From < s[i-1].From {
+			return false
+		}
+	}
+	return true
+}
+
+// normal reports whether the set is as union leaves it: ranges in order,
+// each well formed, with a gap between each and the next.
+func (s portSet) normal() bool {
+	for i, r := range s {
+		if r.From > r.To || i > 0 && uint32(r.From) <= uint32(s[i-1].To)+1 {
+			return false
+		}
+	}
+	return true
 }
 
 // equal reports whether both sets hold the same ports.

@@ -6,6 +6,7 @@
 package change
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"reflect"
@@ -97,6 +98,17 @@ func refOf(r model.Resource) Ref {
 // compare returns how two versions of a resource differ.
 func compare(o, n model.Resource) (Change, bool) {
 	c := Change{Ref: refOf(n), Fields: []string{}}
+	if o == n {
+		return c, false
+	}
+	// Resources whose JSON is the same byte for byte have the same fields
+	// (json.Marshal writes struct fields and map keys in a fixed order);
+	// only those that differ are decoded and compared field by field.
+	ob, oerr := json.Marshal(o)
+	nb, nerr := json.Marshal(n)
+	if oerr == nil && nerr == nil && bytes.Equal(ob, nb) {
+		return c, false
+	}
 	ov, nv := fields(o), fields(n)
 	for f, v := range nv {
 		if !reflect.DeepEqual(v, ov[f]) {

@@ -92,25 +92,46 @@ type Options struct {
 	Intents *intents.File
 	// Workers is how many walks run at once (0: GOMAXPROCS).
 	Workers int
+	// fullProbes, set by tests, asks the relations about every probe
+	// even when reach.RuleChangeProbes could limit them.
+	fullProbes bool
 }
 
 // Compare says what changed from the network of engine a to that of b.
 func Compare(a, b *reach.Engine, opts Options) (*Report, error) {
 	rep := &Report{Resources: change.Diff(a.Snapshot(), b.Snapshot()), Intents: []IntentChange{}, Caveats: []string{}}
 	var err error
-	if rep.Reachability, err = reachability(a, b, rep.Resources, opts.Workers, &rep.Caveats); err != nil {
+	if rep.Reachability, err = reachability(a, b, rep.Resources, opts, &rep.Caveats); err != nil {
 		return nil, err
 	}
-	ea, eb := a.Exposure(reach.ExposureOptions{}), b.Exposure(reach.ExposureOptions{})
+	// Each snapshot's audit runs beside the other snapshot's exposure
+	// and audit: they read different engines. (Not beside the
+	// reachability comparison: an audit copies its engine, whose path
+	// views a relation may be building.)
+	var fa, fb *audit.Report
+	var errA, errB error
+	ea := a.Exposure(reach.ExposureOptions{})
+	auditA := make(chan struct{})
+	go func() {
+		defer close(auditA)
+		fa, errA = audit.Run(a, ea)
+	}()
+	// b's exposure walks again only the interfaces a rule-only change
+	// can expose differently (reach.Engine.ExposureSince); the report is
+	// the same as b.Exposure's, entry for entry.
+	eb, ok := b.ExposureSince(a, ea, reach.ExposureOptions{})
+	if !ok {
+		eb = b.Exposure(reach.ExposureOptions{})
+	}
+	fb, errB = audit.Run(b, eb)
+	<-auditA
+	if errA != nil {
+		return nil, errA
+	}
+	if errB != nil {
+		return nil, errB
+	}
 	rep.Exposure = exposure(ea, eb)
-	fa, err := audit.Run(a, ea)
-	if err != nil {
-		return nil, err
-	}
-	fb, err := audit.Run(b, eb)
-	if err != nil {
-		return nil, err
-	}
 	rep.Findings = findings(fa.Findings, fb.Findings)
 	if opts.Intents != nil {
 		if rep.Intents, err = intentChanges(a, b, opts.Intents, opts.Workers); err != nil {
@@ -187,9 +208,17 @@ func affected(a, b *reach.Engine, res change.Resources) (senders, receivers map[
 // of ends a change may have touched, receiver by receiver
 // (reach.DiffRelations): memory grows with what changed, not with the
 // pairs of interfaces compared.
-func reachability(a, b *reach.Engine, res change.Resources, workers int, caveats *[]string) (Delta, error) {
+func reachability(a, b *reach.Engine, res change.Resources, opts Options, caveats *[]string) (Delta, error) {
+	workers := opts.Workers
 	senders, receivers, all := affected(a, b, res)
 	probes := unionProbes(a.DefaultProbes(), b.DefaultProbes())
+	// When only group rules changed, the relations are asked only about
+	// the traffic those rules match (reach.RuleChangeProbes): they differ
+	// nowhere else. On-premises networks are compared on every probe.
+	relProbes := probes
+	if limited, ok := reach.RuleChangeProbes(a, b, probes); ok && len(limited) > 0 && !opts.fullProbes {
+		relProbes = limited
+	}
 	// questions returns an engine's questions: everyone to everyone, or
 	// the affected senders to everyone and everyone to the affected
 	// receivers (a pair in both is compared twice, with the same result).
@@ -221,16 +250,16 @@ func reachability(a, b *reach.Engine, res change.Resources, workers int, caveats
 		if len(qa[i][0].Interfaces)+len(qb[i][0].Interfaces) == 0 || len(qa[i][1].Interfaces)+len(qb[i][1].Interfaces) == 0 {
 			continue
 		}
-		ra, err := a.Relate(reach.RelationOptions{From: qa[i][0], To: qa[i][1], Probes: probes, Workers: workers})
+		ra, err := a.Relate(reach.RelationOptions{From: qa[i][0], To: qa[i][1], Probes: relProbes, Workers: workers})
 		if err != nil {
 			return Delta{}, err
 		}
-		rb, err := b.Relate(reach.RelationOptions{From: qb[i][0], To: qb[i][1], Probes: probes, Workers: workers})
+		rb, err := b.Relate(reach.RelationOptions{From: qb[i][0], To: qb[i][1], Probes: relProbes, Workers: workers})
 		if err != nil {
 			return Delta{}, err
 		}
 		err = reach.DiffRelations(ra, rb, func(gained bool, it reach.DeltaItem) {
-			x := deltaItem(probes[it.Probe], it)
+			x := deltaItem(relProbes[it.Probe], it)
 			if gained {
 				d.Gained = append(d.Gained, x)
 			} else {
@@ -244,13 +273,22 @@ func reachability(a, b *reach.Engine, res change.Resources, workers int, caveats
 			*caveats = appendUnique(*caveats, c)
 		}
 	}
+	// instance is asked once per end of every item (an item can name
+	// thousands of senders), so each interface's answer is kept.
+	instances := map[string]string{}
 	instance := func(id string) string {
+		if i, ok := instances[id]; ok {
+			return i
+		}
+		i := ""
 		for _, e := range []*reach.Engine{b, a} {
 			if n := e.Index().Interface(id); n != nil {
-				return n.InstanceID()
+				i = n.InstanceID()
+				break
 			}
 		}
-		return ""
+		instances[id] = i
+		return i
 	}
 	if err := onPremDelta(a, b, senders, receivers, all, probes, &d, caveats); err != nil {
 		return Delta{}, err
@@ -518,6 +556,9 @@ func instancesOf(ids []string, instance func(string) string) []string {
 }
 
 func isCIDR(s string) bool {
+	if !strings.Contains(s, "/") {
+		return false // an interface ID; ParsePrefix would build an error for it
+	}
 	_, err := netip.ParsePrefix(s)
 	return err == nil
 }
