@@ -2,6 +2,7 @@ package reach
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/vpcscope/vpcscope/model"
 )
@@ -56,10 +57,16 @@ type connViews struct {
 	natSubnets map[string]bool
 }
 
+// lazyViews holds an engine's path views, built on first use.
+type lazyViews struct {
+	once sync.Once
+	v    *connViews
+}
+
 // views returns the engine's path views, built once.
 func (e *Engine) views() *connViews {
-	e.connViewsOnce.Do(func() { e.connViewsOf = e.newConnViews() })
-	return e.connViewsOf
+	e.connViews.once.Do(func() { e.connViews.v = e.newConnViews() })
+	return e.connViews.v
 }
 
 // newConnViews builds the views of e.

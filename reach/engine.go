@@ -16,7 +16,6 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/vpcscope/vpcscope/model"
 	"go4.org/netipx"
@@ -85,9 +84,10 @@ type Engine struct {
 	// internetAddrs is internetOf as address sets, for walks.
 	internetAddrs [2]addrs
 	// connViews are the path views of whole-network questions, built on
-	// first use (connview.go).
-	connViewsOnce *sync.Once
-	connViewsOf   *connViews
+	// first use (connview.go). They sit behind a pointer so that a copy of
+	// the engine (RedundantSGRules's probe) reads no field another
+	// goroutine may be writing.
+	connViews *lazyViews
 
 	// firewalls are the Network Firewall firewalls with their policies
 	// compiled; fwByEndpoint maps a firewall endpoint (vpce-…) to its
@@ -128,7 +128,7 @@ func New(s *model.Snapshot) *Engine {
 		vpceByNI:        make(map[string]*model.VPCEndpoint),
 		tgByARN:         make(map[string]*model.TargetGroup, len(s.TargetGroups)),
 		tgwAttachmentOf: make(map[string]*model.TGWAttachment),
-		connViewsOnce:   &sync.Once{},
+		connViews:       &lazyViews{},
 	}
 	for _, acl := range s.NetworkACLs {
 		e.acls[acl.ID] = compileACL(acl)

@@ -182,3 +182,42 @@ func TestShadowedEntryInBrokenFixture(t *testing.T) {
 		t.Fatalf("shadowed %+v, want rule 100 by rule 90 (conflict)", got)
 	}
 }
+
+// TestRedundantRulesWhileRelating: the audit's redundant-rule check copies
+// the engine for its probes while a whole-network question may be building
+// the engine's path views on another goroutine (the explorer's audit and
+// connectivity views, a diff's audit beside its relation); under the race
+// detector the two must not touch the same memory.
+func TestRedundantRulesWhileRelating(t *testing.T) {
+	s, err := fixtures.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := reach.New(s)
+	done := make(chan error, 1)
+	go func() {
+		_, err := e.Relate(reach.RelationOptions{From: reach.Group{Interfaces: e.Ends()}, To: reach.Group{Interfaces: e.Ends()}})
+		done <- err
+	}()
+	probed := 0 // groups with two address rules in one direction: the check copies the engine for them
+	for _, sg := range s.SecurityGroups {
+		for _, egress := range []bool{false, true} {
+			n := 0
+			for _, r := range sg.Rules(egress) {
+				if r.Group == nil {
+					n++
+				}
+			}
+			if n >= 2 {
+				probed++
+			}
+		}
+		e.RedundantSGRules(sg)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if probed == 0 {
+		t.Fatal("no group of the demo has two address rules in one direction: the test no longer copies the engine")
+	}
+}
