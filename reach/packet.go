@@ -282,7 +282,9 @@ func (p packet) is4() bool { return len(p.spans) > 0 && p.spans[0].dst.is4() }
 // address sets keep returns: keep gets a span and returns the part of it
 // to keep and the part to drop.
 func (p packet) filter(keep func(span) (in, out span)) (kept, dropped packet) {
-	in, out := make([]span, 0, len(p.spans)), make([]span, 0, len(p.spans))
+	n := len(p.spans)
+	buf := make([]span, 0, 2*n) // both parts, one allocation
+	in, out := buf[:0:n], buf[n:n:2*n]
 	for _, s := range p.spans {
 		i, o := keep(s)
 		in = append(in, i)
