@@ -293,6 +293,18 @@ func (p packet) filter(keep func(span) (in, out span)) (kept, dropped packet) {
 	return p.withOwned(in[:0], in), p.withOwned(out[:0], out)
 }
 
+// dstOverlaps reports whether some packet's destination is in set: when
+// none is, splitting by it (ownersInVPC does, class by class of a VPC)
+// leaves p whole without allocating.
+func (p packet) dstOverlaps(set addrs) bool {
+	for _, s := range p.spans {
+		if s.dst.overlaps(set) {
+			return true
+		}
+	}
+	return false
+}
+
 // splitSrc and splitDst split the packets by their source (destination)
 // address: inside the set and outside it.
 func (p packet) splitSrc(set addrs) (in, out packet) {
@@ -305,6 +317,9 @@ func (p packet) splitSrc(set addrs) (in, out packet) {
 }
 
 func (p packet) splitDst(set addrs) (in, out packet) {
+	if !p.dstOverlaps(set) {
+		return packet{proto: p.proto, icmp: p.icmp, forwarded: p.forwarded}, p // as splitDstPrefixes does
+	}
 	return p.filter(func(s span) (span, span) {
 		i, o := s.dst.split(set)
 		a, b := s, s
