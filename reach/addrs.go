@@ -145,6 +145,17 @@ func (a addrs) splitRange(r netipx.IPRange) (in, out addrs) {
 	if !lo.Less(r.From()) && !r.To().Less(hi) && i == 0 && j == len(rs) {
 		return a, addrs{} // r holds the whole set
 	}
+	// Sets are never changed in place, so parts that are runs of a's own
+	// ranges are slices of them (capacity capped: an append copies).
+	if !lo.Less(r.From()) && !r.To().Less(hi) {
+		switch {
+		case i == 0:
+			return fromRanges(rs[:j:j]), fromRanges(rs[j:len(rs):len(rs)])
+		case j == len(rs):
+			return fromRanges(rs[i:j:j]), fromRanges(rs[:i:i])
+		}
+		return fromRanges(rs[i:j:j]), fromRanges(slices.Concat(rs[:i], rs[j:]))
+	}
 	nOut := i + len(rs) - j
 	if lo.Less(r.From()) {
 		nOut++
