@@ -145,7 +145,26 @@ func (a addrs) splitRange(r netipx.IPRange) (in, out addrs) {
 	if !lo.Less(r.From()) && !r.To().Less(hi) && i == 0 && j == len(rs) {
 		return a, addrs{} // r holds the whole set
 	}
-	inside := make([]netipx.IPRange, 0, j-i)
+	// Sets are never changed in place, so parts that are runs of a's own
+	// ranges are slices of them (capacity capped: an append copies).
+	if !lo.Less(r.From()) && !r.To().Less(hi) {
+		switch {
+		case i == 0:
+			return fromRanges(rs[:j:j]), fromRanges(rs[j:len(rs):len(rs)])
+		case j == len(rs):
+			return fromRanges(rs[i:j:j]), fromRanges(rs[:i:i])
+		}
+		return fromRanges(rs[i:j:j]), fromRanges(slices.Concat(rs[:i], rs[j:]))
+	}
+	nOut := i + len(rs) - j
+	if lo.Less(r.From()) {
+		nOut++
+	}
+	if r.To().Less(hi) {
+		nOut++
+	}
+	buf := make([]netipx.IPRange, 0, j-i+nOut) // both parts, one allocation
+	inside := buf[: 0 : j-i]
 	for k := i; k < j; k++ {
 		f, t := rs[k].From(), rs[k].To()
 		if f.Less(r.From()) {
@@ -156,7 +175,7 @@ func (a addrs) splitRange(r netipx.IPRange) (in, out addrs) {
 		}
 		inside = append(inside, netipx.IPRangeFrom(f, t))
 	}
-	outside := make([]netipx.IPRange, 0, len(rs)-(j-i)+2)
+	outside := buf[j-i : j-i : j-i+nOut]
 	outside = append(outside, rs[:i]...)
 	if lo.Less(r.From()) {
 		outside = append(outside, netipx.IPRangeFrom(lo, r.From().Prev()))
@@ -185,8 +204,36 @@ func (a addrs) split(s addrs) (in, out addrs) {
 	if !a.overlaps(s) {
 		return addrs{}, a
 	}
-	var inside, outside []netipx.IPRange
-	b := s.rs
+	// Two passes over the same merge: the first counts the parts, so that
+	// a set wholly inside s is returned itself (as splitRange does) and
+	// both parts share one allocation.
+	nIn, nOut := a.splitParts(s.rs, nil, nil)
+	if nOut == 0 {
+		return a, addrs{}
+	}
+	buf := make([]netipx.IPRange, nIn+nOut)
+	a.splitParts(s.rs, buf[:nIn:nIn], buf[nIn:])
+	return fromRanges(buf[:nIn:nIn]), fromRanges(buf[nIn:])
+}
+
+// splitParts merges a's ranges with b's (sorted, disjoint) and writes the
+// parts of a inside b into inside and those outside into outside, when
+// they are not nil (each exactly as long as the parts, which it returns
+// the counts of).
+func (a addrs) splitParts(b []netipx.IPRange, inside, outside []netipx.IPRange) (nIn, nOut int) {
+	emit := func(in bool, r netipx.IPRange) {
+		if in {
+			if inside != nil {
+				inside[nIn] = r
+			}
+			nIn++
+			return
+		}
+		if outside != nil {
+			outside[nOut] = r
+		}
+		nOut++
+	}
 	k := 0
 	for _, r := range a.rs {
 		cur := r.From()
@@ -203,9 +250,9 @@ func (a addrs) split(s addrs) (in, out addrs) {
 				t = r.To()
 			}
 			if cur.Less(f) {
-				outside = append(outside, netipx.IPRangeFrom(cur, f.Prev()))
+				emit(false, netipx.IPRangeFrom(cur, f.Prev()))
 			}
-			inside = append(inside, netipx.IPRangeFrom(f, t))
+			emit(true, netipx.IPRangeFrom(f, t))
 			if t == r.To() {
 				cur = netip.Addr{}
 				break
@@ -213,10 +260,10 @@ func (a addrs) split(s addrs) (in, out addrs) {
 			cur = t.Next()
 		}
 		if cur.IsValid() && !r.To().Less(cur) {
-			outside = append(outside, netipx.IPRangeFrom(cur, r.To()))
+			emit(false, netipx.IPRangeFrom(cur, r.To()))
 		}
 	}
-	return fromRanges(inside), fromRanges(outside)
+	return nIn, nOut
 }
 
 // intersect returns a ∩ s: the inside part of split, without building

@@ -65,17 +65,38 @@ type aclBounds struct {
 	// senders and receivers are the addresses of the selected ends of
 	// pure merged classes, by network ACL and IP version.
 	senders, receivers map[aclPair]addrs
-	mu                 sync.Mutex
-	cache              map[aclPair]portSet
+	// sound holds soundACL of the selection's view classes, computed
+	// once (bound asks for it per pair of classes); read-only after
+	// newACLBounds.
+	sound map[*ifaceClass]*model.NetworkACL
+	mu    sync.Mutex
+	cache map[aclPair]portSet
 }
 
 // newACLBounds indexes the selection's pure merged classes by ACL.
 func (r *probeRel) newACLBounds(fam int) *aclBounds {
-	b := &aclBounds{r: r, senders: map[aclPair]addrs{}, receivers: map[aclPair]addrs{}, cache: map[aclPair]portSet{}}
+	b := &aclBounds{r: r, senders: map[aclPair]addrs{}, receivers: map[aclPair]addrs{}, cache: map[aclPair]portSet{},
+		sound: map[*ifaceClass]*model.NetworkACL{}}
+	for _, by := range []map[*ifaceClass][]*connEnd{r.cs.sendersByVM, r.cs.receiversByVM, r.cs.sendersByVS} {
+		for m := range by {
+			if _, ok := b.sound[m]; !ok {
+				b.sound[m] = r.cs.soundACL(m, fam)
+			}
+		}
+	}
+	for _, ends := range r.cs.receiversByVM {
+		for _, c := range ends {
+			if c.vs != nil {
+				if _, ok := b.sound[c.vs]; !ok {
+					b.sound[c.vs] = r.cs.soundACL(c.vs, fam)
+				}
+			}
+		}
+	}
 	collect := func(by map[*ifaceClass][]*connEnd, into map[aclPair]addrs) {
 		lists := map[aclPair][]netip.Addr{}
 		for m, ends := range by {
-			acl := r.cs.soundACL(m, fam)
+			acl := b.soundOf(m, fam)
 			if acl == nil {
 				continue
 			}
@@ -106,7 +127,7 @@ func (b *aclBounds) bound(m, n *ifaceClass, fam int) portSet {
 	if m == n {
 		return all
 	}
-	am, an := b.r.cs.soundACL(m, fam), b.r.cs.soundACL(n, fam)
+	am, an := b.soundOf(m, fam), b.soundOf(n, fam)
 	if am == nil || an == nil {
 		return all
 	}
@@ -122,6 +143,15 @@ func (b *aclBounds) bound(m, n *ifaceClass, fam int) portSet {
 	b.cache[k] = ports
 	b.mu.Unlock()
 	return ports
+}
+
+// soundOf is soundACL of view class m, from the classes computed by
+// newACLBounds when it is one of them.
+func (b *aclBounds) soundOf(m *ifaceClass, fam int) *model.NetworkACL {
+	if acl, ok := b.sound[m]; ok {
+		return acl
+	}
+	return b.r.cs.soundACL(m, fam)
 }
 
 // soundACL returns the network ACL of a view class whose subnets are

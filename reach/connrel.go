@@ -53,14 +53,19 @@ type connSet struct {
 	ends    map[string]*connEnd
 	workers int
 	// senders and receivers are the selected ends by class of the engine.
-	senders, receivers           map[*ifaceClass]*classSel
-	fromInternet, toInternet     bool
-	sendersByVM, receiversByVM   map[*ifaceClass][]*connEnd
-	sendersByVS, receiversByVS   map[*ifaceClass][]*connEnd
-	notEnds                      []string
-	mu                           sync.Mutex
-	caveats                      []string
-	viaDependent                 map[*ifaceClass]bool
+	senders, receivers         map[*ifaceClass]*classSel
+	fromInternet, toInternet   bool
+	sendersByVM, receiversByVM map[*ifaceClass][]*connEnd
+	sendersByVS, receiversByVS map[*ifaceClass][]*connEnd
+	notEnds                    []string
+	mu                         sync.Mutex
+	caveats                    []string
+	viaDependent               map[*ifaceClass]bool
+	// sgCanon maps a class to the first class met with the same VPC and
+	// security groups (in order), sgFirst holds those by that key: the
+	// class's inbound decisions (ingress) depend on nothing else.
+	sgCanon                      map[*ifaceClass]*ifaceClass
+	sgFirst                      map[string]*ifaceClass
 	instanceOf                   map[string]string
 	sortedSenders, sortedRecvers []*classSel
 	// inetFrom and inetTo are the internet addresses of the senders and
@@ -123,7 +128,8 @@ func (e *Engine) newConnSet(v *connViews, from, to Group, workers int) (*connSet
 		fromInternet: from.Internet, toInternet: to.Internet,
 		sendersByVM: map[*ifaceClass][]*connEnd{}, receiversByVM: map[*ifaceClass][]*connEnd{},
 		sendersByVS: map[*ifaceClass][]*connEnd{}, receiversByVS: map[*ifaceClass][]*connEnd{},
-		viaDependent: map[*ifaceClass]bool{}, instanceOf: map[string]string{}}
+		viaDependent: map[*ifaceClass]bool{}, instanceOf: map[string]string{},
+		sgCanon: map[*ifaceClass]*ifaceClass{}, sgFirst: map[string]*ifaceClass{}}
 	end := func(id string) (*connEnd, error) {
 		if c := cs.ends[id]; c != nil {
 			return c, nil
@@ -628,6 +634,7 @@ func anyAddr(fam int) addrs {
 // (forwarded: through an appliance), as the walk's stage evaluates them:
 // the sources and destination ports (the destination address is any).
 func (r *probeRel) ingress(c *ifaceClass, fam int, via crossing, fwd bool) packet {
+	c = r.cs.sgCanonical(c)
 	key := inKey{cls: c, fam: fam, fwd: fwd}
 	if r.cs.dependsOnVia(c) {
 		key.via = via
@@ -654,6 +661,7 @@ func (r *probeRel) ingress(c *ifaceClass, fam int, via crossing, fwd bool) packe
 // ingressAny is ingress for packets that came any way, not forwarded: an
 // upper bound of what the class admits however they came.
 func (r *probeRel) ingressAny(c *ifaceClass, fam int) packet {
+	c = r.cs.sgCanonical(c)
 	if !r.cs.dependsOnVia(c) {
 		return r.ingress(c, fam, crossing{}, false)
 	}
@@ -697,6 +705,27 @@ func (r *probeRel) egress(c *ifaceClass, fam int) egressSet {
 	r.outCache[key] = x
 	r.mu.Unlock()
 	return x
+}
+
+// sgCanonical returns the first class met with the VPC and the security
+// groups (in order) of c's representative: evalSecurityGroupsVia reads
+// nothing else of an interface, so inbound decisions made for it are c's
+// (thousands of classes of the large account share a few thousand mixes
+// of groups).
+func (cs *connSet) sgCanonical(c *ifaceClass) *ifaceClass {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if k, ok := cs.sgCanon[c]; ok {
+		return k
+	}
+	key := c.rep.VPCID + "|" + strings.Join(c.rep.SecurityGroupIDs, ",")
+	k, ok := cs.sgFirst[key]
+	if !ok {
+		k = c
+		cs.sgFirst[key] = c
+	}
+	cs.sgCanon[c] = k
+	return k
 }
 
 // dependsOnVia reports whether a class's inbound rules can match

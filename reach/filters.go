@@ -76,7 +76,7 @@ func (c *compiledACL) evaluateParts(egress bool, pkt packet, parts bool) aclResu
 	ports := pkt.proto.HasPorts()
 	res := aclResult{allowed: aclPart{pkt: pkt.with(nil), allow: true}, denied: aclPart{pkt: pkt.with(nil)}}
 	remaining := pkt.spans
-	var spare []span // see spareOf
+	var spare, matchedBuf []span // see spareOf
 	var allowed, denied []span
 	for _, i := range order {
 		if len(remaining) == 0 {
@@ -93,7 +93,7 @@ func (c *compiledACL) evaluateParts(egress bool, pkt packet, parts bool) aclResu
 		if ports && en.Protocol != model.ProtocolAll {
 			entryPorts = en.Ports()
 		}
-		next, matched := spare[:0], []span(nil)
+		next, matched := spare[:0], matchedBuf[:0]
 		for _, s := range remaining {
 			if peerOf(s, egress).is4() != en.CIDR.Addr().Is4() {
 				next = append(next, s)
@@ -107,6 +107,7 @@ func (c *compiledACL) evaluateParts(egress bool, pkt packet, parts bool) aclResu
 			}
 		}
 		remaining, spare = next, spareOf(remaining, pkt.spans)
+		matchedBuf = matched[:0] // taken by copy below (append, packet.with)
 		if len(matched) == 0 {
 			continue
 		}
@@ -291,7 +292,7 @@ func (e *Engine) evalSecurityGroupsVia(n *model.NetworkInterface, egress bool, p
 	ports := pkt.proto.HasPorts()
 	dstPorts := pkt.dstPorts()
 	remaining := pkt.spans
-	var spare []span // see spareOf
+	var spare, matchedBuf []span // see spareOf
 	var admitted []span
 	groups, missing := e.groupsOf(n)
 	res.groups, res.missing = groups, missing
@@ -313,7 +314,7 @@ func (e *Engine) evalSecurityGroupsVia(n *model.NetworkInterface, egress bool, p
 				res.unknown = append(res.unknown, r.PrefixListID)
 				continue
 			}
-			next, matched := spare[:0], []span(nil)
+			next, matched := spare[:0], matchedBuf[:0]
 			for _, s := range remaining {
 				var hit span
 				var ok bool
@@ -323,6 +324,7 @@ func (e *Engine) evalSecurityGroupsVia(n *model.NetworkInterface, egress bool, p
 				}
 			}
 			remaining, spare = next, spareOf(remaining, pkt.spans)
+			matchedBuf = matched[:0] // taken by copy below (append, packet.with)
 			if len(matched) > 0 {
 				if parts {
 					res.parts = append(res.parts, sgPart{pkt: pkt.with(matched), group: sg, index: i, rule: r})

@@ -339,13 +339,27 @@ func (p packet) is4() bool { return len(p.spans) > 0 && p.spans[0].dst.is4() }
 // address sets keep returns: keep gets a span and returns the part of it
 // to keep and the part to drop.
 func (p packet) filter(keep func(span) (in, out span)) (kept, dropped packet) {
-	in, out := make([]span, 0, len(p.spans)), make([]span, 0, len(p.spans))
+	n := len(p.spans)
+	buf := make([]span, 0, 2*n) // both parts, one allocation
+	in, out := buf[:0:n], buf[n:n:2*n]
 	for _, s := range p.spans {
 		i, o := keep(s)
 		in = append(in, i)
 		out = append(out, o)
 	}
 	return p.withOwned(in[:0], in), p.withOwned(out[:0], out)
+}
+
+// dstOverlaps reports whether some packet's destination is in set: when
+// none is, splitting by it (ownersInVPC does, class by class of a VPC)
+// leaves p whole without allocating.
+func (p packet) dstOverlaps(set addrs) bool {
+	for _, s := range p.spans {
+		if s.dst.overlaps(set) {
+			return true
+		}
+	}
+	return false
 }
 
 // splitSrc and splitDst split the packets by their source (destination)
@@ -360,6 +374,9 @@ func (p packet) splitSrc(set addrs) (in, out packet) {
 }
 
 func (p packet) splitDst(set addrs) (in, out packet) {
+	if !p.dstOverlaps(set) {
+		return packet{proto: p.proto, icmp: p.icmp, forwarded: p.forwarded}, p // as splitDstPrefixes does
+	}
 	return p.filter(func(s span) (span, span) {
 		i, o := s.dst.split(set)
 		a, b := s, s
