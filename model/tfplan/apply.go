@@ -481,6 +481,21 @@ func (b *builder) meta(c *Change, v vals, id, account string) model.Meta {
 func (b *builder) idOf(c *Change) string { return b.ids[c.Address+".id"] }
 
 // find returns the resource with an ID, or nil.
+// parentOf finds the resource a rule-like change attaches to, by the
+// reference in attr, and records it as the change's target; a reference to
+// nothing in the snapshot or the plan skips the change, naming what it
+// looked for.
+func parentOf[T model.Resource](b *builder, c *Change, v vals, attr, what string) (T, bool) {
+	id := v.ref(attr)
+	p, ok := b.find(id).(T)
+	if !ok {
+		b.skip(c, "its %s %q is neither in the snapshot nor in the plan", what, id)
+		return p, false
+	}
+	b.ruleTargets[c.Address] = p.Base().ID
+	return p, true
+}
+
 func (b *builder) find(id string) model.Resource {
 	if id == "" {
 		return nil

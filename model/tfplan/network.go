@@ -374,13 +374,7 @@ func applyDefaultRouteTable(b *builder, c *Change, v vals) {
 }
 
 func (b *builder) routeTable(c *Change, v vals) *model.RouteTable {
-	id := v.ref("route_table_id")
-	rt, ok := b.find(id).(*model.RouteTable)
-	if !ok {
-		b.skip(c, "its route table %q is neither in the snapshot nor in the plan", id)
-		return nil
-	}
-	b.ruleTargets[c.Address] = rt.ID
+	rt, _ := parentOf[*model.RouteTable](b, c, v, "route_table_id", "route table")
 	return rt
 }
 
@@ -637,13 +631,7 @@ func applyDefaultNACL(b *builder, c *Change, v vals) {
 }
 
 func (b *builder) nacl(c *Change, v vals) *model.NetworkACL {
-	id := v.ref("network_acl_id")
-	acl, ok := b.find(id).(*model.NetworkACL)
-	if !ok {
-		b.skip(c, "its network ACL %q is neither in the snapshot nor in the plan", id)
-		return nil
-	}
-	b.ruleTargets[c.Address] = acl.ID
+	acl, _ := parentOf[*model.NetworkACL](b, c, v, "network_acl_id", "network ACL")
 	return acl
 }
 
@@ -732,13 +720,10 @@ func applyPrefixList(b *builder, c *Change, v vals) {
 }
 
 func applyPLEntry(b *builder, c *Change, v vals) {
-	id := v.ref("prefix_list_id")
-	pl, ok := b.find(id).(*model.PrefixList)
+	pl, ok := parentOf[*model.PrefixList](b, c, v, "prefix_list_id", "prefix list")
 	if !ok {
-		b.skip(c, "its prefix list %q is neither in the snapshot nor in the plan", id)
 		return
 	}
-	b.ruleTargets[c.Address] = pl.ID
 	if p := v.prefix("cidr"); p.IsValid() && !slices.ContainsFunc(pl.Entries, func(e model.PrefixListEntry) bool { return e.CIDR == p }) {
 		pl.Entries = append(pl.Entries, model.PrefixListEntry{CIDR: p, Description: v.str("description")})
 	}

@@ -45,13 +45,7 @@ func applyTGWRouteTable(b *builder, c *Change, v vals) {
 }
 
 func (b *builder) tgwRouteTable(c *Change, v vals) *model.TGWRouteTable {
-	id := v.ref("transit_gateway_route_table_id")
-	rt, ok := b.find(id).(*model.TGWRouteTable)
-	if !ok {
-		b.skip(c, "its transit gateway route table %q is neither in the snapshot nor in the plan", id)
-		return nil
-	}
-	b.ruleTargets[c.Address] = rt.ID
+	rt, _ := parentOf[*model.TGWRouteTable](b, c, v, "transit_gateway_route_table_id", "transit gateway route table")
 	return rt
 }
 
@@ -394,13 +388,10 @@ func applyTG(b *builder, c *Change, v vals) {
 }
 
 func applyListener(b *builder, c *Change, v vals) {
-	id := v.ref("load_balancer_arn")
-	lb, ok := b.find(id).(*model.LoadBalancer)
+	lb, ok := parentOf[*model.LoadBalancer](b, c, v, "load_balancer_arn", "load balancer")
 	if !ok {
-		b.skip(c, "its load balancer %q is neither in the snapshot nor in the plan", id)
 		return
 	}
-	b.ruleTargets[c.Address] = lb.ID
 	arn := v.str("arn")
 	if arn == "" {
 		arn = "(" + c.Address + ")"
