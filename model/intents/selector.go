@@ -207,35 +207,21 @@ func (p *selParser) next() {
 	}
 }
 
-func (p *selParser) expr() (*Selector, error) {
-	left, err := p.term()
-	if err != nil {
-		return nil, err
-	}
-	args := []*Selector{left}
-	for p.tok.kind == tokOr {
-		p.next()
-		right, err := p.term()
-		if err != nil {
-			return nil, err
-		}
-		args = append(args, right)
-	}
-	if len(args) == 1 {
-		return left, nil
-	}
-	return &Selector{Kind: SelectOr, Args: args}, nil
-}
+func (p *selParser) expr() (*Selector, error) { return p.joined(tokOr, SelectOr, p.term) }
 
-func (p *selParser) term() (*Selector, error) {
-	left, err := p.factor()
+func (p *selParser) term() (*Selector, error) { return p.joined(tokAnd, SelectAnd, p.factor) }
+
+// joined reads operands separated by op into one selector of kind, or the
+// operand alone when there is one.
+func (p *selParser) joined(op tokKind, kind SelectorKind, operand func() (*Selector, error)) (*Selector, error) {
+	left, err := operand()
 	if err != nil {
 		return nil, err
 	}
 	args := []*Selector{left}
-	for p.tok.kind == tokAnd {
+	for p.tok.kind == op {
 		p.next()
-		right, err := p.factor()
+		right, err := operand()
 		if err != nil {
 			return nil, err
 		}
@@ -244,7 +230,7 @@ func (p *selParser) term() (*Selector, error) {
 	if len(args) == 1 {
 		return left, nil
 	}
-	return &Selector{Kind: SelectAnd, Args: args}, nil
+	return &Selector{Kind: kind, Args: args}, nil
 }
 
 func (p *selParser) factor() (*Selector, error) {
