@@ -22,20 +22,6 @@ import (
 // gateways, shared subnets) and the same at a tenth of everything.
 var orgSizes = []int{20000, 200000}
 
-func orgConfig(interfaces int) fixtures.OrgConfig {
-	cfg := fixtures.DefaultOrg()
-	if interfaces == cfg.Interfaces {
-		return cfg
-	}
-	f := float64(interfaces) / float64(cfg.Interfaces)
-	cfg.Accounts = max(int(float64(cfg.Accounts)*f), 2)
-	cfg.VPCs = int(float64(cfg.VPCs) * f)
-	cfg.Interfaces = interfaces
-	cfg.SecurityGroups = int(float64(cfg.SecurityGroups) * f)
-	cfg.Rules = int(float64(cfg.Rules) * f)
-	return cfg
-}
-
 // orgData is a generated organization and its snapshot file, built once
 // per size and test binary.
 type orgData struct {
@@ -56,7 +42,7 @@ func orgOf(b testing.TB, n int) *orgData {
 	if d := orgBuilt[n]; d != nil {
 		return d
 	}
-	s := fixtures.Org(orgConfig(n))
+	s := fixtures.Org(fixtures.ScaledOrg(n))
 	var buf bytes.Buffer
 	if err := snapfile.Encode(&buf, s); err != nil {
 		b.Fatal(err)

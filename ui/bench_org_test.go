@@ -7,30 +7,13 @@ import (
 	"github.com/vpcscope/vpcscope/fixtures"
 )
 
-// orgConfig scales fixtures.DefaultOrg (100 accounts in 3 regions, 200,000
-// interfaces) down to n interfaces, keeping its shape, as the engine's
-// organization benchmarks do.
-func orgConfig(n int) fixtures.OrgConfig {
-	cfg := fixtures.DefaultOrg()
-	if n == cfg.Interfaces {
-		return cfg
-	}
-	f := float64(n) / float64(cfg.Interfaces)
-	cfg.Accounts = max(int(float64(cfg.Accounts)*f), 2)
-	cfg.VPCs = int(float64(cfg.VPCs) * f)
-	cfg.Interfaces = n
-	cfg.SecurityGroups = int(float64(cfg.SecurityGroups) * f)
-	cfg.Rules = int(float64(cfg.Rules) * f)
-	return cfg
-}
-
 // BenchmarkOrgFirstFrame measures the explorer's first frame (the app built,
 // the organization indexed, the overview drawn) on generated organizations
 // of 20,000 and 200,000 interfaces: issue 15's budget is 2 s at 200,000.
 func BenchmarkOrgFirstFrame(b *testing.B) {
 	for _, n := range []int{20000, 200000} {
 		b.Run(fmt.Sprintf("interfaces=%d", n), func(b *testing.B) {
-			s := fixtures.Org(orgConfig(n))
+			s := fixtures.Org(fixtures.ScaledOrg(n))
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
@@ -49,7 +32,7 @@ func BenchmarkOrgKeystroke(b *testing.B) {
 	enis := []string{"3", ">", ">", ">", ">", ">"}
 	filterSetup := append(append([]string{}, enis...), "/", "1", "0", ".")
 	for _, n := range []int{20000, 200000} {
-		s := fixtures.Org(orgConfig(n))
+		s := fixtures.Org(fixtures.ScaledOrg(n))
 		for _, bc := range []struct {
 			name  string
 			setup []string
@@ -71,23 +54,7 @@ func BenchmarkOrgKeystroke(b *testing.B) {
 			{"list-enis/filter-landed", filterSetup, []string{"5", "backspace"}, true},
 			{"list-enis/filter-landed-all-rows", filterSetup, []string{"a", "backspace"}, true},
 		} {
-			b.Run(fmt.Sprintf("interfaces=%d/%s", n, bc.name), func(b *testing.B) {
-				a, _ := startSync(b, s, 200, 60)
-				for _, k := range bc.setup {
-					_, cmd := a.Update(keyMsg(k))
-					runAll(a, cmd) // the filter typed lands
-				}
-				a.View()
-				b.ReportAllocs()
-				b.ResetTimer()
-				for i := 0; i < b.N; i++ {
-					_, cmd := a.Update(keyMsg(bc.keys[i%len(bc.keys)]))
-					if bc.land {
-						runAll(a, cmd)
-					}
-					_ = a.View()
-				}
-			})
+			b.Run(fmt.Sprintf("interfaces=%d/%s", n, bc.name), func(b *testing.B) { benchKeys(b, s, bc.setup, bc.keys, bc.land) })
 		}
 	}
 }
