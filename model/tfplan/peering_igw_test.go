@@ -268,35 +268,8 @@ func TestPeeringAndDetachedGatewayAnswers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if a.Verdict != c.verdict {
-				t.Fatalf("verdict %s, want %s (blocked %+v, caveats %q)", a.Verdict, c.verdict, a.Blocked, a.Caveats)
-			}
-			for _, want := range c.via {
-				path := a.Forward
-				if want.dir == reach.DirReturn {
-					path = a.Return
-				}
-				i := slices.IndexFunc(path, func(h reach.Hop) bool {
-					return h.Layer == want.layer && h.Resource == want.resource && (want.stage == "" || h.Stage == want.stage)
-				})
-				if i < 0 {
-					t.Errorf("no %s hop at %s %s (%s) in %+v", want.dir, want.layer, want.resource, want.stage, path)
-					continue
-				}
-				if got := res.AddressesOf(path[i].Resource); !slices.Equal(got, want.addresses) {
-					t.Errorf("addresses of %s: %q, want %q", path[i].Resource, got, want.addresses)
-				}
-			}
-			if c.layer == "" {
-				return
-			}
-			b := a.Blocked
-			if b == nil || b.Layer != c.layer || b.Resource != c.resource || b.Code != c.code || b.Direction != c.dir {
-				t.Fatalf("blocked %+v, want %s %s %s %s", b, c.layer, c.resource, c.code, c.dir)
-			}
-			if got := res.AddressesOf(b.Resource); !slices.Equal(got, c.addresses) {
-				t.Errorf("addresses of the blocking resource %q, want %q", got, c.addresses)
-			}
+			checkPlanned(t, res, a, plannedAnswer{verdict: c.verdict, via: c.via, layer: c.layer, resource: c.resource,
+				code: c.code, dir: c.dir, addresses: c.addresses})
 		})
 	}
 }

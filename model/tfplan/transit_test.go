@@ -317,6 +317,56 @@ type hopAt struct {
 	addresses []string
 }
 
+// plannedAnswer is what a point question on a planned network must
+// answer: the verdict, the hops through the resources the plan makes or
+// changes, and where the flow is blocked (layer, resource, code,
+// direction) with the Terraform addresses of the blocking resource
+// (anyAddresses: not checked).
+type plannedAnswer struct {
+	verdict      reach.Outcome
+	via          []hopAt
+	layer        reach.Layer
+	resource     string
+	code         reach.Code
+	dir          reach.Direction
+	addresses    []string
+	anyAddresses bool
+}
+
+// checkPlanned checks an answer on the planned network of res.
+func checkPlanned(t *testing.T, res *tfplan.Result, a *reach.Answer, want plannedAnswer) {
+	t.Helper()
+	if a.Verdict != want.verdict {
+		t.Fatalf("verdict %s, want %s (blocked %+v, caveats %q)", a.Verdict, want.verdict, a.Blocked, a.Caveats)
+	}
+	for _, hop := range want.via {
+		path := a.Forward
+		if hop.dir == reach.DirReturn {
+			path = a.Return
+		}
+		i := slices.IndexFunc(path, func(h reach.Hop) bool {
+			return h.Layer == hop.layer && h.Resource == hop.resource && (hop.stage == "" || h.Stage == hop.stage)
+		})
+		if i < 0 {
+			t.Errorf("no %s hop at %s %s (%s) in %+v", hop.dir, hop.layer, hop.resource, hop.stage, path)
+			continue
+		}
+		if got := res.AddressesOf(path[i].Resource); !slices.Equal(got, hop.addresses) {
+			t.Errorf("addresses of %s: %q, want %q", path[i].Resource, got, hop.addresses)
+		}
+	}
+	if want.layer == "" {
+		return
+	}
+	b := a.Blocked
+	if b == nil || b.Layer != want.layer || b.Resource != want.resource || b.Code != want.code || b.Direction != want.dir {
+		t.Fatalf("blocked %+v, want %s %s %s %s", b, want.layer, want.resource, want.code, want.dir)
+	}
+	if got := res.AddressesOf(b.Resource); !want.anyAddresses && !slices.Equal(got, want.addresses) {
+		t.Errorf("addresses of the blocking resource %q, want %q", got, want.addresses)
+	}
+}
+
 // TestPlannedTransitAndHybridAnswers asks the planned networks point
 // questions: the answer's verdict, and the hop through the resource the
 // plan makes or changes (with its Terraform addresses), or where the
@@ -466,35 +516,8 @@ func TestPlannedTransitAndHybridAnswers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if a.Verdict != c.verdict {
-				t.Fatalf("verdict %s, want %s (blocked %+v, caveats %q)", a.Verdict, c.verdict, a.Blocked, a.Caveats)
-			}
-			for _, want := range c.via {
-				path := a.Forward
-				if want.dir == reach.DirReturn {
-					path = a.Return
-				}
-				i := slices.IndexFunc(path, func(h reach.Hop) bool {
-					return h.Layer == want.layer && h.Resource == want.resource && (want.stage == "" || h.Stage == want.stage)
-				})
-				if i < 0 {
-					t.Errorf("no %s hop at %s %s (%s) in %+v", want.dir, want.layer, want.resource, want.stage, path)
-					continue
-				}
-				if got := res.AddressesOf(path[i].Resource); !slices.Equal(got, want.addresses) {
-					t.Errorf("addresses of %s: %q, want %q", path[i].Resource, got, want.addresses)
-				}
-			}
-			if c.layer == "" {
-				return
-			}
-			b := a.Blocked
-			if b == nil || b.Layer != c.layer || b.Resource != c.resource || b.Code != c.code || b.Direction != c.dir {
-				t.Fatalf("blocked %+v, want %s %s %s %s", b, c.layer, c.resource, c.code, c.dir)
-			}
-			if got := res.AddressesOf(b.Resource); c.addresses != nil && !slices.Equal(got, c.addresses) {
-				t.Errorf("addresses of the blocking resource %q, want %q", got, c.addresses)
-			}
+			checkPlanned(t, res, a, plannedAnswer{verdict: c.verdict, via: c.via, layer: c.layer, resource: c.resource,
+				code: c.code, dir: c.dir, addresses: c.addresses, anyAddresses: c.addresses == nil})
 		})
 	}
 }
