@@ -5,14 +5,15 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/vpcscope/vpcscope/model/topology"
 	"github.com/vpcscope/vpcscope/reach"
 )
 
 // mermaid draws the exposed paths as a Mermaid flowchart: the internet,
 // the gateways and load balancers each path crosses, and the exposed
 // resource, each edge labelled with what crosses it. It is drawn from the
-// exposures' paths alone (a minimal diagram of its own until the
-// topology package's Mermaid output can draw the whole network).
+// exposures' paths alone; its labels are escaped as the network map's
+// Mermaid output escapes them (topology.EscapeMermaid).
 func mermaid(d *Document) string {
 	if len(d.exposed) == 0 {
 		return ""
@@ -25,7 +26,7 @@ func mermaid(d *Document) string {
 	node := func(id, label, shape string) string {
 		key := mermaidID(id)
 		if _, ok := nodes[key]; !ok {
-			nodes[key] = fmt.Sprintf("%s%s\"%s\"%s", key, shape[:1], mermaidText(label), shape[1:])
+			nodes[key] = fmt.Sprintf("%s%s\"%s\"%s", key, shape[:1], topology.EscapeMermaid(label), shape[1:])
 			order = append(order, key)
 		}
 		return key
@@ -71,7 +72,7 @@ func mermaid(d *Document) string {
 	}
 	for _, e := range edges {
 		if l := labels[e]; len(l) > 0 {
-			fmt.Fprintf(&b, "  %s -->|\"%s\"| %s\n", e.from, mermaidText(strings.Join(l, ", ")), e.to)
+			fmt.Fprintf(&b, "  %s -->|\"%s\"| %s\n", e.from, topology.EscapeMermaid(strings.Join(l, ", ")), e.to)
 		} else {
 			fmt.Fprintf(&b, "  %s --> %s\n", e.from, e.to)
 		}
@@ -100,9 +101,4 @@ func mermaidID(id string) string {
 		}
 		return '_'
 	}, id)
-}
-
-// mermaidText makes a label safe inside a quoted Mermaid string.
-func mermaidText(s string) string {
-	return strings.NewReplacer("\"", "#quot;", "\n", " ", "<", "#lt;", ">", "#gt;").Replace(s)
 }
