@@ -29,7 +29,17 @@ var (
 // security group rules the group's other rules cover, as the engine
 // computes them on packet sets.
 func (a *auditor) unusedRules() {
+	var priorACL func(string) *model.NetworkACL
+	var priorSG func(string) *model.SecurityGroup
+	if a.since != nil {
+		ix := a.since.Engine.Index()
+		priorACL = func(id string) *model.NetworkACL { v, _ := model.Get[*model.NetworkACL](ix, id); return v }
+		priorSG = ix.SecurityGroup
+	}
 	for _, acl := range a.s.NetworkACLs {
+		if priorACL != nil && a.reuse("VPCSCOPE.SHADOWED_NACL_ENTRY", acl, priorACL(acl.ID)) {
+			continue
+		}
 		for _, u := range a.e.ShadowedACLEntries(acl) {
 			sev, what := Low, "adds nothing: earlier entries with the same action decide every packet it matches"
 			if u.Conflict {
@@ -40,6 +50,9 @@ func (a *auditor) unusedRules() {
 		}
 	}
 	for _, sg := range a.s.SecurityGroups {
+		if priorSG != nil && a.reuse("VPCSCOPE.REDUNDANT_SG_RULE", sg, priorSG(sg.ID)) {
+			continue
+		}
 		for _, u := range a.e.RedundantSGRules(sg) {
 			a.add(Finding{Controls: []string{"VPCSCOPE.REDUNDANT_SG_RULE"}, Severity: Low, Rule: u.Text, By: u.ByText,
 				Message: fmt.Sprintf("%s adds nothing: the group's other rules admit every packet it matches (%s)", u.Text, strings.Join(u.ByText, "; "))}, sg)

@@ -8,6 +8,7 @@ package impact
 
 import (
 	"cmp"
+	"hash/maphash"
 	"net/netip"
 	"slices"
 	"strings"
@@ -104,10 +105,11 @@ func Compare(a, b *reach.Engine, opts Options) (*Report, error) {
 	if rep.Reachability, err = reachability(a, b, rep.Resources, opts, &rep.Caveats); err != nil {
 		return nil, err
 	}
-	// Each snapshot's audit runs beside the other snapshot's exposure
-	// and audit: they read different engines. (Not beside the
-	// reachability comparison: an audit copies its engine, whose path
-	// views a relation may be building.)
+	// a's audit runs beside b's exposure: they read different engines.
+	// (Not beside the reachability comparison: an audit copies its
+	// engine, whose path views a relation may be building.) b's audit
+	// then takes a's findings about the rules of groups and ACLs that did
+	// not change (audit.Options.Since).
 	var fa, fb *audit.Report
 	var errA, errB error
 	ea := a.Exposure(reach.ExposureOptions{})
@@ -123,11 +125,11 @@ func Compare(a, b *reach.Engine, opts Options) (*Report, error) {
 	if !ok {
 		eb = b.Exposure(reach.ExposureOptions{})
 	}
-	fb, errB = audit.Run(b, eb)
 	<-auditA
 	if errA != nil {
 		return nil, errA
 	}
+	fb, errB = audit.RunWith(b, audit.Options{Exposure: eb, Since: &audit.Since{Engine: a, Report: fa}})
 	if errB != nil {
 		return nil, errB
 	}
@@ -530,9 +532,31 @@ func mergeItems(items []Item, instance func(string) string) []Item {
 	}
 	sortItems(items)
 	items = join(join(items, true), false)
+	// many items name the same ends (thousands of senders): each list's
+	// instances are computed once
+	type known struct{ ids, instances []string }
+	memo := map[uint64][]known{}
+	seed := maphash.MakeSeed()
+	of := func(ids []string) []string {
+		var h maphash.Hash
+		h.SetSeed(seed)
+		for _, id := range ids {
+			h.WriteString(id)
+			h.WriteByte(0)
+		}
+		k := h.Sum64()
+		for _, x := range memo[k] {
+			if slices.Equal(x.ids, ids) {
+				return slices.Clone(x.instances)
+			}
+		}
+		out := instancesOf(ids, instance)
+		memo[k] = append(memo[k], known{ids, out})
+		return slices.Clone(out)
+	}
 	for i := range items {
-		items[i].FromInstances = instancesOf(items[i].From, instance)
-		items[i].ToInstances = instancesOf(items[i].To, instance)
+		items[i].FromInstances = of(items[i].From)
+		items[i].ToInstances = of(items[i].To)
 	}
 	sortItems(items)
 	if items == nil {
