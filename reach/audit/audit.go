@@ -300,6 +300,14 @@ type auditor struct {
 	// since is an earlier audit whose rule-only findings hold for the
 	// groups and ACLs equal in both (Options.Since).
 	since *Since
+	// sinceBy are since's findings by control and resource.
+	sinceBy map[sinceKey][]Finding
+}
+
+type sinceKey struct {
+	control string
+	kind    model.Kind
+	id      string
 }
 
 // reuse adds the earlier audit's findings of control about r when r is the
@@ -309,12 +317,18 @@ func (a *auditor) reuse(control string, r model.Resource, prior model.Resource) 
 	if a.since == nil || prior == nil || !reflect.DeepEqual(r, prior) {
 		return false
 	}
-	id := r.Base().ID
-	for _, f := range a.since.Report.Findings {
-		if f.Resource == id && f.Kind == r.Kind() && len(f.Controls) == 1 && f.Controls[0] == control {
-			f.Fingerprint = ""
-			a.findings = append(a.findings, f)
+	if a.sinceBy == nil {
+		a.sinceBy = map[sinceKey][]Finding{}
+		for _, f := range a.since.Report.Findings {
+			if len(f.Controls) == 1 {
+				k := sinceKey{f.Controls[0], f.Kind, f.Resource}
+				a.sinceBy[k] = append(a.sinceBy[k], f)
+			}
 		}
+	}
+	for _, f := range a.sinceBy[sinceKey{control, r.Kind(), r.Base().ID}] {
+		f.Fingerprint = ""
+		a.findings = append(a.findings, f)
 	}
 	return true
 }

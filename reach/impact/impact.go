@@ -8,7 +8,7 @@ package impact
 
 import (
 	"cmp"
-	"hash/maphash"
+	"math/bits"
 	"net/netip"
 	"slices"
 	"strings"
@@ -532,28 +532,7 @@ func mergeItems(items []Item, instance func(string) string) []Item {
 	}
 	sortItems(items)
 	items = join(join(items, true), false)
-	// many items name the same ends (thousands of senders): each list's
-	// instances are computed once
-	type known struct{ ids, instances []string }
-	memo := map[uint64][]known{}
-	seed := maphash.MakeSeed()
-	of := func(ids []string) []string {
-		var h maphash.Hash
-		h.SetSeed(seed)
-		for _, id := range ids {
-			h.WriteString(id)
-			h.WriteByte(0)
-		}
-		k := h.Sum64()
-		for _, x := range memo[k] {
-			if slices.Equal(x.ids, ids) {
-				return slices.Clone(x.instances)
-			}
-		}
-		out := instancesOf(ids, instance)
-		memo[k] = append(memo[k], known{ids, out})
-		return slices.Clone(out)
-	}
+	of := instanceLists(items, instance)
 	for i := range items {
 		items[i].FromInstances = of(items[i].From)
 		items[i].ToInstances = of(items[i].To)
@@ -565,18 +544,64 @@ func mergeItems(items []Item, instance func(string) string) []Item {
 	return items
 }
 
-func instancesOf(ids []string, instance func(string) string) []string {
-	var out []string
-	for _, id := range ids {
-		if isCIDR(id) {
-			continue
-		}
-		if i := instance(id); i != "" {
-			out = append(out, i)
+// instanceLists returns a function giving the sorted instances of a list
+// of ends of the items (instance of each interface; addresses and
+// networks have none). Lists name up to every interface, so instead of
+// sorting each list's instances the instances are numbered once in
+// order and a list marks the numbers it holds.
+func instanceLists(items []Item, instance func(string) string) func([]string) []string {
+	rank := map[string]int{} // end → its instance's number + 1; 0: none
+	var names []string
+	for _, it := range items {
+		for _, ends := range [][]string{it.From, it.To} {
+			for _, id := range ends {
+				if _, ok := rank[id]; ok {
+					continue
+				}
+				rank[id] = 0
+				if isCIDR(id) {
+					continue
+				}
+				if i := instance(id); i != "" {
+					names = append(names, i)
+				}
+			}
 		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	slices.Sort(names)
+	names = slices.Compact(names)
+	num := make(map[string]int, len(names))
+	for i, n := range names {
+		num[n] = i + 1
+	}
+	for id := range rank {
+		if !isCIDR(id) {
+			rank[id] = num[instance(id)]
+		}
+	}
+	marks := make([]uint64, (len(names)+63)/64)
+	return func(ids []string) []string {
+		var out []string
+		found := false
+		for _, id := range ids {
+			if r := rank[id] - 1; r >= 0 {
+				marks[r/64] |= 1 << (r % 64)
+				found = true
+			}
+		}
+		if !found {
+			return nil
+		}
+		for w, m := range marks {
+			for m != 0 {
+				b := bits.TrailingZeros64(m)
+				out = append(out, names[w*64+b])
+				m &= m - 1
+			}
+			marks[w] = 0
+		}
+		return out
+	}
 }
 
 func isCIDR(s string) bool {
