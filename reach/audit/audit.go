@@ -164,18 +164,16 @@ type Options struct {
 	// finding about a rule open to the world cites the part of it that
 	// came through the rule.
 	Traffic []Traffic
-	// Since, when set, is an audit of another snapshot (typically the one
-	// before a change) whose findings about the rules of a group or
-	// network ACL alone (redundant and shadowed rules) are taken for the
-	// groups and ACLs that are the same in both, instead of computing them
-	// again: the report is the same.
-	Since *Since
-}
-
-// Since is an earlier audit and the engine it ran on.
-type Since struct {
-	Engine *reach.Engine
-	Report *Report
+	// Beside, when set, is the engine of another snapshot this audit is
+	// compared with (typically the snapshot before or after a change).
+	// The checks of a group's or network ACL's rules alone (redundant
+	// security group rules, shadowed ACL entries) then skip the groups and
+	// ACLs equal in both snapshots, when the prefix lists their rules
+	// name are too (reach.Engine.SameRuleSets): those findings are the
+	// same in both audits, so a comparison of the two, each run beside
+	// the other, finds the same findings new and fixed. The report then
+	// lacks them.
+	Beside *reach.Engine
 }
 
 // Report is the audit of one snapshot.
@@ -248,8 +246,8 @@ func RunWith(e *reach.Engine, opts Options) (*Report, error) {
 	exposure = internetOnly(exposure)
 	a := &auditor{e: e, ix: e.Index(), s: e.Snapshot(), controls: byID, exposed: exposedByRule(exposure),
 		exposure: exposure, traffic: opts.Traffic}
-	if opts.Since != nil && e.SameRuleSets(opts.Since.Engine) {
-		a.since = opts.Since
+	if opts.Beside != nil && e.SameRuleSets(opts.Beside) {
+		a.beside = opts.Beside.Index()
 	}
 	a.securityGroups()
 	a.networkACLs()
@@ -297,40 +295,21 @@ type auditor struct {
 	traffic   []Traffic
 	findings  []Finding
 	unchecked []Unchecked
-	// since is an earlier audit whose rule-only findings hold for the
-	// groups and ACLs equal in both (Options.Since).
-	since *Since
-	// sinceBy are since's findings by control and resource.
-	sinceBy map[sinceKey][]Finding
+	// beside indexes the snapshot compared with (Options.Beside): the
+	// rule-only checks skip the groups and ACLs equal in it.
+	beside *model.Index
 }
 
-type sinceKey struct {
-	control string
-	kind    model.Kind
-	id      string
-}
-
-// reuse adds the earlier audit's findings of control about r when r is the
-// same resource in both snapshots (prior returns it from the earlier
-// snapshot, nil when absent), and reports whether it did.
-func (a *auditor) reuse(control string, r model.Resource, prior model.Resource) bool {
-	if a.since == nil || prior == nil || !reflect.DeepEqual(r, prior) {
+// same reports whether r is equal in the snapshot compared with, and the
+// only resource of its ID in both (the findings skipped on both sides are
+// then exactly those that name its ID and the check's control).
+func (a *auditor) same(r model.Resource) bool {
+	if a.beside == nil {
 		return false
 	}
-	if a.sinceBy == nil {
-		a.sinceBy = map[sinceKey][]Finding{}
-		for _, f := range a.since.Report.Findings {
-			if len(f.Controls) == 1 {
-				k := sinceKey{f.Controls[0], f.Kind, f.Resource}
-				a.sinceBy[k] = append(a.sinceBy[k], f)
-			}
-		}
-	}
-	for _, f := range a.sinceBy[sinceKey{control, r.Kind(), r.Base().ID}] {
-		f.Fingerprint = ""
-		a.findings = append(a.findings, f)
-	}
-	return true
+	id := r.Base().ID
+	here, there := a.ix.ResourcesByID(id), a.beside.ResourcesByID(id)
+	return len(here) == 1 && len(there) == 1 && reflect.DeepEqual(r, there[0])
 }
 
 type ruleKey struct {

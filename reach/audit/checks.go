@@ -29,15 +29,8 @@ var (
 // security group rules the group's other rules cover, as the engine
 // computes them on packet sets.
 func (a *auditor) unusedRules() {
-	var priorACL func(string) *model.NetworkACL
-	var priorSG func(string) *model.SecurityGroup
-	if a.since != nil {
-		ix := a.since.Engine.Index()
-		priorACL = func(id string) *model.NetworkACL { v, _ := model.Get[*model.NetworkACL](ix, id); return v }
-		priorSG = ix.SecurityGroup
-	}
 	for _, acl := range a.s.NetworkACLs {
-		if priorACL != nil && a.reuse("VPCSCOPE.SHADOWED_NACL_ENTRY", acl, priorACL(acl.ID)) {
+		if a.same(acl) {
 			continue
 		}
 		for _, u := range a.e.ShadowedACLEntries(acl) {
@@ -50,7 +43,7 @@ func (a *auditor) unusedRules() {
 		}
 	}
 	for _, sg := range a.s.SecurityGroups {
-		if priorSG != nil && a.reuse("VPCSCOPE.REDUNDANT_SG_RULE", sg, priorSG(sg.ID)) {
+		if a.same(sg) {
 			continue
 		}
 		for _, u := range a.e.RedundantSGRules(sg) {

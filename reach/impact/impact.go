@@ -105,18 +105,19 @@ func Compare(a, b *reach.Engine, opts Options) (*Report, error) {
 	if rep.Reachability, err = reachability(a, b, rep.Resources, opts, &rep.Caveats); err != nil {
 		return nil, err
 	}
-	// a's audit runs beside b's exposure: they read different engines.
-	// (Not beside the reachability comparison: an audit copies its
-	// engine, whose path views a relation may be building.) b's audit
-	// then takes a's findings about the rules of groups and ACLs that did
-	// not change (audit.Options.Since).
+	// Each snapshot's audit runs beside the other snapshot's exposure
+	// and audit: they read different engines. (Not beside the
+	// reachability comparison: an audit copies its engine, whose path
+	// views a relation may be building.) Each skips the rules of the
+	// groups and ACLs equal in the other snapshot (audit.Options.Beside):
+	// those findings would be in both and neither new nor fixed.
 	var fa, fb *audit.Report
 	var errA, errB error
 	ea := a.Exposure(reach.ExposureOptions{})
 	auditA := make(chan struct{})
 	go func() {
 		defer close(auditA)
-		fa, errA = audit.Run(a, ea)
+		fa, errA = audit.RunWith(a, audit.Options{Exposure: ea, Beside: b})
 	}()
 	// b's exposure walks again only the interfaces a rule-only change
 	// can expose differently (reach.Engine.ExposureSince); the report is
@@ -125,11 +126,11 @@ func Compare(a, b *reach.Engine, opts Options) (*Report, error) {
 	if !ok {
 		eb = b.Exposure(reach.ExposureOptions{})
 	}
+	fb, errB = audit.RunWith(b, audit.Options{Exposure: eb, Beside: a})
 	<-auditA
 	if errA != nil {
 		return nil, errA
 	}
-	fb, errB = audit.RunWith(b, audit.Options{Exposure: eb, Since: &audit.Since{Engine: a, Report: fa}})
 	if errB != nil {
 		return nil, errB
 	}
