@@ -582,13 +582,46 @@ func (x *relIndex) between(fam int, vd viewDelivery, subnetView bool, subnet str
 		if ing.empty() {
 			continue
 		}
-		p := restrictEnds(ent.req, b.addrs, d.addrs[fam])
+		p := restrictEnds(spansMeeting(ent.req, ing), b.addrs, d.addrs[fam])
 		if p.empty() {
 			continue
 		}
 		out = out.union(admitBy(p, ing, true))
 	}
 	addBulk(b, out)
+}
+
+// spansMeeting returns the spans of p on a destination port that some
+// span of by holds, for protocols with ports (else p): admitBy(p, by, _)
+// keeps of each span of p only the ports it shares with by's spans, so
+// the others add nothing, and restrictEnds works span by span. Cutting
+// them first saves restricting them.
+func spansMeeting(p, by packet) packet {
+	if !p.proto.HasPorts() {
+		return p
+	}
+	meets := func(s span) bool {
+		for _, t := range by.spans {
+			for _, r := range t.dstPorts {
+				if s.dstPorts.overlaps(r) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	i := slices.IndexFunc(p.spans, func(s span) bool { return !meets(s) })
+	if i < 0 {
+		return p
+	}
+	kept := slices.Clone(p.spans[:i])
+	for _, s := range p.spans[i+1:] {
+		if meets(s) {
+			kept = append(kept, s)
+		}
+	}
+	p.spans = kept // a part of p's spans, as they are
+	return p
 }
 
 // spanPorts returns the destination ports of a span: every port for

@@ -8,6 +8,7 @@ package impact
 
 import (
 	"cmp"
+	"hash/maphash"
 	"math/bits"
 	"net/netip"
 	"slices"
@@ -505,20 +506,46 @@ func item(p reach.Probe, from, to []string, ports []model.PortRange) Item {
 // mergeItems joins items that share the receivers and ports (senders
 // joined), then the senders and ports (receivers joined), and sorts them.
 func mergeItems(items []Item, instance func(string) string) []Item {
+	// join keys items by a hash of their ends (lists of thousands of
+	// senders), checking the ends themselves on a match
+	seed := maphash.MakeSeed()
+	hash := func(ids []string) uint64 {
+		var h maphash.Hash
+		h.SetSeed(seed)
+		for _, id := range ids {
+			h.WriteString(id)
+			h.WriteByte(0)
+		}
+		return h.Sum64()
+	}
+	type key struct {
+		ends, from uint64
+		internet   bool
+		proto      string
+		icmp       string
+		ports      string
+	}
 	join := func(items []Item, byTo bool) []Item {
-		idx := map[string]int{}
+		idx := map[key][]int{}
 		var out []Item
+		endsOf := func(it *Item) []string {
+			if byTo {
+				return it.To
+			}
+			return it.From
+		}
 		for _, it := range items {
-			ends := it.To
-			if !byTo {
-				ends = it.From
-			}
+			ends := endsOf(&it)
 			internet := isCIDR(it.From[0]) || isCIDR(it.To[0]) || it.OnPrem != ""
-			k := strings.Join(ends, ",") + "|" + it.Protocol + "|" + it.ICMP + "|" + reach.PortsString(it.Ports)
+			k := key{ends: hash(ends), internet: internet, proto: it.Protocol, icmp: it.ICMP, ports: reach.PortsString(it.Ports)}
 			if internet {
-				k = "internet|" + strings.Join(it.From, ",") + ">" + k // addresses are not joined with interfaces
+				k.from = hash(it.From) // addresses are not joined with interfaces
 			}
-			if i, ok := idx[k]; ok {
+			i := slices.IndexFunc(idx[k], func(i int) bool {
+				return slices.Equal(endsOf(&out[i]), ends) && (!internet || slices.Equal(out[i].From, it.From))
+			})
+			if i >= 0 {
+				i = idx[k][i]
 				if byTo {
 					out[i].From = sortedUnion(out[i].From, it.From)
 				} else {
@@ -526,7 +553,7 @@ func mergeItems(items []Item, instance func(string) string) []Item {
 				}
 				continue
 			}
-			idx[k] = len(out)
+			idx[k] = append(idx[k], len(out))
 			out = append(out, it)
 		}
 		return out
