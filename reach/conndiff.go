@@ -554,9 +554,17 @@ func (x *relIndex) bulk(k bulkKey) *senderBulk {
 func (x *relIndex) between(fam int, vd viewDelivery, subnetView bool, subnet string, d *classSel, in ingressFunc,
 	add func(*classSel, packet), addBulk func(*senderBulk, packet)) {
 	pr := x.pr
-	if in == nil {
+	limited := in != nil
+	if !limited {
 		in = func(via crossing, fwd bool) packet { return pr.ingress(d.cls, fam, via, fwd) }
-	} else if !slices.ContainsFunc(vd.ents, func(e pathEntry) bool { return !in(e.via, e.forwarded).empty() }) {
+	}
+	// each way's inbound rules, asked once (a view delivery has a few)
+	var buf [8]packet
+	ings := buf[:0]
+	for _, e := range vd.ents {
+		ings = append(ings, in(e.via, e.forwarded))
+	}
+	if limited && !slices.ContainsFunc(ings, func(p packet) bool { return !p.empty() }) {
 		return // the limited rules admit nothing that came this way
 	}
 	translated := slices.ContainsFunc(vd.ents, func(e pathEntry) bool { return e.translated })
@@ -576,9 +584,9 @@ func (x *relIndex) between(fam int, vd viewDelivery, subnetView bool, subnet str
 		return
 	}
 	// betweenOf for all of them at once: their groups let everything out
-	out := queryPacket(pr.q, b.addrs, d.addrs[fam]).with(nil)
-	for _, ent := range vd.ents {
-		ing := in(ent.via, ent.forwarded)
+	var out packet // none yet (union with an empty packet is the other)
+	for i, ent := range vd.ents {
+		ing := ings[i]
 		if ing.empty() {
 			continue
 		}
