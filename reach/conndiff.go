@@ -590,13 +590,29 @@ func (x *relIndex) between(fam int, vd viewDelivery, subnetView bool, subnet str
 		if ing.empty() {
 			continue
 		}
-		p := restrictEnds(spansMeeting(ent.req, ing), b.addrs, d.addrs[fam])
+		// (sources are not restricted to the bulk's: addBulk takes only
+		// its senders, by address)
+		p := restrictDst(spansMeeting(ent.req, ing), d.addrs[fam])
 		if p.empty() {
 			continue
 		}
 		out = out.union(admitBy(p, ing, true))
 	}
 	addBulk(b, out)
+}
+
+// restrictDst returns the packets of p to dst (restrictEnds without
+// sources).
+func restrictDst(p packet, dst addrs) packet {
+	var out []span
+	for _, s := range p.spans {
+		if x := s.dst.intersect(dst); !x.empty() {
+			s.dst = x
+			out = append(out, s)
+		}
+	}
+	p.spans = out // parts of p's spans, none empty
+	return p
 }
 
 // spansMeeting returns the spans of p on a destination port that some
