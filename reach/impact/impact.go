@@ -277,27 +277,11 @@ func reachability(a, b *reach.Engine, res change.Resources, opts Options, caveat
 			*caveats = appendUnique(*caveats, c)
 		}
 	}
-	// instance is asked once per end of every item (an item can name
-	// thousands of senders), so each interface's answer is kept.
-	instances := map[string]string{}
-	instance := func(id string) string {
-		if i, ok := instances[id]; ok {
-			return i
-		}
-		i := ""
-		for _, e := range []*reach.Engine{b, a} {
-			if n := e.Index().Interface(id); n != nil {
-				i = n.InstanceID()
-				break
-			}
-		}
-		instances[id] = i
-		return i
-	}
 	if err := onPremDelta(a, b, senders, receivers, all, probes, &d, caveats); err != nil {
 		return Delta{}, err
 	}
-	d.Gained, d.Lost = mergeItems(d.Gained, instance), mergeItems(d.Lost, instance)
+	ends := newEndInstances(a, b)
+	d.Gained, d.Lost = mergeItems(d.Gained, ends), mergeItems(d.Lost, ends)
 	return d, nil
 }
 
@@ -505,7 +489,7 @@ func item(p reach.Probe, from, to []string, ports []model.PortRange) Item {
 
 // mergeItems joins items that share the receivers and ports (senders
 // joined), then the senders and ports (receivers joined), and sorts them.
-func mergeItems(items []Item, instance func(string) string) []Item {
+func mergeItems(items []Item, ends *endInstances) []Item {
 	// join keys items by a hash of their ends (lists of thousands of
 	// senders), checking the ends themselves on a match
 	seed := maphash.MakeSeed()
@@ -560,7 +544,7 @@ func mergeItems(items []Item, instance func(string) string) []Item {
 	}
 	sortItems(items)
 	items = join(join(items, true), false)
-	of := instanceLists(items, instance)
+	of := ends.lists()
 	for i := range items {
 		items[i].FromInstances = of(items[i].From)
 		items[i].ToInstances = of(items[i].To)
@@ -572,54 +556,84 @@ func mergeItems(items []Item, instance func(string) string) []Item {
 	return items
 }
 
-// instanceLists returns a function giving the sorted instances of a list
-// of ends of the items (instance of each interface; addresses and
-// networks have none). Lists name up to every interface, so instead of
-// sorting each list's instances the instances are numbered once in
-// order and a list marks the numbers it holds.
-func instanceLists(items []Item, instance func(string) string) func([]string) []string {
-	rank := map[string]int{} // end → its instance's number + 1; 0: none
-	var names []string
-	for _, it := range items {
-		for _, ends := range [][]string{it.From, it.To} {
-			for _, id := range ends {
-				if _, ok := rank[id]; ok {
-					continue
-				}
-				rank[id] = 0
-				if isCIDR(id) {
-					continue
-				}
-				if i := instance(id); i != "" {
-					names = append(names, i)
-				}
+// endInstances are the interfaces of both snapshots, sorted by ID, and
+// the instance of each (as the second snapshot knows it, else as the
+// first does; "" for none). Ends that are not interfaces (addresses,
+// on-premises networks) have no instance.
+type endInstances struct {
+	ids, inst []string
+}
+
+func newEndInstances(a, b *reach.Engine) *endInstances {
+	u := &endInstances{}
+	for _, e := range []*reach.Engine{a, b} {
+		for _, n := range e.Snapshot().NetworkInterfaces {
+			u.ids = append(u.ids, n.ID)
+		}
+	}
+	slices.Sort(u.ids)
+	u.ids = slices.Compact(u.ids)
+	u.inst = make([]string, len(u.ids))
+	for k, id := range u.ids {
+		for _, e := range []*reach.Engine{b, a} {
+			if n := e.Index().Interface(id); n != nil {
+				u.inst[k] = n.InstanceID()
+				break
 			}
 		}
 	}
+	return u
+}
+
+// lists returns a function giving the sorted instances of a list of
+// ends. Lists name up to every interface, so instead of sorting each
+// list's instances the instances are numbered once in order and a list
+// marks the numbers it holds; a sorted list finds its interfaces in one
+// pass over the sorted IDs, others by binary search.
+func (u *endInstances) lists() func([]string) []string {
+	names := slices.Clone(u.inst)
 	slices.Sort(names)
 	names = slices.Compact(names)
-	num := make(map[string]int, len(names))
-	for i, n := range names {
-		num[n] = i + 1
+	if len(names) > 0 && names[0] == "" {
+		names = names[1:]
 	}
-	for id := range rank {
-		if !isCIDR(id) {
-			rank[id] = num[instance(id)]
+	rank := make([]int, len(u.ids)) // each interface's instance's number + 1; 0: none
+	for k, in := range u.inst {
+		if in != "" {
+			r, _ := slices.BinarySearch(names, in)
+			rank[k] = r + 1
 		}
 	}
 	marks := make([]uint64, (len(names)+63)/64)
 	return func(ids []string) []string {
-		var out []string
 		found := false
-		for _, id := range ids {
-			if r := rank[id] - 1; r >= 0 {
+		mark := func(k int) {
+			if r := rank[k] - 1; r >= 0 {
 				marks[r/64] |= 1 << (r % 64)
 				found = true
+			}
+		}
+		if len(ids) > 64 && slices.IsSorted(ids) {
+			k := 0
+			for _, id := range ids {
+				for k < len(u.ids) && u.ids[k] < id {
+					k++
+				}
+				if k < len(u.ids) && u.ids[k] == id {
+					mark(k)
+				}
+			}
+		} else {
+			for _, id := range ids {
+				if k, ok := slices.BinarySearch(u.ids, id); ok {
+					mark(k)
+				}
 			}
 		}
 		if !found {
 			return nil
 		}
+		var out []string
 		for w, m := range marks {
 			for m != 0 {
 				b := bits.TrailingZeros64(m)
