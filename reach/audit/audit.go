@@ -278,10 +278,23 @@ func RunWith(e *reach.Engine, opts Options) (*Report, error) {
 	for i := range rep.Findings {
 		rep.Findings[i].Fingerprint = FingerprintOf(&rep.Findings[i])
 	}
-	slices.SortStableFunc(rep.Findings, func(x, y Finding) int {
-		return cmp.Or(cmp.Compare(x.Severity.Rank(), y.Severity.Rank()), cmp.Compare(x.Controls[0], y.Controls[0]),
-			cmp.Compare(x.Resource, y.Resource), cmp.Compare(x.Rule, y.Rule))
+	// a stable sort, as an unstable one on positions with the position
+	// last (a large account has tens of thousands of findings)
+	order := make([]int, len(rep.Findings))
+	ranks := make([]int, len(rep.Findings))
+	for i := range order {
+		order[i], ranks[i] = i, rep.Findings[i].Severity.Rank()
+	}
+	slices.SortFunc(order, func(i, j int) int {
+		x, y := &rep.Findings[i], &rep.Findings[j]
+		return cmp.Or(cmp.Compare(ranks[i], ranks[j]), cmp.Compare(x.Controls[0], y.Controls[0]),
+			cmp.Compare(x.Resource, y.Resource), cmp.Compare(x.Rule, y.Rule), cmp.Compare(i, j))
 	})
+	sorted := make([]Finding, len(order))
+	for k, i := range order {
+		sorted[k] = rep.Findings[i]
+	}
+	rep.Findings = sorted
 	return rep, nil
 }
 
