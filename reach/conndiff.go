@@ -122,6 +122,10 @@ type relDiff struct {
 	// indexes.
 	senders []string
 	sidx    map[string]int32
+	// sinst are the senders' instances (instanceOf), as numbers: 0 for
+	// none.
+	sinst []int32
+	insts map[string]int32
 	// receivers are the receivers of either relation, in the order they
 	// are compared: alike in both relations together.
 	receivers []string
@@ -175,8 +179,11 @@ func newRelDiff(a, b *Relation, emit func(bool, DeltaItem)) *relDiff {
 		}
 	}
 	slices.Sort(d.senders)
+	d.insts = map[string]int32{}
+	d.sinst = make([]int32, len(d.senders))
 	for i, id := range d.senders {
 		d.sidx[id] = int32(i)
+		d.sinst[i] = d.instNum(id)
 	}
 	clsID := [2]map[string]string{{}, {}}
 	recv := map[string]bool{}
@@ -229,20 +236,41 @@ func (d *relDiff) chunks() [][]string {
 	return out
 }
 
-// counts reports whether a pair of interfaces counts as a connection:
-// two interfaces of different instances.
-func (d *relDiff) counts(f, t string) bool {
-	if f == t {
-		return false
+// instNum returns the number of an interface's instance (as b knows it,
+// else as a does), 0 for none; the same instance, the same number. It is
+// called from one goroutine at a time (newRelDiff, then once per
+// receiver under d.mu).
+func (d *relDiff) instNum(id string) int32 {
+	i := d.b.cs.instanceOf[id]
+	if i == "" {
+		i = d.a.cs.instanceOf[id]
 	}
-	inst := func(id string) string {
-		if i := d.b.cs.instanceOf[id]; i != "" {
-			return i
+	if i == "" {
+		return 0
+	}
+	n, ok := d.insts[i]
+	if !ok {
+		n = int32(len(d.insts) + 1)
+		d.insts[i] = n
+	}
+	return n
+}
+
+// counter returns whether the pair of the sender of index i and the
+// receiver t counts as a connection: two interfaces of different
+// instances.
+func (d *relDiff) counter(t string) func(i int) bool {
+	ti, isSender := d.sidx[t]
+	d.mu.Lock()
+	tin := d.instNum(t)
+	d.mu.Unlock()
+	return func(i int) bool {
+		if isSender && int32(i) == ti {
+			return false
 		}
-		return d.a.cs.instanceOf[id]
+		fin := d.sinst[i]
+		return fin == 0 || fin != tin
 	}
-	i := inst(f)
-	return i == "" || i != inst(t)
 }
 
 // viewDelivery is what the walks from one view class delivered to
@@ -526,9 +554,17 @@ func (x *relIndex) bulk(k bulkKey) *senderBulk {
 func (x *relIndex) between(fam int, vd viewDelivery, subnetView bool, subnet string, d *classSel, in ingressFunc,
 	add func(*classSel, packet), addBulk func(*senderBulk, packet)) {
 	pr := x.pr
-	if in == nil {
+	limited := in != nil
+	if !limited {
 		in = func(via crossing, fwd bool) packet { return pr.ingress(d.cls, fam, via, fwd) }
-	} else if !slices.ContainsFunc(vd.ents, func(e pathEntry) bool { return !in(e.via, e.forwarded).empty() }) {
+	}
+	// each way's inbound rules, asked once (a view delivery has a few)
+	var buf [8]packet
+	ings := buf[:0]
+	for _, e := range vd.ents {
+		ings = append(ings, in(e.via, e.forwarded))
+	}
+	if limited && !slices.ContainsFunc(ings, func(p packet) bool { return !p.empty() }) {
 		return // the limited rules admit nothing that came this way
 	}
 	translated := slices.ContainsFunc(vd.ents, func(e pathEntry) bool { return e.translated })
@@ -548,19 +584,68 @@ func (x *relIndex) between(fam int, vd viewDelivery, subnetView bool, subnet str
 		return
 	}
 	// betweenOf for all of them at once: their groups let everything out
-	out := queryPacket(pr.q, b.addrs, d.addrs[fam]).with(nil)
-	for _, ent := range vd.ents {
-		ing := in(ent.via, ent.forwarded)
+	var out packet // none yet (union with an empty packet is the other)
+	for i, ent := range vd.ents {
+		ing := ings[i]
 		if ing.empty() {
 			continue
 		}
-		p := restrictEnds(ent.req, b.addrs, d.addrs[fam])
+		// (sources are not restricted to the bulk's: addBulk takes only
+		// its senders, by address)
+		p := restrictDst(spansMeeting(ent.req, ing), d.addrs[fam])
 		if p.empty() {
 			continue
 		}
 		out = out.union(admitBy(p, ing, true))
 	}
 	addBulk(b, out)
+}
+
+// restrictDst returns the packets of p to dst (restrictEnds without
+// sources).
+func restrictDst(p packet, dst addrs) packet {
+	var out []span
+	for _, s := range p.spans {
+		if x := s.dst.intersect(dst); !x.empty() {
+			s.dst = x
+			out = append(out, s)
+		}
+	}
+	p.spans = out // parts of p's spans, none empty
+	return p
+}
+
+// spansMeeting returns the spans of p on a destination port that some
+// span of by holds, for protocols with ports (else p): admitBy(p, by, _)
+// keeps of each span of p only the ports it shares with by's spans, so
+// the others add nothing, and restrictEnds works span by span. Cutting
+// them first saves restricting them.
+func spansMeeting(p, by packet) packet {
+	if !p.proto.HasPorts() {
+		return p
+	}
+	meets := func(s span) bool {
+		for _, t := range by.spans {
+			for _, r := range t.dstPorts {
+				if s.dstPorts.overlaps(r) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	i := slices.IndexFunc(p.spans, func(s span) bool { return !meets(s) })
+	if i < 0 {
+		return p
+	}
+	kept := slices.Clone(p.spans[:i])
+	for _, s := range p.spans[i+1:] {
+		if meets(s) {
+			kept = append(kept, s)
+		}
+	}
+	p.spans = kept // a part of p's spans, as they are
+	return p
 }
 
 // spanPorts returns the destination ports of a span: every port for
@@ -618,6 +703,11 @@ func (d *relDiff) compareInbound(pi int, ids []string, ina, inb map[string]*inbo
 		}
 		if a.ports != nil || b.ports != nil {
 			groups := map[key]int{}
+			counts := d.counter(t)
+			// senders next to each other often hold the same ports on
+			// both sides: their items are those of the last one
+			var lastA, lastB portSet
+			last := [2]int{-1, -1} // gained, lost item; -2: none
 			for i, f := range d.senders {
 				var pa, pb portSet
 				if a.ports != nil {
@@ -626,26 +716,35 @@ func (d *relDiff) compareInbound(pi int, ids []string, ina, inb map[string]*inbo
 				if b.ports != nil {
 					pb = b.ports[i]
 				}
-				if pa.equal(pb) || !d.counts(f, t) {
+				if pa.equal(pb) || !counts(i) {
 					continue
 				}
-				for _, g := range []bool{true, false} {
-					diff := pb.minus(pa)
-					if !g {
-						diff = pa.minus(pb)
+				if last[0] == -1 || !pa.equal(lastA) || !pb.equal(lastB) {
+					lastA, lastB = pa, pb
+					for gi, g := range []bool{true, false} {
+						diff := pb.minus(pa)
+						if !g {
+							diff = pa.minus(pb)
+						}
+						if diff.empty() {
+							last[gi] = -2
+							continue
+						}
+						k := key{g, diff.String()}
+						j, ok := groups[k]
+						if !ok {
+							j = len(items)
+							groups[k] = j
+							items = append(items, DeltaItem{Probe: pi, To: []string{t}, Ports: d.portsOut(pi, diff)})
+							gained = append(gained, g)
+						}
+						last[gi] = j
 					}
-					if diff.empty() {
-						continue
+				}
+				for _, j := range last {
+					if j >= 0 {
+						items[j].From = append(items[j].From, f)
 					}
-					k := key{g, diff.String()}
-					j, ok := groups[k]
-					if !ok {
-						j = len(items)
-						groups[k] = j
-						items = append(items, DeltaItem{Probe: pi, To: []string{t}, Ports: d.portsOut(pi, diff)})
-						gained = append(gained, g)
-					}
-					items[j].From = append(items[j].From, f)
 				}
 			}
 		}

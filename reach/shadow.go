@@ -344,3 +344,22 @@ func rulePacket(p ruleProbe, peers netip.Prefix, ports model.PortRange, egress b
 	}
 	return packet{proto: p.proto, icmp: p.icmp, spans: []span{sp}}
 }
+
+// SameRuleSets reports whether a security group's or network ACL's rules
+// evaluate alike in e and o: the only thing outside a group that
+// RedundantSGRules reads is the prefix lists its rules name (rules naming
+// groups are left out), and ShadowedACLEntries reads nothing outside the
+// ACL. When it holds, a group or ACL equal in both has the same
+// RedundantSGRules or ShadowedACLEntries in both.
+func (e *Engine) SameRuleSets(o *Engine) bool {
+	if len(e.prefixListSets) != len(o.prefixListSets) {
+		return false
+	}
+	for id, s := range e.prefixListSets {
+		t, ok := o.prefixListSets[id]
+		if !ok || !s.equal(t) {
+			return false
+		}
+	}
+	return true
+}

@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -163,6 +164,16 @@ type Options struct {
 	// finding about a rule open to the world cites the part of it that
 	// came through the rule.
 	Traffic []Traffic
+	// Beside, when set, is the engine of another snapshot this audit is
+	// compared with (typically the snapshot before or after a change).
+	// The checks of a group's or network ACL's rules alone (redundant
+	// security group rules, shadowed ACL entries) then skip the groups and
+	// ACLs equal in both snapshots, when the prefix lists their rules
+	// name are too (reach.Engine.SameRuleSets): those findings are the
+	// same in both audits, so a comparison of the two, each run beside
+	// the other, finds the same findings new and fixed. The report then
+	// lacks them.
+	Beside *reach.Engine
 }
 
 // Report is the audit of one snapshot.
@@ -235,6 +246,9 @@ func RunWith(e *reach.Engine, opts Options) (*Report, error) {
 	exposure = internetOnly(exposure)
 	a := &auditor{e: e, ix: e.Index(), s: e.Snapshot(), controls: byID, exposed: exposedByRule(exposure),
 		exposure: exposure, traffic: opts.Traffic}
+	if opts.Beside != nil && e.SameRuleSets(opts.Beside) {
+		a.beside = opts.Beside.Index()
+	}
 	a.securityGroups()
 	a.networkACLs()
 	a.instancesAndSubnets()
@@ -264,10 +278,23 @@ func RunWith(e *reach.Engine, opts Options) (*Report, error) {
 	for i := range rep.Findings {
 		rep.Findings[i].Fingerprint = FingerprintOf(&rep.Findings[i])
 	}
-	slices.SortStableFunc(rep.Findings, func(x, y Finding) int {
-		return cmp.Or(cmp.Compare(x.Severity.Rank(), y.Severity.Rank()), cmp.Compare(x.Controls[0], y.Controls[0]),
-			cmp.Compare(x.Resource, y.Resource), cmp.Compare(x.Rule, y.Rule))
+	// a stable sort, as an unstable one on positions with the position
+	// last (a large account has tens of thousands of findings)
+	order := make([]int, len(rep.Findings))
+	ranks := make([]int, len(rep.Findings))
+	for i := range order {
+		order[i], ranks[i] = i, rep.Findings[i].Severity.Rank()
+	}
+	slices.SortFunc(order, func(i, j int) int {
+		x, y := &rep.Findings[i], &rep.Findings[j]
+		return cmp.Or(cmp.Compare(ranks[i], ranks[j]), cmp.Compare(x.Controls[0], y.Controls[0]),
+			cmp.Compare(x.Resource, y.Resource), cmp.Compare(x.Rule, y.Rule), cmp.Compare(i, j))
 	})
+	sorted := make([]Finding, len(order))
+	for k, i := range order {
+		sorted[k] = rep.Findings[i]
+	}
+	rep.Findings = sorted
 	return rep, nil
 }
 
@@ -281,6 +308,21 @@ type auditor struct {
 	traffic   []Traffic
 	findings  []Finding
 	unchecked []Unchecked
+	// beside indexes the snapshot compared with (Options.Beside): the
+	// rule-only checks skip the groups and ACLs equal in it.
+	beside *model.Index
+}
+
+// same reports whether r is equal in the snapshot compared with, and the
+// only resource of its ID in both (the findings skipped on both sides are
+// then exactly those that name its ID and the check's control).
+func (a *auditor) same(r model.Resource) bool {
+	if a.beside == nil {
+		return false
+	}
+	id := r.Base().ID
+	here, there := a.ix.ResourcesByID(id), a.beside.ResourcesByID(id)
+	return len(here) == 1 && len(there) == 1 && reflect.DeepEqual(r, there[0])
 }
 
 type ruleKey struct {

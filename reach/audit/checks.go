@@ -30,6 +30,9 @@ var (
 // computes them on packet sets.
 func (a *auditor) unusedRules() {
 	for _, acl := range a.s.NetworkACLs {
+		if a.same(acl) {
+			continue
+		}
 		for _, u := range a.e.ShadowedACLEntries(acl) {
 			sev, what := Low, "adds nothing: earlier entries with the same action decide every packet it matches"
 			if u.Conflict {
@@ -40,6 +43,9 @@ func (a *auditor) unusedRules() {
 		}
 	}
 	for _, sg := range a.s.SecurityGroups {
+		if a.same(sg) {
+			continue
+		}
 		for _, u := range a.e.RedundantSGRules(sg) {
 			a.add(Finding{Controls: []string{"VPCSCOPE.REDUNDANT_SG_RULE"}, Severity: Low, Rule: u.Text, By: u.ByText,
 				Message: fmt.Sprintf("%s adds nothing: the group's other rules admit every packet it matches (%s)", u.Text, strings.Join(u.ByText, "; "))}, sg)

@@ -8,6 +8,8 @@ package impact
 
 import (
 	"cmp"
+	"hash/maphash"
+	"math/bits"
 	"net/netip"
 	"slices"
 	"strings"
@@ -107,14 +109,16 @@ func Compare(a, b *reach.Engine, opts Options) (*Report, error) {
 	// Each snapshot's audit runs beside the other snapshot's exposure
 	// and audit: they read different engines. (Not beside the
 	// reachability comparison: an audit copies its engine, whose path
-	// views a relation may be building.)
+	// views a relation may be building.) Each skips the rules of the
+	// groups and ACLs equal in the other snapshot (audit.Options.Beside):
+	// those findings would be in both and neither new nor fixed.
 	var fa, fb *audit.Report
 	var errA, errB error
 	ea := a.Exposure(reach.ExposureOptions{})
 	auditA := make(chan struct{})
 	go func() {
 		defer close(auditA)
-		fa, errA = audit.Run(a, ea)
+		fa, errA = audit.RunWith(a, audit.Options{Exposure: ea, Beside: b})
 	}()
 	// b's exposure walks again only the interfaces a rule-only change
 	// can expose differently (reach.Engine.ExposureSince); the report is
@@ -123,7 +127,7 @@ func Compare(a, b *reach.Engine, opts Options) (*Report, error) {
 	if !ok {
 		eb = b.Exposure(reach.ExposureOptions{})
 	}
-	fb, errB = audit.Run(b, eb)
+	fb, errB = audit.RunWith(b, audit.Options{Exposure: eb, Beside: a})
 	<-auditA
 	if errA != nil {
 		return nil, errA
@@ -273,27 +277,11 @@ func reachability(a, b *reach.Engine, res change.Resources, opts Options, caveat
 			*caveats = appendUnique(*caveats, c)
 		}
 	}
-	// instance is asked once per end of every item (an item can name
-	// thousands of senders), so each interface's answer is kept.
-	instances := map[string]string{}
-	instance := func(id string) string {
-		if i, ok := instances[id]; ok {
-			return i
-		}
-		i := ""
-		for _, e := range []*reach.Engine{b, a} {
-			if n := e.Index().Interface(id); n != nil {
-				i = n.InstanceID()
-				break
-			}
-		}
-		instances[id] = i
-		return i
-	}
 	if err := onPremDelta(a, b, senders, receivers, all, probes, &d, caveats); err != nil {
 		return Delta{}, err
 	}
-	d.Gained, d.Lost = mergeItems(d.Gained, instance), mergeItems(d.Lost, instance)
+	ends := newEndInstances(a, b)
+	d.Gained, d.Lost = mergeItems(d.Gained, ends), mergeItems(d.Lost, ends)
 	return d, nil
 }
 
@@ -501,21 +489,47 @@ func item(p reach.Probe, from, to []string, ports []model.PortRange) Item {
 
 // mergeItems joins items that share the receivers and ports (senders
 // joined), then the senders and ports (receivers joined), and sorts them.
-func mergeItems(items []Item, instance func(string) string) []Item {
+func mergeItems(items []Item, ends *endInstances) []Item {
+	// join keys items by a hash of their ends (lists of thousands of
+	// senders), checking the ends themselves on a match
+	seed := maphash.MakeSeed()
+	hash := func(ids []string) uint64 {
+		var h maphash.Hash
+		h.SetSeed(seed)
+		for _, id := range ids {
+			h.WriteString(id)
+			h.WriteByte(0)
+		}
+		return h.Sum64()
+	}
+	type key struct {
+		ends, from uint64
+		internet   bool
+		proto      string
+		icmp       string
+		ports      string
+	}
 	join := func(items []Item, byTo bool) []Item {
-		idx := map[string]int{}
+		idx := map[key][]int{}
 		var out []Item
+		endsOf := func(it *Item) []string {
+			if byTo {
+				return it.To
+			}
+			return it.From
+		}
 		for _, it := range items {
-			ends := it.To
-			if !byTo {
-				ends = it.From
-			}
+			ends := endsOf(&it)
 			internet := isCIDR(it.From[0]) || isCIDR(it.To[0]) || it.OnPrem != ""
-			k := strings.Join(ends, ",") + "|" + it.Protocol + "|" + it.ICMP + "|" + reach.PortsString(it.Ports)
+			k := key{ends: hash(ends), internet: internet, proto: it.Protocol, icmp: it.ICMP, ports: reach.PortsString(it.Ports)}
 			if internet {
-				k = "internet|" + strings.Join(it.From, ",") + ">" + k // addresses are not joined with interfaces
+				k.from = hash(it.From) // addresses are not joined with interfaces
 			}
-			if i, ok := idx[k]; ok {
+			i := slices.IndexFunc(idx[k], func(i int) bool {
+				return slices.Equal(endsOf(&out[i]), ends) && (!internet || slices.Equal(out[i].From, it.From))
+			})
+			if i >= 0 {
+				i = idx[k][i]
 				if byTo {
 					out[i].From = sortedUnion(out[i].From, it.From)
 				} else {
@@ -523,16 +537,17 @@ func mergeItems(items []Item, instance func(string) string) []Item {
 				}
 				continue
 			}
-			idx[k] = len(out)
+			idx[k] = append(idx[k], len(out))
 			out = append(out, it)
 		}
 		return out
 	}
 	sortItems(items)
 	items = join(join(items, true), false)
+	of := ends.lists()
 	for i := range items {
-		items[i].FromInstances = instancesOf(items[i].From, instance)
-		items[i].ToInstances = instancesOf(items[i].To, instance)
+		items[i].FromInstances = of(items[i].From)
+		items[i].ToInstances = of(items[i].To)
 	}
 	sortItems(items)
 	if items == nil {
@@ -541,18 +556,94 @@ func mergeItems(items []Item, instance func(string) string) []Item {
 	return items
 }
 
-func instancesOf(ids []string, instance func(string) string) []string {
-	var out []string
-	for _, id := range ids {
-		if isCIDR(id) {
-			continue
-		}
-		if i := instance(id); i != "" {
-			out = append(out, i)
+// endInstances are the interfaces of both snapshots, sorted by ID, and
+// the instance of each (as the second snapshot knows it, else as the
+// first does; "" for none). Ends that are not interfaces (addresses,
+// on-premises networks) have no instance.
+type endInstances struct {
+	ids, inst []string
+}
+
+func newEndInstances(a, b *reach.Engine) *endInstances {
+	u := &endInstances{}
+	for _, e := range []*reach.Engine{a, b} {
+		for _, n := range e.Snapshot().NetworkInterfaces {
+			u.ids = append(u.ids, n.ID)
 		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	slices.Sort(u.ids)
+	u.ids = slices.Compact(u.ids)
+	u.inst = make([]string, len(u.ids))
+	for k, id := range u.ids {
+		for _, e := range []*reach.Engine{b, a} {
+			if n := e.Index().Interface(id); n != nil {
+				u.inst[k] = n.InstanceID()
+				break
+			}
+		}
+	}
+	return u
+}
+
+// lists returns a function giving the sorted instances of a list of
+// ends. Lists name up to every interface, so instead of sorting each
+// list's instances the instances are numbered once in order and a list
+// marks the numbers it holds; a sorted list finds its interfaces in one
+// pass over the sorted IDs, others by binary search.
+func (u *endInstances) lists() func([]string) []string {
+	names := slices.Clone(u.inst)
+	slices.Sort(names)
+	names = slices.Compact(names)
+	if len(names) > 0 && names[0] == "" {
+		names = names[1:]
+	}
+	rank := make([]int, len(u.ids)) // each interface's instance's number + 1; 0: none
+	for k, in := range u.inst {
+		if in != "" {
+			r, _ := slices.BinarySearch(names, in)
+			rank[k] = r + 1
+		}
+	}
+	marks := make([]uint64, (len(names)+63)/64)
+	return func(ids []string) []string {
+		found := false
+		mark := func(k int) {
+			if r := rank[k] - 1; r >= 0 {
+				marks[r/64] |= 1 << (r % 64)
+				found = true
+			}
+		}
+		if len(ids) > 64 && slices.IsSorted(ids) {
+			k := 0
+			for _, id := range ids {
+				for k < len(u.ids) && u.ids[k] < id {
+					k++
+				}
+				if k < len(u.ids) && u.ids[k] == id {
+					mark(k)
+				}
+			}
+		} else {
+			for _, id := range ids {
+				if k, ok := slices.BinarySearch(u.ids, id); ok {
+					mark(k)
+				}
+			}
+		}
+		if !found {
+			return nil
+		}
+		var out []string
+		for w, m := range marks {
+			for m != 0 {
+				b := bits.TrailingZeros64(m)
+				out = append(out, names[w*64+b])
+				m &= m - 1
+			}
+			marks[w] = 0
+		}
+		return out
+	}
 }
 
 func isCIDR(s string) bool {
