@@ -2,6 +2,7 @@ package reach
 
 import (
 	"cmp"
+	"encoding/binary"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -559,7 +560,27 @@ type senderUnits struct {
 	addrSet     []addrs
 	sels        [][]*classSel
 	byID        map[string]int
+	// run is the run of every address: a run is a stretch of addresses
+	// (in order) of one unit; runUnit is the unit of every run, unitRuns
+	// the runs of every unit. A subnet's senders are one run unless
+	// subnets of VPCs with overlapping address ranges interleave.
+	run      []int
+	runUnit  []int
+	unitRuns [][]int
+	// keys are the addresses as numbers, for the column's searches.
+	keys []addrKey
 }
+
+// addrKey is an address as a 128-bit number (IPv4 as IPv4-mapped IPv6):
+// ordered as the addresses of one IP version are.
+type addrKey struct{ hi, lo uint64 }
+
+func keyOf(a netip.Addr) addrKey {
+	b := a.As16()
+	return addrKey{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])}
+}
+
+func (k addrKey) less(o addrKey) bool { return k.hi < o.hi || (k.hi == o.hi && k.lo < o.lo) }
 
 func (cs *connSet) senderUnits(fam int) *senderUnits {
 	var list []*connEnd
@@ -586,8 +607,20 @@ func (cs *connSet) senderUnits(fam int) *senderUnits {
 			u.homogeneous[i] = false
 		}
 		u.ends[i] = append(u.ends[i], c)
+		if n := len(u.unit); n == 0 || u.unit[n-1] != i {
+			u.runUnit = append(u.runUnit, i)
+		}
 		u.addrs = append(u.addrs, c.addr[fam])
 		u.unit = append(u.unit, i)
+		u.run = append(u.run, len(u.runUnit)-1)
+	}
+	u.keys = make([]addrKey, len(u.addrs))
+	for i, a := range u.addrs {
+		u.keys[i] = keyOf(a)
+	}
+	u.unitRuns = make([][]int, len(u.subnet))
+	for k, i := range u.runUnit {
+		u.unitRuns[i] = append(u.unitRuns[i], k)
 	}
 	u.addrSet = make([]addrs, len(u.subnet))
 	for i, ends := range u.ends {
@@ -609,8 +642,8 @@ func (cs *connSet) senderUnits(fam int) *senderUnits {
 	return u
 }
 
-// segment is a stretch of units from start on whose senders a column
-// admits the same ports.
+// segment is a stretch of runs of senders (senderUnits.run) from start
+// on that a column admits on the same ports.
 type segment struct {
 	start int
 	ports portSet
@@ -620,10 +653,11 @@ type segment struct {
 // which some sender of the unit is admitted by some of a receiving
 // subnet's classes (their inbound admissions given): the ingress half of
 // every cell in a column, for all sending subnets at once, as segments
-// of units. Each admitted set's source ranges are mapped to the units
-// whose senders they hold (a subnet's senders are contiguous in address
-// order, so an interval of addresses is an interval of units), and a
-// sweep over the units joins the ports of the sets that cover each.
+// of runs (read a unit's ports with at). Each admitted set's source
+// ranges are mapped to the runs whose senders they hold (runs are
+// contiguous in address order, so an interval of addresses is an
+// interval of runs), and a sweep over the runs joins the ports of the
+// sets that cover each.
 func (u *senderUnits) column(admitted []packet) []segment {
 	type interval struct {
 		from, to int
@@ -637,12 +671,13 @@ func (u *senderUnits) column(admitted []packet) []segment {
 				ports = portsOf(model.AllPorts)
 			}
 			for _, rg := range sp.src.ranges() {
-				lo := sort.Search(len(u.addrs), func(i int) bool { return !u.addrs[i].Less(rg.From()) })
-				hi := sort.Search(len(u.addrs), func(i int) bool { return rg.To().Less(u.addrs[i]) }) - 1
+				from, to := keyOf(rg.From()), keyOf(rg.To())
+				lo := sort.Search(len(u.keys), func(i int) bool { return !u.keys[i].less(from) })
+				hi := sort.Search(len(u.keys), func(i int) bool { return to.less(u.keys[i]) }) - 1
 				if lo > hi {
 					continue
 				}
-				ivs = append(ivs, interval{u.unit[lo], u.unit[hi], ports})
+				ivs = append(ivs, interval{u.run[lo], u.run[hi], ports})
 			}
 		}
 	}
@@ -687,9 +722,22 @@ func (u *senderUnits) column(admitted []packet) []segment {
 	return out
 }
 
-// at returns the ports a column admits for a unit.
-func columnAt(col []segment, unit int) portSet {
-	i := sort.Search(len(col), func(i int) bool { return col[i].start > unit }) - 1
+// at returns the ports a column admits for a unit: those of its runs.
+func (u *senderUnits) at(col []segment, unit int) portSet {
+	runs := u.unitRuns[unit]
+	if len(runs) == 1 {
+		return segmentAt(col, runs[0])
+	}
+	var out portSet
+	for _, k := range runs {
+		out = out.union(segmentAt(col, k))
+	}
+	return out
+}
+
+// segmentAt returns the ports a column admits for a run.
+func segmentAt(col []segment, run int) portSet {
+	i := sort.Search(len(col), func(i int) bool { return col[i].start > run }) - 1
 	if i < 0 {
 		return nil
 	}
@@ -918,13 +966,7 @@ func (run *subnetRun) column(fam int, ru *recvUnit) []segment {
 	run.columnsMu.Lock()
 	once := run.columnsOnce[ru]
 	run.columnsMu.Unlock()
-	once.Do(func() {
-		admitted := make([]packet, len(ru.sels))
-		for i, d := range ru.sels {
-			admitted[i] = run.pr.ingress(d.cls, fam, crossing{}, false)
-		}
-		ru.col = run.units[fam].column(admitted)
-	})
+	once.Do(func() { ru.col = run.units[fam].column(run.pr.subnetIngress(fam, ru.sels, false)) })
 	return ru.col
 }
 
@@ -940,7 +982,7 @@ func (run *subnetRun) admitBound(fam int, m, n *ifaceClass, subnetView bool) por
 	for _, ru := range ys {
 		col := run.boundColumn(fam, ru)
 		for _, x := range xs {
-			out = out.union(columnAt(col, x))
+			out = out.union(run.units[fam].at(col, x))
 		}
 	}
 	return out
@@ -958,40 +1000,8 @@ func (run *subnetRun) boundColumn(fam int, ru *recvUnit) []segment {
 		run.anyOnce[ru] = once
 	}
 	run.columnsMu.Unlock()
-	once.Do(func() {
-		admitted := make([]packet, len(ru.sels))
-		for i, d := range ru.sels {
-			admitted[i] = run.pr.ingressAny(d.cls, fam)
-		}
-		ru.anyCol = run.units[fam].column(admitted)
-	})
+	once.Do(func() { ru.anyCol = run.units[fam].column(run.pr.subnetIngress(fam, ru.sels, true)) })
 	return ru.anyCol
-}
-
-// admitted returns the ports of want on which some class of a receiving
-// subnet admits some of the senders (addresses src), packets that came
-// within the VPC or whichever way for classes that match alike; it stops
-// as soon as every port is found.
-func (run *subnetRun) admitted(fam int, ru *recvUnit, src addrs, want portSet) portSet {
-	var out portSet
-	for _, d := range ru.sels {
-		if want.empty() {
-			break
-		}
-		for _, sp := range run.pr.ingress(d.cls, fam, crossing{}, false).spans {
-			if !sp.src.overlaps(src) {
-				continue
-			}
-			ports := sp.dstPorts
-			if !run.pr.probe.Protocol.HasPorts() {
-				ports = portsOf(model.AllPorts)
-			}
-			got := want.intersect(ports)
-			out = out.union(got)
-			want = want.minus(got)
-		}
-	}
-	return out
 }
 
 // pair adds what a walk delivered from view class m to view class n (of
@@ -1031,10 +1041,12 @@ func (run *subnetRun) pair(fam int, m, n *ifaceClass, ents []pathEntry, subnetVi
 					if run.by == ByVPC {
 						// only what the cell lacks, receiver class by class
 						// until nothing is left
-						l.add(gX, gY, run.pi, run.admitted(fam, ru, u.addrSet[ui], ports.minus(run.acc.known(gX, gY, run.pi))))
+						if want := ports.minus(run.acc.known(gX, gY, run.pi)); !want.empty() {
+							l.add(gX, gY, run.pi, want.intersect(u.at(run.column(fam, ru), ui)))
+						}
 						continue
 					}
-					l.add(gX, gY, run.pi, ports.intersect(columnAt(run.column(fam, ru), ui)))
+					l.add(gX, gY, run.pi, ports.intersect(u.at(run.column(fam, ru), ui)))
 					continue
 				}
 			}

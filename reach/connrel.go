@@ -308,6 +308,7 @@ type probeRel struct {
 	pairs, intra             [2]map[classPair][]pathEntry
 	fromInternet, toInternet [2]map[*ifaceClass][]pathEntry
 	inCache                  map[inKey]packet
+	groupIn                  map[groupInKey]packet
 	outCache                 map[outKey]egressSet
 	realWalks                map[realWalkKey]packet
 	storeOnce                sync.Once
@@ -346,7 +347,7 @@ type realWalkKey struct {
 
 // newProbeRel prepares the relation of one probe; run walks it.
 func (cs *connSet) newProbeRel(p Probe) *probeRel {
-	r := &probeRel{cs: cs, probe: p, q: p.query(), inCache: map[inKey]packet{}, outCache: map[outKey]egressSet{},
+	r := &probeRel{cs: cs, probe: p, q: p.query(), inCache: map[inKey]packet{}, groupIn: map[groupInKey]packet{}, outCache: map[outKey]egressSet{},
 		realWalks: map[realWalkKey]packet{}}
 	r.none = queryPacket(r.q, addrs{}, addrs{}).with(nil)
 	for fam := range 2 {
