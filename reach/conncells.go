@@ -321,29 +321,34 @@ func (a *matrixAcc) group(id string) int32 {
 }
 
 // localCells collects one job's cells before they are added at once.
-type localCells map[uint64]map[int32]portSet
+type localCells map[cellProbe]portSet
+
+// cellProbe names a cell's traffic of one probe.
+type cellProbe struct {
+	cell  uint64
+	probe int32
+}
 
 func (l localCells) add(from, to int32, probe int, ports portSet) {
 	if ports.empty() {
 		return
 	}
-	k := cellKey(from, to)
-	m := l[k]
-	if m == nil {
-		m = map[int32]portSet{}
-		l[k] = m
+	k := cellProbe{cellKey(from, to), int32(probe)}
+	if old, ok := l[k]; ok {
+		ports = old.union(ports)
 	}
-	m[int32(probe)] = m[int32(probe)].union(ports)
+	l[k] = ports
 }
 
 // merge adds a job's cells to the matrix.
 func (a *matrixAcc) merge(l localCells) {
+	if len(l) == 0 {
+		return
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	for k, m := range l {
-		for probe, ports := range m {
-			a.store.add(k, probe, ports)
-		}
+	for k, ports := range l {
+		a.store.add(k.cell, k.probe, ports)
 	}
 }
 
@@ -772,13 +777,19 @@ type subnetRun struct {
 	units [2]*senderUnits
 	// recv are the receiving subnets per IP version, by subnet, and the
 	// units of senders and receiving subnets of each view class.
-	recv        [2]map[string]*recvUnit
-	unitsOfVM   [2]map[*ifaceClass][]int
-	unitsOfVS   [2]map[*ifaceClass][]int
-	recvOfVM    [2]map[*ifaceClass][]*recvUnit
-	recvOfVS    [2]map[*ifaceClass][]*recvUnit
-	egressAll   [2][]bool
-	sharesInst  map[[2]string]bool
+	recv      [2]map[string]*recvUnit
+	unitsOfVM [2]map[*ifaceClass][]int
+	unitsOfVS [2]map[*ifaceClass][]int
+	recvOfVM  [2]map[*ifaceClass][]*recvUnit
+	recvOfVS  [2]map[*ifaceClass][]*recvUnit
+	egressAll [2][]bool
+	// unitGroup and unitSubnet are every unit's group in the matrix and
+	// its subnet's number (subnetNum).
+	unitGroup, unitSubnet [2][]int32
+	subnetNum             map[string]int32
+	// sharesInst holds the pairs of subnets (by number) that hold two
+	// interfaces of one instance.
+	sharesInst  map[[2]int32]bool
 	columnsMu   sync.Mutex
 	columnsOnce map[*recvUnit]*sync.Once
 	anyOnce     map[*recvUnit]*sync.Once
@@ -798,6 +809,8 @@ type recvUnit struct {
 	homogeneous bool
 	viaFree     bool
 	col, anyCol []segment
+	// group is its group in the matrix, sn its subnet's number.
+	group, sn int32
 }
 
 // subnetCells adds the relation's traffic of one probe to cells of VPCs
@@ -813,7 +826,11 @@ type recvUnit struct {
 // bound adds nothing to what the cell of the two VPCs already holds.
 func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc) {
 	cs := r.cs
-	run := &subnetRun{r: r, pr: pr, pi: pi, by: by, acc: acc, sharesInst: cs.instancePairs(), columnsOnce: map[*recvUnit]*sync.Once{}, anyOnce: map[*recvUnit]*sync.Once{}}
+	run := &subnetRun{r: r, pr: pr, pi: pi, by: by, acc: acc, columnsOnce: map[*recvUnit]*sync.Once{}, anyOnce: map[*recvUnit]*sync.Once{},
+		subnetNum: map[string]int32{}, sharesInst: map[[2]int32]bool{}}
+	for k := range cs.instancePairs() {
+		run.sharesInst[[2]int32{run.subnetNumber(k[0]), run.subnetNumber(k[1])}] = true
+	}
 	for fam := range 2 {
 		if !pr.probe.Protocol.Carries(fam == 0) {
 			continue
@@ -835,6 +852,12 @@ func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc)
 				}
 			}
 		}
+		run.unitGroup[fam] = make([]int32, len(u.subnet))
+		run.unitSubnet[fam] = make([]int32, len(u.subnet))
+		for i, ends := range u.ends {
+			run.unitGroup[fam][i] = acc.group(groupsOf(by, ends[0])[0])
+			run.unitSubnet[fam][i] = run.subnetNumber(u.subnet[i])
+		}
 		run.egressAll[fam] = make([]bool, len(u.subnet))
 		for i, sels := range u.sels {
 			run.egressAll[fam][i] = true
@@ -855,7 +878,8 @@ func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc)
 			sn := d.ends[0].n.SubnetID
 			ru := run.recv[fam][sn]
 			if ru == nil {
-				ru = &recvUnit{subnet: sn, vm: d.ends[0].vm, homogeneous: true, viaFree: true}
+				ru = &recvUnit{subnet: sn, vm: d.ends[0].vm, homogeneous: true, viaFree: true,
+					group: acc.group(groupsOf(by, d.ends[0])[0]), sn: run.subnetNumber(sn)}
 				run.recv[fam][sn] = ru
 				run.columnsOnce[ru] = &sync.Once{}
 			}
@@ -939,6 +963,16 @@ func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc)
 	pr.run(sink)
 }
 
+// subnetNumber numbers subnets as it meets them (before the walks).
+func (run *subnetRun) subnetNumber(id string) int32 {
+	if n, ok := run.subnetNum[id]; ok {
+		return n
+	}
+	n := int32(len(run.subnetNum))
+	run.subnetNum[id] = n
+	return n
+}
+
 // roundRobinByVPC orders classes a VPC at a time in turn, so that the
 // first walks reach every pair of VPCs and later ones can be skipped.
 func roundRobinByVPC(ms []*ifaceClass) []*ifaceClass {
@@ -1012,32 +1046,44 @@ func (run *subnetRun) pair(fam int, m, n *ifaceClass, ents []pathEntry, subnetVi
 	if subnetView {
 		xs, ys = run.unitsOfVS[fam][m], run.recvOfVS[fam][n]
 	}
-	group := func(c *connEnd) int32 { return run.acc.group(groupsOf(run.by, c)[0]) }
 	var q portSet
 	var uniform, checked bool
+	// dstIn says, per receiving subnet (of ys), whether its receivers are
+	// all in the one delivered span: 0 not asked yet, 1 yes, 2 no.
+	var dstIn []uint8
 	for _, ui := range xs {
-		gX := group(u.ends[ui][0])
-		for _, ru := range ys {
-			sn := u.subnet[ui]
-			if !subnetView && m == n && sn != ru.subnet {
+		gX, sn := run.unitGroup[fam][ui], run.unitSubnet[fam][ui]
+		srcIn := uint8(0)
+		for yi, ru := range ys {
+			if !subnetView && m == n && sn != ru.sn {
 				continue // subnets of one merged class: the subnet view's walks
 			}
-			if sn != ru.subnet && u.homogeneous[ui] && ru.homogeneous && run.egressAll[fam][ui] &&
-				!run.sharesInst[[2]string{sn, ru.subnet}] && len(ents) == 1 && !ents[0].translated && !ents[0].forwarded &&
+			if sn != ru.sn && u.homogeneous[ui] && ru.homogeneous && run.egressAll[fam][ui] &&
+				!run.sharesInst[[2]int32{sn, ru.sn}] && len(ents) == 1 && !ents[0].translated && !ents[0].forwarded &&
 				(ru.viaFree || ents[0].via == (crossing{})) {
 				if !checked {
 					checked = true
 					q, uniform = wholeProduct(ents[0].req)
 				}
 				ports, ok := q, uniform
-				if ok && !(subsetOf(u.addrSet[ui], ents[0].req.spans[0].src) && subsetOf(ru.addrSet, ents[0].req.spans[0].dst)) {
-					ok = false
+				if ok {
+					// subsetOf, once per sending unit and receiving subnet
+					if srcIn == 0 {
+						srcIn = inOrOut(subsetOf(u.addrSet[ui], ents[0].req.spans[0].src))
+					}
+					if dstIn == nil {
+						dstIn = make([]uint8, len(ys))
+					}
+					if dstIn[yi] == 0 {
+						dstIn[yi] = inOrOut(subsetOf(ru.addrSet, ents[0].req.spans[0].dst))
+					}
+					ok = srcIn == 1 && dstIn[yi] == 1
 				}
 				if !ok {
 					ports, ok = run.pr.uniformDelivery(ents, u.addrSet[ui], ru.addrSet)
 				}
 				if ok {
-					gY := group(ru.ends[0])
+					gY := ru.group
 					if run.by == ByVPC {
 						// only what the cell lacks, receiver class by class
 						// until nothing is left
@@ -1065,6 +1111,14 @@ func (run *subnetRun) pair(fam int, m, n *ifaceClass, ents []pathEntry, subnetVi
 			}
 		}
 	}
+}
+
+// inOrOut is 1 for true and 2 for false.
+func inOrOut(in bool) uint8 {
+	if in {
+		return 1
+	}
+	return 2
 }
 
 // wholeProduct reports whether a delivery is one span, and returns its

@@ -1,0 +1,81 @@
+package reach
+
+import (
+	"fmt"
+	"slices"
+)
+
+// GroupAdmissionMismatches compares, for every probe and IP version, the
+// inbound admissions a receiving subnet's column is built from — its
+// groups' (subnetIngress) — with those of its classes' mixes (ingress,
+// ingressAny): per class as sets of packets, and per subnet as the ports
+// the column gives every sending subnet, against the ports of the mixes'
+// spans whose sources hold one of the subnet's senders. It returns the
+// disagreements and how many classes and columns it compared.
+func GroupAdmissionMismatches(e *Engine, all Group) ([]string, int, error) {
+	cs, err := e.newConnSet(nil, all, all, 1)
+	if err != nil {
+		return nil, 0, err
+	}
+	var bad []string
+	n := 0
+	for _, p := range e.DefaultProbes() {
+		pr := cs.newProbeRel(p)
+		for fam := range 2 {
+			if !p.Protocol.Carries(fam == 0) {
+				continue
+			}
+			u := cs.senderUnits(fam)
+			bySubnet := map[string][]*classSel{}
+			for _, d := range cs.sortedRecvers {
+				bySubnet[d.ends[0].n.SubnetID] = append(bySubnet[d.ends[0].n.SubnetID], d)
+			}
+			for _, any := range []bool{false, true} {
+				mix := func(d *classSel) packet {
+					if any {
+						return pr.ingressAny(d.cls, fam)
+					}
+					return pr.ingress(d.cls, fam, crossing{}, false)
+				}
+				for _, d := range cs.sortedRecvers {
+					n++
+					want := mix(d)
+					got := want.with(nil)
+					for _, g := range pr.subnetIngress(fam, []*classSel{d}, any) {
+						got = got.union(g)
+					}
+					if _, out := want.cutBy(got); !out.empty() {
+						bad = append(bad, fmt.Sprintf("%s %s fam %d any %v: the mix admits %s, its groups not", p, d.cls.id, fam, any, out))
+					}
+					if _, out := got.cutBy(want); !out.empty() {
+						bad = append(bad, fmt.Sprintf("%s %s fam %d any %v: the groups admit %s, the mix not", p, d.cls.id, fam, any, out))
+					}
+				}
+				subnets := make([]string, 0, len(bySubnet))
+				for sn := range bySubnet {
+					subnets = append(subnets, sn)
+				}
+				slices.Sort(subnets)
+				for _, sn := range subnets {
+					sels := bySubnet[sn]
+					col := u.column(pr.subnetIngress(fam, sels, any))
+					for ui := range u.subnet {
+						n++
+						var want portSet
+						for _, d := range sels {
+							for _, sp := range mix(d).spans {
+								if sp.src.overlaps(u.addrSet[ui]) {
+									want = want.union(packetPorts(mix(d).with([]span{sp})))
+								}
+							}
+						}
+						if got := u.at(col, ui); !got.equal(want) {
+							bad = append(bad, fmt.Sprintf("%s fam %d any %v: column of %s at %s: %v, the mixes %v", p, fam, any, sn, u.subnet[ui], got, want))
+						}
+					}
+				}
+			}
+		}
+	}
+	return bad, n, nil
+}
