@@ -16,11 +16,14 @@ import (
 // union). The large account has some 19,600 mixes of 5,000 groups.
 
 // groupInKey names one group's admissions: for an interface of vpc, one
-// IP version, packets that came within the VPC or (any) whichever way.
+// IP version, packets that came by via (crossing{} for a group whose
+// rules match alike however they came) and forwarded or not, or (any)
+// that came whichever way, not forwarded.
 type groupInKey struct {
-	id, vpc string
-	fam     int
-	any     bool
+	id, vpc  string
+	fam      int
+	any, fwd bool
+	via      crossing
 }
 
 // groupIngress returns the packets of the probe, from every address of
@@ -29,7 +32,14 @@ type groupInKey struct {
 // (via crossing{}), or any: whichever way (via nil, ingressAny), not
 // forwarded. A group missing from the snapshot admits nothing.
 func (r *probeRel) groupIngress(id, vpc string, fam int, any bool) packet {
-	key := groupInKey{id: id, vpc: vpc, fam: fam, any: any}
+	return r.groupIngressVia(groupInKey{id: id, vpc: vpc, fam: fam, any: any})
+}
+
+// groupIngressVia is groupIngress for the packets the key names.
+func (r *probeRel) groupIngressVia(key groupInKey) packet {
+	if key.any || !r.cs.e.groupDependsOnVia(key.id, key.vpc) {
+		key.via = crossing{}
+	}
 	r.mu.Lock()
 	p, ok := r.groupIn[key]
 	r.mu.Unlock()
@@ -37,11 +47,13 @@ func (r *probeRel) groupIngress(id, vpc string, fam int, any bool) packet {
 		return p
 	}
 	e := r.cs.e
-	p = queryPacket(r.q, e.allAddrs[fam], anyAddr(fam))
-	n := &model.NetworkInterface{VPCID: vpc, SecurityGroupIDs: []string{id}}
+	p = queryPacket(r.q, e.allAddrs[key.fam], anyAddr(key.fam))
+	p.forwarded = key.fwd
+	n := &model.NetworkInterface{VPCID: key.vpc, SecurityGroupIDs: []string{key.id}}
 	var via *crossing
-	if !any {
-		via = &crossing{}
+	if !key.any {
+		v := key.via
+		via = &v
 	}
 	p = e.evalSecurityGroupsVia(n, false, p, via, false).admitted.pkt
 	r.mu.Lock()
@@ -73,4 +85,36 @@ func (r *probeRel) subnetIngress(fam int, sels []*classSel, any bool) []packet {
 		out[i] = r.groupIngress(k.id, k.vpc, fam, any)
 	}
 	return out
+}
+
+// mixIngress is ingress (a class's admissions of packets that came by
+// via, forwarded or not) assembled from its groups' admissions: the same
+// set of packets in other spans. Only projections of it may be read (the
+// cells of a matrix), not its spans (links are made of them).
+func (r *probeRel) mixIngress(c *ifaceClass, fam int, via crossing, fwd bool) packet {
+	c = r.cs.sgCanonical(c)
+	key := inKey{cls: c, fam: fam, fwd: fwd}
+	if r.cs.dependsOnVia(c) {
+		key.via = via
+	}
+	r.mu.Lock()
+	p, ok := r.mixIn[key]
+	r.mu.Unlock()
+	if ok {
+		return p
+	}
+	e := r.cs.e
+	p = queryPacket(r.q, e.allAddrs[fam], anyAddr(fam))
+	p.forwarded = fwd
+	if ids := c.rep.SecurityGroupIDs; len(ids) > 0 {
+		var spans []span
+		for _, id := range ids {
+			spans = append(spans, r.groupIngressVia(groupInKey{id: id, vpc: c.rep.VPCID, fam: fam, fwd: fwd, via: via}).spans...)
+		}
+		p = p.with(spans)
+	}
+	r.mu.Lock()
+	r.mixIn[key] = p
+	r.mu.Unlock()
+	return p
 }

@@ -1104,7 +1104,8 @@ func (run *subnetRun) pair(fam int, m, n *ifaceClass, ents []pathEntry, subnetVi
 					if (subnetView && d.ends[0].vs != n) || (!subnetView && d.ends[0].vm != n) {
 						continue
 					}
-					if p := run.pr.betweenOf(fam, s, d, ents); !p.empty() {
+					in := func(via crossing, fwd bool) packet { return run.pr.mixIngress(d.cls, fam, via, fwd) }
+					if p := run.pr.betweenOfBy(fam, s, d, ents, in); !p.empty() {
 						run.r.addPacket(run.pi, run.by, fam, s, d, p, run.acc, l)
 					}
 				}

@@ -6,8 +6,9 @@ import (
 )
 
 // GroupAdmissionMismatches compares, for every probe and IP version, the
-// inbound admissions a receiving subnet's column is built from — its
-// groups' (subnetIngress) — with those of its classes' mixes (ingress,
+// inbound admissions assembled from security groups — a receiving
+// subnet's (subnetIngress) and a class's (mixIngress, every way packets
+// cross, forwarded or not) — with those of the classes' mixes (ingress,
 // ingressAny): per class as sets of packets, and per subnet as the ports
 // the column gives every sending subnet, against the ports of the mixes'
 // spans whose sources hold one of the subnet's senders. It returns the
@@ -19,6 +20,21 @@ func GroupAdmissionMismatches(e *Engine, all Group) ([]string, int, error) {
 	}
 	var bad []string
 	n := 0
+	// every way packets cross into a VPC: within it, by each peering, by
+	// each pair of attachments of a transit gateway (peered or not)
+	vias := []crossing{{}}
+	for _, pcx := range e.snap.VPCPeerings {
+		vias = append(vias, crossing{pcx: pcx})
+	}
+	for _, tgw := range e.snap.TransitGateways {
+		for _, a := range e.snap.TGWAttachments {
+			for _, b := range e.snap.TGWAttachments {
+				if a.TransitGatewayID == tgw.ID {
+					vias = append(vias, crossing{tgw: tgw, in: a, out: b}, crossing{tgw: tgw, in: a, out: b, peered: true})
+				}
+			}
+		}
+	}
 	for _, p := range e.DefaultProbes() {
 		pr := cs.newProbeRel(p)
 		for fam := range 2 {
@@ -49,6 +65,21 @@ func GroupAdmissionMismatches(e *Engine, all Group) ([]string, int, error) {
 					}
 					if _, out := got.cutBy(want); !out.empty() {
 						bad = append(bad, fmt.Sprintf("%s %s fam %d any %v: the groups admit %s, the mix not", p, d.cls.id, fam, any, out))
+					}
+				}
+				if !any {
+					for _, d := range cs.sortedRecvers {
+						for _, via := range vias {
+							for _, fwd := range []bool{false, true} {
+								n++
+								want, got := pr.ingress(d.cls, fam, via, fwd), pr.mixIngress(d.cls, fam, via, fwd)
+								_, out1 := want.cutBy(got)
+								_, out2 := got.cutBy(want)
+								if !out1.empty() || !out2.empty() {
+									bad = append(bad, fmt.Sprintf("%s %s fam %d via %v fwd %v: the mix alone admits %s, its groups alone %s", p, d.cls.id, fam, via, fwd, out1, out2))
+								}
+							}
+						}
 					}
 				}
 				subnets := make([]string, 0, len(bySubnet))
