@@ -952,7 +952,7 @@ func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc)
 			return bound.minus(acc.known(acc.group(m.rep.VPCID), acc.group(n.rep.VPCID), pi))
 		}
 		if !run.translatable[fam] {
-			bound = bound.intersect(run.admitBound(fam, m, n, subnetView))
+			bound = run.admitBound(fam, m, n, subnetView, bound)
 		}
 		return bound
 	}
@@ -1004,10 +1004,11 @@ func (run *subnetRun) column(fam int, ru *recvUnit) []segment {
 	return ru.col
 }
 
-// admitBound returns the destination ports on which some receiver of
-// view class n admits some sender of view class m, however the packets
-// come: a bound of what a walk between them can add.
-func (run *subnetRun) admitBound(fam int, m, n *ifaceClass, subnetView bool) portSet {
+// admitBound returns the ports of within on which some receiver of view
+// class n admits some sender of view class m, however the packets come:
+// with within the network ACL bound, a bound of what a walk between them
+// can add. It stops as soon as it holds every port of within.
+func (run *subnetRun) admitBound(fam int, m, n *ifaceClass, subnetView bool, within portSet) portSet {
 	xs, ys := run.unitsOfVM[fam][m], run.recvOfVM[fam][n]
 	if subnetView {
 		xs, ys = run.unitsOfVS[fam][m], run.recvOfVS[fam][n]
@@ -1016,7 +1017,11 @@ func (run *subnetRun) admitBound(fam int, m, n *ifaceClass, subnetView bool) por
 	for _, ru := range ys {
 		col := run.boundColumn(fam, ru)
 		for _, x := range xs {
-			out = out.union(run.units[fam].at(col, x))
+			if at := run.units[fam].at(col, x); !at.empty() {
+				if out = out.union(at.intersect(within)); out.equal(within) {
+					return out
+				}
+			}
 		}
 	}
 	return out
