@@ -107,3 +107,28 @@ func TestGroupAdmissionsUnionToMixesOnFixtures(t *testing.T) {
 		}
 	}
 }
+
+// TestMatrixAgreesWithLinksOnFixtures: on every fixture and a small
+// generated account, the matrices by VPC and subnet (added up subnet by
+// subnet, with the receivers' groups' admissions) and by security group
+// and interface hold exactly the ports of the relation's links, which
+// apply each mix of groups as the walk's stage evaluates it.
+func TestMatrixAgreesWithLinksOnFixtures(t *testing.T) {
+	snaps := map[string]*model.Snapshot{"generated": fixtures.Large(fixtures.LargeConfig{Seed: 5, VPCs: 5, Subnets: 30, Interfaces: 240, SecurityGroups: 50, Rules: 500, Peerings: 4})}
+	for _, name := range fixtures.Names() {
+		s, err := fixtures.Load(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		snaps[name] = s
+	}
+	for name, s := range snaps {
+		e := reach.New(s)
+		all := reach.Group{Interfaces: e.Ends(), Internet: true}
+		rel, err := e.Relate(reach.RelationOptions{From: all, To: all})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: %d cells compared", name, matrixAgreesWithLinks(t, name, e, rel))
+	}
+}

@@ -109,10 +109,16 @@ type cellRef struct {
 // traffic records (one per probe that gets through), their ports in one
 // arena. Cells from or to the internet keep their addresses aside.
 type cellStore struct {
-	index map[uint64]int32
-	recs  []trafficRec
-	ports []model.PortRange
-	inet  map[uint64]map[int32]addrs
+	// index is the first record of every cell, by cellKey; dense, when
+	// there are few enough groups, the same as first record + 1 (0: no
+	// cell) at from*groups+to, with count the cells it holds.
+	index  map[uint64]int32
+	dense  []int32
+	groups int
+	count  int
+	recs   []trafficRec
+	ports  []model.PortRange
+	inet   map[uint64]map[int32]addrs
 }
 
 // trafficRec is a probe's ports in a cell: arena[off:off+n]; next is the
@@ -121,8 +127,66 @@ type trafficRec struct {
 	probe, off, n, next int32
 }
 
-func newCellStore() *cellStore {
-	return &cellStore{index: map[uint64]int32{}, inet: map[uint64]map[int32]addrs{}}
+// maxDenseCells is the most cells a store indexes densely (64 MiB): a
+// matrix by subnet of the large account has 2,001 groups (4 M cells, of
+// which 2.9 M hold traffic), where looking cells up in a map was the
+// most of adding to them.
+const maxDenseCells = 1 << 24
+
+// newCellStore returns a store for cells between groups numbered below
+// groups.
+func newCellStore(groups int) *cellStore {
+	st := &cellStore{index: map[uint64]int32{}, inet: map[uint64]map[int32]addrs{}, groups: groups}
+	if groups*groups <= maxDenseCells {
+		st.dense = make([]int32, groups*groups)
+	}
+	return st
+}
+
+// first returns the first record of a cell.
+func (st *cellStore) first(key uint64) (int32, bool) {
+	if st.dense == nil {
+		i, ok := st.index[key]
+		return i, ok
+	}
+	i := st.dense[int(key>>32)*st.groups+int(uint32(key))]
+	return i - 1, i > 0
+}
+
+// setFirst sets the first record of a cell.
+func (st *cellStore) setFirst(key uint64, i int32) {
+	if st.dense == nil {
+		st.index[key] = i
+		return
+	}
+	j := int(key>>32)*st.groups + int(uint32(key))
+	if st.dense[j] == 0 {
+		st.count++
+	}
+	st.dense[j] = i + 1
+}
+
+// len returns the number of cells.
+func (st *cellStore) len() int {
+	if st.dense == nil {
+		return len(st.index)
+	}
+	return st.count
+}
+
+// each calls f with every cell's key and first record.
+func (st *cellStore) each(f func(key uint64, first int32)) {
+	if st.dense == nil {
+		for k, i := range st.index {
+			f(k, i)
+		}
+		return
+	}
+	for j, i := range st.dense {
+		if i > 0 {
+			f(cellKey(int32(j/st.groups), int32(j%st.groups)), i-1)
+		}
+	}
 }
 
 func cellKey(from, to int32) uint64 { return uint64(uint32(from))<<32 | uint64(uint32(to)) }
@@ -134,9 +198,9 @@ func (st *cellStore) portsOf(r trafficRec) portSet {
 
 // add joins ports to a cell's traffic of a probe.
 func (st *cellStore) add(key uint64, probe int32, ports portSet) {
-	first, ok := st.index[key]
+	first, ok := st.first(key)
 	if !ok {
-		st.index[key] = st.appendRec(probe, ports, -1)
+		st.setFirst(key, st.appendRec(probe, ports, -1))
 		return
 	}
 	for i := first; i >= 0; i = st.recs[i].next {
@@ -153,7 +217,7 @@ func (st *cellStore) add(key uint64, probe int32, ports portSet) {
 		st.ports = append(st.ports, u...)
 		return
 	}
-	st.index[key] = st.appendRec(probe, ports, first)
+	st.setFirst(key, st.appendRec(probe, ports, first))
 }
 
 func (st *cellStore) appendRec(probe int32, ports portSet, next int32) int32 {
@@ -164,7 +228,7 @@ func (st *cellStore) appendRec(probe int32, ports portSet, next int32) int32 {
 
 // known returns a cell's ports for a probe.
 func (st *cellStore) known(key uint64, probe int32) portSet {
-	first, ok := st.index[key]
+	first, ok := st.first(key)
 	if !ok {
 		return nil
 	}
@@ -378,7 +442,7 @@ func (a *matrixAcc) known(from, to int32, probe int) portSet {
 
 // newMatrixAcc indexes the groups of the selection.
 func (r *Relation) newMatrixAcc(by GroupBy) *matrixAcc {
-	a := &matrixAcc{index: map[string]int32{}, store: newCellStore()}
+	a := &matrixAcc{index: map[string]int32{}}
 	counted := map[string]int{}
 	for _, c := range r.cs.ends {
 		for _, g := range groupsOf(by, c) {
@@ -403,6 +467,7 @@ func (r *Relation) newMatrixAcc(by GroupBy) *matrixAcc {
 	for i, g := range a.groups {
 		a.index[g.ID] = int32(i)
 	}
+	a.store = newCellStore(len(a.groups))
 	return a
 }
 
@@ -425,10 +490,10 @@ func (r *Relation) Matrix(by GroupBy) *Matrix {
 		})
 	}
 	m := &Matrix{By: by, Groups: acc.groups, Caveats: r.Caveats(), Probes: r.probes, rel: r, index: acc.index, store: acc.store}
-	m.cells = make([]cellRef, 0, len(acc.store.index))
-	for k, first := range acc.store.index {
+	m.cells = make([]cellRef, 0, acc.store.len())
+	acc.store.each(func(k uint64, first int32) {
 		m.cells = append(m.cells, cellRef{from: int32(k >> 32), to: int32(uint32(k)), first: first})
-	}
+	})
 	slices.SortFunc(m.cells, func(a, b cellRef) int { return cmp.Or(cmp.Compare(a.from, b.from), cmp.Compare(a.to, b.to)) })
 	return m
 }
