@@ -2,6 +2,7 @@ package reach
 
 import (
 	"cmp"
+	"encoding/binary"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -108,10 +109,16 @@ type cellRef struct {
 // traffic records (one per probe that gets through), their ports in one
 // arena. Cells from or to the internet keep their addresses aside.
 type cellStore struct {
-	index map[uint64]int32
-	recs  []trafficRec
-	ports []model.PortRange
-	inet  map[uint64]map[int32]addrs
+	// index is the first record of every cell, by cellKey; dense, when
+	// there are few enough groups, the same as first record + 1 (0: no
+	// cell) at from*groups+to, with count the cells it holds.
+	index  map[uint64]int32
+	dense  []int32
+	groups int
+	count  int
+	recs   []trafficRec
+	ports  []model.PortRange
+	inet   map[uint64]map[int32]addrs
 }
 
 // trafficRec is a probe's ports in a cell: arena[off:off+n]; next is the
@@ -120,8 +127,66 @@ type trafficRec struct {
 	probe, off, n, next int32
 }
 
-func newCellStore() *cellStore {
-	return &cellStore{index: map[uint64]int32{}, inet: map[uint64]map[int32]addrs{}}
+// maxDenseCells is the most cells a store indexes densely (64 MiB): a
+// matrix by subnet of the large account has 2,001 groups (4 M cells, of
+// which 2.9 M hold traffic), where looking cells up in a map was the
+// most of adding to them.
+const maxDenseCells = 1 << 24
+
+// newCellStore returns a store for cells between groups numbered below
+// groups.
+func newCellStore(groups int) *cellStore {
+	st := &cellStore{index: map[uint64]int32{}, inet: map[uint64]map[int32]addrs{}, groups: groups}
+	if groups*groups <= maxDenseCells {
+		st.dense = make([]int32, groups*groups)
+	}
+	return st
+}
+
+// first returns the first record of a cell.
+func (st *cellStore) first(key uint64) (int32, bool) {
+	if st.dense == nil {
+		i, ok := st.index[key]
+		return i, ok
+	}
+	i := st.dense[int(key>>32)*st.groups+int(uint32(key))]
+	return i - 1, i > 0
+}
+
+// setFirst sets the first record of a cell.
+func (st *cellStore) setFirst(key uint64, i int32) {
+	if st.dense == nil {
+		st.index[key] = i
+		return
+	}
+	j := int(key>>32)*st.groups + int(uint32(key))
+	if st.dense[j] == 0 {
+		st.count++
+	}
+	st.dense[j] = i + 1
+}
+
+// len returns the number of cells.
+func (st *cellStore) len() int {
+	if st.dense == nil {
+		return len(st.index)
+	}
+	return st.count
+}
+
+// each calls f with every cell's key and first record.
+func (st *cellStore) each(f func(key uint64, first int32)) {
+	if st.dense == nil {
+		for k, i := range st.index {
+			f(k, i)
+		}
+		return
+	}
+	for j, i := range st.dense {
+		if i > 0 {
+			f(cellKey(int32(j/st.groups), int32(j%st.groups)), i-1)
+		}
+	}
 }
 
 func cellKey(from, to int32) uint64 { return uint64(uint32(from))<<32 | uint64(uint32(to)) }
@@ -133,9 +198,9 @@ func (st *cellStore) portsOf(r trafficRec) portSet {
 
 // add joins ports to a cell's traffic of a probe.
 func (st *cellStore) add(key uint64, probe int32, ports portSet) {
-	first, ok := st.index[key]
+	first, ok := st.first(key)
 	if !ok {
-		st.index[key] = st.appendRec(probe, ports, -1)
+		st.setFirst(key, st.appendRec(probe, ports, -1))
 		return
 	}
 	for i := first; i >= 0; i = st.recs[i].next {
@@ -152,7 +217,7 @@ func (st *cellStore) add(key uint64, probe int32, ports portSet) {
 		st.ports = append(st.ports, u...)
 		return
 	}
-	st.index[key] = st.appendRec(probe, ports, first)
+	st.setFirst(key, st.appendRec(probe, ports, first))
 }
 
 func (st *cellStore) appendRec(probe int32, ports portSet, next int32) int32 {
@@ -163,7 +228,7 @@ func (st *cellStore) appendRec(probe int32, ports portSet, next int32) int32 {
 
 // known returns a cell's ports for a probe.
 func (st *cellStore) known(key uint64, probe int32) portSet {
-	first, ok := st.index[key]
+	first, ok := st.first(key)
 	if !ok {
 		return nil
 	}
@@ -320,29 +385,34 @@ func (a *matrixAcc) group(id string) int32 {
 }
 
 // localCells collects one job's cells before they are added at once.
-type localCells map[uint64]map[int32]portSet
+type localCells map[cellProbe]portSet
+
+// cellProbe names a cell's traffic of one probe.
+type cellProbe struct {
+	cell  uint64
+	probe int32
+}
 
 func (l localCells) add(from, to int32, probe int, ports portSet) {
 	if ports.empty() {
 		return
 	}
-	k := cellKey(from, to)
-	m := l[k]
-	if m == nil {
-		m = map[int32]portSet{}
-		l[k] = m
+	k := cellProbe{cellKey(from, to), int32(probe)}
+	if old, ok := l[k]; ok {
+		ports = old.union(ports)
 	}
-	m[int32(probe)] = m[int32(probe)].union(ports)
+	l[k] = ports
 }
 
 // merge adds a job's cells to the matrix.
 func (a *matrixAcc) merge(l localCells) {
+	if len(l) == 0 {
+		return
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	for k, m := range l {
-		for probe, ports := range m {
-			a.store.add(k, probe, ports)
-		}
+	for k, ports := range l {
+		a.store.add(k.cell, k.probe, ports)
 	}
 }
 
@@ -372,7 +442,7 @@ func (a *matrixAcc) known(from, to int32, probe int) portSet {
 
 // newMatrixAcc indexes the groups of the selection.
 func (r *Relation) newMatrixAcc(by GroupBy) *matrixAcc {
-	a := &matrixAcc{index: map[string]int32{}, store: newCellStore()}
+	a := &matrixAcc{index: map[string]int32{}}
 	counted := map[string]int{}
 	for _, c := range r.cs.ends {
 		for _, g := range groupsOf(by, c) {
@@ -397,6 +467,7 @@ func (r *Relation) newMatrixAcc(by GroupBy) *matrixAcc {
 	for i, g := range a.groups {
 		a.index[g.ID] = int32(i)
 	}
+	a.store = newCellStore(len(a.groups))
 	return a
 }
 
@@ -419,10 +490,10 @@ func (r *Relation) Matrix(by GroupBy) *Matrix {
 		})
 	}
 	m := &Matrix{By: by, Groups: acc.groups, Caveats: r.Caveats(), Probes: r.probes, rel: r, index: acc.index, store: acc.store}
-	m.cells = make([]cellRef, 0, len(acc.store.index))
-	for k, first := range acc.store.index {
+	m.cells = make([]cellRef, 0, acc.store.len())
+	acc.store.each(func(k uint64, first int32) {
 		m.cells = append(m.cells, cellRef{from: int32(k >> 32), to: int32(uint32(k)), first: first})
-	}
+	})
 	slices.SortFunc(m.cells, func(a, b cellRef) int { return cmp.Or(cmp.Compare(a.from, b.from), cmp.Compare(a.to, b.to)) })
 	return m
 }
@@ -559,7 +630,27 @@ type senderUnits struct {
 	addrSet     []addrs
 	sels        [][]*classSel
 	byID        map[string]int
+	// run is the run of every address: a run is a stretch of addresses
+	// (in order) of one unit; runUnit is the unit of every run, unitRuns
+	// the runs of every unit. A subnet's senders are one run unless
+	// subnets of VPCs with overlapping address ranges interleave.
+	run      []int
+	runUnit  []int
+	unitRuns [][]int
+	// keys are the addresses as numbers, for the column's searches.
+	keys []addrKey
 }
+
+// addrKey is an address as a 128-bit number (IPv4 as IPv4-mapped IPv6):
+// ordered as the addresses of one IP version are.
+type addrKey struct{ hi, lo uint64 }
+
+func keyOf(a netip.Addr) addrKey {
+	b := a.As16()
+	return addrKey{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])}
+}
+
+func (k addrKey) less(o addrKey) bool { return k.hi < o.hi || (k.hi == o.hi && k.lo < o.lo) }
 
 func (cs *connSet) senderUnits(fam int) *senderUnits {
 	var list []*connEnd
@@ -586,8 +677,20 @@ func (cs *connSet) senderUnits(fam int) *senderUnits {
 			u.homogeneous[i] = false
 		}
 		u.ends[i] = append(u.ends[i], c)
+		if n := len(u.unit); n == 0 || u.unit[n-1] != i {
+			u.runUnit = append(u.runUnit, i)
+		}
 		u.addrs = append(u.addrs, c.addr[fam])
 		u.unit = append(u.unit, i)
+		u.run = append(u.run, len(u.runUnit)-1)
+	}
+	u.keys = make([]addrKey, len(u.addrs))
+	for i, a := range u.addrs {
+		u.keys[i] = keyOf(a)
+	}
+	u.unitRuns = make([][]int, len(u.subnet))
+	for k, i := range u.runUnit {
+		u.unitRuns[i] = append(u.unitRuns[i], k)
 	}
 	u.addrSet = make([]addrs, len(u.subnet))
 	for i, ends := range u.ends {
@@ -609,8 +712,8 @@ func (cs *connSet) senderUnits(fam int) *senderUnits {
 	return u
 }
 
-// segment is a stretch of units from start on whose senders a column
-// admits the same ports.
+// segment is a stretch of runs of senders (senderUnits.run) from start
+// on that a column admits on the same ports.
 type segment struct {
 	start int
 	ports portSet
@@ -620,10 +723,11 @@ type segment struct {
 // which some sender of the unit is admitted by some of a receiving
 // subnet's classes (their inbound admissions given): the ingress half of
 // every cell in a column, for all sending subnets at once, as segments
-// of units. Each admitted set's source ranges are mapped to the units
-// whose senders they hold (a subnet's senders are contiguous in address
-// order, so an interval of addresses is an interval of units), and a
-// sweep over the units joins the ports of the sets that cover each.
+// of runs (read a unit's ports with at). Each admitted set's source
+// ranges are mapped to the runs whose senders they hold (runs are
+// contiguous in address order, so an interval of addresses is an
+// interval of runs), and a sweep over the runs joins the ports of the
+// sets that cover each.
 func (u *senderUnits) column(admitted []packet) []segment {
 	type interval struct {
 		from, to int
@@ -637,12 +741,13 @@ func (u *senderUnits) column(admitted []packet) []segment {
 				ports = portsOf(model.AllPorts)
 			}
 			for _, rg := range sp.src.ranges() {
-				lo := sort.Search(len(u.addrs), func(i int) bool { return !u.addrs[i].Less(rg.From()) })
-				hi := sort.Search(len(u.addrs), func(i int) bool { return rg.To().Less(u.addrs[i]) }) - 1
+				from, to := keyOf(rg.From()), keyOf(rg.To())
+				lo := sort.Search(len(u.keys), func(i int) bool { return !u.keys[i].less(from) })
+				hi := sort.Search(len(u.keys), func(i int) bool { return to.less(u.keys[i]) }) - 1
 				if lo > hi {
 					continue
 				}
-				ivs = append(ivs, interval{u.unit[lo], u.unit[hi], ports})
+				ivs = append(ivs, interval{u.run[lo], u.run[hi], ports})
 			}
 		}
 	}
@@ -687,9 +792,22 @@ func (u *senderUnits) column(admitted []packet) []segment {
 	return out
 }
 
-// at returns the ports a column admits for a unit.
-func columnAt(col []segment, unit int) portSet {
-	i := sort.Search(len(col), func(i int) bool { return col[i].start > unit }) - 1
+// at returns the ports a column admits for a unit: those of its runs.
+func (u *senderUnits) at(col []segment, unit int) portSet {
+	runs := u.unitRuns[unit]
+	if len(runs) == 1 {
+		return segmentAt(col, runs[0])
+	}
+	var out portSet
+	for _, k := range runs {
+		out = out.union(segmentAt(col, k))
+	}
+	return out
+}
+
+// segmentAt returns the ports a column admits for a run.
+func segmentAt(col []segment, run int) portSet {
+	i := sort.Search(len(col), func(i int) bool { return col[i].start > run }) - 1
 	if i < 0 {
 		return nil
 	}
@@ -724,13 +842,19 @@ type subnetRun struct {
 	units [2]*senderUnits
 	// recv are the receiving subnets per IP version, by subnet, and the
 	// units of senders and receiving subnets of each view class.
-	recv        [2]map[string]*recvUnit
-	unitsOfVM   [2]map[*ifaceClass][]int
-	unitsOfVS   [2]map[*ifaceClass][]int
-	recvOfVM    [2]map[*ifaceClass][]*recvUnit
-	recvOfVS    [2]map[*ifaceClass][]*recvUnit
-	egressAll   [2][]bool
-	sharesInst  map[[2]string]bool
+	recv      [2]map[string]*recvUnit
+	unitsOfVM [2]map[*ifaceClass][]int
+	unitsOfVS [2]map[*ifaceClass][]int
+	recvOfVM  [2]map[*ifaceClass][]*recvUnit
+	recvOfVS  [2]map[*ifaceClass][]*recvUnit
+	egressAll [2][]bool
+	// unitGroup and unitSubnet are every unit's group in the matrix and
+	// its subnet's number (subnetNum).
+	unitGroup, unitSubnet [2][]int32
+	subnetNum             map[string]int32
+	// sharesInst holds the pairs of subnets (by number) that hold two
+	// interfaces of one instance.
+	sharesInst  map[[2]int32]bool
 	columnsMu   sync.Mutex
 	columnsOnce map[*recvUnit]*sync.Once
 	anyOnce     map[*recvUnit]*sync.Once
@@ -750,6 +874,8 @@ type recvUnit struct {
 	homogeneous bool
 	viaFree     bool
 	col, anyCol []segment
+	// group is its group in the matrix, sn its subnet's number.
+	group, sn int32
 }
 
 // subnetCells adds the relation's traffic of one probe to cells of VPCs
@@ -765,7 +891,11 @@ type recvUnit struct {
 // bound adds nothing to what the cell of the two VPCs already holds.
 func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc) {
 	cs := r.cs
-	run := &subnetRun{r: r, pr: pr, pi: pi, by: by, acc: acc, sharesInst: cs.instancePairs(), columnsOnce: map[*recvUnit]*sync.Once{}, anyOnce: map[*recvUnit]*sync.Once{}}
+	run := &subnetRun{r: r, pr: pr, pi: pi, by: by, acc: acc, columnsOnce: map[*recvUnit]*sync.Once{}, anyOnce: map[*recvUnit]*sync.Once{},
+		subnetNum: map[string]int32{}, sharesInst: map[[2]int32]bool{}}
+	for k := range cs.instancePairs() {
+		run.sharesInst[[2]int32{run.subnetNumber(k[0]), run.subnetNumber(k[1])}] = true
+	}
 	for fam := range 2 {
 		if !pr.probe.Protocol.Carries(fam == 0) {
 			continue
@@ -787,6 +917,12 @@ func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc)
 				}
 			}
 		}
+		run.unitGroup[fam] = make([]int32, len(u.subnet))
+		run.unitSubnet[fam] = make([]int32, len(u.subnet))
+		for i, ends := range u.ends {
+			run.unitGroup[fam][i] = acc.group(groupsOf(by, ends[0])[0])
+			run.unitSubnet[fam][i] = run.subnetNumber(u.subnet[i])
+		}
 		run.egressAll[fam] = make([]bool, len(u.subnet))
 		for i, sels := range u.sels {
 			run.egressAll[fam][i] = true
@@ -807,7 +943,8 @@ func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc)
 			sn := d.ends[0].n.SubnetID
 			ru := run.recv[fam][sn]
 			if ru == nil {
-				ru = &recvUnit{subnet: sn, vm: d.ends[0].vm, homogeneous: true, viaFree: true}
+				ru = &recvUnit{subnet: sn, vm: d.ends[0].vm, homogeneous: true, viaFree: true,
+					group: acc.group(groupsOf(by, d.ends[0])[0]), sn: run.subnetNumber(sn)}
 				run.recv[fam][sn] = ru
 				run.columnsOnce[ru] = &sync.Once{}
 			}
@@ -880,7 +1017,7 @@ func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc)
 			return bound.minus(acc.known(acc.group(m.rep.VPCID), acc.group(n.rep.VPCID), pi))
 		}
 		if !run.translatable[fam] {
-			bound = bound.intersect(run.admitBound(fam, m, n, subnetView))
+			bound = run.admitBound(fam, m, n, subnetView, bound)
 		}
 		return bound
 	}
@@ -889,6 +1026,16 @@ func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc)
 	}
 
 	pr.run(sink)
+}
+
+// subnetNumber numbers subnets as it meets them (before the walks).
+func (run *subnetRun) subnetNumber(id string) int32 {
+	if n, ok := run.subnetNum[id]; ok {
+		return n
+	}
+	n := int32(len(run.subnetNum))
+	run.subnetNum[id] = n
+	return n
 }
 
 // roundRobinByVPC orders classes a VPC at a time in turn, so that the
@@ -918,20 +1065,15 @@ func (run *subnetRun) column(fam int, ru *recvUnit) []segment {
 	run.columnsMu.Lock()
 	once := run.columnsOnce[ru]
 	run.columnsMu.Unlock()
-	once.Do(func() {
-		admitted := make([]packet, len(ru.sels))
-		for i, d := range ru.sels {
-			admitted[i] = run.pr.ingress(d.cls, fam, crossing{}, false)
-		}
-		ru.col = run.units[fam].column(admitted)
-	})
+	once.Do(func() { ru.col = run.units[fam].column(run.pr.subnetIngress(fam, ru.sels, false)) })
 	return ru.col
 }
 
-// admitBound returns the destination ports on which some receiver of
-// view class n admits some sender of view class m, however the packets
-// come: a bound of what a walk between them can add.
-func (run *subnetRun) admitBound(fam int, m, n *ifaceClass, subnetView bool) portSet {
+// admitBound returns the ports of within on which some receiver of view
+// class n admits some sender of view class m, however the packets come:
+// with within the network ACL bound, a bound of what a walk between them
+// can add. It stops as soon as it holds every port of within.
+func (run *subnetRun) admitBound(fam int, m, n *ifaceClass, subnetView bool, within portSet) portSet {
 	xs, ys := run.unitsOfVM[fam][m], run.recvOfVM[fam][n]
 	if subnetView {
 		xs, ys = run.unitsOfVS[fam][m], run.recvOfVS[fam][n]
@@ -940,7 +1082,11 @@ func (run *subnetRun) admitBound(fam int, m, n *ifaceClass, subnetView bool) por
 	for _, ru := range ys {
 		col := run.boundColumn(fam, ru)
 		for _, x := range xs {
-			out = out.union(columnAt(col, x))
+			if at := run.units[fam].at(col, x); !at.empty() {
+				if out = out.union(at.intersect(within)); out.equal(within) {
+					return out
+				}
+			}
 		}
 	}
 	return out
@@ -958,40 +1104,8 @@ func (run *subnetRun) boundColumn(fam int, ru *recvUnit) []segment {
 		run.anyOnce[ru] = once
 	}
 	run.columnsMu.Unlock()
-	once.Do(func() {
-		admitted := make([]packet, len(ru.sels))
-		for i, d := range ru.sels {
-			admitted[i] = run.pr.ingressAny(d.cls, fam)
-		}
-		ru.anyCol = run.units[fam].column(admitted)
-	})
+	once.Do(func() { ru.anyCol = run.units[fam].column(run.pr.subnetIngress(fam, ru.sels, true)) })
 	return ru.anyCol
-}
-
-// admitted returns the ports of want on which some class of a receiving
-// subnet admits some of the senders (addresses src), packets that came
-// within the VPC or whichever way for classes that match alike; it stops
-// as soon as every port is found.
-func (run *subnetRun) admitted(fam int, ru *recvUnit, src addrs, want portSet) portSet {
-	var out portSet
-	for _, d := range ru.sels {
-		if want.empty() {
-			break
-		}
-		for _, sp := range run.pr.ingress(d.cls, fam, crossing{}, false).spans {
-			if !sp.src.overlaps(src) {
-				continue
-			}
-			ports := sp.dstPorts
-			if !run.pr.probe.Protocol.HasPorts() {
-				ports = portsOf(model.AllPorts)
-			}
-			got := want.intersect(ports)
-			out = out.union(got)
-			want = want.minus(got)
-		}
-	}
-	return out
 }
 
 // pair adds what a walk delivered from view class m to view class n (of
@@ -1002,39 +1116,53 @@ func (run *subnetRun) pair(fam int, m, n *ifaceClass, ents []pathEntry, subnetVi
 	if subnetView {
 		xs, ys = run.unitsOfVS[fam][m], run.recvOfVS[fam][n]
 	}
-	group := func(c *connEnd) int32 { return run.acc.group(groupsOf(run.by, c)[0]) }
 	var q portSet
 	var uniform, checked bool
+	// dstIn says, per receiving subnet (of ys), whether its receivers are
+	// all in the one delivered span: 0 not asked yet, 1 yes, 2 no.
+	var dstIn []uint8
 	for _, ui := range xs {
-		gX := group(u.ends[ui][0])
-		for _, ru := range ys {
-			sn := u.subnet[ui]
-			if !subnetView && m == n && sn != ru.subnet {
+		gX, sn := run.unitGroup[fam][ui], run.unitSubnet[fam][ui]
+		srcIn := uint8(0)
+		for yi, ru := range ys {
+			if !subnetView && m == n && sn != ru.sn {
 				continue // subnets of one merged class: the subnet view's walks
 			}
-			if sn != ru.subnet && u.homogeneous[ui] && ru.homogeneous && run.egressAll[fam][ui] &&
-				!run.sharesInst[[2]string{sn, ru.subnet}] && len(ents) == 1 && !ents[0].translated && !ents[0].forwarded &&
+			if sn != ru.sn && u.homogeneous[ui] && ru.homogeneous && run.egressAll[fam][ui] &&
+				!run.sharesInst[[2]int32{sn, ru.sn}] && len(ents) == 1 && !ents[0].translated && !ents[0].forwarded &&
 				(ru.viaFree || ents[0].via == (crossing{})) {
 				if !checked {
 					checked = true
 					q, uniform = wholeProduct(ents[0].req)
 				}
 				ports, ok := q, uniform
-				if ok && !(subsetOf(u.addrSet[ui], ents[0].req.spans[0].src) && subsetOf(ru.addrSet, ents[0].req.spans[0].dst)) {
-					ok = false
+				if ok {
+					// subsetOf, once per sending unit and receiving subnet
+					if srcIn == 0 {
+						srcIn = inOrOut(subsetOf(u.addrSet[ui], ents[0].req.spans[0].src))
+					}
+					if dstIn == nil {
+						dstIn = make([]uint8, len(ys))
+					}
+					if dstIn[yi] == 0 {
+						dstIn[yi] = inOrOut(subsetOf(ru.addrSet, ents[0].req.spans[0].dst))
+					}
+					ok = srcIn == 1 && dstIn[yi] == 1
 				}
 				if !ok {
 					ports, ok = run.pr.uniformDelivery(ents, u.addrSet[ui], ru.addrSet)
 				}
 				if ok {
-					gY := group(ru.ends[0])
+					gY := ru.group
 					if run.by == ByVPC {
 						// only what the cell lacks, receiver class by class
 						// until nothing is left
-						l.add(gX, gY, run.pi, run.admitted(fam, ru, u.addrSet[ui], ports.minus(run.acc.known(gX, gY, run.pi))))
+						if want := ports.minus(run.acc.known(gX, gY, run.pi)); !want.empty() {
+							l.add(gX, gY, run.pi, want.intersect(u.at(run.column(fam, ru), ui)))
+						}
 						continue
 					}
-					l.add(gX, gY, run.pi, ports.intersect(columnAt(run.column(fam, ru), ui)))
+					l.add(gX, gY, run.pi, ports.intersect(u.at(run.column(fam, ru), ui)))
 					continue
 				}
 			}
@@ -1046,13 +1174,22 @@ func (run *subnetRun) pair(fam int, m, n *ifaceClass, ents []pathEntry, subnetVi
 					if (subnetView && d.ends[0].vs != n) || (!subnetView && d.ends[0].vm != n) {
 						continue
 					}
-					if p := run.pr.betweenOf(fam, s, d, ents); !p.empty() {
+					in := func(via crossing, fwd bool) packet { return run.pr.mixIngress(d.cls, fam, via, fwd) }
+					if p := run.pr.betweenOfBy(fam, s, d, ents, in); !p.empty() {
 						run.r.addPacket(run.pi, run.by, fam, s, d, p, run.acc, l)
 					}
 				}
 			}
 		}
 	}
+}
+
+// inOrOut is 1 for true and 2 for false.
+func inOrOut(in bool) uint8 {
+	if in {
+		return 1
+	}
+	return 2
 }
 
 // wholeProduct reports whether a delivery is one span, and returns its

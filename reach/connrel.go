@@ -308,6 +308,8 @@ type probeRel struct {
 	pairs, intra             [2]map[classPair][]pathEntry
 	fromInternet, toInternet [2]map[*ifaceClass][]pathEntry
 	inCache                  map[inKey]packet
+	groupIn                  map[groupInKey]packet
+	mixIn                    map[inKey]packet
 	outCache                 map[outKey]egressSet
 	realWalks                map[realWalkKey]packet
 	storeOnce                sync.Once
@@ -346,7 +348,7 @@ type realWalkKey struct {
 
 // newProbeRel prepares the relation of one probe; run walks it.
 func (cs *connSet) newProbeRel(p Probe) *probeRel {
-	r := &probeRel{cs: cs, probe: p, q: p.query(), inCache: map[inKey]packet{}, outCache: map[outKey]egressSet{},
+	r := &probeRel{cs: cs, probe: p, q: p.query(), inCache: map[inKey]packet{}, groupIn: map[groupInKey]packet{}, mixIn: map[inKey]packet{}, outCache: map[outKey]egressSet{},
 		realWalks: map[realWalkKey]packet{}}
 	r.none = queryPacket(r.q, addrs{}, addrs{}).with(nil)
 	for fam := range 2 {
@@ -740,25 +742,35 @@ func (cs *connSet) dependsOnVia(c *ifaceClass) bool {
 		return dep
 	}
 	for _, id := range c.rep.SecurityGroupIDs {
-		sg := cs.e.ix.SecurityGroup(id)
-		if sg == nil {
-			continue
-		}
-		for _, r := range sg.Ingress {
-			if r.Group == nil {
-				continue
-			}
-			for vpc := range cs.e.groupMembers[r.Group.GroupID] {
-				if vpc != c.rep.VPCID {
-					dep = true
-				}
-			}
+		if cs.e.groupDependsOnVia(id, c.rep.VPCID) {
+			dep = true
 		}
 	}
 	cs.mu.Lock()
 	cs.viaDependent[c] = dep
 	cs.mu.Unlock()
 	return dep
+}
+
+// groupDependsOnVia reports whether a security group's inbound rules, on
+// an interface of vpc, can match differently by the way packets came: a
+// rule references a group with members in another VPC.
+func (e *Engine) groupDependsOnVia(id, vpc string) bool {
+	sg := e.ix.SecurityGroup(id)
+	if sg == nil {
+		return false
+	}
+	for _, r := range sg.Ingress {
+		if r.Group == nil {
+			continue
+		}
+		for v := range e.groupMembers[r.Group.GroupID] {
+			if v != vpc {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // restrictEnds returns the packets of p from src to dst: the inside

@@ -409,36 +409,46 @@ func TestPropertyMatrixAgreesWithLinks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, by := range reach.GroupBys {
-			want := cellsFromLinks(e, rel, by)
-			m := rel.Matrix(by)
-			got := map[[2]string]map[int][]model.PortRange{}
-			for _, c := range m.Cells() {
-				got[[2]string{c.From, c.To}] = map[int][]model.PortRange{}
-				for _, tr := range c.Traffic {
-					ports := tr.Ports
-					if len(ports) == 0 {
-						ports = []model.PortRange{model.AllPorts}
-					}
-					got[[2]string{c.From, c.To}][tr.Probe] = ports
+		cells += matrixAgreesWithLinks(t, fmt.Sprintf("seed %d", seed), e, rel)
+	}
+	t.Logf("%d cells compared", cells)
+}
+
+// matrixAgreesWithLinks checks that the relation's matrix, by every
+// grouping, holds exactly the ports of its links (cellsFromLinks), and
+// returns the cells compared.
+func matrixAgreesWithLinks(t *testing.T, label string, e *reach.Engine, rel *reach.Relation) int {
+	t.Helper()
+	cells := 0
+	for _, by := range reach.GroupBys {
+		want := cellsFromLinks(e, rel, by)
+		m := rel.Matrix(by)
+		got := map[[2]string]map[int][]model.PortRange{}
+		for _, c := range m.Cells() {
+			got[[2]string{c.From, c.To}] = map[int][]model.PortRange{}
+			for _, tr := range c.Traffic {
+				ports := tr.Ports
+				if len(ports) == 0 {
+					ports = []model.PortRange{model.AllPorts}
+				}
+				got[[2]string{c.From, c.To}][tr.Probe] = ports
+			}
+		}
+		for k, w := range want {
+			cells++
+			for pi, ports := range w {
+				if g := got[k][pi]; !slices.Equal(g, ports) {
+					t.Errorf("%s by %s: cell %s -> %s %s: matrix has %v, the links %v", label, by, k[0], k[1], m.Probes[pi], g, ports)
 				}
 			}
-			for k, w := range want {
-				cells++
-				for pi, ports := range w {
-					if g := got[k][pi]; !slices.Equal(g, ports) {
-						t.Errorf("seed %d by %s: cell %s -> %s %s: matrix has %v, the links %v", seed, by, k[0], k[1], m.Probes[pi], g, ports)
-					}
-				}
-			}
-			for k, g := range got {
-				for pi, ports := range g {
-					if want[k][pi] == nil {
-						t.Errorf("seed %d by %s: cell %s -> %s %s: matrix has %v, the links nothing", seed, by, k[0], k[1], m.Probes[pi], ports)
-					}
+		}
+		for k, g := range got {
+			for pi, ports := range g {
+				if want[k][pi] == nil {
+					t.Errorf("%s by %s: cell %s -> %s %s: matrix has %v, the links nothing", label, by, k[0], k[1], m.Probes[pi], ports)
 				}
 			}
 		}
 	}
-	t.Logf("%d cells compared", cells)
+	return cells
 }

@@ -1,0 +1,120 @@
+package reach
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/vpcscope/vpcscope/model"
+)
+
+// This file gives the inbound admissions of a receiving subnet as a whole
+// (the union over its classes), computed per security group rather than
+// per mix of groups: a group's rules only allow, and an interface's
+// groups admit what any of them admits, so what a mix admits is, as a set
+// of packets, the union of what its groups admit alone (the evaluation
+// carves each group's matches out of what is left, a partition of that
+// union). The large account has some 19,600 mixes of 5,000 groups.
+
+// groupInKey names one group's admissions: for an interface of vpc, one
+// IP version, packets that came by via (crossing{} for a group whose
+// rules match alike however they came) and forwarded or not, or (any)
+// that came whichever way, not forwarded.
+type groupInKey struct {
+	id, vpc  string
+	fam      int
+	any, fwd bool
+	via      crossing
+}
+
+// groupIngress returns the packets of the probe, from every address of
+// the IP version, that one security group admits on an interface of vpc,
+// as evalSecurityGroupsVia evaluates it: packets that came within the VPC
+// (via crossing{}), or any: whichever way (via nil, ingressAny), not
+// forwarded. A group missing from the snapshot admits nothing.
+func (r *probeRel) groupIngress(id, vpc string, fam int, any bool) packet {
+	return r.groupIngressVia(groupInKey{id: id, vpc: vpc, fam: fam, any: any})
+}
+
+// groupIngressVia is groupIngress for the packets the key names.
+func (r *probeRel) groupIngressVia(key groupInKey) packet {
+	if key.any || !r.cs.e.groupDependsOnVia(key.id, key.vpc) {
+		key.via = crossing{}
+	}
+	r.mu.Lock()
+	p, ok := r.groupIn[key]
+	r.mu.Unlock()
+	if ok {
+		return p
+	}
+	e := r.cs.e
+	p = queryPacket(r.q, e.allAddrs[key.fam], anyAddr(key.fam))
+	p.forwarded = key.fwd
+	n := &model.NetworkInterface{VPCID: key.vpc, SecurityGroupIDs: []string{key.id}}
+	var via *crossing
+	if !key.any {
+		v := key.via
+		via = &v
+	}
+	p = e.evalSecurityGroupsVia(n, false, p, via, false).admitted.pkt
+	r.mu.Lock()
+	r.groupIn[key] = p
+	r.mu.Unlock()
+	return p
+}
+
+// subnetIngress returns packets whose union is what some of the classes
+// admit (ingress with crossing{}, not forwarded; any: ingressAny): the
+// admissions of their groups, each once, and every packet for a class
+// without groups. Only projections of the union may be read from it (as
+// senderUnits.column does), not its spans.
+func (r *probeRel) subnetIngress(fam int, sels []*classSel, any bool) []packet {
+	var ids []groupInKey
+	for _, d := range sels {
+		rep := d.cls.rep
+		if len(rep.SecurityGroupIDs) == 0 {
+			return []packet{queryPacket(r.q, r.cs.e.allAddrs[fam], anyAddr(fam))}
+		}
+		for _, id := range rep.SecurityGroupIDs {
+			ids = append(ids, groupInKey{id: id, vpc: rep.VPCID})
+		}
+	}
+	slices.SortFunc(ids, func(a, b groupInKey) int { return cmp.Or(cmp.Compare(a.id, b.id), cmp.Compare(a.vpc, b.vpc)) })
+	ids = slices.Compact(ids)
+	out := make([]packet, len(ids))
+	for i, k := range ids {
+		out[i] = r.groupIngress(k.id, k.vpc, fam, any)
+	}
+	return out
+}
+
+// mixIngress is ingress (a class's admissions of packets that came by
+// via, forwarded or not) assembled from its groups' admissions: the same
+// set of packets in other spans. Only projections of it may be read (the
+// cells of a matrix), not its spans (links are made of them).
+func (r *probeRel) mixIngress(c *ifaceClass, fam int, via crossing, fwd bool) packet {
+	c = r.cs.sgCanonical(c)
+	key := inKey{cls: c, fam: fam, fwd: fwd}
+	if r.cs.dependsOnVia(c) {
+		key.via = via
+	}
+	r.mu.Lock()
+	p, ok := r.mixIn[key]
+	r.mu.Unlock()
+	if ok {
+		return p
+	}
+	e := r.cs.e
+	p = queryPacket(r.q, e.allAddrs[fam], anyAddr(fam))
+	p.forwarded = fwd
+	if ids := c.rep.SecurityGroupIDs; len(ids) > 0 {
+		var spans []span
+		for _, id := range ids {
+			spans = append(spans, r.groupIngressVia(groupInKey{id: id, vpc: c.rep.VPCID, fam: fam, fwd: fwd, via: via}).spans...)
+		}
+		p = p.with(spans)
+	}
+	r.mu.Lock()
+	r.mixIn[key] = p
+	r.mu.Unlock()
+	return p
+}
