@@ -275,6 +275,31 @@ func (w *walker) record(h Hop, pkt packet) {
 	w.hops = append(w.hops, h)
 }
 
+// renderAll renders hops in order. Consecutive hops mostly saw the very
+// same packets (a packet's spans are never changed once built, so the same
+// spans are the same packets): their text is made once.
+func (e *Engine) renderAll(hs []Hop) {
+	var last packet
+	var text string
+	for i := range hs {
+		h := &hs[i]
+		if h.Packet == "" && !h.pkt.empty() {
+			if !samePackets(h.pkt, last) {
+				last, text = h.pkt, h.pkt.String()
+			}
+			h.Packet = text
+		}
+		e.render(h)
+	}
+}
+
+// samePackets reports whether p and q are one packet set by identity: the
+// same spans (not merely equal ones) with the same protocol and message.
+func samePackets(p, q packet) bool {
+	return len(p.spans) > 0 && len(p.spans) == len(q.spans) && &p.spans[0] == &q.spans[0] &&
+		p.proto == q.proto && p.icmp == q.icmp
+}
+
 // render fills in a returned hop's packet text and its resource's name,
 // account and Region: the one place a hop's resource is looked up.
 func (e *Engine) render(h *Hop) {
