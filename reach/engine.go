@@ -38,8 +38,8 @@ type Engine struct {
 	lbByENI  map[string]*model.LoadBalancer
 	vpceByNI map[string]*model.VPCEndpoint
 	tgByARN  map[string]*model.TargetGroup
-	// tgwAttachmentOf maps "tgwID|vpcID" to the VPC's attachment.
-	tgwAttachmentOf map[string]*model.TGWAttachment
+	// tgwAttachmentOf maps a transit gateway and a VPC to the VPC's attachment.
+	tgwAttachmentOf map[tgwVPC]*model.TGWAttachment
 	// servicePrefixLists are the AWS-managed lists (S3, DynamoDB, ...).
 	servicePrefixLists []*model.PrefixList
 	// internet is every public unicast address outside the snapshot's VPCs;
@@ -127,7 +127,7 @@ func New(s *model.Snapshot) *Engine {
 		lbByENI:         make(map[string]*model.LoadBalancer),
 		vpceByNI:        make(map[string]*model.VPCEndpoint),
 		tgByARN:         make(map[string]*model.TargetGroup, len(s.TargetGroups)),
-		tgwAttachmentOf: make(map[string]*model.TGWAttachment),
+		tgwAttachmentOf: make(map[tgwVPC]*model.TGWAttachment),
 		connViews:       &lazyViews{},
 	}
 	for _, acl := range s.NetworkACLs {
@@ -182,7 +182,7 @@ func New(s *model.Snapshot) *Engine {
 	e.indexLoadBalancerInterfaces()
 	for _, a := range s.TGWAttachments {
 		if a.ResourceType == "vpc" && a.IsAvailable() {
-			e.tgwAttachmentOf[a.TransitGatewayID+"|"+a.ResourceID] = a
+			e.tgwAttachmentOf[tgwVPC{a.TransitGatewayID, a.ResourceID}] = a
 		}
 	}
 	for _, rt := range s.TGWRouteTables {
@@ -310,6 +310,9 @@ func (e *Engine) loadBalancerInterfaces(lb *model.LoadBalancer) []*model.Network
 	}
 	return out
 }
+
+// tgwVPC is a transit gateway and a VPC, by ID: the key of an attachment.
+type tgwVPC struct{ tgw, vpc string }
 
 func pairKey(a, b string) string {
 	if a > b {

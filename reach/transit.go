@@ -24,7 +24,7 @@ func (w *walker) toTransitGateway(vpcID string, from *model.Subnet, tgwID string
 		h.Code = CodeBadState
 		return w.deny(h, pkt, fmt.Sprintf("transit gateway %s is %s", tgwID, tgw.State))
 	}
-	att := w.e.tgwAttachmentOf[tgwID+"|"+vpcID]
+	att := w.e.tgwAttachmentOf[tgwVPC{tgwID, vpcID}]
 	if att == nil {
 		h.Code = CodeBadStateAttachment
 		for _, a := range w.e.ix.TGWAttachments(tgwID) {
@@ -134,7 +134,10 @@ func (w *walker) takeTGWRoute(tgw *model.TransitGateway, rtID string, p tgwRoute
 		return w.deny(h, pkt, fmt.Sprintf("transit gateway route table %s has no route to %s", rtID, pkt.dst()))
 	}
 	r, prefix := p.route, p.prefix
-	h.Rule = tgwRouteText(r, prefix)
+	h.Rule = p.text
+	if h.Rule == "" {
+		h.Rule = tgwRouteText(r, prefix)
+	}
 	h.Ref = &RuleRef{Kind: RefTGWRoute, Index: -1}
 	if r.IsBlackhole() || len(r.Attachments) == 0 {
 		h.Code = CodeTGWRTBBadStateRoute
@@ -216,7 +219,7 @@ func (w *walker) exitToVPC(out *model.TGWAttachment, pkt packet, az string) *arr
 		return w.unknown(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StageExit, at: out}, pkt,
 			fmt.Sprintf("no subnet of attachment %s is in the snapshot", out.ID))
 	}
-	detail := fmt.Sprintf("into %s via %s (%s)", out.ResourceID, sn.ID, sn.AvailabilityZone)
+	detail := "into " + out.ResourceID + " via " + sn.ID + " (" + sn.AvailabilityZone + ")"
 	switch fwdAZ, seen := w.flow.tgwAZ[out.ID]; {
 	case w.dir == DirForward:
 		w.flow.tgwAZ[out.ID] = sn.AvailabilityZone

@@ -501,7 +501,7 @@ func (w *walker) takeRoute(rt *model.RouteTable, h Hop, p routePart, next func(m
 		return w.deny(h, pkt, fmt.Sprintf("route table %s has no route to %s", rt.ID, pkt.dst()))
 	}
 	r := p.route
-	h.Rule = routeText(r)
+	h.Rule = cmp.Or(p.text, routeText(r))
 	h.Ref = &RuleRef{Kind: RefRoute, Index: p.index}
 	if r.IsBlackhole() {
 		h.Code = CodeBadStateRoute
@@ -768,7 +768,7 @@ func (w *walker) nacl(sn *model.Subnet, egress bool, pkt *packet) bool {
 	hopFor := func(p aclPart) Hop {
 		h := Hop{Layer: LayerNetworkACL, Resource: acl.ID, Stage: stage}
 		if p.entry != nil {
-			h.Rule = p.entry.String()
+			h.Rule = compiled.entryText(p.entry)
 			h.Ref = &RuleRef{Kind: kind, Index: -1, RuleNumber: p.entry.RuleNumber}
 		} else {
 			h.Rule = "rule * deny all traffic"
@@ -802,7 +802,7 @@ func (w *walker) nacl(sn *model.Subnet, egress bool, pkt *packet) bool {
 	}
 	h := hopFor(d.allowed)
 	h.Verdict = Allow
-	h.Detail = fmt.Sprintf("%s of %s", stage, sn.ID)
+	h.Detail = string(stage) + " of " + sn.ID
 	w.record(h, *pkt)
 	return true
 }
@@ -879,7 +879,7 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 		}
 		h := Hop{Layer: LayerSecurityGroup, Resource: a.group.ID, Stage: stage, Verdict: Allow,
 			Rule: sgRuleText(egress, a.group, a.rule), Ref: &RuleRef{Kind: kind, Index: a.index},
-			Detail: fmt.Sprintf("%s of %s", stage, n.ID)}
+			Detail: string(stage) + " of " + n.ID}
 		w.record(h, *pkt)
 		return true
 	}
