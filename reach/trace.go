@@ -121,7 +121,7 @@ func (e *Engine) walkPathsSharing(s, d point, pkt packet, quiet bool, share *wal
 func (e *Engine) walkForward(s, d point, pkt packet, quiet bool, share *walkShare) []*walker {
 	fw := &walker{e: e, dir: DirForward, flow: newFlow(), quiet: quiet, share: share}
 	if !quiet {
-		fw.hops = make([]Hop, 0, 8) // a path from the internet to an interface: about 6 hops
+		fw.hops = make([]Hop, 0, 12) // a path across a transit gateway: 10 to 12 hops
 	}
 	return walk(fw, func(w *walker) *arrival {
 		switch {
@@ -310,8 +310,7 @@ func (e *Engine) finish(a *Answer, p path) *Answer {
 	if p.rv != nil {
 		a.Return = takeHops(a.Return, p.rv.hops)
 	}
-	e.renderAll(a.Forward)
-	e.renderAll(a.Return)
+	e.renderAll(a.Forward, a.Return)
 	a.Caveats = append(a.Caveats, fl.caveats...)
 	unknown, blockUnknown := false, false
 	for _, w := range walkers {

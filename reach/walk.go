@@ -275,21 +275,37 @@ func (w *walker) record(h Hop, pkt packet) {
 	w.hops = append(w.hops, h)
 }
 
-// renderAll renders hops in order. Consecutive hops mostly saw the very
-// same packets (a packet's spans are never changed once built, so the same
-// spans are the same packets): their text is made once.
-func (e *Engine) renderAll(hs []Hop) {
+// renderAll renders the hop lists in order, as render does. Consecutive
+// hops mostly saw the very same packets (a packet's spans are never
+// changed once built, so the same spans are the same packets), and a path
+// crosses most resources twice (there and back): a packet's text and a
+// resource's name, account and Region are made once per answer.
+func (e *Engine) renderAll(lists ...[]Hop) {
 	var last packet
 	var text string
-	for i := range hs {
-		h := &hs[i]
-		if h.Packet == "" && !h.pkt.empty() {
-			if !samePackets(h.pkt, last) {
-				last, text = h.pkt, h.pkt.String()
+	var buf [16]resourceText // more resources than an answer mostly crosses
+	seen := buf[:0]
+	for _, hs := range lists {
+		for i := range hs {
+			h := &hs[i]
+			if h.Packet == "" && !h.pkt.empty() {
+				if !samePackets(h.pkt, last) {
+					last, text = h.pkt, h.pkt.String()
+				}
+				h.Packet = text
 			}
-			h.Packet = text
+			at := h.at
+			h.pkt, h.at = packet{}, nil
+			if h.Resource == "" {
+				continue
+			}
+			k := slices.IndexFunc(seen, func(t resourceText) bool { return t.id == h.Resource && t.at == at })
+			if k < 0 {
+				k = len(seen)
+				seen = append(seen, e.resourceText(h.Resource, at))
+			}
+			seen[k].apply(h)
 		}
-		e.render(h)
 	}
 }
 
@@ -301,7 +317,7 @@ func samePackets(p, q packet) bool {
 }
 
 // render fills in a returned hop's packet text and its resource's name,
-// account and Region: the one place a hop's resource is looked up.
+// account and Region.
 func (e *Engine) render(h *Hop) {
 	if !h.pkt.empty() && h.Packet == "" {
 		h.Packet = h.pkt.String()
@@ -312,28 +328,54 @@ func (e *Engine) render(h *Hop) {
 	if h.Resource == "" {
 		return
 	}
-	rs := e.ix.ResourcesByID(h.Resource)
-	if at != nil && at.Base().ID == h.Resource {
+	e.resourceText(h.Resource, at).apply(h)
+}
+
+// resourceText is what a hop shows of the resource it is at: its name,
+// account and Region, found when the snapshot has a resource of that ID.
+type resourceText struct {
+	id                    string
+	at                    model.Resource
+	found                 bool
+	name, account, region string
+}
+
+// resourceText looks up the resource a hop names by ID (at, when set and
+// of that ID, is the very record): the one place a hop's resource is
+// looked up.
+func (e *Engine) resourceText(id string, at model.Resource) resourceText {
+	t := resourceText{id: id, at: at}
+	rs := e.ix.ResourcesByID(id)
+	if at != nil && at.Base().ID == id {
 		rs = []model.Resource{at}
 	}
 	if len(rs) == 0 {
-		return // the hop names no resource of the snapshot
+		return t // the hop names no resource of the snapshot
 	}
 	m := rs[0].Base()
-	if h.Name == "" {
-		h.Name = m.Name()
-	}
+	t.found, t.name, t.account, t.region = true, m.Name(), m.Account, m.Region
 	// Records sharing an ID that the walker did not tell apart: a field
 	// they disagree on is unknown rather than guessed.
-	h.Account, h.Region = m.Account, m.Region
 	for _, r := range rs[1:] {
-		if r.Base().Account != h.Account {
-			h.Account = ""
+		if r.Base().Account != t.account {
+			t.account = ""
 		}
-		if r.Base().Region != h.Region {
-			h.Region = ""
+		if r.Base().Region != t.region {
+			t.region = ""
 		}
 	}
+	return t
+}
+
+// apply fills in the hop's name (unless it has one), account and Region.
+func (t resourceText) apply(h *Hop) {
+	if !t.found {
+		return
+	}
+	if h.Name == "" {
+		h.Name = t.name
+	}
+	h.Account, h.Region = t.account, t.region
 }
 
 // deny records a dropping hop and the block it implies, and returns nil so
@@ -864,9 +906,6 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 			if !w.quiet {
 				var reason string
 				h, reason, unknown = w.e.sgRefusal(n, egress, d, d.refused)
-				if !unknown {
-					h.Near = w.e.nearRules(n, egress, d.refused)
-				}
 				why = func() string { return reason }
 			}
 			w.refuse(h, d.refused, why, unknown)
@@ -888,14 +927,14 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 		w.unknown(h, *pkt, reason)
 		return false
 	}
-	h.Near = w.e.nearRules(n, egress, *pkt)
 	w.deny(h, *pkt, reason)
 	return false
 }
 
 // sgRefusal explains why an interface's security groups refuse packets:
-// the hop, the reason, and whether the refusal is only as far as the
-// snapshot shows (a group or prefix list is missing).
+// the hop (with the near rules, unless unknown), the reason, and whether
+// the refusal is only as far as the snapshot shows (a group or prefix
+// list is missing).
 func (e *Engine) sgRefusal(n *model.NetworkInterface, egress bool, d sgResult, pkt packet) (Hop, string, bool) {
 	stage, kind := StageInbound, RefSGIngress
 	if egress {
@@ -926,6 +965,7 @@ func (e *Engine) sgRefusal(n *model.NetworkInterface, egress bool, d sgResult, p
 	// Rules for this traffic that admit other peers are the ones to change:
 	// name them, and point the reference at the first.
 	near := e.nearRules(n, egress, pkt)
+	h.Near = near
 	var names []string
 	for i, r := range near {
 		sg := e.ix.SecurityGroup(r.Resource)
