@@ -40,6 +40,9 @@ type Engine struct {
 	tgByARN  map[string]*model.TargetGroup
 	// tgwAttachmentOf maps a transit gateway and a VPC to the VPC's attachment.
 	tgwAttachmentOf map[tgwVPC]*model.TGWAttachment
+	// attSubnets are each transit gateway attachment's subnets in the
+	// snapshot, in the attachment's order.
+	attSubnets map[*model.TGWAttachment][]*model.Subnet
 	// servicePrefixLists are the AWS-managed lists (S3, DynamoDB, ...).
 	servicePrefixLists []*model.PrefixList
 	// internet is every public unicast address outside the snapshot's VPCs;
@@ -180,7 +183,15 @@ func New(s *model.Snapshot) *Engine {
 		e.tgByARN[tg.ID] = tg
 	}
 	e.indexLoadBalancerInterfaces()
+	e.attSubnets = make(map[*model.TGWAttachment][]*model.Subnet, len(s.TGWAttachments))
 	for _, a := range s.TGWAttachments {
+		var sns []*model.Subnet
+		for _, id := range a.SubnetIDs {
+			if sn := e.ix.Subnet(id); sn != nil {
+				sns = append(sns, sn)
+			}
+		}
+		e.attSubnets[a] = sns
 		if a.ResourceType == "vpc" && a.IsAvailable() {
 			e.tgwAttachmentOf[tgwVPC{a.TransitGatewayID, a.ResourceID}] = a
 		}

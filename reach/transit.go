@@ -64,6 +64,14 @@ func (w *walker) toTransitGateway(vpcID string, from *model.Subnet, tgwID string
 
 // attachmentSubnet returns the attachment's subnet in the AZ, or nil.
 func (e *Engine) attachmentSubnet(att *model.TGWAttachment, az string) *model.Subnet {
+	if sns, ok := e.attSubnets[att]; ok {
+		for _, sn := range sns {
+			if sn.AvailabilityZone == az {
+				return sn
+			}
+		}
+		return nil
+	}
 	for _, id := range att.SubnetIDs {
 		if sn := e.ix.Subnet(id); sn != nil && sn.AvailabilityZone == az {
 			return sn
