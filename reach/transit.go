@@ -230,7 +230,7 @@ func (w *walker) exitToVPC(out *model.TGWAttachment, pkt packet, az string) *arr
 	detail := "into " + out.ResourceID + " via " + sn.ID + " (" + sn.AvailabilityZone + ")"
 	switch fwdAZ, seen := w.flow.tgwAZ[out.ID]; {
 	case w.dir == DirForward:
-		w.flow.tgwAZ[out.ID] = sn.AvailabilityZone
+		w.flow.leftTGWIn(out.ID, sn.AvailabilityZone)
 	case seen && fwdAZ != sn.AvailabilityZone && out.ApplianceModeSupport:
 		// Appliance mode keeps both directions of a flow in one AZ.
 		if same := w.e.attachmentSubnet(out, fwdAZ); same != nil {

@@ -140,24 +140,40 @@ type natRecord struct {
 	before packet
 }
 
-func newFlow() *flow {
-	return &flow{sgSeen: map[string]bool{}, eigw: map[string]bool{}, tgwAZ: map[string]string{}}
+// newFlow returns the state of a flow that has crossed nothing yet. Its
+// maps are made on first use (seenSG, leftByEIGW, leftTGWIn): most paths
+// cross no egress-only gateway or transit gateway.
+func newFlow() *flow { return &flow{} }
+
+// seenSG records that the security groups of an interface (by classKey)
+// admitted the flow.
+func (f *flow) seenSG(key string) {
+	if f.sgSeen == nil {
+		f.sgSeen = map[string]bool{}
+	}
+	f.sgSeen[key] = true
+}
+
+// leftByEIGW records that the flow left vpcID by its egress-only
+// internet gateway.
+func (f *flow) leftByEIGW(vpcID string) {
+	if f.eigw == nil {
+		f.eigw = map[string]bool{}
+	}
+	f.eigw[vpcID] = true
+}
+
+// leftTGWIn records the AZ the request left transit gateway attachment id in.
+func (f *flow) leftTGWIn(id, az string) {
+	if f.tgwAZ == nil {
+		f.tgwAZ = map[string]string{}
+	}
+	f.tgwAZ[id] = az
 }
 
 // clone returns an independent copy, for a branch.
 func (f *flow) clone() *flow {
-	c := &flow{sgSeen: make(map[string]bool, len(f.sgSeen)), eigw: make(map[string]bool, len(f.eigw)),
-		tgwAZ: make(map[string]string, len(f.tgwAZ)), lb: f.lb}
-	for k, v := range f.sgSeen {
-		c.sgSeen[k] = v
-	}
-	for k, v := range f.eigw {
-		c.eigw[k] = v
-	}
-	for k, v := range f.tgwAZ {
-		c.tgwAZ[k] = v
-	}
-	// The firewall and GWLB maps are made on first use: most paths cross none.
+	c := &flow{sgSeen: maps.Clone(f.sgSeen), eigw: maps.Clone(f.eigw), tgwAZ: maps.Clone(f.tgwAZ), lb: f.lb}
 	c.fw, c.fwBack, c.gwlb = maps.Clone(f.fw), maps.Clone(f.fwBack), maps.Clone(f.gwlb)
 	c.nats = append([]natRecord(nil), f.nats...)
 	c.caveats = append([]string(nil), f.caveats...)
@@ -543,7 +559,10 @@ func (w *walker) takeRoute(rt *model.RouteTable, h Hop, p routePart, next func(m
 		return w.deny(h, pkt, fmt.Sprintf("route table %s has no route to %s", rt.ID, pkt.dst()))
 	}
 	r := p.route
-	h.Rule = cmp.Or(p.text, routeText(r))
+	h.Rule = p.text
+	if h.Rule == "" {
+		h.Rule = routeText(r)
+	}
 	h.Ref = &RuleRef{Kind: RefRoute, Index: p.index}
 	if r.IsBlackhole() {
 		h.Code = CodeBadStateRoute
@@ -912,7 +931,7 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 		}
 		a := d.admitted
 		*pkt = a.pkt
-		w.flow.sgSeen[w.e.classKey(n)] = true
+		w.flow.seenSG(w.e.classKey(n))
 		if w.quietPass() {
 			return true
 		}
