@@ -38,8 +38,11 @@ type Engine struct {
 	lbByENI  map[string]*model.LoadBalancer
 	vpceByNI map[string]*model.VPCEndpoint
 	tgByARN  map[string]*model.TargetGroup
-	// tgwAttachmentOf maps "tgwID|vpcID" to the VPC's attachment.
-	tgwAttachmentOf map[string]*model.TGWAttachment
+	// tgwAttachmentOf maps a transit gateway and a VPC to the VPC's attachment.
+	tgwAttachmentOf map[tgwVPC]*model.TGWAttachment
+	// attSubnets are each transit gateway attachment's subnets in the
+	// snapshot, in the attachment's order.
+	attSubnets map[*model.TGWAttachment][]*model.Subnet
 	// servicePrefixLists are the AWS-managed lists (S3, DynamoDB, ...).
 	servicePrefixLists []*model.PrefixList
 	// internet is every public unicast address outside the snapshot's VPCs;
@@ -127,7 +130,7 @@ func New(s *model.Snapshot) *Engine {
 		lbByENI:         make(map[string]*model.LoadBalancer),
 		vpceByNI:        make(map[string]*model.VPCEndpoint),
 		tgByARN:         make(map[string]*model.TargetGroup, len(s.TargetGroups)),
-		tgwAttachmentOf: make(map[string]*model.TGWAttachment),
+		tgwAttachmentOf: make(map[tgwVPC]*model.TGWAttachment),
 		connViews:       &lazyViews{},
 	}
 	for _, acl := range s.NetworkACLs {
@@ -180,9 +183,17 @@ func New(s *model.Snapshot) *Engine {
 		e.tgByARN[tg.ID] = tg
 	}
 	e.indexLoadBalancerInterfaces()
+	e.attSubnets = make(map[*model.TGWAttachment][]*model.Subnet, len(s.TGWAttachments))
 	for _, a := range s.TGWAttachments {
+		var sns []*model.Subnet
+		for _, id := range a.SubnetIDs {
+			if sn := e.ix.Subnet(id); sn != nil {
+				sns = append(sns, sn)
+			}
+		}
+		e.attSubnets[a] = sns
 		if a.ResourceType == "vpc" && a.IsAvailable() {
-			e.tgwAttachmentOf[a.TransitGatewayID+"|"+a.ResourceID] = a
+			e.tgwAttachmentOf[tgwVPC{a.TransitGatewayID, a.ResourceID}] = a
 		}
 	}
 	for _, rt := range s.TGWRouteTables {
@@ -310,6 +321,9 @@ func (e *Engine) loadBalancerInterfaces(lb *model.LoadBalancer) []*model.Network
 	}
 	return out
 }
+
+// tgwVPC is a transit gateway and a VPC, by ID: the key of an attachment.
+type tgwVPC struct{ tgw, vpc string }
 
 func pairKey(a, b string) string {
 	if a > b {

@@ -20,11 +20,14 @@ type compiledACL struct {
 	acl      *model.NetworkACL
 	inbound  []int // indexes into acl.Entries
 	outbound []int
+	// text is each entry as ACLEntry.String renders it (by index).
+	text []string
 }
 
 func compileACL(acl *model.NetworkACL) *compiledACL {
-	c := &compiledACL{acl: acl}
+	c := &compiledACL{acl: acl, text: make([]string, len(acl.Entries))}
 	for i := range acl.Entries {
+		c.text[i] = acl.Entries[i].String()
 		if acl.Entries[i].Egress {
 			c.outbound = append(c.outbound, i)
 		} else {
@@ -35,6 +38,17 @@ func compileACL(acl *model.NetworkACL) *compiledACL {
 	slices.SortStableFunc(c.inbound, byNumber)
 	slices.SortStableFunc(c.outbound, byNumber)
 	return c
+}
+
+// entryText returns en, one of the ACL's entries, as ACLEntry.String
+// renders it.
+func (c *compiledACL) entryText(en *model.ACLEntry) string {
+	for i := range c.acl.Entries {
+		if &c.acl.Entries[i] == en {
+			return c.text[i]
+		}
+	}
+	return en.String()
 }
 
 // aclPart is the part of a packet set that one network ACL entry decides.
@@ -69,6 +83,66 @@ func (c *compiledACL) evaluate(egress bool, pkt packet) aclResult {
 // evaluateParts is evaluate; with parts it also returns what each entry
 // decides (aclResult.parts).
 func (c *compiledACL) evaluateParts(egress bool, pkt packet, parts bool) aclResult {
+	if !parts {
+		if res, ok := c.decideWhole(egress, pkt); ok {
+			return res
+		}
+	}
+	return c.evaluateSpans(egress, pkt, parts)
+}
+
+// decideWhole is evaluate for a point query's packets — one span whose
+// peer is one address — when one entry decides all of them: the first
+// entry that matches any of them matches all of them (their peer always,
+// being one address; all their destination ports too), or none matches
+// and the final deny takes them. The decided part is then pkt itself.
+// ok is false when an entry would take only some of the ports; the
+// caller then splits them (evaluateSpans), as for any other set.
+func (c *compiledACL) decideWhole(egress bool, pkt packet) (_ aclResult, ok bool) {
+	if len(pkt.spans) != 1 {
+		return aclResult{}, false
+	}
+	s := pkt.spans[0]
+	ports := pkt.proto.HasPorts()
+	peer, one := peerOf(s, egress).single()
+	if !one || s.empty(ports) {
+		return aclResult{}, false
+	}
+	order := c.inbound
+	if egress {
+		order = c.outbound
+	}
+	none := pkt.with(nil)
+	for _, i := range order {
+		en := &c.acl.Entries[i]
+		if !en.CIDR.IsValid() || !en.Protocol.Matches(pkt.proto) {
+			continue
+		}
+		if pkt.proto.IsICMP() && en.Protocol != model.ProtocolAll && !en.ICMPMatch().Matches(pkt.icmp) {
+			continue
+		}
+		if peer.Is4() != en.CIDR.Addr().Is4() || !en.CIDR.Masked().Contains(peer) {
+			continue
+		}
+		if ports && en.Protocol != model.ProtocolAll {
+			entryPorts := en.Ports()
+			if !s.dstPorts.overlaps(entryPorts) {
+				continue
+			}
+			if !s.dstPorts.within(entryPorts) {
+				return aclResult{}, false
+			}
+		}
+		if en.Action == model.Allow {
+			return aclResult{allowed: aclPart{pkt: pkt, entry: en, allow: true}, denied: aclPart{pkt: none}}, true
+		}
+		return aclResult{allowed: aclPart{pkt: none, allow: true}, denied: aclPart{pkt: pkt, entry: en}}, true
+	}
+	return aclResult{allowed: aclPart{pkt: none, allow: true}, denied: aclPart{pkt: pkt}}, true
+}
+
+// evaluateSpans is evaluateParts splitting the spans entry by entry.
+func (c *compiledACL) evaluateSpans(egress bool, pkt packet, parts bool) aclResult {
 	order := c.inbound
 	if egress {
 		order = c.outbound
@@ -530,7 +604,7 @@ func (e *Engine) referenceScope(vpcA, vpcB string, egress bool, via *crossing) (
 	}
 	ok, miss, note := false, refNone, ""
 	for _, tgw := range e.snap.TransitGateways {
-		a, b := e.tgwAttachmentOf[tgw.ID+"|"+vpcA], e.tgwAttachmentOf[tgw.ID+"|"+vpcB]
+		a, b := e.tgwAttachmentOf[tgwVPC{tgw.ID, vpcA}], e.tgwAttachmentOf[tgwVPC{tgw.ID, vpcB}]
 		if a == nil || b == nil {
 			continue
 		}

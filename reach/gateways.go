@@ -388,7 +388,7 @@ func (w *walker) toEgressOnlyGateway(vpcID string, from *model.Subnet, id string
 	}
 	h.Verdict = Forward
 	w.record(h, pkt)
-	w.flow.eigw[vpcID] = true
+	w.flow.leftByEIGW(vpcID)
 	return w.overInternet(pkt)
 }
 

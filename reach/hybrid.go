@@ -509,7 +509,7 @@ func (e *Engine) entryLinks(vpcID string) []hybridLink {
 		}
 	}
 	for _, t := range e.snap.TransitGateways {
-		if e.tgwAttachmentOf[t.ID+"|"+vpcID] != nil {
+		if e.tgwAttachmentOf[tgwVPC{t.ID, vpcID}] != nil {
 			for _, l := range e.hybrid.links[t.ID] {
 				if e.linkAttachment(t.ID, l) != nil {
 					out = append(out, l)

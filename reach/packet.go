@@ -126,6 +126,16 @@ func (s portSet) overlaps(r model.PortRange) bool {
 	return false
 }
 
+// within reports whether every port of s is in r.
+func (s portSet) within(r model.PortRange) bool {
+	for _, x := range s {
+		if x.From < r.From || x.To > r.To {
+			return false
+		}
+	}
+	return true
+}
+
 // minus returns the ports of s outside o.
 func (s portSet) minus(o portSet) portSet {
 	out := s

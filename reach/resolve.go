@@ -35,8 +35,12 @@ func (e *Engine) resolve(spec string, isSource bool) (resolved, error) {
 		r.kind, r.onprem, r.addr, r.id, r.name = "on-premises", n, addr, n.Name, n.Name
 		return r, err
 	}
-	if addr, err := netip.ParseAddr(spec); err == nil {
-		return e.resolveAddr(r, addr.Unmap(), isSource)
+	// An address has dots (IPv4) or colons (IPv6): an ID or a name
+	// without either is not parsed (a failed parse allocates its error).
+	if strings.ContainsAny(spec, ".:") {
+		if addr, err := netip.ParseAddr(spec); err == nil {
+			return e.resolveAddr(r, addr.Unmap(), isSource)
+		}
 	}
 	if res, ok := e.ix.Resource(spec); ok {
 		return e.resolveResource(r, res)

@@ -25,17 +25,19 @@ type compiledRoute struct {
 	prefix   netip.Prefix
 	index    int // into RouteTable.Routes
 	priority int
+	text     string // the route, as routeText renders it
 }
 
 func (e *Engine) compileRouteTable(rt *model.RouteTable) []compiledRoute {
 	var out []compiledRoute
 	for i := range rt.Routes {
 		r := &rt.Routes[i]
+		text := routeText(r)
 		switch {
 		case r.DestinationPrefixListID != "":
 			if pl := e.ix.PrefixList(r.DestinationPrefixListID); pl != nil {
 				for _, en := range pl.Entries {
-					out = append(out, compiledRoute{en.CIDR, i, prioPrefixList})
+					out = append(out, compiledRoute{en.CIDR, i, prioPrefixList, text})
 				}
 			}
 		case r.Destination.IsValid():
@@ -43,7 +45,7 @@ func (e *Engine) compileRouteTable(rt *model.RouteTable) []compiledRoute {
 			if r.Origin == "EnableVgwRoutePropagation" {
 				prio = prioPropagated
 			}
-			out = append(out, compiledRoute{r.Destination.Masked(), i, prio})
+			out = append(out, compiledRoute{r.Destination.Masked(), i, prio, text})
 		}
 	}
 	sortRoutes(out, func(r compiledRoute) (netip.Prefix, int) { return r.prefix, r.priority })
@@ -67,6 +69,8 @@ type routePart struct {
 	pkt   packet
 	route *model.Route
 	index int
+	// text is the route as routeText renders it.
+	text string
 }
 
 // routeParts applies a VPC route table to a packet set (AWS VPC user
@@ -78,7 +82,7 @@ func (e *Engine) routeParts(rt *model.RouteTable, pkt packet) []routePart {
 	return partitionByPrefix(e.routeTables[rt.ID], pkt,
 		func(c compiledRoute) netip.Prefix { return c.prefix },
 		func(c compiledRoute, p packet) routePart {
-			return routePart{pkt: p, route: &rt.Routes[c.index], index: c.index}
+			return routePart{pkt: p, route: &rt.Routes[c.index], index: c.index, text: c.text}
 		},
 		func(p packet) routePart { return routePart{pkt: p, index: -1} })
 }
@@ -134,6 +138,7 @@ type compiledTGWRoute struct {
 	prefix   netip.Prefix
 	route    *model.TGWRoute
 	priority int
+	text     string // the route, as tgwRouteText renders it
 }
 
 // compileTGWRouteTable merges the collected routes with the routes that
@@ -161,7 +166,7 @@ func (e *Engine) compileTGWRouteTable(rt *model.TGWRouteTable) []compiledTGWRout
 		case r.Type == "propagated":
 			prio = prioPropagated
 		}
-		out = append(out, compiledTGWRoute{p, r, prio})
+		out = append(out, compiledTGWRoute{p, r, prio, tgwRouteText(r, p)})
 	}
 	for i := range rt.Routes {
 		r := &rt.Routes[i]
@@ -200,6 +205,8 @@ type tgwRoutePart struct {
 	pkt    packet
 	route  *model.TGWRoute
 	prefix netip.Prefix
+	// text is the route as tgwRouteText renders it.
+	text string
 }
 
 // tgwRouteParts applies a transit gateway route table to a packet set
@@ -209,7 +216,7 @@ func (e *Engine) tgwRouteParts(rtID string, pkt packet) []tgwRoutePart {
 	return partitionByPrefix(e.tgwTables[rtID], pkt,
 		func(c compiledTGWRoute) netip.Prefix { return c.prefix },
 		func(c compiledTGWRoute, p packet) tgwRoutePart {
-			return tgwRoutePart{pkt: p, route: c.route, prefix: c.prefix}
+			return tgwRoutePart{pkt: p, route: c.route, prefix: c.prefix, text: c.text}
 		},
 		func(p packet) tgwRoutePart { return tgwRoutePart{pkt: p} })
 }

@@ -82,6 +82,9 @@ func (e *Engine) walkPathsSharing(s, d point, pkt packet, quiet bool, share *wal
 			continue
 		}
 		rv := &walker{e: e, dir: DirReturn, flow: f.flow.clone(), quiet: quiet, share: share}
+		if !quiet {
+			rv.hops = make([]Hop, 0, len(f.hops)+2) // a reply mostly retraces the request
+		}
 		rv.flow.via, rv.flow.appliances = crossing{}, nil // the reply starts where the request arrived
 		for _, r := range walk(rv, func(w *walker) *arrival {
 			reply := arr.pkt.reply()
@@ -118,7 +121,7 @@ func (e *Engine) walkPathsSharing(s, d point, pkt packet, quiet bool, share *wal
 func (e *Engine) walkForward(s, d point, pkt packet, quiet bool, share *walkShare) []*walker {
 	fw := &walker{e: e, dir: DirForward, flow: newFlow(), quiet: quiet, share: share}
 	if !quiet {
-		fw.hops = make([]Hop, 0, 8) // a path from the internet to an interface: about 6 hops
+		fw.hops = make([]Hop, 0, 12) // a path across a transit gateway: 10 to 12 hops
 	}
 	return walk(fw, func(w *walker) *arrival {
 		switch {
@@ -161,9 +164,7 @@ func (e *Engine) forwardTrace(s, d point, pkt packet) (_ []Hop, ok bool) {
 		f.checkArrival(f.arr, d)
 	}
 	hops := append([]Hop{}, f.hops...)
-	for i := range hops {
-		e.render(&hops[i])
-	}
+	e.renderAll(hops)
 	return hops, true
 }
 
@@ -303,15 +304,13 @@ func (e *Engine) finish(a *Answer, p path) *Answer {
 		walkers = append(walkers, p.rv)
 		fl = p.rv.flow
 	}
-	a.Forward = append(a.Forward, p.fw.hops...)
+	// The walkers are done with: the answer takes their hops as they are
+	// (a and the walkers are the caller's alone) and renders them in place.
+	a.Forward = takeHops(a.Forward, p.fw.hops)
 	if p.rv != nil {
-		a.Return = append(a.Return, p.rv.hops...)
+		a.Return = takeHops(a.Return, p.rv.hops)
 	}
-	for _, hs := range [][]Hop{a.Forward, a.Return} {
-		for i := range hs {
-			e.render(&hs[i])
-		}
-	}
+	e.renderAll(a.Forward, a.Return)
 	a.Caveats = append(a.Caveats, fl.caveats...)
 	unknown, blockUnknown := false, false
 	for _, w := range walkers {
@@ -334,6 +333,20 @@ func (e *Engine) finish(a *Answer, p path) *Answer {
 		a.Verdict, a.Reachable = VerdictReachable, true
 	}
 	return a
+}
+
+// takeHops returns hops appended to to, taking hops' array when to is
+// empty; never nil, so that an answer's hop lists encode as [].
+func takeHops(to, hops []Hop) []Hop {
+	switch {
+	case len(to) > 0:
+		return append(to, hops...)
+	case len(hops) > 0:
+		return hops
+	case to != nil:
+		return to
+	}
+	return []Hop{}
 }
 
 func appendUnique(xs []string, s string) []string {

@@ -24,7 +24,7 @@ func (w *walker) toTransitGateway(vpcID string, from *model.Subnet, tgwID string
 		h.Code = CodeBadState
 		return w.deny(h, pkt, fmt.Sprintf("transit gateway %s is %s", tgwID, tgw.State))
 	}
-	att := w.e.tgwAttachmentOf[tgwID+"|"+vpcID]
+	att := w.e.tgwAttachmentOf[tgwVPC{tgwID, vpcID}]
 	if att == nil {
 		h.Code = CodeBadStateAttachment
 		for _, a := range w.e.ix.TGWAttachments(tgwID) {
@@ -64,6 +64,14 @@ func (w *walker) toTransitGateway(vpcID string, from *model.Subnet, tgwID string
 
 // attachmentSubnet returns the attachment's subnet in the AZ, or nil.
 func (e *Engine) attachmentSubnet(att *model.TGWAttachment, az string) *model.Subnet {
+	if sns, ok := e.attSubnets[att]; ok {
+		for _, sn := range sns {
+			if sn.AvailabilityZone == az {
+				return sn
+			}
+		}
+		return nil
+	}
 	for _, id := range att.SubnetIDs {
 		if sn := e.ix.Subnet(id); sn != nil && sn.AvailabilityZone == az {
 			return sn
@@ -134,7 +142,10 @@ func (w *walker) takeTGWRoute(tgw *model.TransitGateway, rtID string, p tgwRoute
 		return w.deny(h, pkt, fmt.Sprintf("transit gateway route table %s has no route to %s", rtID, pkt.dst()))
 	}
 	r, prefix := p.route, p.prefix
-	h.Rule = tgwRouteText(r, prefix)
+	h.Rule = p.text
+	if h.Rule == "" {
+		h.Rule = tgwRouteText(r, prefix)
+	}
 	h.Ref = &RuleRef{Kind: RefTGWRoute, Index: -1}
 	if r.IsBlackhole() || len(r.Attachments) == 0 {
 		h.Code = CodeTGWRTBBadStateRoute
@@ -216,10 +227,10 @@ func (w *walker) exitToVPC(out *model.TGWAttachment, pkt packet, az string) *arr
 		return w.unknown(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StageExit, at: out}, pkt,
 			fmt.Sprintf("no subnet of attachment %s is in the snapshot", out.ID))
 	}
-	detail := fmt.Sprintf("into %s via %s (%s)", out.ResourceID, sn.ID, sn.AvailabilityZone)
+	detail := "into " + out.ResourceID + " via " + sn.ID + " (" + sn.AvailabilityZone + ")"
 	switch fwdAZ, seen := w.flow.tgwAZ[out.ID]; {
 	case w.dir == DirForward:
-		w.flow.tgwAZ[out.ID] = sn.AvailabilityZone
+		w.flow.leftTGWIn(out.ID, sn.AvailabilityZone)
 	case seen && fwdAZ != sn.AvailabilityZone && out.ApplianceModeSupport:
 		// Appliance mode keeps both directions of a flow in one AZ.
 		if same := w.e.attachmentSubnet(out, fwdAZ); same != nil {

@@ -140,24 +140,40 @@ type natRecord struct {
 	before packet
 }
 
-func newFlow() *flow {
-	return &flow{sgSeen: map[string]bool{}, eigw: map[string]bool{}, tgwAZ: map[string]string{}}
+// newFlow returns the state of a flow that has crossed nothing yet. Its
+// maps are made on first use (seenSG, leftByEIGW, leftTGWIn): most paths
+// cross no egress-only gateway or transit gateway.
+func newFlow() *flow { return &flow{} }
+
+// seenSG records that the security groups of an interface (by classKey)
+// admitted the flow.
+func (f *flow) seenSG(key string) {
+	if f.sgSeen == nil {
+		f.sgSeen = map[string]bool{}
+	}
+	f.sgSeen[key] = true
+}
+
+// leftByEIGW records that the flow left vpcID by its egress-only
+// internet gateway.
+func (f *flow) leftByEIGW(vpcID string) {
+	if f.eigw == nil {
+		f.eigw = map[string]bool{}
+	}
+	f.eigw[vpcID] = true
+}
+
+// leftTGWIn records the AZ the request left transit gateway attachment id in.
+func (f *flow) leftTGWIn(id, az string) {
+	if f.tgwAZ == nil {
+		f.tgwAZ = map[string]string{}
+	}
+	f.tgwAZ[id] = az
 }
 
 // clone returns an independent copy, for a branch.
 func (f *flow) clone() *flow {
-	c := &flow{sgSeen: make(map[string]bool, len(f.sgSeen)), eigw: make(map[string]bool, len(f.eigw)),
-		tgwAZ: make(map[string]string, len(f.tgwAZ)), lb: f.lb}
-	for k, v := range f.sgSeen {
-		c.sgSeen[k] = v
-	}
-	for k, v := range f.eigw {
-		c.eigw[k] = v
-	}
-	for k, v := range f.tgwAZ {
-		c.tgwAZ[k] = v
-	}
-	// The firewall and GWLB maps are made on first use: most paths cross none.
+	c := &flow{sgSeen: maps.Clone(f.sgSeen), eigw: maps.Clone(f.eigw), tgwAZ: maps.Clone(f.tgwAZ), lb: f.lb}
 	c.fw, c.fwBack, c.gwlb = maps.Clone(f.fw), maps.Clone(f.fwBack), maps.Clone(f.gwlb)
 	c.nats = append([]natRecord(nil), f.nats...)
 	c.caveats = append([]string(nil), f.caveats...)
@@ -275,8 +291,49 @@ func (w *walker) record(h Hop, pkt packet) {
 	w.hops = append(w.hops, h)
 }
 
+// renderAll renders the hop lists in order, as render does. Consecutive
+// hops mostly saw the very same packets (a packet's spans are never
+// changed once built, so the same spans are the same packets), and a path
+// crosses most resources twice (there and back): a packet's text and a
+// resource's name, account and Region are made once per answer.
+func (e *Engine) renderAll(lists ...[]Hop) {
+	var last packet
+	var text string
+	var buf [16]resourceText // more resources than an answer mostly crosses
+	seen := buf[:0]
+	for _, hs := range lists {
+		for i := range hs {
+			h := &hs[i]
+			if h.Packet == "" && !h.pkt.empty() {
+				if !samePackets(h.pkt, last) {
+					last, text = h.pkt, h.pkt.String()
+				}
+				h.Packet = text
+			}
+			at := h.at
+			h.pkt, h.at = packet{}, nil
+			if h.Resource == "" {
+				continue
+			}
+			k := slices.IndexFunc(seen, func(t resourceText) bool { return t.id == h.Resource && t.at == at })
+			if k < 0 {
+				k = len(seen)
+				seen = append(seen, e.resourceText(h.Resource, at))
+			}
+			seen[k].apply(h)
+		}
+	}
+}
+
+// samePackets reports whether p and q are one packet set by identity: the
+// same spans (not merely equal ones) with the same protocol and message.
+func samePackets(p, q packet) bool {
+	return len(p.spans) > 0 && len(p.spans) == len(q.spans) && &p.spans[0] == &q.spans[0] &&
+		p.proto == q.proto && p.icmp == q.icmp
+}
+
 // render fills in a returned hop's packet text and its resource's name,
-// account and Region: the one place a hop's resource is looked up.
+// account and Region.
 func (e *Engine) render(h *Hop) {
 	if !h.pkt.empty() && h.Packet == "" {
 		h.Packet = h.pkt.String()
@@ -287,28 +344,54 @@ func (e *Engine) render(h *Hop) {
 	if h.Resource == "" {
 		return
 	}
-	rs := e.ix.ResourcesByID(h.Resource)
-	if at != nil && at.Base().ID == h.Resource {
+	e.resourceText(h.Resource, at).apply(h)
+}
+
+// resourceText is what a hop shows of the resource it is at: its name,
+// account and Region, found when the snapshot has a resource of that ID.
+type resourceText struct {
+	id                    string
+	at                    model.Resource
+	found                 bool
+	name, account, region string
+}
+
+// resourceText looks up the resource a hop names by ID (at, when set and
+// of that ID, is the very record): the one place a hop's resource is
+// looked up.
+func (e *Engine) resourceText(id string, at model.Resource) resourceText {
+	t := resourceText{id: id, at: at}
+	rs := e.ix.ResourcesByID(id)
+	if at != nil && at.Base().ID == id {
 		rs = []model.Resource{at}
 	}
 	if len(rs) == 0 {
-		return // the hop names no resource of the snapshot
+		return t // the hop names no resource of the snapshot
 	}
 	m := rs[0].Base()
-	if h.Name == "" {
-		h.Name = m.Name()
-	}
+	t.found, t.name, t.account, t.region = true, m.Name(), m.Account, m.Region
 	// Records sharing an ID that the walker did not tell apart: a field
 	// they disagree on is unknown rather than guessed.
-	h.Account, h.Region = m.Account, m.Region
 	for _, r := range rs[1:] {
-		if r.Base().Account != h.Account {
-			h.Account = ""
+		if r.Base().Account != t.account {
+			t.account = ""
 		}
-		if r.Base().Region != h.Region {
-			h.Region = ""
+		if r.Base().Region != t.region {
+			t.region = ""
 		}
 	}
+	return t
+}
+
+// apply fills in the hop's name (unless it has one), account and Region.
+func (t resourceText) apply(h *Hop) {
+	if !t.found {
+		return
+	}
+	if h.Name == "" {
+		h.Name = t.name
+	}
+	h.Account, h.Region = t.account, t.region
 }
 
 // deny records a dropping hop and the block it implies, and returns nil so
@@ -476,7 +559,10 @@ func (w *walker) takeRoute(rt *model.RouteTable, h Hop, p routePart, next func(m
 		return w.deny(h, pkt, fmt.Sprintf("route table %s has no route to %s", rt.ID, pkt.dst()))
 	}
 	r := p.route
-	h.Rule = routeText(r)
+	h.Rule = p.text
+	if h.Rule == "" {
+		h.Rule = routeText(r)
+	}
 	h.Ref = &RuleRef{Kind: RefRoute, Index: p.index}
 	if r.IsBlackhole() {
 		h.Code = CodeBadStateRoute
@@ -743,7 +829,7 @@ func (w *walker) nacl(sn *model.Subnet, egress bool, pkt *packet) bool {
 	hopFor := func(p aclPart) Hop {
 		h := Hop{Layer: LayerNetworkACL, Resource: acl.ID, Stage: stage}
 		if p.entry != nil {
-			h.Rule = p.entry.String()
+			h.Rule = compiled.entryText(p.entry)
 			h.Ref = &RuleRef{Kind: kind, Index: -1, RuleNumber: p.entry.RuleNumber}
 		} else {
 			h.Rule = "rule * deny all traffic"
@@ -777,7 +863,7 @@ func (w *walker) nacl(sn *model.Subnet, egress bool, pkt *packet) bool {
 	}
 	h := hopFor(d.allowed)
 	h.Verdict = Allow
-	h.Detail = fmt.Sprintf("%s of %s", stage, sn.ID)
+	h.Detail = string(stage) + " of " + sn.ID
 	w.record(h, *pkt)
 	return true
 }
@@ -839,22 +925,19 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 			if !w.quiet {
 				var reason string
 				h, reason, unknown = w.e.sgRefusal(n, egress, d, d.refused)
-				if !unknown {
-					h.Near = w.e.nearRules(n, egress, d.refused)
-				}
 				why = func() string { return reason }
 			}
 			w.refuse(h, d.refused, why, unknown)
 		}
 		a := d.admitted
 		*pkt = a.pkt
-		w.flow.sgSeen[w.e.classKey(n)] = true
+		w.flow.seenSG(w.e.classKey(n))
 		if w.quietPass() {
 			return true
 		}
 		h := Hop{Layer: LayerSecurityGroup, Resource: a.group.ID, Stage: stage, Verdict: Allow,
 			Rule: sgRuleText(egress, a.group, a.rule), Ref: &RuleRef{Kind: kind, Index: a.index},
-			Detail: fmt.Sprintf("%s of %s", stage, n.ID)}
+			Detail: string(stage) + " of " + n.ID}
 		w.record(h, *pkt)
 		return true
 	}
@@ -863,14 +946,14 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 		w.unknown(h, *pkt, reason)
 		return false
 	}
-	h.Near = w.e.nearRules(n, egress, *pkt)
 	w.deny(h, *pkt, reason)
 	return false
 }
 
 // sgRefusal explains why an interface's security groups refuse packets:
-// the hop, the reason, and whether the refusal is only as far as the
-// snapshot shows (a group or prefix list is missing).
+// the hop (with the near rules, unless unknown), the reason, and whether
+// the refusal is only as far as the snapshot shows (a group or prefix
+// list is missing).
 func (e *Engine) sgRefusal(n *model.NetworkInterface, egress bool, d sgResult, pkt packet) (Hop, string, bool) {
 	stage, kind := StageInbound, RefSGIngress
 	if egress {
@@ -901,6 +984,7 @@ func (e *Engine) sgRefusal(n *model.NetworkInterface, egress bool, d sgResult, p
 	// Rules for this traffic that admit other peers are the ones to change:
 	// name them, and point the reference at the first.
 	near := e.nearRules(n, egress, pkt)
+	h.Near = near
 	var names []string
 	for i, r := range near {
 		sg := e.ix.SecurityGroup(r.Resource)

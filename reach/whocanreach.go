@@ -293,7 +293,7 @@ func (e *Engine) pathMayTranslate(subnetID string, dst netip.Addr) bool {
 	case model.TargetLocal, model.TargetVPCPeering, model.TargetInternetGateway, model.TargetEgressOnlyIGW:
 		return false
 	case model.TargetTransitGateway:
-		att := e.tgwAttachmentOf[t.ID+"|"+sn.VPCID]
+		att := e.tgwAttachmentOf[tgwVPC{t.ID, sn.VPCID}]
 		if att == nil {
 			return false // the packet cannot enter the transit gateway
 		}

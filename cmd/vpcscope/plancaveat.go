@@ -82,10 +82,22 @@ func (r endpointRoutes) caveats(paths ...[]reach.Hop) []string {
 // paths, an exposure's paths, and for who-can-reach (whose sources carry
 // no path) each listed source asked again as a point query.
 func (g *globalOptions) planCaveats(snap *model.Snapshot, e *reach.Engine, answer any) {
+	g.planAnnotator(snap, e)(answer)
+}
+
+// planAnnotator returns planCaveats for answers on one snapshot, finding
+// the placeholder endpoints' routes once: a batch annotates every answer.
+func (g *globalOptions) planAnnotator(snap *model.Snapshot, e *reach.Engine) func(answer any) {
 	if g.planned == nil {
-		return
+		return func(any) {}
 	}
 	r := firewallEndpointRoutes(snap, g.planned.placeholders)
+	return func(answer any) { r.annotate(e, answer) }
+}
+
+// annotate adds the caveats of the placeholder endpoints an answer's
+// paths cross (planCaveats).
+func (r endpointRoutes) annotate(e *reach.Engine, answer any) {
 	if len(r) == 0 {
 		return
 	}

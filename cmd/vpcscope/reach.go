@@ -76,7 +76,7 @@ Exit status: 0 reachable, 1 not reachable (or unknown), 2 bad input.`,
 				return err
 			}
 			if o.batch != "" {
-				return runBatch(cmd.Context(), e, o.batch, assumed, g.planned, func(a any) { g.planCaveats(snap, e, a) }, s)
+				return runBatch(cmd.Context(), e, o.batch, assumed, g.planned, g.planAnnotator(snap, e), s)
 			}
 			a, err := e.Reach(q)
 			if err != nil {
