@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/model/internal/jsonin"
 )
 
 // A snapshot of more than one account and region is written in parts
@@ -163,7 +164,7 @@ func decodeParallel(data []byte) (*model.Snapshot, error) {
 	failed := make([]bool, len(elems))
 	parallel(len(elems), func(i int) {
 		p := new(part)
-		if err := json.Unmarshal(elems[i], p); err != nil {
+		if err := jsonin.Unmarshal(elems[i], p); err != nil {
 			failed[i] = true
 			return
 		}
