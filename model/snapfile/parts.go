@@ -173,37 +173,63 @@ func decodeParallel(data []byte) (*model.Snapshot, error) {
 	if slices.Contains(failed, true) {
 		return nil, errNotFast
 	}
-	seen := make(map[string]model.Resource)
-	sv := reflect.ValueOf(s).Elem()
-	for _, p := range parts {
-		pv := reflect.ValueOf(&p.Snapshot).Elem()
-		for _, f := range fields() {
-			if !f.list {
-				continue
-			}
-			src, dst := pv.FieldByIndex(f.index), sv.FieldByIndex(f.index)
-			for i := range src.Len() {
-				e := src.Index(i)
-				if e.IsNil() {
-					return nil, errNotFast
-				}
-				r := e.Interface().(model.Resource)
-				if r.Base().ID == "" {
-					return nil, errNotFast
-				}
-				id := model.Identity(r)
-				if prev, ok := seen[id]; ok {
-					if model.Combine(prev, r) != nil {
-						return nil, errNotFast
-					}
-					continue
-				}
-				seen[id] = r
-				dst.Set(reflect.Append(dst, e))
-			}
+	// Each list is merged on its own, in parallel: a list holds one kind
+	// of resource, and a resource's identity starts with its kind.
+	var lists []field
+	for _, f := range fields() {
+		if f.list {
+			lists = append(lists, f)
 		}
 	}
+	sv := reflect.ValueOf(s).Elem()
+	bad := make([]bool, len(lists))
+	parallel(len(lists), func(k int) {
+		bad[k] = !mergeList(sv.FieldByIndex(lists[k].index), parts, lists[k].index)
+	})
+	if slices.Contains(bad, true) {
+		return nil, errNotFast
+	}
 	return s, nil
+}
+
+// mergeList appends to dst, the list of resources at index in a snapshot,
+// the lists at index in parts, each resource once: a record of one already
+// seen is combined with it (model.Combine). It returns false for a nil
+// element, a resource without an ID, or a conflict.
+func mergeList(dst reflect.Value, parts []*part, index []int) bool {
+	n := 0
+	for _, p := range parts {
+		n += reflect.ValueOf(&p.Snapshot).Elem().FieldByIndex(index).Len()
+	}
+	if n == 0 {
+		return true
+	}
+	out := reflect.AppendSlice(reflect.MakeSlice(dst.Type(), 0, dst.Len()+n), dst)
+	seen := make(map[model.Key]model.Resource, n)
+	for _, p := range parts {
+		src := reflect.ValueOf(&p.Snapshot).Elem().FieldByIndex(index)
+		for i := range src.Len() {
+			e := src.Index(i)
+			if e.IsNil() {
+				return false
+			}
+			r := e.Interface().(model.Resource)
+			if r.Base().ID == "" {
+				return false
+			}
+			id := model.Identity(r)
+			if prev, ok := seen[id]; ok {
+				if model.Combine(prev, r) != nil {
+					return false
+				}
+				continue
+			}
+			seen[id] = r
+			out = reflect.Append(out, e)
+		}
+	}
+	dst.Set(out)
+	return true
 }
 
 // splitDocument finds the "parts" array of a JSON object: it returns the
@@ -313,7 +339,7 @@ func ReplaceAccounts(held, fresh *model.Snapshot, accounts []string) *model.Snap
 	if out.TakenAt.IsZero() || (!fresh.TakenAt.IsZero() && fresh.TakenAt.Before(out.TakenAt)) {
 		out.TakenAt = fresh.TakenAt
 	}
-	seen := map[string]model.Resource{}
+	seen := map[model.Key]model.Resource{}
 	for r := range held.All() {
 		if !replaced[r.Base().Account] {
 			seen[model.Identity(r)] = r

@@ -30,3 +30,23 @@ func TestPartsHeaderCarriesEverySnapshotField(t *testing.T) {
 		}
 	}
 }
+
+// TestEachListHoldsItsOwnKind: the parallel decoder merges each list of
+// resources on its own, which finds every duplicate only if no two lists
+// hold the same type of resource.
+func TestEachListHoldsItsOwnKind(t *testing.T) {
+	seen := map[reflect.Type]string{}
+	for name, f := range fields() {
+		if !f.list {
+			continue
+		}
+		elem := reflect.TypeFor[model.Snapshot]().FieldByIndex(f.index).Type.Elem()
+		if other, ok := seen[elem]; ok {
+			t.Errorf("%s and %s both hold %s", other, name, elem)
+		}
+		seen[elem] = name
+	}
+	if len(seen) == 0 {
+		t.Fatal("no lists of resources found")
+	}
+}
