@@ -245,13 +245,8 @@ func splitDocument(data []byte) (head []byte, elems [][]byte, ok bool) {
 	for i := 0; i < len(data); i++ {
 		switch c := data[i]; c {
 		case '"':
-			j := i + 1
-			for ; j < len(data) && data[j] != '"'; j++ {
-				if data[j] == '\\' {
-					j++
-				}
-			}
-			if j >= len(data) {
+			j := stringEnd(data, i+1)
+			if j < 0 {
 				return nil, nil, false
 			}
 			if depth == 1 && string(data[i+1:j]) == "parts" && arrStart < 0 {
@@ -292,6 +287,28 @@ func splitDocument(data []byte) (head []byte, elems [][]byte, ok bool) {
 	}
 	head = slices.Concat(data[:from], data[to:])
 	return head, elems, true
+}
+
+// stringEnd returns the index of the quote that ends the JSON string
+// whose text starts at data[from], or -1 when there is none: the next
+// quote not escaped by an odd number of backslashes, found with
+// bytes.IndexByte (the strings are most of a snapshot's bytes).
+func stringEnd(data []byte, from int) int {
+	for {
+		k := bytes.IndexByte(data[from:], '"')
+		if k < 0 {
+			return -1
+		}
+		j := from + k
+		slashes := 0
+		for b := j - 1; b >= from && data[b] == '\\'; b-- {
+			slashes++
+		}
+		if slashes%2 == 0 {
+			return j
+		}
+		from = j + 1
+	}
 }
 
 // isOnly reports whether b holds only white space and at most the byte
