@@ -15,10 +15,10 @@ import (
 // (fixtures.DefaultLarge) as a folder of AWS CLI outputs and decodes every
 // file on the fast pass (go-json-experiment/json) and on the careful pass
 // (encoding/json): both must give the very same resources and links (a
-// tenth of the account with -short).
+// tenth of the account with -short or -race).
 func TestLargeAccountFastPathAgreesWithEncodingJSON(t *testing.T) {
 	cfg := fixtures.DefaultLarge()
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		cfg = fixtures.LargeConfig{Seed: 1, VPCs: 5, Subnets: 200, Interfaces: 2000, SecurityGroups: 500, Rules: 10000, Peerings: 3}
 	}
 	dir := t.TempDir()
