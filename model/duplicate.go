@@ -12,13 +12,22 @@ import (
 	"unicode/utf8"
 )
 
+// Key is what makes two records the same resource (see Identity): a
+// comparable value, to key maps by without building a string.
+type Key struct {
+	Kind Kind
+	ID   string
+	// Gateway is a transit gateway attachment's gateway, else "".
+	Gateway string
+}
+
 // Identity returns what makes two records the same resource: its kind and
 // ID and, for a transit gateway attachment, its gateway (the two ends of a
 // peering attachment share one ID).
-func Identity(r Resource) string {
-	k := string(r.Kind()) + "\x00" + r.Base().ID
+func Identity(r Resource) Key {
+	k := Key{Kind: r.Kind(), ID: r.Base().ID}
 	if a, ok := r.(*TGWAttachment); ok {
-		k += "\x00" + a.TransitGatewayID
+		k.Gateway = a.TransitGatewayID
 	}
 	return k
 }

@@ -25,6 +25,11 @@
 // by account and region, in parallel, and records what the folder cannot
 // tell (empty files, core outputs an account and region lacks) as gaps.
 //
-// The package imports only the standard library and the model package
-// (and its internal helpers).
+// Each element is decoded straight from the stream by
+// github.com/go-json-experiment/json with encoding/json's semantics; a
+// document that fails there is read again carefully, element by element
+// with encoding/json, whose errors are located.
+//
+// The package imports only the standard library, the model package (and
+// its internal helpers) and github.com/go-json-experiment/json.
 package awsjson

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/model/internal/jsonin"
 )
@@ -24,7 +26,7 @@ type docCtx struct {
 	account string
 	region  string
 	out     *batch
-	dec     *json.Decoder
+	dec     *tokens
 
 	// careful is set on the careful pass: each element is read as text
 	// first, so that a problem in it can be located.
@@ -70,8 +72,7 @@ func decodePass(account, region string, src jsonin.Source, careful bool) (*batch
 		return nil, err
 	}
 	defer r.Close()
-	dec := json.NewDecoder(r)
-	dec.UseNumber()
+	dec := newTokens(r, careful)
 	d := &docCtx{src: src, name: src.Name, account: account, region: region,
 		out: newBatch(src.Name, account, region), dec: dec, careful: careful}
 	err = d.document()
@@ -98,8 +99,7 @@ func (d *docCtx) wholeDocument(o *output) error {
 		return err
 	}
 	defer r.Close()
-	d.dec = json.NewDecoder(r)
-	d.dec.UseNumber()
+	d.dec = newTokens(r, d.careful)
 	d.out = newBatch(d.name, d.account, d.region)
 	var raw json.RawMessage
 	if err := d.dec.Decode(&raw); err != nil {
@@ -124,10 +124,11 @@ func (d *docCtx) wholeDocument(o *output) error {
 func (d *docCtx) classify(err error) error {
 	var de *DecodeError
 	var se *json.SyntaxError
+	var tse *jsontext.SyntacticError
 	switch {
 	case errors.Is(err, errRetryCarefully), errors.As(err, &de), jsonin.Final(err):
 		return err
-	case errors.As(err, &se), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+	case errors.As(err, &se), errors.As(err, &tse), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		data, serr, rerr := d.src.Syntax(err)
 		if rerr != nil {
 			return rerr

@@ -11,12 +11,12 @@ import (
 
 // resourceSet holds one copy of each resource, by identity.
 type resourceSet struct {
-	byKey  map[string]model.Resource
-	source map[string]string // identity -> file it came from
+	byKey  map[model.Key]model.Resource
+	source map[model.Key]string // identity -> file it came from
 }
 
 func newResourceSet() *resourceSet {
-	return &resourceSet{byKey: make(map[string]model.Resource), source: make(map[string]string)}
+	return &resourceSet{byKey: make(map[model.Key]model.Resource), source: make(map[model.Key]string)}
 }
 
 // all returns the resources in no particular order.

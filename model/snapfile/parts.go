@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/vpcscope/vpcscope/model"
+	"github.com/vpcscope/vpcscope/model/internal/jsonin"
 )
 
 // A snapshot of more than one account and region is written in parts
@@ -163,7 +164,7 @@ func decodeParallel(data []byte) (*model.Snapshot, error) {
 	failed := make([]bool, len(elems))
 	parallel(len(elems), func(i int) {
 		p := new(part)
-		if err := json.Unmarshal(elems[i], p); err != nil {
+		if err := jsonin.Unmarshal(elems[i], p); err != nil {
 			failed[i] = true
 			return
 		}
@@ -172,37 +173,63 @@ func decodeParallel(data []byte) (*model.Snapshot, error) {
 	if slices.Contains(failed, true) {
 		return nil, errNotFast
 	}
-	seen := make(map[string]model.Resource)
-	sv := reflect.ValueOf(s).Elem()
-	for _, p := range parts {
-		pv := reflect.ValueOf(&p.Snapshot).Elem()
-		for _, f := range fields() {
-			if !f.list {
-				continue
-			}
-			src, dst := pv.FieldByIndex(f.index), sv.FieldByIndex(f.index)
-			for i := range src.Len() {
-				e := src.Index(i)
-				if e.IsNil() {
-					return nil, errNotFast
-				}
-				r := e.Interface().(model.Resource)
-				if r.Base().ID == "" {
-					return nil, errNotFast
-				}
-				id := model.Identity(r)
-				if prev, ok := seen[id]; ok {
-					if model.Combine(prev, r) != nil {
-						return nil, errNotFast
-					}
-					continue
-				}
-				seen[id] = r
-				dst.Set(reflect.Append(dst, e))
-			}
+	// Each list is merged on its own, in parallel: a list holds one kind
+	// of resource, and a resource's identity starts with its kind.
+	var lists []field
+	for _, f := range fields() {
+		if f.list {
+			lists = append(lists, f)
 		}
 	}
+	sv := reflect.ValueOf(s).Elem()
+	bad := make([]bool, len(lists))
+	parallel(len(lists), func(k int) {
+		bad[k] = !mergeList(sv.FieldByIndex(lists[k].index), parts, lists[k].index)
+	})
+	if slices.Contains(bad, true) {
+		return nil, errNotFast
+	}
 	return s, nil
+}
+
+// mergeList appends to dst, the list of resources at index in a snapshot,
+// the lists at index in parts, each resource once: a record of one already
+// seen is combined with it (model.Combine). It returns false for a nil
+// element, a resource without an ID, or a conflict.
+func mergeList(dst reflect.Value, parts []*part, index []int) bool {
+	n := 0
+	for _, p := range parts {
+		n += reflect.ValueOf(&p.Snapshot).Elem().FieldByIndex(index).Len()
+	}
+	if n == 0 {
+		return true
+	}
+	out := reflect.AppendSlice(reflect.MakeSlice(dst.Type(), 0, dst.Len()+n), dst)
+	seen := make(map[model.Key]model.Resource, n)
+	for _, p := range parts {
+		src := reflect.ValueOf(&p.Snapshot).Elem().FieldByIndex(index)
+		for i := range src.Len() {
+			e := src.Index(i)
+			if e.IsNil() {
+				return false
+			}
+			r := e.Interface().(model.Resource)
+			if r.Base().ID == "" {
+				return false
+			}
+			id := model.Identity(r)
+			if prev, ok := seen[id]; ok {
+				if model.Combine(prev, r) != nil {
+					return false
+				}
+				continue
+			}
+			seen[id] = r
+			out = reflect.Append(out, e)
+		}
+	}
+	dst.Set(out)
+	return true
 }
 
 // splitDocument finds the "parts" array of a JSON object: it returns the
@@ -218,13 +245,8 @@ func splitDocument(data []byte) (head []byte, elems [][]byte, ok bool) {
 	for i := 0; i < len(data); i++ {
 		switch c := data[i]; c {
 		case '"':
-			j := i + 1
-			for ; j < len(data) && data[j] != '"'; j++ {
-				if data[j] == '\\' {
-					j++
-				}
-			}
-			if j >= len(data) {
+			j := stringEnd(data, i+1)
+			if j < 0 {
 				return nil, nil, false
 			}
 			if depth == 1 && string(data[i+1:j]) == "parts" && arrStart < 0 {
@@ -265,6 +287,28 @@ func splitDocument(data []byte) (head []byte, elems [][]byte, ok bool) {
 	}
 	head = slices.Concat(data[:from], data[to:])
 	return head, elems, true
+}
+
+// stringEnd returns the index of the quote that ends the JSON string
+// whose text starts at data[from], or -1 when there is none: the next
+// quote not escaped by an odd number of backslashes, found with
+// bytes.IndexByte (the strings are most of a snapshot's bytes).
+func stringEnd(data []byte, from int) int {
+	for {
+		k := bytes.IndexByte(data[from:], '"')
+		if k < 0 {
+			return -1
+		}
+		j := from + k
+		slashes := 0
+		for b := j - 1; b >= from && data[b] == '\\'; b-- {
+			slashes++
+		}
+		if slashes%2 == 0 {
+			return j
+		}
+		from = j + 1
+	}
 }
 
 // isOnly reports whether b holds only white space and at most the byte
@@ -312,7 +356,7 @@ func ReplaceAccounts(held, fresh *model.Snapshot, accounts []string) *model.Snap
 	if out.TakenAt.IsZero() || (!fresh.TakenAt.IsZero() && fresh.TakenAt.Before(out.TakenAt)) {
 		out.TakenAt = fresh.TakenAt
 	}
-	seen := map[string]model.Resource{}
+	seen := map[model.Key]model.Resource{}
 	for r := range held.All() {
 		if !replaced[r.Base().Account] {
 			seen[model.Identity(r)] = r

@@ -198,7 +198,7 @@ type decoder struct {
 	s       *model.Snapshot
 	schema  *int
 	// seen holds each resource decoded so far by model.Identity.
-	seen map[string]seen
+	seen map[model.Key]seen
 }
 
 // seen is a resource decoded, with where: its path and, on the careful
@@ -215,7 +215,7 @@ func decodePass(src jsonin.Source, careful bool) (*model.Snapshot, error) {
 		return nil, fmt.Errorf("read snapshot: %w", err)
 	}
 	defer r.Close()
-	d := &decoder{src: src, dec: json.NewDecoder(r), careful: careful, s: new(model.Snapshot), seen: make(map[string]seen)}
+	d := &decoder{src: src, dec: json.NewDecoder(r), careful: careful, s: new(model.Snapshot), seen: make(map[model.Key]seen)}
 	if err := d.document(); err != nil {
 		return nil, d.classify(err)
 	}
