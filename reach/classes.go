@@ -35,8 +35,10 @@ func (e *Engine) defaultClassKey(n *model.NetworkInterface) string {
 	if e.natByENI[n.ID] != nil || e.lbByENI[n.ID] != nil || e.vpceByNI[n.ID] != nil || managedOwner(n) != "" {
 		return n.ID
 	}
-	groups := slices.Clone(n.SecurityGroupIDs)
-	slices.Sort(groups)
+	groups := n.SecurityGroupIDs
+	if !slices.IsSorted(groups) {
+		groups = slices.Sorted(slices.Values(groups))
+	}
 	return strings.Join([]string{n.VPCID, n.SubnetID, strings.Join(groups, ","), boolWord(n.SourceDestCheck), n.InterfaceType, down(e.ix.Instance(n.InstanceID()))}, "|")
 }
 

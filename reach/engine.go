@@ -16,6 +16,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/vpcscope/vpcscope/model"
 	"go4.org/netipx"
@@ -116,6 +117,14 @@ type publicAddress struct {
 // gateway tables with propagated routes derived, and lookups from
 // interfaces to the NAT gateways, load balancers and endpoints that own them.
 func New(s *model.Snapshot) *Engine {
+	// The indexes that read only the snapshot, or the model's index and
+	// the gateway maps, are built beside the rest (an organization has
+	// 200,000 interfaces: building them one after another was most of the
+	// time to the explorer's first frame). Each goroutine writes only its
+	// own fields; New waits for them before it returns.
+	var side sync.WaitGroup
+	var members map[string]map[string]addrs
+	side.Go(func() { members = groupMembersOf(s) })
 	ix := model.NewIndex(s)
 	e := &Engine{
 		ix:              ix,
@@ -207,7 +216,6 @@ func New(s *model.Snapshot) *Engine {
 		}
 		e.prefixListSets[p.ID] = setOf(ps...)
 	}
-	e.indexGroupMembers()
 	e.firewalls = make(map[string]*compiledFirewall, len(s.NetworkFirewalls))
 	e.fwByEndpoint = make(map[string]*model.NetworkFirewall)
 	for _, fw := range s.NetworkFirewalls {
@@ -223,7 +231,7 @@ func New(s *model.Snapshot) *Engine {
 		e.endpointServices[svc.ServiceName] = svc
 	}
 	e.indexHybrid()
-	e.indexClasses()
+	side.Go(e.indexClasses)
 	e.indexLookups()
 	e.publicByVPC = make(map[string][]publicAddress)
 	var owned netipx.IPSetBuilder
@@ -274,6 +282,8 @@ func New(s *model.Snapshot) *Engine {
 	for i := range e.allOf {
 		e.allAddrs[i] = addrsOf(e.allOf[i])
 	}
+	side.Wait()
+	e.groupMembers = members
 	return e
 }
 

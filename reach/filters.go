@@ -478,39 +478,32 @@ func (e *Engine) groupPeers(groupID, fromVPC string, egress bool, via *crossing)
 	return out
 }
 
-// indexGroupMembers records, per security group and member VPC, the
-// private addresses of the group's members: the peers a reference names.
-func (e *Engine) indexGroupMembers() {
-	builders := map[string]map[string]*netipx.IPSetBuilder{}
-	for _, n := range e.snap.NetworkInterfaces {
+// groupMembersOf finds, per security group and member VPC, the private
+// addresses of the group's members: the peers a reference names.
+func groupMembersOf(s *model.Snapshot) map[string]map[string]addrs {
+	type groupInVPC struct{ group, vpc string }
+	lists := map[groupInVPC][]netip.Addr{}
+	for _, n := range s.NetworkInterfaces {
 		for _, g := range n.SecurityGroupIDs {
-			m := builders[g]
-			if m == nil {
-				m = map[string]*netipx.IPSetBuilder{}
-				builders[g] = m
-			}
-			b := m[n.VPCID]
-			if b == nil {
-				b = &netipx.IPSetBuilder{}
-				m[n.VPCID] = b
-			}
+			k := groupInVPC{g, n.VPCID}
+			list := lists[k]
 			for _, ip := range n.PrivateIPs {
-				b.Add(ip.Address)
+				list = append(list, ip.Address)
 			}
-			for _, ip := range n.IPv6Addresses {
-				b.Add(ip)
-			}
+			list = append(list, n.IPv6Addresses...)
+			lists[k] = list
 		}
 	}
-	e.groupMembers = make(map[string]map[string]addrs, len(builders))
-	for g, m := range builders {
-		out := make(map[string]addrs, len(m))
-		for vpc, b := range m {
-			s, _ := b.IPSet()
-			out[vpc] = addrsOf(s)
+	members := map[string]map[string]addrs{}
+	for k, list := range lists {
+		m := members[k.group]
+		if m == nil {
+			m = map[string]addrs{}
+			members[k.group] = m
 		}
-		e.groupMembers[g] = out
+		m[k.vpc] = addrsOfList(list)
 	}
+	return members
 }
 
 // refMiss is why a security group reference failed to match a peer that
