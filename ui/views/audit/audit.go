@@ -93,8 +93,10 @@ func (m *Model) Crumbs() []string {
 
 // Keys implements view.View.
 func (m *Model) Keys() []key.Binding {
+	// The walk's own keys first (the footer keeps as many as fit):
+	// judge the finding, then prove it, then open what it names.
 	return []key.Binding{keys.NextFinding, keys.PrevFinding, keys.MarkState, keys.EditNote,
-		keys.Open, keys.OpenRule, keys.TraceWitness, keys.MarkBack, keys.Up, keys.Down}
+		keys.TraceWitness, keys.OpenRule, keys.Open, keys.MarkBack, keys.Up, keys.Down}
 }
 
 // Selected implements view.View: the current finding's resource.
