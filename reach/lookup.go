@@ -13,6 +13,7 @@ type subnetInfo struct {
 	explicit bool // rt is associated explicitly (else it is the VPC's main table)
 	acl      *model.NetworkACL
 	compiled *compiledACL
+	routes   []compiledRoute // rt compiled (the engine's routeTables[rt.ID])
 }
 
 // ifaceInfo is what the walk needs of an interface.
@@ -24,12 +25,47 @@ type ifaceInfo struct {
 	missing []string
 }
 
+// tgwIngress is a transit gateway and an attachment packets enter it by.
+type tgwIngress struct {
+	tgw *model.TransitGateway
+	att *model.TGWAttachment
+}
+
+// tgwIngressInfo is how a transit gateway routes packets from one of its
+// attachments: the associated route table (associatedTable), whether the
+// snapshot has it, and its compiled routes.
+type tgwIngressInfo struct {
+	rtID   string
+	known  bool
+	routes []compiledTGWRoute
+}
+
 // indexLookups fills the walk's lookup tables.
 func (e *Engine) indexLookups() {
+	e.tgwByID = make(map[string]*model.TransitGateway, len(e.snap.TransitGateways))
+	e.tgwRouting = make(map[tgwIngress]*tgwIngressInfo, len(e.snap.TGWAttachments))
+	for _, t := range e.snap.TransitGateways {
+		tgw, ok := model.Get[*model.TransitGateway](e.ix, t.ID)
+		if !ok || e.tgwByID[t.ID] != nil {
+			continue
+		}
+		e.tgwByID[t.ID] = tgw
+		for _, a := range e.ix.TGWAttachments(t.ID) {
+			info := &tgwIngressInfo{rtID: e.associatedTable(t.ID, a)}
+			if info.rtID != "" {
+				_, info.known = model.Get[*model.TGWRouteTable](e.ix, info.rtID)
+				info.routes = e.tgwTables[info.rtID]
+			}
+			e.tgwRouting[tgwIngress{tgw, a}] = info
+		}
+	}
 	e.subnetInfo = make(map[*model.Subnet]*subnetInfo, len(e.snap.Subnets))
 	for _, sn := range e.snap.Subnets {
 		si := &subnetInfo{}
 		si.rt, si.explicit = e.ix.SubnetRouteTable(sn.ID)
+		if si.rt != nil {
+			si.routes = e.routeTables[si.rt.ID]
+		}
 		if si.acl = e.ix.SubnetNetworkACL(sn.ID); si.acl != nil {
 			si.compiled = e.acls[si.acl.ID]
 		}
@@ -66,6 +102,18 @@ func (e *Engine) routeTableOf(sn *model.Subnet) (*model.RouteTable, bool) {
 	return e.ix.SubnetRouteTable(sn.ID)
 }
 
+// subnetRoutes is routeTableOf with the table's compiled routes.
+func (e *Engine) subnetRoutes(sn *model.Subnet) (*model.RouteTable, bool, []compiledRoute) {
+	if si := e.subnetInfo[sn]; si != nil {
+		return si.rt, si.explicit, si.routes
+	}
+	rt, explicit := e.ix.SubnetRouteTable(sn.ID)
+	if rt == nil {
+		return nil, false, nil
+	}
+	return rt, explicit, e.routeTables[rt.ID]
+}
+
 // aclOf returns a subnet's network ACL, compiled, or nil.
 func (e *Engine) aclOf(sn *model.Subnet) (*model.NetworkACL, *compiledACL) {
 	if si := e.subnetInfo[sn]; si != nil {
@@ -94,4 +142,26 @@ func (e *Engine) groupsOf(n *model.NetworkInterface) ([]*model.SecurityGroup, []
 		}
 	}
 	return gs, missing
+}
+
+// transitGateway returns the transit gateway of an ID, as
+// model.Get[*model.TransitGateway] does.
+func (e *Engine) transitGateway(id string) (*model.TransitGateway, bool) {
+	if t := e.tgwByID[id]; t != nil {
+		return t, true
+	}
+	return model.Get[*model.TransitGateway](e.ix, id)
+}
+
+// tgwIngressOf returns how tgw routes packets arriving by attachment in.
+func (e *Engine) tgwIngressOf(tgw *model.TransitGateway, in *model.TGWAttachment) *tgwIngressInfo {
+	if info := e.tgwRouting[tgwIngress{tgw, in}]; info != nil {
+		return info
+	}
+	info := &tgwIngressInfo{rtID: e.associatedTable(tgw.ID, in)}
+	if info.rtID != "" {
+		_, info.known = model.Get[*model.TGWRouteTable](e.ix, info.rtID)
+		info.routes = e.tgwTables[info.rtID]
+	}
+	return info
 }

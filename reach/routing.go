@@ -79,7 +79,12 @@ type routePart struct {
 // routes win over prefix-list routes, which win over propagated ones. The
 // parts are in the table's order; the part without a route comes last.
 func (e *Engine) routeParts(rt *model.RouteTable, pkt packet) []routePart {
-	return partitionByPrefix(e.routeTables[rt.ID], pkt,
+	return e.compiledRouteParts(rt, e.routeTables[rt.ID], pkt)
+}
+
+// compiledRouteParts applies rt, compiled as routes, to a packet set.
+func (e *Engine) compiledRouteParts(rt *model.RouteTable, routes []compiledRoute, pkt packet) []routePart {
+	return partitionByPrefix(routes, pkt,
 		func(c compiledRoute) netip.Prefix { return c.prefix },
 		func(c compiledRoute, p packet) routePart {
 			return routePart{pkt: p, route: &rt.Routes[c.index], index: c.index, text: c.text}
@@ -213,7 +218,13 @@ type tgwRoutePart struct {
 // (Transit Gateway guide, "Route evaluation order"): longest prefix first,
 // then static over prefix-list over propagated routes.
 func (e *Engine) tgwRouteParts(rtID string, pkt packet) []tgwRoutePart {
-	return partitionByPrefix(e.tgwTables[rtID], pkt,
+	return compiledTGWRouteParts(e.tgwTables[rtID], pkt)
+}
+
+// compiledTGWRouteParts applies a transit gateway route table, compiled
+// as routes, to a packet set.
+func compiledTGWRouteParts(routes []compiledTGWRoute, pkt packet) []tgwRoutePart {
+	return partitionByPrefix(routes, pkt,
 		func(c compiledTGWRoute) netip.Prefix { return c.prefix },
 		func(c compiledTGWRoute, p packet) tgwRoutePart {
 			return tgwRoutePart{pkt: p, route: c.route, prefix: c.prefix, text: c.text}

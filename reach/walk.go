@@ -361,9 +361,11 @@ type resourceText struct {
 // looked up.
 func (e *Engine) resourceText(id string, at model.Resource) resourceText {
 	t := resourceText{id: id, at: at}
-	rs := e.ix.ResourcesByID(id)
+	var rs []model.Resource
 	if at != nil && at.Base().ID == id {
-		rs = []model.Resource{at}
+		rs = []model.Resource{at} // the very record: no lookup by ID
+	} else {
+		rs = e.ix.ResourcesByID(id)
 	}
 	if len(rs) == 0 {
 		return t // the hop names no resource of the snapshot
@@ -525,7 +527,7 @@ func (w *walker) route(sn *model.Subnet, pkt packet) *arrival {
 	if !w.step(pkt) {
 		return nil
 	}
-	rt, explicit := w.e.routeTableOf(sn)
+	rt, explicit, routes := w.e.subnetRoutes(sn)
 	if rt == nil {
 		h := Hop{Layer: LayerRouteTable, Resource: sn.ID, Stage: StageLookup}
 		if g := w.gapReason(model.KindRouteTable, &sn.Meta); g != "" {
@@ -537,7 +539,7 @@ func (w *walker) route(sn *model.Subnet, pkt packet) *arrival {
 	if !explicit {
 		detail = "main route table of " + sn.VPCID + " (" + sn.ID + " has no explicit association)"
 	}
-	return branch(w, w.e.routeParts(rt, pkt), func(w *walker, p routePart) *arrival {
+	return branch(w, w.e.compiledRouteParts(rt, routes, pkt), func(w *walker, p routePart) *arrival {
 		h := Hop{Layer: LayerRouteTable, Resource: rt.ID, Stage: StageLookup, Detail: detail}
 		return w.takeRoute(rt, h, p, func(t model.RouteTarget, pkt packet) *arrival {
 			return w.dispatch(sn.VPCID, sn, t, pkt)
