@@ -1,6 +1,10 @@
 package reach
 
-import "github.com/vpcscope/vpcscope/model"
+import (
+	"net/netip"
+
+	"github.com/vpcscope/vpcscope/model"
+)
 
 // The walk's hot lookups, resolved once per snapshot: an interface's
 // subnet and security groups, a subnet's route table and network ACL. The
@@ -38,12 +42,18 @@ type tgwIngressInfo struct {
 	rtID   string
 	known  bool
 	routes []compiledTGWRoute
+	lpm    *prefixIndex // routes' index, nil for a short table
 }
+
+// shortRouteTable is the most routes a table has that a scan searches
+// faster than its prefix index.
+const shortRouteTable = 16
 
 // indexLookups fills the walk's lookup tables.
 func (e *Engine) indexLookups() {
 	e.tgwByID = make(map[string]*model.TransitGateway, len(e.snap.TransitGateways))
 	e.tgwRouting = make(map[tgwIngress]*tgwIngressInfo, len(e.snap.TGWAttachments))
+	lpms := make(map[string]*prefixIndex)
 	for _, t := range e.snap.TransitGateways {
 		tgw, ok := model.Get[*model.TransitGateway](e.ix, t.ID)
 		if !ok || e.tgwByID[t.ID] != nil {
@@ -55,6 +65,14 @@ func (e *Engine) indexLookups() {
 			if info.rtID != "" {
 				_, info.known = model.Get[*model.TGWRouteTable](e.ix, info.rtID)
 				info.routes = e.tgwTables[info.rtID]
+				if len(info.routes) > shortRouteTable {
+					lpm, ok := lpms[info.rtID]
+					if !ok {
+						lpm = newPrefixIndex(len(info.routes), func(i int) netip.Prefix { return info.routes[i].prefix })
+						lpms[info.rtID] = lpm
+					}
+					info.lpm = lpm
+				}
 			}
 			e.tgwRouting[tgwIngress{tgw, a}] = info
 		}

@@ -128,7 +128,7 @@ func (w *walker) transitRoute(tgw *model.TransitGateway, in *model.TGWAttachment
 	if !ing.known {
 		return w.unknown(h, pkt, fmt.Sprintf("transit gateway route table %s is not in the snapshot", rtID))
 	}
-	return branch(w, compiledTGWRouteParts(ing.routes, pkt), func(w *walker, p tgwRoutePart) *arrival {
+	return branch(w, compiledTGWRouteParts(ing.routes, ing.lpm, pkt), func(w *walker, p tgwRoutePart) *arrival {
 		return w.takeTGWRoute(tgw, rtID, p, az)
 	})
 }
