@@ -985,11 +985,11 @@ func (e *Engine) sgRefusal(n *model.NetworkInterface, egress bool, d sgResult, p
 		stage, groups, n.ID, serviceOf(pkt), word, peer)
 	// Rules for this traffic that admit other peers are the ones to change:
 	// name them, and point the reference at the first.
-	near := e.nearRules(n, egress, pkt)
+	near, nearGroups := e.nearRuleGroups(n, egress, pkt)
 	h.Near = near
 	var names []string
 	for i, r := range near {
-		sg := e.ix.SecurityGroup(r.Resource)
+		sg := nearGroups[i]
 		if i == 0 {
 			h.Resource, h.Ref = sg.ID, &RuleRef{Kind: kind, Index: r.Index}
 		}
