@@ -660,13 +660,8 @@ func tgwScope(tgw *model.TransitGateway, in, out *model.TGWAttachment) (bool, re
 // nearRules returns the rules of the interface's groups that cover the
 // packets' protocol, ports or ICMP message but name other peers: the rules
 // to change so that the packets pass.
-func (e *Engine) nearRules(n *model.NetworkInterface, egress bool, pkt packet) []RuleRef {
-	out, _ := e.nearRuleGroups(n, egress, pkt)
-	return out
-}
-
-// nearRuleGroups is nearRules with the group of each rule.
-func (e *Engine) nearRuleGroups(n *model.NetworkInterface, egress bool, pkt packet) ([]RuleRef, []*model.SecurityGroup) {
+// The second list holds each rule's group.
+func (e *Engine) nearRules(n *model.NetworkInterface, egress bool, pkt packet) ([]RuleRef, []*model.SecurityGroup) {
 	kind := RefSGIngress
 	if egress {
 		kind = RefSGEgress

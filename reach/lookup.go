@@ -18,6 +18,9 @@ type subnetInfo struct {
 	acl      *model.NetworkACL
 	compiled *compiledACL
 	routes   []compiledRoute // rt compiled (the engine's routeTables[rt.ID])
+	// rtAt and aclAt are rt and acl when each is the only record of its
+	// ID (else nil): a hop at them is rendered without a lookup by ID.
+	rtAt, aclAt model.Resource
 }
 
 // ifaceInfo is what the walk needs of an interface.
@@ -43,6 +46,8 @@ type tgwIngressInfo struct {
 	known  bool
 	routes []compiledTGWRoute
 	lpm    *prefixIndex // routes' index, nil for a short table
+	// rtAt is the route table when it is the only record of its ID.
+	rtAt model.Resource
 }
 
 // shortRouteTable is the most routes a table has that a scan searches
@@ -63,7 +68,11 @@ func (e *Engine) indexLookups() {
 		for _, a := range e.ix.TGWAttachments(t.ID) {
 			info := &tgwIngressInfo{rtID: e.associatedTable(t.ID, a)}
 			if info.rtID != "" {
-				_, info.known = model.Get[*model.TGWRouteTable](e.ix, info.rtID)
+				var rt *model.TGWRouteTable
+				rt, info.known = model.Get[*model.TGWRouteTable](e.ix, info.rtID)
+				if info.known {
+					info.rtAt = e.onlyRecord(rt)
+				}
 				info.routes = e.tgwTables[info.rtID]
 				if len(info.routes) > shortRouteTable {
 					lpm, ok := lpms[info.rtID]
@@ -77,15 +86,26 @@ func (e *Engine) indexLookups() {
 			e.tgwRouting[tgwIngress{tgw, a}] = info
 		}
 	}
+	onlyOf := make(map[model.Resource]model.Resource)
+	only := func(r model.Resource) model.Resource {
+		at, ok := onlyOf[r]
+		if !ok {
+			at = e.onlyRecord(r)
+			onlyOf[r] = at
+		}
+		return at
+	}
 	e.subnetInfo = make(map[*model.Subnet]*subnetInfo, len(e.snap.Subnets))
 	for _, sn := range e.snap.Subnets {
 		si := &subnetInfo{}
 		si.rt, si.explicit = e.ix.SubnetRouteTable(sn.ID)
 		if si.rt != nil {
 			si.routes = e.routeTables[si.rt.ID]
+			si.rtAt = only(si.rt)
 		}
 		if si.acl = e.ix.SubnetNetworkACL(sn.ID); si.acl != nil {
 			si.compiled = e.acls[si.acl.ID]
+			si.aclAt = only(si.acl)
 		}
 		e.subnetInfo[sn] = si
 	}
@@ -103,6 +123,14 @@ func (e *Engine) indexLookups() {
 	}
 }
 
+// onlyRecord returns r when it is the only record of its ID, else nil.
+func (e *Engine) onlyRecord(r model.Resource) model.Resource {
+	if rs := e.ix.ResourcesByID(r.Base().ID); len(rs) == 1 && rs[0] == r {
+		return r
+	}
+	return nil
+}
+
 // subnetOfIface returns an interface's subnet, or nil.
 func (e *Engine) subnetOfIface(n *model.NetworkInterface) *model.Subnet {
 	if fi := e.ifaceInfo[n]; fi != nil {
@@ -111,37 +139,20 @@ func (e *Engine) subnetOfIface(n *model.NetworkInterface) *model.Subnet {
 	return e.ix.Subnet(n.SubnetID) // an interface the walk made up (none today)
 }
 
-// routeTableOf returns a subnet's route table and whether it is
-// associated explicitly.
-func (e *Engine) routeTableOf(sn *model.Subnet) (*model.RouteTable, bool) {
+// subnetLookup returns what the walk needs of a subnet: its route table
+// (routeTableOf), compiled, and its network ACL (aclOf), compiled.
+func (e *Engine) subnetLookup(sn *model.Subnet) *subnetInfo {
 	if si := e.subnetInfo[sn]; si != nil {
-		return si.rt, si.explicit
+		return si
 	}
-	return e.ix.SubnetRouteTable(sn.ID)
-}
-
-// subnetRoutes is routeTableOf with the table's compiled routes.
-func (e *Engine) subnetRoutes(sn *model.Subnet) (*model.RouteTable, bool, []compiledRoute) {
-	if si := e.subnetInfo[sn]; si != nil {
-		return si.rt, si.explicit, si.routes
+	si := &subnetInfo{}
+	if si.rt, si.explicit = e.ix.SubnetRouteTable(sn.ID); si.rt != nil {
+		si.routes = e.routeTables[si.rt.ID]
 	}
-	rt, explicit := e.ix.SubnetRouteTable(sn.ID)
-	if rt == nil {
-		return nil, false, nil
+	if si.acl = e.ix.SubnetNetworkACL(sn.ID); si.acl != nil {
+		si.compiled = e.acls[si.acl.ID]
 	}
-	return rt, explicit, e.routeTables[rt.ID]
-}
-
-// aclOf returns a subnet's network ACL, compiled, or nil.
-func (e *Engine) aclOf(sn *model.Subnet) (*model.NetworkACL, *compiledACL) {
-	if si := e.subnetInfo[sn]; si != nil {
-		return si.acl, si.compiled
-	}
-	acl := e.ix.SubnetNetworkACL(sn.ID)
-	if acl == nil {
-		return nil, nil
-	}
-	return acl, e.acls[acl.ID]
+	return si
 }
 
 // groupsOf returns an interface's security groups in the snapshot, and
