@@ -296,8 +296,9 @@ type Hop struct {
 	pkt packet
 	// at is the resource the hop is at, when the walker holds it and its
 	// ID alone does not say which record it is (the two sides of a
-	// transit gateway peering attachment share one ID); nil: the ID
-	// says. Read once, when the hop is rendered.
+	// transit gateway peering attachment share one ID), or when it is the
+	// only record of its ID (rendered without a lookup by ID); nil: the
+	// ID says. Read once, when the hop is rendered.
 	at model.Resource
 }
 

@@ -82,6 +82,8 @@ type Engine struct {
 	// classOf finds an interface's class by its ID.
 	subnetInfo map[*model.Subnet]*subnetInfo
 	ifaceInfo  map[*model.NetworkInterface]*ifaceInfo
+	tgwByID    map[string]*model.TransitGateway
+	tgwRouting map[tgwIngress]*tgwIngressInfo
 	classes    []*ifaceClass
 	classOf    map[*model.NetworkInterface]*ifaceClass
 	vpcClasses map[string][]*ifaceClass

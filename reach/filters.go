@@ -535,6 +535,8 @@ func (m refMiss) code() Code {
 // a peer that is a member of one of them: the first reason found.
 func (e *Engine) groupMiss(groups []*model.SecurityGroup, fromVPC string, addr netip.Addr, egress bool, pkt packet, via *crossing) (refMiss, string) {
 	forwarded := pkt.forwarded
+	var owners []*model.NetworkInterface
+	looked := false
 	for _, sg := range groups {
 		for _, r := range sg.Rules(egress) {
 			if r.Group == nil || !r.Protocol.Matches(pkt.proto) {
@@ -543,7 +545,10 @@ func (e *Engine) groupMiss(groups []*model.SecurityGroup, fromVPC string, addr n
 			if pkt.proto.IsICMP() && r.Protocol != model.ProtocolAll && !r.ICMP().Matches(pkt.icmp) {
 				continue
 			}
-			for _, m := range e.ix.InterfacesByIP(addr) {
+			if !looked {
+				owners, looked = e.ix.InterfacesByIP(addr), true
+			}
+			for _, m := range owners {
 				if !slices.Contains(m.SecurityGroupIDs, r.Group.GroupID) {
 					continue
 				}
@@ -655,24 +660,24 @@ func tgwScope(tgw *model.TransitGateway, in, out *model.TGWAttachment) (bool, re
 // nearRules returns the rules of the interface's groups that cover the
 // packets' protocol, ports or ICMP message but name other peers: the rules
 // to change so that the packets pass.
-func (e *Engine) nearRules(n *model.NetworkInterface, egress bool, pkt packet) []RuleRef {
+// The second list holds each rule's group.
+func (e *Engine) nearRules(n *model.NetworkInterface, egress bool, pkt packet) ([]RuleRef, []*model.SecurityGroup) {
 	kind := RefSGIngress
 	if egress {
 		kind = RefSGEgress
 	}
 	var out []RuleRef
+	var of []*model.SecurityGroup
 	dstPorts := pkt.dstPorts()
-	for _, id := range n.SecurityGroupIDs {
-		sg := e.ix.SecurityGroup(id)
-		if sg == nil {
-			continue
-		}
+	groups, _ := e.groupsOf(n)
+	for _, sg := range groups {
 		rules := sg.Rules(egress)
 		for i := range rules {
 			if ruleCoversPorts(&rules[i], pkt, dstPorts) {
 				out = append(out, RuleRef{Kind: kind, Resource: sg.ID, Index: i})
+				of = append(of, sg)
 			}
 		}
 	}
-	return out
+	return out, of
 }

@@ -1,6 +1,10 @@
 package reach
 
-import "github.com/vpcscope/vpcscope/model"
+import (
+	"net/netip"
+
+	"github.com/vpcscope/vpcscope/model"
+)
 
 // The walk's hot lookups, resolved once per snapshot: an interface's
 // subnet and security groups, a subnet's route table and network ACL. The
@@ -13,6 +17,10 @@ type subnetInfo struct {
 	explicit bool // rt is associated explicitly (else it is the VPC's main table)
 	acl      *model.NetworkACL
 	compiled *compiledACL
+	routes   []compiledRoute // rt compiled (the engine's routeTables[rt.ID])
+	// rtAt and aclAt are rt and acl when each is the only record of its
+	// ID (else nil): a hop at them is rendered without a lookup by ID.
+	rtAt, aclAt model.Resource
 }
 
 // ifaceInfo is what the walk needs of an interface.
@@ -24,14 +32,80 @@ type ifaceInfo struct {
 	missing []string
 }
 
+// tgwIngress is a transit gateway and an attachment packets enter it by.
+type tgwIngress struct {
+	tgw *model.TransitGateway
+	att *model.TGWAttachment
+}
+
+// tgwIngressInfo is how a transit gateway routes packets from one of its
+// attachments: the associated route table (associatedTable), whether the
+// snapshot has it, and its compiled routes.
+type tgwIngressInfo struct {
+	rtID   string
+	known  bool
+	routes []compiledTGWRoute
+	lpm    *prefixIndex // routes' index, nil for a short table
+	// rtAt is the route table when it is the only record of its ID.
+	rtAt model.Resource
+}
+
+// shortRouteTable is the most routes a table has that a scan searches
+// faster than its prefix index.
+const shortRouteTable = 16
+
 // indexLookups fills the walk's lookup tables.
 func (e *Engine) indexLookups() {
+	e.tgwByID = make(map[string]*model.TransitGateway, len(e.snap.TransitGateways))
+	e.tgwRouting = make(map[tgwIngress]*tgwIngressInfo, len(e.snap.TGWAttachments))
+	lpms := make(map[string]*prefixIndex)
+	for _, t := range e.snap.TransitGateways {
+		tgw, ok := model.Get[*model.TransitGateway](e.ix, t.ID)
+		if !ok || e.tgwByID[t.ID] != nil {
+			continue
+		}
+		e.tgwByID[t.ID] = tgw
+		for _, a := range e.ix.TGWAttachments(t.ID) {
+			info := &tgwIngressInfo{rtID: e.associatedTable(t.ID, a)}
+			if info.rtID != "" {
+				var rt *model.TGWRouteTable
+				rt, info.known = model.Get[*model.TGWRouteTable](e.ix, info.rtID)
+				if info.known {
+					info.rtAt = e.onlyRecord(rt)
+				}
+				info.routes = e.tgwTables[info.rtID]
+				if len(info.routes) > shortRouteTable {
+					lpm, ok := lpms[info.rtID]
+					if !ok {
+						lpm = newPrefixIndex(len(info.routes), func(i int) netip.Prefix { return info.routes[i].prefix })
+						lpms[info.rtID] = lpm
+					}
+					info.lpm = lpm
+				}
+			}
+			e.tgwRouting[tgwIngress{tgw, a}] = info
+		}
+	}
+	onlyOf := make(map[model.Resource]model.Resource)
+	only := func(r model.Resource) model.Resource {
+		at, ok := onlyOf[r]
+		if !ok {
+			at = e.onlyRecord(r)
+			onlyOf[r] = at
+		}
+		return at
+	}
 	e.subnetInfo = make(map[*model.Subnet]*subnetInfo, len(e.snap.Subnets))
 	for _, sn := range e.snap.Subnets {
 		si := &subnetInfo{}
 		si.rt, si.explicit = e.ix.SubnetRouteTable(sn.ID)
+		if si.rt != nil {
+			si.routes = e.routeTables[si.rt.ID]
+			si.rtAt = only(si.rt)
+		}
 		if si.acl = e.ix.SubnetNetworkACL(sn.ID); si.acl != nil {
 			si.compiled = e.acls[si.acl.ID]
+			si.aclAt = only(si.acl)
 		}
 		e.subnetInfo[sn] = si
 	}
@@ -49,6 +123,14 @@ func (e *Engine) indexLookups() {
 	}
 }
 
+// onlyRecord returns r when it is the only record of its ID, else nil.
+func (e *Engine) onlyRecord(r model.Resource) model.Resource {
+	if rs := e.ix.ResourcesByID(r.Base().ID); len(rs) == 1 && rs[0] == r {
+		return r
+	}
+	return nil
+}
+
 // subnetOfIface returns an interface's subnet, or nil.
 func (e *Engine) subnetOfIface(n *model.NetworkInterface) *model.Subnet {
 	if fi := e.ifaceInfo[n]; fi != nil {
@@ -57,25 +139,20 @@ func (e *Engine) subnetOfIface(n *model.NetworkInterface) *model.Subnet {
 	return e.ix.Subnet(n.SubnetID) // an interface the walk made up (none today)
 }
 
-// routeTableOf returns a subnet's route table and whether it is
-// associated explicitly.
-func (e *Engine) routeTableOf(sn *model.Subnet) (*model.RouteTable, bool) {
+// subnetLookup returns what the walk needs of a subnet: its route table
+// (routeTableOf), compiled, and its network ACL (aclOf), compiled.
+func (e *Engine) subnetLookup(sn *model.Subnet) *subnetInfo {
 	if si := e.subnetInfo[sn]; si != nil {
-		return si.rt, si.explicit
+		return si
 	}
-	return e.ix.SubnetRouteTable(sn.ID)
-}
-
-// aclOf returns a subnet's network ACL, compiled, or nil.
-func (e *Engine) aclOf(sn *model.Subnet) (*model.NetworkACL, *compiledACL) {
-	if si := e.subnetInfo[sn]; si != nil {
-		return si.acl, si.compiled
+	si := &subnetInfo{}
+	if si.rt, si.explicit = e.ix.SubnetRouteTable(sn.ID); si.rt != nil {
+		si.routes = e.routeTables[si.rt.ID]
 	}
-	acl := e.ix.SubnetNetworkACL(sn.ID)
-	if acl == nil {
-		return nil, nil
+	if si.acl = e.ix.SubnetNetworkACL(sn.ID); si.acl != nil {
+		si.compiled = e.acls[si.acl.ID]
 	}
-	return acl, e.acls[acl.ID]
+	return si
 }
 
 // groupsOf returns an interface's security groups in the snapshot, and
@@ -94,4 +171,26 @@ func (e *Engine) groupsOf(n *model.NetworkInterface) ([]*model.SecurityGroup, []
 		}
 	}
 	return gs, missing
+}
+
+// transitGateway returns the transit gateway of an ID, as
+// model.Get[*model.TransitGateway] does.
+func (e *Engine) transitGateway(id string) (*model.TransitGateway, bool) {
+	if t := e.tgwByID[id]; t != nil {
+		return t, true
+	}
+	return model.Get[*model.TransitGateway](e.ix, id)
+}
+
+// tgwIngressOf returns how tgw routes packets arriving by attachment in.
+func (e *Engine) tgwIngressOf(tgw *model.TransitGateway, in *model.TGWAttachment) *tgwIngressInfo {
+	if info := e.tgwRouting[tgwIngress{tgw, in}]; info != nil {
+		return info
+	}
+	info := &tgwIngressInfo{rtID: e.associatedTable(tgw.ID, in)}
+	if info.rtID != "" {
+		_, info.known = model.Get[*model.TGWRouteTable](e.ix, info.rtID)
+		info.routes = e.tgwTables[info.rtID]
+	}
+	return info
 }

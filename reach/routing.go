@@ -79,7 +79,12 @@ type routePart struct {
 // routes win over prefix-list routes, which win over propagated ones. The
 // parts are in the table's order; the part without a route comes last.
 func (e *Engine) routeParts(rt *model.RouteTable, pkt packet) []routePart {
-	return partitionByPrefix(e.routeTables[rt.ID], pkt,
+	return e.compiledRouteParts(rt, e.routeTables[rt.ID], pkt)
+}
+
+// compiledRouteParts applies rt, compiled as routes, to a packet set.
+func (e *Engine) compiledRouteParts(rt *model.RouteTable, routes []compiledRoute, pkt packet) []routePart {
+	return partitionByPrefix(routes, pkt,
 		func(c compiledRoute) netip.Prefix { return c.prefix },
 		func(c compiledRoute, p packet) routePart {
 			return routePart{pkt: p, route: &rt.Routes[c.index], index: c.index, text: c.text}
@@ -91,7 +96,20 @@ func (e *Engine) routeParts(rt *model.RouteTable, pkt packet) []routePart {
 // longest prefix first: each destination goes with the first route whose
 // prefix holds it. Parts of one route are merged; the rest goes to none.
 func partitionByPrefix[R, P any](routes []R, pkt packet, prefix func(R) netip.Prefix, part func(R, packet) P, none func(packet) P) []P {
+	return partitionByPrefixIndexed(routes, nil, pkt, prefix, part, none)
+}
+
+// partitionByPrefixIndexed is partitionByPrefix with the routes' prefix
+// index (nil for none): a single destination's route is then found by a
+// lookup per prefix length rather than by a scan of every route.
+func partitionByPrefixIndexed[R, P any](routes []R, lpm *prefixIndex, pkt packet, prefix func(R) netip.Prefix, part func(R, packet) P, none func(packet) P) []P {
 	if d, ok := pkt.singleDst(); ok {
+		if lpm != nil && d.Zone() == "" {
+			if i := lpm.first(d); i >= 0 {
+				return []P{part(routes[i], pkt)}
+			}
+			return []P{none(pkt)}
+		}
 		for _, r := range routes {
 			if p := prefix(r); p.Addr().Is4() == d.Is4() && p.Contains(d) {
 				return []P{part(r, pkt)}
@@ -119,6 +137,53 @@ func partitionByPrefix[R, P any](routes []R, pkt packet, prefix func(R) netip.Pr
 		out = append(out, none(rest))
 	}
 	return out
+}
+
+// prefixIndex finds the first of a list of routes, sorted longest prefix
+// first (sortRoutes), whose prefix holds an address: the route
+// partitionByPrefix's scan finds, by one lookup per prefix length present.
+type prefixIndex struct {
+	bits4, bits6 []int // the prefix lengths present, longest first
+	at           map[netip.Prefix]int
+}
+
+// newPrefixIndex indexes n routes sorted longest prefix first, the i-th
+// with prefix(i).
+func newPrefixIndex(n int, prefix func(int) netip.Prefix) *prefixIndex {
+	x := &prefixIndex{at: make(map[netip.Prefix]int, n)}
+	for i := range n {
+		p := prefix(i)
+		k := p.Masked()
+		if _, ok := x.at[k]; ok {
+			continue // an earlier route of the same prefix comes first
+		}
+		x.at[k] = i
+		bits := &x.bits6
+		if p.Addr().Is4() {
+			bits = &x.bits4
+		}
+		if l := len(*bits); l == 0 || (*bits)[l-1] != p.Bits() {
+			*bits = append(*bits, p.Bits()) // sorted input: lengths come longest first
+		}
+	}
+	return x
+}
+
+// first returns the index of the first route whose prefix holds d (an
+// address without a zone), or -1.
+func (x *prefixIndex) first(d netip.Addr) int {
+	bits := x.bits6
+	if d.Is4() {
+		bits = x.bits4
+	}
+	for _, b := range bits {
+		if p, err := d.Prefix(b); err == nil {
+			if i, ok := x.at[p]; ok {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // missingPrefixLists returns the prefix lists a route table names that the
@@ -213,7 +278,13 @@ type tgwRoutePart struct {
 // (Transit Gateway guide, "Route evaluation order"): longest prefix first,
 // then static over prefix-list over propagated routes.
 func (e *Engine) tgwRouteParts(rtID string, pkt packet) []tgwRoutePart {
-	return partitionByPrefix(e.tgwTables[rtID], pkt,
+	return compiledTGWRouteParts(e.tgwTables[rtID], nil, pkt)
+}
+
+// compiledTGWRouteParts applies a transit gateway route table, compiled
+// as routes, to a packet set.
+func compiledTGWRouteParts(routes []compiledTGWRoute, lpm *prefixIndex, pkt packet) []tgwRoutePart {
+	return partitionByPrefixIndexed(routes, lpm, pkt,
 		func(c compiledTGWRoute) netip.Prefix { return c.prefix },
 		func(c compiledTGWRoute, p packet) tgwRoutePart {
 			return tgwRoutePart{pkt: p, route: c.route, prefix: c.prefix, text: c.text}

@@ -16,7 +16,7 @@ import (
 // are the same subnet).
 func (w *walker) toTransitGateway(vpcID string, from *model.Subnet, tgwID string, pkt packet) *arrival {
 	h := Hop{Layer: LayerTransitGateway, Resource: tgwID, Stage: StageEnter}
-	tgw, ok := model.Get[*model.TransitGateway](w.e.ix, tgwID)
+	tgw, ok := w.e.transitGateway(tgwID)
 	if !ok {
 		return w.unknown(h, pkt, fmt.Sprintf("transit gateway %s is not in the snapshot", tgwID))
 	}
@@ -118,25 +118,26 @@ func (w *walker) transitRoute(tgw *model.TransitGateway, in *model.TGWAttachment
 		return nil
 	}
 	h := Hop{Layer: LayerTransitGateway, Resource: in.ID, Stage: StageLookup, at: in}
-	rtID := w.e.associatedTable(tgw.ID, in)
+	ing := w.e.tgwIngressOf(tgw, in)
+	rtID := ing.rtID
 	if rtID == "" {
 		h.Code = CodeTGWAttachMissingRTBAssociation
 		return w.deny(h, pkt, fmt.Sprintf("attachment %s is not associated with a route table of %s", in.ID, tgw.ID))
 	}
-	h.Resource = rtID
-	if _, ok := model.Get[*model.TGWRouteTable](w.e.ix, rtID); !ok {
+	h.Resource, h.at = rtID, ing.rtAt
+	if !ing.known {
 		return w.unknown(h, pkt, fmt.Sprintf("transit gateway route table %s is not in the snapshot", rtID))
 	}
-	return branch(w, w.e.tgwRouteParts(rtID, pkt), func(w *walker, p tgwRoutePart) *arrival {
-		return w.takeTGWRoute(tgw, rtID, p, az)
+	return branch(w, compiledTGWRouteParts(ing.routes, ing.lpm, pkt), func(w *walker, p tgwRoutePart) *arrival {
+		return w.takeTGWRoute(tgw, rtID, ing.rtAt, p, az)
 	})
 }
 
 // takeTGWRoute sends the part of a packet set that one transit gateway
 // route covers to the route's attachment.
-func (w *walker) takeTGWRoute(tgw *model.TransitGateway, rtID string, p tgwRoutePart, az string) *arrival {
+func (w *walker) takeTGWRoute(tgw *model.TransitGateway, rtID string, rtAt model.Resource, p tgwRoutePart, az string) *arrival {
 	pkt := p.pkt
-	h := Hop{Layer: LayerTransitGateway, Resource: rtID, Stage: StageLookup}
+	h := Hop{Layer: LayerTransitGateway, Resource: rtID, Stage: StageLookup, at: rtAt}
 	if p.route == nil {
 		h.Code = CodeTGWRTBCannotRoute
 		return w.deny(h, pkt, fmt.Sprintf("transit gateway route table %s has no route to %s", rtID, pkt.dst()))
@@ -186,7 +187,7 @@ func (w *walker) toTGWAttachment(tgw *model.TransitGateway, h Hop, prefix netip.
 		return w.exitToVPC(out, pkt, az)
 	case "peering", "tgw-peering":
 		peer := w.e.ix.TGWAttachment(out.ResourceID, out.ID)
-		peerTGW, ok := model.Get[*model.TransitGateway](w.e.ix, out.ResourceID)
+		peerTGW, ok := w.e.transitGateway(out.ResourceID)
 		if peer == nil || !ok {
 			return w.unknown(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StagePeering, at: out}, pkt,
 				fmt.Sprintf("the peer side of %s (transit gateway %s) is not in the snapshot", out.ID, out.ResourceID))

@@ -361,9 +361,11 @@ type resourceText struct {
 // looked up.
 func (e *Engine) resourceText(id string, at model.Resource) resourceText {
 	t := resourceText{id: id, at: at}
-	rs := e.ix.ResourcesByID(id)
+	var rs []model.Resource
 	if at != nil && at.Base().ID == id {
-		rs = []model.Resource{at}
+		rs = []model.Resource{at} // the very record: no lookup by ID
+	} else {
+		rs = e.ix.ResourcesByID(id)
 	}
 	if len(rs) == 0 {
 		return t // the hop names no resource of the snapshot
@@ -525,7 +527,8 @@ func (w *walker) route(sn *model.Subnet, pkt packet) *arrival {
 	if !w.step(pkt) {
 		return nil
 	}
-	rt, explicit := w.e.routeTableOf(sn)
+	si := w.e.subnetLookup(sn)
+	rt, explicit := si.rt, si.explicit
 	if rt == nil {
 		h := Hop{Layer: LayerRouteTable, Resource: sn.ID, Stage: StageLookup}
 		if g := w.gapReason(model.KindRouteTable, &sn.Meta); g != "" {
@@ -537,8 +540,8 @@ func (w *walker) route(sn *model.Subnet, pkt packet) *arrival {
 	if !explicit {
 		detail = "main route table of " + sn.VPCID + " (" + sn.ID + " has no explicit association)"
 	}
-	return branch(w, w.e.routeParts(rt, pkt), func(w *walker, p routePart) *arrival {
-		h := Hop{Layer: LayerRouteTable, Resource: rt.ID, Stage: StageLookup, Detail: detail}
+	return branch(w, w.e.compiledRouteParts(rt, si.routes, pkt), func(w *walker, p routePart) *arrival {
+		h := Hop{Layer: LayerRouteTable, Resource: rt.ID, Stage: StageLookup, Detail: detail, at: si.rtAt}
 		return w.takeRoute(rt, h, p, func(t model.RouteTarget, pkt packet) *arrival {
 			return w.dispatch(sn.VPCID, sn, t, pkt)
 		})
@@ -813,7 +816,8 @@ func (w *walker) nacl(sn *model.Subnet, egress bool, pkt *packet) bool {
 	if egress {
 		stage, kind = StageOutbound, RefNACLOutbound
 	}
-	acl, compiled := w.e.aclOf(sn)
+	si := w.e.subnetLookup(sn)
+	acl, compiled := si.acl, si.compiled
 	if acl == nil {
 		h := Hop{Layer: LayerNetworkACL, Resource: sn.ID, Stage: stage, Verdict: Unknown}
 		reason := w.gapReason(model.KindNetworkACL, &sn.Meta)
@@ -827,7 +831,7 @@ func (w *walker) nacl(sn *model.Subnet, egress bool, pkt *packet) bool {
 	}
 	d := w.share.evaluateACL(compiled, egress, *pkt)
 	hopFor := func(p aclPart) Hop {
-		h := Hop{Layer: LayerNetworkACL, Resource: acl.ID, Stage: stage}
+		h := Hop{Layer: LayerNetworkACL, Resource: acl.ID, Stage: stage, at: si.aclAt}
 		if p.entry != nil {
 			h.Rule = compiled.entryText(p.entry)
 			h.Ref = &RuleRef{Kind: kind, Index: -1, RuleNumber: p.entry.RuleNumber}
@@ -983,11 +987,11 @@ func (e *Engine) sgRefusal(n *model.NetworkInterface, egress bool, d sgResult, p
 		stage, groups, n.ID, serviceOf(pkt), word, peer)
 	// Rules for this traffic that admit other peers are the ones to change:
 	// name them, and point the reference at the first.
-	near := e.nearRules(n, egress, pkt)
+	near, nearGroups := e.nearRules(n, egress, pkt)
 	h.Near = near
 	var names []string
 	for i, r := range near {
-		sg := e.ix.SecurityGroup(r.Resource)
+		sg := nearGroups[i]
 		if i == 0 {
 			h.Resource, h.Ref = sg.ID, &RuleRef{Kind: kind, Index: r.Index}
 		}
