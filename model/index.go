@@ -16,11 +16,9 @@ import (
 type Index struct {
 	snap *Snapshot
 
-	byID map[string][]Resource
-	// byName is built on the first lookup by name (names).
-	byNameOnce sync.Once
-	byName     map[string][]Resource
-	byIP       map[netip.Addr][]*NetworkInterface
+	byID   map[string][]Resource
+	byName map[string][]Resource
+	byIP   map[netip.Addr][]*NetworkInterface
 
 	subnetRouteTable map[string]*RouteTable
 	explicitRT       map[string]bool
@@ -45,10 +43,10 @@ type Index struct {
 // NewIndex indexes the snapshot. The snapshot must not change afterwards.
 //
 // An organization has hundreds of thousands of resources, so the index is
-// built to allocate little: a key's first value sits in one backing array
-// per map (a slice of capacity one, which a second value copies out of),
-// lists whose sizes are counted first are carved from one array, and the
-// Name tag index is built on the first lookup by name.
+// built to allocate little: a key's first value sits in a backing array
+// shared by all keys (a slice of capacity one, which a second value copies
+// out of), and lists whose sizes are counted first are carved from one
+// array.
 func NewIndex(s *Snapshot) *Index {
 	resources := 0
 	for range s.All() {
@@ -67,6 +65,7 @@ func NewIndex(s *Snapshot) *Index {
 	ix := &Index{
 		snap:             s,
 		byID:             make(map[string][]Resource, resources),
+		byName:           make(map[string][]Resource, resources),
 		byIP:             make(map[netip.Addr][]*NetworkInterface, addresses),
 		subnetRouteTable: make(map[string]*RouteTable, len(s.Subnets)),
 		explicitRT:       make(map[string]bool, len(s.Subnets)),
@@ -77,11 +76,11 @@ func NewIndex(s *Snapshot) *Index {
 		vpcSubnets:       make(map[string][]*Subnet, len(s.VPCs)),
 		tgwAttachments:   make(map[string]map[string]*TGWAttachment),
 	}
-	// The ID map (over half the work) is built beside the rest, which
-	// touches none of its fields.
+	// The ID and name maps (over half the work) are built beside the
+	// rest, which touches none of their fields.
 	var ids sync.WaitGroup
 	ids.Go(func() {
-		firsts := make([]Resource, resources)
+		firsts := make([]Resource, 2*resources)
 		i := 0
 		for r := range s.All() {
 			m := r.Base()
@@ -91,6 +90,13 @@ func NewIndex(s *Snapshot) *Index {
 					prev[0].Base().Region, m.Region))
 			}
 			ix.byID[m.ID] = appendFirst(prev, r, firsts, &i)
+			if len(m.Tags) == 0 {
+				continue
+			}
+			if n := m.Name(); n != "" {
+				k := strings.ToLower(n)
+				ix.byName[k] = appendFirst(ix.byName[k], r, firsts, &i)
+			}
 		}
 	})
 	defer ids.Wait()
@@ -208,21 +214,6 @@ func groupBy(enis []*NetworkInterface, hint int, keys func(n *NetworkInterface, 
 	return out
 }
 
-// names returns the Name tag index, lower-cased names to resources,
-// building it on the first call.
-func (ix *Index) names() map[string][]Resource {
-	ix.byNameOnce.Do(func() {
-		ix.byName = make(map[string][]Resource)
-		for r := range ix.snap.All() {
-			if n := r.Base().Name(); n != "" {
-				k := strings.ToLower(n)
-				ix.byName[k] = append(ix.byName[k], r)
-			}
-		}
-	})
-	return ix.byName
-}
-
 func deviceIndex(n *NetworkInterface) int32 {
 	if n.Attachment == nil {
 		return 1 << 30
@@ -248,7 +239,7 @@ func (ix *Index) Resource(id string) (Resource, bool) {
 func (ix *Index) ResourcesByID(id string) []Resource { return ix.byID[id] }
 
 // ByName returns the resources whose Name tag equals name, ignoring case.
-func (ix *Index) ByName(name string) []Resource { return ix.names()[strings.ToLower(name)] }
+func (ix *Index) ByName(name string) []Resource { return ix.byName[strings.ToLower(name)] }
 
 // InterfacesByIP returns the network interfaces that own addr as a private,
 // public or IPv6 address. Overlapping VPCs can give more than one.

@@ -73,7 +73,7 @@ func newSuggestIndex(ix *Index) *suggestIndex {
 	// Every ID and Name tag once, in the snapshot's order, then ordered by
 	// length with a counting sort (stable, so the order is deterministic).
 	var all []string
-	seen := make(map[string]bool, 2*len(ix.byID))
+	seen := make(map[string]bool, len(ix.byID)+len(ix.byName))
 	add := func(w string) {
 		if w != "" && !seen[w] && len(w) <= maxSuggestQuery {
 			seen[w] = true
