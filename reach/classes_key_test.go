@@ -136,7 +136,8 @@ func TestInterfaceLookupsAnswerAsTheIndex(t *testing.T) {
 		"generated org": fixtures.Org(fixtures.ScaledOrg(3000)),
 	}
 	snaps["edge cases"].NetworkInterfaces[2].SubnetID = "subnet-missing"
-	snaps["edge cases"].SecurityGroups = []*model.SecurityGroup{{Meta: model.Meta{ID: "sg-2"}}}
+	snaps["edge cases"].SecurityGroups = []*model.SecurityGroup{{Meta: model.Meta{ID: "sg-2", Region: "us-east-1"}},
+		{Meta: model.Meta{ID: "sg-2", Region: "eu-west-1"}}} // the index finds the first
 	for _, name := range fixtures.Names() {
 		s, err := fixtures.Load(name)
 		if err != nil {
