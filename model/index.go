@@ -1,9 +1,10 @@
 package model
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -40,41 +41,61 @@ type Index struct {
 }
 
 // NewIndex indexes the snapshot. The snapshot must not change afterwards.
+//
+// An organization has hundreds of thousands of resources, so the index is
+// built to allocate little: a key's first value sits in a backing array
+// shared by all keys (a slice of capacity one, which a second value copies
+// out of), and lists whose sizes are counted first are carved from one
+// array.
 func NewIndex(s *Snapshot) *Index {
 	resources := 0
 	for range s.All() {
 		resources++
 	}
+	addresses := 0
+	for _, n := range s.NetworkInterfaces {
+		addresses += len(n.IPv6Addresses)
+		for _, ip := range n.PrivateIPs {
+			addresses++
+			if ip.PublicIP.IsValid() {
+				addresses++
+			}
+		}
+	}
 	ix := &Index{
 		snap:             s,
 		byID:             make(map[string][]Resource, resources),
 		byName:           make(map[string][]Resource, resources),
-		byIP:             make(map[netip.Addr][]*NetworkInterface, len(s.NetworkInterfaces)),
+		byIP:             make(map[netip.Addr][]*NetworkInterface, addresses),
 		subnetRouteTable: make(map[string]*RouteTable, len(s.Subnets)),
 		explicitRT:       make(map[string]bool, len(s.Subnets)),
 		mainRouteTable:   make(map[string]*RouteTable, len(s.VPCs)),
 		edgeRouteTable:   make(map[string]*RouteTable),
 		subnetACL:        make(map[string]*NetworkACL, len(s.Subnets)),
-		groupMembers:     make(map[string][]*NetworkInterface, len(s.SecurityGroups)),
 		instanceENIs:     make(map[string][]*NetworkInterface, len(s.Instances)),
-		subnetENIs:       make(map[string][]*NetworkInterface, len(s.Subnets)),
 		vpcSubnets:       make(map[string][]*Subnet, len(s.VPCs)),
 		tgwAttachments:   make(map[string]map[string]*TGWAttachment),
 	}
-	// The ID and name maps (over half the work) are built beside the rest,
-	// which touches none of their fields.
+	// The ID and name maps (over half the work) are built beside the
+	// rest, which touches none of their fields.
 	var ids sync.WaitGroup
 	ids.Go(func() {
+		firsts := make([]Resource, 2*resources)
+		i := 0
 		for r := range s.All() {
 			m := r.Base()
-			if prev := ix.byID[m.ID]; len(prev) > 0 && prev[0].Kind() != KindTGWAttachment {
+			prev := ix.byID[m.ID]
+			if len(prev) > 0 && prev[0].Kind() != KindTGWAttachment {
 				ix.Problems = append(ix.Problems, fmt.Sprintf("duplicate %s ID %s (%s and %s)", r.Kind(), m.ID,
 					prev[0].Base().Region, m.Region))
 			}
-			ix.byID[m.ID] = append(ix.byID[m.ID], r)
+			ix.byID[m.ID] = appendFirst(prev, r, firsts, &i)
+			if len(m.Tags) == 0 {
+				continue
+			}
 			if n := m.Name(); n != "" {
 				k := strings.ToLower(n)
-				ix.byName[k] = append(ix.byName[k], r)
+				ix.byName[k] = appendFirst(ix.byName[k], r, firsts, &i)
 			}
 		}
 	})
@@ -82,28 +103,34 @@ func NewIndex(s *Snapshot) *Index {
 	for _, sn := range s.Subnets {
 		ix.vpcSubnets[sn.VPCID] = append(ix.vpcSubnets[sn.VPCID], sn)
 	}
+	ifaces := make([]*NetworkInterface, addresses+len(s.NetworkInterfaces))
+	used := 0
 	for _, n := range s.NetworkInterfaces {
 		for _, ip := range n.PrivateIPs {
-			ix.byIP[ip.Address] = append(ix.byIP[ip.Address], n)
+			ix.byIP[ip.Address] = appendFirst(ix.byIP[ip.Address], n, ifaces, &used)
 			if ip.PublicIP.IsValid() {
-				ix.byIP[ip.PublicIP] = append(ix.byIP[ip.PublicIP], n)
+				ix.byIP[ip.PublicIP] = appendFirst(ix.byIP[ip.PublicIP], n, ifaces, &used)
 			}
 		}
 		for _, ip := range n.IPv6Addresses {
-			ix.byIP[ip] = append(ix.byIP[ip], n)
-		}
-		for _, g := range n.SecurityGroupIDs {
-			ix.groupMembers[g] = append(ix.groupMembers[g], n)
+			ix.byIP[ip] = appendFirst(ix.byIP[ip], n, ifaces, &used)
 		}
 		if id := n.InstanceID(); id != "" {
-			ix.instanceENIs[id] = append(ix.instanceENIs[id], n)
+			ix.instanceENIs[id] = appendFirst(ix.instanceENIs[id], n, ifaces, &used)
 		}
-		ix.subnetENIs[n.SubnetID] = append(ix.subnetENIs[n.SubnetID], n)
 	}
+	ix.groupMembers = groupBy(s.NetworkInterfaces, len(s.SecurityGroups), func(n *NetworkInterface, _ []string) []string {
+		return n.SecurityGroupIDs
+	})
+	ix.subnetENIs = groupBy(s.NetworkInterfaces, len(s.Subnets), func(n *NetworkInterface, buf []string) []string {
+		return append(buf, n.SubnetID)
+	})
 	for _, enis := range ix.instanceENIs {
-		sort.SliceStable(enis, func(i, j int) bool {
-			return deviceIndex(enis[i]) < deviceIndex(enis[j])
-		})
+		if len(enis) > 1 {
+			slices.SortStableFunc(enis, func(a, b *NetworkInterface) int {
+				return cmp.Compare(deviceIndex(a), deviceIndex(b))
+			})
+		}
 	}
 	for _, rt := range s.RouteTables {
 		for _, a := range rt.Associations {
@@ -142,6 +169,49 @@ func NewIndex(s *Snapshot) *Index {
 		m[a.ID] = a
 	}
 	return ix
+}
+
+// appendFirst appends v to list, the list of one key. A key's first value
+// is stored in firsts[*used] and the list is that one element with
+// capacity one, so a key with one value costs no allocation of its own; a
+// second value copies the list out, as append does.
+func appendFirst[T any](list []T, v T, firsts []T, used *int) []T {
+	if len(list) > 0 {
+		return append(list, v)
+	}
+	i := *used
+	*used++
+	firsts[i] = v
+	return firsts[i : i+1 : i+1]
+}
+
+// groupBy lists the interfaces under each of their keys, in the
+// snapshot's order: it counts each key's interfaces first and carves the
+// lists from one array. keys returns an interface's keys, which it may
+// append to buf; hint is the expected number of keys.
+func groupBy(enis []*NetworkInterface, hint int, keys func(n *NetworkInterface, buf []string) []string) map[string][]*NetworkInterface {
+	var buf [1]string
+	counts := make(map[string]int, hint)
+	total := 0
+	for _, n := range enis {
+		for _, k := range keys(n, buf[:0]) {
+			counts[k]++
+			total++
+		}
+	}
+	all := make([]*NetworkInterface, total)
+	out := make(map[string][]*NetworkInterface, len(counts))
+	at := 0
+	for k, c := range counts {
+		out[k] = all[at : at : at+c]
+		at += c
+	}
+	for _, n := range enis {
+		for _, k := range keys(n, buf[:0]) {
+			out[k] = append(out[k], n)
+		}
+	}
+	return out
 }
 
 func deviceIndex(n *NetworkInterface) int32 {

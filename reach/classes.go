@@ -26,34 +26,96 @@ type ifaceClass struct {
 }
 
 // indexClasses groups the snapshot's interfaces into classes.
-func (e *Engine) indexClasses() { e.indexClassesBy(e.defaultClassKey) }
+func (e *Engine) indexClasses() { groupClasses(e, e.classKeyOf) }
 
-// defaultClassKey is the key of an interface's class: the interface
-// itself for a managed one, else its subnet, groups, source/destination
-// check, type and instance state.
-func (e *Engine) defaultClassKey(n *model.NetworkInterface) string {
-	if e.natByENI[n.ID] != nil || e.lbByENI[n.ID] != nil || e.vpceByNI[n.ID] != nil || managedOwner(n) != "" {
-		return n.ID
-	}
-	groups := n.SecurityGroupIDs
-	if !slices.IsSorted(groups) {
-		groups = slices.Sorted(slices.Values(groups))
-	}
-	return strings.Join([]string{n.VPCID, n.SubnetID, strings.Join(groups, ","), boolWord(n.SourceDestCheck), n.InterfaceType, down(e.ix.Instance(n.InstanceID()))}, "|")
+// ifaceClassKey is the key of an interface's class (defaultClassKey's
+// fields, compared without building the joined string).
+type ifaceClassKey struct {
+	// managed is the ID of an interface that stays alone (managed by
+	// AWS), else "" and the other fields say.
+	managed string
+	// groups are the sorted security group IDs joined by commas.
+	vpc, subnet, groups string
+	sourceDestCheck     bool
+	interfaceType, down string
 }
+
+// classKeyOf is the key of an interface's class: the interface itself for
+// a managed one, else its subnet, groups, source/destination check, type
+// and instance state.
+func (e *Engine) classKeyOf(n *model.NetworkInterface) ifaceClassKey {
+	if e.natByENI[n.ID] != nil || e.lbByENI[n.ID] != nil || e.vpceByNI[n.ID] != nil || managedOwner(n) != "" {
+		return ifaceClassKey{managed: n.ID}
+	}
+	k := ifaceClassKey{vpc: n.VPCID, subnet: n.SubnetID, sourceDestCheck: n.SourceDestCheck, interfaceType: n.InterfaceType}
+	switch groups := n.SecurityGroupIDs; {
+	case len(groups) == 1:
+		k.groups = groups[0]
+	case len(groups) > 1:
+		if !slices.IsSorted(groups) {
+			groups = slices.Sorted(slices.Values(groups))
+		}
+		k.groups = strings.Join(groups, ",")
+	}
+	k.down = e.downInstances[n.InstanceID()]
+	return k
+}
+
+// downInstancesOf maps the ID of each instance that is not running to
+// its state (down's answer for the instance the index finds by that ID):
+// most instances run, so the map is small and most lookups miss it.
+func downInstancesOf(ix *model.Index) map[string]string {
+	out := map[string]string{}
+	for _, in := range ix.Snapshot().Instances {
+		if d := down(in); d != "" && ix.Instance(in.ID) == in {
+			out[in.ID] = d
+		}
+	}
+	return out
+}
+
+// String is the key as one string: the managed interface's ID, else the
+// fields joined by "|".
+func (k ifaceClassKey) String() string {
+	if k.managed != "" {
+		return k.managed
+	}
+	return strings.Join([]string{k.vpc, k.subnet, k.groups, boolWord(k.sourceDestCheck), k.interfaceType, k.down}, "|")
+}
+
+// defaultClassKey is classKeyOf as a string, for views that mix it with
+// keys of their own.
+func (e *Engine) defaultClassKey(n *model.NetworkInterface) string { return e.classKeyOf(n).String() }
 
 // indexClassesBy groups the snapshot's interfaces into classes by key:
 // interfaces with the same key share a class, whose representative is the
 // first of them.
-func (e *Engine) indexClassesBy(key func(*model.NetworkInterface) string) {
-	byKey := make(map[string]*ifaceClass, len(e.snap.NetworkInterfaces))
+func (e *Engine) indexClassesBy(key func(*model.NetworkInterface) string) { groupClasses(e, key) }
+
+// groupClasses groups the snapshot's interfaces into classes by key:
+// interfaces with the same key share a class, whose representative is the
+// first of them. A class of one is named by its interface's ID, a larger
+// one by "class:" and its representative's ID.
+func groupClasses[K comparable](e *Engine, key func(*model.NetworkInterface) K) {
+	enis := e.snap.NetworkInterfaces
+	byKey := make(map[K]*ifaceClass, len(enis))
 	e.classes = nil
-	e.classOf = make(map[*model.NetworkInterface]*ifaceClass, len(e.snap.NetworkInterfaces))
-	for _, n := range e.snap.NetworkInterfaces {
+	e.classOf = make(map[*model.NetworkInterface]*ifaceClass, len(enis))
+	// The classes, and the members of classes of one, come from arrays
+	// allocated in chunks: most interfaces of a large network are alone
+	// in their class.
+	var slab []ifaceClass
+	var members []*model.NetworkInterface
+	for _, n := range enis {
 		k := key(n)
 		c := byKey[k]
 		if c == nil {
-			c = &ifaceClass{id: "class:" + n.ID, rep: n}
+			if len(slab) == 0 {
+				slab = make([]ifaceClass, min(1024, len(enis)))
+				members = make([]*model.NetworkInterface, len(slab))
+			}
+			c, slab = &slab[0], slab[1:]
+			c.rep, c.members, members = n, members[:0:1], members[1:]
 			byKey[k] = c
 			e.classes = append(e.classes, c)
 		}
@@ -64,8 +126,9 @@ func (e *Engine) indexClassesBy(key func(*model.NetworkInterface) string) {
 	for _, c := range e.classes {
 		e.vpcClasses[c.rep.VPCID] = append(e.vpcClasses[c.rep.VPCID], c)
 	}
+	var a, p []netip.Addr
 	for _, c := range e.classes {
-		var a, p []netip.Addr
+		a, p = a[:0], p[:0]
 		for _, m := range c.members {
 			a = interfaceAddresses(m, a, true)
 			p = interfaceAddresses(m, p, false)
@@ -73,6 +136,8 @@ func (e *Engine) indexClassesBy(key func(*model.NetworkInterface) string) {
 		c.addrs, c.private = addrsOfList(a), addrsOfList(p)
 		if len(c.members) == 1 {
 			c.id = c.rep.ID
+		} else {
+			c.id = "class:" + c.rep.ID
 		}
 	}
 }

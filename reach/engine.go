@@ -87,6 +87,9 @@ type Engine struct {
 	classes    []*ifaceClass
 	classOf    map[*model.NetworkInterface]*ifaceClass
 	vpcClasses map[string][]*ifaceClass
+	// downInstances maps the IDs of the instances that are not running
+	// to their state, for the class keys (downInstancesOf).
+	downInstances map[string]string
 	// internetAddrs is internetOf as address sets, for walks.
 	internetAddrs [2]addrs
 	// connViews are the path views of whole-network questions, built on
@@ -233,6 +236,7 @@ func New(s *model.Snapshot) *Engine {
 		e.endpointServices[svc.ServiceName] = svc
 	}
 	e.indexHybrid()
+	e.downInstances = downInstancesOf(ix)
 	side.Go(e.indexClasses)
 	e.indexLookups()
 	e.publicByVPC = make(map[string][]publicAddress)

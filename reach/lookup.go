@@ -109,15 +109,34 @@ func (e *Engine) indexLookups() {
 		}
 		e.subnetInfo[sn] = si
 	}
-	e.ifaceInfo = make(map[*model.NetworkInterface]*ifaceInfo, len(e.snap.NetworkInterfaces))
-	for _, n := range e.snap.NetworkInterfaces {
-		fi := &ifaceInfo{subnet: e.ix.Subnet(n.SubnetID)}
+	// The interfaces' records, and their group lists, are carved from
+	// one array each (an organization has 200,000 interfaces); a group
+	// list has the capacity of its length.
+	enis := e.snap.NetworkInterfaces
+	e.ifaceInfo = make(map[*model.NetworkInterface]*ifaceInfo, len(enis))
+	infos := make([]ifaceInfo, len(enis))
+	refs := 0
+	for _, n := range enis {
+		refs += len(n.SecurityGroupIDs)
+	}
+	groups := make([]*model.SecurityGroup, 0, refs)
+	var lastSubnet *model.Subnet
+	for i, n := range enis {
+		fi := &infos[i]
+		if lastSubnet == nil || lastSubnet.ID != n.SubnetID {
+			lastSubnet = e.ix.Subnet(n.SubnetID)
+		}
+		fi.subnet = lastSubnet
+		start := len(groups)
 		for _, id := range n.SecurityGroupIDs {
 			if sg := e.ix.SecurityGroup(id); sg != nil {
-				fi.groups = append(fi.groups, sg)
+				groups = append(groups, sg)
 			} else {
 				fi.missing = append(fi.missing, id)
 			}
+		}
+		if len(groups) > start {
+			fi.groups = groups[start:len(groups):len(groups)]
 		}
 		e.ifaceInfo[n] = fi
 	}
