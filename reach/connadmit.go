@@ -40,26 +40,18 @@ func (r *probeRel) groupIngressVia(key groupInKey) packet {
 	if key.any || !r.cs.e.groupDependsOnVia(key.id, key.vpc) {
 		key.via = crossing{}
 	}
-	r.mu.Lock()
-	p, ok := r.groupIn[key]
-	r.mu.Unlock()
-	if ok {
-		return p
-	}
-	e := r.cs.e
-	p = queryPacket(r.q, e.allAddrs[key.fam], anyAddr(key.fam))
-	p.forwarded = key.fwd
-	n := &model.NetworkInterface{VPCID: key.vpc, SecurityGroupIDs: []string{key.id}}
-	var via *crossing
-	if !key.any {
-		v := key.via
-		via = &v
-	}
-	p = e.evalSecurityGroupsVia(n, false, p, via, false).admitted.pkt
-	r.mu.Lock()
-	r.groupIn[key] = p
-	r.mu.Unlock()
-	return p
+	return memo(&r.mu, r.groupIn, key, func() packet {
+		e := r.cs.e
+		p := queryPacket(r.q, e.allAddrs[key.fam], anyAddr(key.fam))
+		p.forwarded = key.fwd
+		n := &model.NetworkInterface{VPCID: key.vpc, SecurityGroupIDs: []string{key.id}}
+		var via *crossing
+		if !key.any {
+			v := key.via
+			via = &v
+		}
+		return e.evalSecurityGroupsVia(n, false, p, via, false).admitted.pkt
+	})
 }
 
 // subnetIngress returns packets whose union is what some of the classes
@@ -97,24 +89,16 @@ func (r *probeRel) mixIngress(c *ifaceClass, fam int, via crossing, fwd bool) pa
 	if r.cs.dependsOnVia(c) {
 		key.via = via
 	}
-	r.mu.Lock()
-	p, ok := r.mixIn[key]
-	r.mu.Unlock()
-	if ok {
-		return p
-	}
-	e := r.cs.e
-	p = queryPacket(r.q, e.allAddrs[fam], anyAddr(fam))
-	p.forwarded = fwd
-	if ids := c.rep.SecurityGroupIDs; len(ids) > 0 {
-		var spans []span
-		for _, id := range ids {
-			spans = append(spans, r.groupIngressVia(groupInKey{id: id, vpc: c.rep.VPCID, fam: fam, fwd: fwd, via: via}).spans...)
+	return memo(&r.mu, r.mixIn, key, func() packet {
+		p := queryPacket(r.q, r.cs.e.allAddrs[fam], anyAddr(fam))
+		p.forwarded = fwd
+		if ids := c.rep.SecurityGroupIDs; len(ids) > 0 {
+			var spans []span
+			for _, id := range ids {
+				spans = append(spans, r.groupIngressVia(groupInKey{id: id, vpc: c.rep.VPCID, fam: fam, fwd: fwd, via: via}).spans...)
+			}
+			p = p.with(spans)
 		}
-		p = p.with(spans)
-	}
-	r.mu.Lock()
-	r.mixIn[key] = p
-	r.mu.Unlock()
-	return p
+		return p
+	})
 }

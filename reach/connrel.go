@@ -641,23 +641,16 @@ func (r *probeRel) ingress(c *ifaceClass, fam int, via crossing, fwd bool) packe
 	if r.cs.dependsOnVia(c) {
 		key.via = via
 	}
-	r.mu.Lock()
-	p, ok := r.inCache[key]
-	r.mu.Unlock()
-	if ok {
+	return memo(&r.mu, r.inCache, key, func() packet {
+		e := r.cs.e
+		p := queryPacket(r.q, e.allAddrs[fam], anyAddr(fam))
+		p.forwarded = fwd
+		if len(c.rep.SecurityGroupIDs) > 0 {
+			v := via
+			p = e.evalSecurityGroupsVia(c.rep, false, p, &v, false).admitted.pkt
+		}
 		return p
-	}
-	e := r.cs.e
-	p = queryPacket(r.q, e.allAddrs[fam], anyAddr(fam))
-	p.forwarded = fwd
-	if len(c.rep.SecurityGroupIDs) > 0 {
-		v := via
-		p = e.evalSecurityGroupsVia(c.rep, false, p, &v, false).admitted.pkt
-	}
-	r.mu.Lock()
-	r.inCache[key] = p
-	r.mu.Unlock()
-	return p
+	})
 }
 
 // ingressAny is ingress for packets that came any way, not forwarded: an
@@ -668,21 +661,14 @@ func (r *probeRel) ingressAny(c *ifaceClass, fam int) packet {
 		return r.ingress(c, fam, crossing{}, false)
 	}
 	key := inKey{cls: c, fam: fam, any: true}
-	r.mu.Lock()
-	p, ok := r.inCache[key]
-	r.mu.Unlock()
-	if ok {
+	return memo(&r.mu, r.inCache, key, func() packet {
+		e := r.cs.e
+		p := queryPacket(r.q, e.allAddrs[fam], anyAddr(fam))
+		if len(c.rep.SecurityGroupIDs) > 0 {
+			p = e.evalSecurityGroupsVia(c.rep, false, p, nil, false).admitted.pkt
+		}
 		return p
-	}
-	e := r.cs.e
-	p = queryPacket(r.q, e.allAddrs[fam], anyAddr(fam))
-	if len(c.rep.SecurityGroupIDs) > 0 {
-		p = e.evalSecurityGroupsVia(c.rep, false, p, nil, false).admitted.pkt
-	}
-	r.mu.Lock()
-	r.inCache[key] = p
-	r.mu.Unlock()
-	return p
+	})
 }
 
 // egress returns the packets of the probe, to every address of the IP
@@ -690,23 +676,32 @@ func (r *probeRel) ingressAny(c *ifaceClass, fam int) packet {
 // destination ports.
 func (r *probeRel) egress(c *ifaceClass, fam int) egressSet {
 	key := outKey{cls: c, fam: fam}
-	r.mu.Lock()
-	x, ok := r.outCache[key]
-	r.mu.Unlock()
-	if ok {
-		return x
-	}
-	e := r.cs.e
-	p := queryPacket(r.q, anyAddr(fam), e.allAddrs[fam])
-	x = egressSet{pkt: p, all: true}
-	if len(c.rep.SecurityGroupIDs) > 0 {
+	return memo(&r.mu, r.outCache, key, func() egressSet {
+		e := r.cs.e
+		p := queryPacket(r.q, anyAddr(fam), e.allAddrs[fam])
+		if len(c.rep.SecurityGroupIDs) == 0 {
+			return egressSet{pkt: p, all: true}
+		}
 		d := e.evalSecurityGroupsVia(c.rep, true, p, nil, false)
-		x = egressSet{pkt: d.admitted.pkt, all: d.refused.empty()}
+		return egressSet{pkt: d.admitted.pkt, all: d.refused.empty()}
+	})
+}
+
+// memo returns m[key], computing it on a miss (outside the lock, so that
+// walks run in parallel: two workers may both compute a missing value,
+// the same one) and keeping it; mu guards m.
+func memo[K comparable, V any](mu *sync.Mutex, m map[K]V, key K, compute func() V) V {
+	mu.Lock()
+	v, ok := m[key]
+	mu.Unlock()
+	if ok {
+		return v
 	}
-	r.mu.Lock()
-	r.outCache[key] = x
-	r.mu.Unlock()
-	return x
+	v = compute()
+	mu.Lock()
+	m[key] = v
+	mu.Unlock()
+	return v
 }
 
 // sgCanonical returns the first class met with the VPC and the security
@@ -871,38 +866,31 @@ func (r *probeRel) betweenOfBy(fam int, s, d *classSel, ents []pathEntry, in ing
 func (r *probeRel) realWalk(fam int, s, d *classSel) packet {
 	e := r.cs.e
 	key := realWalkKey{s: s.cls, d: d.cls, fam: fam}
-	r.mu.Lock()
-	p, ok := r.realWalks[key]
-	r.mu.Unlock()
-	if ok {
-		return p
-	}
-	in := map[string]*model.NetworkInterface{}
-	for _, c := range s.ends {
-		in[c.n.ID] = c.n
-	}
-	to := map[string]*model.NetworkInterface{}
-	for _, c := range d.ends {
-		to[c.n.ID] = c.n
-	}
-	sp, ok1 := e.classPoint(s.cls, in, fam)
-	dp, ok2 := e.targetsPoint(to, fam, false)
-	req := queryPacket(r.q, s.addrs[fam], d.addrs[fam])
-	p = req.with(nil)
-	if ok1 && ok2 {
-		req = queryPacket(r.q, sp.addrs, dp.addrs)
-		for _, path := range e.walkPaths(sp, dp, req, true) {
-			if path.ok && len(path.fw.unverified)+len(path.rv.unverified) == 0 {
-				back := path.rv.arr.pkt.reply()
-				back.icmp = req.icmp
-				p = p.union(back)
+	return memo(&r.mu, r.realWalks, key, func() packet {
+		in := map[string]*model.NetworkInterface{}
+		for _, c := range s.ends {
+			in[c.n.ID] = c.n
+		}
+		to := map[string]*model.NetworkInterface{}
+		for _, c := range d.ends {
+			to[c.n.ID] = c.n
+		}
+		sp, ok1 := e.classPoint(s.cls, in, fam)
+		dp, ok2 := e.targetsPoint(to, fam, false)
+		req := queryPacket(r.q, s.addrs[fam], d.addrs[fam])
+		p := req.with(nil)
+		if ok1 && ok2 {
+			req = queryPacket(r.q, sp.addrs, dp.addrs)
+			for _, path := range e.walkPaths(sp, dp, req, true) {
+				if path.ok && len(path.fw.unverified)+len(path.rv.unverified) == 0 {
+					back := path.rv.arr.pkt.reply()
+					back.icmp = req.icmp
+					p = p.union(back)
+				}
 			}
 		}
-	}
-	r.mu.Lock()
-	r.realWalks[key] = p
-	r.mu.Unlock()
-	return p
+		return p
+	})
 }
 
 // fromInternetTo returns the packets of the probe from the internet that
