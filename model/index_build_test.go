@@ -111,12 +111,8 @@ func TestIndexAnswersAsTheNaiveIndex(t *testing.T) {
 		"generated account": fixtures.Large(fixtures.LargeConfig{Seed: 3, VPCs: 4, Subnets: 24, Interfaces: 400, SecurityGroups: 60, Rules: 600, Peerings: 3}),
 		"generated org":     fixtures.Org(fixtures.ScaledOrg(3000)),
 	}
-	for _, name := range fixtures.Names() {
-		s, err := fixtures.Load(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		snaps[name] = s
+	if err := fixtures.AddAll(snaps); err != nil {
+		t.Fatal(err)
 	}
 	for name, s := range snaps {
 		t.Run(name, func(t *testing.T) {

@@ -93,12 +93,8 @@ func TestInterfaceClassesGroupAsTheJoinedKey(t *testing.T) {
 		"generated account": fixtures.Large(fixtures.LargeConfig{Seed: 5, VPCs: 4, Subnets: 24, Interfaces: 400, SecurityGroups: 60, Rules: 600, Peerings: 3}),
 		"generated org":     fixtures.Org(fixtures.ScaledOrg(3000)),
 	}
-	for _, name := range fixtures.Names() {
-		s, err := fixtures.Load(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		snaps[name] = s
+	if err := fixtures.AddAll(snaps); err != nil {
+		t.Fatal(err)
 	}
 	for name, s := range snaps {
 		t.Run(name, func(t *testing.T) {
@@ -138,12 +134,8 @@ func TestInterfaceLookupsAnswerAsTheIndex(t *testing.T) {
 	snaps["edge cases"].NetworkInterfaces[2].SubnetID = "subnet-missing"
 	snaps["edge cases"].SecurityGroups = []*model.SecurityGroup{{Meta: model.Meta{ID: "sg-2", Region: "us-east-1"}},
 		{Meta: model.Meta{ID: "sg-2", Region: "eu-west-1"}}} // the index finds the first
-	for _, name := range fixtures.Names() {
-		s, err := fixtures.Load(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		snaps[name] = s
+	if err := fixtures.AddAll(snaps); err != nil {
+		t.Fatal(err)
 	}
 	for name, s := range snaps {
 		t.Run(name, func(t *testing.T) {

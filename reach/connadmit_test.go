@@ -86,12 +86,8 @@ func TestPropertyGroupAdmissionsUnionToMixes(t *testing.T) {
 // reference groups and prefix lists, in peered VPCs).
 func TestGroupAdmissionsUnionToMixesOnFixtures(t *testing.T) {
 	snaps := map[string]*model.Snapshot{"generated": fixtures.Large(fixtures.LargeConfig{Seed: 3, VPCs: 4, Subnets: 24, Interfaces: 300, SecurityGroups: 60, Rules: 600, Peerings: 3})}
-	for _, name := range fixtures.Names() {
-		s, err := fixtures.Load(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		snaps[name] = s
+	if err := fixtures.AddAll(snaps); err != nil {
+		t.Fatal(err)
 	}
 	for name, s := range snaps {
 		e := reach.New(s)
@@ -115,12 +111,8 @@ func TestGroupAdmissionsUnionToMixesOnFixtures(t *testing.T) {
 // apply each mix of groups as the walk's stage evaluates it.
 func TestMatrixAgreesWithLinksOnFixtures(t *testing.T) {
 	snaps := map[string]*model.Snapshot{"generated": fixtures.Large(fixtures.LargeConfig{Seed: 5, VPCs: 5, Subnets: 30, Interfaces: 240, SecurityGroups: 50, Rules: 500, Peerings: 4})}
-	for _, name := range fixtures.Names() {
-		s, err := fixtures.Load(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		snaps[name] = s
+	if err := fixtures.AddAll(snaps); err != nil {
+		t.Fatal(err)
 	}
 	for name, s := range snaps {
 		e := reach.New(s)

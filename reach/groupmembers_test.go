@@ -19,12 +19,8 @@ import (
 // fixture, on interfaces with secondary and IPv6 addresses.
 func TestGroupMembersAreTheMembersPrivateAddresses(t *testing.T) {
 	snaps := map[string]*model.Snapshot{"small generated account": fixtures.Large(fixtures.LargeConfig{Seed: 9, VPCs: 4, Subnets: 24, Interfaces: 300, SecurityGroups: 60, Rules: 600, Peerings: 3})}
-	for _, name := range fixtures.Names() {
-		s, err := fixtures.Load(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		snaps[name] = s
+	if err := fixtures.AddAll(snaps); err != nil {
+		t.Fatal(err)
 	}
 	snaps["secondary and IPv6 addresses"] = &model.Snapshot{NetworkInterfaces: []*model.NetworkInterface{
 		{Meta: model.Meta{ID: "eni-a"}, VPCID: "vpc-1", SecurityGroupIDs: []string{"sg-1", "sg-2"},
