@@ -97,14 +97,11 @@ func (e *Engine) indexLookups() {
 	}
 	e.subnetInfo = make(map[*model.Subnet]*subnetInfo, len(e.snap.Subnets))
 	for _, sn := range e.snap.Subnets {
-		si := &subnetInfo{}
-		si.rt, si.explicit = e.ix.SubnetRouteTable(sn.ID)
+		si := e.resolveSubnet(sn)
 		if si.rt != nil {
-			si.routes = e.routeTables[si.rt.ID]
 			si.rtAt = only(si.rt)
 		}
-		if si.acl = e.ix.SubnetNetworkACL(sn.ID); si.acl != nil {
-			si.compiled = e.acls[si.acl.ID]
+		if si.acl != nil {
 			si.aclAt = only(si.acl)
 		}
 		e.subnetInfo[sn] = si
@@ -164,6 +161,12 @@ func (e *Engine) subnetLookup(sn *model.Subnet) *subnetInfo {
 	if si := e.subnetInfo[sn]; si != nil {
 		return si
 	}
+	return e.resolveSubnet(sn)
+}
+
+// resolveSubnet finds a subnet's route table and network ACL in the
+// index, with their compiled forms.
+func (e *Engine) resolveSubnet(sn *model.Subnet) *subnetInfo {
 	si := &subnetInfo{}
 	if si.rt, si.explicit = e.ix.SubnetRouteTable(sn.ID); si.rt != nil {
 		si.routes = e.routeTables[si.rt.ID]

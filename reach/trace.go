@@ -212,7 +212,9 @@ func (e *Engine) localDelivery(a *Answer, s, d point, pkt packet) *Answer {
 	id := s.eni.InstanceID()
 	h := Hop{Layer: LayerInterface, Resource: id, Verdict: Arrive, Packet: pkt.String(),
 		Detail: fmt.Sprintf("%s and %s are both addresses of instance %s: its operating system delivers the packet itself, crossing no security group, ACL or route", s.addr, d.addr, id)}
-	e.render(&h)
+	hs := []Hop{h}
+	e.renderAll(hs)
+	h = hs[0]
 	a.Forward = append(a.Forward, h)
 	r := h
 	r.Packet = pkt.reply().String()

@@ -291,7 +291,8 @@ func (w *walker) record(h Hop, pkt packet) {
 	w.hops = append(w.hops, h)
 }
 
-// renderAll renders the hop lists in order, as render does. Consecutive
+// renderAll fills in each returned hop's packet text and its resource's
+// name, account and Region, the hop lists in order. Consecutive
 // hops mostly saw the very same packets (a packet's spans are never
 // changed once built, so the same spans are the same packets), and a path
 // crosses most resources twice (there and back): a packet's text and a
@@ -330,21 +331,6 @@ func (e *Engine) renderAll(lists ...[]Hop) {
 func samePackets(p, q packet) bool {
 	return len(p.spans) > 0 && len(p.spans) == len(q.spans) && &p.spans[0] == &q.spans[0] &&
 		p.proto == q.proto && p.icmp == q.icmp
-}
-
-// render fills in a returned hop's packet text and its resource's name,
-// account and Region.
-func (e *Engine) render(h *Hop) {
-	if !h.pkt.empty() && h.Packet == "" {
-		h.Packet = h.pkt.String()
-	}
-	h.pkt = packet{}
-	at := h.at
-	h.at = nil
-	if h.Resource == "" {
-		return
-	}
-	e.resourceText(h.Resource, at).apply(h)
 }
 
 // resourceText is what a hop shows of the resource it is at: its name,
