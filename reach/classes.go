@@ -87,11 +87,6 @@ func (k ifaceClassKey) String() string {
 // keys of their own.
 func (e *Engine) defaultClassKey(n *model.NetworkInterface) string { return e.classKeyOf(n).String() }
 
-// indexClassesBy groups the snapshot's interfaces into classes by key:
-// interfaces with the same key share a class, whose representative is the
-// first of them.
-func (e *Engine) indexClassesBy(key func(*model.NetworkInterface) string) { groupClasses(e, key) }
-
 // groupClasses groups the snapshot's interfaces into classes by key:
 // interfaces with the same key share a class, whose representative is the
 // first of them. A class of one is named by its interface's ID, a larger

@@ -116,7 +116,7 @@ func ClassesAgainstJoinedKey(s *model.Snapshot) error {
 		}
 	}
 	got := describeClasses(e)
-	e.indexClassesBy(joined)
+	groupClasses(e, joined)
 	if want := describeClasses(e); got != want {
 		return fmt.Errorf("classes differ from the joined key's:\n got %s\nwant %s", got, want)
 	}

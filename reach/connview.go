@@ -90,7 +90,7 @@ func (e *Engine) newConnViews() *connViews {
 		return strings.Join([]string{n.InterfaceType, down(v.ix.Instance(n.InstanceID()))}, "|")
 	}
 	sv := *v
-	v.indexClassesBy(func(n *model.NetworkInterface) string {
+	groupClasses(v, func(n *model.NetworkInterface) string {
 		if !stripped(n) {
 			return v.defaultClassKey(n)
 		}
@@ -102,7 +102,7 @@ func (e *Engine) newConnViews() *connViews {
 		}
 		return strings.Join([]string{"subnet", n.SubnetID, state(n)}, "|")
 	})
-	sv.indexClassesBy(func(n *model.NetworkInterface) string {
+	groupClasses(&sv, func(n *model.NetworkInterface) string {
 		if !stripped(n) {
 			return sv.defaultClassKey(n)
 		}
