@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"io"
 
-	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
-	jsonv1 "github.com/go-json-experiment/json/v1"
 
 	"github.com/vpcscope/vpcscope/model/internal/jsonin"
 )
@@ -26,12 +24,9 @@ type tokens struct {
 	careful bool
 }
 
-// v1 are encoding/json's semantics.
-var v1 = jsonv1.DefaultOptionsV1()
-
 func newTokens(r io.Reader, careful bool) *tokens {
 	in := &reader{r: r}
-	return &tokens{dec: jsontext.NewDecoder(in, v1), in: in, careful: careful}
+	return &tokens{dec: jsonin.NewDecoder(in), in: in, careful: careful}
 }
 
 // Token returns the next token as encoding/json's Decoder.Token does with
@@ -85,7 +80,7 @@ func (t *tokens) Decode(v any) error {
 		return nil
 	}
 	if !t.careful {
-		return t.readError(jsonv2.UnmarshalDecode(t.dec, v, v1))
+		return t.readError(jsonin.UnmarshalDecode(t.dec, v))
 	}
 	raw, err := t.dec.ReadValue()
 	if err != nil {

@@ -1,7 +1,10 @@
 package jsonin
 
 import (
+	"io"
+
 	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	jsonv1 "github.com/go-json-experiment/json/v1"
 )
 
@@ -17,4 +20,15 @@ import (
 // encoding/json, whose errors the decoders locate.
 func Unmarshal(data []byte, v any) error {
 	return jsonv2.Unmarshal(data, v, jsonv1.DefaultOptionsV1())
+}
+
+// NewDecoder returns a streaming reader of the JSON in r with
+// encoding/json's semantics, for UnmarshalDecode.
+func NewDecoder(r io.Reader) *jsontext.Decoder {
+	return jsontext.NewDecoder(r, jsonv1.DefaultOptionsV1())
+}
+
+// UnmarshalDecode decodes the next value of dec into v as Unmarshal does.
+func UnmarshalDecode(dec *jsontext.Decoder, v any) error {
+	return jsonv2.UnmarshalDecode(dec, v, jsonv1.DefaultOptionsV1())
 }
