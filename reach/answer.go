@@ -300,6 +300,9 @@ type Hop struct {
 	// only record of its ID (rendered without a lookup by ID); nil: the
 	// ID says. Read once, when the hop is rendered.
 	at model.Resource
+	// text, when set and made for this Resource and at, is what the hop
+	// shows of its resource, made once per snapshot (see subnetInfo).
+	text *resourceText
 }
 
 // RuleRef points at one rule inside a resource.

@@ -21,6 +21,35 @@ type subnetInfo struct {
 	// rtAt and aclAt are rt and acl when each is the only record of its
 	// ID (else nil): a hop at them is rendered without a lookup by ID.
 	rtAt, aclAt model.Resource
+	// rtText and aclText are what hops at rt and acl show of them (nil:
+	// rendered when the hop is); rtDetail, inbound and outbound are the
+	// words of the route table and network ACL hops ("": worded when the
+	// hop is). Both are made once per snapshot for its subnets.
+	rtText, aclText             *resourceText
+	rtDetail, inbound, outbound string
+}
+
+// routeDetail words the route table hop of packets leaving sn.
+func (si *subnetInfo) routeDetail(sn *model.Subnet) string {
+	switch {
+	case si.rtDetail != "":
+		return si.rtDetail
+	case si.explicit:
+		return "route table of " + sn.ID
+	}
+	return "main route table of " + sn.VPCID + " (" + sn.ID + " has no explicit association)"
+}
+
+// aclDetail words the network ACL hop of packets passing sn's boundary
+// at stage.
+func (si *subnetInfo) aclDetail(sn *model.Subnet, stage Stage) string {
+	switch {
+	case stage == StageInbound && si.inbound != "":
+		return si.inbound
+	case stage == StageOutbound && si.outbound != "":
+		return si.outbound
+	}
+	return string(stage) + " of " + sn.ID
 }
 
 // ifaceInfo is what the walk needs of an interface.
@@ -30,6 +59,9 @@ type ifaceInfo struct {
 	// those that are not.
 	groups  []*model.SecurityGroup
 	missing []string
+	// groupTexts are what a hop at each of groups shows of it, by the
+	// group's ID (resourceText(sg.ID, nil)).
+	groupTexts []*resourceText
 }
 
 // tgwIngress is a transit gateway and an attachment packets enter it by.
@@ -48,6 +80,9 @@ type tgwIngressInfo struct {
 	lpm    *prefixIndex // routes' index, nil for a short table
 	// rtAt is the route table when it is the only record of its ID.
 	rtAt model.Resource
+	// rtText is what a hop at the route table shows of it (nil: rendered
+	// when the hop is).
+	rtText *resourceText
 }
 
 // shortRouteTable is the most routes a table has that a scan searches
@@ -59,6 +94,7 @@ func (e *Engine) indexLookups() {
 	e.tgwByID = make(map[string]*model.TransitGateway, len(e.snap.TransitGateways))
 	e.tgwRouting = make(map[tgwIngress]*tgwIngressInfo, len(e.snap.TGWAttachments))
 	lpms := make(map[string]*prefixIndex)
+	texts := e.newTextMemo()
 	for _, t := range e.snap.TransitGateways {
 		tgw, ok := model.Get[*model.TransitGateway](e.ix, t.ID)
 		if !ok || e.tgwByID[t.ID] != nil {
@@ -73,6 +109,7 @@ func (e *Engine) indexLookups() {
 				if info.known {
 					info.rtAt = e.onlyRecord(rt)
 				}
+				info.rtText = texts.of(info.rtID, info.rtAt)
 				info.routes = e.tgwTables[info.rtID]
 				if len(info.routes) > shortRouteTable {
 					lpm, ok := lpms[info.rtID]
@@ -100,9 +137,13 @@ func (e *Engine) indexLookups() {
 		si := e.resolveSubnet(sn)
 		if si.rt != nil {
 			si.rtAt = only(si.rt)
+			si.rtText = texts.of(si.rt.ID, si.rtAt)
+			si.rtDetail = si.routeDetail(sn)
 		}
 		if si.acl != nil {
 			si.aclAt = only(si.acl)
+			si.aclText = texts.of(si.acl.ID, si.aclAt)
+			si.inbound, si.outbound = si.aclDetail(sn, StageInbound), si.aclDetail(sn, StageOutbound)
 		}
 		e.subnetInfo[sn] = si
 	}
@@ -117,6 +158,7 @@ func (e *Engine) indexLookups() {
 		refs += len(n.SecurityGroupIDs)
 	}
 	groups := make([]*model.SecurityGroup, 0, refs)
+	groupTexts := make([]*resourceText, 0, refs)
 	var lastSubnet *model.Subnet
 	for i, n := range enis {
 		fi := &infos[i]
@@ -128,15 +170,57 @@ func (e *Engine) indexLookups() {
 		for _, id := range n.SecurityGroupIDs {
 			if sg := e.ix.SecurityGroup(id); sg != nil {
 				groups = append(groups, sg)
+				groupTexts = append(groupTexts, texts.of(sg.ID, nil))
 			} else {
 				fi.missing = append(fi.missing, id)
 			}
 		}
 		if len(groups) > start {
 			fi.groups = groups[start:len(groups):len(groups)]
+			fi.groupTexts = groupTexts[start:len(groups):len(groups)]
 		}
 		e.ifaceInfo[n] = fi
 	}
+}
+
+// textMemo makes each resource's text once while the lookups are built.
+type textMemo struct {
+	e    *Engine
+	made map[textKey]*resourceText
+}
+
+type textKey struct {
+	id string
+	at model.Resource
+}
+
+func (e *Engine) newTextMemo() textMemo {
+	return textMemo{e: e, made: make(map[textKey]*resourceText)}
+}
+
+// of returns resourceText(id, at), made once.
+func (m textMemo) of(id string, at model.Resource) *resourceText {
+	k := textKey{id, at}
+	t, ok := m.made[k]
+	if !ok {
+		rt := m.e.resourceText(id, at)
+		t = &rt
+		m.made[k] = t
+	}
+	return t
+}
+
+// groupText returns what a hop at security group id of interface n shows
+// of it, or nil when not made beforehand.
+func (e *Engine) groupText(n *model.NetworkInterface, id string) *resourceText {
+	if fi := e.ifaceInfo[n]; fi != nil {
+		for _, t := range fi.groupTexts {
+			if t.id == id {
+				return t
+			}
+		}
+	}
+	return nil
 }
 
 // onlyRecord returns r when it is the only record of its ID, else nil.

@@ -124,20 +124,20 @@ func (w *walker) transitRoute(tgw *model.TransitGateway, in *model.TGWAttachment
 		h.Code = CodeTGWAttachMissingRTBAssociation
 		return w.deny(h, pkt, fmt.Sprintf("attachment %s is not associated with a route table of %s", in.ID, tgw.ID))
 	}
-	h.Resource, h.at = rtID, ing.rtAt
+	h.Resource, h.at, h.text = rtID, ing.rtAt, ing.rtText
 	if !ing.known {
 		return w.unknown(h, pkt, fmt.Sprintf("transit gateway route table %s is not in the snapshot", rtID))
 	}
 	return branch(w, compiledTGWRouteParts(ing.routes, ing.lpm, pkt), func(w *walker, p tgwRoutePart) *arrival {
-		return w.takeTGWRoute(tgw, rtID, ing.rtAt, p, az)
+		return w.takeTGWRoute(tgw, ing, p, az)
 	})
 }
 
 // takeTGWRoute sends the part of a packet set that one transit gateway
 // route covers to the route's attachment.
-func (w *walker) takeTGWRoute(tgw *model.TransitGateway, rtID string, rtAt model.Resource, p tgwRoutePart, az string) *arrival {
-	pkt := p.pkt
-	h := Hop{Layer: LayerTransitGateway, Resource: rtID, Stage: StageLookup, at: rtAt}
+func (w *walker) takeTGWRoute(tgw *model.TransitGateway, ing *tgwIngressInfo, p tgwRoutePart, az string) *arrival {
+	pkt, rtID := p.pkt, ing.rtID
+	h := Hop{Layer: LayerTransitGateway, Resource: rtID, Stage: StageLookup, at: ing.rtAt, text: ing.rtText}
 	if p.route == nil {
 		h.Code = CodeTGWRTBCannotRoute
 		return w.deny(h, pkt, fmt.Sprintf("transit gateway route table %s has no route to %s", rtID, pkt.dst()))

@@ -311,9 +311,13 @@ func (e *Engine) renderAll(lists ...[]Hop) {
 				}
 				h.Packet = text
 			}
-			at := h.at
-			h.pkt, h.at = packet{}, nil
+			at, text := h.at, h.text
+			h.pkt, h.at, h.text = packet{}, nil, nil
 			if h.Resource == "" {
+				continue
+			}
+			if text != nil && text.id == h.Resource && text.at == at {
+				text.apply(h) // made beforehand: resourceText(h.Resource, at)
 				continue
 			}
 			k := slices.IndexFunc(seen, func(t resourceText) bool { return t.id == h.Resource && t.at == at })
@@ -514,7 +518,7 @@ func (w *walker) route(sn *model.Subnet, pkt packet) *arrival {
 		return nil
 	}
 	si := w.e.subnetLookup(sn)
-	rt, explicit := si.rt, si.explicit
+	rt := si.rt
 	if rt == nil {
 		h := Hop{Layer: LayerRouteTable, Resource: sn.ID, Stage: StageLookup}
 		if g := w.gapReason(model.KindRouteTable, &sn.Meta); g != "" {
@@ -522,12 +526,9 @@ func (w *walker) route(sn *model.Subnet, pkt packet) *arrival {
 		}
 		return w.unknown(h, pkt, fmt.Sprintf("%s has no associated route table and the main route table of %s is not in the snapshot", sn.ID, sn.VPCID))
 	}
-	detail := "route table of " + sn.ID
-	if !explicit {
-		detail = "main route table of " + sn.VPCID + " (" + sn.ID + " has no explicit association)"
-	}
+	detail := si.routeDetail(sn)
 	return branch(w, w.e.compiledRouteParts(rt, si.routes, pkt), func(w *walker, p routePart) *arrival {
-		h := Hop{Layer: LayerRouteTable, Resource: rt.ID, Stage: StageLookup, Detail: detail, at: si.rtAt}
+		h := Hop{Layer: LayerRouteTable, Resource: rt.ID, Stage: StageLookup, Detail: detail, at: si.rtAt, text: si.rtText}
 		return w.takeRoute(rt, h, p, func(t model.RouteTarget, pkt packet) *arrival {
 			return w.dispatch(sn.VPCID, sn, t, pkt)
 		})
@@ -817,7 +818,7 @@ func (w *walker) nacl(sn *model.Subnet, egress bool, pkt *packet) bool {
 	}
 	d := w.share.evaluateACL(compiled, egress, *pkt)
 	hopFor := func(p aclPart) Hop {
-		h := Hop{Layer: LayerNetworkACL, Resource: acl.ID, Stage: stage, at: si.aclAt}
+		h := Hop{Layer: LayerNetworkACL, Resource: acl.ID, Stage: stage, at: si.aclAt, text: si.aclText}
 		if p.entry != nil {
 			h.Rule = compiled.entryText(p.entry)
 			h.Ref = &RuleRef{Kind: kind, Index: -1, RuleNumber: p.entry.RuleNumber}
@@ -853,7 +854,7 @@ func (w *walker) nacl(sn *model.Subnet, egress bool, pkt *packet) bool {
 	}
 	h := hopFor(d.allowed)
 	h.Verdict = Allow
-	h.Detail = string(stage) + " of " + sn.ID
+	h.Detail = si.aclDetail(sn, stage)
 	w.record(h, *pkt)
 	return true
 }
@@ -903,7 +904,7 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 	}
 	if w.dir == DirReturn && w.flow.sgSeen[w.e.classKey(n)] {
 		w.record(Hop{Layer: LayerSecurityGroup, Resource: n.SecurityGroupIDs[0], Stage: stage, Verdict: Allow,
-			Rule: "stateful reply", Detail: "security groups are stateful: the reply of a flow they admitted passes"}, *pkt)
+			text: w.e.groupText(n, n.SecurityGroupIDs[0]), Rule: "stateful reply", Detail: "security groups are stateful: the reply of a flow they admitted passes"}, *pkt)
 		return true
 	}
 	d := w.e.evalSecurityGroupsVia(n, egress, *pkt, &w.flow.via, false)
@@ -925,7 +926,7 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 		if w.quietPass() {
 			return true
 		}
-		h := Hop{Layer: LayerSecurityGroup, Resource: a.group.ID, Stage: stage, Verdict: Allow,
+		h := Hop{Layer: LayerSecurityGroup, Resource: a.group.ID, Stage: stage, Verdict: Allow, text: w.e.groupText(n, a.group.ID),
 			Rule: sgRuleText(egress, a.group, a.rule), Ref: &RuleRef{Kind: kind, Index: a.index},
 			Detail: string(stage) + " of " + n.ID}
 		w.record(h, *pkt)
@@ -987,6 +988,7 @@ func (e *Engine) sgRefusal(n *model.NetworkInterface, egress bool, d sgResult, p
 	if len(names) > 0 {
 		reason += "; " + serviceOf(pkt) + " is open only " + word + " " + strings.Join(names, ", ")
 	}
+	h.text = e.groupText(n, h.Resource)
 	if a, ok := peer.single(); ok {
 		if miss, note := e.groupMiss(d.groups, n.VPCID, a, egress, pkt, d.via); miss != refNone {
 			h.Code = miss.code()
