@@ -291,9 +291,6 @@ type Hop struct {
 	// rules, the ones to change.
 	Near []RuleRef `json:"near,omitempty"`
 
-	// pkt is the packet Packet renders; rendered only for the hops an
-	// answer returns.
-	pkt packet
 	// at is the resource the hop is at, when the walker holds it and its
 	// ID alone does not say which record it is (the two sides of a
 	// transit gateway peering attachment share one ID), or when it is the

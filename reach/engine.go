@@ -97,6 +97,9 @@ type Engine struct {
 	// the engine (RedundantSGRules's probe) reads no field another
 	// goroutine may be writing.
 	connViews *lazyViews
+	// scratch holds *hopScratch: the hop buffers point queries reuse
+	// (traceFlow); behind a pointer like connViews.
+	scratch *sync.Pool
 
 	// firewalls are the Network Firewall firewalls with their policies
 	// compiled; fwByEndpoint maps a firewall endpoint (vpce-…) to its
@@ -146,6 +149,7 @@ func New(s *model.Snapshot) *Engine {
 		tgByARN:         make(map[string]*model.TargetGroup, len(s.TargetGroups)),
 		tgwAttachmentOf: make(map[tgwVPC]*model.TGWAttachment),
 		connViews:       &lazyViews{},
+		scratch:         &sync.Pool{New: func() any { return new(hopScratch) }},
 	}
 	for _, acl := range s.NetworkACLs {
 		e.acls[acl.ID] = compileACL(acl)

@@ -71,8 +71,40 @@ func (e *Engine) walkPaths(s, d point, pkt packet, quiet bool) []path {
 
 // walkPathsSharing is walkPaths with the walks sharing what share keeps.
 func (e *Engine) walkPathsSharing(s, d point, pkt packet, quiet bool, share *walkShare) []path {
+	return e.walkPathsInto(s, d, pkt, quiet, share, nil)
+}
+
+// hopScratch holds the hop buffers of a point query's walks (the request's
+// and its first reply's), kept for the next query: an answer takes its
+// hops rendered into lists of its own.
+type hopScratch struct{ fw, rv []hopRec }
+
+// getScratch returns hop buffers no other walk is using.
+func (e *Engine) getScratch() *hopScratch {
+	if e.scratch == nil {
+		return nil
+	}
+	return e.scratch.Get().(*hopScratch)
+}
+
+// putScratch hands back buffers once nothing holds the walks that used
+// them (their hops dropped, so that they keep no packet alive).
+func (e *Engine) putScratch(sc *hopScratch) {
+	if sc == nil || e.scratch == nil {
+		return
+	}
+	clear(sc.fw[:cap(sc.fw)])
+	clear(sc.rv[:cap(sc.rv)])
+	sc.fw, sc.rv = sc.fw[:0], sc.rv[:0]
+	e.scratch.Put(sc)
+}
+
+// walkPathsInto is walkPathsSharing recording the hops of the request and
+// of its first reply in sc's buffers (nil: buffers of their own).
+func (e *Engine) walkPathsInto(s, d point, pkt packet, quiet bool, share *walkShare, sc *hopScratch) []path {
 	var out []path
-	for _, f := range e.walkForward(s, d, pkt, quiet, share) {
+	replyBuf := sc != nil // the first reply takes sc.rv
+	for _, f := range e.walkForward(s, d, pkt, quiet, share, sc) {
 		arr := f.arr
 		if arr != nil {
 			arr = f.checkArrival(arr, d)
@@ -82,8 +114,14 @@ func (e *Engine) walkPathsSharing(s, d point, pkt packet, quiet bool, share *wal
 			continue
 		}
 		rv := &walker{e: e, dir: DirReturn, flow: f.flow.clone(), quiet: quiet, share: share}
+		first := !quiet && replyBuf
 		if !quiet {
-			rv.hops = make([]Hop, 0, len(f.hops)+2) // a reply mostly retraces the request
+			if first && cap(sc.rv) >= len(f.hops)+2 {
+				rv.hops = sc.rv[:0]
+			} else {
+				rv.hops = make([]hopRec, 0, len(f.hops)+2) // a reply mostly retraces the request
+			}
+			replyBuf = false
 		}
 		rv.flow.via, rv.flow.appliances = crossing{}, nil // the reply starts where the request arrived
 		for _, r := range walk(rv, func(w *walker) *arrival {
@@ -111,6 +149,9 @@ func (e *Engine) walkPathsSharing(s, d point, pkt packet, quiet bool, share *wal
 			}
 			out = append(out, path{fw: f, rv: r, ok: r.arr != nil})
 		}
+		if first {
+			sc.rv = rv.hops[:0] // the buffer, grown or not, for the next query
+		}
 	}
 	return out
 }
@@ -118,10 +159,17 @@ func (e *Engine) walkPathsSharing(s, d point, pkt packet, quiet bool, share *wal
 // walkForward walks the request packets from s toward d, and returns the
 // finished branches, the first one first (their arrivals not yet checked
 // against d).
-func (e *Engine) walkForward(s, d point, pkt packet, quiet bool, share *walkShare) []*walker {
+func (e *Engine) walkForward(s, d point, pkt packet, quiet bool, share *walkShare, sc *hopScratch) []*walker {
 	fw := &walker{e: e, dir: DirForward, flow: newFlow(), quiet: quiet, share: share}
 	if !quiet {
-		fw.hops = make([]Hop, 0, 12) // a path across a transit gateway: 10 to 12 hops
+		if sc != nil && cap(sc.fw) > 0 {
+			fw.hops = sc.fw[:0]
+		} else {
+			fw.hops = make([]hopRec, 0, 12) // a path across a transit gateway: 10 to 12 hops
+		}
+		if sc != nil {
+			defer func() { sc.fw = fw.hops[:0] }() // the buffer, grown or not, for the next query
+		}
 	}
 	return walk(fw, func(w *walker) *arrival {
 		switch {
@@ -155,7 +203,7 @@ func (e *Engine) forwardTrace(s, d point, pkt packet) (_ []Hop, ok bool) {
 	}
 	_, one := pkt.singleSrc()
 	_, oneDst := pkt.singleDst()
-	fws := e.walkForward(s, d, pkt, !one || !oneDst, nil)
+	fws := e.walkForward(s, d, pkt, !one || !oneDst, nil, nil)
 	if len(fws) != 1 {
 		return nil, false
 	}
@@ -163,8 +211,7 @@ func (e *Engine) forwardTrace(s, d point, pkt packet) (_ []Hop, ok bool) {
 	if f.arr != nil {
 		f.checkArrival(f.arr, d)
 	}
-	hops := append([]Hop{}, f.hops...)
-	e.renderAll(hops)
+	hops, _ := e.render(f.hops, nil)
 	return hops, true
 }
 
@@ -174,7 +221,12 @@ func (e *Engine) traceFlow(qe QueryEcho, s, d point, pkt packet) *Answer {
 	if sameInstance(s, d) {
 		return e.localDelivery(&Answer{Query: qe, Forward: []Hop{}, Return: []Hop{}, Caveats: []string{}}, s, d, pkt)
 	}
-	return e.answerOf(qe, e.paths(s, d, pkt))
+	_, one := pkt.singleSrc()
+	_, oneDst := pkt.singleDst()
+	sc := e.getScratch()
+	a := e.answerOf(qe, e.walkPathsInto(s, d, pkt, !one || !oneDst, nil, sc)) // as paths does
+	e.putScratch(sc)                                                          // the answer holds hops of its own
+	return a
 }
 
 // answerOf turns the paths of a flow into an answer: the first path that
@@ -212,8 +264,7 @@ func (e *Engine) localDelivery(a *Answer, s, d point, pkt packet) *Answer {
 	id := s.eni.InstanceID()
 	h := Hop{Layer: LayerInterface, Resource: id, Verdict: Arrive, Packet: pkt.String(),
 		Detail: fmt.Sprintf("%s and %s are both addresses of instance %s: its operating system delivers the packet itself, crossing no security group, ACL or route", s.addr, d.addr, id)}
-	hs := []Hop{h}
-	e.renderAll(hs)
+	hs, _ := e.render([]hopRec{{Hop: h}}, nil)
 	h = hs[0]
 	a.Forward = append(a.Forward, h)
 	r := h
@@ -306,13 +357,14 @@ func (e *Engine) finish(a *Answer, p path) *Answer {
 		walkers = append(walkers, p.rv)
 		fl = p.rv.flow
 	}
-	// The walkers are done with: the answer takes their hops as they are
-	// (a and the walkers are the caller's alone) and renders them in place.
-	a.Forward = takeHops(a.Forward, p.fw.hops)
+	// The answer takes the walkers' hops rendered, in lists of its own.
+	var rv []hopRec
 	if p.rv != nil {
-		a.Return = takeHops(a.Return, p.rv.hops)
+		rv = p.rv.hops
 	}
-	e.renderAll(a.Forward, a.Return)
+	fwHops, rvHops := e.render(p.fw.hops, rv)
+	a.Forward = takeHops(a.Forward, fwHops)
+	a.Return = takeHops(a.Return, rvHops)
 	a.Caveats = append(a.Caveats, fl.caveats...)
 	unknown, blockUnknown := false, false
 	for _, w := range walkers {

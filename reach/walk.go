@@ -29,7 +29,7 @@ type walker struct {
 	e     *Engine
 	dir   Direction
 	flow  *flow
-	hops  []Hop
+	hops  []hopRec
 	block *Block
 	// unverified lists hops whose data was missing; with no block, they
 	// make the verdict unknown instead of reachable.
@@ -210,7 +210,7 @@ func walk(w *walker, start func(*walker) *arrival) []*walker {
 // fork returns a branch that continues from this one's state.
 func (w *walker) fork() *walker {
 	c := *w
-	c.hops = append([]Hop(nil), w.hops...)
+	c.hops = append([]hopRec(nil), w.hops...)
 	c.unverified = append([]string(nil), w.unverified...)
 	c.flow = w.flow.clone()
 	c.block, c.blockUnknown, c.arr, c.blockPkt = nil, false, nil, packet{}
@@ -280,6 +280,13 @@ func (w *walker) quietPass() bool {
 	return w.quiet
 }
 
+// hopRec is a hop as a walk records it: the hop and the packet as it saw
+// it, which only the hops an answer returns render (Engine.render).
+type hopRec struct {
+	Hop
+	pkt packet
+}
+
 // record appends a hop with the packet as it saw it; the packet and the
 // resource's name are rendered only for the hops an answer returns.
 func (w *walker) record(h Hop, pkt packet) {
@@ -287,37 +294,40 @@ func (w *walker) record(h Hop, pkt packet) {
 		w.quietHops++
 		return
 	}
-	h.pkt = pkt
-	w.hops = append(w.hops, h)
+	w.hops = append(w.hops, hopRec{h, pkt})
 }
 
-// renderAll fills in each returned hop's packet text and its resource's
-// name, account and Region, the hop lists in order. Consecutive
-// hops mostly saw the very same packets (a packet's spans are never
-// changed once built, so the same spans are the same packets), and a path
-// crosses most resources twice (there and back): a packet's text and a
-// resource's name, account and Region are made once per answer.
-func (e *Engine) renderAll(lists ...[]Hop) {
+// render turns the hops the walks recorded into the hops of an answer,
+// each list in one of its own (empty, not nil, when the walk recorded
+// none): each hop's packet text and its resource's name, account and
+// Region, the request's hops (fw) first. Consecutive hops mostly saw the
+// very same packets (a packet's spans are never changed once built, so
+// the same spans are the same packets), and a path crosses most resources
+// twice (there and back): a packet's text and a resource's name, account
+// and Region are made once per answer.
+func (e *Engine) render(fw, rv []hopRec) (fwHops, rvHops []Hop) {
 	var last packet
 	var text string
 	var buf [16]resourceText // more resources than an answer mostly crosses
 	seen := buf[:0]
-	for _, hs := range lists {
-		for i := range hs {
-			h := &hs[i]
-			if h.Packet == "" && !h.pkt.empty() {
-				if !samePackets(h.pkt, last) {
-					last, text = h.pkt, h.pkt.String()
+	lists := [2][]Hop{make([]Hop, len(fw)), make([]Hop, len(rv))}
+	for l, recs := range [2][]hopRec{fw, rv} {
+		for i := range recs {
+			h := &lists[l][i]
+			*h = recs[i].Hop
+			if pkt := recs[i].pkt; h.Packet == "" && !pkt.empty() {
+				if !samePackets(pkt, last) {
+					last, text = pkt, pkt.String()
 				}
 				h.Packet = text
 			}
-			at, text := h.at, h.text
-			h.pkt, h.at, h.text = packet{}, nil, nil
+			at, made := h.at, h.text
+			h.at, h.text = nil, nil
 			if h.Resource == "" {
 				continue
 			}
-			if text != nil && text.id == h.Resource && text.at == at {
-				text.apply(h) // made beforehand: resourceText(h.Resource, at)
+			if made != nil && made.id == h.Resource && made.at == at {
+				made.apply(h) // made beforehand: resourceText(h.Resource, at)
 				continue
 			}
 			k := slices.IndexFunc(seen, func(t resourceText) bool { return t.id == h.Resource && t.at == at })
@@ -328,6 +338,7 @@ func (e *Engine) renderAll(lists ...[]Hop) {
 			seen[k].apply(h)
 		}
 	}
+	return lists[0], lists[1]
 }
 
 // samePackets reports whether p and q are one packet set by identity: the
@@ -394,8 +405,7 @@ func (w *walker) deny(h Hop, pkt packet, reason string) *arrival {
 		h.Detail = reason
 	}
 	if w.quiet {
-		h.pkt = pkt
-		w.hops = append(w.hops, h) // the block's hop, for the answer
+		w.hops = append(w.hops, hopRec{h, pkt}) // the block's hop, for the answer
 	} else {
 		w.record(h, pkt)
 	}
@@ -411,8 +421,7 @@ func (w *walker) unknown(h Hop, pkt packet, reason string) *arrival {
 	h.Verdict = Unknown
 	h.Detail = reason
 	if w.quiet {
-		h.pkt = pkt
-		w.hops = append(w.hops, h)
+		w.hops = append(w.hops, hopRec{h, pkt})
 	} else {
 		w.record(h, pkt)
 	}
