@@ -62,6 +62,38 @@ type ifaceInfo struct {
 	// groupTexts are what a hop at each of groups shows of it, by the
 	// group's ID (resourceText(sg.ID, nil)).
 	groupTexts []*resourceText
+	// instance is the instance it is attached to (nil: none in the
+	// snapshot), as an endpoint shows it.
+	instance *instanceInfo
+}
+
+// instanceInfo is an instance as an endpoint shows it: its Name tag and,
+// when it is not running, its state (down).
+type instanceInfo struct {
+	in         *model.Instance
+	name, down string
+}
+
+// instanceOf returns the instance interface n is attached to (nil: none
+// in the snapshot), as an endpoint shows it.
+func (e *Engine) instanceOf(n *model.NetworkInterface) instanceInfo {
+	if fi := e.ifaceInfo[n]; fi != nil {
+		if fi.instance == nil {
+			return instanceInfo{}
+		}
+		return *fi.instance
+	}
+	return e.lookupInstance(n) // an interface the walk made up (none today)
+}
+
+// lookupInstance finds the instance interface n is attached to in the index.
+func (e *Engine) lookupInstance(n *model.NetworkInterface) instanceInfo {
+	if id := n.InstanceID(); id != "" {
+		if in := e.ix.Instance(id); in != nil {
+			return instanceInfo{in: in, name: in.Name(), down: down(in)}
+		}
+	}
+	return instanceInfo{}
 }
 
 // tgwIngress is a transit gateway and an attachment packets enter it by.
@@ -159,6 +191,7 @@ func (e *Engine) indexLookups() {
 	}
 	groups := make([]*model.SecurityGroup, 0, refs)
 	groupTexts := make([]*resourceText, 0, refs)
+	var instances []instanceInfo
 	var lastSubnet *model.Subnet
 	for i, n := range enis {
 		fi := &infos[i]
@@ -166,6 +199,13 @@ func (e *Engine) indexLookups() {
 			lastSubnet = e.ix.Subnet(n.SubnetID)
 		}
 		fi.subnet = lastSubnet
+		if in := e.lookupInstance(n); in.in != nil {
+			if len(instances) == cap(instances) {
+				instances = make([]instanceInfo, 0, min(1024, len(enis)-i))
+			}
+			instances = append(instances, in)
+			fi.instance = &instances[len(instances)-1]
+		}
 		start := len(groups)
 		for _, id := range n.SecurityGroupIDs {
 			if sg := e.ix.SecurityGroup(id); sg != nil {

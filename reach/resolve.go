@@ -19,6 +19,9 @@ type resolved struct {
 	internet bool
 	lb       *model.LoadBalancer
 	instance *model.Instance
+	// instanceName and instanceDown are instance's Name tag and, when it
+	// is not running, its state.
+	instanceName, instanceDown string
 	// onprem is the declared on-premises network the spec names.
 	onprem *OnPremNetwork
 }
@@ -113,9 +116,7 @@ func (e *Engine) resolveAddr(r resolved, addr netip.Addr, isSource bool) (resolv
 		return r, nil
 	}
 	r.kind, r.id, r.enis = "network-interface", n.ID, []*model.NetworkInterface{n}
-	if id := n.InstanceID(); id != "" {
-		r.instance = e.ix.Instance(id)
-	}
+	r.setInstance(e.instanceOf(n))
 	return r, nil
 }
 
@@ -211,7 +212,8 @@ func (e *Engine) resolveResource(r resolved, res model.Resource) (resolved, erro
 	r.id, r.name = res.Base().ID, res.Base().Name()
 	switch v := res.(type) {
 	case *model.Instance:
-		r.kind, r.instance = "instance", v
+		r.kind = "instance"
+		r.setInstance(instanceInfo{in: v, name: r.name, down: down(v)})
 		r.enis = e.ix.InstanceInterfaces(v.ID)
 		if len(r.enis) == 0 {
 			if v.State != "" && v.State != "running" {
@@ -221,9 +223,7 @@ func (e *Engine) resolveResource(r resolved, res model.Resource) (resolved, erro
 		}
 	case *model.NetworkInterface:
 		r.kind, r.enis = "network-interface", []*model.NetworkInterface{v}
-		if id := v.InstanceID(); id != "" {
-			r.instance = e.ix.Instance(id)
-		}
+		r.setInstance(e.instanceOf(v))
 		if lb := e.lbByENI[v.ID]; lb != nil {
 			r.kind, r.lb = "load-balancer", lb
 		}
@@ -265,7 +265,7 @@ func (e *Engine) sourcePoints(src resolved) []point {
 			if len(src.enis) > 1 {
 				ep.Note = fmt.Sprintf("sent from %s (device %d of %d)", n.ID, i, len(src.enis))
 			}
-			out = append(out, point{ep: ep, eni: n, addr: a, addrs: addrOf(a), instanceDown: down(src.instance)})
+			out = append(out, point{ep: ep, eni: n, addr: a, addrs: addrOf(a), instanceDown: src.instanceDown})
 		}
 	}
 	return out
@@ -325,7 +325,7 @@ func (e *Engine) destPoints(dst, src resolved) []point {
 			if len(dst.enis) > 1 {
 				ep.Note = fmt.Sprintf("received on %s (%d of %d interfaces)", n.ID, i+1, len(dst.enis))
 			}
-			out = append(out, point{ep: ep, eni: n, addr: a, addrs: addrOf(a), lb: dst.lb, instanceDown: down(dst.instance)})
+			out = append(out, point{ep: ep, eni: n, addr: a, addrs: addrOf(a), lb: dst.lb, instanceDown: dst.instanceDown})
 		}
 	}
 	return out
@@ -354,9 +354,14 @@ func receiverAddrs(n *model.NetworkInterface, typed netip.Addr, fromInternet boo
 func endpointFor(r resolved, n *model.NetworkInterface, a netip.Addr) Endpoint {
 	ep := Endpoint{Kind: r.kind, ID: r.id, Name: r.name, Interface: n.ID, IP: a.String()}
 	if ep.Name == "" && r.instance != nil {
-		ep.Name = r.instance.Name() // an interface named by ID or IP: show its instance
+		ep.Name = r.instanceName // an interface named by ID or IP: show its instance
 	}
 	return ep
+}
+
+// setInstance records the instance the endpoint is or is attached to.
+func (r *resolved) setInstance(in instanceInfo) {
+	r.instance, r.instanceName, r.instanceDown = in.in, in.name, in.down
 }
 
 func down(in *model.Instance) string {
