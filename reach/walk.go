@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/vpcscope/vpcscope/model"
@@ -979,8 +980,8 @@ func (e *Engine) sgRefusal(n *model.NetworkInterface, egress bool, d sgResult, p
 		return h, fmt.Sprintf("security group %s of %s has no %s rules, so it denies %s %s %s",
 			groups, n.ID, stage, serviceOf(pkt), word, peer), false
 	}
-	reason := fmt.Sprintf("no %s rule of security group %s (%s) allows %s %s %s",
-		stage, groups, n.ID, serviceOf(pkt), word, peer)
+	svc := serviceOf(pkt)
+	reason := "no " + string(stage) + " rule of security group " + groups + " (" + n.ID + ") allows " + svc + " " + word + " " + peer.String()
 	// Rules for this traffic that admit other peers are the ones to change:
 	// name them, and point the reference at the first.
 	near, nearGroups := e.nearRules(n, egress, pkt)
@@ -992,10 +993,10 @@ func (e *Engine) sgRefusal(n *model.NetworkInterface, egress bool, d sgResult, p
 			h.Resource, h.Ref = sg.ID, &RuleRef{Kind: kind, Index: r.Index}
 		}
 		// People count rules from 1, as the console and the explorer do.
-		names = append(names, fmt.Sprintf("%s (rule %d of %s)", sg.Rules(egress)[r.Index].PeerFrom(sg.Account), r.Index+1, sg.ID))
+		names = append(names, sg.Rules(egress)[r.Index].PeerFrom(sg.Account)+" (rule "+strconv.Itoa(r.Index+1)+" of "+sg.ID+")")
 	}
 	if len(names) > 0 {
-		reason += "; " + serviceOf(pkt) + " is open only " + word + " " + strings.Join(names, ", ")
+		reason += "; " + svc + " is open only " + word + " " + strings.Join(names, ", ")
 	}
 	h.text = e.groupText(n, h.Resource)
 	if a, ok := peer.single(); ok {
