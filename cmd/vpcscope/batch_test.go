@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
-	"io"
 	"strconv"
 	"strings"
 	"testing"
@@ -83,48 +81,5 @@ func TestBatchMalformedLinesAreAnsweredAlone(t *testing.T) {
 	want := "answer error@2 error@3 error@4 error@5 error@6 error@8 answer"
 	if g := strings.Join(got, " "); g != want {
 		t.Errorf("answers %s, want %s", g, want)
-	}
-}
-
-// TestReadLine checks the line reader's edges: the limit is inclusive, a
-// last line needs no newline, and an over-long line is consumed whole.
-func TestReadLine(t *testing.T) {
-	tests := []struct {
-		name  string
-		in    string
-		max   int
-		lines []string // "!" marks a line that was too long
-	}{
-		{"lines split on newlines", "a\nbb\n", 4, []string{"a", "bb"}},
-		{"a last line without a newline is a line", "a\nbb", 4, []string{"a", "bb"}},
-		{"a line of exactly max bytes is kept", "abcd\ne", 4, []string{"abcd", "e"}},
-		{"a line over max is skipped whole, the next one read", "abcde\nf\n", 4, []string{"!", "f"}},
-		{"an over-long last line without a newline", "a\nabcdefgh", 4, []string{"a", "!"}},
-		{"a line longer than the reader's buffer is consumed whole", strings.Repeat("x", 100) + "\nok\n", 4, []string{"!", "ok"}},
-		{"empty lines are lines", "\n\n", 4, []string{"", ""}},
-		{"nothing is no line", "", 4, nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := bufio.NewReaderSize(strings.NewReader(tt.in), 16)
-			var got []string
-			for {
-				line, tooLong, err := readLine(r, nil, tt.max)
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				if tooLong {
-					got = append(got, "!")
-				} else {
-					got = append(got, string(line))
-				}
-			}
-			if strings.Join(got, "|") != strings.Join(tt.lines, "|") || len(got) != len(tt.lines) {
-				t.Errorf("lines %q, want %q", got, tt.lines)
-			}
-		})
 	}
 }
