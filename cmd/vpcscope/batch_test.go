@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -81,5 +83,50 @@ func TestBatchMalformedLinesAreAnsweredAlone(t *testing.T) {
 	want := "answer error@2 error@3 error@4 error@5 error@6 error@8 answer"
 	if g := strings.Join(got, " "); g != want {
 		t.Errorf("answers %s, want %s", g, want)
+	}
+}
+
+// TestBatchOnAPlannedNetworkAnswersAsSingleQueries: on the network a plan
+// would leave (a firewall whose endpoint is a placeholder, so answers get
+// its caveat), each batch answer line is the answer `reach -o json` gives
+// to the same query alone. The batch answers concurrently; run with -race.
+func TestBatchOnAPlannedNetworkAnswersAsSingleQueries(t *testing.T) {
+	ends := []string{"internet", "i-03618f9337164a7b8", "i-058f2226d5a5f1792", "i-0781affa8e60319ec", "i-0d13f16e987b701cb", "i-0db5ce291f3a34947", "i-0f31c15d5092d9efa"}
+	plan := []string{"--snapshot", threeTier, "--plan", planDir + "edge-firewall-ssh.json"}
+	var queries [][]string
+	var in strings.Builder
+	for _, from := range ends[:3] {
+		for _, to := range ends {
+			for _, port := range []string{"22", "443"} {
+				queries = append(queries, []string{from, to, port})
+				fmt.Fprintf(&in, "{\"from\":%q,\"to\":%q,\"port\":%s}\n", from, to, port)
+			}
+		}
+	}
+	_, out, errOut := runMain(t, in.String(), append([]string{"reach", "--batch", "-"}, plan...)...)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != len(queries) {
+		t.Fatalf("%d answer lines for %d queries\n%s", len(lines), len(queries), errOut)
+	}
+	caveats := 0
+	for i, q := range queries {
+		_, single, _ := runMain(t, "", append([]string{"reach", "--from", q[0], "--to", q[1], "--port", q[2], "-o", "json"}, plan...)...)
+		var want bytes.Buffer
+		if err := json.Compact(&want, []byte(single)); err != nil {
+			// an unanswerable query: its batch line is an error line
+			if !strings.Contains(lines[i], `"error"`) {
+				t.Errorf("query %v: batch answered %.200s, alone it failed", q, lines[i])
+			}
+			continue
+		}
+		if lines[i] != want.String() {
+			t.Errorf("query %v:\nbatch %.300s\nalone %.300s", q, lines[i], want.String())
+		}
+		if strings.Contains(lines[i], "vpce-(aws_networkfirewall_firewall.edge") {
+			caveats++
+		}
+	}
+	if caveats == 0 {
+		t.Error("no answer carries the placeholder endpoint's caveat: the plan's annotation is untested")
 	}
 }
