@@ -1,9 +1,9 @@
 package main
 
 import (
-	"bufio"
+	"bytes"
 	"encoding/json"
-	"io"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -86,45 +86,47 @@ func TestBatchMalformedLinesAreAnsweredAlone(t *testing.T) {
 	}
 }
 
-// TestReadLine checks the line reader's edges: the limit is inclusive, a
-// last line needs no newline, and an over-long line is consumed whole.
-func TestReadLine(t *testing.T) {
-	tests := []struct {
-		name  string
-		in    string
-		max   int
-		lines []string // "!" marks a line that was too long
-	}{
-		{"lines split on newlines", "a\nbb\n", 4, []string{"a", "bb"}},
-		{"a last line without a newline is a line", "a\nbb", 4, []string{"a", "bb"}},
-		{"a line of exactly max bytes is kept", "abcd\ne", 4, []string{"abcd", "e"}},
-		{"a line over max is skipped whole, the next one read", "abcde\nf\n", 4, []string{"!", "f"}},
-		{"an over-long last line without a newline", "a\nabcdefgh", 4, []string{"a", "!"}},
-		{"a line longer than the reader's buffer is consumed whole", strings.Repeat("x", 100) + "\nok\n", 4, []string{"!", "ok"}},
-		{"empty lines are lines", "\n\n", 4, []string{"", ""}},
-		{"nothing is no line", "", 4, nil},
+// TestBatchOnAPlannedNetworkAnswersAsSingleQueries: on the network a plan
+// would leave (a firewall whose endpoint is a placeholder, so answers get
+// its caveat), each batch answer line is the answer `reach -o json` gives
+// to the same query alone. The batch answers concurrently; run with -race.
+func TestBatchOnAPlannedNetworkAnswersAsSingleQueries(t *testing.T) {
+	ends := []string{"internet", "i-03618f9337164a7b8", "i-058f2226d5a5f1792", "i-0781affa8e60319ec", "i-0d13f16e987b701cb", "i-0db5ce291f3a34947", "i-0f31c15d5092d9efa"}
+	plan := []string{"--snapshot", threeTier, "--plan", planDir + "edge-firewall-ssh.json"}
+	var queries [][]string
+	var in strings.Builder
+	for _, from := range ends[:3] {
+		for _, to := range ends {
+			for _, port := range []string{"22", "443"} {
+				queries = append(queries, []string{from, to, port})
+				fmt.Fprintf(&in, "{\"from\":%q,\"to\":%q,\"port\":%s}\n", from, to, port)
+			}
+		}
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := bufio.NewReaderSize(strings.NewReader(tt.in), 16)
-			var got []string
-			for {
-				line, tooLong, err := readLine(r, nil, tt.max)
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				if tooLong {
-					got = append(got, "!")
-				} else {
-					got = append(got, string(line))
-				}
+	_, out, errOut := runMain(t, in.String(), append([]string{"reach", "--batch", "-"}, plan...)...)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != len(queries) {
+		t.Fatalf("%d answer lines for %d queries\n%s", len(lines), len(queries), errOut)
+	}
+	caveats := 0
+	for i, q := range queries {
+		_, single, _ := runMain(t, "", append([]string{"reach", "--from", q[0], "--to", q[1], "--port", q[2], "-o", "json"}, plan...)...)
+		var want bytes.Buffer
+		if err := json.Compact(&want, []byte(single)); err != nil {
+			// an unanswerable query: its batch line is an error line
+			if !strings.Contains(lines[i], `"error"`) {
+				t.Errorf("query %v: batch answered %.200s, alone it failed", q, lines[i])
 			}
-			if strings.Join(got, "|") != strings.Join(tt.lines, "|") || len(got) != len(tt.lines) {
-				t.Errorf("lines %q, want %q", got, tt.lines)
-			}
-		})
+			continue
+		}
+		if lines[i] != want.String() {
+			t.Errorf("query %v:\nbatch %.300s\nalone %.300s", q, lines[i], want.String())
+		}
+		if strings.Contains(lines[i], "vpce-(aws_networkfirewall_firewall.edge") {
+			caveats++
+		}
+	}
+	if caveats == 0 {
+		t.Error("no answer carries the placeholder endpoint's caveat: the plan's annotation is untested")
 	}
 }

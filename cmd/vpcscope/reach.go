@@ -1,17 +1,14 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/vpcscope/vpcscope/internal/batch"
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/reach"
 )
@@ -142,31 +139,13 @@ func (o *reachOptions) checkFlags(cmd *cobra.Command) error {
 	return nil
 }
 
-// batchQuery is one line of --batch input.
-type batchQuery struct {
-	From       string `json:"from"`
-	To         string `json:"to"`
-	Protocol   string `json:"protocol"`
-	Port       int    `json:"port"`
-	SourcePort int    `json:"sourcePort"`
-}
-
-// batchError is the answer line for a query that could not run.
-type batchError struct {
-	Line  int    `json:"line"`
-	Error string `json:"error"`
-}
-
-// maxBatchLine is the longest --batch line answered; a query is a few
-// hundred bytes, so a longer line is a mistake (a pasted file, a missing
-// newline) and gets an error answer of its own.
-const maxBatchLine = 1 << 20
-
 // runBatch answers one JSON query per input line, in order, with one JSON
-// answer per output line, loading the snapshot once. A bad line — malformed,
-// unanswerable, or longer than maxBatchLine — gets an error line and the
-// run goes on; the exit status is then 2. With assumed edits each answer
-// carries them; annotate adds the caveats of a planned network.
+// answer per output line, loading the snapshot once (batch.Run: the
+// queries are answered concurrently, the answers written in input order).
+// A bad line — malformed, unanswerable, or longer than batch.MaxLine —
+// gets an error line and the run goes on; the exit status is then 2. With
+// assumed edits each answer carries them; annotate adds the caveats of a
+// planned network.
 func runBatch(ctx context.Context, e *reach.Engine, path string, assumed []string, planned *plannedMark, annotate func(any), s streams) error {
 	var in io.Reader = s.in
 	if path != "-" {
@@ -177,100 +156,17 @@ func runBatch(ctx context.Context, e *reach.Engine, path string, assumed []strin
 		defer f.Close()
 		in = f
 	}
-	r := bufio.NewReaderSize(in, 64<<10)
-	out := bufio.NewWriter(s.out)
-	defer out.Flush()
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
-	bad := 0
-	var buf []byte
-	for n := 1; ; n++ {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		var tooLong bool
-		var err error
-		buf, tooLong, err = readLine(r, buf[:0], maxBatchLine)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("--batch: read line %d: %w", n, err)
-		}
-		var answer any
-		switch line := strings.TrimSpace(string(buf)); {
-		case tooLong:
-			answer = batchError{Line: n, Error: fmt.Sprintf("line is longer than %d bytes; a query is one JSON object per line", maxBatchLine)}
-		case line == "":
-			continue
-		default:
-			a, err := batchAnswer(e, line)
-			if err != nil {
-				answer = batchError{Line: n, Error: oneLine(err.Error())}
-			} else {
-				annotate(a)
-				answer = withAssumed(a, assumed, planned)
-			}
-		}
-		if _, ok := answer.(batchError); ok {
-			bad++
-		}
-		if err := enc.Encode(answer); err != nil {
-			return fmt.Errorf("--batch: write answer %d: %w", n, err)
-		}
+	bad, err := batch.Run(ctx, e, in, s.out, batch.Options{Decorate: func(a *reach.Answer) any {
+		annotate(a)
+		return withAssumed(a, assumed, planned)
+	}})
+	if err != nil {
+		return err
 	}
 	if bad > 0 {
 		return usagef("%s could not be answered", count(bad, "batch line"))
 	}
 	return nil
-}
-
-// readLine appends the next line of r, without its newline, to buf. A line
-// longer than max bytes is read to its end and discarded (tooLong), so one
-// oversized line costs no more than max bytes of memory. It returns io.EOF
-// only when no line is left; a last line without a newline is a line.
-func readLine(r *bufio.Reader, buf []byte, max int) (line []byte, tooLong bool, err error) {
-	read := false
-	for {
-		chunk, err := r.ReadSlice('\n')
-		read = read || len(chunk) > 0
-		chunk = bytes.TrimSuffix(chunk, []byte("\n"))
-		if !tooLong && len(buf)+len(chunk) > max {
-			tooLong, buf = true, buf[:0]
-		}
-		if !tooLong {
-			buf = append(buf, chunk...)
-		}
-		switch {
-		case err == bufio.ErrBufferFull:
-			continue
-		case err == io.EOF && read:
-			return buf, tooLong, nil
-		}
-		return buf, tooLong, err
-	}
-}
-
-func batchAnswer(e *reach.Engine, line string) (*reach.Answer, error) {
-	var bq batchQuery
-	dec := json.NewDecoder(strings.NewReader(line))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&bq); err != nil {
-		return nil, fmt.Errorf("not a query (want {\"from\",\"to\",\"protocol\",\"port\"}): %w", err)
-	}
-	if bq.Protocol == "" {
-		bq.Protocol = "tcp"
-	}
-	proto, err := model.ParseProtocol(bq.Protocol)
-	if err != nil {
-		return nil, err
-	}
-	a, err := e.Reach(reach.Query{From: bq.From, To: bq.To, Protocol: proto, Port: bq.Port, SourcePort: bq.SourcePort})
-	var ie *reach.InputError
-	if errors.As(err, &ie) {
-		return nil, ie
-	}
-	return a, err
 }
 
 func writeJSON(w io.Writer, v any) error {
