@@ -693,6 +693,10 @@ func (d *relDiff) compareInbound(pi int, ids []string, ina, inb map[string]*inbo
 	}
 	var items []DeltaItem
 	var gained []bool
+	// from are the items' senders, by index, until they are named: a
+	// list holds up to every sender, so it is grown as numbers and its
+	// names are allocated once, at their count
+	var from [][]int32
 	for _, t := range ids {
 		a, b := ina[t], inb[t]
 		if a == nil {
@@ -708,7 +712,7 @@ func (d *relDiff) compareInbound(pi int, ids []string, ina, inb map[string]*inbo
 			// both sides: their items are those of the last one
 			var lastA, lastB portSet
 			last := [2]int{-1, -1} // gained, lost item; -2: none
-			for i, f := range d.senders {
+			for i := range d.senders {
 				var pa, pb portSet
 				if a.ports != nil {
 					pa = a.ports[i]
@@ -737,13 +741,14 @@ func (d *relDiff) compareInbound(pi int, ids []string, ina, inb map[string]*inbo
 							groups[k] = j
 							items = append(items, DeltaItem{Probe: pi, To: []string{t}, Ports: d.portsOut(pi, diff)})
 							gained = append(gained, g)
+							from = append(from, nil)
 						}
 						last[gi] = j
 					}
 				}
 				for _, j := range last {
 					if j >= 0 {
-						items[j].From = append(items[j].From, f)
+						from[j] = append(from[j], int32(i))
 					}
 				}
 			}
@@ -754,7 +759,16 @@ func (d *relDiff) compareInbound(pi int, ids []string, ina, inb map[string]*inbo
 				if pfx := d.commonInternet(x.addrs); len(pfx) > 0 {
 					items = append(items, DeltaItem{Probe: pi, From: []string{"internet"}, To: []string{t}, Ports: d.portsOut(pi, x.ports), Internet: pfx})
 					gained = append(gained, i == 0)
+					from = append(from, nil)
 				}
+			}
+		}
+	}
+	for j, idx := range from {
+		if idx != nil {
+			items[j].From = make([]string, len(idx))
+			for k, i := range idx {
+				items[j].From[k] = d.senders[i]
 			}
 		}
 	}
