@@ -361,6 +361,7 @@ func (x *relIndex) inbound(ids []string, lims map[string]*recvLimit) map[string]
 		return in
 	}
 	pr := x.pr
+	var scratch []span // between's, for one call at a time
 	for _, dsel := range sels {
 		for fam := range 2 {
 			if !pr.probe.Protocol.Carries(fam == 0) || dsel.addrs[fam].empty() && dsel.pubs[fam].empty() {
@@ -440,10 +441,10 @@ func (x *relIndex) inbound(ids []string, lims map[string]*recvLimit) map[string]
 					if vd.from == n.vm {
 						subnet = n.n.SubnetID // subnets of one merged class: the subnet view's walks
 					}
-					x.between(fam, vd, false, subnet, dsel, in, add, addBulk)
+					x.between(fam, vd, false, subnet, dsel, in, add, addBulk, &scratch)
 				}
 				for _, vd := range x.intra[fam][n.vs] {
-					x.between(fam, vd, true, "", dsel, in, add, addBulk)
+					x.between(fam, vd, true, "", dsel, in, add, addBulk, &scratch)
 				}
 			}
 			if ents := pr.fromInternet[fam][dsel.ends[0].vm]; len(ents) > 0 {
@@ -550,9 +551,10 @@ func (x *relIndex) bulk(k bulkKey) *senderBulk {
 // receiving class: the senders that let everything out together, the
 // others class by class (betweenOf); all class by class when a NAT
 // gateway or load balancer translated the packets on the way. in gives
-// the receiver's inbound rules (nil: its groups').
+// the receiver's inbound rules (nil: its groups'). scratch holds spans
+// between calls (one caller at a time), written over by each.
 func (x *relIndex) between(fam int, vd viewDelivery, subnetView bool, subnet string, d *classSel, in ingressFunc,
-	add func(*classSel, packet), addBulk func(*senderBulk, packet)) {
+	add func(*classSel, packet), addBulk func(*senderBulk, packet), scratch *[]span) {
 	pr := x.pr
 	limited := in != nil
 	if !limited {
@@ -591,8 +593,10 @@ func (x *relIndex) between(fam int, vd viewDelivery, subnetView bool, subnet str
 			continue
 		}
 		// (sources are not restricted to the bulk's: addBulk takes only
-		// its senders, by address)
-		p := restrictDst(spansMeeting(ent.req, ing), d.addrs[fam])
+		// its senders, by address; admitBy keeps none of p's spans, so
+		// they are written over for the next way)
+		var p packet
+		p, *scratch = restrictDst((*scratch)[:0], spansMeeting(ent.req, ing), d.addrs[fam])
 		if p.empty() {
 			continue
 		}
@@ -602,17 +606,21 @@ func (x *relIndex) between(fam int, vd viewDelivery, subnetView bool, subnet str
 }
 
 // restrictDst returns the packets of p to dst (restrictEnds without
-// sources).
-func restrictDst(p packet, dst addrs) packet {
-	var out []span
+// sources), their spans appended to buf, and buf grown.
+func restrictDst(buf []span, p packet, dst addrs) (packet, []span) {
+	out := buf
 	for _, s := range p.spans {
 		if x := s.dst.intersect(dst); !x.empty() {
 			s.dst = x
 			out = append(out, s)
 		}
 	}
+	if len(out) == 0 {
+		p.spans = nil
+		return p, out
+	}
 	p.spans = out // parts of p's spans, none empty
-	return p
+	return p, out
 }
 
 // spansMeeting returns the spans of p on a destination port that some
