@@ -362,6 +362,7 @@ func (x *relIndex) inbound(ids []string, lims map[string]*recvLimit) map[string]
 	}
 	pr := x.pr
 	var scratch []span // between's, for one call at a time
+	var rgBuf [][2]int // addBulk's stretches of senders, for one span at a time
 	for _, dsel := range sels {
 		for fam := range 2 {
 			if !pr.probe.Protocol.Carries(fam == 0) || dsel.addrs[fam].empty() && dsel.pubs[fam].empty() {
@@ -415,7 +416,8 @@ func (x *relIndex) inbound(ids []string, lims map[string]*recvLimit) map[string]
 			addBulk := func(b *senderBulk, p packet) {
 				for _, sp := range p.spans {
 					ports := spanPorts(p.proto, sp)
-					rgs := b.within(sp.src, fam) // the same for every receiver
+					rgs := b.within(rgBuf[:0], sp.src, fam) // the same for every receiver
+					rgBuf = rgs
 					if len(rgs) == 0 {
 						continue
 					}
@@ -477,19 +479,18 @@ type senderBulk struct {
 }
 
 // within returns the stretches [from, to) of ends whose address the set
-// holds.
-func (b *senderBulk) within(a addrs, fam int) [][2]int {
+// holds, appended to out.
+func (b *senderBulk) within(out [][2]int, a addrs, fam int) [][2]int {
 	if len(b.ends) == 0 {
-		return nil
+		return out
 	}
 	if x, ok := a.single(); ok {
 		i, found := slices.BinarySearchFunc(b.ends, x, func(c *connEnd, x netip.Addr) int { return c.addr[fam].Compare(x) })
 		if found {
-			return [][2]int{{i, i + 1}}
+			return append(out, [2]int{i, i + 1})
 		}
-		return nil
+		return out
 	}
-	var out [][2]int
 	for _, rg := range a.ranges() {
 		i, _ := slices.BinarySearchFunc(b.ends, rg.From(), func(c *connEnd, x netip.Addr) int { return c.addr[fam].Compare(x) })
 		j := i
