@@ -361,6 +361,8 @@ func (x *relIndex) inbound(ids []string, lims map[string]*recvLimit) map[string]
 		return in
 	}
 	pr := x.pr
+	var scratch []span // between's, for one call at a time
+	var rgBuf [][2]int // addBulk's stretches of senders, for one span at a time
 	for _, dsel := range sels {
 		for fam := range 2 {
 			if !pr.probe.Protocol.Carries(fam == 0) || dsel.addrs[fam].empty() && dsel.pubs[fam].empty() {
@@ -414,7 +416,8 @@ func (x *relIndex) inbound(ids []string, lims map[string]*recvLimit) map[string]
 			addBulk := func(b *senderBulk, p packet) {
 				for _, sp := range p.spans {
 					ports := spanPorts(p.proto, sp)
-					rgs := b.within(sp.src, fam) // the same for every receiver
+					rgs := b.within(rgBuf[:0], sp.src, fam) // the same for every receiver
+					rgBuf = rgs
 					if len(rgs) == 0 {
 						continue
 					}
@@ -440,10 +443,10 @@ func (x *relIndex) inbound(ids []string, lims map[string]*recvLimit) map[string]
 					if vd.from == n.vm {
 						subnet = n.n.SubnetID // subnets of one merged class: the subnet view's walks
 					}
-					x.between(fam, vd, false, subnet, dsel, in, add, addBulk)
+					x.between(fam, vd, false, subnet, dsel, in, add, addBulk, &scratch)
 				}
 				for _, vd := range x.intra[fam][n.vs] {
-					x.between(fam, vd, true, "", dsel, in, add, addBulk)
+					x.between(fam, vd, true, "", dsel, in, add, addBulk, &scratch)
 				}
 			}
 			if ents := pr.fromInternet[fam][dsel.ends[0].vm]; len(ents) > 0 {
@@ -476,19 +479,18 @@ type senderBulk struct {
 }
 
 // within returns the stretches [from, to) of ends whose address the set
-// holds.
-func (b *senderBulk) within(a addrs, fam int) [][2]int {
+// holds, appended to out.
+func (b *senderBulk) within(out [][2]int, a addrs, fam int) [][2]int {
 	if len(b.ends) == 0 {
-		return nil
+		return out
 	}
 	if x, ok := a.single(); ok {
 		i, found := slices.BinarySearchFunc(b.ends, x, func(c *connEnd, x netip.Addr) int { return c.addr[fam].Compare(x) })
 		if found {
-			return [][2]int{{i, i + 1}}
+			return append(out, [2]int{i, i + 1})
 		}
-		return nil
+		return out
 	}
-	var out [][2]int
 	for _, rg := range a.ranges() {
 		i, _ := slices.BinarySearchFunc(b.ends, rg.From(), func(c *connEnd, x netip.Addr) int { return c.addr[fam].Compare(x) })
 		j := i
@@ -550,9 +552,10 @@ func (x *relIndex) bulk(k bulkKey) *senderBulk {
 // receiving class: the senders that let everything out together, the
 // others class by class (betweenOf); all class by class when a NAT
 // gateway or load balancer translated the packets on the way. in gives
-// the receiver's inbound rules (nil: its groups').
+// the receiver's inbound rules (nil: its groups'). scratch holds spans
+// between calls (one caller at a time), written over by each.
 func (x *relIndex) between(fam int, vd viewDelivery, subnetView bool, subnet string, d *classSel, in ingressFunc,
-	add func(*classSel, packet), addBulk func(*senderBulk, packet)) {
+	add func(*classSel, packet), addBulk func(*senderBulk, packet), scratch *[]span) {
 	pr := x.pr
 	limited := in != nil
 	if !limited {
@@ -591,8 +594,10 @@ func (x *relIndex) between(fam int, vd viewDelivery, subnetView bool, subnet str
 			continue
 		}
 		// (sources are not restricted to the bulk's: addBulk takes only
-		// its senders, by address)
-		p := restrictDst(spansMeeting(ent.req, ing), d.addrs[fam])
+		// its senders, by address; admitBy keeps none of p's spans, so
+		// they are written over for the next way)
+		var p packet
+		p, *scratch = restrictDst((*scratch)[:0], spansMeeting(ent.req, ing), d.addrs[fam])
 		if p.empty() {
 			continue
 		}
@@ -602,17 +607,21 @@ func (x *relIndex) between(fam int, vd viewDelivery, subnetView bool, subnet str
 }
 
 // restrictDst returns the packets of p to dst (restrictEnds without
-// sources).
-func restrictDst(p packet, dst addrs) packet {
-	var out []span
+// sources), their spans appended to buf, and buf grown.
+func restrictDst(buf []span, p packet, dst addrs) (packet, []span) {
+	out := buf
 	for _, s := range p.spans {
 		if x := s.dst.intersect(dst); !x.empty() {
 			s.dst = x
 			out = append(out, s)
 		}
 	}
+	if len(out) == 0 {
+		p.spans = nil
+		return p, out
+	}
 	p.spans = out // parts of p's spans, none empty
-	return p
+	return p, out
 }
 
 // spansMeeting returns the spans of p on a destination port that some
@@ -693,6 +702,10 @@ func (d *relDiff) compareInbound(pi int, ids []string, ina, inb map[string]*inbo
 	}
 	var items []DeltaItem
 	var gained []bool
+	// from are the items' senders, by index, until they are named: a
+	// list holds up to every sender, so it is grown as numbers and its
+	// names are allocated once, at their count
+	var from [][]int32
 	for _, t := range ids {
 		a, b := ina[t], inb[t]
 		if a == nil {
@@ -708,7 +721,7 @@ func (d *relDiff) compareInbound(pi int, ids []string, ina, inb map[string]*inbo
 			// both sides: their items are those of the last one
 			var lastA, lastB portSet
 			last := [2]int{-1, -1} // gained, lost item; -2: none
-			for i, f := range d.senders {
+			for i := range d.senders {
 				var pa, pb portSet
 				if a.ports != nil {
 					pa = a.ports[i]
@@ -737,13 +750,14 @@ func (d *relDiff) compareInbound(pi int, ids []string, ina, inb map[string]*inbo
 							groups[k] = j
 							items = append(items, DeltaItem{Probe: pi, To: []string{t}, Ports: d.portsOut(pi, diff)})
 							gained = append(gained, g)
+							from = append(from, nil)
 						}
 						last[gi] = j
 					}
 				}
 				for _, j := range last {
 					if j >= 0 {
-						items[j].From = append(items[j].From, f)
+						from[j] = append(from[j], int32(i))
 					}
 				}
 			}
@@ -754,7 +768,16 @@ func (d *relDiff) compareInbound(pi int, ids []string, ina, inb map[string]*inbo
 				if pfx := d.commonInternet(x.addrs); len(pfx) > 0 {
 					items = append(items, DeltaItem{Probe: pi, From: []string{"internet"}, To: []string{t}, Ports: d.portsOut(pi, x.ports), Internet: pfx})
 					gained = append(gained, i == 0)
+					from = append(from, nil)
 				}
+			}
+		}
+	}
+	for j, idx := range from {
+		if idx != nil {
+			items[j].From = make([]string, len(idx))
+			for k, i := range idx {
+				items[j].From[k] = d.senders[i]
 			}
 		}
 	}

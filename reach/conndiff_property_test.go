@@ -483,3 +483,85 @@ func TestPropertyDiffOverSharedWalks(t *testing.T) {
 		}
 	}
 }
+
+// mutateRedundantRules adds to a few groups inbound rules their other
+// inbound rules already cover (a copy of one under another description,
+// or of it on one of its ports), and sometimes changes rules for real
+// (mutateRules): a receiver whose rules changed and yet admit what they
+// admitted before.
+func mutateRedundantRules(rng *rand.Rand, s *model.Snapshot, prefixes []netip.Prefix) []string {
+	var did []string
+	for range 1 + rng.IntN(3) {
+		sg := pick(rng, s.SecurityGroups)
+		if len(sg.Ingress) == 0 {
+			continue
+		}
+		r := pick(rng, sg.Ingress)
+		r.Description = "again"
+		if r.Protocol.HasPorts() && r.FromPort < r.ToPort && rng.IntN(2) == 0 {
+			r.ToPort = r.FromPort
+		}
+		sg.Ingress = append(slices.Clone(sg.Ingress), r)
+		did = append(did, "covered inbound rule added to "+sg.ID)
+	}
+	if rng.IntN(2) == 0 {
+		did = append(did, mutateRules(rng, s, prefixes, true)...)
+	}
+	return did
+}
+
+// TestPropertyDiffSkipsReceiversAdmittingAlike checks the comparison of
+// snapshots whose changed inbound rules often admit nothing new (a
+// receiver skipped when both sides' rules, limited to the ports that
+// changed, admit alike) against the naive one, and that the skip is
+// exercised.
+func TestPropertyDiffSkipsReceiversAdmittingAlike(t *testing.T) {
+	defer reach.SetDiffChunk(3)()
+	modes := map[string]int{}
+	for seed := range uint64(propertySeeds(t)) {
+		build := func() *randomNet {
+			rn := randomNetwork(seed)
+			withPureSubnets(rn, seed)
+			return rn
+		}
+		rnA, rnB := build(), build()
+		rng := rand.New(rand.NewPCG(seed, 35))
+		if len(rnB.w.s.SecurityGroups) == 0 {
+			continue
+		}
+		did := mutateRedundantRules(rng, rnB.w.s, rnA.prefixes)
+		ea, eb := reach.New(rnA.w.s), reach.New(rnB.w.s)
+		if rng.IntN(2) == 0 {
+			ea, eb = eb, ea // covered rules removed rather than added
+		}
+		samples := rnA.interesting(rand.New(rand.NewPCG(seed, 36)))
+		for _, q := range diffQuestions(rng, ea.Ends()) {
+			name := fmt.Sprintf("seed %d (%v), %s", seed, did, q.name)
+			checkDiff(t, name, ea, eb, q.from, q.to, samples)
+			probes := ea.DefaultProbes()
+			ra, err := ea.Relate(reach.RelationOptions{From: q.from(ea), To: q.to(ea), Probes: probes, Workers: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rb, err := eb.Relate(reach.RelationOptions{From: q.from(eb), To: q.to(eb), Probes: probes, Workers: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := reach.DiffModes(ra, rb)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			for k, v := range m {
+				modes[k] += v
+			}
+		}
+	}
+	t.Logf("comparisons: %v", modes)
+	if !testing.Short() {
+		for _, k := range []string{"admit alike", "limited"} {
+			if modes[k] == 0 {
+				t.Errorf("no comparison %s: the shortcut or its fallback is not exercised (%v)", k, modes)
+			}
+		}
+	}
+}

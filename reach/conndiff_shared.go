@@ -61,6 +61,9 @@ type limitKey struct {
 type recvLimit struct {
 	// skip: the same in both relations; full: compared without limit.
 	skip, full bool
+	// alike: skipped because both sides' rules, limited to sd, admit the
+	// same packets on every way packets arrive (admitAlike).
+	alike bool
 	// sd are the destination ports of SD (above); any: SD holds every
 	// packet of the probe.
 	sd  portSet
@@ -192,6 +195,8 @@ func (d *relDiff) limit(pi int, ia, ib *relIndex, sa, sb *classSel) *recvLimit {
 	sh.mu.Lock()
 	if _, ok := sh.limits[k]; !ok {
 		switch {
+		case l.alike:
+			sh.modes["admit alike"]++
 		case l.skip:
 			sh.modes["skipped"]++
 		case l.full:
@@ -210,10 +215,6 @@ func (d *relDiff) newLimit(ia, ib *relIndex, sa, sb *classSel) *recvLimit {
 	var changed []model.SGRule
 	for _, id := range sb.cls.rep.SecurityGroupIDs {
 		changed = append(changed, d.sh.ingress[id]...)
-	}
-	type way struct {
-		via crossing
-		fwd bool
 	}
 	var ways [2][]way
 	n := sa.ends[0]
@@ -242,6 +243,11 @@ func (d *relDiff) newLimit(ia, ib *relIndex, sa, sb *classSel) *recvLimit {
 		return &recvLimit{skip: true}
 	}
 	l := &recvLimit{cut: map[cutKey]packet{}}
+	defer func() {
+		if !l.empty() && l.admitAlike(ia, ib, sa, sb, ways) {
+			l.skip, l.alike = true, true
+		}
+	}()
 	probe := queryPacket(pa.q, anyAddr(0), anyAddr(0))
 	all := probe.dstPorts()
 	for i := range changed {
@@ -256,6 +262,42 @@ func (d *relDiff) newLimit(ia, ib *relIndex, sa, sb *classSel) *recvLimit {
 		l.sd = l.sd.union(all.intersect(portsOf(r.Ports())))
 	}
 	return l
+}
+
+// way is how packets arrive at a receiving class: the crossing into its
+// VPC, and whether an appliance forwarded them.
+type way struct {
+	via crossing
+	fwd bool
+}
+
+// admitAlike reports whether both sides' inbound rules of the receiving
+// classes sa (of a) and sb (of b), limited to SD, admit the same packets
+// on every way packets arrive there (ways, by IP version). Outside SD
+// they admit the same packets anyway (see the top of the file), and the
+// walks and the senders' outbound rules are the same: the receiver gets
+// exactly the same traffic in both and is skipped. The limited rules are
+// kept in l.cut for when it is not.
+func (l *recvLimit) admitAlike(ia, ib *relIndex, sa, sb *classSel, ways [2][]way) bool {
+	for fam := range 2 {
+		ina, inb := l.ingressOf(ia, sa, fam), l.ingressOf(ib, sb, fam)
+		for _, w := range ways[fam] {
+			if !equalPackets(ina(w.via, w.fwd), inb(w.via, w.fwd)) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// equalPackets reports whether two sets of packets of the same probe hold
+// the same packets, however their spans cut them.
+func equalPackets(p, q packet) bool {
+	if _, out := p.cutBy(q); !out.empty() {
+		return false
+	}
+	_, out := q.cutBy(p)
+	return out.empty()
 }
 
 // rulesNotIn returns the rules of a that b does not hold.

@@ -633,7 +633,11 @@ func (u *endInstances) lists() func([]string) []string {
 		if !found {
 			return nil
 		}
-		var out []string
+		n := 0
+		for _, m := range marks {
+			n += bits.OnesCount64(m)
+		}
+		out := make([]string, 0, n)
 		for w, m := range marks {
 			for m != 0 {
 				b := bits.TrailingZeros64(m)
