@@ -116,16 +116,29 @@ type cellStore struct {
 	dense  []int32
 	groups int
 	count  int
-	recs   []trafficRec
-	ports  []model.PortRange
-	inet   map[uint64]map[int32]addrs
+	// recs and ports are arenas of fixed-size chunks (a set of ports
+	// larger than a chunk gets one of its own): growing them copies
+	// nothing, where one slice of millions of records copied itself
+	// again and again, under the accumulator's lock.
+	recs  [][]trafficRec
+	nrecs int32
+	ports [][]model.PortRange
+	inet  map[uint64]map[int32]addrs
 }
 
-// trafficRec is a probe's ports in a cell: arena[off:off+n]; next is the
+// trafficRec is a probe's ports in a cell: the ports arena's chunk
+// off>>arenaChunkBits, from off&arenaChunkMask, n of them; next is the
 // cell's next record, or -1.
 type trafficRec struct {
 	probe, off, n, next int32
 }
+
+// arenaChunkBits sizes the chunks of a cell store's arenas.
+const (
+	arenaChunkBits = 16
+	arenaChunk     = 1 << arenaChunkBits
+	arenaChunkMask = arenaChunk - 1
+)
 
 // maxDenseCells is the most cells a store indexes densely (64 MiB): a
 // matrix by subnet of the large account has 2,001 groups (4 M cells, of
@@ -193,7 +206,23 @@ func cellKey(from, to int32) uint64 { return uint64(uint32(from))<<32 | uint64(u
 
 // portsOf returns a record's ports (shared with the arena: read only).
 func (st *cellStore) portsOf(r trafficRec) portSet {
-	return portSet(st.ports[r.off : r.off+r.n : r.off+r.n])
+	c, o := r.off>>arenaChunkBits, r.off&arenaChunkMask
+	return portSet(st.ports[c][o : o+r.n : o+r.n])
+}
+
+// rec returns record i.
+func (st *cellStore) rec(i int32) *trafficRec { return &st.recs[i>>arenaChunkBits][i&arenaChunkMask] }
+
+// putPorts copies ports into the arena and returns their offset.
+func (st *cellStore) putPorts(ports portSet) int32 {
+	last := len(st.ports) - 1
+	if last < 0 || len(st.ports[last])+len(ports) > cap(st.ports[last]) {
+		st.ports = append(st.ports, make([]model.PortRange, 0, max(arenaChunk, len(ports))))
+		last++
+	}
+	off := int32(last)<<arenaChunkBits | int32(len(st.ports[last]))
+	st.ports[last] = append(st.ports[last], ports...)
+	return off
 }
 
 // add joins ports to a cell's traffic of a probe.
@@ -203,27 +232,30 @@ func (st *cellStore) add(key uint64, probe int32, ports portSet) {
 		st.setFirst(key, st.appendRec(probe, ports, -1))
 		return
 	}
-	for i := first; i >= 0; i = st.recs[i].next {
-		r := st.recs[i]
+	for i := first; i >= 0; i = st.rec(i).next {
+		r := st.rec(i)
 		if r.probe != probe {
 			continue
 		}
-		old := st.portsOf(r)
+		old := st.portsOf(*r)
 		u := old.union(ports)
 		if u.equal(old) {
 			return
 		}
-		st.recs[i].off, st.recs[i].n = int32(len(st.ports)), int32(len(u))
-		st.ports = append(st.ports, u...)
+		r.off, r.n = st.putPorts(u), int32(len(u))
 		return
 	}
 	st.setFirst(key, st.appendRec(probe, ports, first))
 }
 
 func (st *cellStore) appendRec(probe int32, ports portSet, next int32) int32 {
-	st.recs = append(st.recs, trafficRec{probe: probe, off: int32(len(st.ports)), n: int32(len(ports)), next: next})
-	st.ports = append(st.ports, ports...)
-	return int32(len(st.recs) - 1)
+	if st.nrecs&arenaChunkMask == 0 {
+		st.recs = append(st.recs, make([]trafficRec, 0, arenaChunk))
+	}
+	c := len(st.recs) - 1
+	st.recs[c] = append(st.recs[c], trafficRec{probe: probe, off: st.putPorts(ports), n: int32(len(ports)), next: next})
+	st.nrecs++
+	return st.nrecs - 1
 }
 
 // known returns a cell's ports for a probe.
@@ -232,9 +264,9 @@ func (st *cellStore) known(key uint64, probe int32) portSet {
 	if !ok {
 		return nil
 	}
-	for i := first; i >= 0; i = st.recs[i].next {
-		if st.recs[i].probe == probe {
-			return st.portsOf(st.recs[i])
+	for i := first; i >= 0; i = st.rec(i).next {
+		if r := st.rec(i); r.probe == probe {
+			return st.portsOf(*r)
 		}
 	}
 	return nil
@@ -283,8 +315,8 @@ func (m *Matrix) cellAt(i int) MatrixCell {
 	out := MatrixCell{From: m.Groups[c.from].ID, To: m.Groups[c.to].ID}
 	ports := make([][]model.PortRange, len(m.Probes))
 	var recs []trafficRec
-	for j := c.first; j >= 0; j = m.store.recs[j].next {
-		recs = append(recs, m.store.recs[j])
+	for j := c.first; j >= 0; j = m.store.rec(j).next {
+		recs = append(recs, *m.store.rec(j))
 	}
 	slices.SortFunc(recs, func(a, b trafficRec) int { return cmp.Compare(a.probe, b.probe) })
 	inet := m.store.inet[cellKey(c.from, c.to)]
@@ -374,6 +406,17 @@ type matrixAcc struct {
 	groups []MatrixGroup
 	index  map[string]int32
 	store  *cellStore
+	// locals are emptied localCells for reuse (a matrix by subnet adds
+	// a job's cells some hundred thousand times).
+	locals sync.Pool
+}
+
+// local returns an empty localCells; merge takes it back.
+func (a *matrixAcc) local() localCells {
+	if l, ok := a.locals.Get().(localCells); ok {
+		return l
+	}
+	return localCells{}
 }
 
 // group returns a group's index.
@@ -404,16 +447,18 @@ func (l localCells) add(from, to int32, probe int, ports portSet) {
 	l[k] = ports
 }
 
-// merge adds a job's cells to the matrix.
+// merge adds a job's cells (from local) to the matrix and takes l back
+// for reuse.
 func (a *matrixAcc) merge(l localCells) {
-	if len(l) == 0 {
-		return
+	if len(l) > 0 {
+		a.mu.Lock()
+		for k, ports := range l {
+			a.store.add(k.cell, k.probe, ports)
+		}
+		a.mu.Unlock()
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for k, ports := range l {
-		a.store.add(k.cell, k.probe, ports)
-	}
+	clear(l)
+	a.locals.Put(l)
 }
 
 // addInternet adds traffic from or to the internet with its addresses.
@@ -484,7 +529,7 @@ func (r *Relation) Matrix(by GroupBy) *Matrix {
 			continue
 		}
 		r.eachPair(pr, func(fam int, s, d *classSel, p packet) {
-			l := localCells{}
+			l := acc.local()
 			r.addPacket(pi, by, fam, s, d, p, acc, l)
 			acc.merge(l)
 		})
@@ -729,16 +774,16 @@ type segment struct {
 // interval of runs), and a sweep over the runs joins the ports of the
 // sets that cover each.
 func (u *senderUnits) column(admitted []packet) []segment {
-	type interval struct {
-		from, to int
-		ports    portSet
-	}
-	var ivs []interval
+	var ivs []runInterval
+	// sets numbers the distinct sets of ports (by backing array: the
+	// ranges of one span share theirs)
+	sets := map[portsID]int{}
+	all := portsOf(model.AllPorts) // for protocols without ports
 	for _, p := range admitted {
 		for _, sp := range p.spans {
 			ports := sp.dstPorts
 			if !p.proto.HasPorts() {
-				ports = portsOf(model.AllPorts)
+				ports = all
 			}
 			for _, rg := range sp.src.ranges() {
 				from, to := keyOf(rg.From()), keyOf(rg.To())
@@ -747,23 +792,64 @@ func (u *senderUnits) column(admitted []packet) []segment {
 				if lo > hi {
 					continue
 				}
-				ivs = append(ivs, interval{u.run[lo], u.run[hi], ports})
+				id, ok := sets[idOfPorts(ports)]
+				if !ok {
+					id = len(sets)
+					sets[idOfPorts(ports)] = id
+				}
+				ivs = append(ivs, runInterval{u.run[lo], u.run[hi], ports, id})
 			}
 		}
 	}
 	if len(ivs) == 0 {
 		return nil
 	}
+	return sweepRuns(ivs, len(sets))
+}
+
+// runInterval is a stretch of runs of senders (from to to) a set of
+// ports is admitted from; set numbers the set among the column's.
+type runInterval struct {
+	from, to int
+	ports    portSet
+	set      int
+}
+
+// portsID identifies a set of ports by its backing array.
+type portsID struct {
+	first *model.PortRange
+	n     int
+}
+
+func idOfPorts(p portSet) portsID {
+	if len(p) == 0 {
+		return portsID{}
+	}
+	return portsID{&p[0], len(p)}
+}
+
+// sweepRuns joins the ports of the intervals that cover each run into
+// segments. With at most 64 distinct sets of ports (sets), the sets that
+// cover a run are a bit mask, and each mask's union is made once.
+func sweepRuns(ivs []runInterval, sets int) []segment {
 	// the points where the covering sets change
-	var cuts []int
+	cuts := make([]int, 0, 2*len(ivs))
 	for _, iv := range ivs {
 		cuts = append(cuts, iv.from, iv.to+1)
 	}
 	slices.Sort(cuts)
 	cuts = slices.Compact(cuts)
-	slices.SortFunc(ivs, func(a, b interval) int { return cmp.Compare(a.from, b.from) })
+	slices.SortFunc(ivs, func(a, b runInterval) int { return cmp.Compare(a.from, b.from) })
+	masked := sets <= 64
+	var count []int
+	var unions map[uint64]portSet
+	if masked {
+		count = make([]int, sets)
+		unions = map[uint64]portSet{}
+	}
+	var mask uint64
 	var out []segment
-	var active []interval
+	var active []runInterval
 	next := 0
 	for _, at := range cuts {
 		n := 0
@@ -771,18 +857,33 @@ func (u *senderUnits) column(admitted []packet) []segment {
 			if a.to >= at {
 				active[n] = a
 				n++
+			} else if masked {
+				if count[a.set]--; count[a.set] == 0 {
+					mask &^= 1 << a.set
+				}
 			}
 		}
 		active = active[:n]
 		for next < len(ivs) && ivs[next].from <= at {
-			if ivs[next].to >= at {
-				active = append(active, ivs[next])
+			if iv := ivs[next]; iv.to >= at {
+				active = append(active, iv)
+				if masked {
+					if count[iv.set]++; count[iv.set] == 1 {
+						mask |= 1 << iv.set
+					}
+				}
 			}
 			next++
 		}
 		var ports portSet
-		for _, a := range active {
-			ports = ports.union(a.ports)
+		if masked {
+			var ok bool
+			if ports, ok = unions[mask]; !ok {
+				ports = unionActive(active)
+				unions[mask] = ports
+			}
+		} else {
+			ports = unionActive(active)
 		}
 		if len(out) > 0 && out[len(out)-1].ports.equal(ports) {
 			continue
@@ -790,6 +891,15 @@ func (u *senderUnits) column(admitted []packet) []segment {
 		out = append(out, segment{start: at, ports: ports})
 	}
 	return out
+}
+
+// unionActive returns the union of the intervals' ports.
+func unionActive(active []runInterval) portSet {
+	var ports portSet
+	for _, a := range active {
+		ports = ports.union(a.ports)
+	}
+	return ports
 }
 
 // at returns the ports a column admits for a unit: those of its runs.
@@ -980,7 +1090,7 @@ func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc)
 		pairs: func(fam int, m *ifaceClass, got map[*ifaceClass][]pathEntry) {
 			for n, ents := range got {
 				if n != nil {
-					l := localCells{}
+					l := acc.local()
 					run.pair(fam, m, n, ents, false, l)
 					acc.merge(l)
 				}
@@ -989,7 +1099,7 @@ func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc)
 		intra: func(fam int, a *ifaceClass, got map[*ifaceClass][]pathEntry) {
 			for b, ents := range got {
 				if b != nil {
-					l := localCells{}
+					l := acc.local()
 					run.pair(fam, a, b, ents, true, l)
 					acc.merge(l)
 				}
@@ -1083,6 +1193,9 @@ func (run *subnetRun) admitBound(fam int, m, n *ifaceClass, subnetView bool, wit
 		col := run.boundColumn(fam, ru)
 		for _, x := range xs {
 			if at := run.units[fam].at(col, x); !at.empty() {
+				if coveredBy(at, within, out) {
+					continue // adds nothing
+				}
 				if out = out.union(at.intersect(within)); out.equal(within) {
 					return out
 				}
@@ -1090,6 +1203,34 @@ func (run *subnetRun) admitBound(fam int, m, n *ifaceClass, subnetView bool, wit
 		}
 	}
 	return out
+}
+
+// coveredBy reports whether every port of a that is in b is in c, when
+// the three sets are normal (portSet.normal); false when they are not.
+// It allocates nothing.
+func coveredBy(a, b, c portSet) bool {
+	if !a.normal() || !b.normal() || !c.normal() {
+		return false
+	}
+	k := 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		if lo, hi := max(a[i].From, b[j].From), min(a[i].To, b[j].To); lo <= hi {
+			// the piece lo-hi lies in one range of c, or is not covered
+			// (c's ranges have gaps between them)
+			for k < len(c) && c[k].To < lo {
+				k++
+			}
+			if k == len(c) || c[k].From > lo || c[k].To < hi {
+				return false
+			}
+		}
+		if a[i].To < b[j].To {
+			i++
+		} else {
+			j++
+		}
+	}
+	return true
 }
 
 // boundColumn is column for packets that came any way (ingressAny).
