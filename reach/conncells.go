@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/vpcscope/vpcscope/model"
@@ -762,6 +763,8 @@ func (cs *connSet) senderUnits(fam int) *senderUnits {
 type segment struct {
 	start int
 	ports portSet
+	// normal is ports.normal()
+	normal bool
 }
 
 // column returns, for every unit of senders, the destination ports on
@@ -888,7 +891,7 @@ func sweepRuns(ivs []runInterval, sets int) []segment {
 		if len(out) > 0 && out[len(out)-1].ports.equal(ports) {
 			continue
 		}
-		out = append(out, segment{start: at, ports: ports})
+		out = append(out, segment{start: at, ports: ports, normal: ports.normal()})
 	}
 	return out
 }
@@ -900,6 +903,18 @@ func unionActive(active []runInterval) portSet {
 		ports = ports.union(a.ports)
 	}
 	return ports
+}
+
+// atNormal is at, and whether the ports are normal (portSet.normal).
+func (u *senderUnits) atNormal(col []segment, unit int) (portSet, bool) {
+	if runs := u.unitRuns[unit]; len(runs) == 1 {
+		if i := segmentIndex(col, runs[0]); i >= 0 {
+			return col[i].ports, col[i].normal
+		}
+		return nil, true
+	}
+	p := u.at(col, unit)
+	return p, p.normal()
 }
 
 // at returns the ports a column admits for a unit: those of its runs.
@@ -917,11 +932,15 @@ func (u *senderUnits) at(col []segment, unit int) portSet {
 
 // segmentAt returns the ports a column admits for a run.
 func segmentAt(col []segment, run int) portSet {
-	i := sort.Search(len(col), func(i int) bool { return col[i].start > run }) - 1
-	if i < 0 {
-		return nil
+	if i := segmentIndex(col, run); i >= 0 {
+		return col[i].ports
 	}
-	return col[i].ports
+	return nil
+}
+
+// segmentIndex returns the segment of a column that holds a run, or -1.
+func segmentIndex(col []segment, run int) int {
+	return sort.Search(len(col), func(i int) bool { return col[i].start > run }) - 1
 }
 
 // subsetOf reports whether every address of a is in b.
@@ -964,10 +983,16 @@ type subnetRun struct {
 	subnetNum             map[string]int32
 	// sharesInst holds the pairs of subnets (by number) that hold two
 	// interfaces of one instance.
-	sharesInst  map[[2]int32]bool
+	sharesInst map[[2]int32]bool
+	// instSubnet marks (by number) the subnets of those pairs: the map
+	// is asked only for two of them.
+	instSubnet  []bool
 	columnsMu   sync.Mutex
 	columnsOnce map[*recvUnit]*sync.Once
-	anyOnce     map[*recvUnit]*sync.Once
+	// byGroups are the columns made, by IP version, any and groups
+	// (groupsColumn).
+	byGroups map[string][]segment
+	anyOnce  map[*recvUnit]*sync.Once
 	// translatable is set when some route table sends receivers'
 	// addresses to a NAT gateway: then a receiver may see a sender under
 	// another address, and admitBound bounds nothing.
@@ -1002,9 +1027,14 @@ type recvUnit struct {
 func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc) {
 	cs := r.cs
 	run := &subnetRun{r: r, pr: pr, pi: pi, by: by, acc: acc, columnsOnce: map[*recvUnit]*sync.Once{}, anyOnce: map[*recvUnit]*sync.Once{},
+		byGroups:  map[string][]segment{},
 		subnetNum: map[string]int32{}, sharesInst: map[[2]int32]bool{}}
 	for k := range cs.instancePairs() {
 		run.sharesInst[[2]int32{run.subnetNumber(k[0]), run.subnetNumber(k[1])}] = true
+	}
+	run.instSubnet = make([]bool, len(run.subnetNum))
+	for k := range run.sharesInst {
+		run.instSubnet[k[0]], run.instSubnet[k[1]] = true, true
 	}
 	for fam := range 2 {
 		if !pr.probe.Protocol.Carries(fam == 0) {
@@ -1175,8 +1205,32 @@ func (run *subnetRun) column(fam int, ru *recvUnit) []segment {
 	run.columnsMu.Lock()
 	once := run.columnsOnce[ru]
 	run.columnsMu.Unlock()
-	once.Do(func() { ru.col = run.units[fam].column(run.pr.subnetIngress(fam, ru.sels, false)) })
+	once.Do(func() { ru.col = run.groupsColumn(fam, ru, false) })
 	return ru.col
+}
+
+// groupsColumn computes a receiving subnet's column (any: for packets
+// that came any way), or takes that of a subnet with the same groups: a
+// column depends on nothing else of the receivers (subnetIngress).
+func (run *subnetRun) groupsColumn(fam int, ru *recvUnit, any bool) []segment {
+	ids, open := subnetGroups(ru.sels)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d|%t|%t", fam, any, open)
+	for _, k := range ids {
+		b.WriteString("|" + k.id + "," + k.vpc)
+	}
+	key := b.String()
+	run.columnsMu.Lock()
+	col, ok := run.byGroups[key]
+	run.columnsMu.Unlock()
+	if ok {
+		return col
+	}
+	col = run.units[fam].column(run.pr.groupsIngress(fam, ids, open, any))
+	run.columnsMu.Lock()
+	run.byGroups[key] = col
+	run.columnsMu.Unlock()
+	return col
 }
 
 // admitBound returns the ports of within on which some receiver of view
@@ -1189,16 +1243,20 @@ func (run *subnetRun) admitBound(fam int, m, n *ifaceClass, subnetView bool, wit
 		xs, ys = run.unitsOfVS[fam][m], run.recvOfVS[fam][n]
 	}
 	var out portSet
+	// normal sets (out as union leaves it, but checked) are compared
+	// without allocating
+	withinNormal, outNormal := within.normal(), true
 	for _, ru := range ys {
 		col := run.boundColumn(fam, ru)
 		for _, x := range xs {
-			if at := run.units[fam].at(col, x); !at.empty() {
-				if coveredBy(at, within, out) {
+			if at, atNormal := run.units[fam].atNormal(col, x); !at.empty() {
+				if withinNormal && atNormal && outNormal && coveredNormal(at, within, out) {
 					continue // adds nothing
 				}
 				if out = out.union(at.intersect(within)); out.equal(within) {
 					return out
 				}
+				outNormal = out.normal()
 			}
 		}
 	}
@@ -1209,9 +1267,11 @@ func (run *subnetRun) admitBound(fam int, m, n *ifaceClass, subnetView bool, wit
 // the three sets are normal (portSet.normal); false when they are not.
 // It allocates nothing.
 func coveredBy(a, b, c portSet) bool {
-	if !a.normal() || !b.normal() || !c.normal() {
-		return false
-	}
+	return a.normal() && b.normal() && c.normal() && coveredNormal(a, b, c)
+}
+
+// coveredNormal is coveredBy of sets known to be normal.
+func coveredNormal(a, b, c portSet) bool {
 	k := 0
 	for i, j := 0, 0; i < len(a) && j < len(b); {
 		if lo, hi := max(a[i].From, b[j].From), min(a[i].To, b[j].To); lo <= hi {
@@ -1245,7 +1305,7 @@ func (run *subnetRun) boundColumn(fam int, ru *recvUnit) []segment {
 		run.anyOnce[ru] = once
 	}
 	run.columnsMu.Unlock()
-	once.Do(func() { ru.anyCol = run.units[fam].column(run.pr.subnetIngress(fam, ru.sels, true)) })
+	once.Do(func() { ru.anyCol = run.groupsColumn(fam, ru, true) })
 	return ru.anyCol
 }
 
@@ -1258,7 +1318,7 @@ func (run *subnetRun) pair(fam int, m, n *ifaceClass, ents []pathEntry, subnetVi
 		xs, ys = run.unitsOfVS[fam][m], run.recvOfVS[fam][n]
 	}
 	var q portSet
-	var uniform, checked bool
+	var uniform, checked, qNormal bool
 	// dstIn says, per receiving subnet (of ys), whether its receivers are
 	// all in the one delivered span: 0 not asked yet, 1 yes, 2 no.
 	var dstIn []uint8
@@ -1270,13 +1330,14 @@ func (run *subnetRun) pair(fam int, m, n *ifaceClass, ents []pathEntry, subnetVi
 				continue // subnets of one merged class: the subnet view's walks
 			}
 			if sn != ru.sn && u.homogeneous[ui] && ru.homogeneous && run.egressAll[fam][ui] &&
-				!run.sharesInst[[2]int32{sn, ru.sn}] && len(ents) == 1 && !ents[0].translated && !ents[0].forwarded &&
+				!run.sharesInstance(sn, ru.sn) && len(ents) == 1 && !ents[0].translated && !ents[0].forwarded &&
 				(ru.viaFree || ents[0].via == (crossing{})) {
 				if !checked {
 					checked = true
 					q, uniform = wholeProduct(ents[0].req)
+					qNormal = q.normal()
 				}
-				ports, ok := q, uniform
+				ports, ok, portsNormal := q, uniform, qNormal
 				if ok {
 					// subsetOf, once per sending unit and receiving subnet
 					if srcIn == 0 {
@@ -1292,6 +1353,7 @@ func (run *subnetRun) pair(fam int, m, n *ifaceClass, ents []pathEntry, subnetVi
 				}
 				if !ok {
 					ports, ok = run.pr.uniformDelivery(ents, u.addrSet[ui], ru.addrSet)
+					portsNormal = ports.normal()
 				}
 				if ok {
 					gY := ru.group
@@ -1299,11 +1361,13 @@ func (run *subnetRun) pair(fam int, m, n *ifaceClass, ents []pathEntry, subnetVi
 						// only what the cell lacks, receiver class by class
 						// until nothing is left
 						if want := ports.minus(run.acc.known(gX, gY, run.pi)); !want.empty() {
-							l.add(gX, gY, run.pi, want.intersect(u.at(run.column(fam, ru), ui)))
+							at, atNormal := u.atNormal(run.column(fam, ru), ui)
+							l.add(gX, gY, run.pi, narrowKnown(want, want.normal(), at, atNormal))
 						}
 						continue
 					}
-					l.add(gX, gY, run.pi, ports.intersect(u.at(run.column(fam, ru), ui)))
+					at, atNormal := u.atNormal(run.column(fam, ru), ui)
+					l.add(gX, gY, run.pi, narrowKnown(ports, portsNormal, at, atNormal))
 					continue
 				}
 			}
@@ -1323,6 +1387,25 @@ func (run *subnetRun) pair(fam int, m, n *ifaceClass, ents []pathEntry, subnetVi
 			}
 		}
 	}
+}
+
+// sharesInstance reports whether two subnets (by number) hold two
+// interfaces of one instance.
+func (run *subnetRun) sharesInstance(a, b int32) bool {
+	return int(a) < len(run.instSubnet) && int(b) < len(run.instSubnet) && run.instSubnet[a] && run.instSubnet[b] &&
+		run.sharesInst[[2]int32{a, b}]
+}
+
+// narrowTo returns the ports of a in b: a itself (shared, not copied)
+// when b holds all of them.
+func narrowTo(a, b portSet) portSet { return narrowKnown(a, a.normal(), b, b.normal()) }
+
+// narrowKnown is narrowTo, told whether a and b are normal.
+func narrowKnown(a portSet, aNormal bool, b portSet, bNormal bool) portSet {
+	if aNormal && bNormal && coveredNormal(a, a, b) {
+		return a
+	}
+	return a.intersect(b)
 }
 
 // inOrOut is 1 for true and 2 for false.

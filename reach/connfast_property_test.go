@@ -184,3 +184,19 @@ func TestCellStoreAgreesWithMap(t *testing.T) {
 		}
 	}
 }
+
+// TestNarrowToIsIntersect: a cell's ports narrowed by its column, shared
+// when the column holds them all, are the intersection.
+func TestNarrowToIsIntersect(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 5))
+	for round := range 20000 {
+		a, b := randPortSet(rng), randPortSet(rng)
+		if rng.IntN(3) == 0 {
+			b = b.union(a)
+		}
+		got, want := narrowTo(a, b), a.intersect(b)
+		if !slices.Equal(got, want) && !(got.empty() && want.empty()) {
+			t.Fatalf("round %d: narrowTo(%v, %v) = %v, want %v", round, a, b, got, want)
+		}
+	}
+}
