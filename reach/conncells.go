@@ -777,35 +777,64 @@ type segment struct {
 // interval of runs), and a sweep over the runs joins the ports of the
 // sets that cover each.
 func (u *senderUnits) column(admitted []packet) []segment {
-	var ivs []runInterval
+	all := portsOf(model.AllPorts) // for protocols without ports
+	parts := make([][]runInterval, len(admitted))
+	for i, p := range admitted {
+		parts[i] = u.intervals(p, all)
+	}
+	return columnOf(parts)
+}
+
+// intervals maps the source ranges of admitted packets to the runs of
+// senders they hold, with the destination ports (all for a protocol
+// without ports).
+func (u *senderUnits) intervals(p packet, all portSet) []runInterval {
+	n := 0
+	for _, sp := range p.spans {
+		n += max(len(sp.src.rs), 1) // ranges, without making one for a single address
+	}
+	ivs := make([]runInterval, 0, n)
+	for _, sp := range p.spans {
+		ports := sp.dstPorts
+		if !p.proto.HasPorts() {
+			ports = all
+		}
+		for _, rg := range sp.src.ranges() {
+			from, to := keyOf(rg.From()), keyOf(rg.To())
+			lo := sort.Search(len(u.keys), func(i int) bool { return !u.keys[i].less(from) })
+			hi := sort.Search(len(u.keys), func(i int) bool { return to.less(u.keys[i]) }) - 1
+			if lo > hi {
+				continue
+			}
+			ivs = append(ivs, runInterval{from: u.run[lo], to: u.run[hi], ports: ports})
+		}
+	}
+	return ivs
+}
+
+// columnOf joins the intervals of admitted sets into a column.
+func columnOf(parts [][]runInterval) []segment {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	if n == 0 {
+		return nil
+	}
+	ivs := make([]runInterval, 0, n)
 	// sets numbers the distinct sets of ports (by backing array: the
 	// ranges of one span share theirs)
 	sets := map[portsID]int{}
-	all := portsOf(model.AllPorts) // for protocols without ports
-	for _, p := range admitted {
-		for _, sp := range p.spans {
-			ports := sp.dstPorts
-			if !p.proto.HasPorts() {
-				ports = all
+	for _, p := range parts {
+		for _, iv := range p {
+			id, ok := sets[idOfPorts(iv.ports)]
+			if !ok {
+				id = len(sets)
+				sets[idOfPorts(iv.ports)] = id
 			}
-			for _, rg := range sp.src.ranges() {
-				from, to := keyOf(rg.From()), keyOf(rg.To())
-				lo := sort.Search(len(u.keys), func(i int) bool { return !u.keys[i].less(from) })
-				hi := sort.Search(len(u.keys), func(i int) bool { return to.less(u.keys[i]) }) - 1
-				if lo > hi {
-					continue
-				}
-				id, ok := sets[idOfPorts(ports)]
-				if !ok {
-					id = len(sets)
-					sets[idOfPorts(ports)] = id
-				}
-				ivs = append(ivs, runInterval{u.run[lo], u.run[hi], ports, id})
-			}
+			iv.set = id
+			ivs = append(ivs, iv)
 		}
-	}
-	if len(ivs) == 0 {
-		return nil
 	}
 	return sweepRuns(ivs, len(sets))
 }
@@ -992,6 +1021,10 @@ type subnetRun struct {
 	// byGroups are the columns made, by IP version, any and groups
 	// (groupsColumn).
 	byGroups map[string][]segment
+	// runsOf are the groups' intervals (groupRuns), allPorts the ports
+	// of their protocol without ports.
+	runsOf   map[groupInKey][]runInterval
+	allPorts portSet
 	anyOnce  map[*recvUnit]*sync.Once
 	// translatable is set when some route table sends receivers'
 	// addresses to a NAT gateway: then a receiver may see a sender under
@@ -1027,7 +1060,7 @@ type recvUnit struct {
 func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc) {
 	cs := r.cs
 	run := &subnetRun{r: r, pr: pr, pi: pi, by: by, acc: acc, columnsOnce: map[*recvUnit]*sync.Once{}, anyOnce: map[*recvUnit]*sync.Once{},
-		byGroups:  map[string][]segment{},
+		byGroups: map[string][]segment{}, runsOf: map[groupInKey][]runInterval{}, allPorts: portsOf(model.AllPorts),
 		subnetNum: map[string]int32{}, sharesInst: map[[2]int32]bool{}}
 	for k := range cs.instancePairs() {
 		run.sharesInst[[2]int32{run.subnetNumber(k[0]), run.subnetNumber(k[1])}] = true
@@ -1226,7 +1259,15 @@ func (run *subnetRun) groupsColumn(fam int, ru *recvUnit, any bool) []segment {
 	if ok {
 		return col
 	}
-	col = run.units[fam].column(run.pr.groupsIngress(fam, ids, open, any))
+	if open {
+		col = run.units[fam].column(run.pr.groupsIngress(fam, ids, open, any))
+	} else {
+		parts := make([][]runInterval, len(ids))
+		for i, k := range ids {
+			parts[i] = run.groupRuns(fam, k, any)
+		}
+		col = columnOf(parts)
+	}
 	run.columnsMu.Lock()
 	run.byGroups[key] = col
 	run.columnsMu.Unlock()
@@ -1291,6 +1332,24 @@ func coveredNormal(a, b, c portSet) bool {
 		}
 	}
 	return true
+}
+
+// groupRuns returns the intervals of runs of senders one security group
+// admits (groupIngress), computed once: a group is one of the groups of
+// many receiving subnets.
+func (run *subnetRun) groupRuns(fam int, k groupInKey, any bool) []runInterval {
+	key := groupInKey{id: k.id, vpc: k.vpc, fam: fam, any: any}
+	run.columnsMu.Lock()
+	ivs, ok := run.runsOf[key]
+	run.columnsMu.Unlock()
+	if ok {
+		return ivs
+	}
+	ivs = run.units[fam].intervals(run.pr.groupIngress(k.id, k.vpc, fam, any), run.allPorts)
+	run.columnsMu.Lock()
+	run.runsOf[key] = ivs
+	run.columnsMu.Unlock()
+	return ivs
 }
 
 // boundColumn is column for packets that came any way (ingressAny).
