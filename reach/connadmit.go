@@ -37,7 +37,7 @@ func (r *probeRel) groupIngress(id, vpc string, fam int, any bool) packet {
 
 // groupIngressVia is groupIngress for the packets the key names.
 func (r *probeRel) groupIngressVia(key groupInKey) packet {
-	if key.any || !r.cs.e.groupDependsOnVia(key.id, key.vpc) {
+	if key.via != (crossing{}) && (key.any || !r.cs.e.groupDependsOnVia(key.id, key.vpc)) {
 		key.via = crossing{}
 	}
 	return memo(&r.mu, r.groupIn, key, func() packet {
@@ -60,18 +60,33 @@ func (r *probeRel) groupIngressVia(key groupInKey) packet {
 // without groups. Only projections of the union may be read from it (as
 // senderUnits.column does), not its spans.
 func (r *probeRel) subnetIngress(fam int, sels []*classSel, any bool) []packet {
-	var ids []groupInKey
+	ids, open := subnetGroups(sels)
+	return r.groupsIngress(fam, ids, open, any)
+}
+
+// subnetGroups returns the security groups of the classes (with their
+// VPC), sorted, each once; open when a class has none (it admits
+// everything). subnetIngress depends on nothing else of them.
+func subnetGroups(sels []*classSel) (ids []groupInKey, open bool) {
 	for _, d := range sels {
 		rep := d.cls.rep
 		if len(rep.SecurityGroupIDs) == 0 {
-			return []packet{queryPacket(r.q, r.cs.e.allAddrs[fam], anyAddr(fam))}
+			return nil, true
 		}
 		for _, id := range rep.SecurityGroupIDs {
 			ids = append(ids, groupInKey{id: id, vpc: rep.VPCID})
 		}
 	}
 	slices.SortFunc(ids, func(a, b groupInKey) int { return cmp.Or(cmp.Compare(a.id, b.id), cmp.Compare(a.vpc, b.vpc)) })
-	ids = slices.Compact(ids)
+	return slices.Compact(ids), false
+}
+
+// groupsIngress is subnetIngress of classes with the groups subnetGroups
+// returned.
+func (r *probeRel) groupsIngress(fam int, ids []groupInKey, open, any bool) []packet {
+	if open {
+		return []packet{queryPacket(r.q, r.cs.e.allAddrs[fam], anyAddr(fam))}
+	}
 	out := make([]packet, len(ids))
 	for i, k := range ids {
 		out[i] = r.groupIngress(k.id, k.vpc, fam, any)

@@ -193,3 +193,48 @@ func unionAll(sets []addrs) addrs {
 	}
 	return fromRanges(out)
 }
+
+// indexedRange is a range of addresses of one of a list of sets.
+type indexedRange struct {
+	r   netipx.IPRange
+	set int
+}
+
+// sortedRangesOf returns the ranges of address sets (of one IP version),
+// each with its set's index, in order of first address: unionOf then
+// joins those of any choice of the sets without sorting them again.
+func sortedRangesOf(sets []addrs) []indexedRange {
+	var out []indexedRange
+	for i, a := range sets {
+		for _, r := range a.ranges() {
+			out = append(out, indexedRange{r, i})
+		}
+	}
+	slices.SortStableFunc(out, func(x, y indexedRange) int { return x.r.From().Compare(y.r.From()) })
+	return out
+}
+
+// unionOf returns the union of the chosen sets, from their ranges as
+// sortedRangesOf lists them: unionAll of those sets.
+func unionOf(rs []indexedRange, chosen []bool) addrs {
+	var out []netipx.IPRange
+	for _, x := range rs {
+		if !chosen[x.set] {
+			continue
+		}
+		r := x.r
+		if len(out) == 0 {
+			out = append(out, r)
+			continue
+		}
+		last := &out[len(out)-1]
+		if next := last.To().Next(); next.IsValid() && next.Less(r.From()) {
+			out = append(out, r)
+			continue
+		}
+		if last.To().Less(r.To()) {
+			*last = netipx.IPRangeFrom(last.From(), r.To())
+		}
+	}
+	return fromRanges(out)
+}

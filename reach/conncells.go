@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/vpcscope/vpcscope/model"
@@ -116,16 +117,29 @@ type cellStore struct {
 	dense  []int32
 	groups int
 	count  int
-	recs   []trafficRec
-	ports  []model.PortRange
-	inet   map[uint64]map[int32]addrs
+	// recs and ports are arenas of fixed-size chunks (a set of ports
+	// larger than a chunk gets one of its own): growing them copies
+	// nothing, where one slice of millions of records copied itself
+	// again and again, under the accumulator's lock.
+	recs  [][]trafficRec
+	nrecs int32
+	ports [][]model.PortRange
+	inet  map[uint64]map[int32]addrs
 }
 
-// trafficRec is a probe's ports in a cell: arena[off:off+n]; next is the
+// trafficRec is a probe's ports in a cell: the ports arena's chunk
+// off>>arenaChunkBits, from off&arenaChunkMask, n of them; next is the
 // cell's next record, or -1.
 type trafficRec struct {
 	probe, off, n, next int32
 }
+
+// arenaChunkBits sizes the chunks of a cell store's arenas.
+const (
+	arenaChunkBits = 16
+	arenaChunk     = 1 << arenaChunkBits
+	arenaChunkMask = arenaChunk - 1
+)
 
 // maxDenseCells is the most cells a store indexes densely (64 MiB): a
 // matrix by subnet of the large account has 2,001 groups (4 M cells, of
@@ -193,7 +207,23 @@ func cellKey(from, to int32) uint64 { return uint64(uint32(from))<<32 | uint64(u
 
 // portsOf returns a record's ports (shared with the arena: read only).
 func (st *cellStore) portsOf(r trafficRec) portSet {
-	return portSet(st.ports[r.off : r.off+r.n : r.off+r.n])
+	c, o := r.off>>arenaChunkBits, r.off&arenaChunkMask
+	return portSet(st.ports[c][o : o+r.n : o+r.n])
+}
+
+// rec returns record i.
+func (st *cellStore) rec(i int32) *trafficRec { return &st.recs[i>>arenaChunkBits][i&arenaChunkMask] }
+
+// putPorts copies ports into the arena and returns their offset.
+func (st *cellStore) putPorts(ports portSet) int32 {
+	last := len(st.ports) - 1
+	if last < 0 || len(st.ports[last])+len(ports) > cap(st.ports[last]) {
+		st.ports = append(st.ports, make([]model.PortRange, 0, max(arenaChunk, len(ports))))
+		last++
+	}
+	off := int32(last)<<arenaChunkBits | int32(len(st.ports[last]))
+	st.ports[last] = append(st.ports[last], ports...)
+	return off
 }
 
 // add joins ports to a cell's traffic of a probe.
@@ -203,27 +233,30 @@ func (st *cellStore) add(key uint64, probe int32, ports portSet) {
 		st.setFirst(key, st.appendRec(probe, ports, -1))
 		return
 	}
-	for i := first; i >= 0; i = st.recs[i].next {
-		r := st.recs[i]
+	for i := first; i >= 0; i = st.rec(i).next {
+		r := st.rec(i)
 		if r.probe != probe {
 			continue
 		}
-		old := st.portsOf(r)
+		old := st.portsOf(*r)
 		u := old.union(ports)
 		if u.equal(old) {
 			return
 		}
-		st.recs[i].off, st.recs[i].n = int32(len(st.ports)), int32(len(u))
-		st.ports = append(st.ports, u...)
+		r.off, r.n = st.putPorts(u), int32(len(u))
 		return
 	}
 	st.setFirst(key, st.appendRec(probe, ports, first))
 }
 
 func (st *cellStore) appendRec(probe int32, ports portSet, next int32) int32 {
-	st.recs = append(st.recs, trafficRec{probe: probe, off: int32(len(st.ports)), n: int32(len(ports)), next: next})
-	st.ports = append(st.ports, ports...)
-	return int32(len(st.recs) - 1)
+	if st.nrecs&arenaChunkMask == 0 {
+		st.recs = append(st.recs, make([]trafficRec, 0, arenaChunk))
+	}
+	c := len(st.recs) - 1
+	st.recs[c] = append(st.recs[c], trafficRec{probe: probe, off: st.putPorts(ports), n: int32(len(ports)), next: next})
+	st.nrecs++
+	return st.nrecs - 1
 }
 
 // known returns a cell's ports for a probe.
@@ -232,9 +265,9 @@ func (st *cellStore) known(key uint64, probe int32) portSet {
 	if !ok {
 		return nil
 	}
-	for i := first; i >= 0; i = st.recs[i].next {
-		if st.recs[i].probe == probe {
-			return st.portsOf(st.recs[i])
+	for i := first; i >= 0; i = st.rec(i).next {
+		if r := st.rec(i); r.probe == probe {
+			return st.portsOf(*r)
 		}
 	}
 	return nil
@@ -283,8 +316,8 @@ func (m *Matrix) cellAt(i int) MatrixCell {
 	out := MatrixCell{From: m.Groups[c.from].ID, To: m.Groups[c.to].ID}
 	ports := make([][]model.PortRange, len(m.Probes))
 	var recs []trafficRec
-	for j := c.first; j >= 0; j = m.store.recs[j].next {
-		recs = append(recs, m.store.recs[j])
+	for j := c.first; j >= 0; j = m.store.rec(j).next {
+		recs = append(recs, *m.store.rec(j))
 	}
 	slices.SortFunc(recs, func(a, b trafficRec) int { return cmp.Compare(a.probe, b.probe) })
 	inet := m.store.inet[cellKey(c.from, c.to)]
@@ -374,6 +407,17 @@ type matrixAcc struct {
 	groups []MatrixGroup
 	index  map[string]int32
 	store  *cellStore
+	// locals are emptied localCells for reuse (a matrix by subnet adds
+	// a job's cells some hundred thousand times).
+	locals sync.Pool
+}
+
+// local returns an empty localCells; merge takes it back.
+func (a *matrixAcc) local() localCells {
+	if l, ok := a.locals.Get().(localCells); ok {
+		return l
+	}
+	return localCells{}
 }
 
 // group returns a group's index.
@@ -404,16 +448,18 @@ func (l localCells) add(from, to int32, probe int, ports portSet) {
 	l[k] = ports
 }
 
-// merge adds a job's cells to the matrix.
+// merge adds a job's cells (from local) to the matrix and takes l back
+// for reuse.
 func (a *matrixAcc) merge(l localCells) {
-	if len(l) == 0 {
-		return
+	if len(l) > 0 {
+		a.mu.Lock()
+		for k, ports := range l {
+			a.store.add(k.cell, k.probe, ports)
+		}
+		a.mu.Unlock()
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for k, ports := range l {
-		a.store.add(k.cell, k.probe, ports)
-	}
+	clear(l)
+	a.locals.Put(l)
 }
 
 // addInternet adds traffic from or to the internet with its addresses.
@@ -484,7 +530,7 @@ func (r *Relation) Matrix(by GroupBy) *Matrix {
 			continue
 		}
 		r.eachPair(pr, func(fam int, s, d *classSel, p packet) {
-			l := localCells{}
+			l := acc.local()
 			r.addPacket(pi, by, fam, s, d, p, acc, l)
 			acc.merge(l)
 		})
@@ -717,6 +763,8 @@ func (cs *connSet) senderUnits(fam int) *senderUnits {
 type segment struct {
 	start int
 	ports portSet
+	// normal is ports.normal()
+	normal bool
 }
 
 // column returns, for every unit of senders, the destination ports on
@@ -729,41 +777,111 @@ type segment struct {
 // interval of runs), and a sweep over the runs joins the ports of the
 // sets that cover each.
 func (u *senderUnits) column(admitted []packet) []segment {
-	type interval struct {
-		from, to int
-		ports    portSet
+	all := portsOf(model.AllPorts) // for protocols without ports
+	parts := make([][]runInterval, len(admitted))
+	for i, p := range admitted {
+		parts[i] = u.intervals(p, all)
 	}
-	var ivs []interval
-	for _, p := range admitted {
-		for _, sp := range p.spans {
-			ports := sp.dstPorts
-			if !p.proto.HasPorts() {
-				ports = portsOf(model.AllPorts)
+	return columnOf(parts)
+}
+
+// intervals maps the source ranges of admitted packets to the runs of
+// senders they hold, with the destination ports (all for a protocol
+// without ports).
+func (u *senderUnits) intervals(p packet, all portSet) []runInterval {
+	n := 0
+	for _, sp := range p.spans {
+		n += max(len(sp.src.rs), 1) // ranges, without making one for a single address
+	}
+	ivs := make([]runInterval, 0, n)
+	for _, sp := range p.spans {
+		ports := sp.dstPorts
+		if !p.proto.HasPorts() {
+			ports = all
+		}
+		for _, rg := range sp.src.ranges() {
+			from, to := keyOf(rg.From()), keyOf(rg.To())
+			lo := sort.Search(len(u.keys), func(i int) bool { return !u.keys[i].less(from) })
+			hi := sort.Search(len(u.keys), func(i int) bool { return to.less(u.keys[i]) }) - 1
+			if lo > hi {
+				continue
 			}
-			for _, rg := range sp.src.ranges() {
-				from, to := keyOf(rg.From()), keyOf(rg.To())
-				lo := sort.Search(len(u.keys), func(i int) bool { return !u.keys[i].less(from) })
-				hi := sort.Search(len(u.keys), func(i int) bool { return to.less(u.keys[i]) }) - 1
-				if lo > hi {
-					continue
-				}
-				ivs = append(ivs, interval{u.run[lo], u.run[hi], ports})
-			}
+			ivs = append(ivs, runInterval{from: u.run[lo], to: u.run[hi], ports: ports})
 		}
 	}
-	if len(ivs) == 0 {
+	return ivs
+}
+
+// columnOf joins the intervals of admitted sets into a column.
+func columnOf(parts [][]runInterval) []segment {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	if n == 0 {
 		return nil
 	}
+	ivs := make([]runInterval, 0, n)
+	// sets numbers the distinct sets of ports (by backing array: the
+	// ranges of one span share theirs)
+	sets := map[portsID]int{}
+	for _, p := range parts {
+		for _, iv := range p {
+			id, ok := sets[idOfPorts(iv.ports)]
+			if !ok {
+				id = len(sets)
+				sets[idOfPorts(iv.ports)] = id
+			}
+			iv.set = id
+			ivs = append(ivs, iv)
+		}
+	}
+	return sweepRuns(ivs, len(sets))
+}
+
+// runInterval is a stretch of runs of senders (from to to) a set of
+// ports is admitted from; set numbers the set among the column's.
+type runInterval struct {
+	from, to int
+	ports    portSet
+	set      int
+}
+
+// portsID identifies a set of ports by its backing array.
+type portsID struct {
+	first *model.PortRange
+	n     int
+}
+
+func idOfPorts(p portSet) portsID {
+	if len(p) == 0 {
+		return portsID{}
+	}
+	return portsID{&p[0], len(p)}
+}
+
+// sweepRuns joins the ports of the intervals that cover each run into
+// segments. With at most 64 distinct sets of ports (sets), the sets that
+// cover a run are a bit mask, and each mask's union is made once.
+func sweepRuns(ivs []runInterval, sets int) []segment {
 	// the points where the covering sets change
-	var cuts []int
+	cuts := make([]int, 0, 2*len(ivs))
 	for _, iv := range ivs {
 		cuts = append(cuts, iv.from, iv.to+1)
 	}
 	slices.Sort(cuts)
 	cuts = slices.Compact(cuts)
-	slices.SortFunc(ivs, func(a, b interval) int { return cmp.Compare(a.from, b.from) })
+	slices.SortFunc(ivs, func(a, b runInterval) int { return cmp.Compare(a.from, b.from) })
+	masked := sets <= 64
+	var count []int
+	var unions map[uint64]portSet
+	if masked {
+		count = make([]int, sets)
+		unions = map[uint64]portSet{}
+	}
+	var mask uint64
 	var out []segment
-	var active []interval
+	var active []runInterval
 	next := 0
 	for _, at := range cuts {
 		n := 0
@@ -771,25 +889,61 @@ func (u *senderUnits) column(admitted []packet) []segment {
 			if a.to >= at {
 				active[n] = a
 				n++
+			} else if masked {
+				if count[a.set]--; count[a.set] == 0 {
+					mask &^= 1 << a.set
+				}
 			}
 		}
 		active = active[:n]
 		for next < len(ivs) && ivs[next].from <= at {
-			if ivs[next].to >= at {
-				active = append(active, ivs[next])
+			if iv := ivs[next]; iv.to >= at {
+				active = append(active, iv)
+				if masked {
+					if count[iv.set]++; count[iv.set] == 1 {
+						mask |= 1 << iv.set
+					}
+				}
 			}
 			next++
 		}
 		var ports portSet
-		for _, a := range active {
-			ports = ports.union(a.ports)
+		if masked {
+			var ok bool
+			if ports, ok = unions[mask]; !ok {
+				ports = unionActive(active)
+				unions[mask] = ports
+			}
+		} else {
+			ports = unionActive(active)
 		}
 		if len(out) > 0 && out[len(out)-1].ports.equal(ports) {
 			continue
 		}
-		out = append(out, segment{start: at, ports: ports})
+		out = append(out, segment{start: at, ports: ports, normal: ports.normal()})
 	}
 	return out
+}
+
+// unionActive returns the union of the intervals' ports.
+func unionActive(active []runInterval) portSet {
+	var ports portSet
+	for _, a := range active {
+		ports = ports.union(a.ports)
+	}
+	return ports
+}
+
+// atNormal is at, and whether the ports are normal (portSet.normal).
+func (u *senderUnits) atNormal(col []segment, unit int) (portSet, bool) {
+	if runs := u.unitRuns[unit]; len(runs) == 1 {
+		if i := segmentIndex(col, runs[0]); i >= 0 {
+			return col[i].ports, col[i].normal
+		}
+		return nil, true
+	}
+	p := u.at(col, unit)
+	return p, p.normal()
 }
 
 // at returns the ports a column admits for a unit: those of its runs.
@@ -807,11 +961,15 @@ func (u *senderUnits) at(col []segment, unit int) portSet {
 
 // segmentAt returns the ports a column admits for a run.
 func segmentAt(col []segment, run int) portSet {
-	i := sort.Search(len(col), func(i int) bool { return col[i].start > run }) - 1
-	if i < 0 {
-		return nil
+	if i := segmentIndex(col, run); i >= 0 {
+		return col[i].ports
 	}
-	return col[i].ports
+	return nil
+}
+
+// segmentIndex returns the segment of a column that holds a run, or -1.
+func segmentIndex(col []segment, run int) int {
+	return sort.Search(len(col), func(i int) bool { return col[i].start > run }) - 1
 }
 
 // subsetOf reports whether every address of a is in b.
@@ -854,10 +1012,20 @@ type subnetRun struct {
 	subnetNum             map[string]int32
 	// sharesInst holds the pairs of subnets (by number) that hold two
 	// interfaces of one instance.
-	sharesInst  map[[2]int32]bool
+	sharesInst map[[2]int32]bool
+	// instSubnet marks (by number) the subnets of those pairs: the map
+	// is asked only for two of them.
+	instSubnet  []bool
 	columnsMu   sync.Mutex
 	columnsOnce map[*recvUnit]*sync.Once
-	anyOnce     map[*recvUnit]*sync.Once
+	// byGroups are the columns made, by IP version, any and groups
+	// (groupsColumn).
+	byGroups map[string][]segment
+	// runsOf are the groups' intervals (groupRuns), allPorts the ports
+	// of their protocol without ports.
+	runsOf   map[groupInKey][]runInterval
+	allPorts portSet
+	anyOnce  map[*recvUnit]*sync.Once
 	// translatable is set when some route table sends receivers'
 	// addresses to a NAT gateway: then a receiver may see a sender under
 	// another address, and admitBound bounds nothing.
@@ -892,9 +1060,14 @@ type recvUnit struct {
 func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc) {
 	cs := r.cs
 	run := &subnetRun{r: r, pr: pr, pi: pi, by: by, acc: acc, columnsOnce: map[*recvUnit]*sync.Once{}, anyOnce: map[*recvUnit]*sync.Once{},
+		byGroups: map[string][]segment{}, runsOf: map[groupInKey][]runInterval{}, allPorts: portsOf(model.AllPorts),
 		subnetNum: map[string]int32{}, sharesInst: map[[2]int32]bool{}}
 	for k := range cs.instancePairs() {
 		run.sharesInst[[2]int32{run.subnetNumber(k[0]), run.subnetNumber(k[1])}] = true
+	}
+	run.instSubnet = make([]bool, len(run.subnetNum))
+	for k := range run.sharesInst {
+		run.instSubnet[k[0]], run.instSubnet[k[1]] = true, true
 	}
 	for fam := range 2 {
 		if !pr.probe.Protocol.Carries(fam == 0) {
@@ -980,7 +1153,7 @@ func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc)
 		pairs: func(fam int, m *ifaceClass, got map[*ifaceClass][]pathEntry) {
 			for n, ents := range got {
 				if n != nil {
-					l := localCells{}
+					l := acc.local()
 					run.pair(fam, m, n, ents, false, l)
 					acc.merge(l)
 				}
@@ -989,7 +1162,7 @@ func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc)
 		intra: func(fam int, a *ifaceClass, got map[*ifaceClass][]pathEntry) {
 			for b, ents := range got {
 				if b != nil {
-					l := localCells{}
+					l := acc.local()
 					run.pair(fam, a, b, ents, true, l)
 					acc.merge(l)
 				}
@@ -1065,8 +1238,40 @@ func (run *subnetRun) column(fam int, ru *recvUnit) []segment {
 	run.columnsMu.Lock()
 	once := run.columnsOnce[ru]
 	run.columnsMu.Unlock()
-	once.Do(func() { ru.col = run.units[fam].column(run.pr.subnetIngress(fam, ru.sels, false)) })
+	once.Do(func() { ru.col = run.groupsColumn(fam, ru, false) })
 	return ru.col
+}
+
+// groupsColumn computes a receiving subnet's column (any: for packets
+// that came any way), or takes that of a subnet with the same groups: a
+// column depends on nothing else of the receivers (subnetIngress).
+func (run *subnetRun) groupsColumn(fam int, ru *recvUnit, any bool) []segment {
+	ids, open := subnetGroups(ru.sels)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d|%t|%t", fam, any, open)
+	for _, k := range ids {
+		b.WriteString("|" + k.id + "," + k.vpc)
+	}
+	key := b.String()
+	run.columnsMu.Lock()
+	col, ok := run.byGroups[key]
+	run.columnsMu.Unlock()
+	if ok {
+		return col
+	}
+	if open {
+		col = run.units[fam].column(run.pr.groupsIngress(fam, ids, open, any))
+	} else {
+		parts := make([][]runInterval, len(ids))
+		for i, k := range ids {
+			parts[i] = run.groupRuns(fam, k, any)
+		}
+		col = columnOf(parts)
+	}
+	run.columnsMu.Lock()
+	run.byGroups[key] = col
+	run.columnsMu.Unlock()
+	return col
 }
 
 // admitBound returns the ports of within on which some receiver of view
@@ -1079,17 +1284,72 @@ func (run *subnetRun) admitBound(fam int, m, n *ifaceClass, subnetView bool, wit
 		xs, ys = run.unitsOfVS[fam][m], run.recvOfVS[fam][n]
 	}
 	var out portSet
+	// normal sets (out as union leaves it, but checked) are compared
+	// without allocating
+	withinNormal, outNormal := within.normal(), true
 	for _, ru := range ys {
 		col := run.boundColumn(fam, ru)
 		for _, x := range xs {
-			if at := run.units[fam].at(col, x); !at.empty() {
+			if at, atNormal := run.units[fam].atNormal(col, x); !at.empty() {
+				if withinNormal && atNormal && outNormal && coveredNormal(at, within, out) {
+					continue // adds nothing
+				}
 				if out = out.union(at.intersect(within)); out.equal(within) {
 					return out
 				}
+				outNormal = out.normal()
 			}
 		}
 	}
 	return out
+}
+
+// coveredBy reports whether every port of a that is in b is in c, when
+// the three sets are normal (portSet.normal); false when they are not.
+// It allocates nothing.
+func coveredBy(a, b, c portSet) bool {
+	return a.normal() && b.normal() && c.normal() && coveredNormal(a, b, c)
+}
+
+// coveredNormal is coveredBy of sets known to be normal.
+func coveredNormal(a, b, c portSet) bool {
+	k := 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		if lo, hi := max(a[i].From, b[j].From), min(a[i].To, b[j].To); lo <= hi {
+			// the piece lo-hi lies in one range of c, or is not covered
+			// (c's ranges have gaps between them)
+			for k < len(c) && c[k].To < lo {
+				k++
+			}
+			if k == len(c) || c[k].From > lo || c[k].To < hi {
+				return false
+			}
+		}
+		if a[i].To < b[j].To {
+			i++
+		} else {
+			j++
+		}
+	}
+	return true
+}
+
+// groupRuns returns the intervals of runs of senders one security group
+// admits (groupIngress), computed once: a group is one of the groups of
+// many receiving subnets.
+func (run *subnetRun) groupRuns(fam int, k groupInKey, any bool) []runInterval {
+	key := groupInKey{id: k.id, vpc: k.vpc, fam: fam, any: any}
+	run.columnsMu.Lock()
+	ivs, ok := run.runsOf[key]
+	run.columnsMu.Unlock()
+	if ok {
+		return ivs
+	}
+	ivs = run.units[fam].intervals(run.pr.groupIngress(k.id, k.vpc, fam, any), run.allPorts)
+	run.columnsMu.Lock()
+	run.runsOf[key] = ivs
+	run.columnsMu.Unlock()
+	return ivs
 }
 
 // boundColumn is column for packets that came any way (ingressAny).
@@ -1104,7 +1364,7 @@ func (run *subnetRun) boundColumn(fam int, ru *recvUnit) []segment {
 		run.anyOnce[ru] = once
 	}
 	run.columnsMu.Unlock()
-	once.Do(func() { ru.anyCol = run.units[fam].column(run.pr.subnetIngress(fam, ru.sels, true)) })
+	once.Do(func() { ru.anyCol = run.groupsColumn(fam, ru, true) })
 	return ru.anyCol
 }
 
@@ -1117,7 +1377,7 @@ func (run *subnetRun) pair(fam int, m, n *ifaceClass, ents []pathEntry, subnetVi
 		xs, ys = run.unitsOfVS[fam][m], run.recvOfVS[fam][n]
 	}
 	var q portSet
-	var uniform, checked bool
+	var uniform, checked, qNormal bool
 	// dstIn says, per receiving subnet (of ys), whether its receivers are
 	// all in the one delivered span: 0 not asked yet, 1 yes, 2 no.
 	var dstIn []uint8
@@ -1129,13 +1389,14 @@ func (run *subnetRun) pair(fam int, m, n *ifaceClass, ents []pathEntry, subnetVi
 				continue // subnets of one merged class: the subnet view's walks
 			}
 			if sn != ru.sn && u.homogeneous[ui] && ru.homogeneous && run.egressAll[fam][ui] &&
-				!run.sharesInst[[2]int32{sn, ru.sn}] && len(ents) == 1 && !ents[0].translated && !ents[0].forwarded &&
+				!run.sharesInstance(sn, ru.sn) && len(ents) == 1 && !ents[0].translated && !ents[0].forwarded &&
 				(ru.viaFree || ents[0].via == (crossing{})) {
 				if !checked {
 					checked = true
 					q, uniform = wholeProduct(ents[0].req)
+					qNormal = q.normal()
 				}
-				ports, ok := q, uniform
+				ports, ok, portsNormal := q, uniform, qNormal
 				if ok {
 					// subsetOf, once per sending unit and receiving subnet
 					if srcIn == 0 {
@@ -1151,6 +1412,7 @@ func (run *subnetRun) pair(fam int, m, n *ifaceClass, ents []pathEntry, subnetVi
 				}
 				if !ok {
 					ports, ok = run.pr.uniformDelivery(ents, u.addrSet[ui], ru.addrSet)
+					portsNormal = ports.normal()
 				}
 				if ok {
 					gY := ru.group
@@ -1158,11 +1420,13 @@ func (run *subnetRun) pair(fam int, m, n *ifaceClass, ents []pathEntry, subnetVi
 						// only what the cell lacks, receiver class by class
 						// until nothing is left
 						if want := ports.minus(run.acc.known(gX, gY, run.pi)); !want.empty() {
-							l.add(gX, gY, run.pi, want.intersect(u.at(run.column(fam, ru), ui)))
+							at, atNormal := u.atNormal(run.column(fam, ru), ui)
+							l.add(gX, gY, run.pi, narrowKnown(want, want.normal(), at, atNormal))
 						}
 						continue
 					}
-					l.add(gX, gY, run.pi, ports.intersect(u.at(run.column(fam, ru), ui)))
+					at, atNormal := u.atNormal(run.column(fam, ru), ui)
+					l.add(gX, gY, run.pi, narrowKnown(ports, portsNormal, at, atNormal))
 					continue
 				}
 			}
@@ -1182,6 +1446,25 @@ func (run *subnetRun) pair(fam int, m, n *ifaceClass, ents []pathEntry, subnetVi
 			}
 		}
 	}
+}
+
+// sharesInstance reports whether two subnets (by number) hold two
+// interfaces of one instance.
+func (run *subnetRun) sharesInstance(a, b int32) bool {
+	return int(a) < len(run.instSubnet) && int(b) < len(run.instSubnet) && run.instSubnet[a] && run.instSubnet[b] &&
+		run.sharesInst[[2]int32{a, b}]
+}
+
+// narrowTo returns the ports of a in b: a itself (shared, not copied)
+// when b holds all of them.
+func narrowTo(a, b portSet) portSet { return narrowKnown(a, a.normal(), b, b.normal()) }
+
+// narrowKnown is narrowTo, told whether a and b are normal.
+func narrowKnown(a portSet, aNormal bool, b portSet, bNormal bool) portSet {
+	if aNormal && bNormal && coveredNormal(a, a, b) {
+		return a
+	}
+	return a.intersect(b)
 }
 
 // inOrOut is 1 for true and 2 for false.

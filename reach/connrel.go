@@ -441,6 +441,11 @@ func (r *probeRel) walkJobs(fam int, sink walkSink) []func() {
 		recvOrder = append(recvOrder, n)
 	}
 	slices.SortFunc(recvOrder, func(a, b *ifaceClass) int { return cmp.Compare(a.id, b.id) })
+	recvSets := make([]addrs, len(recvOrder))
+	for i, n := range recvOrder {
+		recvSets[i] = recv[n]
+	}
+	recvRanges := sortedRangesOf(recvSets)
 	bounds := r.newACLBounds(fam)
 	want := func(m, n *ifaceClass, subnetView bool) portSet {
 		b := bounds.bound(m, n, fam)
@@ -472,15 +477,15 @@ func (r *probeRel) walkJobs(fam int, sink walkSink) []func() {
 			if !ok {
 				return
 			}
-			var sets []addrs
+			chosen := make([]bool, len(recvOrder))
 			var ports portSet
-			for _, n := range recvOrder {
+			for i, n := range recvOrder {
 				if w := want(m, n, false); !w.empty() {
-					sets = append(sets, recv[n])
+					chosen[i] = true
 					ports = ports.union(w)
 				}
 			}
-			if to := unionAll(sets); !to.empty() {
+			if to := unionOf(recvRanges, chosen); !to.empty() {
 				dp := point{ep: Endpoint{Kind: "network-interface"}, addrs: to, addr: to.first(), targets: targets}
 				sink.pairs(fam, m, r.walk(v.merged, sp, dp, query(ports)))
 			}
@@ -801,13 +806,17 @@ func admitBy(p packet, by packet, onSrc bool) packet {
 	for _, s := range p.spans {
 		for _, t := range by.spans {
 			x := s
+			if ports {
+				// the ports first: a span of by on other ports adds
+				// nothing, and its addresses need no split
+				if x.dstPorts = s.dstPorts.intersect(t.dstPorts); x.dstPorts.empty() {
+					continue
+				}
+			}
 			if onSrc {
 				x.src, _ = s.src.split(t.src)
 			} else {
 				x.dst, _ = s.dst.split(t.dst)
-			}
-			if ports {
-				x.dstPorts = s.dstPorts.intersect(t.dstPorts)
 			}
 			if !x.empty(ports) {
 				out = append(out, x)
