@@ -13,6 +13,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/model/change"
@@ -100,18 +101,50 @@ type Options struct {
 }
 
 // Compare says what changed from the network of engine a to that of b.
+//
+// Its parts read the two engines and write nothing they share (an Engine
+// is safe for concurrent use; its path views sit behind a pointer, so the
+// audits' copies of an engine do not race with a relation building
+// them), so the exposure and audits of both snapshots and the intents run
+// beside the reachability comparison, and the report is assembled from
+// their results in a fixed order: the same report as one after the other.
 func Compare(a, b *reach.Engine, opts Options) (*Report, error) {
+	var side sync.WaitGroup
+	var exp Delta
+	var fnd Findings
+	var errSide error
+	side.Go(func() { exp, fnd, errSide = exposureAndFindings(a, b) })
+	var ints []IntentChange
+	var errInts error
+	if opts.Intents != nil {
+		side.Go(func() { ints, errInts = intentChanges(a, b, opts.Intents, opts.Workers) })
+	}
 	rep := &Report{Resources: change.Diff(a.Snapshot(), b.Snapshot()), Intents: []IntentChange{}, Caveats: []string{}}
 	var err error
-	if rep.Reachability, err = reachability(a, b, rep.Resources, opts, &rep.Caveats); err != nil {
+	rep.Reachability, err = reachability(a, b, rep.Resources, opts, &rep.Caveats)
+	side.Wait()
+	switch {
+	case err != nil:
 		return nil, err
+	case errSide != nil:
+		return nil, errSide
+	case errInts != nil:
+		return nil, errInts
 	}
-	// Each snapshot's audit runs beside the other snapshot's exposure
-	// and audit: they read different engines. (Not beside the
-	// reachability comparison: an audit copies its engine, whose path
-	// views a relation may be building.) Each skips the rules of the
-	// groups and ACLs equal in the other snapshot (audit.Options.Beside):
-	// those findings would be in both and neither new nor fixed.
+	rep.Exposure, rep.Findings = exp, fnd
+	if opts.Intents != nil {
+		rep.Intents = ints
+	}
+	return rep, nil
+}
+
+// exposureAndFindings compares the exposure of the two snapshots and
+// their audits' findings. Each snapshot's audit runs beside the other
+// snapshot's exposure and audit: they read different engines. Each skips
+// the rules of the groups and ACLs equal in the other snapshot
+// (audit.Options.Beside): those findings would be in both and neither new
+// nor fixed.
+func exposureAndFindings(a, b *reach.Engine) (Delta, Findings, error) {
 	var fa, fb *audit.Report
 	var errA, errB error
 	ea := a.Exposure(reach.ExposureOptions{})
@@ -130,19 +163,12 @@ func Compare(a, b *reach.Engine, opts Options) (*Report, error) {
 	fb, errB = audit.RunWith(b, audit.Options{Exposure: eb, Beside: a})
 	<-auditA
 	if errA != nil {
-		return nil, errA
+		return Delta{}, Findings{}, errA
 	}
 	if errB != nil {
-		return nil, errB
+		return Delta{}, Findings{}, errB
 	}
-	rep.Exposure = exposure(ea, eb)
-	rep.Findings = findings(fa.Findings, fb.Findings)
-	if opts.Intents != nil {
-		if rep.Intents, err = intentChanges(a, b, opts.Intents, opts.Workers); err != nil {
-			return nil, err
-		}
-	}
-	return rep, nil
+	return exposure(ea, eb), findings(fa.Findings, fb.Findings), nil
 }
 
 // affected returns the interfaces whose traffic a change may have
