@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"weak"
 
 	"github.com/vpcscope/vpcscope/model"
 )
@@ -82,8 +83,45 @@ type cutKey struct {
 // groupRuleChanges reports whether the snapshots of two engines are the
 // same but for the inbound and outbound rules of security groups whose
 // members are all interfaces the path views strip (and for when, where
-// from and by what they were read), and which groups' rules changed.
+// from and by what they were read), and which groups' rules changed. The
+// maps are shared by every caller asking of the same engines (a's
+// ruleChangeMemo): read them, never write them.
 func groupRuleChanges(a, b *Engine) (ingress map[string][]model.SGRule, egress map[string]bool, ok bool) {
+	m := a.ruleChanges
+	if m == nil {
+		return computeGroupRuleChanges(a, b)
+	}
+	return m.get(a, b)
+}
+
+// ruleChangeMemo holds an engine's last groupRuleChanges answer: a
+// comparison asks it of the same two engines several times (the probes,
+// each relation diff, the second snapshot's exposure), and each asking
+// compares the whole snapshots. It holds the engines weakly, so it keeps
+// neither alive; asked of other engines, it answers for them instead.
+type ruleChangeMemo struct {
+	mu          sync.Mutex
+	self, other weak.Pointer[Engine]
+	ingress     map[string][]model.SGRule
+	egress      map[string]bool
+	ok          bool
+}
+
+// get returns groupRuleChanges(a, b), computed once per pair of engines
+// in a row (callers asking at once wait for the one computing it).
+func (m *ruleChangeMemo) get(a, b *Engine) (map[string][]model.SGRule, map[string]bool, bool) {
+	self, other := weak.Make(a), weak.Make(b)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.self != self || m.other != other {
+		m.ingress, m.egress, m.ok = computeGroupRuleChanges(a, b)
+		m.self, m.other = self, other
+	}
+	return m.ingress, m.egress, m.ok
+}
+
+// computeGroupRuleChanges is groupRuleChanges, computed.
+func computeGroupRuleChanges(a, b *Engine) (ingress map[string][]model.SGRule, egress map[string]bool, ok bool) {
 	sa, sb := *a.snap, *b.snap
 	for _, s := range []*model.Snapshot{&sa, &sb} {
 		s.TakenAt, s.Source, s.Tool, s.Description = time.Time{}, "", "", ""
