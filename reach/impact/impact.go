@@ -11,6 +11,7 @@ import (
 	"hash/maphash"
 	"math/bits"
 	"net/netip"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -280,13 +281,22 @@ func reachability(a, b *reach.Engine, res change.Resources, opts Options, caveat
 		if len(qa[i][0].Interfaces)+len(qb[i][0].Interfaces) == 0 || len(qa[i][1].Interfaces)+len(qb[i][1].Interfaces) == 0 {
 			continue
 		}
+		// the two relations are set up side by side (each reads its own
+		// engine); the walks are made later, by DiffRelations
+		var rb *reach.Relation
+		var errB error
+		setB := make(chan struct{})
+		go func() {
+			defer close(setB)
+			rb, errB = b.Relate(reach.RelationOptions{From: qb[i][0], To: qb[i][1], Probes: relProbes, Workers: workers})
+		}()
 		ra, err := a.Relate(reach.RelationOptions{From: qa[i][0], To: qa[i][1], Probes: relProbes, Workers: workers})
+		<-setB
 		if err != nil {
 			return Delta{}, err
 		}
-		rb, err := b.Relate(reach.RelationOptions{From: qb[i][0], To: qb[i][1], Probes: relProbes, Workers: workers})
-		if err != nil {
-			return Delta{}, err
+		if errB != nil {
+			return Delta{}, errB
 		}
 		err = reach.DiffRelations(ra, rb, func(gained bool, it reach.DeltaItem) {
 			x := deltaItem(relProbes[it.Probe], it)
@@ -570,11 +580,7 @@ func mergeItems(items []Item, ends *endInstances) []Item {
 	}
 	sortItems(items)
 	items = join(join(items, true), false)
-	of := ends.lists()
-	for i := range items {
-		items[i].FromInstances = of(items[i].From)
-		items[i].ToInstances = of(items[i].To)
-	}
+	ends.name(items)
 	sortItems(items)
 	if items == nil {
 		items = []Item{}
@@ -609,6 +615,25 @@ func newEndInstances(a, b *reach.Engine) *endInstances {
 		}
 	}
 	return u
+}
+
+// name sets the instances of the items' ends, the items cut into a
+// stretch per processor (each item is written by one goroutine; lists
+// hold up to every interface).
+func (u *endInstances) name(items []Item) {
+	workers := min(runtime.GOMAXPROCS(0), len(items))
+	var wg sync.WaitGroup
+	for w := range workers {
+		part := items[w*len(items)/workers : (w+1)*len(items)/workers]
+		wg.Go(func() {
+			of := u.lists()
+			for i := range part {
+				part[i].FromInstances = of(part[i].From)
+				part[i].ToInstances = of(part[i].To)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // lists returns a function giving the sorted instances of a list of
