@@ -65,13 +65,19 @@ func diffRelations(a, b *Relation, emit func(gained bool, it DeltaItem)) (*relDi
 	if err != nil {
 		return nil, err
 	}
-	if b2 != nil {
-		// b over a's views: its caveats are b's
+	if b2 != nil && b2 != b {
+		// b over a's views: its caveats are b's (orig: b is b2 below)
+		orig := b
 		defer func() {
-			for _, c := range b2.cs.caveats {
-				b.cs.caveat("%s", c)
+			b2.cs.mu.Lock()
+			cs := slices.Clone(b2.cs.caveats)
+			b2.cs.mu.Unlock()
+			for _, c := range cs {
+				orig.cs.caveat("%s", c)
 			}
 		}()
+	}
+	if b2 != nil {
 		b = b2
 	}
 	d := newRelDiff(a, b, emit)

@@ -165,9 +165,12 @@ func shareWalks(a, b *Relation) (*Relation, *sharedDiff, error) {
 	if !ok {
 		return nil, nil, nil
 	}
-	b2, err := b.cs.e.relateOver(a.cs.v, b.opts)
-	if err != nil {
-		return nil, nil, err
+	b2 := b // over a's views already (RelateBeside)
+	if b.cs.v != a.cs.v {
+		var err error
+		if b2, err = b.cs.e.relateOver(a.cs.v, b.opts); err != nil {
+			return nil, nil, err
+		}
 	}
 	ids := func(sels []*classSel) []string {
 		var out []string
@@ -196,6 +199,22 @@ func shareWalks(a, b *Relation) (*Relation, *sharedDiff, error) {
 		}
 	}
 	return b2, sh, nil
+}
+
+// RelateBeside returns e's relation for opts (Relate) to be compared
+// with a (DiffRelations(a, ·)). When the snapshots of a's engine and e
+// differ only in the rules of groups the path views leave out
+// (groupRuleChanges), the two path views are the same network, and the
+// relation is computed over a's views, as DiffRelations would compute it
+// again anyway: e's own views are not built. Else it is e.Relate(opts).
+func (e *Engine) RelateBeside(a *Relation, opts RelationOptions) (*Relation, error) {
+	if a.cs.e == e {
+		return e.Relate(opts)
+	}
+	if _, _, ok := groupRuleChanges(a.cs.e, e); !ok {
+		return e.Relate(opts)
+	}
+	return e.relateOver(a.cs.v, opts)
 }
 
 // adopt takes another relation's walks of the same probe over the same

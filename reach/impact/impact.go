@@ -281,22 +281,15 @@ func reachability(a, b *reach.Engine, res change.Resources, opts Options, caveat
 		if len(qa[i][0].Interfaces)+len(qb[i][0].Interfaces) == 0 || len(qa[i][1].Interfaces)+len(qb[i][1].Interfaces) == 0 {
 			continue
 		}
-		// the two relations are set up side by side (each reads its own
-		// engine); the walks are made later, by DiffRelations
-		var rb *reach.Relation
-		var errB error
-		setB := make(chan struct{})
-		go func() {
-			defer close(setB)
-			rb, errB = b.Relate(reach.RelationOptions{From: qb[i][0], To: qb[i][1], Probes: relProbes, Workers: workers})
-		}()
 		ra, err := a.Relate(reach.RelationOptions{From: qa[i][0], To: qa[i][1], Probes: relProbes, Workers: workers})
-		<-setB
 		if err != nil {
 			return Delta{}, err
 		}
-		if errB != nil {
-			return Delta{}, errB
+		// over a's path views when b's are the same network: b's views
+		// are not built for it
+		rb, err := b.RelateBeside(ra, reach.RelationOptions{From: qb[i][0], To: qb[i][1], Probes: relProbes, Workers: workers})
+		if err != nil {
+			return Delta{}, err
 		}
 		err = reach.DiffRelations(ra, rb, func(gained bool, it reach.DeltaItem) {
 			x := deltaItem(relProbes[it.Probe], it)

@@ -12,3 +12,6 @@ func RuleChanges(a, b *Engine) (map[string][]model.SGRule, map[string]bool, bool
 func RuleChangesComputed(a, b *Engine) (map[string][]model.SGRule, map[string]bool, bool) {
 	return computeGroupRuleChanges(a, b)
 }
+
+// SharesViews reports whether two relations walk the same path views.
+func SharesViews(a, b *Relation) bool { return a.cs.v == b.cs.v }
