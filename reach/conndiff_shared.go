@@ -279,20 +279,24 @@ func (d *relDiff) newLimit(ia, ib *relIndex, sa, sb *classSel) *recvLimit {
 		if !pa.probe.Protocol.Carries(fam == 0) {
 			continue
 		}
-		var ents []pathEntry
+		// the deliveries' entries, list by list (not gathered: a class
+		// has thousands)
+		lists := make([][]pathEntry, 0, len(ia.pairs[fam][n.vm])+len(ia.intra[fam][n.vs])+1)
 		for _, vd := range ia.pairs[fam][n.vm] {
-			ents = append(ents, vd.ents...)
+			lists = append(lists, vd.ents)
 		}
 		for _, vd := range ia.intra[fam][n.vs] {
-			ents = append(ents, vd.ents...)
+			lists = append(lists, vd.ents)
 		}
-		ents = append(ents, pa.fromInternet[fam][n.vm]...)
-		for _, e := range ents {
-			if e.translated {
-				return &recvLimit{full: true}
-			}
-			if w := (way{e.via, e.forwarded}); !slices.Contains(ways[fam], w) {
-				ways[fam] = append(ways[fam], w)
+		lists = append(lists, pa.fromInternet[fam][n.vm])
+		for _, ents := range lists {
+			for _, e := range ents {
+				if e.translated {
+					return &recvLimit{full: true}
+				}
+				if w := (way{e.via, e.forwarded}); !slices.Contains(ways[fam], w) {
+					ways[fam] = append(ways[fam], w)
+				}
 			}
 		}
 	}
