@@ -712,6 +712,16 @@ func sortItems(items []Item) {
 // exposure compares two exposure reports, interface by interface and
 // protocol by protocol: the internet addresses and ports gained and lost.
 func exposure(a, b *reach.ExposureReport) Delta {
+	return exposureDelta(a, b, true)
+}
+
+// exposureDelta is exposure; skipAlike (false in tests only) passes over
+// an interface and protocol whose entries hold the same ports and sources
+// in the same order on both sides without comparing them as sets of
+// addresses: equal lists are equal sets, and internetDelta would find
+// nothing gained or lost (the entries reach.Engine.ExposureSince takes
+// from the first report are the very same).
+func exposureDelta(a, b *reach.ExposureReport, skipAlike bool) Delta {
 	type k struct{ id, proto string }
 	toLinks := func(r *reach.ExposureReport) map[k][]reach.Link {
 		out := map[k][]reach.Link{}
@@ -734,6 +744,9 @@ func exposure(a, b *reach.ExposureReport) Delta {
 	}
 	d := Delta{Gained: []Item{}, Lost: []Item{}}
 	for key := range keys {
+		if skipAlike && sameLinks(la[key], lb[key]) {
+			continue
+		}
 		p := reach.Probe{Protocol: mustProtocol(key.proto)}
 		g, l := internetDelta(la[key], lb[key], true)
 		for _, x := range g {
@@ -746,6 +759,14 @@ func exposure(a, b *reach.ExposureReport) Delta {
 	sortItems(d.Gained)
 	sortItems(d.Lost)
 	return d
+}
+
+// sameLinks reports whether two lists of links from the internet to one
+// interface on one protocol hold the same ports and sources, link by link.
+func sameLinks(a, b []reach.Link) bool {
+	return slices.EqualFunc(a, b, func(x, y reach.Link) bool {
+		return slices.Equal(x.Ports, y.Ports) && slices.Equal(x.Sources, y.Sources)
+	})
 }
 
 func mustProtocol(s string) model.Protocol {
