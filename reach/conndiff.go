@@ -2,6 +2,8 @@ package reach
 
 import (
 	"cmp"
+	"encoding/binary"
+	"hash/maphash"
 	"net/netip"
 	"slices"
 	"sync"
@@ -46,7 +48,8 @@ var diffChunk = 32
 // (the instance as b knows it, else as a does). Interface traffic is
 // compared over both IP versions at once (ports on which either gets
 // through); internet traffic as exact addresses per port. emit is called
-// from one goroutine at a time, in no particular order.
+// from one goroutine at a time, in no particular order. Items may share
+// their From lists: emit must not write them.
 func DiffRelations(a, b *Relation, emit func(gained bool, it DeltaItem)) error {
 	_, err := diffRelations(a, b, emit)
 	return err
@@ -65,13 +68,19 @@ func diffRelations(a, b *Relation, emit func(gained bool, it DeltaItem)) (*relDi
 	if err != nil {
 		return nil, err
 	}
-	if b2 != nil {
-		// b over a's views: its caveats are b's
+	if b2 != nil && b2 != b {
+		// b over a's views: its caveats are b's (orig: b is b2 below)
+		orig := b
 		defer func() {
-			for _, c := range b2.cs.caveats {
-				b.cs.caveat("%s", c)
+			b2.cs.mu.Lock()
+			cs := slices.Clone(b2.cs.caveats)
+			b2.cs.mu.Unlock()
+			for _, c := range cs {
+				orig.cs.caveat("%s", c)
 			}
 		}()
+	}
+	if b2 != nil {
 		b = b2
 	}
 	d := newRelDiff(a, b, emit)
@@ -142,6 +151,10 @@ type relDiff struct {
 	// rows are receivers' rows of ports by sender, cleared, for reuse
 	// once their chunk is compared (each is len(senders) long).
 	rows sync.Pool
+	// named are the lists of senders items were given, by the hash of
+	// their indexes (seed), under mu (names).
+	named map[uint64][]namedSenders
+	seed  maphash.Seed
 }
 
 // newRow returns an empty row of ports by sender.
@@ -163,7 +176,7 @@ func (d *relDiff) freeRow(r []portSet) {
 }
 
 func newRelDiff(a, b *Relation, emit func(bool, DeltaItem)) *relDiff {
-	d := &relDiff{a: a, b: b, emit: emit, sidx: map[string]int32{}}
+	d := &relDiff{a: a, b: b, emit: emit, sidx: map[string]int32{}, seed: maphash.MakeSeed()}
 	for fam := range 2 {
 		d.internet[fam], _ = a.cs.e.internetAddrs[fam].split(b.cs.e.internetAddrs[fam])
 	}
@@ -773,19 +786,61 @@ func (d *relDiff) compareInbound(pi int, ids []string, ina, inb map[string]*inbo
 			}
 		}
 	}
+	hashes := make([]uint64, len(from))
 	for j, idx := range from {
 		if idx != nil {
-			items[j].From = make([]string, len(idx))
-			for k, i := range idx {
-				items[j].From[k] = d.senders[i]
-			}
+			hashes[j] = d.hashSenders(idx)
 		}
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	for j, idx := range from {
+		if idx != nil {
+			items[j].From = d.names(hashes[j], idx)
+		}
+	}
 	for i, it := range items {
 		d.emit(gained[i], it)
 	}
+}
+
+// hashSenders hashes a list of senders' indexes (for names).
+func (d *relDiff) hashSenders(idx []int32) uint64 {
+	var h maphash.Hash
+	h.SetSeed(d.seed)
+	var buf [4]byte
+	for _, i := range idx {
+		binary.LittleEndian.PutUint32(buf[:], uint32(i))
+		h.Write(buf[:])
+	}
+	return h.Sum64()
+}
+
+// names returns the IDs of the senders of indexes idx (hashed to h),
+// under d.mu. Items of many receivers often have the same senders: they
+// share one list of IDs, which nobody writes (the items' readers join
+// lists into new ones).
+func (d *relDiff) names(h uint64, idx []int32) []string {
+	for _, n := range d.named[h] {
+		if slices.Equal(n.idx, idx) {
+			return n.ids
+		}
+	}
+	ids := make([]string, len(idx))
+	for k, i := range idx {
+		ids[k] = d.senders[i]
+	}
+	if d.named == nil {
+		d.named = map[uint64][]namedSenders{}
+	}
+	d.named[h] = append(d.named[h], namedSenders{idx, ids})
+	return ids
+}
+
+// namedSenders are a list of senders' indexes and their IDs.
+type namedSenders struct {
+	idx []int32
+	ids []string
 }
 
 // compareOutbound emits the differences in what gets from each sender to

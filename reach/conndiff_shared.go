@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"weak"
 
 	"github.com/vpcscope/vpcscope/model"
 )
@@ -82,8 +83,45 @@ type cutKey struct {
 // groupRuleChanges reports whether the snapshots of two engines are the
 // same but for the inbound and outbound rules of security groups whose
 // members are all interfaces the path views strip (and for when, where
-// from and by what they were read), and which groups' rules changed.
+// from and by what they were read), and which groups' rules changed. The
+// maps are shared by every caller asking of the same engines (a's
+// ruleChangeMemo): read them, never write them.
 func groupRuleChanges(a, b *Engine) (ingress map[string][]model.SGRule, egress map[string]bool, ok bool) {
+	m := a.ruleChanges
+	if m == nil {
+		return computeGroupRuleChanges(a, b)
+	}
+	return m.get(a, b)
+}
+
+// ruleChangeMemo holds an engine's last groupRuleChanges answer: a
+// comparison asks it of the same two engines several times (the probes,
+// each relation diff, the second snapshot's exposure), and each asking
+// compares the whole snapshots. It holds the engines weakly, so it keeps
+// neither alive; asked of other engines, it answers for them instead.
+type ruleChangeMemo struct {
+	mu          sync.Mutex
+	self, other weak.Pointer[Engine]
+	ingress     map[string][]model.SGRule
+	egress      map[string]bool
+	ok          bool
+}
+
+// get returns groupRuleChanges(a, b), computed once per pair of engines
+// in a row (callers asking at once wait for the one computing it).
+func (m *ruleChangeMemo) get(a, b *Engine) (map[string][]model.SGRule, map[string]bool, bool) {
+	self, other := weak.Make(a), weak.Make(b)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.self != self || m.other != other {
+		m.ingress, m.egress, m.ok = computeGroupRuleChanges(a, b)
+		m.self, m.other = self, other
+	}
+	return m.ingress, m.egress, m.ok
+}
+
+// computeGroupRuleChanges is groupRuleChanges, computed.
+func computeGroupRuleChanges(a, b *Engine) (ingress map[string][]model.SGRule, egress map[string]bool, ok bool) {
 	sa, sb := *a.snap, *b.snap
 	for _, s := range []*model.Snapshot{&sa, &sb} {
 		s.TakenAt, s.Source, s.Tool, s.Description = time.Time{}, "", "", ""
@@ -127,9 +165,12 @@ func shareWalks(a, b *Relation) (*Relation, *sharedDiff, error) {
 	if !ok {
 		return nil, nil, nil
 	}
-	b2, err := b.cs.e.relateOver(a.cs.v, b.opts)
-	if err != nil {
-		return nil, nil, err
+	b2 := b // over a's views already (RelateBeside)
+	if b.cs.v != a.cs.v {
+		var err error
+		if b2, err = b.cs.e.relateOver(a.cs.v, b.opts); err != nil {
+			return nil, nil, err
+		}
 	}
 	ids := func(sels []*classSel) []string {
 		var out []string
@@ -158,6 +199,22 @@ func shareWalks(a, b *Relation) (*Relation, *sharedDiff, error) {
 		}
 	}
 	return b2, sh, nil
+}
+
+// RelateBeside returns e's relation for opts (Relate) to be compared
+// with a (DiffRelations(a, ·)). When the snapshots of a's engine and e
+// differ only in the rules of groups the path views leave out
+// (groupRuleChanges), the two path views are the same network, and the
+// relation is computed over a's views, as DiffRelations would compute it
+// again anyway: e's own views are not built. Else it is e.Relate(opts).
+func (e *Engine) RelateBeside(a *Relation, opts RelationOptions) (*Relation, error) {
+	if a.cs.e == e {
+		return e.Relate(opts)
+	}
+	if _, _, ok := groupRuleChanges(a.cs.e, e); !ok {
+		return e.Relate(opts)
+	}
+	return e.relateOver(a.cs.v, opts)
 }
 
 // adopt takes another relation's walks of the same probe over the same
@@ -222,20 +279,24 @@ func (d *relDiff) newLimit(ia, ib *relIndex, sa, sb *classSel) *recvLimit {
 		if !pa.probe.Protocol.Carries(fam == 0) {
 			continue
 		}
-		var ents []pathEntry
+		// the deliveries' entries, list by list (not gathered: a class
+		// has thousands)
+		lists := make([][]pathEntry, 0, len(ia.pairs[fam][n.vm])+len(ia.intra[fam][n.vs])+1)
 		for _, vd := range ia.pairs[fam][n.vm] {
-			ents = append(ents, vd.ents...)
+			lists = append(lists, vd.ents)
 		}
 		for _, vd := range ia.intra[fam][n.vs] {
-			ents = append(ents, vd.ents...)
+			lists = append(lists, vd.ents)
 		}
-		ents = append(ents, pa.fromInternet[fam][n.vm]...)
-		for _, e := range ents {
-			if e.translated {
-				return &recvLimit{full: true}
-			}
-			if w := (way{e.via, e.forwarded}); !slices.Contains(ways[fam], w) {
-				ways[fam] = append(ways[fam], w)
+		lists = append(lists, pa.fromInternet[fam][n.vm])
+		for _, ents := range lists {
+			for _, e := range ents {
+				if e.translated {
+					return &recvLimit{full: true}
+				}
+				if w := (way{e.via, e.forwarded}); !slices.Contains(ways[fam], w) {
+					ways[fam] = append(ways[fam], w)
+				}
 			}
 		}
 	}

@@ -100,6 +100,9 @@ type Engine struct {
 	// scratch holds *hopScratch: the hop buffers point queries reuse
 	// (traceFlow); behind a pointer like connViews.
 	scratch *sync.Pool
+	// ruleChanges remembers the last groupRuleChanges asked of the
+	// engine (conndiff_shared.go); behind a pointer like connViews.
+	ruleChanges *ruleChangeMemo
 
 	// firewalls are the Network Firewall firewalls with their policies
 	// compiled; fwByEndpoint maps a firewall endpoint (vpce-…) to its
@@ -150,6 +153,7 @@ func New(s *model.Snapshot) *Engine {
 		tgwAttachmentOf: make(map[tgwVPC]*model.TGWAttachment),
 		connViews:       &lazyViews{},
 		scratch:         &sync.Pool{New: func() any { return new(hopScratch) }},
+		ruleChanges:     &ruleChangeMemo{},
 	}
 	for _, acl := range s.NetworkACLs {
 		e.acls[acl.ID] = compileACL(acl)

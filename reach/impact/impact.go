@@ -11,8 +11,10 @@ import (
 	"hash/maphash"
 	"math/bits"
 	"net/netip"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/vpcscope/vpcscope/model"
 	"github.com/vpcscope/vpcscope/model/change"
@@ -100,18 +102,50 @@ type Options struct {
 }
 
 // Compare says what changed from the network of engine a to that of b.
+//
+// Its parts read the two engines and write nothing they share (an Engine
+// is safe for concurrent use; its path views sit behind a pointer, so the
+// audits' copies of an engine do not race with a relation building
+// them), so the exposure and audits of both snapshots and the intents run
+// beside the reachability comparison, and the report is assembled from
+// their results in a fixed order: the same report as one after the other.
 func Compare(a, b *reach.Engine, opts Options) (*Report, error) {
+	var side sync.WaitGroup
+	var exp Delta
+	var fnd Findings
+	var errSide error
+	side.Go(func() { exp, fnd, errSide = exposureAndFindings(a, b) })
+	var ints []IntentChange
+	var errInts error
+	if opts.Intents != nil {
+		side.Go(func() { ints, errInts = intentChanges(a, b, opts.Intents, opts.Workers) })
+	}
 	rep := &Report{Resources: change.Diff(a.Snapshot(), b.Snapshot()), Intents: []IntentChange{}, Caveats: []string{}}
 	var err error
-	if rep.Reachability, err = reachability(a, b, rep.Resources, opts, &rep.Caveats); err != nil {
+	rep.Reachability, err = reachability(a, b, rep.Resources, opts, &rep.Caveats)
+	side.Wait()
+	switch {
+	case err != nil:
 		return nil, err
+	case errSide != nil:
+		return nil, errSide
+	case errInts != nil:
+		return nil, errInts
 	}
-	// Each snapshot's audit runs beside the other snapshot's exposure
-	// and audit: they read different engines. (Not beside the
-	// reachability comparison: an audit copies its engine, whose path
-	// views a relation may be building.) Each skips the rules of the
-	// groups and ACLs equal in the other snapshot (audit.Options.Beside):
-	// those findings would be in both and neither new nor fixed.
+	rep.Exposure, rep.Findings = exp, fnd
+	if opts.Intents != nil {
+		rep.Intents = ints
+	}
+	return rep, nil
+}
+
+// exposureAndFindings compares the exposure of the two snapshots and
+// their audits' findings. Each snapshot's audit runs beside the other
+// snapshot's exposure and audit: they read different engines. Each skips
+// the rules of the groups and ACLs equal in the other snapshot
+// (audit.Options.Beside): those findings would be in both and neither new
+// nor fixed.
+func exposureAndFindings(a, b *reach.Engine) (Delta, Findings, error) {
 	var fa, fb *audit.Report
 	var errA, errB error
 	ea := a.Exposure(reach.ExposureOptions{})
@@ -130,19 +164,12 @@ func Compare(a, b *reach.Engine, opts Options) (*Report, error) {
 	fb, errB = audit.RunWith(b, audit.Options{Exposure: eb, Beside: a})
 	<-auditA
 	if errA != nil {
-		return nil, errA
+		return Delta{}, Findings{}, errA
 	}
 	if errB != nil {
-		return nil, errB
+		return Delta{}, Findings{}, errB
 	}
-	rep.Exposure = exposure(ea, eb)
-	rep.Findings = findings(fa.Findings, fb.Findings)
-	if opts.Intents != nil {
-		if rep.Intents, err = intentChanges(a, b, opts.Intents, opts.Workers); err != nil {
-			return nil, err
-		}
-	}
-	return rep, nil
+	return exposure(ea, eb), findings(fa.Findings, fb.Findings), nil
 }
 
 // affected returns the interfaces whose traffic a change may have
@@ -258,7 +285,9 @@ func reachability(a, b *reach.Engine, res change.Resources, opts Options, caveat
 		if err != nil {
 			return Delta{}, err
 		}
-		rb, err := b.Relate(reach.RelationOptions{From: qb[i][0], To: qb[i][1], Probes: relProbes, Workers: workers})
+		// over a's path views when b's are the same network: b's views
+		// are not built for it
+		rb, err := b.RelateBeside(ra, reach.RelationOptions{From: qb[i][0], To: qb[i][1], Probes: relProbes, Workers: workers})
 		if err != nil {
 			return Delta{}, err
 		}
@@ -544,11 +573,7 @@ func mergeItems(items []Item, ends *endInstances) []Item {
 	}
 	sortItems(items)
 	items = join(join(items, true), false)
-	of := ends.lists()
-	for i := range items {
-		items[i].FromInstances = of(items[i].From)
-		items[i].ToInstances = of(items[i].To)
-	}
+	ends.name(items)
 	sortItems(items)
 	if items == nil {
 		items = []Item{}
@@ -583,6 +608,25 @@ func newEndInstances(a, b *reach.Engine) *endInstances {
 		}
 	}
 	return u
+}
+
+// name sets the instances of the items' ends, the items cut into a
+// stretch per processor (each item is written by one goroutine; lists
+// hold up to every interface).
+func (u *endInstances) name(items []Item) {
+	workers := min(runtime.GOMAXPROCS(0), len(items))
+	var wg sync.WaitGroup
+	for w := range workers {
+		part := items[w*len(items)/workers : (w+1)*len(items)/workers]
+		wg.Go(func() {
+			of := u.lists()
+			for i := range part {
+				part[i].FromInstances = of(part[i].From)
+				part[i].ToInstances = of(part[i].To)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // lists returns a function giving the sorted instances of a list of
@@ -668,6 +712,16 @@ func sortItems(items []Item) {
 // exposure compares two exposure reports, interface by interface and
 // protocol by protocol: the internet addresses and ports gained and lost.
 func exposure(a, b *reach.ExposureReport) Delta {
+	return exposureDelta(a, b, true)
+}
+
+// exposureDelta is exposure; skipAlike (false in tests only) passes over
+// an interface and protocol whose entries hold the same ports and sources
+// in the same order on both sides without comparing them as sets of
+// addresses: equal lists are equal sets, and internetDelta would find
+// nothing gained or lost (the entries reach.Engine.ExposureSince takes
+// from the first report are the very same).
+func exposureDelta(a, b *reach.ExposureReport, skipAlike bool) Delta {
 	type k struct{ id, proto string }
 	toLinks := func(r *reach.ExposureReport) map[k][]reach.Link {
 		out := map[k][]reach.Link{}
@@ -690,6 +744,9 @@ func exposure(a, b *reach.ExposureReport) Delta {
 	}
 	d := Delta{Gained: []Item{}, Lost: []Item{}}
 	for key := range keys {
+		if skipAlike && sameLinks(la[key], lb[key]) {
+			continue
+		}
 		p := reach.Probe{Protocol: mustProtocol(key.proto)}
 		g, l := internetDelta(la[key], lb[key], true)
 		for _, x := range g {
@@ -702,6 +759,14 @@ func exposure(a, b *reach.ExposureReport) Delta {
 	sortItems(d.Gained)
 	sortItems(d.Lost)
 	return d
+}
+
+// sameLinks reports whether two lists of links from the internet to one
+// interface on one protocol hold the same ports and sources, link by link.
+func sameLinks(a, b []reach.Link) bool {
+	return slices.EqualFunc(a, b, func(x, y reach.Link) bool {
+		return slices.Equal(x.Ports, y.Ports) && slices.Equal(x.Sources, y.Sources)
+	})
 }
 
 func mustProtocol(s string) model.Protocol {
