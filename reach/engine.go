@@ -82,6 +82,8 @@ type Engine struct {
 	// classOf finds an interface's class by its ID.
 	subnetInfo map[*model.Subnet]*subnetInfo
 	ifaceInfo  map[*model.NetworkInterface]*ifaceInfo
+	// sgForms holds each security group's rules as evaluation reads them.
+	sgForms    map[*model.SecurityGroup]*sgForm
 	tgwByID    map[string]*model.TransitGateway
 	tgwRouting map[tgwIngress]*tgwIngressInfo
 	classes    []*ifaceClass
@@ -294,6 +296,7 @@ func New(s *model.Snapshot) *Engine {
 	}
 	side.Wait()
 	e.groupMembers = members
+	e.indexGroupForms()
 	return e
 }
 

@@ -337,6 +337,8 @@ type sgResult struct {
 	// groups are the evaluated groups; missing the IDs not in the snapshot.
 	groups  []*model.SecurityGroup
 	missing []string
+	// forms are the groups' compact forms, by index.
+	forms []*sgForm
 	// noRules is true when none of the groups has a rule in this direction.
 	noRules bool
 	// unknown lists prefix lists the rules name but the snapshot lacks.
@@ -370,29 +372,32 @@ func (e *Engine) evalSecurityGroupsVia(n *model.NetworkInterface, egress bool, p
 	var admitted []span
 	groups, missing := e.groupsOf(n)
 	res.groups, res.missing = groups, missing
-	for _, sg := range groups {
-		rules := sg.Rules(egress)
-		if len(rules) > 0 {
+	forms := e.formsOf(n, groups)
+	res.forms = forms
+	for gi, sg := range groups {
+		rs := forms[gi].rules(egress)
+		if len(rs.match) > 0 {
 			res.noRules = false
 		}
-		for i := range rules {
+		for i := range rs.match {
 			if len(remaining) == 0 {
 				break
 			}
-			r := &rules[i]
-			if !ruleCoversPorts(r, pkt, dstPorts) {
+			m := rs.match[i]
+			if !m.covers(pkt, dstPorts) {
 				continue
 			}
-			peers, ok := e.rulePeers(r, n.VPCID, egress, pkt.forwarded, via)
+			p := &rs.peer[i]
+			peers, ok := e.peersOf(p, n.VPCID, egress, pkt.forwarded, via)
 			if !ok {
-				res.unknown = append(res.unknown, r.PrefixListID)
+				res.unknown = append(res.unknown, p.listID)
 				continue
 			}
 			next, matched := spare[:0], matchedBuf[:0]
 			for _, s := range remaining {
 				var hit span
 				var ok bool
-				hit, next, ok = matchSpan(s, egress, peers.splitAddrs, r.Ports(), ports, next)
+				hit, next, ok = matchSpan(s, egress, peers.splitAddrs, m.ports, ports, next)
 				if ok {
 					matched = append(matched, hit)
 				}
@@ -400,6 +405,7 @@ func (e *Engine) evalSecurityGroupsVia(n *model.NetworkInterface, egress bool, p
 			remaining, spare = next, spareOf(remaining, pkt.spans)
 			matchedBuf = matched[:0] // taken by copy below (append, packet.with)
 			if len(matched) > 0 {
+				r := &sg.Rules(egress)[i]
 				if parts {
 					res.parts = append(res.parts, sgPart{pkt: pkt.with(matched), group: sg, index: i, rule: r})
 				}
@@ -422,16 +428,177 @@ func ruleCovers(r *model.SGRule, pkt packet) bool { return ruleCoversPorts(r, pk
 
 // ruleCoversPorts is ruleCovers with the packets' destination ports given.
 func ruleCoversPorts(r *model.SGRule, pkt packet, dstPorts portSet) bool {
-	if !r.Protocol.Matches(pkt.proto) {
+	return sgMatchOf(r).covers(pkt, dstPorts)
+}
+
+// sgMatch is what of a packet a security group rule selects, peers aside:
+// its protocol, its ICMP type and code, and its destination ports, with
+// the model's conversions (SGRule.ICMP, SGRule.Ports) done. Ten bytes a
+// rule: a group's matches, made once when the engine is built (sgForm),
+// lie in a few cache lines.
+type sgMatch struct {
+	proto model.Protocol
+	icmp  model.ICMPTypeCode
+	ports model.PortRange
+}
+
+func sgMatchOf(r *model.SGRule) sgMatch {
+	return sgMatch{proto: r.Protocol, icmp: r.ICMP(), ports: r.Ports()}
+}
+
+// matchesMessage reports whether the rule applies to the packets'
+// protocol and, for ICMP, message: a rule for all protocols takes every
+// ICMP message.
+func (m sgMatch) matchesMessage(pkt packet) bool {
+	if !m.proto.Matches(pkt.proto) {
 		return false
 	}
-	if pkt.proto.IsICMP() && r.Protocol != model.ProtocolAll {
-		return r.ICMP().Matches(pkt.icmp)
+	return !pkt.proto.IsICMP() || m.proto == model.ProtocolAll || m.icmp.Matches(pkt.icmp)
+}
+
+// covers reports whether the rule applies to the packets' protocol and
+// ICMP message and to any of their destination ports (dstPorts), peers
+// aside.
+func (m sgMatch) covers(pkt packet, dstPorts portSet) bool {
+	if !m.matchesMessage(pkt) {
+		return false
 	}
 	if pkt.proto.HasPorts() {
-		return dstPorts.overlaps(r.Ports())
+		return dstPorts.overlaps(m.ports)
 	}
 	return true
+}
+
+// sgPeerKind is what a security group rule's peer is.
+type sgPeerKind uint8
+
+const (
+	peerNone  sgPeerKind = iota // no peer the snapshot can match
+	peerCIDR                    // a CIDR block
+	peerList                    // a managed prefix list
+	peerGroup                   // a security group's members
+)
+
+// sgPeer is a security group rule's peer resolved in the engine: the
+// masked CIDR, the prefix list's entries (listOK false: not in the
+// snapshot) or the referenced group's members by VPC.
+type sgPeer struct {
+	kind   sgPeerKind
+	listOK bool
+	// hasGroup is true when the rule names a group (groupID), whatever
+	// its peer is taken to be.
+	hasGroup bool
+	prefix   netip.Prefix
+	list     addrs
+	listID   string
+	groupID  string
+	members  map[string]addrs
+}
+
+// sgPeerOf resolves a rule's peer: a valid CIDR first, then a prefix
+// list, then a group.
+func (e *Engine) sgPeerOf(r *model.SGRule) sgPeer {
+	var p sgPeer
+	if r.Group != nil {
+		p.hasGroup, p.groupID = true, r.Group.GroupID
+	}
+	switch {
+	case r.CIDR.IsValid():
+		p.kind, p.prefix = peerCIDR, r.CIDR.Masked()
+	case r.PrefixListID != "":
+		p.kind, p.listID = peerList, r.PrefixListID
+		p.list, p.listOK = e.prefixListSets[r.PrefixListID]
+	case r.Group != nil:
+		p.kind, p.members = peerGroup, e.groupMembers[r.Group.GroupID]
+	}
+	return p
+}
+
+// sgRules is one direction of a security group's rules as evaluation
+// reads them, by rule index: what each selects of a packet (match) and
+// its peer. The matches are scanned first; a peer is read only for a rule
+// that applies to the packets.
+type sgRules struct {
+	match []sgMatch
+	peer  []sgPeer
+}
+
+// sgForm is a security group's rules as evaluation reads them, made once
+// per group when the engine is built.
+type sgForm struct {
+	group           *model.SecurityGroup
+	ingress, egress sgRules
+}
+
+func (f *sgForm) rules(egress bool) *sgRules {
+	if egress {
+		return &f.egress
+	}
+	return &f.ingress
+}
+
+// sgFormOf makes a group's compact form.
+func (e *Engine) sgFormOf(sg *model.SecurityGroup) *sgForm {
+	f := &sgForm{group: sg}
+	for _, egress := range []bool{false, true} {
+		rules := sg.Rules(egress)
+		rs := f.rules(egress)
+		rs.match = make([]sgMatch, len(rules))
+		rs.peer = make([]sgPeer, len(rules))
+		for i := range rules {
+			rs.match[i] = sgMatchOf(&rules[i])
+			rs.peer[i] = e.sgPeerOf(&rules[i])
+		}
+	}
+	return f
+}
+
+// formsOf returns the compact forms of an interface's security groups
+// (groupsOf), made when the engine was built or, for an interface or a
+// group the engine did not index, now.
+func (e *Engine) formsOf(n *model.NetworkInterface, groups []*model.SecurityGroup) []*sgForm {
+	if fi := e.ifaceInfo[n]; fi != nil && len(fi.forms) == len(groups) {
+		return fi.forms
+	}
+	forms := make([]*sgForm, len(groups))
+	for i, sg := range groups {
+		if forms[i] = e.sgForms[sg]; forms[i] == nil {
+			forms[i] = e.sgFormOf(sg)
+		}
+	}
+	return forms
+}
+
+// indexGroupForms makes each security group's compact form and gives the
+// interfaces theirs. It runs when the prefix list sets and the groups'
+// members are known.
+func (e *Engine) indexGroupForms() {
+	e.sgForms = make(map[*model.SecurityGroup]*sgForm, len(e.snap.SecurityGroups))
+	for _, g := range e.snap.SecurityGroups {
+		if sg := e.ix.SecurityGroup(g.ID); sg != nil && e.sgForms[sg] == nil {
+			e.sgForms[sg] = e.sgFormOf(sg)
+		}
+	}
+	refs := 0
+	for _, fi := range e.ifaceInfo {
+		refs += len(fi.groups)
+	}
+	all := make([]*sgForm, 0, refs)
+	for _, n := range e.snap.NetworkInterfaces {
+		fi := e.ifaceInfo[n]
+		if fi == nil || len(fi.groups) == 0 || fi.forms != nil {
+			continue
+		}
+		start := len(all)
+		for _, sg := range fi.groups {
+			f := e.sgForms[sg]
+			if f == nil {
+				f = e.sgFormOf(sg)
+			}
+			all = append(all, f)
+		}
+		fi.forms = all[start:len(all):len(all)]
+	}
 }
 
 // peerSet is the set of peer addresses a security group rule names: a
@@ -454,14 +621,19 @@ func (p peerSet) splitAddrs(a addrs) (in, out addrs) {
 // interface in vpcID for packets that came by via; ok is false for a
 // prefix list the snapshot lacks.
 func (e *Engine) rulePeers(r *model.SGRule, vpcID string, egress, forwarded bool, via *crossing) (peerSet, bool) {
+	p := e.sgPeerOf(r)
+	return e.peersOf(&p, vpcID, egress, forwarded, via)
+}
+
+// peersOf is rulePeers for a resolved peer.
+func (e *Engine) peersOf(p *sgPeer, vpcID string, egress, forwarded bool, via *crossing) (peerSet, bool) {
 	switch {
-	case r.CIDR.IsValid():
-		return peerSet{prefix: r.CIDR.Masked()}, true
-	case r.PrefixListID != "":
-		set, ok := e.prefixListSets[r.PrefixListID]
-		return peerSet{set: set, isSet: true}, ok
-	case r.Group != nil && !forwarded:
-		return peerSet{set: e.groupPeers(r.Group.GroupID, vpcID, egress, via), isSet: true}, true
+	case p.kind == peerCIDR:
+		return peerSet{prefix: p.prefix}, true
+	case p.kind == peerList:
+		return peerSet{set: p.list, isSet: true}, p.listOK
+	case p.kind == peerGroup && !forwarded:
+		return peerSet{set: e.membersInScope(p.members, vpcID, egress, via), isSet: true}, true
 	}
 	return peerSet{isSet: true}, true
 }
@@ -469,8 +641,13 @@ func (e *Engine) rulePeers(r *model.SGRule, vpcID string, egress, forwarded bool
 // groupPeers returns the private addresses of the members of a security
 // group that a reference from vpcID can match (referenceScope).
 func (e *Engine) groupPeers(groupID, fromVPC string, egress bool, via *crossing) addrs {
+	return e.membersInScope(e.groupMembers[groupID], fromVPC, egress, via)
+}
+
+// membersInScope is groupPeers for the group's members by VPC.
+func (e *Engine) membersInScope(members map[string]addrs, fromVPC string, egress bool, via *crossing) addrs {
 	var out addrs
-	for vpc, set := range e.groupMembers[groupID] {
+	for vpc, set := range members {
 		if ok, _, _ := e.referenceScope(fromVPC, vpc, egress, via); ok {
 			out = out.union(set)
 		}
@@ -533,23 +710,22 @@ func (m refMiss) code() Code {
 
 // groupMiss explains why the rules referencing groups did not match addr,
 // a peer that is a member of one of them: the first reason found.
-func (e *Engine) groupMiss(groups []*model.SecurityGroup, fromVPC string, addr netip.Addr, egress bool, pkt packet, via *crossing) (refMiss, string) {
+func (e *Engine) groupMiss(forms []*sgForm, fromVPC string, addr netip.Addr, egress bool, pkt packet, via *crossing) (refMiss, string) {
 	forwarded := pkt.forwarded
 	var owners []*model.NetworkInterface
 	looked := false
-	for _, sg := range groups {
-		for _, r := range sg.Rules(egress) {
-			if r.Group == nil || !r.Protocol.Matches(pkt.proto) {
-				continue
-			}
-			if pkt.proto.IsICMP() && r.Protocol != model.ProtocolAll && !r.ICMP().Matches(pkt.icmp) {
+	for _, f := range forms {
+		rs := f.rules(egress)
+		for i := range rs.match {
+			p := &rs.peer[i]
+			if !p.hasGroup || !rs.match[i].matchesMessage(pkt) {
 				continue
 			}
 			if !looked {
 				owners, looked = e.ix.InterfacesByIP(addr), true
 			}
 			for _, m := range owners {
-				if !slices.Contains(m.SecurityGroupIDs, r.Group.GroupID) {
+				if !slices.Contains(m.SecurityGroupIDs, p.groupID) {
 					continue
 				}
 				if !ownsPrivate(m, addr) {
@@ -670,10 +846,10 @@ func (e *Engine) nearRules(n *model.NetworkInterface, egress bool, pkt packet) (
 	var of []*model.SecurityGroup
 	dstPorts := pkt.dstPorts()
 	groups, _ := e.groupsOf(n)
-	for _, sg := range groups {
-		rules := sg.Rules(egress)
-		for i := range rules {
-			if ruleCoversPorts(&rules[i], pkt, dstPorts) {
+	forms := e.formsOf(n, groups)
+	for gi, sg := range groups {
+		for i, m := range forms[gi].rules(egress).match {
+			if m.covers(pkt, dstPorts) {
 				out = append(out, RuleRef{Kind: kind, Resource: sg.ID, Index: i})
 				of = append(of, sg)
 			}

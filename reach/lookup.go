@@ -62,6 +62,8 @@ type ifaceInfo struct {
 	// groupTexts are what a hop at each of groups shows of it, by the
 	// group's ID (resourceText(sg.ID, nil)).
 	groupTexts []*resourceText
+	// forms are the compact forms of groups, by index.
+	forms []*sgForm
 	// instance is the instance it is attached to (nil: none in the
 	// snapshot), as an endpoint shows it.
 	instance *instanceInfo

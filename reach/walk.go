@@ -1000,7 +1000,7 @@ func (e *Engine) sgRefusal(n *model.NetworkInterface, egress bool, d sgResult, p
 	}
 	h.text = e.groupText(n, h.Resource)
 	if a, ok := peer.single(); ok {
-		if miss, note := e.groupMiss(d.groups, n.VPCID, a, egress, pkt, d.via); miss != refNone {
+		if miss, note := e.groupMiss(d.forms, n.VPCID, a, egress, pkt, d.via); miss != refNone {
 			h.Code = miss.code()
 			reason += " (" + note + ")"
 		}
