@@ -297,6 +297,11 @@ func New(s *model.Snapshot) *Engine {
 	side.Wait()
 	e.groupMembers = members
 	e.indexGroupForms()
+	for n, fi := range e.ifaceInfo {
+		if c := e.classOf[n]; c != nil {
+			fi.class = c.id
+		}
+	}
 	return e
 }
 

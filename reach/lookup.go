@@ -64,6 +64,8 @@ type ifaceInfo struct {
 	groupTexts []*resourceText
 	// forms are the compact forms of groups, by index.
 	forms []*sgForm
+	// class is its class's key (classKey; "" when it has none).
+	class string
 	// instance is the instance it is attached to (nil: none in the
 	// snapshot), as an endpoint shows it.
 	instance *instanceInfo
@@ -341,4 +343,13 @@ func (e *Engine) tgwIngressOf(tgw *model.TransitGateway, in *model.TGWAttachment
 		info.routes = e.tgwTables[info.rtID]
 	}
 	return info
+}
+
+// flowClassKey is classKey, read from the interface's record (one lookup
+// the walk makes anyway) when it has one.
+func (e *Engine) flowClassKey(n *model.NetworkInterface) string {
+	if fi := e.ifaceInfo[n]; fi != nil && fi.class != "" {
+		return fi.class
+	}
+	return e.classKey(n)
 }

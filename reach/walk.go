@@ -912,7 +912,7 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 	if len(n.SecurityGroupIDs) == 0 {
 		return true // managed interfaces (NAT, transit gateway) have none
 	}
-	if w.dir == DirReturn && w.flow.sgSeen[w.e.classKey(n)] {
+	if w.dir == DirReturn && w.flow.sgSeen[w.e.flowClassKey(n)] {
 		w.record(Hop{Layer: LayerSecurityGroup, Resource: n.SecurityGroupIDs[0], Stage: stage, Verdict: Allow,
 			text: w.e.groupText(n, n.SecurityGroupIDs[0]), Rule: "stateful reply", Detail: "security groups are stateful: the reply of a flow they admitted passes"}, *pkt)
 		return true
@@ -932,7 +932,7 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 		}
 		a := d.admitted
 		*pkt = a.pkt
-		w.flow.seenSG(w.e.classKey(n))
+		w.flow.seenSG(w.e.flowClassKey(n))
 		if w.quietPass() {
 			return true
 		}
