@@ -82,6 +82,9 @@ type Engine struct {
 	// classOf finds an interface's class by its ID.
 	subnetInfo map[*model.Subnet]*subnetInfo
 	ifaceInfo  map[*model.NetworkInterface]*ifaceInfo
+	// ifaceByID finds the record of the interface the index holds by an
+	// ID: an endpoint named by ID resolves in one lookup.
+	ifaceByID map[string]*ifaceInfo
 	// sgForms holds each security group's rules as evaluation reads them.
 	sgForms    map[*model.SecurityGroup]*sgForm
 	tgwByID    map[string]*model.TransitGateway

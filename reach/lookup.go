@@ -54,6 +54,11 @@ func (si *subnetInfo) aclDetail(sn *model.Subnet, stage Stage) string {
 
 // ifaceInfo is what the walk needs of an interface.
 type ifaceInfo struct {
+	// eni is the interface; name its Name tag, lb the load balancer it
+	// belongs to (nil: none), as an endpoint shows them.
+	eni    *model.NetworkInterface
+	name   string
+	lb     *model.LoadBalancer
 	subnet *model.Subnet
 	// groups are its security groups in the snapshot; missing the IDs of
 	// those that are not.
@@ -188,6 +193,7 @@ func (e *Engine) indexLookups() {
 	// list has the capacity of its length.
 	enis := e.snap.NetworkInterfaces
 	e.ifaceInfo = make(map[*model.NetworkInterface]*ifaceInfo, len(enis))
+	e.ifaceByID = make(map[string]*ifaceInfo, len(enis))
 	infos := make([]ifaceInfo, len(enis))
 	refs := 0
 	for _, n := range enis {
@@ -199,6 +205,7 @@ func (e *Engine) indexLookups() {
 	var lastSubnet *model.Subnet
 	for i, n := range enis {
 		fi := &infos[i]
+		fi.eni, fi.name, fi.lb = n, n.Name(), e.lbByENI[n.ID]
 		if lastSubnet == nil || lastSubnet.ID != n.SubnetID {
 			lastSubnet = e.ix.Subnet(n.SubnetID)
 		}
@@ -224,6 +231,9 @@ func (e *Engine) indexLookups() {
 			fi.groupTexts = groupTexts[start:len(groups):len(groups)]
 		}
 		e.ifaceInfo[n] = fi
+		if res, ok := e.ix.Resource(n.ID); ok && res == model.Resource(n) {
+			e.ifaceByID[n.ID] = fi
+		}
 	}
 }
 
