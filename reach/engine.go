@@ -85,6 +85,8 @@ type Engine struct {
 	// ifaceByID finds the record of the interface the index holds by an
 	// ID: an endpoint named by ID resolves in one lookup.
 	ifaceByID map[string]*ifaceInfo
+	// groupMemberLists is groupMembers as lists, for the compact forms.
+	groupMemberLists map[string][]vpcMembers
 	// sgForms holds each security group's rules as evaluation reads them.
 	sgForms    map[*model.SecurityGroup]*sgForm
 	tgwByID    map[string]*model.TransitGateway

@@ -506,7 +506,28 @@ type sgPeer struct {
 	list    addrs
 	listID  string
 	groupID string
-	members map[string]addrs
+	members []vpcMembers
+}
+
+// vpcMembers is the private addresses of a security group's members in
+// one VPC.
+type vpcMembers struct {
+	vpc string
+	set addrs
+}
+
+// memberListsOf lists each group's members by VPC (groupMembers), for
+// the compact forms: a slice reads in fewer cache lines than a map.
+func memberListsOf(members map[string]map[string]addrs) map[string][]vpcMembers {
+	lists := make(map[string][]vpcMembers, len(members))
+	for g, byVPC := range members {
+		list := make([]vpcMembers, 0, len(byVPC))
+		for vpc, set := range byVPC {
+			list = append(list, vpcMembers{vpc, set})
+		}
+		lists[g] = list
+	}
+	return lists
 }
 
 // sgPeerOf resolves a rule's peer: a valid CIDR first, then a prefix
@@ -523,7 +544,7 @@ func (e *Engine) sgPeerOf(r *model.SGRule) sgPeer {
 		p.kind, p.listID = peerList, r.PrefixListID
 		p.list, p.listOK = e.prefixListSets[r.PrefixListID]
 	case r.Group != nil:
-		p.kind, p.members = peerGroup, e.groupMembers[r.Group.GroupID]
+		p.kind, p.members = peerGroup, e.groupMemberLists[r.Group.GroupID]
 	}
 	return p
 }
@@ -587,6 +608,7 @@ func (e *Engine) formsOf(n *model.NetworkInterface, groups []*model.SecurityGrou
 // interfaces theirs. It runs when the prefix list sets and the groups'
 // members are known.
 func (e *Engine) indexGroupForms() {
+	e.groupMemberLists = memberListsOf(e.groupMembers)
 	e.sgForms = make(map[*model.SecurityGroup]*sgForm, len(e.snap.SecurityGroups))
 	for _, g := range e.snap.SecurityGroups {
 		if sg := e.ix.SecurityGroup(g.ID); sg != nil && e.sgForms[sg] == nil {
@@ -663,11 +685,11 @@ func (e *Engine) peersOf(p *sgPeer, vpcID string, egress, forwarded bool, via *c
 
 // membersInScope returns the private addresses of a group's members (by
 // VPC) that a reference from fromVPC can match (referenceScope).
-func (e *Engine) membersInScope(members map[string]addrs, fromVPC string, egress bool, via *crossing) addrs {
+func (e *Engine) membersInScope(members []vpcMembers, fromVPC string, egress bool, via *crossing) addrs {
 	var out addrs
-	for vpc, set := range members {
-		if ok, _, _ := e.referenceScope(fromVPC, vpc, egress, via); ok {
-			out = out.union(set)
+	for _, m := range members {
+		if ok, _, _ := e.referenceScope(fromVPC, m.vpc, egress, via); ok {
+			out = out.union(m.set) // a union: the order of the VPCs does not matter
 		}
 	}
 	return out

@@ -783,8 +783,8 @@ func describeInterface(e *Engine, n *model.NetworkInterface) string {
 	s := n.ID
 	if id := n.InstanceID(); id != "" {
 		s += " of " + id
-		if in := e.ix.Instance(id); in != nil && in.Name() != "" {
-			s += " (" + in.Name() + ")"
+		if in := e.instanceOf(n); in.in != nil && in.name != "" { // in.name is the instance's Name tag
+			s += " (" + in.name + ")"
 		}
 	}
 	return s
