@@ -2,6 +2,7 @@ package reach
 
 import (
 	"net/netip"
+	"slices"
 
 	"github.com/vpcscope/vpcscope/model"
 )
@@ -56,7 +57,9 @@ func (si *subnetInfo) aclDetail(sn *model.Subnet, stage Stage) string {
 type ifaceInfo struct {
 	// eni is the interface; name its Name tag, lb the load balancer it
 	// belongs to (nil: none), as an endpoint shows them.
-	eni    *model.NetworkInterface
+	eni *model.NetworkInterface
+	// self is eni alone, the interfaces an endpoint naming it stands for.
+	self   []*model.NetworkInterface
 	name   string
 	lb     *model.LoadBalancer
 	subnet *model.Subnet
@@ -195,6 +198,7 @@ func (e *Engine) indexLookups() {
 	e.ifaceInfo = make(map[*model.NetworkInterface]*ifaceInfo, len(enis))
 	e.ifaceByID = make(map[string]*ifaceInfo, len(enis))
 	infos := make([]ifaceInfo, len(enis))
+	selves := slices.Clone(enis)
 	refs := 0
 	for _, n := range enis {
 		refs += len(n.SecurityGroupIDs)
@@ -205,7 +209,7 @@ func (e *Engine) indexLookups() {
 	var lastSubnet *model.Subnet
 	for i, n := range enis {
 		fi := &infos[i]
-		fi.eni, fi.name, fi.lb = n, n.Name(), e.lbByENI[n.ID]
+		fi.eni, fi.self, fi.name, fi.lb = n, selves[i:i+1:i+1], n.Name(), e.lbByENI[n.ID]
 		if lastSubnet == nil || lastSubnet.ID != n.SubnetID {
 			lastSubnet = e.ix.Subnet(n.SubnetID)
 		}

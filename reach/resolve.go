@@ -382,7 +382,7 @@ func down(in *model.Instance) string {
 // load balancer it belongs to.
 func (e *Engine) resolveInterface(r resolved, fi *ifaceInfo) resolved {
 	r.id, r.name = fi.eni.ID, fi.name
-	r.kind, r.enis = "network-interface", []*model.NetworkInterface{fi.eni}
+	r.kind, r.enis = "network-interface", fi.self
 	if fi.instance != nil {
 		r.setInstance(*fi.instance)
 	}

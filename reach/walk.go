@@ -105,7 +105,7 @@ type flow struct {
 	nats   []natRecord
 	eigw   map[string]bool
 	// tgwAZ records the AZ a request left each transit gateway attachment in.
-	tgwAZ   map[string]string
+	tgwAZ   tgwAZs
 	lb      *lbLeg
 	caveats []string
 	// via is how the packets entered the VPC they are in, and appliances
@@ -166,15 +166,39 @@ func (f *flow) leftByEIGW(vpcID string) {
 
 // leftTGWIn records the AZ the request left transit gateway attachment id in.
 func (f *flow) leftTGWIn(id, az string) {
-	if f.tgwAZ == nil {
-		f.tgwAZ = map[string]string{}
+	f.tgwAZ.set(id, az)
+}
+
+// tgwAZs records the AZ a request left each transit gateway attachment
+// in: a flow crosses one or two, so a list, not a map.
+type tgwAZs []attachmentAZ
+
+type attachmentAZ struct{ id, az string }
+
+// set records az for attachment id, replacing what it held.
+func (l *tgwAZs) set(id, az string) {
+	for i := range *l {
+		if (*l)[i].id == id {
+			(*l)[i].az = az
+			return
+		}
 	}
-	f.tgwAZ[id] = az
+	*l = append(*l, attachmentAZ{id, az})
+}
+
+// of returns the AZ recorded for attachment id, if any.
+func (l tgwAZs) of(id string) (string, bool) {
+	for _, a := range l {
+		if a.id == id {
+			return a.az, true
+		}
+	}
+	return "", false
 }
 
 // clone returns an independent copy, for a branch.
 func (f *flow) clone() *flow {
-	c := &flow{sgSeen: maps.Clone(f.sgSeen), eigw: maps.Clone(f.eigw), tgwAZ: maps.Clone(f.tgwAZ), lb: f.lb}
+	c := &flow{sgSeen: maps.Clone(f.sgSeen), eigw: maps.Clone(f.eigw), tgwAZ: slices.Clip(slices.Clone(f.tgwAZ)), lb: f.lb}
 	c.fw, c.fwBack, c.gwlb = maps.Clone(f.fw), maps.Clone(f.fwBack), maps.Clone(f.gwlb)
 	c.nats = append([]natRecord(nil), f.nats...)
 	c.caveats = append([]string(nil), f.caveats...)
