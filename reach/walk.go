@@ -1010,17 +1010,25 @@ func (e *Engine) sgRefusal(n *model.NetworkInterface, egress bool, d sgResult, p
 	// name them, and point the reference at the first.
 	near, nearGroups := e.nearRules(n, egress, pkt)
 	h.Near = near
-	var names []string
+	// The names are written into one buffer (on the stack when short):
+	// "peer (rule N of sg), ...".
+	var buf [256]byte
+	names := buf[:0]
 	for i, r := range near {
 		sg := nearGroups[i]
 		if i == 0 {
 			h.Resource, h.Ref = sg.ID, &RuleRef{Kind: kind, Index: r.Index}
+		} else {
+			names = append(names, ", "...)
 		}
 		// People count rules from 1, as the console and the explorer do.
-		names = append(names, sg.Rules(egress)[r.Index].PeerFrom(sg.Account)+" (rule "+strconv.Itoa(r.Index+1)+" of "+sg.ID+")")
+		names = sg.Rules(egress)[r.Index].AppendPeerFrom(names, sg.Account)
+		names = append(names, " (rule "...)
+		names = strconv.AppendInt(names, int64(r.Index+1), 10)
+		names = append(append(append(names, " of "...), sg.ID...), ')')
 	}
-	if len(names) > 0 {
-		reason += "; " + svc + " is open only " + word + " " + strings.Join(names, ", ")
+	if len(near) > 0 {
+		reason += "; " + svc + " is open only " + word + " " + string(names)
 	}
 	h.text = e.groupText(n, h.Resource)
 	if a, ok := peer.single(); ok {
