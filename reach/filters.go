@@ -598,10 +598,20 @@ func (e *Engine) sgPeerOf(r *model.SGRule) sgPeer {
 // sgRules is one direction of a security group's rules as evaluation
 // reads them, by rule index: what each selects of a packet (match) and
 // its peer. The matches are scanned first; a peer is read only for a rule
-// that applies to the packets.
+// that applies to the packets. A rule whose match holds its peer (an
+// IPv4 CIDR, no group named) has none; rules naming the same peer share
+// one.
 type sgRules struct {
 	match []sgMatch
-	peer  []sgPeer
+	peer  []*sgPeer
+}
+
+// sgPeerKey is what makes a rule's peer (sgPeerOf), to share one per
+// snapshot.
+type sgPeerKey struct {
+	prefix          netip.Prefix
+	listID, groupID string
+	group           bool // the rule names a group (groupID)
 }
 
 // sgForm is a security group's rules as evaluation reads them, made once
@@ -618,17 +628,35 @@ func (f *sgForm) rules(egress bool) *sgRules {
 	return &f.ingress
 }
 
-// sgFormOf makes a group's compact form.
-func (e *Engine) sgFormOf(sg *model.SecurityGroup) *sgForm {
+// sgFormOf makes a group's compact form, sharing the peers made before
+// (memo; nil: none shared).
+func (e *Engine) sgFormOf(sg *model.SecurityGroup, memo map[sgPeerKey]*sgPeer) *sgForm {
 	f := &sgForm{group: sg}
 	for _, egress := range []bool{false, true} {
 		rules := sg.Rules(egress)
 		rs := f.rules(egress)
 		rs.match = make([]sgMatch, len(rules))
-		rs.peer = make([]sgPeer, len(rules))
+		rs.peer = make([]*sgPeer, len(rules))
 		for i := range rules {
-			rs.match[i] = sgMatchOf(&rules[i])
-			rs.peer[i] = e.sgPeerOf(&rules[i])
+			r := &rules[i]
+			m := sgMatchOf(r)
+			rs.match[i] = m
+			if m.cidr4 && !m.hasGroup {
+				continue // the match holds the peer
+			}
+			k := sgPeerKey{prefix: r.CIDR, listID: r.PrefixListID}
+			if r.Group != nil {
+				k.group, k.groupID = true, r.Group.GroupID
+			}
+			if p := memo[k]; p != nil {
+				rs.peer[i] = p
+				continue
+			}
+			p := e.sgPeerOf(r)
+			rs.peer[i] = &p
+			if memo != nil {
+				memo[k] = &p
+			}
 		}
 	}
 	return f
@@ -644,7 +672,7 @@ func (e *Engine) formsOf(n *model.NetworkInterface, groups []*model.SecurityGrou
 	forms := make([]*sgForm, len(groups))
 	for i, sg := range groups {
 		if forms[i] = e.sgForms[sg]; forms[i] == nil {
-			forms[i] = e.sgFormOf(sg)
+			forms[i] = e.sgFormOf(sg, nil)
 		}
 	}
 	return forms
@@ -656,9 +684,10 @@ func (e *Engine) formsOf(n *model.NetworkInterface, groups []*model.SecurityGrou
 func (e *Engine) indexGroupForms() {
 	e.groupMemberLists = memberListsOf(e.groupMembers)
 	e.sgForms = make(map[*model.SecurityGroup]*sgForm, len(e.snap.SecurityGroups))
+	memo := make(map[sgPeerKey]*sgPeer)
 	for _, g := range e.snap.SecurityGroups {
 		if sg := e.ix.SecurityGroup(g.ID); sg != nil && e.sgForms[sg] == nil {
-			e.sgForms[sg] = e.sgFormOf(sg)
+			e.sgForms[sg] = e.sgFormOf(sg, memo)
 		}
 	}
 	refs := 0
@@ -675,7 +704,7 @@ func (e *Engine) indexGroupForms() {
 		for _, sg := range fi.groups {
 			f := e.sgForms[sg]
 			if f == nil {
-				f = e.sgFormOf(sg)
+				f = e.sgFormOf(sg, memo)
 			}
 			all = append(all, f)
 		}
@@ -713,7 +742,7 @@ func (e *Engine) rulePeersAt(rs *sgRules, i int, vpcID string, egress, forwarded
 	if m := &rs.match[i]; m.cidr4 {
 		return peerSet{prefix: m.prefix4()}, true
 	}
-	return e.peersOf(&rs.peer[i], vpcID, egress, forwarded, via)
+	return e.peersOf(rs.peer[i], vpcID, egress, forwarded, via)
 }
 
 // peersOf is rulePeers for a resolved peer.
@@ -806,7 +835,7 @@ func (e *Engine) groupMiss(forms []*sgForm, fromVPC string, addr netip.Addr, egr
 			if m := &rs.match[i]; !m.hasGroup || !m.matchesMessage(pkt) {
 				continue
 			}
-			p := &rs.peer[i]
+			p := rs.peer[i]
 			if !looked {
 				owners, looked = e.ix.InterfacesByIP(addr), true
 			}
