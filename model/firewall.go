@@ -100,6 +100,15 @@ func (r *SGRule) PeerFrom(account string) string {
 	return r.CIDR.String()
 }
 
+// AppendPeerFrom appends PeerFrom(account) to b: a CIDR is written into
+// b rather than made a string first.
+func (r *SGRule) AppendPeerFrom(b []byte, account string) []byte {
+	if r.Group == nil && r.PrefixListID == "" && r.CIDR.IsValid() {
+		return r.CIDR.AppendTo(b)
+	}
+	return append(b, r.PeerFrom(account)...)
+}
+
 // Service renders the traffic the rule opens, e.g. "tcp/22", "tcp/1024-65535",
 // "icmp type 8", "all traffic".
 func (r *SGRule) Service() string {

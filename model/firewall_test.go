@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"net/netip"
 	"testing"
 
 	"github.com/vpcscope/vpcscope/model"
@@ -29,5 +30,23 @@ func TestSGRuleICMPDoesNotWrap(t *testing.T) {
 				t.Errorf("rule icmp %d/%d matches %v = %t, want %t", tc.from, tc.to, tc.msg, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestSGRuleAppendPeerFromIsPeerFrom checks that AppendPeerFrom writes
+// what PeerFrom renders, for each kind of peer.
+func TestSGRuleAppendPeerFromIsPeerFrom(t *testing.T) {
+	for _, r := range []model.SGRule{
+		{CIDR: netip.MustParsePrefix("10.0.0.0/8")},
+		{CIDR: netip.MustParsePrefix("2001:db8::/32")},
+		{PrefixListID: "pl-1"},
+		{Group: &model.GroupRef{GroupID: "sg-1"}},
+		{Group: &model.GroupRef{GroupID: "sg-1", UserID: "111111111111"}},
+		{Group: &model.GroupRef{GroupID: "sg-1", UserID: "222222222222"}},
+		{}, // no peer: PeerFrom renders the zero prefix
+	} {
+		if got, want := string(r.AppendPeerFrom([]byte("x "), "111111111111")), "x "+r.PeerFrom("111111111111"); got != want {
+			t.Errorf("AppendPeerFrom = %q, want %q", got, want)
+		}
 	}
 }

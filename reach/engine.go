@@ -82,6 +82,13 @@ type Engine struct {
 	// classOf finds an interface's class by its ID.
 	subnetInfo map[*model.Subnet]*subnetInfo
 	ifaceInfo  map[*model.NetworkInterface]*ifaceInfo
+	// ifaceByID finds the record of the interface the index holds by an
+	// ID: an endpoint named by ID resolves in one lookup.
+	ifaceByID map[string]*ifaceInfo
+	// groupMemberLists is groupMembers as lists, for the compact forms.
+	groupMemberLists map[string][]vpcMembers
+	// sgForms holds each security group's rules as evaluation reads them.
+	sgForms    map[*model.SecurityGroup]*sgForm
 	tgwByID    map[string]*model.TransitGateway
 	tgwRouting map[tgwIngress]*tgwIngressInfo
 	classes    []*ifaceClass
@@ -298,6 +305,12 @@ func New(s *model.Snapshot) *Engine {
 	}
 	side.Wait()
 	e.groupMembers = members
+	e.indexGroupForms()
+	for n, fi := range e.ifaceInfo {
+		if c := e.classOf[n]; c != nil {
+			fi.class = c.id
+		}
+	}
 	return e
 }
 

@@ -22,6 +22,44 @@ type compiledACL struct {
 	outbound []int
 	// text is each entry as ACLEntry.String renders it (by index).
 	text []string
+	// inMatch and outMatch are the entries of inbound and outbound as
+	// decideWhole reads them, in the same order.
+	inMatch, outMatch []aclMatch
+}
+
+// aclMatch is what of a packet a network ACL entry selects, with the
+// model's conversions done and its pointers (PortRange, ICMP) followed
+// once when the engine is built: a point query reads an ACL's entries in
+// a cache line or two. An IPv4 block is held as v4/bits; any other, read
+// from the entry.
+type aclMatch struct {
+	proto model.Protocol
+	icmp  model.ICMPTypeCode
+	ports model.PortRange
+	// valid is the entry's CIDR.IsValid(); cidr4 whether it is an IPv4
+	// block (CIDR.Addr().Is4()).
+	valid, cidr4, allow bool
+	bits                uint8
+	v4                  [4]byte
+}
+
+func aclMatchOf(en *model.ACLEntry) aclMatch {
+	m := aclMatch{proto: en.Protocol, icmp: en.ICMPMatch(), ports: en.Ports(), valid: en.CIDR.IsValid(), allow: en.Action == model.Allow}
+	if m.valid && en.CIDR.Addr().Is4() {
+		p := en.CIDR.Masked()
+		m.cidr4, m.bits, m.v4 = true, uint8(p.Bits()), p.Addr().As4()
+	}
+	return m
+}
+
+// holds reports whether the entry's CIDR (en, read only for a block that
+// is not IPv4) holds peer, as en.CIDR.Masked().Contains(peer) within the
+// CIDR's address family.
+func (m *aclMatch) holds(en *model.ACLEntry, peer netip.Addr) bool {
+	if m.cidr4 {
+		return peer.Is4() && netip.PrefixFrom(netip.AddrFrom4(m.v4), int(m.bits)).Contains(peer)
+	}
+	return peer.Is4() == en.CIDR.Addr().Is4() && en.CIDR.Masked().Contains(peer)
 }
 
 func compileACL(acl *model.NetworkACL) *compiledACL {
@@ -37,6 +75,14 @@ func compileACL(acl *model.NetworkACL) *compiledACL {
 	byNumber := func(a, b int) int { return int(acl.Entries[a].RuleNumber) - int(acl.Entries[b].RuleNumber) }
 	slices.SortStableFunc(c.inbound, byNumber)
 	slices.SortStableFunc(c.outbound, byNumber)
+	matches := make([]aclMatch, 0, len(acl.Entries))
+	for _, i := range c.inbound {
+		matches = append(matches, aclMatchOf(&acl.Entries[i]))
+	}
+	for _, i := range c.outbound {
+		matches = append(matches, aclMatchOf(&acl.Entries[i]))
+	}
+	c.inMatch, c.outMatch = matches[:len(c.inbound):len(c.inbound)], matches[len(c.inbound):]
 	return c
 }
 
@@ -108,32 +154,32 @@ func (c *compiledACL) decideWhole(egress bool, pkt packet) (_ aclResult, ok bool
 	if !one || s.empty(ports) {
 		return aclResult{}, false
 	}
-	order := c.inbound
+	order, matches := c.inbound, c.inMatch
 	if egress {
-		order = c.outbound
+		order, matches = c.outbound, c.outMatch
 	}
 	none := pkt.with(nil)
-	for _, i := range order {
-		en := &c.acl.Entries[i]
-		if !en.CIDR.IsValid() || !en.Protocol.Matches(pkt.proto) {
+	for k, i := range order {
+		m := &matches[k]
+		en := &c.acl.Entries[i] // read only for a block that is not IPv4
+		if !m.valid || !m.proto.Matches(pkt.proto) {
 			continue
 		}
-		if pkt.proto.IsICMP() && en.Protocol != model.ProtocolAll && !en.ICMPMatch().Matches(pkt.icmp) {
+		if pkt.proto.IsICMP() && m.proto != model.ProtocolAll && !m.icmp.Matches(pkt.icmp) {
 			continue
 		}
-		if peer.Is4() != en.CIDR.Addr().Is4() || !en.CIDR.Masked().Contains(peer) {
+		if !m.holds(en, peer) {
 			continue
 		}
-		if ports && en.Protocol != model.ProtocolAll {
-			entryPorts := en.Ports()
-			if !s.dstPorts.overlaps(entryPorts) {
+		if ports && m.proto != model.ProtocolAll {
+			if !s.dstPorts.overlaps(m.ports) {
 				continue
 			}
-			if !s.dstPorts.within(entryPorts) {
+			if !s.dstPorts.within(m.ports) {
 				return aclResult{}, false
 			}
 		}
-		if en.Action == model.Allow {
+		if m.allow {
 			return aclResult{allowed: aclPart{pkt: pkt, entry: en, allow: true}, denied: aclPart{pkt: none}}, true
 		}
 		return aclResult{allowed: aclPart{pkt: none, allow: true}, denied: aclPart{pkt: pkt, entry: en}}, true
@@ -337,6 +383,8 @@ type sgResult struct {
 	// groups are the evaluated groups; missing the IDs not in the snapshot.
 	groups  []*model.SecurityGroup
 	missing []string
+	// forms are the groups' compact forms, by index.
+	forms []*sgForm
 	// noRules is true when none of the groups has a rule in this direction.
 	noRules bool
 	// unknown lists prefix lists the rules name but the snapshot lacks.
@@ -370,29 +418,31 @@ func (e *Engine) evalSecurityGroupsVia(n *model.NetworkInterface, egress bool, p
 	var admitted []span
 	groups, missing := e.groupsOf(n)
 	res.groups, res.missing = groups, missing
-	for _, sg := range groups {
-		rules := sg.Rules(egress)
-		if len(rules) > 0 {
+	forms := e.formsOf(n, groups)
+	res.forms = forms
+	for gi, sg := range groups {
+		rs := forms[gi].rules(egress)
+		if len(rs.match) > 0 {
 			res.noRules = false
 		}
-		for i := range rules {
+		for i := range rs.match {
 			if len(remaining) == 0 {
 				break
 			}
-			r := &rules[i]
-			if !ruleCoversPorts(r, pkt, dstPorts) {
+			m := &rs.match[i]
+			if !m.covers(pkt, dstPorts) {
 				continue
 			}
-			peers, ok := e.rulePeers(r, n.VPCID, egress, pkt.forwarded, via)
+			peers, ok := e.rulePeersAt(rs, i, n.VPCID, egress, pkt.forwarded, via)
 			if !ok {
-				res.unknown = append(res.unknown, r.PrefixListID)
+				res.unknown = append(res.unknown, rs.peer[i].listID)
 				continue
 			}
 			next, matched := spare[:0], matchedBuf[:0]
 			for _, s := range remaining {
 				var hit span
 				var ok bool
-				hit, next, ok = matchSpan(s, egress, peers.splitAddrs, r.Ports(), ports, next)
+				hit, next, ok = matchSpan(s, egress, peers.splitAddrs, m.ports, ports, next)
 				if ok {
 					matched = append(matched, hit)
 				}
@@ -400,6 +450,7 @@ func (e *Engine) evalSecurityGroupsVia(n *model.NetworkInterface, egress bool, p
 			remaining, spare = next, spareOf(remaining, pkt.spans)
 			matchedBuf = matched[:0] // taken by copy below (append, packet.with)
 			if len(matched) > 0 {
+				r := &sg.Rules(egress)[i]
 				if parts {
 					res.parts = append(res.parts, sgPart{pkt: pkt.with(matched), group: sg, index: i, rule: r})
 				}
@@ -422,16 +473,243 @@ func ruleCovers(r *model.SGRule, pkt packet) bool { return ruleCoversPorts(r, pk
 
 // ruleCoversPorts is ruleCovers with the packets' destination ports given.
 func ruleCoversPorts(r *model.SGRule, pkt packet, dstPorts portSet) bool {
-	if !r.Protocol.Matches(pkt.proto) {
+	m := sgMatchOf(r)
+	return m.covers(pkt, dstPorts)
+}
+
+// sgMatch is what of a packet a security group rule selects, peers aside:
+// its protocol, its ICMP type and code, and its destination ports, with
+// the model's conversions (SGRule.ICMP, SGRule.Ports) done; with, for the
+// commonest peer, an IPv4 CIDR, the masked block itself (v4, bits), and
+// whether the rule names a group. Eighteen bytes a rule: a group's
+// matches, made once when the engine is built (sgForm), lie in a few
+// cache lines, and an IPv4 CIDR rule is decided without its sgPeer.
+type sgMatch struct {
+	proto model.Protocol
+	icmp  model.ICMPTypeCode
+	ports model.PortRange
+	// cidr4 is true when the peer is the IPv4 block v4/bits.
+	cidr4    bool
+	hasGroup bool
+	bits     uint8
+	v4       [4]byte
+}
+
+func sgMatchOf(r *model.SGRule) sgMatch {
+	m := sgMatch{proto: r.Protocol, icmp: r.ICMP(), ports: r.Ports(), hasGroup: r.Group != nil}
+	if r.CIDR.IsValid() && r.CIDR.Addr().Is4() {
+		p := r.CIDR.Masked()
+		m.cidr4, m.bits, m.v4 = true, uint8(p.Bits()), p.Addr().As4()
+	}
+	return m
+}
+
+// prefix4 returns the rule's IPv4 block (cidr4), as SGRule.CIDR.Masked().
+func (m *sgMatch) prefix4() netip.Prefix {
+	return netip.PrefixFrom(netip.AddrFrom4(m.v4), int(m.bits))
+}
+
+// matchesMessage reports whether the rule applies to the packets'
+// protocol and, for ICMP, message: a rule for all protocols takes every
+// ICMP message.
+func (m *sgMatch) matchesMessage(pkt packet) bool {
+	if !m.proto.Matches(pkt.proto) {
 		return false
 	}
-	if pkt.proto.IsICMP() && r.Protocol != model.ProtocolAll {
-		return r.ICMP().Matches(pkt.icmp)
+	return !pkt.proto.IsICMP() || m.proto == model.ProtocolAll || m.icmp.Matches(pkt.icmp)
+}
+
+// covers reports whether the rule applies to the packets' protocol and
+// ICMP message and to any of their destination ports (dstPorts), peers
+// aside.
+func (m *sgMatch) covers(pkt packet, dstPorts portSet) bool {
+	if !m.matchesMessage(pkt) {
+		return false
 	}
 	if pkt.proto.HasPorts() {
-		return dstPorts.overlaps(r.Ports())
+		return dstPorts.overlaps(m.ports)
 	}
 	return true
+}
+
+// sgPeerKind is what a security group rule's peer is.
+type sgPeerKind uint8
+
+const (
+	peerNone  sgPeerKind = iota // no peer the snapshot can match
+	peerCIDR                    // a CIDR block
+	peerList                    // a managed prefix list
+	peerGroup                   // a security group's members
+)
+
+// sgPeer is a security group rule's peer resolved in the engine: the
+// masked CIDR, the prefix list's entries (listOK false: not in the
+// snapshot) or the referenced group's members by VPC.
+type sgPeer struct {
+	kind    sgPeerKind
+	listOK  bool
+	prefix  netip.Prefix
+	list    addrs
+	listID  string
+	groupID string
+	members []vpcMembers
+}
+
+// vpcMembers is the private addresses of a security group's members in
+// one VPC.
+type vpcMembers struct {
+	vpc string
+	set addrs
+}
+
+// memberListsOf lists each group's members by VPC (groupMembers), for
+// the compact forms: a slice reads in fewer cache lines than a map.
+func memberListsOf(members map[string]map[string]addrs) map[string][]vpcMembers {
+	lists := make(map[string][]vpcMembers, len(members))
+	for g, byVPC := range members {
+		list := make([]vpcMembers, 0, len(byVPC))
+		for vpc, set := range byVPC {
+			list = append(list, vpcMembers{vpc, set})
+		}
+		lists[g] = list
+	}
+	return lists
+}
+
+// sgPeerOf resolves a rule's peer: a valid CIDR first, then a prefix
+// list, then a group.
+func (e *Engine) sgPeerOf(r *model.SGRule) sgPeer {
+	var p sgPeer
+	if r.Group != nil {
+		p.groupID = r.Group.GroupID // named whatever the peer is taken to be (sgMatch.hasGroup)
+	}
+	switch {
+	case r.CIDR.IsValid():
+		p.kind, p.prefix = peerCIDR, r.CIDR.Masked()
+	case r.PrefixListID != "":
+		p.kind, p.listID = peerList, r.PrefixListID
+		p.list, p.listOK = e.prefixListSets[r.PrefixListID]
+	case r.Group != nil:
+		p.kind, p.members = peerGroup, e.groupMemberLists[r.Group.GroupID]
+	}
+	return p
+}
+
+// sgRules is one direction of a security group's rules as evaluation
+// reads them, by rule index: what each selects of a packet (match) and
+// its peer. The matches are scanned first; a peer is read only for a rule
+// that applies to the packets. A rule whose match holds its peer (an
+// IPv4 CIDR, no group named) has none; rules naming the same peer share
+// one.
+type sgRules struct {
+	match []sgMatch
+	peer  []*sgPeer
+}
+
+// sgPeerKey is what makes a rule's peer (sgPeerOf), to share one per
+// snapshot.
+type sgPeerKey struct {
+	prefix          netip.Prefix
+	listID, groupID string
+	group           bool // the rule names a group (groupID)
+}
+
+// sgForm is a security group's rules as evaluation reads them, made once
+// per group when the engine is built.
+type sgForm struct {
+	group           *model.SecurityGroup
+	ingress, egress sgRules
+}
+
+func (f *sgForm) rules(egress bool) *sgRules {
+	if egress {
+		return &f.egress
+	}
+	return &f.ingress
+}
+
+// sgFormOf makes a group's compact form, sharing the peers made before
+// (memo; nil: none shared).
+func (e *Engine) sgFormOf(sg *model.SecurityGroup, memo map[sgPeerKey]*sgPeer) *sgForm {
+	f := &sgForm{group: sg}
+	for _, egress := range []bool{false, true} {
+		rules := sg.Rules(egress)
+		rs := f.rules(egress)
+		rs.match = make([]sgMatch, len(rules))
+		rs.peer = make([]*sgPeer, len(rules))
+		for i := range rules {
+			r := &rules[i]
+			m := sgMatchOf(r)
+			rs.match[i] = m
+			if m.cidr4 && !m.hasGroup {
+				continue // the match holds the peer
+			}
+			k := sgPeerKey{prefix: r.CIDR, listID: r.PrefixListID}
+			if r.Group != nil {
+				k.group, k.groupID = true, r.Group.GroupID
+			}
+			if p := memo[k]; p != nil {
+				rs.peer[i] = p
+				continue
+			}
+			p := e.sgPeerOf(r)
+			rs.peer[i] = &p
+			if memo != nil {
+				memo[k] = &p
+			}
+		}
+	}
+	return f
+}
+
+// formsOf returns the compact forms of an interface's security groups
+// (groupsOf), made when the engine was built or, for an interface or a
+// group the engine did not index, now.
+func (e *Engine) formsOf(n *model.NetworkInterface, groups []*model.SecurityGroup) []*sgForm {
+	if fi := e.ifaceInfo[n]; fi != nil && len(fi.forms) == len(groups) {
+		return fi.forms
+	}
+	forms := make([]*sgForm, len(groups))
+	for i, sg := range groups {
+		if forms[i] = e.sgForms[sg]; forms[i] == nil {
+			forms[i] = e.sgFormOf(sg, nil)
+		}
+	}
+	return forms
+}
+
+// indexGroupForms makes each security group's compact form and gives the
+// interfaces theirs. It runs when the prefix list sets and the groups'
+// members are known.
+func (e *Engine) indexGroupForms() {
+	e.groupMemberLists = memberListsOf(e.groupMembers)
+	e.sgForms = make(map[*model.SecurityGroup]*sgForm, len(e.snap.SecurityGroups))
+	memo := make(map[sgPeerKey]*sgPeer)
+	for _, g := range e.snap.SecurityGroups {
+		if sg := e.ix.SecurityGroup(g.ID); sg != nil && e.sgForms[sg] == nil {
+			e.sgForms[sg] = e.sgFormOf(sg, memo)
+		}
+	}
+	refs := 0
+	for _, fi := range e.ifaceInfo {
+		refs += len(fi.groups)
+	}
+	all := make([]*sgForm, 0, refs)
+	for _, n := range e.snap.NetworkInterfaces {
+		fi := e.ifaceInfo[n]
+		if fi == nil || len(fi.groups) == 0 || fi.forms != nil {
+			continue
+		}
+		start := len(all)
+		for _, sg := range fi.groups {
+			f := e.sgForms[sg]
+			if f == nil {
+				f = e.sgFormOf(sg, memo)
+			}
+			all = append(all, f)
+		}
+		fi.forms = all[start:len(all):len(all)]
+	}
 }
 
 // peerSet is the set of peer addresses a security group rule names: a
@@ -454,25 +732,39 @@ func (p peerSet) splitAddrs(a addrs) (in, out addrs) {
 // interface in vpcID for packets that came by via; ok is false for a
 // prefix list the snapshot lacks.
 func (e *Engine) rulePeers(r *model.SGRule, vpcID string, egress, forwarded bool, via *crossing) (peerSet, bool) {
+	p := e.sgPeerOf(r)
+	return e.peersOf(&p, vpcID, egress, forwarded, via)
+}
+
+// rulePeersAt is rulePeers for rule i of a compact form: an IPv4 CIDR
+// from the match itself, any other peer from its sgPeer.
+func (e *Engine) rulePeersAt(rs *sgRules, i int, vpcID string, egress, forwarded bool, via *crossing) (peerSet, bool) {
+	if m := &rs.match[i]; m.cidr4 {
+		return peerSet{prefix: m.prefix4()}, true
+	}
+	return e.peersOf(rs.peer[i], vpcID, egress, forwarded, via)
+}
+
+// peersOf is rulePeers for a resolved peer.
+func (e *Engine) peersOf(p *sgPeer, vpcID string, egress, forwarded bool, via *crossing) (peerSet, bool) {
 	switch {
-	case r.CIDR.IsValid():
-		return peerSet{prefix: r.CIDR.Masked()}, true
-	case r.PrefixListID != "":
-		set, ok := e.prefixListSets[r.PrefixListID]
-		return peerSet{set: set, isSet: true}, ok
-	case r.Group != nil && !forwarded:
-		return peerSet{set: e.groupPeers(r.Group.GroupID, vpcID, egress, via), isSet: true}, true
+	case p.kind == peerCIDR:
+		return peerSet{prefix: p.prefix}, true
+	case p.kind == peerList:
+		return peerSet{set: p.list, isSet: true}, p.listOK
+	case p.kind == peerGroup && !forwarded:
+		return peerSet{set: e.membersInScope(p.members, vpcID, egress, via), isSet: true}, true
 	}
 	return peerSet{isSet: true}, true
 }
 
-// groupPeers returns the private addresses of the members of a security
-// group that a reference from vpcID can match (referenceScope).
-func (e *Engine) groupPeers(groupID, fromVPC string, egress bool, via *crossing) addrs {
+// membersInScope returns the private addresses of a group's members (by
+// VPC) that a reference from fromVPC can match (referenceScope).
+func (e *Engine) membersInScope(members []vpcMembers, fromVPC string, egress bool, via *crossing) addrs {
 	var out addrs
-	for vpc, set := range e.groupMembers[groupID] {
-		if ok, _, _ := e.referenceScope(fromVPC, vpc, egress, via); ok {
-			out = out.union(set)
+	for _, m := range members {
+		if ok, _, _ := e.referenceScope(fromVPC, m.vpc, egress, via); ok {
+			out = out.union(m.set) // a union: the order of the VPCs does not matter
 		}
 	}
 	return out
@@ -533,23 +825,22 @@ func (m refMiss) code() Code {
 
 // groupMiss explains why the rules referencing groups did not match addr,
 // a peer that is a member of one of them: the first reason found.
-func (e *Engine) groupMiss(groups []*model.SecurityGroup, fromVPC string, addr netip.Addr, egress bool, pkt packet, via *crossing) (refMiss, string) {
+func (e *Engine) groupMiss(forms []*sgForm, fromVPC string, addr netip.Addr, egress bool, pkt packet, via *crossing) (refMiss, string) {
 	forwarded := pkt.forwarded
 	var owners []*model.NetworkInterface
 	looked := false
-	for _, sg := range groups {
-		for _, r := range sg.Rules(egress) {
-			if r.Group == nil || !r.Protocol.Matches(pkt.proto) {
+	for _, f := range forms {
+		rs := f.rules(egress)
+		for i := range rs.match {
+			if m := &rs.match[i]; !m.hasGroup || !m.matchesMessage(pkt) {
 				continue
 			}
-			if pkt.proto.IsICMP() && r.Protocol != model.ProtocolAll && !r.ICMP().Matches(pkt.icmp) {
-				continue
-			}
+			p := rs.peer[i]
 			if !looked {
 				owners, looked = e.ix.InterfacesByIP(addr), true
 			}
 			for _, m := range owners {
-				if !slices.Contains(m.SecurityGroupIDs, r.Group.GroupID) {
+				if !slices.Contains(m.SecurityGroupIDs, p.groupID) {
 					continue
 				}
 				if !ownsPrivate(m, addr) {
@@ -670,10 +961,11 @@ func (e *Engine) nearRules(n *model.NetworkInterface, egress bool, pkt packet) (
 	var of []*model.SecurityGroup
 	dstPorts := pkt.dstPorts()
 	groups, _ := e.groupsOf(n)
-	for _, sg := range groups {
-		rules := sg.Rules(egress)
-		for i := range rules {
-			if ruleCoversPorts(&rules[i], pkt, dstPorts) {
+	forms := e.formsOf(n, groups)
+	for gi, sg := range groups {
+		match := forms[gi].rules(egress).match
+		for i := range match {
+			if match[i].covers(pkt, dstPorts) {
 				out = append(out, RuleRef{Kind: kind, Resource: sg.ID, Index: i})
 				of = append(of, sg)
 			}

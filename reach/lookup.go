@@ -2,6 +2,7 @@ package reach
 
 import (
 	"net/netip"
+	"slices"
 
 	"github.com/vpcscope/vpcscope/model"
 )
@@ -54,6 +55,13 @@ func (si *subnetInfo) aclDetail(sn *model.Subnet, stage Stage) string {
 
 // ifaceInfo is what the walk needs of an interface.
 type ifaceInfo struct {
+	// eni is the interface; name its Name tag, lb the load balancer it
+	// belongs to (nil: none), as an endpoint shows them.
+	eni *model.NetworkInterface
+	// self is eni alone, the interfaces an endpoint naming it stands for.
+	self   []*model.NetworkInterface
+	name   string
+	lb     *model.LoadBalancer
 	subnet *model.Subnet
 	// groups are its security groups in the snapshot; missing the IDs of
 	// those that are not.
@@ -62,6 +70,10 @@ type ifaceInfo struct {
 	// groupTexts are what a hop at each of groups shows of it, by the
 	// group's ID (resourceText(sg.ID, nil)).
 	groupTexts []*resourceText
+	// forms are the compact forms of groups, by index.
+	forms []*sgForm
+	// class is its class's key (classKey; "" when it has none).
+	class string
 	// instance is the instance it is attached to (nil: none in the
 	// snapshot), as an endpoint shows it.
 	instance *instanceInfo
@@ -184,7 +196,9 @@ func (e *Engine) indexLookups() {
 	// list has the capacity of its length.
 	enis := e.snap.NetworkInterfaces
 	e.ifaceInfo = make(map[*model.NetworkInterface]*ifaceInfo, len(enis))
+	e.ifaceByID = make(map[string]*ifaceInfo, len(enis))
 	infos := make([]ifaceInfo, len(enis))
+	selves := slices.Clone(enis)
 	refs := 0
 	for _, n := range enis {
 		refs += len(n.SecurityGroupIDs)
@@ -195,6 +209,7 @@ func (e *Engine) indexLookups() {
 	var lastSubnet *model.Subnet
 	for i, n := range enis {
 		fi := &infos[i]
+		fi.eni, fi.self, fi.name, fi.lb = n, selves[i:i+1:i+1], n.Name(), e.lbByENI[n.ID]
 		if lastSubnet == nil || lastSubnet.ID != n.SubnetID {
 			lastSubnet = e.ix.Subnet(n.SubnetID)
 		}
@@ -220,6 +235,9 @@ func (e *Engine) indexLookups() {
 			fi.groupTexts = groupTexts[start:len(groups):len(groups)]
 		}
 		e.ifaceInfo[n] = fi
+		if res, ok := e.ix.Resource(n.ID); ok && res == model.Resource(n) {
+			e.ifaceByID[n.ID] = fi
+		}
 	}
 }
 
@@ -339,4 +357,13 @@ func (e *Engine) tgwIngressOf(tgw *model.TransitGateway, in *model.TGWAttachment
 		info.routes = e.tgwTables[info.rtID]
 	}
 	return info
+}
+
+// flowClassKey is classKey, read from the interface's record (one lookup
+// the walk makes anyway) when it has one.
+func (e *Engine) flowClassKey(n *model.NetworkInterface) string {
+	if fi := e.ifaceInfo[n]; fi != nil && fi.class != "" {
+		return fi.class
+	}
+	return e.classKey(n)
 }

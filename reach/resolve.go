@@ -45,6 +45,9 @@ func (e *Engine) resolve(spec string, isSource bool) (resolved, error) {
 			return e.resolveAddr(r, addr.Unmap(), isSource)
 		}
 	}
+	if fi := e.ifaceByID[spec]; fi != nil {
+		return e.resolveInterface(r, fi), nil // e.ix.Resource(spec) is fi.eni
+	}
 	if res, ok := e.ix.Resource(spec); ok {
 		return e.resolveResource(r, res)
 	}
@@ -222,6 +225,9 @@ func (e *Engine) resolveResource(r resolved, res model.Resource) (resolved, erro
 			return r, inputErr("instance %s has no network interface in the snapshot", v.ID)
 		}
 	case *model.NetworkInterface:
+		if fi := e.ifaceInfo[v]; fi != nil {
+			return e.resolveInterface(r, fi), nil
+		}
 		r.kind, r.enis = "network-interface", []*model.NetworkInterface{v}
 		r.setInstance(e.instanceOf(v))
 		if lb := e.lbByENI[v.ID]; lb != nil {
@@ -369,4 +375,19 @@ func down(in *model.Instance) string {
 		return in.State
 	}
 	return ""
+}
+
+// resolveInterface is resolveResource for an interface the engine
+// indexed, from its record: its ID and Name tag, its instance, and the
+// load balancer it belongs to.
+func (e *Engine) resolveInterface(r resolved, fi *ifaceInfo) resolved {
+	r.id, r.name = fi.eni.ID, fi.name
+	r.kind, r.enis = "network-interface", fi.self
+	if fi.instance != nil {
+		r.setInstance(*fi.instance)
+	}
+	if fi.lb != nil {
+		r.kind, r.lb = "load-balancer", fi.lb
+	}
+	return r
 }

@@ -229,7 +229,7 @@ func (w *walker) exitToVPC(out *model.TGWAttachment, pkt packet, az string) *arr
 			fmt.Sprintf("no subnet of attachment %s is in the snapshot", out.ID))
 	}
 	detail := "into " + out.ResourceID + " via " + sn.ID + " (" + sn.AvailabilityZone + ")"
-	switch fwdAZ, seen := w.flow.tgwAZ[out.ID]; {
+	switch fwdAZ, seen := w.flow.tgwAZ.of(out.ID); {
 	case w.dir == DirForward:
 		w.flow.leftTGWIn(out.ID, sn.AvailabilityZone)
 	case seen && fwdAZ != sn.AvailabilityZone && out.ApplianceModeSupport:

@@ -105,7 +105,7 @@ type flow struct {
 	nats   []natRecord
 	eigw   map[string]bool
 	// tgwAZ records the AZ a request left each transit gateway attachment in.
-	tgwAZ   map[string]string
+	tgwAZ   tgwAZs
 	lb      *lbLeg
 	caveats []string
 	// via is how the packets entered the VPC they are in, and appliances
@@ -166,15 +166,39 @@ func (f *flow) leftByEIGW(vpcID string) {
 
 // leftTGWIn records the AZ the request left transit gateway attachment id in.
 func (f *flow) leftTGWIn(id, az string) {
-	if f.tgwAZ == nil {
-		f.tgwAZ = map[string]string{}
+	f.tgwAZ.set(id, az)
+}
+
+// tgwAZs records the AZ a request left each transit gateway attachment
+// in: a flow crosses one or two, so a list, not a map.
+type tgwAZs []attachmentAZ
+
+type attachmentAZ struct{ id, az string }
+
+// set records az for attachment id, replacing what it held.
+func (l *tgwAZs) set(id, az string) {
+	for i := range *l {
+		if (*l)[i].id == id {
+			(*l)[i].az = az
+			return
+		}
 	}
-	f.tgwAZ[id] = az
+	*l = append(*l, attachmentAZ{id, az})
+}
+
+// of returns the AZ recorded for attachment id, if any.
+func (l tgwAZs) of(id string) (string, bool) {
+	for _, a := range l {
+		if a.id == id {
+			return a.az, true
+		}
+	}
+	return "", false
 }
 
 // clone returns an independent copy, for a branch.
 func (f *flow) clone() *flow {
-	c := &flow{sgSeen: maps.Clone(f.sgSeen), eigw: maps.Clone(f.eigw), tgwAZ: maps.Clone(f.tgwAZ), lb: f.lb}
+	c := &flow{sgSeen: maps.Clone(f.sgSeen), eigw: maps.Clone(f.eigw), tgwAZ: slices.Clip(slices.Clone(f.tgwAZ)), lb: f.lb}
 	c.fw, c.fwBack, c.gwlb = maps.Clone(f.fw), maps.Clone(f.fwBack), maps.Clone(f.gwlb)
 	c.nats = append([]natRecord(nil), f.nats...)
 	c.caveats = append([]string(nil), f.caveats...)
@@ -783,8 +807,8 @@ func describeInterface(e *Engine, n *model.NetworkInterface) string {
 	s := n.ID
 	if id := n.InstanceID(); id != "" {
 		s += " of " + id
-		if in := e.ix.Instance(id); in != nil && in.Name() != "" {
-			s += " (" + in.Name() + ")"
+		if in := e.instanceOf(n); in.in != nil && in.name != "" { // in.name is the instance's Name tag
+			s += " (" + in.name + ")"
 		}
 	}
 	return s
@@ -912,7 +936,7 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 	if len(n.SecurityGroupIDs) == 0 {
 		return true // managed interfaces (NAT, transit gateway) have none
 	}
-	if w.dir == DirReturn && w.flow.sgSeen[w.e.classKey(n)] {
+	if w.dir == DirReturn && w.flow.sgSeen[w.e.flowClassKey(n)] {
 		w.record(Hop{Layer: LayerSecurityGroup, Resource: n.SecurityGroupIDs[0], Stage: stage, Verdict: Allow,
 			text: w.e.groupText(n, n.SecurityGroupIDs[0]), Rule: "stateful reply", Detail: "security groups are stateful: the reply of a flow they admitted passes"}, *pkt)
 		return true
@@ -932,7 +956,7 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 		}
 		a := d.admitted
 		*pkt = a.pkt
-		w.flow.seenSG(w.e.classKey(n))
+		w.flow.seenSG(w.e.flowClassKey(n))
 		if w.quietPass() {
 			return true
 		}
@@ -986,21 +1010,29 @@ func (e *Engine) sgRefusal(n *model.NetworkInterface, egress bool, d sgResult, p
 	// name them, and point the reference at the first.
 	near, nearGroups := e.nearRules(n, egress, pkt)
 	h.Near = near
-	var names []string
+	// The names are written into one buffer (on the stack when short):
+	// "peer (rule N of sg), ...".
+	var buf [256]byte
+	names := buf[:0]
 	for i, r := range near {
 		sg := nearGroups[i]
 		if i == 0 {
 			h.Resource, h.Ref = sg.ID, &RuleRef{Kind: kind, Index: r.Index}
+		} else {
+			names = append(names, ", "...)
 		}
 		// People count rules from 1, as the console and the explorer do.
-		names = append(names, sg.Rules(egress)[r.Index].PeerFrom(sg.Account)+" (rule "+strconv.Itoa(r.Index+1)+" of "+sg.ID+")")
+		names = sg.Rules(egress)[r.Index].AppendPeerFrom(names, sg.Account)
+		names = append(names, " (rule "...)
+		names = strconv.AppendInt(names, int64(r.Index+1), 10)
+		names = append(append(append(names, " of "...), sg.ID...), ')')
 	}
-	if len(names) > 0 {
-		reason += "; " + svc + " is open only " + word + " " + strings.Join(names, ", ")
+	if len(near) > 0 {
+		reason += "; " + svc + " is open only " + word + " " + string(names)
 	}
 	h.text = e.groupText(n, h.Resource)
 	if a, ok := peer.single(); ok {
-		if miss, note := e.groupMiss(d.groups, n.VPCID, a, egress, pkt, d.via); miss != refNone {
+		if miss, note := e.groupMiss(d.forms, n.VPCID, a, egress, pkt, d.via); miss != refNone {
 			h.Code = miss.code()
 			reason += " (" + note + ")"
 		}
