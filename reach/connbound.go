@@ -182,16 +182,26 @@ func unionAll(sets []addrs) addrs {
 	slices.SortFunc(rs, func(x, y netipx.IPRange) int { return x.From().Compare(y.From()) })
 	out := rs[:1]
 	for _, r := range rs[1:] {
-		last := &out[len(out)-1]
-		if next := last.To().Next(); next.IsValid() && next.Less(r.From()) {
-			out = append(out, r)
-			continue
-		}
-		if last.To().Less(r.To()) {
-			*last = netipx.IPRangeFrom(last.From(), r.To())
-		}
+		out = appendJoined(out, r)
 	}
 	return fromRanges(out)
+}
+
+// appendJoined appends r to ranges sorted by first address, none of which
+// starts after r: r is joined to the last range when the two overlap or
+// touch, appended after it otherwise.
+func appendJoined(out []netipx.IPRange, r netipx.IPRange) []netipx.IPRange {
+	if len(out) == 0 {
+		return append(out, r)
+	}
+	last := &out[len(out)-1]
+	if next := last.To().Next(); next.IsValid() && next.Less(r.From()) {
+		return append(out, r)
+	}
+	if last.To().Less(r.To()) {
+		*last = netipx.IPRangeFrom(last.From(), r.To())
+	}
+	return out
 }
 
 // indexedRange is a range of addresses of one of a list of sets.
@@ -222,19 +232,7 @@ func unionOf(rs []indexedRange, chosen []bool) addrs {
 		if !chosen[x.set] {
 			continue
 		}
-		r := x.r
-		if len(out) == 0 {
-			out = append(out, r)
-			continue
-		}
-		last := &out[len(out)-1]
-		if next := last.To().Next(); next.IsValid() && next.Less(r.From()) {
-			out = append(out, r)
-			continue
-		}
-		if last.To().Less(r.To()) {
-			*last = netipx.IPRangeFrom(last.From(), r.To())
-		}
+		out = appendJoined(out, x.r)
 	}
 	return fromRanges(out)
 }

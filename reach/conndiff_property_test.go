@@ -336,12 +336,7 @@ func TestPropertyStreamedDiffEqualsNaiveDiff(t *testing.T) {
 	defer reach.SetDiffChunk(3)()
 	changed := 0
 	for seed := range uint64(propertySeeds(t)) {
-		build := func() *randomNet {
-			rn := randomNetwork(seed)
-			withPureSubnets(rn, seed)
-			return rn
-		}
-		rnA, rnB := build(), build()
+		rnA, rnB := pureNetwork(seed), pureNetwork(seed)
 		rng := rand.New(rand.NewPCG(seed, 15))
 		did := mutate(rng, rnB.w.s, rnA.prefixes)
 		ea, eb := reach.New(rnA.w.s), reach.New(rnB.w.s)
@@ -437,12 +432,7 @@ func TestPropertyDiffOverSharedWalks(t *testing.T) {
 	defer reach.SetDiffChunk(3)()
 	modes := map[string]int{}
 	for seed := range uint64(propertySeeds(t)) {
-		build := func() *randomNet {
-			rn := randomNetwork(seed)
-			withPureSubnets(rn, seed)
-			return rn
-		}
-		rnA, rnB := build(), build()
+		rnA, rnB := pureNetwork(seed), pureNetwork(seed)
 		rng := rand.New(rand.NewPCG(seed, 25))
 		if len(rnB.w.s.SecurityGroups) == 0 {
 			continue
@@ -519,12 +509,7 @@ func TestPropertyDiffSkipsReceiversAdmittingAlike(t *testing.T) {
 	defer reach.SetDiffChunk(3)()
 	modes := map[string]int{}
 	for seed := range uint64(propertySeeds(t)) {
-		build := func() *randomNet {
-			rn := randomNetwork(seed)
-			withPureSubnets(rn, seed)
-			return rn
-		}
-		rnA, rnB := build(), build()
+		rnA, rnB := pureNetwork(seed), pureNetwork(seed)
 		rng := rand.New(rand.NewPCG(seed, 35))
 		if len(rnB.w.s.SecurityGroups) == 0 {
 			continue

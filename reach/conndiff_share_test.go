@@ -22,12 +22,7 @@ import (
 func TestPropertyRuleChangesMemoEqualsComputed(t *testing.T) {
 	answers := map[bool]int{}
 	for seed := range uint64(propertySeeds(t)) {
-		build := func() *randomNet {
-			rn := randomNetwork(seed)
-			withPureSubnets(rn, seed)
-			return rn
-		}
-		rnA, rnB, rnC := build(), build(), build()
+		rnA, rnB, rnC := pureNetwork(seed), pureNetwork(seed), pureNetwork(seed)
 		rng := rand.New(rand.NewPCG(seed, 27))
 		if len(rnB.w.s.SecurityGroups) == 0 {
 			continue
@@ -143,12 +138,7 @@ func TestPropertyRelateBesideDiffsAsRelate(t *testing.T) {
 	defer reach.SetDiffChunk(3)()
 	ways := map[string]int{}
 	for seed := range uint64(propertySeeds(t)) {
-		build := func() *randomNet {
-			rn := randomNetwork(seed)
-			withPureSubnets(rn, seed)
-			return rn
-		}
-		rnA, rnB := build(), build()
+		rnA, rnB := pureNetwork(seed), pureNetwork(seed)
 		rng := rand.New(rand.NewPCG(seed, 28))
 		if len(rnB.w.s.SecurityGroups) == 0 {
 			continue

@@ -188,6 +188,15 @@ func edgesOf(t *testing.T, e *reach.Engine, ends []string) []netip.Addr {
 	return out
 }
 
+// pureNetwork is the random network of seed with pure subnets
+// (withPureSubnets): each call builds its own copy, so a test may change
+// one and compare it with another.
+func pureNetwork(seed uint64) *randomNet {
+	rn := randomNetwork(seed)
+	withPureSubnets(rn, seed)
+	return rn
+}
+
 // withPureSubnets adds to a random network subnets that hold nothing but
 // instances — the subnets whole-network questions walk together when
 // they share a VPC, route table, network ACL and zone — with rules that
