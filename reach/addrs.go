@@ -394,6 +394,13 @@ func (a addrs) union(b addrs) addrs {
 	return fromRanges(out)
 }
 
+// same reports whether b is a itself: the same address, or the same
+// ranges (not merely equal ones).
+func (a addrs) same(b addrs) bool {
+	return a.one == b.one && len(a.rs) == len(b.rs) && (a.rs == nil) == (b.rs == nil) &&
+		(len(a.rs) == 0 || &a.rs[0] == &b.rs[0])
+}
+
 // equal reports whether both sets hold the same addresses.
 func (a addrs) equal(b addrs) bool {
 	if a.rs == nil && b.rs == nil {

@@ -192,6 +192,11 @@ func (s portSet) normal() bool {
 	return true
 }
 
+// same reports whether o is s itself (the same slice).
+func (s portSet) same(o portSet) bool {
+	return len(s) == len(o) && (len(s) == 0 || &s[0] == &o[0])
+}
+
 // equal reports whether both sets hold the same ports.
 func (s portSet) equal(o portSet) bool {
 	if len(s) != len(o) {
@@ -215,6 +220,12 @@ type span struct {
 
 func (s span) empty(ports bool) bool {
 	return s.src.empty() || s.dst.empty() || (ports && (s.srcPorts.empty() || s.dstPorts.empty()))
+}
+
+// same reports whether t is s itself: the same address sets and port sets
+// (not merely equal ones), as a split returns a span it leaves whole.
+func (s span) same(t span) bool {
+	return s.src.same(t.src) && s.dst.same(t.dst) && s.srcPorts.same(t.srcPorts) && s.dstPorts.same(t.dstPorts)
 }
 
 func (s span) reply() span {
@@ -278,13 +289,12 @@ func mergeSpans(spans []span) []span {
 		merged := false
 		for i := range out {
 			o := &out[i]
-			if o.src.equal(s.src) && o.dst.equal(s.dst) && o.srcPorts.equal(s.srcPorts) {
-				o.dstPorts = o.dstPorts.union(s.dstPorts)
-				merged = true
-				break
-			}
-			if o.src.equal(s.src) && o.dst.equal(s.dst) && o.dstPorts.equal(s.dstPorts) {
-				o.srcPorts = o.srcPorts.union(s.srcPorts)
+			if byDstPorts, ok := mergeable(*o, s); ok {
+				if byDstPorts {
+					o.dstPorts = o.dstPorts.union(s.dstPorts)
+				} else {
+					o.srcPorts = o.srcPorts.union(s.srcPorts)
+				}
 				merged = true
 				break
 			}
@@ -294,6 +304,46 @@ func mergeSpans(spans []span) []span {
 		}
 	}
 	return out
+}
+
+// mergeable reports whether mergeSpans joins s into o: both hold the same
+// addresses and the same source ports (their destination ports are then
+// joined, byDstPorts) or the same destination ports (their source ports
+// are joined).
+func mergeable(o, s span) (byDstPorts, ok bool) {
+	if !o.src.equal(s.src) || !o.dst.equal(s.dst) {
+		return false, false
+	}
+	if o.srcPorts.equal(s.srcPorts) {
+		return true, true
+	}
+	return false, o.dstPorts.equal(s.dstPorts)
+}
+
+// normal reports whether p is as withOwned leaves its spans: none empty and
+// no two that mergeSpans would join. p.with(p.spans) then holds the very
+// spans of p, and p itself may stand for it, without a copy.
+func (p packet) normal() bool {
+	ports := p.proto.HasPorts()
+	for j, s := range p.spans {
+		if s.empty(ports) {
+			return false
+		}
+		for _, o := range p.spans[:j] {
+			if _, ok := mergeable(o, s); ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// normalised returns p.with(p.spans): p itself when it is normal.
+func (p packet) normalised() packet {
+	if p.normal() {
+		return p
+	}
+	return p.with(p.spans)
 }
 
 // src and dst return the union of the spans' source (destination) addresses.
@@ -347,15 +397,58 @@ func (p packet) is4() bool { return len(p.spans) > 0 && p.spans[0].dst.is4() }
 
 // filter keeps the packets for which keep holds, splitting spans by the
 // address sets keep returns: keep gets a span and returns the part of it
-// to keep and the part to drop.
+// to keep and the part to drop. When keep leaves every span whole on one
+// side (returns it as it is) and p is normal, that side is p itself and
+// nothing is allocated.
 func (p packet) filter(keep func(span) (in, out span)) (kept, dropped packet) {
+	ports := p.proto.HasPorts()
+	none := packet{proto: p.proto, icmp: p.icmp, forwarded: p.forwarded}
+	side := 0 // 1: every span so far kept whole, -1: dropped whole
+	for k, s := range p.spans {
+		i, o := keep(s)
+		switch {
+		case side >= 0 && o.empty(ports) && i.same(s):
+			side = 1
+			continue
+		case side <= 0 && i.empty(ports) && o.same(s):
+			side = -1
+			continue
+		}
+		return p.filterFrom(k, side, i, o, keep)
+	}
+	switch {
+	case side == 0 || !p.normal():
+		return p.filterFrom(len(p.spans), side, span{}, span{}, keep)
+	case side > 0:
+		return p, none
+	}
+	return none, p
+}
+
+// filterFrom is filter once keep has left the spans before k whole on one
+// side (side; 0 when k is 0) and split span k into i and o (when k is
+// within p): it splits the rest and takes both parts with withOwned.
+func (p packet) filterFrom(k, side int, i, o span, keep func(span) (in, out span)) (kept, dropped packet) {
 	n := len(p.spans)
 	buf := make([]span, 0, 2*n) // both parts, one allocation
 	in, out := buf[:0:n], buf[n:n:2*n]
-	for _, s := range p.spans {
-		i, o := keep(s)
+	for _, s := range p.spans[:k] {
+		// keep returned s itself on its side and an empty part on the
+		// other, which withOwned drops (empty spans are dropped the same).
+		if side > 0 {
+			in = append(in, s)
+		} else {
+			out = append(out, s)
+		}
+	}
+	if k < n {
 		in = append(in, i)
 		out = append(out, o)
+		for _, s := range p.spans[k+1:] {
+			i, o := keep(s)
+			in = append(in, i)
+			out = append(out, o)
+		}
 	}
 	return p.withOwned(in[:0], in), p.withOwned(out[:0], out)
 }
