@@ -287,29 +287,14 @@ func (a addrs) intersect(s addrs) addrs {
 	if !a.overlaps(s) {
 		return addrs{}
 	}
-	var inside []netipx.IPRange
-	b := s.rs
-	k := 0
-	for _, r := range a.rs {
-		cur := r.From()
-		for k < len(b) && b[k].To().Less(cur) {
-			k++
-		}
-		for m := k; m < len(b) && !r.To().Less(b[m].From()); m++ {
-			f, t := b[m].From(), b[m].To()
-			if f.Less(cur) {
-				f = cur
-			}
-			if r.To().Less(t) {
-				t = r.To()
-			}
-			inside = append(inside, netipx.IPRangeFrom(f, t))
-			if t == r.To() {
-				break
-			}
-			cur = t.Next()
-		}
+	// As split: a set wholly inside s is returned itself, else the
+	// inside part is counted first and written once.
+	nIn, nOut := a.splitParts(s.rs, nil, nil)
+	if nOut == 0 {
+		return a
 	}
+	inside := make([]netipx.IPRange, nIn)
+	a.splitParts(s.rs, inside, nil)
 	return fromRanges(inside)
 }
 

@@ -190,6 +190,9 @@ func (c *compiledACL) evaluateSpans(egress bool, pkt packet, parts bool) aclResu
 			// matchSpan would match every span whole (its ports equal).
 			*side = append(*side, remaining...)
 		} else {
+			if cap(next) < 2*len(remaining) {
+				next = make([]span, 0, 2*len(remaining)) // matchSpan leaves at most two of each
+			}
 			for _, s := range remaining {
 				if peerOf(s, egress).is4() != en.CIDR.Addr().Is4() {
 					next = append(next, s)

@@ -20,8 +20,18 @@ func portsOf(r model.PortRange) portSet { return portSet{r} }
 
 func (s portSet) empty() bool { return len(s) == 0 }
 
-// split returns the ports of s inside r and the ports outside it.
+// split returns the ports of s inside r and the ports outside it (nil
+// when there are none). Both parts share one allocation, sized for the
+// most they can hold: each range of s has at most one piece inside r and,
+// as only one range can hold both ends of r, the pieces outside it number
+// at most one more than the ranges.
 func (s portSet) split(r model.PortRange) (in, out portSet) {
+	if len(s) == 0 {
+		return nil, nil
+	}
+	n := len(s)
+	buf := make(portSet, 0, 2*n+1)
+	in, out = buf[:0:n], buf[n:n:2*n+1]
 	for _, x := range s {
 		if !x.Overlaps(r) {
 			out = append(out, x)
@@ -36,7 +46,15 @@ func (s portSet) split(r model.PortRange) (in, out portSet) {
 			out = append(out, model.PortRange{From: i.To + 1, To: x.To})
 		}
 	}
-	return in, out
+	return nilIfEmpty(in), nilIfEmpty(out)
+}
+
+// nilIfEmpty returns s, or nil when s holds no range.
+func nilIfEmpty(s portSet) portSet {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
 }
 
 func (s portSet) union(o portSet) portSet {
