@@ -49,15 +49,26 @@ func (s portSet) split(r model.PortRange) (in, out portSet) {
 	return nilIfEmpty(in), nilIfEmpty(out)
 }
 
-// nilIfEmpty returns s, or nil when s holds no range.
+// nilIfEmpty returns s, or nil when s holds no range; its capacity is
+// its length, so that an append to it copies (s may share its array).
 func nilIfEmpty(s portSet) portSet {
 	if len(s) == 0 {
 		return nil
 	}
-	return s
+	return s[:len(s):len(s)]
 }
 
 func (s portSet) union(o portSet) portSet {
+	// Sets are never changed once built: when the union is one of them,
+	// as the merge below would build it (a normal set), it is that set.
+	switch {
+	case len(s) == 0 && len(o) > 0 && o.normal():
+		return o
+	case len(o) == 0 && len(s) > 0 && s.normal():
+		return s
+	case len(s) > 0 && s.equal(o) && s.normal():
+		return s
+	}
 	if len(s) > 0 && len(o) > 0 && s.sorted() && o.sorted() {
 		// merge two sorted sets (the insertion sort below is quadratic
 		// in the number of ranges: a probe's 100 single ports)
@@ -158,7 +169,13 @@ func (s portSet) within(r model.PortRange) bool {
 func (s portSet) minus(o portSet) portSet {
 	out := s
 	for _, r := range o {
-		_, out = out.split(r)
+		switch {
+		case out.overlaps(r):
+			_, out = out.split(r)
+		case len(out) == 0:
+			out = nil // as split returns none
+		}
+		// else split would return out's own ranges
 	}
 	return out
 }
@@ -688,13 +705,23 @@ func icmpName(t model.ICMPTypeCode) string {
 // PortsString rather than keeping their own: one implementation of port
 // sets.
 func UnionPorts(a, b []model.PortRange) []model.PortRange {
-	return portSet(a).union(b)
+	return ownPorts(portSet(a).union(b), a, b)
 }
 
 // SubtractPorts returns the ports of a outside b, as sorted, merged
 // ranges.
 func SubtractPorts(a, b []model.PortRange) []model.PortRange {
-	return portSet(nil).union(portSet(a).minus(b))
+	return ownPorts(portSet(nil).union(portSet(a).minus(b)), a, b)
+}
+
+// ownPorts returns s, a copy of it when it is one of the caller's own
+// sets a and b (union and minus may return one of theirs): the caller
+// gets a set of its own, as it always has.
+func ownPorts(s portSet, a, b []model.PortRange) []model.PortRange {
+	if len(s) > 0 && (len(a) > 0 && &s[0] == &a[0] || len(b) > 0 && &s[0] == &b[0]) {
+		return slices.Clone(s)
+	}
+	return s
 }
 
 // CoversPorts reports whether every port of r is in rs.

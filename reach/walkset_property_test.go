@@ -3,6 +3,7 @@ package reach
 import (
 	"math/rand/v2"
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/vpcscope/vpcscope/model"
@@ -271,5 +272,85 @@ func TestPacketFilterPartsOfPacketSets(t *testing.T) {
 	}
 	if trivial == 0 || split == 0 {
 		t.Fatalf("the random cases exercise one side only: %d whole, %d split", trivial, split)
+	}
+}
+
+// splitPlain and minusPlain are portSet's split and minus as they were
+// before their shortcuts: appends, and a split by every range.
+func (s portSet) splitPlain(r model.PortRange) (in, out portSet) {
+	for _, x := range s {
+		if !x.Overlaps(r) {
+			out = append(out, x)
+			continue
+		}
+		i, _ := x.Intersect(r)
+		in = append(in, i)
+		if x.From < i.From {
+			out = append(out, model.PortRange{From: x.From, To: i.From - 1})
+		}
+		if i.To < x.To {
+			out = append(out, model.PortRange{From: i.To + 1, To: x.To})
+		}
+	}
+	return in, out
+}
+
+func (s portSet) minusPlain(o portSet) portSet {
+	out := s
+	for _, r := range o {
+		_, out = out.splitPlain(r)
+	}
+	return out
+}
+
+// TestPortSetShortcutsEqualReference checks split (one buffer), minus
+// (which skips the ranges it leaves whole) and union (which returns one
+// of its sets when that is the union) against the plain computations on
+// random sets, normal or not, empty, nil and equal: the same ranges, and
+// none exactly when the reference has none (nil).
+func TestPortSetShortcutsEqualReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 37))
+	random := func() portSet {
+		switch rng.IntN(8) {
+		case 0:
+			return nil
+		case 1:
+			return portSet{}
+		}
+		var s portSet
+		for range 1 + rng.IntN(5) {
+			a, b := uint16(rng.IntN(100)), uint16(rng.IntN(100))
+			s = append(s, model.PortRange{From: min(a, b), To: max(a, b)})
+		}
+		if rng.IntN(2) == 0 {
+			return unionByInsertion(nil, s)
+		}
+		return s
+	}
+	sameSet := func(got, want portSet) bool {
+		return slices.Equal(got, want) && (got == nil) == (want == nil)
+	}
+	for i := range 30000 {
+		s, o := random(), random()
+		if rng.IntN(4) == 0 {
+			o = slices.Clone(s)
+		}
+		a, b := uint16(rng.IntN(100)), uint16(rng.IntN(100))
+		r := model.PortRange{From: min(a, b), To: max(a, b)}
+		gi, gout := s.split(r)
+		wi, wout := s.splitPlain(r)
+		if !sameSet(gi, wi) || !sameSet(gout, wout) {
+			t.Fatalf("case %d: %v split by %v = %v | %v, want %v | %v", i, s, r, gi, gout, wi, wout)
+		}
+		if got, want := s.minus(o), s.minusPlain(o); !sameSet(got, want) {
+			t.Fatalf("case %d: %v minus %v = %v, want %v", i, s, o, got, want)
+		}
+		if got, want := s.union(o), unionByInsertion(s, o); !sameSet(got, want) {
+			t.Fatalf("case %d: %v ∪ %v = %v, want %v", i, s, o, got, want)
+		}
+		if got, want := UnionPorts(s, o), unionByInsertion(s, o); !sameSet(got, want) ||
+			len(got) > 0 && (len(s) > 0 && &got[0] == &s[0] || len(o) > 0 && &got[0] == &o[0]) {
+			t.Fatalf("case %d: UnionPorts(%v, %v) = %v, want a set of its own equal to %v", i, s, o, got, want)
+		}
 	}
 }
