@@ -321,7 +321,13 @@ func (a addrs) within(r netipx.IPRange) bool {
 // group's members against the internet) cost a few searches, not a walk
 // of the many.
 func (a addrs) overlaps(b addrs) bool {
-	ra, rb := a.ranges(), b.ranges()
+	switch {
+	case a.rs == nil:
+		return a.one.IsValid() && b.contains(a.one)
+	case b.rs == nil:
+		return b.one.IsValid() && a.contains(b.one)
+	}
+	ra, rb := a.rs, b.rs
 	i, j := 0, 0
 	for i < len(ra) && j < len(rb) {
 		if ra[i].Overlaps(rb[j]) {

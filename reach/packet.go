@@ -66,8 +66,13 @@ func (s portSet) union(o portSet) portSet {
 		return o
 	case len(o) == 0 && len(s) > 0 && s.normal():
 		return s
-	case len(s) > 0 && s.equal(o) && s.normal():
-		return s
+	case len(s) > 0 && len(o) > 0 && s.normal() && o.normal():
+		if o.coveredBy(s) {
+			return s
+		}
+		if s.coveredBy(o) {
+			return o
+		}
 	}
 	if len(s) > 0 && len(o) > 0 && s.sorted() && o.sorted() {
 		// merge two sorted sets (the insertion sort below is quadratic
@@ -167,6 +172,9 @@ func (s portSet) within(r model.PortRange) bool {
 
 // minus returns the ports of s outside o.
 func (s portSet) minus(o portSet) portSet {
+	if len(s) > 0 && len(o) > 0 && s.normal() && o.normal() {
+		return s.minusNormal(o)
+	}
 	out := s
 	for _, r := range o {
 		switch {
@@ -178,6 +186,57 @@ func (s portSet) minus(o portSet) portSet {
 		// else split would return out's own ranges
 	}
 	return out
+}
+
+// minusNormal is minus for two normal sets, in one linear merge: the
+// ports of each range of s outside o's ranges, in order, as the splits
+// by every range of o leave them; s itself when o takes none of them,
+// nil when it takes them all.
+func (s portSet) minusNormal(o portSet) portSet {
+	var out portSet
+	took := false
+	j := 0
+	for _, x := range s {
+		for j < len(o) && o[j].To < x.From {
+			j++ // o's ranges before x
+		}
+		from := uint32(x.From)
+		for k := j; k < len(o) && o[k].From <= x.To; k++ {
+			took = true
+			if uint32(o[k].From) > from {
+				if out == nil {
+					out = make(portSet, 0, len(s)+len(o)) // at most one piece more per range of o
+				}
+				out = append(out, model.PortRange{From: uint16(from), To: o[k].From - 1})
+			}
+			from = uint32(o[k].To) + 1
+		}
+		if from <= uint32(x.To) {
+			if out == nil {
+				out = make(portSet, 0, len(s)+len(o))
+			}
+			out = append(out, model.PortRange{From: uint16(from), To: x.To})
+		}
+	}
+	if !took {
+		return s
+	}
+	return nilIfEmpty(out)
+}
+
+// coveredBy reports whether every port of the normal set s is in the
+// normal set o.
+func (s portSet) coveredBy(o portSet) bool {
+	j := 0
+	for _, x := range s {
+		for j < len(o) && o[j].To < x.From {
+			j++
+		}
+		if j == len(o) || o[j].From > x.From || o[j].To < x.To {
+			return false // normal: x lies in one range of o or is not covered
+		}
+	}
+	return true
 }
 
 // intersect returns the ports in both sets.
