@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/vpcscope/vpcscope/model"
+	"go4.org/netipx"
 )
 
 // This file checks the set walks' shortcuts (a filter or an ACL entry that
@@ -351,6 +352,47 @@ func TestPortSetShortcutsEqualReference(t *testing.T) {
 		if got, want := UnionPorts(s, o), unionByInsertion(s, o); !sameSet(got, want) ||
 			len(got) > 0 && (len(s) > 0 && &got[0] == &s[0] || len(o) > 0 && &got[0] == &o[0]) {
 			t.Fatalf("case %d: UnionPorts(%v, %v) = %v, want a set of its own equal to %v", i, s, o, got, want)
+		}
+	}
+}
+
+// TestAddrsSplitManyAgainstFewAgreesWithIPSet checks split and intersect
+// (which gallop over runs of ranges in the other set's gaps) against
+// netipx.IPSet on random sets of many ranges against few, and few
+// against many, both ways.
+func TestAddrsSplitManyAgainstFewAgreesWithIPSet(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 43))
+	random := func(n int) *netipx.IPSet {
+		var b netipx.IPSetBuilder
+		for range n {
+			lo := rng.IntN(4096)
+			hi := min(4095, lo+rng.IntN(1+rng.IntN(300)))
+			at := func(x int) netip.Addr { return netip.AddrFrom4([4]byte{10, 0, byte(x >> 8), byte(x)}) }
+			b.AddRange(netipx.IPRangeFrom(at(lo), at(hi)))
+		}
+		s, _ := b.IPSet()
+		return s
+	}
+	for i := range 5000 {
+		na, nb := rng.IntN(80), rng.IntN(4)
+		if rng.IntN(2) == 0 {
+			na, nb = nb, na
+		}
+		a, b := random(na), random(nb)
+		x, y := addrsOf(a), addrsOf(b)
+		in, out := x.split(y)
+		var wantIn, wantOut netipx.IPSetBuilder
+		wantIn.AddSet(a)
+		wantIn.Intersect(b)
+		wantOut.AddSet(a)
+		wantOut.RemoveSet(b)
+		wi, _ := wantIn.IPSet()
+		wo, _ := wantOut.IPSet()
+		if !in.equal(addrsOf(wi)) || !out.equal(addrsOf(wo)) {
+			t.Fatalf("case %d: %v split by %v = %v | %v, want %v | %v", i, a.Ranges(), b.Ranges(), in.ranges(), out.ranges(), wi.Ranges(), wo.Ranges())
+		}
+		if got := x.intersect(y); !got.equal(in) {
+			t.Fatalf("case %d: %v ∩ %v = %v, want %v", i, a.Ranges(), b.Ranges(), got.ranges(), in.ranges())
 		}
 	}
 }
