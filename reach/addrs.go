@@ -219,28 +219,29 @@ func (a addrs) split(s addrs) (in, out addrs) {
 // splitParts merges a's ranges with b's (sorted, disjoint) and writes the
 // parts of a inside b into inside and those outside into outside, when
 // they are not nil (each exactly as long as the parts, which it returns
-// the counts of).
+// the counts of). Runs of a's ranges in a gap of b (or past its end) are
+// found by galloping and taken whole, as are runs of b's ranges in a gap
+// of a: a few ranges against many cost a few searches.
 func (a addrs) splitParts(b []netipx.IPRange, inside, outside []netipx.IPRange) (nIn, nOut int) {
-	emit := func(in bool, r netipx.IPRange) {
-		if in {
-			if inside != nil {
-				inside[nIn] = r
-			}
-			nIn++
-			return
-		}
-		if outside != nil {
-			outside[nOut] = r
-		}
-		nOut++
-	}
+	rs := a.rs
 	k := 0
-	for _, r := range a.rs {
-		cur := r.From()
-		// skip the ranges of s that end before r
-		for k < len(b) && b[k].To().Less(cur) {
-			k++
+	for i := 0; i < len(rs); {
+		r := rs[i]
+		k = firstEndingFrom(b, k, r.From()) // skip the ranges of b that end before r
+		if k == len(b) || r.To().Less(b[k].From()) {
+			// r, and the ranges of a up to b's next range, lie outside b
+			j := len(rs)
+			if k < len(b) {
+				j = firstEndingFrom(rs, i, b[k].From())
+			}
+			if outside != nil {
+				copy(outside[nOut:], rs[i:j])
+			}
+			nOut += j - i
+			i = j
+			continue
 		}
+		cur := r.From()
 		for m := k; m < len(b) && !r.To().Less(b[m].From()); m++ {
 			f, t := b[m].From(), b[m].To()
 			if f.Less(cur) {
@@ -250,9 +251,15 @@ func (a addrs) splitParts(b []netipx.IPRange, inside, outside []netipx.IPRange) 
 				t = r.To()
 			}
 			if cur.Less(f) {
-				emit(false, netipx.IPRangeFrom(cur, f.Prev()))
+				if outside != nil {
+					outside[nOut] = netipx.IPRangeFrom(cur, f.Prev())
+				}
+				nOut++
 			}
-			emit(true, netipx.IPRangeFrom(f, t))
+			if inside != nil {
+				inside[nIn] = netipx.IPRangeFrom(f, t)
+			}
+			nIn++
 			if t == r.To() {
 				cur = netip.Addr{}
 				break
@@ -260,8 +267,12 @@ func (a addrs) splitParts(b []netipx.IPRange, inside, outside []netipx.IPRange) 
 			cur = t.Next()
 		}
 		if cur.IsValid() && !r.To().Less(cur) {
-			emit(false, netipx.IPRangeFrom(cur, r.To()))
+			if outside != nil {
+				outside[nOut] = netipx.IPRangeFrom(cur, r.To())
+			}
+			nOut++
 		}
+		i++
 	}
 	return nIn, nOut
 }
@@ -287,29 +298,14 @@ func (a addrs) intersect(s addrs) addrs {
 	if !a.overlaps(s) {
 		return addrs{}
 	}
-	var inside []netipx.IPRange
-	b := s.rs
-	k := 0
-	for _, r := range a.rs {
-		cur := r.From()
-		for k < len(b) && b[k].To().Less(cur) {
-			k++
-		}
-		for m := k; m < len(b) && !r.To().Less(b[m].From()); m++ {
-			f, t := b[m].From(), b[m].To()
-			if f.Less(cur) {
-				f = cur
-			}
-			if r.To().Less(t) {
-				t = r.To()
-			}
-			inside = append(inside, netipx.IPRangeFrom(f, t))
-			if t == r.To() {
-				break
-			}
-			cur = t.Next()
-		}
+	// As split: a set wholly inside s is returned itself, else the
+	// inside part is counted first and written once.
+	nIn, nOut := a.splitParts(s.rs, nil, nil)
+	if nOut == 0 {
+		return a
 	}
+	inside := make([]netipx.IPRange, nIn)
+	a.splitParts(s.rs, inside, nil)
 	return fromRanges(inside)
 }
 
@@ -336,7 +332,13 @@ func (a addrs) within(r netipx.IPRange) bool {
 // group's members against the internet) cost a few searches, not a walk
 // of the many.
 func (a addrs) overlaps(b addrs) bool {
-	ra, rb := a.ranges(), b.ranges()
+	switch {
+	case a.rs == nil:
+		return a.one.IsValid() && b.contains(a.one)
+	case b.rs == nil:
+		return b.one.IsValid() && a.contains(b.one)
+	}
+	ra, rb := a.rs, b.rs
 	i, j := 0, 0
 	for i < len(ra) && j < len(rb) {
 		if ra[i].Overlaps(rb[j]) {
@@ -392,6 +394,13 @@ func (a addrs) union(b addrs) addrs {
 		}
 	}
 	return fromRanges(out)
+}
+
+// same reports whether b is a itself: the same address, or the same
+// ranges (not merely equal ones).
+func (a addrs) same(b addrs) bool {
+	return a.one == b.one && len(a.rs) == len(b.rs) && (a.rs == nil) == (b.rs == nil) &&
+		(len(a.rs) == 0 || &a.rs[0] == &b.rs[0])
 }
 
 // equal reports whether both sets hold the same addresses.

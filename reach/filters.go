@@ -196,8 +196,9 @@ func (c *compiledACL) evaluateSpans(egress bool, pkt packet, parts bool) aclResu
 	ports := pkt.proto.HasPorts()
 	res := aclResult{allowed: aclPart{pkt: pkt.with(nil), allow: true}, denied: aclPart{pkt: pkt.with(nil)}}
 	remaining := pkt.spans
-	var spare, matchedBuf []span // see spareOf
+	var spare []span // see spareOf
 	var allowed, denied []span
+	untouched := true // every entry so far matched none of pkt
 	for _, i := range order {
 		if len(remaining) == 0 {
 			break
@@ -213,21 +214,46 @@ func (c *compiledACL) evaluateSpans(egress bool, pkt packet, parts bool) aclResu
 		if ports && en.Protocol != model.ProtocolAll {
 			entryPorts = en.Ports()
 		}
-		next, matched := spare[:0], matchedBuf[:0]
-		for _, s := range remaining {
-			if peerOf(s, egress).is4() != en.CIDR.Addr().Is4() {
-				next = append(next, s)
-				continue
+		cidr := en.CIDR.Masked()
+		kind := entryReach(remaining, egress, netipx.RangeOfPrefix(cidr), entryPorts, ports)
+		if kind == reachesNone {
+			continue // matchSpan would leave every span as it is
+		}
+		if kind == reachesAll && untouched {
+			// The first entry that matches any of the packets matches
+			// them all: it decides pkt whole.
+			return decidedWhole(en, pkt.normalised(), parts)
+		}
+		untouched = false
+		// The entry's part goes straight onto its side; parts copies it.
+		side := &denied
+		if en.Action == model.Allow {
+			side = &allowed
+		}
+		start := len(*side)
+		next := spare[:0]
+		if kind == reachesAll {
+			// matchSpan would match every span whole (its ports equal).
+			*side = append(*side, remaining...)
+		} else {
+			if cap(next) < 2*len(remaining) {
+				next = make([]span, 0, 2*len(remaining)) // matchSpan leaves at most two of each
 			}
-			var hit span
-			var ok bool
-			hit, next, ok = matchSpan(s, egress, func(a addrs) (addrs, addrs) { return a.splitPrefix(en.CIDR.Masked()) }, entryPorts, ports, next)
-			if ok {
-				matched = append(matched, hit)
+			for _, s := range remaining {
+				if peerOf(s, egress).is4() != en.CIDR.Addr().Is4() {
+					next = append(next, s)
+					continue
+				}
+				var hit span
+				var ok bool
+				hit, next, ok = matchSpan(s, egress, func(a addrs) (addrs, addrs) { return a.splitPrefix(cidr) }, entryPorts, ports, next)
+				if ok {
+					*side = append(*side, hit)
+				}
 			}
 		}
 		remaining, spare = next, spareOf(remaining, pkt.spans)
-		matchedBuf = matched[:0] // taken by copy below (append, packet.with)
+		matched := (*side)[start:]
 		if len(matched) == 0 {
 			continue
 		}
@@ -235,25 +261,103 @@ func (c *compiledACL) evaluateSpans(egress bool, pkt packet, parts bool) aclResu
 			res.parts = append(res.parts, aclPart{pkt: pkt.with(matched), entry: en, allow: en.Action == model.Allow})
 		}
 		if en.Action == model.Allow {
-			allowed = append(allowed, matched...)
 			if res.allowed.entry == nil {
 				res.allowed.entry = en
 			}
-		} else {
-			denied = append(denied, matched...)
-			if res.denied.entry == nil {
-				res.denied.entry = en
-			}
+		} else if res.denied.entry == nil {
+			res.denied.entry = en
 		}
+	}
+	if untouched && len(pkt.spans) > 0 {
+		// No entry matched any of the packets: the final deny takes pkt.
+		return decidedWhole(nil, pkt.normalised(), parts)
 	}
 	// What no entry matched falls to the implicit final deny.
 	if len(remaining) > 0 && parts {
 		res.parts = append(res.parts, aclPart{pkt: pkt.with(remaining)})
 	}
 	denied = append(denied, remaining...)
-	res.allowed.pkt = pkt.with(allowed)
-	res.denied.pkt = pkt.with(denied)
+	// allowed and denied were built here (appends to nil): the packets own them.
+	res.allowed.pkt = pkt.withOwned(allowed[:0], allowed)
+	res.denied.pkt = pkt.withOwned(denied[:0], denied)
 	return res
+}
+
+// wellFormed reports whether every range of s runs from its first port
+// to its last (a split then returns each range of s within an entry's
+// ports as it is).
+func wellFormed(s portSet) bool {
+	for _, r := range s {
+		if r.From > r.To {
+			return false
+		}
+	}
+	return true
+}
+
+// decidedWhole is evaluateSpans's result when one entry (nil: the final
+// deny) decides all of pkt, which is normal.
+func decidedWhole(en *model.ACLEntry, pkt packet, parts bool) aclResult {
+	none := pkt.with(nil)
+	res := aclResult{allowed: aclPart{pkt: none, allow: true}, denied: aclPart{pkt: none}}
+	allow := en != nil && en.Action == model.Allow
+	if allow {
+		res.allowed.pkt, res.allowed.entry = pkt, en
+	} else {
+		res.denied.pkt, res.denied.entry = pkt, en
+	}
+	if parts {
+		res.parts = []aclPart{{pkt: pkt, entry: en, allow: allow}}
+	}
+	return res
+}
+
+// entryReach tells how an entry (its CIDR as a range, and its ports)
+// meets the spans, as matchSpan splits them: it matches none of them
+// (each is left as it is), all of them whole, or some part of some.
+type entryReachKind int
+
+const (
+	reachesSome entryReachKind = iota
+	reachesNone
+	reachesAll
+)
+
+// entryReach returns how an entry of peer range cidr and destination
+// ports entryPorts meets the spans. A span is left as it is when its peer
+// is of the other IP version or outside the range, or, all inside it,
+// none of its ports is the entry's; it is matched whole when its peer is
+// all inside the range and (with ports) so are its destination ports,
+// some of them at least.
+func entryReach(spans []span, egress bool, cidr netipx.IPRange, entryPorts model.PortRange, ports bool) entryReachKind {
+	none, all := true, true
+	for _, s := range spans {
+		peer := peerOf(s, egress)
+		switch {
+		case peer.is4() != cidr.From().Is4() || !peer.overlapsRange(cidr):
+			all = false
+		case !peer.within(cidr):
+			return reachesSome
+		case !ports:
+			none = false
+		case !s.dstPorts.overlaps(entryPorts):
+			all = false
+		case s.dstPorts.within(entryPorts) && wellFormed(s.dstPorts):
+			none = false
+		default:
+			return reachesSome
+		}
+		if !none && !all {
+			return reachesSome
+		}
+	}
+	switch {
+	case none:
+		return reachesNone
+	case all:
+		return reachesAll
+	}
+	return reachesSome
 }
 
 // spareOf returns the span slice a filter just stopped reading, for the

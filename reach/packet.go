@@ -20,8 +20,18 @@ func portsOf(r model.PortRange) portSet { return portSet{r} }
 
 func (s portSet) empty() bool { return len(s) == 0 }
 
-// split returns the ports of s inside r and the ports outside it.
+// split returns the ports of s inside r and the ports outside it (nil
+// when there are none). Both parts share one allocation, sized for the
+// most they can hold: each range of s has at most one piece inside r and,
+// as only one range can hold both ends of r, the pieces outside it number
+// at most one more than the ranges.
 func (s portSet) split(r model.PortRange) (in, out portSet) {
+	if len(s) == 0 {
+		return nil, nil
+	}
+	n := len(s)
+	buf := make(portSet, 0, 2*n+1)
+	in, out = buf[:0:n], buf[n:n:2*n+1]
 	for _, x := range s {
 		if !x.Overlaps(r) {
 			out = append(out, x)
@@ -36,10 +46,34 @@ func (s portSet) split(r model.PortRange) (in, out portSet) {
 			out = append(out, model.PortRange{From: i.To + 1, To: x.To})
 		}
 	}
-	return in, out
+	return nilIfEmpty(in), nilIfEmpty(out)
+}
+
+// nilIfEmpty returns s, or nil when s holds no range; its capacity is
+// its length, so that an append to it copies (s may share its array).
+func nilIfEmpty(s portSet) portSet {
+	if len(s) == 0 {
+		return nil
+	}
+	return s[:len(s):len(s)]
 }
 
 func (s portSet) union(o portSet) portSet {
+	// Sets are never changed once built: when the union is one of them,
+	// as the merge below would build it (a normal set), it is that set.
+	switch {
+	case len(s) == 0 && len(o) > 0 && o.normal():
+		return o
+	case len(o) == 0 && len(s) > 0 && s.normal():
+		return s
+	case len(s) > 0 && len(o) > 0 && s.normal() && o.normal():
+		if o.coveredBy(s) {
+			return s
+		}
+		if s.coveredBy(o) {
+			return o
+		}
+	}
 	if len(s) > 0 && len(o) > 0 && s.sorted() && o.sorted() {
 		// merge two sorted sets (the insertion sort below is quadratic
 		// in the number of ranges: a probe's 100 single ports)
@@ -138,11 +172,71 @@ func (s portSet) within(r model.PortRange) bool {
 
 // minus returns the ports of s outside o.
 func (s portSet) minus(o portSet) portSet {
+	if len(s) > 0 && len(o) > 0 && s.normal() && o.normal() {
+		return s.minusNormal(o)
+	}
 	out := s
 	for _, r := range o {
-		_, out = out.split(r)
+		switch {
+		case out.overlaps(r):
+			_, out = out.split(r)
+		case len(out) == 0:
+			out = nil // as split returns none
+		}
+		// else split would return out's own ranges
 	}
 	return out
+}
+
+// minusNormal is minus for two normal sets, in one linear merge: the
+// ports of each range of s outside o's ranges, in order, as the splits
+// by every range of o leave them; s itself when o takes none of them,
+// nil when it takes them all.
+func (s portSet) minusNormal(o portSet) portSet {
+	var out portSet
+	took := false
+	j := 0
+	for _, x := range s {
+		for j < len(o) && o[j].To < x.From {
+			j++ // o's ranges before x
+		}
+		from := uint32(x.From)
+		for k := j; k < len(o) && o[k].From <= x.To; k++ {
+			took = true
+			if uint32(o[k].From) > from {
+				if out == nil {
+					out = make(portSet, 0, len(s)+len(o)) // at most one piece more per range of o
+				}
+				out = append(out, model.PortRange{From: uint16(from), To: o[k].From - 1})
+			}
+			from = uint32(o[k].To) + 1
+		}
+		if from <= uint32(x.To) {
+			if out == nil {
+				out = make(portSet, 0, len(s)+len(o))
+			}
+			out = append(out, model.PortRange{From: uint16(from), To: x.To})
+		}
+	}
+	if !took {
+		return s
+	}
+	return nilIfEmpty(out)
+}
+
+// coveredBy reports whether every port of the normal set s is in the
+// normal set o.
+func (s portSet) coveredBy(o portSet) bool {
+	j := 0
+	for _, x := range s {
+		for j < len(o) && o[j].To < x.From {
+			j++
+		}
+		if j == len(o) || o[j].From > x.From || o[j].To < x.To {
+			return false // normal: x lies in one range of o or is not covered
+		}
+	}
+	return true
 }
 
 // intersect returns the ports in both sets.
@@ -192,6 +286,11 @@ func (s portSet) normal() bool {
 	return true
 }
 
+// same reports whether o is s itself (the same slice).
+func (s portSet) same(o portSet) bool {
+	return len(s) == len(o) && (len(s) == 0 || &s[0] == &o[0])
+}
+
 // equal reports whether both sets hold the same ports.
 func (s portSet) equal(o portSet) bool {
 	if len(s) != len(o) {
@@ -215,6 +314,12 @@ type span struct {
 
 func (s span) empty(ports bool) bool {
 	return s.src.empty() || s.dst.empty() || (ports && (s.srcPorts.empty() || s.dstPorts.empty()))
+}
+
+// same reports whether t is s itself: the same address sets and port sets
+// (not merely equal ones), as a split returns a span it leaves whole.
+func (s span) same(t span) bool {
+	return s.src.same(t.src) && s.dst.same(t.dst) && s.srcPorts.same(t.srcPorts) && s.dstPorts.same(t.dstPorts)
 }
 
 func (s span) reply() span {
@@ -278,13 +383,12 @@ func mergeSpans(spans []span) []span {
 		merged := false
 		for i := range out {
 			o := &out[i]
-			if o.src.equal(s.src) && o.dst.equal(s.dst) && o.srcPorts.equal(s.srcPorts) {
-				o.dstPorts = o.dstPorts.union(s.dstPorts)
-				merged = true
-				break
-			}
-			if o.src.equal(s.src) && o.dst.equal(s.dst) && o.dstPorts.equal(s.dstPorts) {
-				o.srcPorts = o.srcPorts.union(s.srcPorts)
+			if byDstPorts, ok := mergeable(*o, s); ok {
+				if byDstPorts {
+					o.dstPorts = o.dstPorts.union(s.dstPorts)
+				} else {
+					o.srcPorts = o.srcPorts.union(s.srcPorts)
+				}
 				merged = true
 				break
 			}
@@ -294,6 +398,46 @@ func mergeSpans(spans []span) []span {
 		}
 	}
 	return out
+}
+
+// mergeable reports whether mergeSpans joins s into o: both hold the same
+// addresses and the same source ports (their destination ports are then
+// joined, byDstPorts) or the same destination ports (their source ports
+// are joined).
+func mergeable(o, s span) (byDstPorts, ok bool) {
+	if !o.src.equal(s.src) || !o.dst.equal(s.dst) {
+		return false, false
+	}
+	if o.srcPorts.equal(s.srcPorts) {
+		return true, true
+	}
+	return false, o.dstPorts.equal(s.dstPorts)
+}
+
+// normal reports whether p is as withOwned leaves its spans: none empty and
+// no two that mergeSpans would join. p.with(p.spans) then holds the very
+// spans of p, and p itself may stand for it, without a copy.
+func (p packet) normal() bool {
+	ports := p.proto.HasPorts()
+	for j, s := range p.spans {
+		if s.empty(ports) {
+			return false
+		}
+		for _, o := range p.spans[:j] {
+			if _, ok := mergeable(o, s); ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// normalised returns p.with(p.spans): p itself when it is normal.
+func (p packet) normalised() packet {
+	if p.normal() {
+		return p
+	}
+	return p.with(p.spans)
 }
 
 // src and dst return the union of the spans' source (destination) addresses.
@@ -347,15 +491,58 @@ func (p packet) is4() bool { return len(p.spans) > 0 && p.spans[0].dst.is4() }
 
 // filter keeps the packets for which keep holds, splitting spans by the
 // address sets keep returns: keep gets a span and returns the part of it
-// to keep and the part to drop.
+// to keep and the part to drop. When keep leaves every span whole on one
+// side (returns it as it is) and p is normal, that side is p itself and
+// nothing is allocated.
 func (p packet) filter(keep func(span) (in, out span)) (kept, dropped packet) {
+	ports := p.proto.HasPorts()
+	none := packet{proto: p.proto, icmp: p.icmp, forwarded: p.forwarded}
+	side := 0 // 1: every span so far kept whole, -1: dropped whole
+	for k, s := range p.spans {
+		i, o := keep(s)
+		switch {
+		case side >= 0 && o.empty(ports) && i.same(s):
+			side = 1
+			continue
+		case side <= 0 && i.empty(ports) && o.same(s):
+			side = -1
+			continue
+		}
+		return p.filterFrom(k, side, i, o, keep)
+	}
+	switch {
+	case side == 0 || !p.normal():
+		return p.filterFrom(len(p.spans), side, span{}, span{}, keep)
+	case side > 0:
+		return p, none
+	}
+	return none, p
+}
+
+// filterFrom is filter once keep has left the spans before k whole on one
+// side (side; 0 when k is 0) and split span k into i and o (when k is
+// within p): it splits the rest and takes both parts with withOwned.
+func (p packet) filterFrom(k, side int, i, o span, keep func(span) (in, out span)) (kept, dropped packet) {
 	n := len(p.spans)
 	buf := make([]span, 0, 2*n) // both parts, one allocation
 	in, out := buf[:0:n], buf[n:n:2*n]
-	for _, s := range p.spans {
-		i, o := keep(s)
+	for _, s := range p.spans[:k] {
+		// keep returned s itself on its side and an empty part on the
+		// other, which withOwned drops (empty spans are dropped the same).
+		if side > 0 {
+			in = append(in, s)
+		} else {
+			out = append(out, s)
+		}
+	}
+	if k < n {
 		in = append(in, i)
 		out = append(out, o)
+		for _, s := range p.spans[k+1:] {
+			i, o := keep(s)
+			in = append(in, i)
+			out = append(out, o)
+		}
 	}
 	return p.withOwned(in[:0], in), p.withOwned(out[:0], out)
 }
@@ -577,13 +764,23 @@ func icmpName(t model.ICMPTypeCode) string {
 // PortsString rather than keeping their own: one implementation of port
 // sets.
 func UnionPorts(a, b []model.PortRange) []model.PortRange {
-	return portSet(a).union(b)
+	return ownPorts(portSet(a).union(b), a, b)
 }
 
 // SubtractPorts returns the ports of a outside b, as sorted, merged
 // ranges.
 func SubtractPorts(a, b []model.PortRange) []model.PortRange {
-	return portSet(nil).union(portSet(a).minus(b))
+	return ownPorts(portSet(nil).union(portSet(a).minus(b)), a, b)
+}
+
+// ownPorts returns s, a copy of it when it is one of the caller's own
+// sets a and b (union and minus may return one of theirs): the caller
+// gets a set of its own, as it always has.
+func ownPorts(s portSet, a, b []model.PortRange) []model.PortRange {
+	if len(s) > 0 && (len(a) > 0 && &s[0] == &a[0] || len(b) > 0 && &s[0] == &b[0]) {
+		return slices.Clone(s)
+	}
+	return s
 }
 
 // CoversPorts reports whether every port of r is in rs.
