@@ -246,11 +246,9 @@ func answerLine(e *reach.Engine, s *slot, decorate func(*reach.Answer) any) (bad
 // optionally protocol (tcp by default), port and sourcePort. An error is
 // the line's own: not a query, an unknown protocol or end.
 func Answer(e *reach.Engine, line []byte) (*reach.Answer, error) {
-	var bq batchQuery
-	dec := json.NewDecoder(bytes.NewReader(bytes.TrimSpace(line)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&bq); err != nil {
-		return nil, fmt.Errorf("not a query (want {\"from\",\"to\",\"protocol\",\"port\"}): %w", err)
+	bq, err := decodeQuery(bytes.TrimSpace(line))
+	if err != nil {
+		return nil, err
 	}
 	if bq.Protocol == "" {
 		bq.Protocol = "tcp"
@@ -265,6 +263,134 @@ func Answer(e *reach.Engine, line []byte) (*reach.Answer, error) {
 		return nil, ie
 	}
 	return a, err
+}
+
+// decodeQuery decodes a query line (trimmed) as a json.Decoder that
+// disallows unknown fields does. A line in the plain form every query
+// tool writes — keys from, to, protocol, port and sourcePort spelled so,
+// strings of printable ASCII without escapes, ports written as small
+// non-negative integers — is read by plainQuery without the decoder's
+// reflection; any other line, and every malformed one, by the decoder.
+func decodeQuery(line []byte) (batchQuery, error) {
+	if bq, ok := plainQuery(line); ok {
+		return bq, nil
+	}
+	var bq batchQuery
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&bq); err != nil {
+		return batchQuery{}, fmt.Errorf("not a query (want {\"from\",\"to\",\"protocol\",\"port\"}): %w", err)
+	}
+	return bq, nil
+}
+
+// plainQuery reads a query line in the plain form decodeQuery describes,
+// nothing after its closing brace; ok is false for any other line, which
+// the caller then gives to encoding/json. Where ok is true bq is what
+// encoding/json decodes (a repeated key's last value wins, as there).
+func plainQuery(line []byte) (bq batchQuery, ok bool) {
+	p := plainParser{b: line}
+	if !p.byte('{') {
+		return bq, false
+	}
+	if p.byte('}') {
+		return bq, p.end()
+	}
+	for {
+		key, ok := p.str()
+		if !ok || !p.byte(':') {
+			return bq, false
+		}
+		switch key {
+		case "from":
+			bq.From, ok = p.str()
+		case "to":
+			bq.To, ok = p.str()
+		case "protocol":
+			bq.Protocol, ok = p.str()
+		case "port":
+			bq.Port, ok = p.uint()
+		case "sourcePort":
+			bq.SourcePort, ok = p.uint()
+		default:
+			return bq, false // another spelling or an unknown field
+		}
+		if !ok {
+			return bq, false
+		}
+		if p.byte('}') {
+			return bq, p.end()
+		}
+		if !p.byte(',') {
+			return bq, false
+		}
+	}
+}
+
+// plainParser reads the tokens of a plain query line.
+type plainParser struct {
+	b []byte
+	i int
+}
+
+// space skips JSON whitespace.
+func (p *plainParser) space() {
+	for p.i < len(p.b) && (p.b[p.i] == ' ' || p.b[p.i] == '\t' || p.b[p.i] == '\n' || p.b[p.i] == '\r') {
+		p.i++
+	}
+}
+
+// byte reads c, after whitespace.
+func (p *plainParser) byte(c byte) bool {
+	p.space()
+	if p.i < len(p.b) && p.b[p.i] == c {
+		p.i++
+		return true
+	}
+	return false
+}
+
+// end reports whether nothing but whitespace is left.
+func (p *plainParser) end() bool {
+	p.space()
+	return p.i == len(p.b)
+}
+
+// str reads a string of printable ASCII other than '"' and '\\'.
+func (p *plainParser) str() (string, bool) {
+	if !p.byte('"') {
+		return "", false
+	}
+	start := p.i
+	for ; p.i < len(p.b); p.i++ {
+		switch c := p.b[p.i]; {
+		case c == '"':
+			s := string(p.b[start:p.i])
+			p.i++
+			return s, true
+		case c < ' ' || c > '~' || c == '\\':
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// uint reads 0 or a decimal integer of at most nine digits without a
+// leading zero, followed by a comma, a brace or whitespace.
+func (p *plainParser) uint() (int, bool) {
+	p.space()
+	start, n := p.i, 0
+	for ; p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9'; p.i++ {
+		n = n*10 + int(p.b[p.i]-'0')
+	}
+	digits := p.i - start
+	switch {
+	case digits == 0 || digits > 9 || (digits > 1 && p.b[start] == '0'):
+		return 0, false
+	case p.i < len(p.b) && p.b[p.i] != ',' && p.b[p.i] != '}' && p.b[p.i] != ' ' && p.b[p.i] != '\t' && p.b[p.i] != '\n' && p.b[p.i] != '\r':
+		return 0, false // a fraction, an exponent, or no number at all
+	}
+	return n, true
 }
 
 // readLine appends the next line of r, without its newline, to buf. A line

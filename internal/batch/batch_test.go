@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -274,4 +275,99 @@ func TestReadLine(t *testing.T) {
 			}
 		})
 	}
+}
+
+// decoderQuery decodes a line the way Answer did before plainQuery: with
+// encoding/json's Decoder, unknown fields disallowed.
+func decoderQuery(line []byte) (batchQuery, error) {
+	var bq batchQuery
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&bq)
+	return bq, err
+}
+
+// checkPlainQuery fails when plainQuery reads line but encoding/json's
+// decoder rejects it or decodes it otherwise.
+func checkPlainQuery(t *testing.T, line []byte) (plain bool) {
+	t.Helper()
+	got, ok := plainQuery(line)
+	if !ok {
+		return false
+	}
+	want, err := decoderQuery(line)
+	if err != nil || got != want {
+		t.Fatalf("plainQuery(%q) = %+v, but encoding/json decodes %+v (error %v)", line, got, want, err)
+	}
+	return true
+}
+
+// randomQueryLine builds a query line from pieces that a plain reader
+// could misread: keys in other cases and unknown ones, escapes,
+// non-ASCII and control bytes in strings, numbers with signs, fractions,
+// exponents, leading zeros and overflow, null, whitespace of every kind,
+// missing and extra punctuation, and text after the object.
+func randomQueryLine(rng *rand.Rand) []byte {
+	keys := []string{"from", "to", "protocol", "port", "sourcePort", "From", "FROM", "Port", "sourceport", "x", "", "fro\u006d", `fr\u006fm`}
+	strs := []string{`"eni-0a1"`, `"internet"`, `"tcp"`, `""`, `"a\"b"`, `"a\\b"`, `"\u0041"`, `"é"`, "\"\xff\"", "\"a\tb\"", `"~ !#"`, `"<&>"`, "null", "1", "true", `"a`}
+	nums := []string{"0", "22", "443", "65535", "123456789", "1234567890", "-1", "01", "1.5", "1e2", "443.0", `"443"`, "null", "99999999999999999999", "", "4 4"}
+	ws := []string{"", "", "", " ", "\t", "\n", "\r", "  "}
+	var b strings.Builder
+	b.WriteString(ws[rng.IntN(len(ws))])
+	b.WriteString([]string{"{", "{", "{", "[", ""}[rng.IntN(5)])
+	n := rng.IntN(6)
+	for i := range n {
+		if i > 0 {
+			b.WriteString([]string{",", ",", ",", ",,", ""}[rng.IntN(5)])
+		}
+		b.WriteString(ws[rng.IntN(len(ws))])
+		key := keys[rng.IntN(len(keys))]
+		b.WriteString(`"` + key + `"`)
+		b.WriteString(ws[rng.IntN(len(ws))])
+		b.WriteString([]string{":", ":", ":", ""}[rng.IntN(4)])
+		b.WriteString(ws[rng.IntN(len(ws))])
+		if rng.IntN(2) == 0 {
+			b.WriteString(strs[rng.IntN(len(strs))])
+		} else {
+			b.WriteString(nums[rng.IntN(len(nums))])
+		}
+		b.WriteString(ws[rng.IntN(len(ws))])
+	}
+	b.WriteString([]string{"}", "}", "}", "", "}}", "} x", "}\n{}"}[rng.IntN(7)])
+	b.WriteString(ws[rng.IntN(len(ws))])
+	return []byte(b.String())
+}
+
+// TestPlainQueryDecodesAsEncodingJSON: every line plainQuery reads —
+// random lines mixing well-formed and malformed pieces, and the lines of
+// the batch tests — encoding/json's decoder decodes to the same query; a
+// line it does not read goes to that decoder.
+func TestPlainQueryDecodesAsEncodingJSON(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 31))
+	plain := 0
+	for range 200000 {
+		if checkPlainQuery(t, randomQueryLine(rng)) {
+			plain++
+		}
+	}
+	for _, line := range strings.Split(queryLines(smallAccount(), 400), "\n") {
+		if len(line) > 1000 {
+			continue
+		}
+		checkPlainQuery(t, bytes.TrimSpace([]byte(line)))
+	}
+	if plain < 1000 {
+		t.Fatalf("only %d random lines were plain", plain)
+	}
+}
+
+// FuzzPlainQuery: plainQuery reads no line otherwise than encoding/json.
+func FuzzPlainQuery(f *testing.F) {
+	for _, s := range []string{`{"from":"a","to":"b","protocol":"tcp","port":443}`, `{}`, `{"port":0,"sourcePort":1}`,
+		`{"from":"a","from":"b"}`, `{"FROM":"a"}`, `{"port":1e2}`, `{"from":"a"} x`, ` { "to" : "b" } `} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		checkPlainQuery(t, line)
+	})
 }
