@@ -418,3 +418,41 @@ func TestAppendJSONCoversEveryField(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAnswerJSON writes the large account's 2,000 point answers, one
+// per op, with encoding/json (as `reach --batch` did) and with AppendJSON.
+func BenchmarkAnswerJSON(b *testing.B) {
+	e := largeEngine()
+	s, _ := large()
+	var answers []*reach.Answer
+	for _, q := range pointQueries(s, 2000) {
+		a, err := e.Reach(q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		answers = append(answers, a)
+	}
+	b.Run("encoding-json", func(b *testing.B) {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			buf.Reset()
+			if err := enc.Encode(answers[i%len(answers)]); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+	b.Run("AppendJSON", func(b *testing.B) {
+		var buf []byte
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			buf = answers[i%len(answers)].AppendJSON(buf[:0])
+			i++
+		}
+	})
+}
