@@ -977,36 +977,72 @@ func (w *walker) nacl(sn *model.Subnet, egress bool, pkt *packet) bool {
 	return true
 }
 
+// aclReason words why a network ACL denies packets. It is written into
+// one buffer (the walks word a reason at every denied part), as
+// aclReasonPlain (in the tests) words it with fmt.
 func aclReason(acl *model.NetworkACL, sn *model.Subnet, stage Stage, en *model.ACLEntry, pkt packet, dir Direction) string {
-	peer, dirWord := pkt.src(), "from"
+	peer, dirWord := pkt.src(), " from "
 	if stage == StageOutbound {
-		peer, dirWord = pkt.dst(), "to"
+		peer, dirWord = pkt.dst(), " to "
 	}
-	svc := serviceOf(pkt)
+	var buf [256]byte
+	b := append(buf[:0], "network ACL "...)
+	b = append(b, acl.ID...)
+	b = append(b, " ("...)
+	b = append(b, sn.ID...)
+	b = append(b, ", "...)
+	b = append(b, stage...)
+	deflt := en == nil || en.IsDefaultDeny()
+	if deflt {
+		b = append(b, "): no rule allows "...)
+	} else {
+		b = append(b, ") rule "...)
+		b = append(b, en.RuleLabel()...)
+		b = append(b, " denies "...)
+	}
 	if dir == DirReturn && pkt.proto.HasPorts() {
 		// A reply's destination ports are the client's ephemeral ports:
 		// say so, or they read like a service.
-		svc = fmt.Sprintf("the reply from %s/%s to the client's ports %s", pkt.proto, pkt.srcPorts(), pkt.dstPorts())
+		b = append(b, "the reply from "...)
+		b = append(b, pkt.proto.String()...)
+		b = append(b, '/')
+		b = pkt.srcPorts().appendTo(b)
+		b = append(b, " to the client's ports "...)
+		b = pkt.dstPorts().appendTo(b)
+	} else {
+		b = appendService(b, pkt)
 	}
-	if en == nil || en.IsDefaultDeny() {
-		return fmt.Sprintf("network ACL %s (%s, %s): no rule allows %s %s %s, so the final * rule denies it",
-			acl.ID, sn.ID, stage, svc, dirWord, peer)
+	b = append(b, dirWord...)
+	b = peer.appendTo(b)
+	if deflt {
+		b = append(b, ", so the final * rule denies it"...)
+		return string(b)
 	}
-	return fmt.Sprintf("network ACL %s (%s, %s) rule %s denies %s %s %s (%s)",
-		acl.ID, sn.ID, stage, en.RuleLabel(), svc, dirWord, peer, en.CIDR)
+	b = append(b, " ("...)
+	b = append(b, en.CIDR.String()...)
+	b = append(b, ')')
+	return string(b)
 }
 
 // serviceOf renders what a packet is, for reasons: "tcp/3306", "icmp echo-reply".
-func serviceOf(pkt packet) string {
+func serviceOf(pkt packet) string { return string(appendService(nil, pkt)) }
+
+// appendService appends serviceOf(pkt).
+func appendService(b []byte, pkt packet) []byte {
 	switch {
 	case pkt.proto.HasPorts():
-		return pkt.proto.String() + "/" + pkt.dstPorts().String()
+		b = append(b, pkt.proto.String()...)
+		b = append(b, '/')
+		return pkt.dstPorts().appendTo(b)
 	case pkt.proto.IsICMP():
-		return pkt.proto.String() + " " + icmpName(pkt.icmp)
+		b = append(b, pkt.proto.String()...)
+		b = append(b, ' ')
+		return append(b, icmpName(pkt.icmp)...)
 	case pkt.proto == model.ProtocolAll:
-		return "all traffic"
+		return append(b, "all traffic"...)
 	}
-	return "protocol " + pkt.proto.String()
+	b = append(b, "protocol "...)
+	return append(b, pkt.proto.String()...)
 }
 
 // securityGroups applies the interface's security groups, narrowing the
