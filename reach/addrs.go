@@ -5,7 +5,6 @@ import (
 	"net/netip"
 	"slices"
 	"sort"
-	"strings"
 
 	"go4.org/netipx"
 )
@@ -477,37 +476,32 @@ func (a addrs) each(limit int, f func(netip.Addr) bool) bool {
 
 // appendTo appends the set as String renders it.
 func (a addrs) appendTo(b []byte) []byte {
-	if a.rs == nil && a.one.IsValid() {
+	if a.rs == nil {
+		if !a.one.IsValid() {
+			return append(b, "none"...)
+		}
 		return a.one.AppendTo(b)
 	}
-	return append(b, a.String()...)
+	var pbuf [8]netip.Prefix
+	n := 0
+	for _, r := range a.rs {
+		for _, p := range r.AppendPrefixes(pbuf[:0]) {
+			if n == 3 {
+				return append(b, " …"...)
+			}
+			if n > 0 {
+				b = append(b, ',')
+			}
+			b = p.AppendTo(b)
+			n++
+		}
+	}
+	return b
 }
 
 // String renders the set: one address, or up to three prefixes and an
 // ellipsis; it looks at no more of the set than it shows.
 func (a addrs) String() string {
-	if a.rs == nil {
-		if !a.one.IsValid() {
-			return "none"
-		}
-		return a.one.String()
-	}
-	var b strings.Builder
-	var buf []netip.Prefix
-	n := 0
-	for _, r := range a.rs {
-		buf = r.AppendPrefixes(buf[:0])
-		for _, p := range buf {
-			if n == 3 {
-				b.WriteString(" …")
-				return b.String()
-			}
-			if n > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(p.String())
-			n++
-		}
-	}
-	return b.String()
+	var buf [64]byte
+	return string(a.appendTo(buf[:0]))
 }

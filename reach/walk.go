@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/vpcscope/vpcscope/model"
+	"go4.org/netipx"
 )
 
 // maxSteps bounds a walk so that a routing loop ends with a verdict.
@@ -656,6 +657,9 @@ func (e *Engine) ownersInVPC(vpcID string, pkt packet) []ownerPart {
 	if d, ok := pkt.singleDst(); ok {
 		return []ownerPart{{pkt: pkt, eni: e.interfaceInVPC(vpcID, d)}}
 	}
+	if out, ok := e.ownersOfSpan(vpcID, pkt); ok {
+		return out
+	}
 	var out []ownerPart
 	rest := pkt
 	for _, c := range e.vpcClasses[vpcID] {
@@ -681,6 +685,86 @@ func (e *Engine) ownersInVPC(vpcID string, pkt packet) []ownerPart {
 		out = append(out, ownerPart{pkt: rest})
 	}
 	return out
+}
+
+// ownersOfSpan is ownersInVPC for a packet of one span whose destination
+// meets three classes or more, in disjoint parts (ok false otherwise: the
+// caller then splits class by class). Each class then takes the part of
+// the destination inside it, as the split class by class does (the
+// classes before it took none of those addresses), and the rest is what
+// none took: the destination is split once per class met and once more,
+// without copying the rest at every class.
+func (e *Engine) ownersOfSpan(vpcID string, pkt packet) (_ []ownerPart, ok bool) {
+	if len(pkt.spans) != 1 || !pkt.normal() {
+		return nil, false
+	}
+	s := pkt.spans[0]
+	classes := e.vpcClasses[vpcID]
+	met, size := 0, 0
+	for _, c := range classes {
+		if s.dst.overlaps(c.private) {
+			met++
+			size += max(1, len(c.private.rs))
+		}
+	}
+	if met < 3 {
+		return nil, false
+	}
+	took := make([]netipx.IPRange, 0, size) // the parts the classes took
+	spans := make([]span, met+1)            // each part's span
+	out := make([]ownerPart, 0, met+1)
+	for _, c := range classes {
+		if !s.dst.overlaps(c.private) {
+			continue
+		}
+		in := s.dst.intersect(c.private)
+		took = append(took, in.ranges()...)
+		part := &spans[len(out)]
+		*part = s
+		part.dst = in
+		p := packet{proto: pkt.proto, icmp: pkt.icmp, spans: spans[len(out) : len(out)+1 : len(out)+1], forwarded: pkt.forwarded}
+		if d, one := in.single(); one || len(c.members) == 1 {
+			n := c.rep
+			if one {
+				n = e.interfaceInVPC(vpcID, d)
+			}
+			out = append(out, ownerPart{pkt: p, eni: n})
+			continue
+		}
+		out = append(out, ownerPart{pkt: p, eni: c.rep, class: c})
+	}
+	took, ok = joinDisjoint(took)
+	if !ok {
+		return nil, false
+	}
+	if _, other := s.dst.split(fromRanges(took)); !other.empty() {
+		rest := &spans[len(out)]
+		*rest = s
+		rest.dst = other
+		out = append(out, ownerPart{pkt: packet{proto: pkt.proto, icmp: pkt.icmp, spans: spans[len(out) : len(out)+1 : len(out)+1], forwarded: pkt.forwarded}})
+	}
+	return out, true
+}
+
+// joinDisjoint sorts the ranges and joins adjacent ones, reporting false
+// when two of them overlap.
+func joinDisjoint(rs []netipx.IPRange) ([]netipx.IPRange, bool) {
+	slices.SortFunc(rs, func(a, b netipx.IPRange) int { return a.From().Compare(b.From()) })
+	out := rs[:0]
+	for _, r := range rs {
+		if n := len(out); n > 0 {
+			last := out[n-1]
+			switch {
+			case !last.To().Less(r.From()):
+				return nil, false
+			case last.To().Next() == r.From():
+				out[n-1] = netipx.IPRangeFrom(last.From(), r.To())
+				continue
+			}
+		}
+		out = append(out, r)
+	}
+	return out, true
 }
 
 // interfaceInVPC returns the interface of the VPC that owns addr as a
@@ -893,36 +977,72 @@ func (w *walker) nacl(sn *model.Subnet, egress bool, pkt *packet) bool {
 	return true
 }
 
+// aclReason words why a network ACL denies packets. It is written into
+// one buffer (the walks word a reason at every denied part), as
+// aclReasonPlain (in the tests) words it with fmt.
 func aclReason(acl *model.NetworkACL, sn *model.Subnet, stage Stage, en *model.ACLEntry, pkt packet, dir Direction) string {
-	peer, dirWord := pkt.src(), "from"
+	peer, dirWord := pkt.src(), " from "
 	if stage == StageOutbound {
-		peer, dirWord = pkt.dst(), "to"
+		peer, dirWord = pkt.dst(), " to "
 	}
-	svc := serviceOf(pkt)
+	var buf [256]byte
+	b := append(buf[:0], "network ACL "...)
+	b = append(b, acl.ID...)
+	b = append(b, " ("...)
+	b = append(b, sn.ID...)
+	b = append(b, ", "...)
+	b = append(b, stage...)
+	deflt := en == nil || en.IsDefaultDeny()
+	if deflt {
+		b = append(b, "): no rule allows "...)
+	} else {
+		b = append(b, ") rule "...)
+		b = append(b, en.RuleLabel()...)
+		b = append(b, " denies "...)
+	}
 	if dir == DirReturn && pkt.proto.HasPorts() {
 		// A reply's destination ports are the client's ephemeral ports:
 		// say so, or they read like a service.
-		svc = fmt.Sprintf("the reply from %s/%s to the client's ports %s", pkt.proto, pkt.srcPorts(), pkt.dstPorts())
+		b = append(b, "the reply from "...)
+		b = append(b, pkt.proto.String()...)
+		b = append(b, '/')
+		b = pkt.srcPorts().appendTo(b)
+		b = append(b, " to the client's ports "...)
+		b = pkt.dstPorts().appendTo(b)
+	} else {
+		b = appendService(b, pkt)
 	}
-	if en == nil || en.IsDefaultDeny() {
-		return fmt.Sprintf("network ACL %s (%s, %s): no rule allows %s %s %s, so the final * rule denies it",
-			acl.ID, sn.ID, stage, svc, dirWord, peer)
+	b = append(b, dirWord...)
+	b = peer.appendTo(b)
+	if deflt {
+		b = append(b, ", so the final * rule denies it"...)
+		return string(b)
 	}
-	return fmt.Sprintf("network ACL %s (%s, %s) rule %s denies %s %s %s (%s)",
-		acl.ID, sn.ID, stage, en.RuleLabel(), svc, dirWord, peer, en.CIDR)
+	b = append(b, " ("...)
+	b = append(b, en.CIDR.String()...)
+	b = append(b, ')')
+	return string(b)
 }
 
 // serviceOf renders what a packet is, for reasons: "tcp/3306", "icmp echo-reply".
-func serviceOf(pkt packet) string {
+func serviceOf(pkt packet) string { return string(appendService(nil, pkt)) }
+
+// appendService appends serviceOf(pkt).
+func appendService(b []byte, pkt packet) []byte {
 	switch {
 	case pkt.proto.HasPorts():
-		return pkt.proto.String() + "/" + pkt.dstPorts().String()
+		b = append(b, pkt.proto.String()...)
+		b = append(b, '/')
+		return pkt.dstPorts().appendTo(b)
 	case pkt.proto.IsICMP():
-		return pkt.proto.String() + " " + icmpName(pkt.icmp)
+		b = append(b, pkt.proto.String()...)
+		b = append(b, ' ')
+		return append(b, icmpName(pkt.icmp)...)
 	case pkt.proto == model.ProtocolAll:
-		return "all traffic"
+		return append(b, "all traffic"...)
 	}
-	return "protocol " + pkt.proto.String()
+	b = append(b, "protocol "...)
+	return append(b, pkt.proto.String()...)
 }
 
 // securityGroups applies the interface's security groups, narrowing the
