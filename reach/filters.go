@@ -518,8 +518,11 @@ func (e *Engine) evalSecurityGroupsVia(n *model.NetworkInterface, egress bool, p
 	ports := pkt.proto.HasPorts()
 	dstPorts := pkt.dstPorts()
 	remaining := pkt.spans
-	var spare, matchedBuf []span // see spareOf
-	var admitted []span
+	var spare []span // see spareOf
+	// A point packet's spans mostly fit these; both are copied out
+	// (packet.with) before the function returns.
+	var matchedArr, admittedArr [2]span
+	matchedBuf, admitted := matchedArr[:0], admittedArr[:0]
 	groups, missing := e.groupsOf(n)
 	res.groups, res.missing = groups, missing
 	forms := e.formsOf(n, groups)
@@ -556,7 +559,7 @@ func (e *Engine) evalSecurityGroupsVia(n *model.NetworkInterface, egress bool, p
 			if len(matched) > 0 {
 				r := &sg.Rules(egress)[i]
 				if parts {
-					res.parts = append(res.parts, sgPart{pkt: pkt.with(matched), group: sg, index: i, rule: r})
+					res.parts = append(res.parts, sgPart{pkt: withSpans(pkt, matched), group: sg, index: i, rule: r})
 				}
 				admitted = append(admitted, matched...)
 				if res.admitted.rule == nil {
@@ -565,9 +568,18 @@ func (e *Engine) evalSecurityGroupsVia(n *model.NetworkInterface, egress bool, p
 			}
 		}
 	}
-	res.admitted.pkt = pkt.with(admitted)
+	res.admitted.pkt = withSpans(pkt, admitted)
 	res.refused = pkt.with(remaining)
 	return res
+}
+
+// withSpans is pkt.with(spans) for spans in a buffer of the caller's: the
+// packet gets a copy, and the buffer can stay on the caller's stack.
+func withSpans(pkt packet, spans []span) packet {
+	if len(spans) == 0 {
+		return pkt.with(nil)
+	}
+	return pkt.withOwned(make([]span, 0, len(spans)), spans)
 }
 
 // ruleCovers reports whether a security group rule applies to the

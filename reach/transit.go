@@ -51,7 +51,7 @@ func (w *walker) toTransitGateway(vpcID string, from *model.Subnet, tgwID string
 	h.Verdict = Forward
 	h.Detail = "into transit gateway " + tgwID
 	if attSubnet != nil {
-		h.Detail += " via " + attSubnet.ID + " (" + attSubnet.AvailabilityZone + ")"
+		h.Detail = "into transit gateway " + tgwID + " via " + attSubnet.ID + " (" + attSubnet.AvailabilityZone + ")"
 	}
 	w.record(h, pkt)
 	w.flow.via = crossing{tgw: tgw, in: att}
@@ -128,6 +128,9 @@ func (w *walker) transitRoute(tgw *model.TransitGateway, in *model.TGWAttachment
 	if !ing.known {
 		return w.unknown(h, pkt, fmt.Sprintf("transit gateway route table %s is not in the snapshot", rtID))
 	}
+	if p, ok := singleTGWRoutePart(ing.routes, ing.lpm, pkt); ok {
+		return w.takeTGWRoute(tgw, ing, p, az) // as branch takes a list of one
+	}
 	return branch(w, compiledTGWRouteParts(ing.routes, ing.lpm, pkt), func(w *walker, p tgwRoutePart) *arrival {
 		return w.takeTGWRoute(tgw, ing, p, az)
 	})
@@ -161,10 +164,11 @@ func (w *walker) takeTGWRoute(tgw *model.TransitGateway, ing *tgwIngressInfo, p 
 	for i, a := range r.Attachments {
 		ids[i] = a.AttachmentID
 	}
+	hop := h // the closure's own copy: h itself stays off the heap
 	return branch(w, ids, func(w *walker, id string) *arrival {
 		w.flow.caveat("route %s in transit gateway route table %s has %d attachments (%s): with equal-cost multipath the gateway spreads flows across them by their addresses and ports, and this answer follows %s",
 			prefix, rtID, len(ids), strings.Join(ids, ", "), id)
-		return w.toTGWAttachment(tgw, h, prefix, id, pkt, az)
+		return w.toTGWAttachment(tgw, hop, prefix, id, pkt, az)
 	})
 }
 
