@@ -1104,11 +1104,23 @@ func (e *Engine) nearRules(n *model.NetworkInterface, egress bool, pkt packet) (
 	if egress {
 		kind = RefSGEgress
 	}
-	var out []RuleRef
-	var of []*model.SecurityGroup
 	dstPorts := pkt.dstPorts()
 	groups, _ := e.groupsOf(n)
 	forms := e.formsOf(n, groups)
+	count := 0 // the lists are made to size: counting is cheaper than growing
+	for gi := range groups {
+		match := forms[gi].rules(egress).match
+		for i := range match {
+			if match[i].covers(pkt, dstPorts) {
+				count++
+			}
+		}
+	}
+	if count == 0 {
+		return nil, nil
+	}
+	out := make([]RuleRef, 0, count)
+	of := make([]*model.SecurityGroup, 0, count)
 	for gi, sg := range groups {
 		match := forms[gi].rules(egress).match
 		for i := range match {
