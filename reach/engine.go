@@ -42,8 +42,8 @@ type Engine struct {
 	// tgwAttachmentOf maps a transit gateway and a VPC to the VPC's attachment.
 	tgwAttachmentOf map[tgwVPC]*model.TGWAttachment
 	// attSubnets are each transit gateway attachment's subnets in the
-	// snapshot, in the attachment's order.
-	attSubnets map[*model.TGWAttachment][]*model.Subnet
+	// snapshot, in the attachment's order, with their hops' details.
+	attSubnets map[*model.TGWAttachment][]tgwSubnet
 	// servicePrefixLists are the AWS-managed lists (S3, DynamoDB, ...).
 	servicePrefixLists []*model.PrefixList
 	// internet is every public unicast address outside the snapshot's VPCs;
@@ -212,12 +212,12 @@ func New(s *model.Snapshot) *Engine {
 		e.tgByARN[tg.ID] = tg
 	}
 	e.indexLoadBalancerInterfaces()
-	e.attSubnets = make(map[*model.TGWAttachment][]*model.Subnet, len(s.TGWAttachments))
+	e.attSubnets = make(map[*model.TGWAttachment][]tgwSubnet, len(s.TGWAttachments))
 	for _, a := range s.TGWAttachments {
-		var sns []*model.Subnet
+		var sns []tgwSubnet
 		for _, id := range a.SubnetIDs {
 			if sn := e.ix.Subnet(id); sn != nil {
-				sns = append(sns, sn)
+				sns = append(sns, newAttSubnet(a, sn))
 			}
 		}
 		e.attSubnets[a] = sns

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"sync/atomic"
 
 	"github.com/vpcscope/vpcscope/model"
 	"go4.org/netipx"
@@ -473,6 +474,22 @@ type sgPart struct {
 	group *model.SecurityGroup
 	index int
 	rule  *model.SGRule
+	// text holds the rule's text once made (sgRules.text), nil: not kept.
+	text *atomic.Pointer[string]
+}
+
+// ruleText is sgRuleText of the part's rule, made once per engine for a
+// rule of a group the engine indexed.
+func (p sgPart) ruleText(egress bool) string {
+	if p.text == nil {
+		return sgRuleText(egress, p.group, p.rule)
+	}
+	if t := p.text.Load(); t != nil {
+		return *t
+	}
+	t := sgRuleText(egress, p.group, p.rule)
+	p.text.Store(&t) // queries racing here store equal texts
+	return t
 }
 
 // sgResult partitions a packet set at an interface's security groups.
@@ -518,8 +535,11 @@ func (e *Engine) evalSecurityGroupsVia(n *model.NetworkInterface, egress bool, p
 	ports := pkt.proto.HasPorts()
 	dstPorts := pkt.dstPorts()
 	remaining := pkt.spans
-	var spare, matchedBuf []span // see spareOf
-	var admitted []span
+	var spare []span // see spareOf
+	// A point packet's spans mostly fit these; both are copied out
+	// (packet.with) before the function returns.
+	var matchedArr, admittedArr [2]span
+	matchedBuf, admitted := matchedArr[:0], admittedArr[:0]
 	groups, missing := e.groupsOf(n)
 	res.groups, res.missing = groups, missing
 	forms := e.formsOf(n, groups)
@@ -556,18 +576,27 @@ func (e *Engine) evalSecurityGroupsVia(n *model.NetworkInterface, egress bool, p
 			if len(matched) > 0 {
 				r := &sg.Rules(egress)[i]
 				if parts {
-					res.parts = append(res.parts, sgPart{pkt: pkt.with(matched), group: sg, index: i, rule: r})
+					res.parts = append(res.parts, sgPart{pkt: withSpans(pkt, matched), group: sg, index: i, rule: r, text: rs.textOf(i)})
 				}
 				admitted = append(admitted, matched...)
 				if res.admitted.rule == nil {
-					res.admitted.group, res.admitted.index, res.admitted.rule = sg, i, r
+					res.admitted.group, res.admitted.index, res.admitted.rule, res.admitted.text = sg, i, r, rs.textOf(i)
 				}
 			}
 		}
 	}
-	res.admitted.pkt = pkt.with(admitted)
+	res.admitted.pkt = withSpans(pkt, admitted)
 	res.refused = pkt.with(remaining)
 	return res
+}
+
+// withSpans is pkt.with(spans) for spans in a buffer of the caller's: the
+// packet gets a copy, and the buffer can stay on the caller's stack.
+func withSpans(pkt packet, spans []span) packet {
+	if len(spans) == 0 {
+		return pkt.with(nil)
+	}
+	return pkt.withOwned(make([]span, 0, len(spans)), spans)
 }
 
 // ruleCovers reports whether a security group rule applies to the
@@ -708,6 +737,17 @@ func (e *Engine) sgPeerOf(r *model.SGRule) sgPeer {
 type sgRules struct {
 	match []sgMatch
 	peer  []*sgPeer
+	// text is each rule's sgRuleText, made on the first answer that shows
+	// it (nil for a form made for one query).
+	text []atomic.Pointer[string]
+}
+
+// textOf is where rule i's text is kept, or nil.
+func (rs *sgRules) textOf(i int) *atomic.Pointer[string] {
+	if rs.text == nil {
+		return nil
+	}
+	return &rs.text[i]
 }
 
 // sgPeerKey is what makes a rule's peer (sgPeerOf), to share one per
@@ -741,6 +781,9 @@ func (e *Engine) sgFormOf(sg *model.SecurityGroup, memo map[sgPeerKey]*sgPeer) *
 		rs := f.rules(egress)
 		rs.match = make([]sgMatch, len(rules))
 		rs.peer = make([]*sgPeer, len(rules))
+		if memo != nil && len(rules) > 0 {
+			rs.text = make([]atomic.Pointer[string], len(rules))
+		}
 		for i := range rules {
 			r := &rules[i]
 			m := sgMatchOf(r)
@@ -1061,11 +1104,23 @@ func (e *Engine) nearRules(n *model.NetworkInterface, egress bool, pkt packet) (
 	if egress {
 		kind = RefSGEgress
 	}
-	var out []RuleRef
-	var of []*model.SecurityGroup
 	dstPorts := pkt.dstPorts()
 	groups, _ := e.groupsOf(n)
 	forms := e.formsOf(n, groups)
+	count := 0 // the lists are made to size: counting is cheaper than growing
+	for gi := range groups {
+		match := forms[gi].rules(egress).match
+		for i := range match {
+			if match[i].covers(pkt, dstPorts) {
+				count++
+			}
+		}
+	}
+	if count == 0 {
+		return nil, nil
+	}
+	out := make([]RuleRef, 0, count)
+	of := make([]*model.SecurityGroup, 0, count)
 	for gi, sg := range groups {
 		match := forms[gi].rules(egress).match
 		for i := range match {

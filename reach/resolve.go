@@ -265,8 +265,9 @@ func (e *Engine) sourcePoints(src resolved) []point {
 		return e.internetPoints(src.addr)
 	}
 	var out []point
+	var buf [2]netip.Addr // an interface's sender addresses, mostly
 	for i, n := range src.enis {
-		for _, a := range senderAddrs(n, src.addr) {
+		for _, a := range appendSenderAddrs(buf[:0], n, src.addr) {
 			ep := endpointFor(src, n, a)
 			if len(src.enis) > 1 {
 				ep.Note = fmt.Sprintf("sent from %s (device %d of %d)", n.ID, i, len(src.enis))
@@ -298,13 +299,17 @@ func (e *Engine) internetPoints(typed netip.Addr) []point {
 // senderAddrs returns the addresses an interface sends from: the typed
 // one, or its primary private IPv4 and first IPv6 address.
 func senderAddrs(n *model.NetworkInterface, typed netip.Addr) []netip.Addr {
+	return appendSenderAddrs(nil, n, typed)
+}
+
+// appendSenderAddrs appends senderAddrs(n, typed) to out.
+func appendSenderAddrs(out []netip.Addr, n *model.NetworkInterface, typed netip.Addr) []netip.Addr {
 	if typed.IsValid() {
 		if priv, ok := n.PrivateIPFor(typed); ok {
-			return []netip.Addr{priv} // a public address sends from its private one
+			return append(out, priv) // a public address sends from its private one
 		}
-		return []netip.Addr{typed}
+		return append(out, typed)
 	}
-	var out []netip.Addr
 	if a := n.PrimaryIP(); a.IsValid() {
 		out = append(out, a)
 	}
@@ -325,8 +330,9 @@ func (e *Engine) destPoints(dst, src resolved) []point {
 		return []point{{ep: Endpoint{Kind: "address", IP: dst.addr.String()}, addr: dst.addr, addrs: addrOf(dst.addr)}}
 	}
 	var out []point
+	var buf [2]netip.Addr // an interface's receiver addresses, mostly
 	for i, n := range dst.enis {
-		for _, a := range receiverAddrs(n, dst.addr, src.internet) {
+		for _, a := range appendReceiverAddrs(buf[:0], n, dst.addr, src.internet) {
 			ep := endpointFor(dst, n, a)
 			if len(dst.enis) > 1 {
 				ep.Note = fmt.Sprintf("received on %s (%d of %d interfaces)", n.ID, i+1, len(dst.enis))
@@ -341,14 +347,19 @@ func (e *Engine) destPoints(dst, src resolved) []point {
 // from the internet, the public addresses (or the private one, which the
 // walk will refuse with a reason); else the private ones.
 func receiverAddrs(n *model.NetworkInterface, typed netip.Addr, fromInternet bool) []netip.Addr {
+	return appendReceiverAddrs(nil, n, typed, fromInternet)
+}
+
+// appendReceiverAddrs appends receiverAddrs(n, typed, fromInternet) to out.
+func appendReceiverAddrs(out []netip.Addr, n *model.NetworkInterface, typed netip.Addr, fromInternet bool) []netip.Addr {
 	if typed.IsValid() {
-		return []netip.Addr{typed}
+		return append(out, typed)
 	}
-	var out []netip.Addr
+	start := len(out)
 	if fromInternet {
 		out = append(out, n.PublicIPs()...)
 	}
-	if a := n.PrimaryIP(); a.IsValid() && len(out) == 0 {
+	if a := n.PrimaryIP(); a.IsValid() && len(out) == start {
 		out = append(out, a)
 	}
 	if len(n.IPv6Addresses) > 0 {

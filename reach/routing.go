@@ -104,16 +104,8 @@ func partitionByPrefix[R, P any](routes []R, pkt packet, prefix func(R) netip.Pr
 // lookup per prefix length rather than by a scan of every route.
 func partitionByPrefixIndexed[R, P any](routes []R, lpm *prefixIndex, pkt packet, prefix func(R) netip.Prefix, part func(R, packet) P, none func(packet) P) []P {
 	if d, ok := pkt.singleDst(); ok {
-		if lpm != nil && d.Zone() == "" {
-			if i := lpm.first(d); i >= 0 {
-				return []P{part(routes[i], pkt)}
-			}
-			return []P{none(pkt)}
-		}
-		for _, r := range routes {
-			if p := prefix(r); p.Addr().Is4() == d.Is4() && p.Contains(d) {
-				return []P{part(r, pkt)}
-			}
+		if i := firstByPrefix(routes, lpm, d, prefix); i >= 0 {
+			return []P{part(routes[i], pkt)}
 		}
 		return []P{none(pkt)}
 	}
@@ -137,6 +129,21 @@ func partitionByPrefixIndexed[R, P any](routes []R, lpm *prefixIndex, pkt packet
 		out = append(out, none(rest))
 	}
 	return out
+}
+
+// firstByPrefix returns the index of the first of routes, sorted longest
+// prefix first, whose prefix holds the single destination d, or -1: by
+// the routes' prefix index when there is one (nil for none), else by a scan.
+func firstByPrefix[R any](routes []R, lpm *prefixIndex, d netip.Addr, prefix func(R) netip.Prefix) int {
+	if lpm != nil && d.Zone() == "" {
+		return lpm.first(d)
+	}
+	for i, r := range routes {
+		if p := prefix(r); p.Addr().Is4() == d.Is4() && p.Contains(d) {
+			return i
+		}
+	}
+	return -1
 }
 
 // prefixIndex finds the first of a list of routes, sorted longest prefix
@@ -284,13 +291,32 @@ func (e *Engine) tgwRouteParts(rtID string, pkt packet) []tgwRoutePart {
 // compiledTGWRouteParts applies a transit gateway route table, compiled
 // as routes, to a packet set.
 func compiledTGWRouteParts(routes []compiledTGWRoute, lpm *prefixIndex, pkt packet) []tgwRoutePart {
-	return partitionByPrefixIndexed(routes, lpm, pkt,
-		func(c compiledTGWRoute) netip.Prefix { return c.prefix },
-		func(c compiledTGWRoute, p packet) tgwRoutePart {
-			return tgwRoutePart{pkt: p, route: c.route, prefix: c.prefix, text: c.text}
-		},
-		func(p packet) tgwRoutePart { return tgwRoutePart{pkt: p} })
+	return partitionByPrefixIndexed(routes, lpm, pkt, compiledTGWRoute.destination, compiledTGWRoute.part, noTGWRoutePart)
 }
+
+// singleTGWRoutePart is compiledTGWRouteParts for a packet set with a
+// single destination (ok false for any other): its one part, without the
+// list.
+func singleTGWRoutePart(routes []compiledTGWRoute, lpm *prefixIndex, pkt packet) (part tgwRoutePart, ok bool) {
+	d, ok := pkt.singleDst()
+	if !ok {
+		return tgwRoutePart{}, false
+	}
+	if i := firstByPrefix(routes, lpm, d, compiledTGWRoute.destination); i >= 0 {
+		return routes[i].part(pkt), true
+	}
+	return noTGWRoutePart(pkt), true
+}
+
+func (c compiledTGWRoute) destination() netip.Prefix { return c.prefix }
+
+// part is the part of a packet set that route c sends.
+func (c compiledTGWRoute) part(p packet) tgwRoutePart {
+	return tgwRoutePart{pkt: p, route: c.route, prefix: c.prefix, text: c.text}
+}
+
+// noTGWRoutePart is the part of a packet set no route covers.
+func noTGWRoutePart(p packet) tgwRoutePart { return tgwRoutePart{pkt: p} }
 
 // routeText renders a VPC route as "10.0.0.0/16 -> local".
 func routeText(r *model.Route) string {

@@ -37,8 +37,9 @@ func (w *walker) toTransitGateway(vpcID string, from *model.Subnet, tgwID string
 	}
 	h.Resource, h.at = att.ID, att
 	var attSubnet *model.Subnet
+	var known *tgwSubnet // attSubnet with its hop details, when the engine has them
 	if from != nil {
-		attSubnet = w.e.attachmentSubnet(att, from.AvailabilityZone)
+		attSubnet, known = w.e.attachmentSubnetOf(att, from.AvailabilityZone)
 		if attSubnet == nil {
 			h.Code = CodeTGWRouteAZRestriction
 			return w.deny(h, pkt, fmt.Sprintf("attachment %s has no subnet in %s, so traffic from %s cannot reach transit gateway %s",
@@ -49,9 +50,13 @@ func (w *walker) toTransitGateway(vpcID string, from *model.Subnet, tgwID string
 		}
 	}
 	h.Verdict = Forward
-	h.Detail = "into transit gateway " + tgwID
-	if attSubnet != nil {
-		h.Detail += " via " + attSubnet.ID + " (" + attSubnet.AvailabilityZone + ")"
+	switch {
+	case known != nil && att.TransitGatewayID == tgwID:
+		h.Detail = known.enter
+	case attSubnet != nil:
+		h.Detail = enterDetail(tgwID, attSubnet)
+	default:
+		h.Detail = "into transit gateway " + tgwID
 	}
 	w.record(h, pkt)
 	w.flow.via = crossing{tgw: tgw, in: att}
@@ -62,22 +67,53 @@ func (w *walker) toTransitGateway(vpcID string, from *model.Subnet, tgwID string
 	return w.transitRoute(tgw, att, pkt, az)
 }
 
+// tgwSubnet is a subnet of a transit gateway attachment with the details
+// of the hops that enter the gateway (enterDetail) and leave it (exitDetail)
+// through it, made once per engine.
+type tgwSubnet struct {
+	sn          *model.Subnet
+	enter, exit string
+}
+
+func newAttSubnet(a *model.TGWAttachment, sn *model.Subnet) tgwSubnet {
+	return tgwSubnet{sn: sn, enter: enterDetail(a.TransitGatewayID, sn), exit: exitDetail(a, sn)}
+}
+
+// enterDetail is the detail of a hop into transit gateway tgwID through
+// attachment subnet sn.
+func enterDetail(tgwID string, sn *model.Subnet) string {
+	return "into transit gateway " + tgwID + " via " + sn.ID + " (" + sn.AvailabilityZone + ")"
+}
+
+// exitDetail is the detail of a hop out of a transit gateway into the VPC
+// of attachment out through its subnet sn.
+func exitDetail(out *model.TGWAttachment, sn *model.Subnet) string {
+	return "into " + out.ResourceID + " via " + sn.ID + " (" + sn.AvailabilityZone + ")"
+}
+
 // attachmentSubnet returns the attachment's subnet in the AZ, or nil.
 func (e *Engine) attachmentSubnet(att *model.TGWAttachment, az string) *model.Subnet {
+	sn, _ := e.attachmentSubnetOf(att, az)
+	return sn
+}
+
+// attachmentSubnetOf is attachmentSubnet, with the subnet's hop details
+// when the engine indexed the attachment (else nil).
+func (e *Engine) attachmentSubnetOf(att *model.TGWAttachment, az string) (*model.Subnet, *tgwSubnet) {
 	if sns, ok := e.attSubnets[att]; ok {
-		for _, sn := range sns {
-			if sn.AvailabilityZone == az {
-				return sn
+		for i := range sns {
+			if sns[i].sn.AvailabilityZone == az {
+				return sns[i].sn, &sns[i]
 			}
 		}
-		return nil
+		return nil, nil
 	}
 	for _, id := range att.SubnetIDs {
 		if sn := e.ix.Subnet(id); sn != nil && sn.AvailabilityZone == az {
-			return sn
+			return sn, nil
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 // hostsTGWAttachment reports whether a transit gateway attachment has its
@@ -128,6 +164,9 @@ func (w *walker) transitRoute(tgw *model.TransitGateway, in *model.TGWAttachment
 	if !ing.known {
 		return w.unknown(h, pkt, fmt.Sprintf("transit gateway route table %s is not in the snapshot", rtID))
 	}
+	if p, ok := singleTGWRoutePart(ing.routes, ing.lpm, pkt); ok {
+		return w.takeTGWRoute(tgw, ing, p, az) // as branch takes a list of one
+	}
 	return branch(w, compiledTGWRouteParts(ing.routes, ing.lpm, pkt), func(w *walker, p tgwRoutePart) *arrival {
 		return w.takeTGWRoute(tgw, ing, p, az)
 	})
@@ -161,10 +200,11 @@ func (w *walker) takeTGWRoute(tgw *model.TransitGateway, ing *tgwIngressInfo, p 
 	for i, a := range r.Attachments {
 		ids[i] = a.AttachmentID
 	}
+	hop := h // the closure's own copy: h itself stays off the heap
 	return branch(w, ids, func(w *walker, id string) *arrival {
 		w.flow.caveat("route %s in transit gateway route table %s has %d attachments (%s): with equal-cost multipath the gateway spreads flows across them by their addresses and ports, and this answer follows %s",
 			prefix, rtID, len(ids), strings.Join(ids, ", "), id)
-		return w.toTGWAttachment(tgw, h, prefix, id, pkt, az)
+		return w.toTGWAttachment(tgw, hop, prefix, id, pkt, az)
 	})
 }
 
@@ -210,7 +250,7 @@ func (w *walker) toTGWAttachment(tgw *model.TransitGateway, h Hop, prefix netip.
 // the attachment's subnet in the sender's AZ when there is one (else the
 // first), and routes it by that subnet's route table.
 func (w *walker) exitToVPC(out *model.TGWAttachment, pkt packet, az string) *arrival {
-	sn := w.e.attachmentSubnet(out, az)
+	sn, known := w.e.attachmentSubnetOf(out, az)
 	if sn == nil {
 		subnets := slices.Clone(out.SubnetIDs)
 		slices.Sort(subnets)
@@ -228,7 +268,12 @@ func (w *walker) exitToVPC(out *model.TGWAttachment, pkt packet, az string) *arr
 		return w.unknown(Hop{Layer: LayerTransitGateway, Resource: out.ID, Stage: StageExit, at: out}, pkt,
 			fmt.Sprintf("no subnet of attachment %s is in the snapshot", out.ID))
 	}
-	detail := "into " + out.ResourceID + " via " + sn.ID + " (" + sn.AvailabilityZone + ")"
+	detail := ""
+	if known != nil {
+		detail = known.exit
+	} else {
+		detail = exitDetail(out, sn)
+	}
 	switch fwdAZ, seen := w.flow.tgwAZ.of(out.ID); {
 	case w.dir == DirForward:
 		w.flow.leftTGWIn(out.ID, sn.AvailabilityZone)

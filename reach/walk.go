@@ -1081,7 +1081,7 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 			return true
 		}
 		h := Hop{Layer: LayerSecurityGroup, Resource: a.group.ID, Stage: stage, Verdict: Allow, text: w.e.groupText(n, a.group.ID),
-			Rule: sgRuleText(egress, a.group, a.rule), Ref: &RuleRef{Kind: kind, Index: a.index},
+			Rule: a.ruleText(egress), Ref: &RuleRef{Kind: kind, Index: a.index},
 			Detail: string(stage) + " of " + n.ID}
 		w.record(h, *pkt)
 		return true
