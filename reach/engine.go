@@ -88,7 +88,7 @@ type Engine struct {
 	// groupMemberLists is groupMembers as lists, for the compact forms.
 	groupMemberLists map[string][]vpcMembers
 	// sgForms holds each security group's rules as evaluation reads them.
-	sgForms    map[*model.SecurityGroup]*sgForm
+	sgForms    map[*model.SecurityGroup]*lazyForm
 	tgwByID    map[string]*model.TransitGateway
 	tgwRouting map[tgwIngress]*tgwIngressInfo
 	classes    []*ifaceClass

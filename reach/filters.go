@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"sync"
 	"sync/atomic"
 
 	"github.com/vpcscope/vpcscope/model"
@@ -810,52 +811,57 @@ func (e *Engine) sgFormOf(sg *model.SecurityGroup, memo map[sgPeerKey]*sgPeer) *
 }
 
 // formsOf returns the compact forms of an interface's security groups
-// (groupsOf), made when the engine was built or, for an interface or a
-// group the engine did not index, now.
+// (groupsOf): an indexed interface's are made on first use and kept; an
+// interface or a group the engine did not index gets forms made now.
 func (e *Engine) formsOf(n *model.NetworkInterface, groups []*model.SecurityGroup) []*sgForm {
-	if fi := e.ifaceInfo[n]; fi != nil && len(fi.forms) == len(groups) {
+	if fi := e.ifaceInfo[n]; fi != nil && len(fi.groups) > 0 && len(fi.groups) == len(groups) {
+		fi.formsOnce.Do(func() { fi.forms = e.formsOfGroups(fi.groups) })
 		return fi.forms
 	}
+	return e.formsOfGroups(groups)
+}
+
+// formsOfGroups returns the compact forms of groups, by index.
+func (e *Engine) formsOfGroups(groups []*model.SecurityGroup) []*sgForm {
 	forms := make([]*sgForm, len(groups))
 	for i, sg := range groups {
-		if forms[i] = e.sgForms[sg]; forms[i] == nil {
-			forms[i] = e.sgFormOf(sg, nil)
-		}
+		forms[i] = e.formOf(sg)
 	}
 	return forms
 }
 
-// indexGroupForms makes each security group's compact form and gives the
-// interfaces theirs. It runs when the prefix list sets and the groups'
+// lazyForm is a security group's compact form, made the first time a
+// question evaluates the group (an organization has 50,000 groups and
+// 1,000,000 rules: making them all at build delayed the explorer's first
+// frame) and kept for the engine's life.
+type lazyForm struct {
+	once sync.Once
+	form *sgForm
+}
+
+// formOf returns a security group's compact form: an indexed group's is
+// made once, with its rules' hop texts kept; a group the engine did not
+// index gets one made now.
+func (e *Engine) formOf(sg *model.SecurityGroup) *sgForm {
+	lf := e.sgForms[sg]
+	if lf == nil {
+		return e.sgFormOf(sg, nil)
+	}
+	lf.once.Do(func() { lf.form = e.sgFormOf(sg, make(map[sgPeerKey]*sgPeer)) })
+	return lf.form
+}
+
+// indexGroupForms readies each security group's compact form, made on
+// first use (formOf). It runs when the prefix list sets and the groups'
 // members are known.
 func (e *Engine) indexGroupForms() {
 	e.groupMemberLists = memberListsOf(e.groupMembers)
-	e.sgForms = make(map[*model.SecurityGroup]*sgForm, len(e.snap.SecurityGroups))
-	memo := make(map[sgPeerKey]*sgPeer)
-	for _, g := range e.snap.SecurityGroups {
+	e.sgForms = make(map[*model.SecurityGroup]*lazyForm, len(e.snap.SecurityGroups))
+	forms := make([]lazyForm, len(e.snap.SecurityGroups))
+	for i, g := range e.snap.SecurityGroups {
 		if sg := e.ix.SecurityGroup(g.ID); sg != nil && e.sgForms[sg] == nil {
-			e.sgForms[sg] = e.sgFormOf(sg, memo)
+			e.sgForms[sg] = &forms[i]
 		}
-	}
-	refs := 0
-	for _, fi := range e.ifaceInfo {
-		refs += len(fi.groups)
-	}
-	all := make([]*sgForm, 0, refs)
-	for _, n := range e.snap.NetworkInterfaces {
-		fi := e.ifaceInfo[n]
-		if fi == nil || len(fi.groups) == 0 || fi.forms != nil {
-			continue
-		}
-		start := len(all)
-		for _, sg := range fi.groups {
-			f := e.sgForms[sg]
-			if f == nil {
-				f = e.sgFormOf(sg, memo)
-			}
-			all = append(all, f)
-		}
-		fi.forms = all[start:len(all):len(all)]
 	}
 }
 

@@ -3,6 +3,7 @@ package reach
 import (
 	"net/netip"
 	"slices"
+	"sync"
 
 	"github.com/vpcscope/vpcscope/model"
 )
@@ -70,8 +71,10 @@ type ifaceInfo struct {
 	// groupTexts are what a hop at each of groups shows of it, by the
 	// group's ID (resourceText(sg.ID, nil)).
 	groupTexts []*resourceText
-	// forms are the compact forms of groups, by index.
-	forms []*sgForm
+	// forms are the compact forms of groups, by index, made once on
+	// first use (formsOf).
+	forms     []*sgForm
+	formsOnce sync.Once
 	// class is its class's key (classKey; "" when it has none).
 	class string
 	// instance is the instance it is attached to (nil: none in the
