@@ -85,21 +85,8 @@ func TestAppendJSONMatchesEncodingJSONOnEveryFixture(t *testing.T) {
 			if hostile {
 				fixtures.AppendText(s, hostileText)
 			}
-			e := reach.New(s)
-			if len(onprem) > 0 {
-				slices.Sort(onprem)
-				var nets []reach.OnPremNetwork
-				for _, spec := range slices.Compact(onprem) {
-					n, err := reach.ParseOnPrem(spec)
-					if err != nil {
-						t.Fatal(err)
-					}
-					nets = append(nets, n)
-				}
-				if e, err = e.WithOnPrem(nets); err != nil {
-					t.Fatal(err)
-				}
-			}
+			slices.Sort(onprem)
+			e := withOnPremSpecs(t, reach.New(s), slices.Compact(onprem))
 			services := []struct {
 				proto model.Protocol
 				port  int

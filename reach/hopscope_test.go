@@ -262,20 +262,7 @@ func TestFixtureHopsCarryTheirScope(t *testing.T) {
 		e := reach.New(snap)
 		ix := model.NewIndex(snap)
 		for _, sc := range scs {
-			ee := e
-			if len(sc.OnPrem) > 0 {
-				var nets []reach.OnPremNetwork
-				for _, spec := range sc.OnPrem {
-					n, err := reach.ParseOnPrem(spec)
-					if err != nil {
-						t.Fatal(err)
-					}
-					nets = append(nets, n)
-				}
-				if ee, err = e.WithOnPrem(nets); err != nil {
-					t.Fatal(err)
-				}
-			}
+			ee := withOnPremSpecs(t, e, sc.OnPrem)
 			a, err := ee.Reach(reach.Query{From: sc.From, To: sc.To, Protocol: sc.Protocol, Port: int(sc.Port)})
 			if err != nil {
 				t.Fatalf("%s/%s: %v", name, sc.Name, err)

@@ -30,20 +30,7 @@ func TestFixtureScenarios(t *testing.T) {
 			total++
 			t.Run(name+"/"+sc.Name, func(t *testing.T) {
 				q := reach.Query{From: sc.From, To: sc.To, Protocol: sc.Protocol, Port: int(sc.Port)}
-				e := e
-				if len(sc.OnPrem) > 0 {
-					var nets []reach.OnPremNetwork
-					for _, spec := range sc.OnPrem {
-						n, err := reach.ParseOnPrem(spec)
-						if err != nil {
-							t.Fatal(err)
-						}
-						nets = append(nets, n)
-					}
-					if e, err = e.WithOnPrem(nets); err != nil {
-						t.Fatal(err)
-					}
-				}
+				e := withOnPremSpecs(t, e, sc.OnPrem)
 				a, err := e.Reach(q)
 				if err != nil {
 					t.Fatalf("Reach(%+v): %v", q, err)
@@ -115,4 +102,26 @@ func ruleAgrees(want string, b *reach.Block) bool {
 		return c != "" && strings.Contains(got, c)
 	}
 	return true // other layers: layer, resource and direction decide
+}
+
+// withOnPremSpecs returns e with the on-premises networks of specs
+// (reach.ParseOnPrem), or e itself when there are none.
+func withOnPremSpecs(t testing.TB, e *reach.Engine, specs []string) *reach.Engine {
+	t.Helper()
+	if len(specs) == 0 {
+		return e
+	}
+	var nets []reach.OnPremNetwork
+	for _, spec := range specs {
+		n, err := reach.ParseOnPrem(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nets = append(nets, n)
+	}
+	o, err := e.WithOnPrem(nets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
 }
