@@ -81,10 +81,8 @@ type Engine struct {
 	// classes group the interfaces that every stage treats alike;
 	// classOf finds an interface's class by its ID.
 	subnetInfo map[*model.Subnet]*subnetInfo
-	ifaceInfo  map[*model.NetworkInterface]*ifaceInfo
-	// ifaceByID finds the record of the interface the index holds by an
-	// ID: an endpoint named by ID resolves in one lookup.
-	ifaceByID map[string]*ifaceInfo
+	// ifaces holds the interfaces' records, filled on first use.
+	ifaces *ifaceTable
 	// groupMemberLists is groupMembers as lists, for the compact forms.
 	groupMemberLists map[string][]vpcMembers
 	// sgForms holds each security group's rules as evaluation reads them.
@@ -306,11 +304,6 @@ func New(s *model.Snapshot) *Engine {
 	side.Wait()
 	e.groupMembers = members
 	e.indexGroupForms()
-	for n, fi := range e.ifaceInfo {
-		if c := e.classOf[n]; c != nil {
-			fi.class = c.id
-		}
-	}
 	return e
 }
 
