@@ -2,7 +2,6 @@ package reach
 
 import (
 	"net/netip"
-	"slices"
 	"sync"
 
 	"github.com/vpcscope/vpcscope/model"
@@ -54,17 +53,15 @@ func (si *subnetInfo) aclDetail(sn *model.Subnet, stage Stage) string {
 	return string(stage) + " of " + sn.ID
 }
 
-// ifaceInfo is what the walk needs of an interface. Only eni and self
-// are set when the engine is built (an organization has 200,000
-// interfaces, and a question reads few of them): the rest is filled the
-// first time a question reads the record (ifaceTable.get), once.
+// ifaceInfo is what the walk needs of an interface, made the first time
+// a question reads it (ifaceTable.get): an organization has 200,000
+// interfaces, and a question reads few of them.
 type ifaceInfo struct {
-	// eni is the interface; self is eni alone, the interfaces an endpoint
-	// naming it stands for.
+	// eni is the interface; self is eni alone (one), the interfaces an
+	// endpoint naming it stands for.
 	eni  *model.NetworkInterface
 	self []*model.NetworkInterface
-	// once fills the fields below (fill).
-	once sync.Once
+	one  [1]*model.NetworkInterface
 	// name is its Name tag, lb the load balancer it belongs to (nil:
 	// none), as an endpoint shows them.
 	name   string
@@ -88,31 +85,41 @@ type ifaceInfo struct {
 	instance instanceInfo
 }
 
-// ifaceTable holds the records of a snapshot's interfaces. Engines
-// copied from the one that built it (WithOnPrem, the shadow probes)
-// share it: a record is filled from the building engine's index.
+// ifaceTable holds the records of a snapshot's interfaces, each made on
+// first use. Engines copied from the one that built it (WithOnPrem, the
+// shadow probes) share it: a record is made from the building engine's
+// index.
 type ifaceTable struct {
 	e  *Engine
-	of map[*model.NetworkInterface]*ifaceInfo
+	of map[*model.NetworkInterface]*ifaceSlot
 }
 
-// get returns interface n's record, filled (nil: the engine did not
-// index n). It is safe for concurrent use.
+// ifaceSlot holds an interface's record once made.
+type ifaceSlot struct {
+	once sync.Once
+	info *ifaceInfo
+}
+
+// get returns interface n's record (nil: the engine did not index n),
+// made on the first call. It is safe for concurrent use.
 func (t *ifaceTable) get(n *model.NetworkInterface) *ifaceInfo {
-	fi := t.of[n]
-	if fi != nil {
-		fi.once.Do(func() { t.e.fillIface(fi) })
+	s := t.of[n]
+	if s == nil {
+		return nil
 	}
-	return fi
+	s.once.Do(func() { s.info = t.e.newIfaceInfo(n) })
+	return s.info
 }
 
-// ifaceOf returns interface n's record, filled, or nil.
+// ifaceOf returns interface n's record, or nil.
 func (e *Engine) ifaceOf(n *model.NetworkInterface) *ifaceInfo { return e.ifaces.get(n) }
 
-// fillIface fills an interface's record from the engine's index. It runs
-// once per record, after New (it reads the classes).
-func (e *Engine) fillIface(fi *ifaceInfo) {
-	n := fi.eni
+// newIfaceInfo makes an interface's record from the engine's index. It
+// runs after New (it reads the classes).
+func (e *Engine) newIfaceInfo(n *model.NetworkInterface) *ifaceInfo {
+	fi := &ifaceInfo{eni: n}
+	fi.one[0] = n
+	fi.self = fi.one[:]
 	fi.name, fi.lb = n.Name(), e.lbByENI[n.ID]
 	fi.subnet = e.ix.Subnet(n.SubnetID)
 	fi.instance = e.lookupInstance(n)
@@ -136,6 +143,7 @@ func (e *Engine) fillIface(fi *ifaceInfo) {
 	if c := e.classOf[n]; c != nil {
 		fi.class = c.id
 	}
+	return fi
 }
 
 // instanceInfo is an instance as an endpoint shows it: its Name tag and,
@@ -247,16 +255,13 @@ func (e *Engine) indexLookups() {
 		}
 		e.subnetInfo[sn] = si
 	}
-	// The interfaces' records are carved from one array and filled on
-	// first use (ifaceTable.get).
+	// The interfaces' slots are carved from one array; their records
+	// are made on first use (ifaceTable.get).
 	enis := e.snap.NetworkInterfaces
-	t := &ifaceTable{e: e, of: make(map[*model.NetworkInterface]*ifaceInfo, len(enis))}
-	infos := make([]ifaceInfo, len(enis))
-	selves := slices.Clone(enis)
+	t := &ifaceTable{e: e, of: make(map[*model.NetworkInterface]*ifaceSlot, len(enis))}
+	slots := make([]ifaceSlot, len(enis))
 	for i, n := range enis {
-		fi := &infos[i]
-		fi.eni, fi.self = n, selves[i:i+1:i+1]
-		t.of[n] = fi
+		t.of[n] = &slots[i]
 	}
 	e.ifaces = t
 }
