@@ -311,6 +311,7 @@ func New(s *model.Snapshot) *Engine {
 	}
 	side.Wait()
 	e.groupMembers = members
+	e.ifaces.classOf = e.classOf
 	e.indexGroupForms()
 	return e
 }

@@ -92,6 +92,10 @@ type ifaceInfo struct {
 type ifaceTable struct {
 	e  *Engine
 	of map[*model.NetworkInterface]*ifaceSlot
+	// classOf is the building engine's classOf as New left it (the
+	// connectivity views regroup their engines' classes afterwards; a
+	// record's class stays the default one).
+	classOf map[*model.NetworkInterface]*ifaceClass
 }
 
 // ifaceSlot holds an interface's record once made.
@@ -107,16 +111,16 @@ func (t *ifaceTable) get(n *model.NetworkInterface) *ifaceInfo {
 	if s == nil {
 		return nil
 	}
-	s.once.Do(func() { s.info = t.e.newIfaceInfo(n) })
+	s.once.Do(func() { s.info = t.e.newIfaceInfo(n, t.classOf) })
 	return s.info
 }
 
 // ifaceOf returns interface n's record, or nil.
 func (e *Engine) ifaceOf(n *model.NetworkInterface) *ifaceInfo { return e.ifaces.get(n) }
 
-// newIfaceInfo makes an interface's record from the engine's index. It
-// runs after New (it reads the classes).
-func (e *Engine) newIfaceInfo(n *model.NetworkInterface) *ifaceInfo {
+// newIfaceInfo makes an interface's record from the engine's index, its
+// class from classOf.
+func (e *Engine) newIfaceInfo(n *model.NetworkInterface, classOf map[*model.NetworkInterface]*ifaceClass) *ifaceInfo {
 	fi := &ifaceInfo{eni: n}
 	fi.one[0] = n
 	fi.self = fi.one[:]
@@ -140,7 +144,7 @@ func (e *Engine) newIfaceInfo(n *model.NetworkInterface) *ifaceInfo {
 			fi.groupTexts[i] = e.resourceText(sg.ID, nil)
 		}
 	}
-	if c := e.classOf[n]; c != nil {
+	if c := classOf[n]; c != nil {
 		fi.class = c.id
 	}
 	return fi
