@@ -81,10 +81,8 @@ type Engine struct {
 	// classes group the interfaces that every stage treats alike;
 	// classOf finds an interface's class by its ID.
 	subnetInfo map[*model.Subnet]*subnetInfo
-	ifaceInfo  map[*model.NetworkInterface]*ifaceInfo
-	// ifaceByID finds the record of the interface the index holds by an
-	// ID: an endpoint named by ID resolves in one lookup.
-	ifaceByID map[string]*ifaceInfo
+	// ifaces holds the interfaces' records, filled on first use.
+	ifaces *ifaceTable
 	// groupMemberLists is groupMembers as lists, for the compact forms.
 	groupMemberLists map[string][]vpcMembers
 	// sgForms holds each security group's rules as evaluation reads them.
@@ -162,6 +160,30 @@ func New(s *model.Snapshot) *Engine {
 		scratch:         &sync.Pool{New: func() any { return new(hopScratch) }},
 		ruleChanges:     &ruleChangeMemo{},
 	}
+	// The classes need only the interfaces the gateways, load balancers
+	// and endpoints own and the instances' states: they are grouped
+	// beside the rest as soon as those are known (they read, and the rest
+	// does not write, natByENI, lbByENI, vpceByNI and downInstances).
+	e.retired = make(map[netip.Addr]string)
+	for _, g := range s.NATGateways {
+		gone := g.State == "deleted" || g.State == "deleting" || g.State == "failed"
+		for _, a := range g.Addresses {
+			if a.NetworkInterfaceID != "" && !gone {
+				e.natByENI[a.NetworkInterfaceID] = g
+			}
+			if gone && a.PublicIP.IsValid() {
+				e.retired[a.PublicIP] = fmt.Sprintf("NAT gateway %s (%s)", g.ID, g.State)
+			}
+		}
+	}
+	for _, ep := range s.VPCEndpoints {
+		for _, n := range ep.NetworkInterfaceIDs {
+			e.vpceByNI[n] = ep
+		}
+	}
+	e.indexLoadBalancerInterfaces()
+	e.downInstances = downInstancesOf(ix)
+	side.Go(e.indexClasses)
 	for _, acl := range s.NetworkACLs {
 		e.acls[acl.ID] = compileACL(acl)
 	}
@@ -191,27 +213,9 @@ func New(s *model.Snapshot) *Engine {
 			}
 		}
 	}
-	e.retired = make(map[netip.Addr]string)
-	for _, g := range s.NATGateways {
-		gone := g.State == "deleted" || g.State == "deleting" || g.State == "failed"
-		for _, a := range g.Addresses {
-			if a.NetworkInterfaceID != "" && !gone {
-				e.natByENI[a.NetworkInterfaceID] = g
-			}
-			if gone && a.PublicIP.IsValid() {
-				e.retired[a.PublicIP] = fmt.Sprintf("NAT gateway %s (%s)", g.ID, g.State)
-			}
-		}
-	}
-	for _, ep := range s.VPCEndpoints {
-		for _, n := range ep.NetworkInterfaceIDs {
-			e.vpceByNI[n] = ep
-		}
-	}
 	for _, tg := range s.TargetGroups {
 		e.tgByARN[tg.ID] = tg
 	}
-	e.indexLoadBalancerInterfaces()
 	e.attSubnets = make(map[*model.TGWAttachment][]tgwSubnet, len(s.TGWAttachments))
 	for _, a := range s.TGWAttachments {
 		var sns []tgwSubnet
@@ -251,14 +255,15 @@ func New(s *model.Snapshot) *Engine {
 		e.endpointServices[svc.ServiceName] = svc
 	}
 	e.indexHybrid()
-	e.downInstances = downInstancesOf(ix)
-	side.Go(e.indexClasses)
 	e.indexLookups()
 	e.publicByVPC = make(map[string][]publicAddress)
 	var owned netipx.IPSetBuilder
+	addresses := 0 // interfaceAddresses' count, public ones included
 	for _, n := range s.NetworkInterfaces {
+		addresses += len(n.PrivateIPs) + len(n.IPv6Addresses)
 		for _, ip := range n.PrivateIPs {
 			if ip.PublicIP.IsValid() {
+				addresses++
 				owned.Add(ip.PublicIP)
 				e.publicByVPC[n.VPCID] = append(e.publicByVPC[n.VPCID], publicAddress{ip.Address, ip.PublicIP, n})
 			}
@@ -269,7 +274,8 @@ func New(s *model.Snapshot) *Engine {
 	}
 	ownedSet, _ := owned.IPSet()
 	e.ownedPublicSet = addrsOf(ownedSet)
-	var translators, all []netip.Addr
+	var translators []netip.Addr
+	all := make([]netip.Addr, 0, addresses)
 	for _, n := range s.NetworkInterfaces {
 		all = interfaceAddresses(n, all, true)
 		if e.natByENI[n.ID] != nil || e.lbByENI[n.ID] != nil {
@@ -305,12 +311,8 @@ func New(s *model.Snapshot) *Engine {
 	}
 	side.Wait()
 	e.groupMembers = members
+	e.ifaces.classOf = e.classOf
 	e.indexGroupForms()
-	for n, fi := range e.ifaceInfo {
-		if c := e.classOf[n]; c != nil {
-			fi.class = c.id
-		}
-	}
 	return e
 }
 

@@ -814,7 +814,7 @@ func (e *Engine) sgFormOf(sg *model.SecurityGroup, memo map[sgPeerKey]*sgPeer) *
 // (groupsOf): an indexed interface's are made on first use and kept; an
 // interface or a group the engine did not index gets forms made now.
 func (e *Engine) formsOf(n *model.NetworkInterface, groups []*model.SecurityGroup) []*sgForm {
-	if fi := e.ifaceInfo[n]; fi != nil && len(fi.groups) > 0 && len(fi.groups) == len(groups) {
+	if fi := e.ifaceOf(n); fi != nil && len(fi.groups) > 0 && len(fi.groups) == len(groups) {
 		fi.formsOnce.Do(func() { fi.forms = e.formsOfGroups(fi.groups) })
 		return fi.forms
 	}

@@ -2,7 +2,6 @@ package reach
 
 import (
 	"net/netip"
-	"slices"
 	"sync"
 
 	"github.com/vpcscope/vpcscope/model"
@@ -54,13 +53,17 @@ func (si *subnetInfo) aclDetail(sn *model.Subnet, stage Stage) string {
 	return string(stage) + " of " + sn.ID
 }
 
-// ifaceInfo is what the walk needs of an interface.
+// ifaceInfo is what the walk needs of an interface, made the first time
+// a question reads it (ifaceTable.get): an organization has 200,000
+// interfaces, and a question reads few of them.
 type ifaceInfo struct {
-	// eni is the interface; name its Name tag, lb the load balancer it
-	// belongs to (nil: none), as an endpoint shows them.
-	eni *model.NetworkInterface
-	// self is eni alone, the interfaces an endpoint naming it stands for.
-	self   []*model.NetworkInterface
+	// eni is the interface; self is eni alone (one), the interfaces an
+	// endpoint naming it stands for.
+	eni  *model.NetworkInterface
+	self []*model.NetworkInterface
+	one  [1]*model.NetworkInterface
+	// name is its Name tag, lb the load balancer it belongs to (nil:
+	// none), as an endpoint shows them.
 	name   string
 	lb     *model.LoadBalancer
 	subnet *model.Subnet
@@ -70,16 +73,81 @@ type ifaceInfo struct {
 	missing []string
 	// groupTexts are what a hop at each of groups shows of it, by the
 	// group's ID (resourceText(sg.ID, nil)).
-	groupTexts []*resourceText
+	groupTexts []resourceText
 	// forms are the compact forms of groups, by index, made once on
 	// first use (formsOf).
 	forms     []*sgForm
 	formsOnce sync.Once
 	// class is its class's key (classKey; "" when it has none).
 	class string
-	// instance is the instance it is attached to (nil: none in the
-	// snapshot), as an endpoint shows it.
-	instance *instanceInfo
+	// instance is the instance it is attached to (instance.in nil: none
+	// in the snapshot), as an endpoint shows it.
+	instance instanceInfo
+}
+
+// ifaceTable holds the records of a snapshot's interfaces, each made on
+// first use. Engines copied from the one that built it (WithOnPrem, the
+// shadow probes) share it: a record is made from the building engine's
+// index.
+type ifaceTable struct {
+	e  *Engine
+	of map[*model.NetworkInterface]*ifaceSlot
+	// classOf is the building engine's classOf as New left it (the
+	// connectivity views regroup their engines' classes afterwards; a
+	// record's class stays the default one).
+	classOf map[*model.NetworkInterface]*ifaceClass
+}
+
+// ifaceSlot holds an interface's record once made.
+type ifaceSlot struct {
+	once sync.Once
+	info *ifaceInfo
+}
+
+// get returns interface n's record (nil: the engine did not index n),
+// made on the first call. It is safe for concurrent use.
+func (t *ifaceTable) get(n *model.NetworkInterface) *ifaceInfo {
+	s := t.of[n]
+	if s == nil {
+		return nil
+	}
+	s.once.Do(func() { s.info = t.e.newIfaceInfo(n, t.classOf) })
+	return s.info
+}
+
+// ifaceOf returns interface n's record, or nil.
+func (e *Engine) ifaceOf(n *model.NetworkInterface) *ifaceInfo { return e.ifaces.get(n) }
+
+// newIfaceInfo makes an interface's record from the engine's index, its
+// class from classOf.
+func (e *Engine) newIfaceInfo(n *model.NetworkInterface, classOf map[*model.NetworkInterface]*ifaceClass) *ifaceInfo {
+	fi := &ifaceInfo{eni: n}
+	fi.one[0] = n
+	fi.self = fi.one[:]
+	fi.name, fi.lb = n.Name(), e.lbByENI[n.ID]
+	fi.subnet = e.ix.Subnet(n.SubnetID)
+	fi.instance = e.lookupInstance(n)
+	for _, id := range n.SecurityGroupIDs {
+		if sg := e.ix.SecurityGroup(id); sg != nil {
+			if fi.groups == nil {
+				fi.groups = make([]*model.SecurityGroup, 0, len(n.SecurityGroupIDs))
+			}
+			fi.groups = append(fi.groups, sg)
+		} else {
+			fi.missing = append(fi.missing, id)
+		}
+	}
+	if len(fi.groups) > 0 {
+		fi.groups = fi.groups[:len(fi.groups):len(fi.groups)]
+		fi.groupTexts = make([]resourceText, len(fi.groups))
+		for i, sg := range fi.groups {
+			fi.groupTexts[i] = e.resourceText(sg.ID, nil)
+		}
+	}
+	if c := classOf[n]; c != nil {
+		fi.class = c.id
+	}
+	return fi
 }
 
 // instanceInfo is an instance as an endpoint shows it: its Name tag and,
@@ -92,11 +160,8 @@ type instanceInfo struct {
 // instanceOf returns the instance interface n is attached to (nil: none
 // in the snapshot), as an endpoint shows it.
 func (e *Engine) instanceOf(n *model.NetworkInterface) instanceInfo {
-	if fi := e.ifaceInfo[n]; fi != nil {
-		if fi.instance == nil {
-			return instanceInfo{}
-		}
-		return *fi.instance
+	if fi := e.ifaceOf(n); fi != nil {
+		return fi.instance
 	}
 	return e.lookupInstance(n) // an interface the walk made up (none today)
 }
@@ -194,54 +259,15 @@ func (e *Engine) indexLookups() {
 		}
 		e.subnetInfo[sn] = si
 	}
-	// The interfaces' records, and their group lists, are carved from
-	// one array each (an organization has 200,000 interfaces); a group
-	// list has the capacity of its length.
+	// The interfaces' slots are carved from one array; their records
+	// are made on first use (ifaceTable.get).
 	enis := e.snap.NetworkInterfaces
-	e.ifaceInfo = make(map[*model.NetworkInterface]*ifaceInfo, len(enis))
-	e.ifaceByID = make(map[string]*ifaceInfo, len(enis))
-	infos := make([]ifaceInfo, len(enis))
-	selves := slices.Clone(enis)
-	refs := 0
-	for _, n := range enis {
-		refs += len(n.SecurityGroupIDs)
-	}
-	groups := make([]*model.SecurityGroup, 0, refs)
-	groupTexts := make([]*resourceText, 0, refs)
-	var instances []instanceInfo
-	var lastSubnet *model.Subnet
+	t := &ifaceTable{e: e, of: make(map[*model.NetworkInterface]*ifaceSlot, len(enis))}
+	slots := make([]ifaceSlot, len(enis))
 	for i, n := range enis {
-		fi := &infos[i]
-		fi.eni, fi.self, fi.name, fi.lb = n, selves[i:i+1:i+1], n.Name(), e.lbByENI[n.ID]
-		if lastSubnet == nil || lastSubnet.ID != n.SubnetID {
-			lastSubnet = e.ix.Subnet(n.SubnetID)
-		}
-		fi.subnet = lastSubnet
-		if in := e.lookupInstance(n); in.in != nil {
-			if len(instances) == cap(instances) {
-				instances = make([]instanceInfo, 0, min(1024, len(enis)-i))
-			}
-			instances = append(instances, in)
-			fi.instance = &instances[len(instances)-1]
-		}
-		start := len(groups)
-		for _, id := range n.SecurityGroupIDs {
-			if sg := e.ix.SecurityGroup(id); sg != nil {
-				groups = append(groups, sg)
-				groupTexts = append(groupTexts, texts.of(sg.ID, nil))
-			} else {
-				fi.missing = append(fi.missing, id)
-			}
-		}
-		if len(groups) > start {
-			fi.groups = groups[start:len(groups):len(groups)]
-			fi.groupTexts = groupTexts[start:len(groups):len(groups)]
-		}
-		e.ifaceInfo[n] = fi
-		if res, ok := e.ix.Resource(n.ID); ok && res == model.Resource(n) {
-			e.ifaceByID[n.ID] = fi
-		}
+		t.of[n] = &slots[i]
 	}
+	e.ifaces = t
 }
 
 // textMemo makes each resource's text once while the lookups are built.
@@ -274,10 +300,10 @@ func (m textMemo) of(id string, at model.Resource) *resourceText {
 // groupText returns what a hop at security group id of interface n shows
 // of it, or nil when not made beforehand.
 func (e *Engine) groupText(n *model.NetworkInterface, id string) *resourceText {
-	if fi := e.ifaceInfo[n]; fi != nil {
-		for _, t := range fi.groupTexts {
-			if t.id == id {
-				return t
+	if fi := e.ifaceOf(n); fi != nil {
+		for i := range fi.groupTexts {
+			if fi.groupTexts[i].id == id {
+				return &fi.groupTexts[i]
 			}
 		}
 	}
@@ -294,7 +320,7 @@ func (e *Engine) onlyRecord(r model.Resource) model.Resource {
 
 // subnetOfIface returns an interface's subnet, or nil.
 func (e *Engine) subnetOfIface(n *model.NetworkInterface) *model.Subnet {
-	if fi := e.ifaceInfo[n]; fi != nil {
+	if fi := e.ifaceOf(n); fi != nil {
 		return fi.subnet
 	}
 	return e.ix.Subnet(n.SubnetID) // an interface the walk made up (none today)
@@ -325,7 +351,7 @@ func (e *Engine) resolveSubnet(sn *model.Subnet) *subnetInfo {
 // groupsOf returns an interface's security groups in the snapshot, and
 // the IDs of those that are not.
 func (e *Engine) groupsOf(n *model.NetworkInterface) ([]*model.SecurityGroup, []string) {
-	if fi := e.ifaceInfo[n]; fi != nil {
+	if fi := e.ifaceOf(n); fi != nil {
 		return fi.groups, fi.missing
 	}
 	var gs []*model.SecurityGroup
@@ -365,7 +391,7 @@ func (e *Engine) tgwIngressOf(tgw *model.TransitGateway, in *model.TGWAttachment
 // flowClassKey is classKey, read from the interface's record (one lookup
 // the walk makes anyway) when it has one.
 func (e *Engine) flowClassKey(n *model.NetworkInterface) string {
-	if fi := e.ifaceInfo[n]; fi != nil && fi.class != "" {
+	if fi := e.ifaceOf(n); fi != nil && fi.class != "" {
 		return fi.class
 	}
 	return e.classKey(n)

@@ -45,10 +45,12 @@ func (e *Engine) resolve(spec string, isSource bool) (resolved, error) {
 			return e.resolveAddr(r, addr.Unmap(), isSource)
 		}
 	}
-	if fi := e.ifaceByID[spec]; fi != nil {
-		return e.resolveInterface(r, fi), nil // e.ix.Resource(spec) is fi.eni
-	}
 	if res, ok := e.ix.Resource(spec); ok {
+		if n, ok := res.(*model.NetworkInterface); ok {
+			if fi := e.ifaceOf(n); fi != nil {
+				return e.resolveInterface(r, fi), nil // resolveResource's answer, from the record
+			}
+		}
 		return e.resolveResource(r, res)
 	}
 	for _, lb := range e.snap.LoadBalancers {
@@ -225,7 +227,7 @@ func (e *Engine) resolveResource(r resolved, res model.Resource) (resolved, erro
 			return r, inputErr("instance %s has no network interface in the snapshot", v.ID)
 		}
 	case *model.NetworkInterface:
-		if fi := e.ifaceInfo[v]; fi != nil {
+		if fi := e.ifaceOf(v); fi != nil {
 			return e.resolveInterface(r, fi), nil
 		}
 		r.kind, r.enis = "network-interface", []*model.NetworkInterface{v}
@@ -394,8 +396,8 @@ func down(in *model.Instance) string {
 func (e *Engine) resolveInterface(r resolved, fi *ifaceInfo) resolved {
 	r.id, r.name = fi.eni.ID, fi.name
 	r.kind, r.enis = "network-interface", fi.self
-	if fi.instance != nil {
-		r.setInstance(*fi.instance)
+	if fi.instance.in != nil {
+		r.setInstance(fi.instance)
 	}
 	if fi.lb != nil {
 		r.kind, r.lb = "load-balancer", fi.lb
