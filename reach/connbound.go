@@ -69,14 +69,27 @@ type aclBounds struct {
 	// once (bound asks for it per pair of classes); read-only after
 	// newACLBounds.
 	sound map[*ifaceClass]*model.NetworkACL
+	// all is every port of the probe (every port for a protocol without
+	// ports), made once: bound returns it, shared, for most pairs, and
+	// port sets are never changed once built.
+	all   portSet
 	mu    sync.Mutex
-	cache map[aclPair]portSet
+	cache map[aclPairKey]portSet
+}
+
+// aclPairKey names a pair of network ACLs of one IP version.
+type aclPairKey struct {
+	out, in *model.NetworkACL
+	fam     int
 }
 
 // newACLBounds indexes the selection's pure merged classes by ACL.
 func (r *probeRel) newACLBounds(fam int) *aclBounds {
-	b := &aclBounds{r: r, senders: map[aclPair]addrs{}, receivers: map[aclPair]addrs{}, cache: map[aclPair]portSet{},
-		sound: map[*ifaceClass]*model.NetworkACL{}}
+	b := &aclBounds{r: r, senders: map[aclPair]addrs{}, receivers: map[aclPair]addrs{}, cache: map[aclPairKey]portSet{},
+		sound: map[*ifaceClass]*model.NetworkACL{}, all: r.probe.ports()}
+	if !r.probe.Protocol.HasPorts() {
+		b.all = portsOf(model.AllPorts)
+	}
 	for _, by := range []map[*ifaceClass][]*connEnd{r.cs.sendersByVM, r.cs.receiversByVM, r.cs.sendersByVS} {
 		for m := range by {
 			if _, ok := b.sound[m]; !ok {
@@ -120,18 +133,19 @@ func (r *probeRel) newACLBounds(fam int) *aclBounds {
 // view class m to view class n by their network ACLs: every port of the
 // probe unless both are ACL-sound (soundACL) and different.
 func (b *aclBounds) bound(m, n *ifaceClass, fam int) portSet {
-	all := b.r.probe.ports()
-	if !b.r.probe.Protocol.HasPorts() {
-		all = portsOf(model.AllPorts)
-	}
 	if m == n {
-		return all
+		return b.all
 	}
-	am, an := b.soundOf(m, fam), b.soundOf(n, fam)
+	return b.between(b.soundOf(m, fam), b.soundOf(n, fam), fam)
+}
+
+// between is bound of two different view classes whose soundOf are am
+// and an.
+func (b *aclBounds) between(am, an *model.NetworkACL, fam int) portSet {
 	if am == nil || an == nil {
-		return all
+		return b.all
 	}
-	k := aclPair{out: am.ID, in: an.ID, fam: fam}
+	k := aclPairKey{out: am, in: an, fam: fam}
 	b.mu.Lock()
 	ports, seen := b.cache[k]
 	b.mu.Unlock()

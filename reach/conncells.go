@@ -825,14 +825,20 @@ func columnOf(parts [][]runInterval) []segment {
 	// sets numbers the distinct sets of ports (by backing array: the
 	// ranges of one span share theirs)
 	sets := map[portsID]int{}
+	// the ranges of one span come in a row: their set is the last one's
+	last, lastSet := portsID{}, -1
 	for _, p := range parts {
 		for _, iv := range p {
-			id, ok := sets[idOfPorts(iv.ports)]
-			if !ok {
-				id = len(sets)
-				sets[idOfPorts(iv.ports)] = id
+			key := idOfPorts(iv.ports)
+			if lastSet < 0 || key != last {
+				id, ok := sets[key]
+				if !ok {
+					id = len(sets)
+					sets[key] = id
+				}
+				last, lastSet = key, id
 			}
-			iv.set = id
+			iv.set = lastSet
 			ivs = append(ivs, iv)
 		}
 	}
@@ -925,13 +931,64 @@ func sweepRuns(ivs []runInterval, sets int) []segment {
 	return out
 }
 
-// unionActive returns the union of the intervals' ports.
+// unionActive returns the union of the intervals' ports. While each
+// set holds the other or is held by it, union takes one of them without
+// allocating; past that, the ranges of all the sets are sorted and
+// joined at once (the same ports as union after union).
 func unionActive(active []runInterval) portSet {
 	var ports portSet
 	for _, a := range active {
-		ports = ports.union(a.ports)
+		u, ok := unionShared(ports, a.ports)
+		if !ok {
+			return joinAll(active)
+		}
+		ports = u
 	}
 	return ports
+}
+
+// unionShared is s.union(o) when that is one of them (or none), without
+// allocating; false otherwise.
+func unionShared(s, o portSet) (portSet, bool) {
+	switch {
+	case len(s) == 0 && len(o) == 0:
+		return nil, true
+	case len(s) == 0:
+		return o, o.normal()
+	case len(o) == 0:
+		return s, s.normal()
+	case s.normal() && o.normal():
+		if o.coveredBy(s) {
+			return s, true
+		}
+		if s.coveredBy(o) {
+			return o, true
+		}
+	}
+	return nil, false
+}
+
+// joinAll returns the union of the intervals' ports in one sort and
+// join of all their ranges: a normal set (portSet.normal).
+func joinAll(active []runInterval) portSet {
+	n := 0
+	for _, a := range active {
+		n += len(a.ports)
+	}
+	all := make(portSet, 0, n)
+	for _, a := range active {
+		all = append(all, a.ports...)
+	}
+	slices.SortFunc(all, func(x, y model.PortRange) int { return cmp.Compare(x.From, y.From) })
+	out := all[:1]
+	for _, r := range all[1:] {
+		if last := &out[len(out)-1]; uint32(r.From) <= uint32(last.To)+1 {
+			last.To = max(last.To, r.To)
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // atNormal is at, and whether the ports are normal (portSet.normal).

@@ -447,12 +447,21 @@ func (r *probeRel) walkJobs(fam int, sink walkSink) []func() {
 	}
 	recvRanges := sortedRangesOf(recvSets)
 	bounds := r.newACLBounds(fam)
-	want := func(m, n *ifaceClass, subnetView bool) portSet {
-		b := bounds.bound(m, n, fam)
+	// recvACL holds soundOf of the receivers, in recvOrder, for the
+	// sender jobs' bounds
+	recvACL := make([]*model.NetworkACL, len(recvOrder))
+	for i, n := range recvOrder {
+		recvACL[i] = bounds.soundOf(n, fam)
+	}
+	// wantWithin is want given the bound b of the pair.
+	wantWithin := func(m, n *ifaceClass, subnetView bool, b portSet) portSet {
 		if sink.want != nil && !b.empty() {
 			return sink.want(fam, m, n, subnetView, b)
 		}
 		return b
+	}
+	want := func(m, n *ifaceClass, subnetView bool) portSet {
+		return wantWithin(m, n, subnetView, bounds.bound(m, n, fam))
 	}
 	// query returns the probe's query over the ports the walk wants.
 	query := func(ports portSet) Query {
@@ -479,8 +488,13 @@ func (r *probeRel) walkJobs(fam int, sink walkSink) []func() {
 			}
 			chosen := make([]bool, len(recvOrder))
 			var ports portSet
+			am := bounds.soundOf(m, fam)
 			for i, n := range recvOrder {
-				if w := want(m, n, false); !w.empty() {
+				b := bounds.all // bounds.bound(m, n, fam), soundOf looked up once
+				if m != n {
+					b = bounds.between(am, recvACL[i], fam)
+				}
+				if w := wantWithin(m, n, false, b); !w.empty() {
 					chosen[i] = true
 					ports = ports.union(w)
 				}
@@ -787,7 +801,9 @@ func restrictEnds(p packet, src, dst addrs) packet {
 	if len(out) == 0 {
 		return p.with(nil)
 	}
-	p = p.with(out)
+	// out is this function's own: the packets are built in it, and the
+	// destination pass narrows them in place (read ahead of every write)
+	p = p.withOwned(out[:0], out)
 	out = p.spans[:0]
 	for _, s := range p.spans {
 		if x := s.dst.intersect(dst); !x.empty() {
@@ -795,7 +811,7 @@ func restrictEnds(p packet, src, dst addrs) packet {
 			out = append(out, s)
 		}
 	}
-	return p.with(out)
+	return p.withOwned(out[:0], out)
 }
 
 // admitBy returns the packets of p that a filter's admitted packets by
@@ -823,7 +839,7 @@ func admitBy(p packet, by packet, onSrc bool) packet {
 			}
 		}
 	}
-	return p.with(out)
+	return p.withOwned(out[:0], out) // out is its own
 }
 
 // betweenOf returns the packets of the probe that get from the selected
