@@ -73,6 +73,11 @@ type connSet struct {
 	inetFrom, inetTo [2]addrs
 	translatableOnce [2]sync.Once
 	translatable     [2]bool
+	// units are senderUnits, pairs instancePairs, each made once.
+	unitsOnce [2]sync.Once
+	units     [2]*senderUnits
+	pairsOnce sync.Once
+	pairs     map[[2]string]bool
 	// selsByView are the selected classes by the merged (0) or subnet (1)
 	// view class of their members, senders and receivers.
 	selsByView [2][2]map[*ifaceClass][]*classSel
