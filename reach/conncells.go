@@ -1243,7 +1243,8 @@ func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc)
 		run.recv[fam] = map[string]*recvUnit{}
 		run.recvOfVM[fam] = map[*ifaceClass][]*recvUnit{}
 		run.recvOfVS[fam] = map[*ifaceClass][]*recvUnit{}
-		for _, d := range cs.sortedRecvers {
+		recvViaDep := cs.recversViaDependent()
+		for di, d := range cs.sortedRecvers {
 			if d.addrs[fam].empty() {
 				continue
 			}
@@ -1260,7 +1261,7 @@ func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc)
 			if d.ends[0].vm != ru.vm {
 				ru.homogeneous = false
 			}
-			if cs.dependsOnVia(d.cls) {
+			if recvViaDep[di] {
 				ru.viaFree = false
 			}
 		}
