@@ -897,7 +897,7 @@ func sweepRuns(ivs []runInterval, sets int) []segment {
 	}
 	slices.Sort(cuts)
 	cuts = slices.Compact(cuts)
-	ivs = sortedByFrom(ivs)
+	order := orderByFrom(ivs)
 	masked := sets <= 256
 	var count []int
 	var unions map[[4]uint64]portSet
@@ -929,8 +929,8 @@ func sweepRuns(ivs []runInterval, sets int) []segment {
 			}
 		}
 		active = active[:n]
-		for next < len(ivs) && ivs[next].from <= at {
-			if iv := ivs[next]; iv.to >= at {
+		for next < len(order) && ivs[uint32(order[next])].from <= at {
+			if iv := ivs[uint32(order[next])]; iv.to >= at {
 				active = append(active, iv)
 				if masked {
 					if count[iv.set]++; count[iv.set] == 1 {
@@ -964,21 +964,17 @@ func sweepRuns(ivs []runInterval, sets int) []segment {
 	return out
 }
 
-// sortedByFrom returns the intervals in order of their first run (ties
-// in any order: the sweep reads only which intervals cover each run),
-// sorting them as numbers (first run, then index) rather than by a
-// comparison function.
-func sortedByFrom(ivs []runInterval) []runInterval {
+// orderByFrom returns the intervals' order by first run (ties in any
+// order: the sweep reads only which intervals cover each run), as
+// numbers whose low 32 bits are the indexes: sorted as numbers (first
+// run, then index), not by a comparison function, and not moved.
+func orderByFrom(ivs []runInterval) []uint64 {
 	keys := make([]uint64, len(ivs))
 	for i, iv := range ivs {
 		keys[i] = uint64(iv.from)<<32 | uint64(i)
 	}
 	slices.Sort(keys)
-	out := make([]runInterval, len(ivs))
-	for i, k := range keys {
-		out[i] = ivs[uint32(k)]
-	}
-	return out
+	return keys
 }
 
 // unionActive returns the union of the intervals' ports. While each
