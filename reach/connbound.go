@@ -21,10 +21,11 @@ import (
 // them translates nothing bound for a receiver (receiversTranslatable);
 // so what the ACLs refuse there no path delivers.
 
-// aclPair names the network ACLs of a sender's and a receiver's subnets.
-type aclPair struct {
-	out, in string
-	fam     int
+// aclOf names the network ACL of senders' or receivers' subnets, of one
+// IP version.
+type aclOf struct {
+	id  string
+	fam int
 }
 
 // boundByACLs returns the destination ports of the probe that any sender
@@ -64,19 +65,32 @@ type aclBounds struct {
 	r *probeRel
 	// senders and receivers are the addresses of the selected ends of
 	// pure merged classes, by network ACL and IP version.
-	senders, receivers map[aclPair]addrs
+	senders, receivers map[aclOf]addrs
 	// sound holds soundACL of the selection's view classes, computed
 	// once (bound asks for it per pair of classes); read-only after
 	// newACLBounds.
 	sound map[*ifaceClass]*model.NetworkACL
+	// all is every port of the probe (every port for a protocol without
+	// ports), made once: bound returns it, shared, for most pairs, and
+	// port sets are never changed once built.
+	all   portSet
 	mu    sync.Mutex
-	cache map[aclPair]portSet
+	cache map[aclPairKey]portSet
+}
+
+// aclPairKey names a pair of network ACLs of one IP version.
+type aclPairKey struct {
+	out, in *model.NetworkACL
+	fam     int
 }
 
 // newACLBounds indexes the selection's pure merged classes by ACL.
 func (r *probeRel) newACLBounds(fam int) *aclBounds {
-	b := &aclBounds{r: r, senders: map[aclPair]addrs{}, receivers: map[aclPair]addrs{}, cache: map[aclPair]portSet{},
-		sound: map[*ifaceClass]*model.NetworkACL{}}
+	b := &aclBounds{r: r, senders: map[aclOf]addrs{}, receivers: map[aclOf]addrs{}, cache: map[aclPairKey]portSet{},
+		sound: map[*ifaceClass]*model.NetworkACL{}, all: r.probe.ports()}
+	if !r.probe.Protocol.HasPorts() {
+		b.all = portsOf(model.AllPorts)
+	}
 	for _, by := range []map[*ifaceClass][]*connEnd{r.cs.sendersByVM, r.cs.receiversByVM, r.cs.sendersByVS} {
 		for m := range by {
 			if _, ok := b.sound[m]; !ok {
@@ -93,14 +107,14 @@ func (r *probeRel) newACLBounds(fam int) *aclBounds {
 			}
 		}
 	}
-	collect := func(by map[*ifaceClass][]*connEnd, into map[aclPair]addrs) {
-		lists := map[aclPair][]netip.Addr{}
+	collect := func(by map[*ifaceClass][]*connEnd, into map[aclOf]addrs) {
+		lists := map[aclOf][]netip.Addr{}
 		for m, ends := range by {
 			acl := b.soundOf(m, fam)
 			if acl == nil {
 				continue
 			}
-			k := aclPair{out: acl.ID, fam: fam}
+			k := aclOf{id: acl.ID, fam: fam}
 			for _, c := range ends {
 				if c.addr[fam].IsValid() {
 					lists[k] = append(lists[k], c.addr[fam])
@@ -120,25 +134,26 @@ func (r *probeRel) newACLBounds(fam int) *aclBounds {
 // view class m to view class n by their network ACLs: every port of the
 // probe unless both are ACL-sound (soundACL) and different.
 func (b *aclBounds) bound(m, n *ifaceClass, fam int) portSet {
-	all := b.r.probe.ports()
-	if !b.r.probe.Protocol.HasPorts() {
-		all = portsOf(model.AllPorts)
-	}
 	if m == n {
-		return all
+		return b.all
 	}
-	am, an := b.soundOf(m, fam), b.soundOf(n, fam)
+	return b.between(b.soundOf(m, fam), b.soundOf(n, fam), fam)
+}
+
+// between is bound of two different view classes whose soundOf are am
+// and an.
+func (b *aclBounds) between(am, an *model.NetworkACL, fam int) portSet {
 	if am == nil || an == nil {
-		return all
+		return b.all
 	}
-	k := aclPair{out: am.ID, in: an.ID, fam: fam}
+	k := aclPairKey{out: am, in: an, fam: fam}
 	b.mu.Lock()
 	ports, seen := b.cache[k]
 	b.mu.Unlock()
 	if seen {
 		return ports
 	}
-	ports = b.r.cs.e.boundByACLs(am, an, b.r.q, b.senders[aclPair{out: am.ID, fam: fam}], b.receivers[aclPair{out: an.ID, fam: fam}])
+	ports = b.r.cs.e.boundByACLs(am, an, b.r.q, b.senders[aclOf{id: am.ID, fam: fam}], b.receivers[aclOf{id: an.ID, fam: fam}])
 	b.mu.Lock()
 	b.cache[k] = ports
 	b.mu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"net/netip"
 	"slices"
 	"sort"
@@ -698,7 +699,14 @@ func keyOf(a netip.Addr) addrKey {
 
 func (k addrKey) less(o addrKey) bool { return k.hi < o.hi || (k.hi == o.hi && k.lo < o.lo) }
 
+// senderUnits returns the units of senders of an IP version, made once
+// for the selection (they depend on no probe; read only).
 func (cs *connSet) senderUnits(fam int) *senderUnits {
+	cs.unitsOnce[fam].Do(func() { cs.units[fam] = cs.newSenderUnits(fam) })
+	return cs.units[fam]
+}
+
+func (cs *connSet) newSenderUnits(fam int) *senderUnits {
 	var list []*connEnd
 	for _, s := range cs.sortedSenders {
 		for _, c := range s.ends {
@@ -822,25 +830,43 @@ func columnOf(parts [][]runInterval) []segment {
 		return nil
 	}
 	ivs := make([]runInterval, 0, n)
-	// sets numbers the distinct sets of ports (by backing array: the
-	// ranges of one span share theirs)
+	// sets numbers the distinct sets of ports: by backing array (the
+	// ranges of one span share theirs), and arrays of equal ports (those
+	// of groups with like rules) under one number, by content
 	sets := map[portsID]int{}
+	byContent := map[string]int{}
+	var buf []byte
+	// the ranges of one span come in a row: their set is the last one's
+	last, lastSet := portsID{}, -1
 	for _, p := range parts {
 		for _, iv := range p {
-			id, ok := sets[idOfPorts(iv.ports)]
-			if !ok {
-				id = len(sets)
-				sets[idOfPorts(iv.ports)] = id
+			key := idOfPorts(iv.ports)
+			if lastSet < 0 || key != last {
+				id, ok := sets[key]
+				if !ok {
+					buf = buf[:0]
+					for _, r := range iv.ports {
+						buf = binary.BigEndian.AppendUint16(buf, r.From)
+						buf = binary.BigEndian.AppendUint16(buf, r.To)
+					}
+					if id, ok = byContent[string(buf)]; !ok {
+						id = len(byContent)
+						byContent[string(buf)] = id
+					}
+					sets[key] = id
+				}
+				last, lastSet = key, id
 			}
-			iv.set = id
+			iv.set = lastSet
 			ivs = append(ivs, iv)
 		}
 	}
-	return sweepRuns(ivs, len(sets))
+	return sweepRuns(ivs, len(byContent))
 }
 
 // runInterval is a stretch of runs of senders (from to to) a set of
-// ports is admitted from; set numbers the set among the column's.
+// ports is admitted from; set numbers the set among the column's
+// (intervals with one number hold equal ports).
 type runInterval struct {
 	from, to int
 	ports    portSet
@@ -861,7 +887,7 @@ func idOfPorts(p portSet) portsID {
 }
 
 // sweepRuns joins the ports of the intervals that cover each run into
-// segments. With at most 64 distinct sets of ports (sets), the sets that
+// segments. With at most 256 distinct sets of ports (sets), the sets that
 // cover a run are a bit mask, and each mask's union is made once.
 func sweepRuns(ivs []runInterval, sets int) []segment {
 	// the points where the covering sets change
@@ -871,15 +897,22 @@ func sweepRuns(ivs []runInterval, sets int) []segment {
 	}
 	slices.Sort(cuts)
 	cuts = slices.Compact(cuts)
-	slices.SortFunc(ivs, func(a, b runInterval) int { return cmp.Compare(a.from, b.from) })
-	masked := sets <= 64
+	order := orderByFrom(ivs)
+	masked := sets <= 256
 	var count []int
-	var unions map[uint64]portSet
+	var unions map[[4]uint64]portSet
+	// setPorts are the ports of each set, distinct the sets of a mask
+	var setPorts, distinct []portSet
 	if masked {
 		count = make([]int, sets)
-		unions = map[uint64]portSet{}
+		unions = map[[4]uint64]portSet{}
+		setPorts = make([]portSet, sets)
+		for _, iv := range ivs {
+			setPorts[iv.set] = iv.ports
+		}
 	}
-	var mask uint64
+	var mask [4]uint64
+	var scratch []uint32 // unionActive's
 	var out []segment
 	var active []runInterval
 	next := 0
@@ -891,17 +924,17 @@ func sweepRuns(ivs []runInterval, sets int) []segment {
 				n++
 			} else if masked {
 				if count[a.set]--; count[a.set] == 0 {
-					mask &^= 1 << a.set
+					mask[a.set>>6] &^= 1 << (a.set & 63)
 				}
 			}
 		}
 		active = active[:n]
-		for next < len(ivs) && ivs[next].from <= at {
-			if iv := ivs[next]; iv.to >= at {
+		for next < len(order) && ivs[uint32(order[next])].from <= at {
+			if iv := ivs[uint32(order[next])]; iv.to >= at {
 				active = append(active, iv)
 				if masked {
 					if count[iv.set]++; count[iv.set] == 1 {
-						mask |= 1 << iv.set
+						mask[iv.set>>6] |= 1 << (iv.set & 63)
 					}
 				}
 			}
@@ -911,11 +944,17 @@ func sweepRuns(ivs []runInterval, sets int) []segment {
 		if masked {
 			var ok bool
 			if ports, ok = unions[mask]; !ok {
-				ports = unionActive(active)
+				distinct = distinct[:0]
+				for w, word := range mask {
+					for ; word != 0; word &= word - 1 {
+						distinct = append(distinct, setPorts[w<<6|bits.TrailingZeros64(word)])
+					}
+				}
+				ports = unionSets(distinct, &scratch)
 				unions[mask] = ports
 			}
 		} else {
-			ports = unionActive(active)
+			ports = unionActive(active, &scratch)
 		}
 		if len(out) > 0 && out[len(out)-1].ports.equal(ports) {
 			continue
@@ -925,13 +964,104 @@ func sweepRuns(ivs []runInterval, sets int) []segment {
 	return out
 }
 
-// unionActive returns the union of the intervals' ports.
-func unionActive(active []runInterval) portSet {
+// orderByFrom returns the intervals' order by first run (ties in any
+// order: the sweep reads only which intervals cover each run), as
+// numbers whose low 32 bits are the indexes: sorted as numbers (first
+// run, then index), not by a comparison function, and not moved.
+func orderByFrom(ivs []runInterval) []uint64 {
+	keys := make([]uint64, len(ivs))
+	for i, iv := range ivs {
+		keys[i] = uint64(iv.from)<<32 | uint64(i)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// unionActive returns the union of the intervals' ports. While each
+// set holds the other or is held by it, union takes one of them without
+// allocating; past that, the ranges of all the sets are sorted and
+// joined at once (the same ports as union after union). scratch holds
+// the sort's numbers between calls.
+func unionActive(active []runInterval, scratch *[]uint32) portSet {
 	var ports portSet
 	for _, a := range active {
-		ports = ports.union(a.ports)
+		u, ok := unionShared(ports, a.ports)
+		if !ok {
+			keys := (*scratch)[:0]
+			for _, a := range active {
+				keys = appendPortKeys(keys, a.ports)
+			}
+			return joinPortKeys(keys, scratch)
+		}
+		ports = u
 	}
 	return ports
+}
+
+// unionSets is unionActive of sets of ports.
+func unionSets(sets []portSet, scratch *[]uint32) portSet {
+	var ports portSet
+	for _, p := range sets {
+		u, ok := unionShared(ports, p)
+		if !ok {
+			keys := (*scratch)[:0]
+			for _, p := range sets {
+				keys = appendPortKeys(keys, p)
+			}
+			return joinPortKeys(keys, scratch)
+		}
+		ports = u
+	}
+	return ports
+}
+
+// unionShared is s.union(o) when that is one of them (or none), without
+// allocating; false otherwise.
+func unionShared(s, o portSet) (portSet, bool) {
+	switch {
+	case len(s) == 0 && len(o) == 0:
+		return nil, true
+	case len(s) == 0:
+		return o, o.normal()
+	case len(o) == 0:
+		return s, s.normal()
+	case s.normal() && o.normal():
+		if o.coveredBy(s) {
+			return s, true
+		}
+		if s.coveredBy(o) {
+			return o, true
+		}
+	}
+	return nil, false
+}
+
+// appendPortKeys appends the ranges of p as numbers (first port, then
+// last), which sort quicker than ranges by a comparison function.
+func appendPortKeys(keys []uint32, p portSet) []uint32 {
+	for _, r := range p {
+		keys = append(keys, uint32(r.From)<<16|uint32(r.To))
+	}
+	return keys
+}
+
+// joinPortKeys returns the ports of ranges as appendPortKeys numbered
+// them (at least one), sorted and joined: a normal set (portSet.normal).
+// It keeps keys in scratch for the next call.
+func joinPortKeys(keys []uint32, scratch *[]uint32) portSet {
+	slices.Sort(keys)
+	*scratch = keys
+	out := make(portSet, 1, len(keys))
+	out[0] = model.PortRange{From: uint16(keys[0] >> 16), To: uint16(keys[0])}
+	for _, k := range keys[1:] {
+		r := model.PortRange{From: uint16(k >> 16), To: uint16(k)}
+		if last := &out[len(out)-1]; uint32(r.From) <= uint32(last.To)+1 {
+			last.To = max(last.To, r.To)
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // atNormal is at, and whether the ports are normal (portSet.normal).
@@ -1109,7 +1239,8 @@ func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc)
 		run.recv[fam] = map[string]*recvUnit{}
 		run.recvOfVM[fam] = map[*ifaceClass][]*recvUnit{}
 		run.recvOfVS[fam] = map[*ifaceClass][]*recvUnit{}
-		for _, d := range cs.sortedRecvers {
+		recvViaDep := cs.recversViaDependent()
+		for di, d := range cs.sortedRecvers {
 			if d.addrs[fam].empty() {
 				continue
 			}
@@ -1126,7 +1257,7 @@ func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc)
 			if d.ends[0].vm != ru.vm {
 				ru.homogeneous = false
 			}
-			if cs.dependsOnVia(d.cls) {
+			if recvViaDep[di] {
 				ru.viaFree = false
 			}
 		}
@@ -1531,6 +1662,12 @@ func (cs *connSet) computeTranslatable(fam int) bool {
 // one instance (their cells are added up pair by pair, which leaves such
 // pairs out).
 func (cs *connSet) instancePairs() map[[2]string]bool {
+	cs.pairsOnce.Do(func() { cs.pairs = cs.newInstancePairs() })
+	return cs.pairs
+}
+
+// newInstancePairs makes instancePairs' map (read only once made).
+func (cs *connSet) newInstancePairs() map[[2]string]bool {
 	bySubnets := map[string][]string{}
 	for id, in := range cs.instanceOf {
 		if c := cs.ends[id]; c != nil {

@@ -99,7 +99,7 @@ func TestCoveredByAgreesWithIntersectMinus(t *testing.T) {
 }
 
 // TestSweepRunsAgreesWithPerRunUnion: a column's segments, joined from
-// bit masks of the covering sets of ports (at most 64 sets) or from the
+// bit masks of the covering sets of ports (at most 256 sets) or from the
 // intervals (more), give every run the union of the ports of the
 // intervals that cover it, with no two neighbouring segments alike.
 func TestSweepRunsAgreesWithPerRunUnion(t *testing.T) {
@@ -108,7 +108,7 @@ func TestSweepRunsAgreesWithPerRunUnion(t *testing.T) {
 		runs := 1 + rng.IntN(30)
 		nsets := 1 + rng.IntN(6)
 		if round%3 == 0 {
-			nsets = 65 + rng.IntN(5) // past the masks
+			nsets = 257 + rng.IntN(5) // past the masks
 		}
 		sets := make([]portSet, nsets)
 		for i := range sets {

@@ -73,6 +73,17 @@ type connSet struct {
 	inetFrom, inetTo [2]addrs
 	translatableOnce [2]sync.Once
 	translatable     [2]bool
+	// units are senderUnits, pairs instancePairs, each made once.
+	unitsOnce [2]sync.Once
+	units     [2]*senderUnits
+	pairsOnce sync.Once
+	pairs     map[[2]string]bool
+	// recvVia is recversViaDependent, made once.
+	recvViaOnce sync.Once
+	recvVia     []bool
+	// recvTargetsOf is recvTargets, made once per IP version.
+	recvTargetsOnce [2]sync.Once
+	recvTargetsOf   [2]*recvTargets
 	// selsByView are the selected classes by the merged (0) or subnet (1)
 	// view class of their members, senders and receivers.
 	selsByView [2][2]map[*ifaceClass][]*classSel
@@ -422,37 +433,38 @@ func (r *probeRel) run(sink walkSink) {
 func (r *probeRel) walkJobs(fam int, sink walkSink) []func() {
 	cs, v := r.cs, r.cs.v
 	var jobs []func()
-	targets := map[string]bool{}
-	recv := map[*ifaceClass]addrs{}
-	for n, ends := range cs.receiversByVM {
-		var list []netip.Addr
-		for _, c := range ends {
-			if c.addr[fam].IsValid() {
-				targets[c.n.ID] = true
-				list = append(list, c.addr[fam])
-			}
-		}
-		if len(list) > 0 {
-			recv[n] = addrsOfList(list)
-		}
-	}
-	recvOrder := make([]*ifaceClass, 0, len(recv))
-	for n := range recv {
-		recvOrder = append(recvOrder, n)
-	}
-	slices.SortFunc(recvOrder, func(a, b *ifaceClass) int { return cmp.Compare(a.id, b.id) })
-	recvSets := make([]addrs, len(recvOrder))
-	for i, n := range recvOrder {
-		recvSets[i] = recv[n]
-	}
-	recvRanges := sortedRangesOf(recvSets)
+	rt := cs.recvTargets(fam)
+	targets, recvOrder, recvRanges := rt.targets, rt.order, rt.ranges
 	bounds := r.newACLBounds(fam)
-	want := func(m, n *ifaceClass, subnetView bool) portSet {
-		b := bounds.bound(m, n, fam)
+	// recvACL numbers soundOf of the receivers, in recvOrder, among the
+	// distinct ACLs acls (-1: none), for the sender jobs' bounds: a job
+	// asks the shared cache once per ACL, not once per receiver
+	recvACL := make([]int, len(recvOrder))
+	var acls []*model.NetworkACL
+	aclNum := map[*model.NetworkACL]int{}
+	for i, n := range recvOrder {
+		acl := bounds.soundOf(n, fam)
+		if acl == nil {
+			recvACL[i] = -1
+			continue
+		}
+		k, ok := aclNum[acl]
+		if !ok {
+			k = len(acls)
+			aclNum[acl] = k
+			acls = append(acls, acl)
+		}
+		recvACL[i] = k
+	}
+	// wantWithin is want given the bound b of the pair.
+	wantWithin := func(m, n *ifaceClass, subnetView bool, b portSet) portSet {
 		if sink.want != nil && !b.empty() {
 			return sink.want(fam, m, n, subnetView, b)
 		}
 		return b
+	}
+	want := func(m, n *ifaceClass, subnetView bool) portSet {
+		return wantWithin(m, n, subnetView, bounds.bound(m, n, fam))
 	}
 	// query returns the probe's query over the ports the walk wants.
 	query := func(ports portSet) Query {
@@ -479,8 +491,18 @@ func (r *probeRel) walkJobs(fam int, sink walkSink) []func() {
 			}
 			chosen := make([]bool, len(recvOrder))
 			var ports portSet
+			am := bounds.soundOf(m, fam)
+			row := make([]portSet, len(acls)) // bounds.between(am, acls[k], fam)
+			rowSeen := make([]bool, len(acls))
 			for i, n := range recvOrder {
-				if w := want(m, n, false); !w.empty() {
+				b := bounds.all // bounds.bound(m, n, fam), soundOf looked up once
+				if k := recvACL[i]; m != n && am != nil && k >= 0 {
+					if !rowSeen[k] {
+						row[k], rowSeen[k] = bounds.between(am, acls[k], fam), true
+					}
+					b = row[k]
+				}
+				if w := wantWithin(m, n, false, b); !w.empty() {
 					chosen[i] = true
 					ports = ports.union(w)
 				}
@@ -564,6 +586,47 @@ func (r *probeRel) walkJobs(fam int, sink walkSink) []func() {
 		}
 	}
 	return jobs
+}
+
+// recvTargets are the receivers of the merged view of one IP version, as
+// every probe's walks go toward them: the interfaces (targets), their
+// classes in order of ID, and the ranges of the classes' addresses
+// (sortedRangesOf, in that order). Made once; read only.
+type recvTargets struct {
+	targets map[string]bool
+	order   []*ifaceClass
+	ranges  []indexedRange
+}
+
+// recvTargets returns the receivers' targets of an IP version.
+func (cs *connSet) recvTargets(fam int) *recvTargets {
+	cs.recvTargetsOnce[fam].Do(func() {
+		targets := map[string]bool{}
+		recv := map[*ifaceClass]addrs{}
+		for n, ends := range cs.receiversByVM {
+			var list []netip.Addr
+			for _, c := range ends {
+				if c.addr[fam].IsValid() {
+					targets[c.n.ID] = true
+					list = append(list, c.addr[fam])
+				}
+			}
+			if len(list) > 0 {
+				recv[n] = addrsOfList(list)
+			}
+		}
+		recvOrder := make([]*ifaceClass, 0, len(recv))
+		for n := range recv {
+			recvOrder = append(recvOrder, n)
+		}
+		slices.SortFunc(recvOrder, func(a, b *ifaceClass) int { return cmp.Compare(a.id, b.id) })
+		recvSets := make([]addrs, len(recvOrder))
+		for i, n := range recvOrder {
+			recvSets[i] = recv[n]
+		}
+		cs.recvTargetsOf[fam] = &recvTargets{targets: targets, order: recvOrder, ranges: sortedRangesOf(recvSets)}
+	})
+	return cs.recvTargetsOf[fam]
 }
 
 // endMap returns the interfaces of a view for the ends that have an
@@ -734,6 +797,18 @@ func (cs *connSet) sgCanonical(c *ifaceClass) *ifaceClass {
 // differently by the way packets came: when a rule references a group
 // with members in another VPC (whether the reference reaches them depends
 // on the peering or transit gateway crossed).
+// recversViaDependent returns dependsOnVia of the selected receiving
+// classes, in the order of sortedRecvers, worked out once (read only).
+func (cs *connSet) recversViaDependent() []bool {
+	cs.recvViaOnce.Do(func() {
+		cs.recvVia = make([]bool, len(cs.sortedRecvers))
+		for i, d := range cs.sortedRecvers {
+			cs.recvVia[i] = cs.dependsOnVia(d.cls)
+		}
+	})
+	return cs.recvVia
+}
+
 func (cs *connSet) dependsOnVia(c *ifaceClass) bool {
 	cs.mu.Lock()
 	dep, ok := cs.viaDependent[c]
@@ -787,7 +862,9 @@ func restrictEnds(p packet, src, dst addrs) packet {
 	if len(out) == 0 {
 		return p.with(nil)
 	}
-	p = p.with(out)
+	// out is this function's own: the packets are built in it, and the
+	// destination pass narrows them in place (read ahead of every write)
+	p = p.withOwned(out[:0], out)
 	out = p.spans[:0]
 	for _, s := range p.spans {
 		if x := s.dst.intersect(dst); !x.empty() {
@@ -795,7 +872,7 @@ func restrictEnds(p packet, src, dst addrs) packet {
 			out = append(out, s)
 		}
 	}
-	return p.with(out)
+	return p.withOwned(out[:0], out)
 }
 
 // admitBy returns the packets of p that a filter's admitted packets by
@@ -823,7 +900,7 @@ func admitBy(p packet, by packet, onSrc bool) packet {
 			}
 		}
 	}
-	return p.with(out)
+	return p.withOwned(out[:0], out) // out is its own
 }
 
 // betweenOf returns the packets of the probe that get from the selected
