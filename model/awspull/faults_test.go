@@ -190,30 +190,56 @@ func TestUnsupportedAndMalformedAreGaps(t *testing.T) {
 	}
 }
 
+// TestRegionNotEnabled: a Region that is not enabled for the account
+// refuses its calls (OptInRequired; AWS Account Management, "Specify which
+// AWS Regions your account can use":
+// https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html).
+// Every kind of the Region is a gap with the refusal's reason, also when
+// some listings end before the first refusal comes back (the slow case:
+// the refusals take 300 ms and every listing runs at once, so the WAF and
+// Shield listings end first), so the answer does not depend on timing.
 func TestRegionNotEnabled(t *testing.T) {
 	t.Parallel()
-	srv, want := serve(t, "three-tier")
-	srv.AddFault(fakeaws.Fault{Region: "ap-east-1", Service: "ec2", Code: "OptInRequired", Status: 401})
-	srv.AddFault(fakeaws.Fault{Region: "ap-east-1", Service: "elbv2", Code: "OptInRequired", Status: 401})
-	srv.AddFault(fakeaws.Fault{Region: "ap-east-1", Service: "network-firewall", Code: "UnrecognizedClientException", Status: 400})
-	srv.AddFault(fakeaws.Fault{Region: "ap-east-1", Service: "directconnect", Code: "UnrecognizedClientException", Status: 400})
-	got, _, err := pullFrom(t, context.Background(), srv, []string{acct}, []string{region, "ap-east-1"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameResources(t, got, want)
-	kinds := map[model.Kind]bool{}
-	for _, g := range got.Gaps {
-		if g.Region != "ap-east-1" || (g.Code != "OptInRequired" && g.Code != "UnrecognizedClientException") {
-			t.Errorf("unexpected gap %v", g)
-		}
-		kinds[g.Kind] = true
-	}
-	if len(kinds) != len(model.Kinds()) {
-		t.Errorf("gaps cover %d kinds, want all %d", len(kinds), len(model.Kinds()))
-	}
-	if srv.Calls()["ec2:DescribeNetworkInterfaces"] > 2 {
-		t.Errorf("kept calling a disabled region: %v", srv.Calls())
+	for _, tc := range []struct {
+		name    string
+		delay   time.Duration
+		workers int
+	}{
+		{"refusals answered at once", 0, 0},
+		{"refusals answered after the other listings ended", 300 * time.Millisecond, 64},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv, want := serve(t, "three-tier")
+			for _, f := range []fakeaws.Fault{
+				{Service: "ec2", Code: "OptInRequired", Status: 401},
+				{Service: "elbv2", Code: "OptInRequired", Status: 401},
+				{Service: "network-firewall", Code: "UnrecognizedClientException", Status: 400},
+				{Service: "directconnect", Code: "UnrecognizedClientException", Status: 400},
+			} {
+				f.Region, f.Delay = "ap-east-1", tc.delay
+				srv.AddFault(f)
+			}
+			got, _, err := pullFrom(t, context.Background(), srv, []string{acct}, []string{region, "ap-east-1"},
+				func(o *Options) { o.Workers = tc.workers })
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameResources(t, got, want)
+			kinds := map[model.Kind]bool{}
+			for _, g := range got.Gaps {
+				if g.Region != "ap-east-1" || (g.Code != "OptInRequired" && g.Code != "UnrecognizedClientException") {
+					t.Errorf("unexpected gap %v", g)
+				}
+				kinds[g.Kind] = true
+			}
+			if missing := missingKinds(kinds); len(missing) > 0 {
+				t.Errorf("kinds of the Region that is not enabled without a gap: %v", missing)
+			}
+			if srv.Calls()["ec2:DescribeNetworkInterfaces"] > 2 {
+				t.Errorf("kept calling a disabled region: %v", srv.Calls())
+			}
+		})
 	}
 }
 
@@ -683,4 +709,14 @@ func TestSDKLogsNothing(t *testing.T) {
 	if len(logged) > 0 {
 		t.Errorf("the pull wrote to stderr:\n%s", logged)
 	}
+}
+
+func missingKinds(have map[model.Kind]bool) []model.Kind {
+	var out []model.Kind
+	for _, k := range model.Kinds() {
+		if !have[k] {
+			out = append(out, k)
+		}
+	}
+	return out
 }

@@ -492,8 +492,41 @@ func (p *puller) pullRegion(ctx context.Context, a *account, region string) *reg
 	p.work.Go(func() {
 		r.wg.Wait()
 		r.cancel()
+		r.gapListedBeforeRefusal()
 	})
 	return r
+}
+
+// gapListedBeforeRefusal records, once a region has refused calls (it is
+// not enabled for the account), the refusal as the gap of every listing of
+// the region that ended before the refusal came back: a region that is not
+// enabled holds nothing the pull can vouch for, and which listings had
+// ended by then is a matter of timing, so every kind of the region is a gap
+// with the same reason.
+func (r *regionRun) gapListedBeforeRefusal() {
+	r.mu.Lock()
+	disabled := r.disabled
+	r.mu.Unlock()
+	if disabled == nil {
+		return
+	}
+	r.p.mu.Lock()
+	var mine []*unit
+	for _, u := range r.p.units {
+		if u.r == r {
+			mine = append(mine, u)
+		}
+	}
+	r.p.mu.Unlock()
+	for _, u := range mine {
+		u.mu.Lock()
+		if u.failed == nil {
+			u.failed = disabled
+		}
+		g := u.gap()
+		u.mu.Unlock()
+		r.p.addGap(*g)
+	}
 }
 
 // fail classifies a failed call of u. A region that refuses calls is
