@@ -424,7 +424,8 @@ func (e *Engine) render(fw, rv []hopRec) (fwHops, rvHops []Hop) {
 	var text string
 	var buf [16]resourceText // more resources than an answer mostly crosses
 	seen := buf[:0]
-	lists := [2][]Hop{make([]Hop, len(fw)), make([]Hop, len(rv))}
+	all := make([]Hop, len(fw)+len(rv)) // one allocation for both lists
+	lists := [2][]Hop{all[:len(fw):len(fw)], all[len(fw):]}
 	for l, recs := range [2][]hopRec{fw, rv} {
 		for i := range recs {
 			h := &lists[l][i]
