@@ -802,8 +802,9 @@ func (e *Engine) sgFormOf(sg *model.SecurityGroup, share bool) *sgForm {
 		}
 	}
 	peers := make([]sgPeer, 0, need) // never grown: the rules point into it
-	var keys []sgPeerKey             // peers[i]'s key, with share
-	var memo map[sgPeerKey]int       // index into peers, once keys are many
+	var keyBuf [16]sgPeerKey
+	keys := keyBuf[:0]         // the peers' keys, with share, while few
+	var memo map[sgPeerKey]int // index into peers, once keys are many
 	at := 0
 	for _, egress := range []bool{false, true} {
 		rules := sg.Rules(egress)
@@ -832,15 +833,17 @@ func (e *Engine) sgFormOf(sg *model.SecurityGroup, share bool) *sgForm {
 			peers = append(peers, e.sgPeerOf(r))
 			rs.peer[i] = &peers[len(peers)-1]
 			if share {
-				keys = append(keys, k)
 				switch {
 				case memo != nil:
-					memo[k] = len(keys) - 1
-				case len(keys) > 16:
+					memo[k] = len(peers) - 1
+				case len(keys) < len(keyBuf):
+					keys = append(keys, k) // keys[j] is peers[j]'s
+				default:
 					memo = make(map[sgPeerKey]int, need)
 					for j, k := range keys {
 						memo[k] = j
 					}
+					memo[k] = len(peers) - 1
 				}
 			}
 		}
