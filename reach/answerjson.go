@@ -203,9 +203,11 @@ func appendJSONStrings(dst []byte, ss []string) []byte {
 	return append(dst, ']')
 }
 
-// jsonSafe marks the ASCII bytes encoding/json writes as they are with
-// SetEscapeHTML(false): all but the control characters, '"' and '\\'.
-var jsonSafe = func() (safe [utf8.RuneSelf]bool) {
+// jsonSafe marks the bytes encoding/json writes as they are with
+// SetEscapeHTML(false): the ASCII ones but the control characters, '"' and
+// '\\' (a byte of 0x80 or more starts a rune, or is invalid UTF-8: it is
+// decoded). Indexed by any byte, without a bounds check.
+var jsonSafe = func() (safe [256]bool) {
 	for b := ' '; b < utf8.RuneSelf; b++ {
 		safe[b] = b != '"' && b != '\\'
 	}
@@ -213,29 +215,6 @@ var jsonSafe = func() (safe [utf8.RuneSelf]bool) {
 }()
 
 const lowerHex = "0123456789abcdef"
-
-// jsonSafe8 reports whether the eight bytes of s from i are all ASCII that
-// encoding/json writes as they are (jsonSafe), testing them as one word:
-// no byte with the high bit set, none below 0x20, none equal to '"' or
-// '\\'. With every byte below 0x80, the tests for a byte below n and for
-// a zero byte (Bit Twiddling Hacks, hasless and haszero) are exact as to
-// whether there is one: a borrow that could mark a byte wrongly comes
-// only from a lower byte that is rightly marked.
-func jsonSafe8(s string, i int) bool {
-	_ = s[i+7]
-	w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	if w&highs != 0 {
-		return false // a byte of a multi-byte rune or invalid UTF-8
-	}
-	if (w-0x20*ones)&^w&highs != 0 {
-		return false // a control character
-	}
-	q := w ^ ('"' * ones)
-	b := w ^ ('\\' * ones)
-	return (q-ones)&^q&highs == 0 && (b-ones)&^b&highs == 0
-}
 
 // appendJSONString appends s as a quoted JSON string the way encoding/json
 // does without HTML escaping: '"' and '\\' escaped with a backslash; \b,
@@ -246,15 +225,13 @@ func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		if i+8 <= len(s) && jsonSafe8(s, i) {
-			i += 8 // eight bytes written as they are
-			continue
+		for i < len(s) && jsonSafe[s[i]] {
+			i++ // the run of bytes written as they are, in a tight loop
+		}
+		if i == len(s) {
+			break
 		}
 		if b := s[i]; b < utf8.RuneSelf {
-			if jsonSafe[b] {
-				i++
-				continue
-			}
 			dst = append(dst, s[start:i]...)
 			switch b {
 			case '\\', '"':
