@@ -203,9 +203,11 @@ func appendJSONStrings(dst []byte, ss []string) []byte {
 	return append(dst, ']')
 }
 
-// jsonSafe marks the ASCII bytes encoding/json writes as they are with
-// SetEscapeHTML(false): all but the control characters, '"' and '\\'.
-var jsonSafe = func() (safe [utf8.RuneSelf]bool) {
+// jsonSafe marks the bytes encoding/json writes as they are with
+// SetEscapeHTML(false): the ASCII ones but the control characters, '"' and
+// '\\' (a byte of 0x80 or more starts a rune, or is invalid UTF-8: it is
+// decoded). Indexed by any byte, without a bounds check.
+var jsonSafe = func() (safe [256]bool) {
 	for b := ' '; b < utf8.RuneSelf; b++ {
 		safe[b] = b != '"' && b != '\\'
 	}
@@ -223,11 +225,13 @@ func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		for i < len(s) && jsonSafe[s[i]] {
+			i++ // the run of bytes written as they are, in a tight loop
+		}
+		if i == len(s) {
+			break
+		}
 		if b := s[i]; b < utf8.RuneSelf {
-			if jsonSafe[b] {
-				i++
-				continue
-			}
 			dst = append(dst, s[start:i]...)
 			switch b {
 			case '\\', '"':

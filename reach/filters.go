@@ -773,41 +773,99 @@ func (f *sgForm) rules(egress bool) *sgRules {
 	return &f.ingress
 }
 
-// sgFormOf makes a group's compact form, sharing the peers made before
-// (memo; nil: none shared).
-func (e *Engine) sgFormOf(sg *model.SecurityGroup, memo map[sgPeerKey]*sgPeer) *sgForm {
+// sgFormOf makes a group's compact form; with share, rules of the group
+// that name the same peer share one. It allocates by the block: the
+// matches, peer pointers and texts of both directions each in one list,
+// the peers in one more, and the peers are told apart by a scan while
+// the group names few (a map past that).
+func (e *Engine) sgFormOf(sg *model.SecurityGroup, share bool) *sgForm {
 	f := &sgForm{group: sg}
+	in, eg := sg.Rules(false), sg.Rules(true)
+	n := len(in) + len(eg)
+	matches := make([]sgMatch, n)
+	ptrs := make([]*sgPeer, n)
+	var texts []atomic.Pointer[string]
+	if share && n > 0 {
+		texts = make([]atomic.Pointer[string], n)
+	}
+	need := 0 // rules whose match does not hold the peer
+	for i := range in {
+		matches[i] = sgMatchOf(&in[i])
+		if !matches[i].cidr4 || matches[i].hasGroup {
+			need++
+		}
+	}
+	for i := range eg {
+		matches[len(in)+i] = sgMatchOf(&eg[i])
+		if m := &matches[len(in)+i]; !m.cidr4 || m.hasGroup {
+			need++
+		}
+	}
+	peers := make([]sgPeer, 0, need) // never grown: the rules point into it
+	var keyBuf [16]sgPeerKey
+	keys := keyBuf[:0]         // the peers' keys, with share, while few
+	var memo map[sgPeerKey]int // index into peers, once keys are many
+	at := 0
 	for _, egress := range []bool{false, true} {
 		rules := sg.Rules(egress)
 		rs := f.rules(egress)
-		rs.match = make([]sgMatch, len(rules))
-		rs.peer = make([]*sgPeer, len(rules))
-		if memo != nil && len(rules) > 0 {
-			rs.text = make([]atomic.Pointer[string], len(rules))
+		rs.match, rs.peer = matches[at:at+len(rules):at+len(rules)], ptrs[at:at+len(rules):at+len(rules)]
+		if texts != nil && len(rules) > 0 {
+			rs.text = texts[at : at+len(rules) : at+len(rules)]
 		}
+		at += len(rules)
 		for i := range rules {
 			r := &rules[i]
-			m := sgMatchOf(r)
-			rs.match[i] = m
-			if m.cidr4 && !m.hasGroup {
+			if m := &rs.match[i]; m.cidr4 && !m.hasGroup {
 				continue // the match holds the peer
 			}
-			k := sgPeerKey{prefix: r.CIDR, listID: r.PrefixListID}
-			if r.Group != nil {
-				k.group, k.groupID = true, r.Group.GroupID
+			var k sgPeerKey
+			if share {
+				k = sgPeerKey{prefix: r.CIDR, listID: r.PrefixListID}
+				if r.Group != nil {
+					k.group, k.groupID = true, r.Group.GroupID
+				}
+				if j := findPeerKey(keys, memo, k); j >= 0 {
+					rs.peer[i] = &peers[j]
+					continue
+				}
 			}
-			if p := memo[k]; p != nil {
-				rs.peer[i] = p
-				continue
-			}
-			p := e.sgPeerOf(r)
-			rs.peer[i] = &p
-			if memo != nil {
-				memo[k] = &p
+			peers = append(peers, e.sgPeerOf(r))
+			rs.peer[i] = &peers[len(peers)-1]
+			if share {
+				switch {
+				case memo != nil:
+					memo[k] = len(peers) - 1
+				case len(keys) < len(keyBuf):
+					keys = append(keys, k) // keys[j] is peers[j]'s
+				default:
+					memo = make(map[sgPeerKey]int, need)
+					for j, k := range keys {
+						memo[k] = j
+					}
+					memo[k] = len(peers) - 1
+				}
 			}
 		}
 	}
 	return f
+}
+
+// findPeerKey returns the index of k in keys (memo, when not nil, indexes
+// them), or -1.
+func findPeerKey(keys []sgPeerKey, memo map[sgPeerKey]int, k sgPeerKey) int {
+	if memo != nil {
+		if j, ok := memo[k]; ok {
+			return j
+		}
+		return -1
+	}
+	for j := range keys {
+		if keys[j] == k {
+			return j
+		}
+	}
+	return -1
 }
 
 // formsOf returns the compact forms of an interface's security groups
@@ -845,9 +903,9 @@ type lazyForm struct {
 func (e *Engine) formOf(sg *model.SecurityGroup) *sgForm {
 	lf := e.sgForms[sg]
 	if lf == nil {
-		return e.sgFormOf(sg, nil)
+		return e.sgFormOf(sg, false)
 	}
-	lf.once.Do(func() { lf.form = e.sgFormOf(sg, make(map[sgPeerKey]*sgPeer)) })
+	lf.once.Do(func() { lf.form = e.sgFormOf(sg, true) })
 	return lf.form
 }
 
@@ -1113,28 +1171,27 @@ func (e *Engine) nearRules(n *model.NetworkInterface, egress bool, pkt packet) (
 	dstPorts := pkt.dstPorts()
 	groups, _ := e.groupsOf(n)
 	forms := e.formsOf(n, groups)
-	count := 0 // the lists are made to size: counting is cheaper than growing
+	// One pass collects the rules (on the stack while few), then the
+	// lists are made to size.
+	type near struct{ group, index int }
+	var buf [16]near
+	found := buf[:0]
 	for gi := range groups {
 		match := forms[gi].rules(egress).match
 		for i := range match {
 			if match[i].covers(pkt, dstPorts) {
-				count++
+				found = append(found, near{gi, i})
 			}
 		}
 	}
-	if count == 0 {
+	if len(found) == 0 {
 		return nil, nil
 	}
-	out := make([]RuleRef, 0, count)
-	of := make([]*model.SecurityGroup, 0, count)
-	for gi, sg := range groups {
-		match := forms[gi].rules(egress).match
-		for i := range match {
-			if match[i].covers(pkt, dstPorts) {
-				out = append(out, RuleRef{Kind: kind, Resource: sg.ID, Index: i})
-				of = append(of, sg)
-			}
-		}
+	out := make([]RuleRef, len(found))
+	of := make([]*model.SecurityGroup, len(found))
+	for k, f := range found {
+		sg := groups[f.group]
+		out[k], of[k] = RuleRef{Kind: kind, Resource: sg.ID, Index: f.index}, sg
 	}
 	return out, of
 }

@@ -25,7 +25,7 @@ type lbLeg struct {
 // preservation, from the client's address) to a target.
 func (w *walker) atLoadBalancer(lb *model.LoadBalancer, node *model.NetworkInterface, pkt packet) *arrival {
 	if w.dir == DirReturn {
-		if w.flow.lb == nil && w.flow.sgSeen[w.e.classKey(node)] || len(node.SecurityGroupIDs) == 0 && w.flow.lb == nil {
+		if w.flow.lb == nil && w.flow.admittedBy(w.e.classKey(node)) || len(node.SecurityGroupIDs) == 0 && w.flow.lb == nil {
 			// The node itself started the flow: this is its reply.
 			if !w.securityGroups(node, false, &pkt) {
 				return nil

@@ -705,7 +705,8 @@ func (p packet) union(q packet) packet {
 }
 
 func (p packet) String() string {
-	b := make([]byte, 0, 64*len(p.spans))
+	var buf [128]byte // a point packet's text fits: one allocation, the string's
+	b := buf[:0]
 	proto := p.proto.String()
 	for i, s := range p.spans {
 		if i > 0 {

@@ -84,12 +84,30 @@ func (e *Engine) routeParts(rt *model.RouteTable, pkt packet) []routePart {
 
 // compiledRouteParts applies rt, compiled as routes, to a packet set.
 func (e *Engine) compiledRouteParts(rt *model.RouteTable, routes []compiledRoute, pkt packet) []routePart {
+	if p, ok := routeOfOne(rt, routes, pkt); ok {
+		return []routePart{p}
+	}
 	return partitionByPrefix(routes, pkt,
 		func(c compiledRoute) netip.Prefix { return c.prefix },
 		func(c compiledRoute, p packet) routePart {
 			return routePart{pkt: p, route: &rt.Routes[c.index], index: c.index, text: c.text}
 		},
 		func(p packet) routePart { return routePart{pkt: p, index: -1} })
+}
+
+// routeOfOne is compiledRouteParts for a packet set of one destination
+// address, whose one part it returns without a list (ok false for any
+// other set).
+func routeOfOne(rt *model.RouteTable, routes []compiledRoute, pkt packet) (_ routePart, ok bool) {
+	d, ok := pkt.singleDst()
+	if !ok {
+		return routePart{}, false
+	}
+	if i := firstByPrefix(routes, nil, d, func(c compiledRoute) netip.Prefix { return c.prefix }); i >= 0 {
+		c := routes[i]
+		return routePart{pkt: pkt, route: &rt.Routes[c.index], index: c.index, text: c.text}, true
+	}
+	return routePart{pkt: pkt, index: -1}, true
 }
 
 // partitionByPrefix splits a packet set by destination over routes sorted

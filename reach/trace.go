@@ -88,13 +88,15 @@ func (e *Engine) getScratch() *hopScratch {
 }
 
 // putScratch hands back buffers once nothing holds the walks that used
-// them (their hops dropped, so that they keep no packet alive).
+// them (their hops dropped, so that they keep no packet alive). The walks
+// leave each buffer as long as the hops they wrote; past that it is
+// already clear.
 func (e *Engine) putScratch(sc *hopScratch) {
 	if sc == nil || e.scratch == nil {
 		return
 	}
-	clear(sc.fw[:cap(sc.fw)])
-	clear(sc.rv[:cap(sc.rv)])
+	clear(sc.fw)
+	clear(sc.rv)
 	sc.fw, sc.rv = sc.fw[:0], sc.rv[:0]
 	e.scratch.Put(sc)
 }
@@ -150,7 +152,7 @@ func (e *Engine) walkPathsInto(s, d point, pkt packet, quiet bool, share *walkSh
 			out = append(out, path{fw: f, rv: r, ok: r.arr != nil})
 		}
 		if first {
-			sc.rv = rv.hops[:0] // the buffer, grown or not, for the next query
+			sc.rv = rv.hops // the buffer, grown or not, for the next query (putScratch clears the hops)
 		}
 	}
 	return out
@@ -168,7 +170,7 @@ func (e *Engine) walkForward(s, d point, pkt packet, quiet bool, share *walkShar
 			fw.hops = make([]hopRec, 0, 12) // a path across a transit gateway: 10 to 12 hops
 		}
 		if sc != nil {
-			defer func() { sc.fw = fw.hops[:0] }() // the buffer, grown or not, for the next query
+			defer func() { sc.fw = fw.hops }() // the buffer, grown or not, for the next query (putScratch clears the hops)
 		}
 	}
 	return walk(fw, func(w *walker) *arrival {

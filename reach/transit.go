@@ -186,7 +186,7 @@ func (w *walker) takeTGWRoute(tgw *model.TransitGateway, ing *tgwIngressInfo, p 
 	if h.Rule == "" {
 		h.Rule = tgwRouteText(r, prefix)
 	}
-	h.Ref = &RuleRef{Kind: RefTGWRoute, Index: -1}
+	h.Ref = w.ref(RuleRef{Kind: RefTGWRoute, Index: -1})
 	if r.IsBlackhole() || len(r.Attachments) == 0 {
 		h.Code = CodeTGWRTBBadStateRoute
 		return w.deny(h, pkt, fmt.Sprintf("route %s in transit gateway route table %s is a blackhole", prefix, rtID))

@@ -62,6 +62,28 @@ type walkRun struct {
 	pending []pendingBranch
 	done    []*walker
 	forks   int
+	// doneBuf holds done while a walk has one or two branches.
+	doneBuf [2]*walker
+	// refs is where the run's hops get their rule references (ref): one
+	// allocation for several.
+	refs []RuleRef
+}
+
+// ref returns a rule reference for a hop: from the run's block of them
+// when the walk has a run. A block is never grown in place (a full one is
+// left to the hops that point into it), so references stay put.
+func (w *walker) ref(r RuleRef) *RuleRef {
+	run := w.run
+	if run == nil {
+		p := new(RuleRef)
+		*p = r
+		return p
+	}
+	if len(run.refs) == cap(run.refs) {
+		run.refs = make([]RuleRef, 0, 8) // a point path's references, both ways, mostly
+	}
+	run.refs = append(run.refs, r)
+	return &run.refs[len(run.refs)-1]
 }
 
 type pendingBranch struct {
@@ -102,7 +124,9 @@ type arrival struct {
 // reply: which interfaces' security groups admitted it, the translations
 // NAT and internet gateways made, the transit gateway AZs it used.
 type flow struct {
-	sgSeen map[string]bool
+	// sgSeen holds the interfaces (by classKey) whose security groups
+	// admitted the flow.
+	sgSeen keySet
 	nats   []natRecord
 	eigw   map[string]bool
 	// tgwAZ records the AZ a request left each transit gateway attachment in.
@@ -143,17 +167,53 @@ type natRecord struct {
 }
 
 // newFlow returns the state of a flow that has crossed nothing yet. Its
-// maps are made on first use (seenSG, leftByEIGW, leftTGWIn): most paths
-// cross no egress-only gateway or transit gateway.
+// maps are made on first use (leftByEIGW): most paths cross no
+// egress-only gateway.
 func newFlow() *flow { return &flow{} }
 
 // seenSG records that the security groups of an interface (by classKey)
 // admitted the flow.
-func (f *flow) seenSG(key string) {
-	if f.sgSeen == nil {
-		f.sgSeen = map[string]bool{}
+func (f *flow) seenSG(key string) { f.sgSeen.add(key) }
+
+// admittedBy reports whether the security groups of an interface (by
+// classKey) admitted the flow.
+func (f *flow) admittedBy(key string) bool { return f.sgSeen.has(key) }
+
+// keySet is a set of strings that holds its first few in place: a flow
+// crosses the security groups of two interfaces or so, and a map for them
+// cost two allocations per query. Copying a keySet copies the set.
+type keySet struct {
+	n      int // keys in inline
+	inline [2]string
+	more   []string
+}
+
+// add puts k in the set.
+func (s *keySet) add(k string) {
+	switch {
+	case s.has(k):
+	case s.n < len(s.inline):
+		s.inline[s.n] = k
+		s.n++
+	default:
+		s.more = append(s.more, k)
 	}
-	f.sgSeen[key] = true
+}
+
+// has reports whether k is in the set.
+func (s *keySet) has(k string) bool {
+	for _, x := range s.inline[:s.n] {
+		if x == k {
+			return true
+		}
+	}
+	return slices.Contains(s.more, k)
+}
+
+// clone returns an independent copy.
+func (s keySet) clone() keySet {
+	s.more = slices.Clip(slices.Clone(s.more))
+	return s
 }
 
 // leftByEIGW records that the flow left vpcID by its egress-only
@@ -171,35 +231,62 @@ func (f *flow) leftTGWIn(id, az string) {
 }
 
 // tgwAZs records the AZ a request left each transit gateway attachment
-// in: a flow crosses one or two, so a list, not a map.
-type tgwAZs []attachmentAZ
+// in: a flow crosses one or two, so a list held in place, not a map.
+// Copying a tgwAZs copies the record.
+type tgwAZs struct {
+	n      int // entries in inline
+	inline [2]attachmentAZ
+	more   []attachmentAZ
+}
 
 type attachmentAZ struct{ id, az string }
 
 // set records az for attachment id, replacing what it held.
 func (l *tgwAZs) set(id, az string) {
-	for i := range *l {
-		if (*l)[i].id == id {
-			(*l)[i].az = az
-			return
+	if a := l.find(id); a != nil {
+		a.az = az
+		return
+	}
+	if l.n < len(l.inline) {
+		l.inline[l.n] = attachmentAZ{id, az}
+		l.n++
+		return
+	}
+	l.more = append(l.more, attachmentAZ{id, az})
+}
+
+// find returns the entry of attachment id, or nil.
+func (l *tgwAZs) find(id string) *attachmentAZ {
+	for i := range l.inline[:l.n] {
+		if l.inline[i].id == id {
+			return &l.inline[i]
 		}
 	}
-	*l = append(*l, attachmentAZ{id, az})
+	for i := range l.more {
+		if l.more[i].id == id {
+			return &l.more[i]
+		}
+	}
+	return nil
 }
 
 // of returns the AZ recorded for attachment id, if any.
-func (l tgwAZs) of(id string) (string, bool) {
-	for _, a := range l {
-		if a.id == id {
-			return a.az, true
-		}
+func (l *tgwAZs) of(id string) (string, bool) {
+	if a := l.find(id); a != nil {
+		return a.az, true
 	}
 	return "", false
 }
 
+// clone returns an independent copy.
+func (l tgwAZs) clone() tgwAZs {
+	l.more = slices.Clip(slices.Clone(l.more))
+	return l
+}
+
 // clone returns an independent copy, for a branch.
 func (f *flow) clone() *flow {
-	c := &flow{sgSeen: maps.Clone(f.sgSeen), eigw: maps.Clone(f.eigw), tgwAZ: slices.Clip(slices.Clone(f.tgwAZ)), lb: f.lb}
+	c := &flow{sgSeen: f.sgSeen.clone(), eigw: maps.Clone(f.eigw), tgwAZ: f.tgwAZ.clone(), lb: f.lb}
 	c.fw, c.fwBack, c.gwlb = maps.Clone(f.fw), maps.Clone(f.fwBack), maps.Clone(f.gwlb)
 	c.nats = append([]natRecord(nil), f.nats...)
 	c.caveats = append([]string(nil), f.caveats...)
@@ -221,9 +308,10 @@ func (f *flow) caveat(format string, args ...any) {
 // branches, the first one first.
 func walk(w *walker, start func(*walker) *arrival) []*walker {
 	run := &walkRun{}
+	run.done = run.doneBuf[:1] // the first branch's place, filled below
 	w.run = run
 	w.arr = start(w)
-	run.done = append([]*walker{w}, run.done...)
+	run.done[0] = w
 	for len(run.pending) > 0 {
 		p := run.pending[0]
 		run.pending = run.pending[1:]
@@ -336,7 +424,8 @@ func (e *Engine) render(fw, rv []hopRec) (fwHops, rvHops []Hop) {
 	var text string
 	var buf [16]resourceText // more resources than an answer mostly crosses
 	seen := buf[:0]
-	lists := [2][]Hop{make([]Hop, len(fw)), make([]Hop, len(rv))}
+	all := make([]Hop, len(fw)+len(rv)) // one allocation for both lists
+	lists := [2][]Hop{all[:len(fw):len(fw)], all[len(fw):]}
 	for l, recs := range [2][]hopRec{fw, rv} {
 		for i := range recs {
 			h := &lists[l][i]
@@ -561,12 +650,20 @@ func (w *walker) route(sn *model.Subnet, pkt packet) *arrival {
 		}
 		return w.unknown(h, pkt, fmt.Sprintf("%s has no associated route table and the main route table of %s is not in the snapshot", sn.ID, sn.VPCID))
 	}
-	detail := si.routeDetail(sn)
+	h := Hop{Layer: LayerRouteTable, Resource: rt.ID, Stage: StageLookup, Detail: si.routeDetail(sn), at: si.rtAt, text: si.rtText}
+	if p, ok := routeOfOne(rt, si.routes, pkt); ok {
+		return w.takeSubnetRoute(sn, rt, h, p) // one destination: one part, no fork
+	}
 	return branch(w, w.e.compiledRouteParts(rt, si.routes, pkt), func(w *walker, p routePart) *arrival {
-		h := Hop{Layer: LayerRouteTable, Resource: rt.ID, Stage: StageLookup, Detail: detail, at: si.rtAt, text: si.rtText}
-		return w.takeRoute(rt, h, p, func(t model.RouteTarget, pkt packet) *arrival {
-			return w.dispatch(sn.VPCID, sn, t, pkt)
-		})
+		return w.takeSubnetRoute(sn, rt, h, p)
+	})
+}
+
+// takeSubnetRoute is takeRoute for the part p of packets leaving subnet
+// sn by its route table rt (h is the hop of the lookup).
+func (w *walker) takeSubnetRoute(sn *model.Subnet, rt *model.RouteTable, h Hop, p routePart) *arrival {
+	return w.takeRoute(rt, h, p, func(t model.RouteTarget, pkt packet) *arrival {
+		return w.dispatch(sn.VPCID, sn, t, pkt)
 	})
 }
 
@@ -588,7 +685,7 @@ func (w *walker) takeRoute(rt *model.RouteTable, h Hop, p routePart, next func(m
 	if h.Rule == "" {
 		h.Rule = routeText(r)
 	}
-	h.Ref = &RuleRef{Kind: RefRoute, Index: p.index}
+	h.Ref = w.ref(RuleRef{Kind: RefRoute, Index: p.index})
 	if r.IsBlackhole() {
 		h.Code = CodeBadStateRoute
 		return w.deny(h, pkt, fmt.Sprintf("route table %s: route %s -> %s is a blackhole (its target is not available: deleted, or detached from the VPC)", rt.ID, r.DestinationString(), r.Target().ID))
@@ -631,15 +728,24 @@ func (w *walker) dispatch(vpcID string, from *model.Subnet, t model.RouteTarget,
 // deliverInVPC delivers packets to the interfaces of the VPC that own
 // their destination addresses.
 func (w *walker) deliverInVPC(vpcID string, from *model.Subnet, pkt packet) *arrival {
+	if d, ok := pkt.singleDst(); ok {
+		// One destination: one part (ownersInVPC's first case), no fork.
+		return w.deliverPart(vpcID, from, ownerPart{pkt: pkt, eni: w.e.interfaceInVPC(vpcID, d)})
+	}
 	parts := w.e.ownersInVPC(vpcID, pkt)
 	return branch(w, parts, func(w *walker, p ownerPart) *arrival {
-		if p.eni == nil {
-			return w.deny(Hop{Layer: LayerAddress, Resource: vpcID, Code: CodeNoPossibleDestination}, p.pkt,
-				fmt.Sprintf("no network interface in %s has the address %s", vpcID, p.pkt.dst()))
-		}
-		w.deliverTo = p.class
-		return w.crossTo(from, p.eni, p.pkt)
+		return w.deliverPart(vpcID, from, p)
 	})
+}
+
+// deliverPart delivers one part of deliverInVPC's packets.
+func (w *walker) deliverPart(vpcID string, from *model.Subnet, p ownerPart) *arrival {
+	if p.eni == nil {
+		return w.deny(Hop{Layer: LayerAddress, Resource: vpcID, Code: CodeNoPossibleDestination}, p.pkt,
+			fmt.Sprintf("no network interface in %s has the address %s", vpcID, p.pkt.dst()))
+	}
+	w.deliverTo = p.class
+	return w.crossTo(from, p.eni, p.pkt)
 }
 
 // ownerPart is the part of a packet set addressed to one interface (nil:
@@ -829,9 +935,11 @@ func (w *walker) receive(n *model.NetworkInterface, pkt packet) *arrival {
 		w.refuse(h, other, func() string { return reason }, false)
 		other = other.with(nil)
 	}
-	type delivery struct {
-		pkt  packet
-		mine bool // addressed to the interface itself, not forwarded by it
+	switch ownEmpty, otherEmpty := own.empty(), other.empty(); {
+	case !ownEmpty && otherEmpty:
+		return w.receivePart(n, class, delivery{own, true}) // one part, no fork
+	case ownEmpty && !otherEmpty:
+		return w.receivePart(n, class, delivery{other, false})
 	}
 	var parts []delivery
 	for _, p := range []delivery{{own, true}, {other, false}} {
@@ -839,36 +947,47 @@ func (w *walker) receive(n *model.NetworkInterface, pkt packet) *arrival {
 			parts = append(parts, p)
 		}
 	}
-	return branch(w, parts, func(w *walker, p delivery) *arrival {
-		pkt := p.pkt
-		if ep := w.e.vpceByNI[n.ID]; ep != nil && p.mine && w.dir == DirForward {
-			if !w.interfaceEndpointAccepts(ep, &pkt) {
-				return nil
-			}
-		}
-		if !w.securityGroups(n, false, &pkt) {
+	return branch(w, parts, func(w *walker, p delivery) *arrival { return w.receivePart(n, class, p) })
+}
+
+// delivery is a part of the packets an interface receives.
+type delivery struct {
+	pkt  packet
+	mine bool // addressed to the interface itself, not forwarded by it
+}
+
+// receivePart takes one part of the packets interface n receives (class:
+// the class the delivery addressed, or nil) past its security groups'
+// ingress rules: they arrive, or an appliance forwards them on.
+func (w *walker) receivePart(n *model.NetworkInterface, class *ifaceClass, p delivery) *arrival {
+	pkt := p.pkt
+	if ep := w.e.vpceByNI[n.ID]; ep != nil && p.mine && w.dir == DirForward {
+		if !w.interfaceEndpointAccepts(ep, &pkt) {
 			return nil
 		}
-		if p.mine {
-			w.record(Hop{Layer: LayerInterface, Resource: n.ID, Verdict: Arrive, Detail: describeInterface(w.e, n)}, pkt)
-			arr := &arrival{kind: arrivedInterface, eni: n, pkt: pkt, class: class}
-			if w.dir == DirForward {
-				arr.lb = w.flow.lb // a load balancer's leg to its target
-			}
-			return arr
+	}
+	if !w.securityGroups(n, false, &pkt) {
+		return nil
+	}
+	if p.mine {
+		w.record(Hop{Layer: LayerInterface, Resource: n.ID, Verdict: Arrive, Detail: describeInterface(w.e, n)}, pkt)
+		arr := &arrival{kind: arrivedInterface, eni: n, pkt: pkt, class: class}
+		if w.dir == DirForward {
+			arr.lb = w.flow.lb // a load balancer's leg to its target
 		}
-		if slices.Contains(w.flow.appliances, n.ID) {
-			return w.unknown(Hop{Layer: LayerInterface, Resource: n.ID, Stage: StageAppliance, Rule: "sourceDestCheck=false",
-				Code: CodeApplianceMayTranslate}, pkt,
-				fmt.Sprintf("the packet comes back to appliance %s, which already forwarded it: unchanged, it would go round the same routes forever; it gets anywhere only if %s translates its addresses (NAT, proxy), which vpcscope cannot see", n.ID, n.ID))
-		}
-		w.flow.appliances = append(w.flow.appliances, n.ID)
-		w.record(Hop{Layer: LayerInterface, Resource: n.ID, Verdict: Forward, Stage: StageAppliance,
-			Detail: fmt.Sprintf("%s is not the destination; with its source/destination check off it forwards the packet", n.ID)}, pkt)
-		w.flow.caveat("the path crosses appliance %s: vpcscope assumes its operating system forwards the packet unchanged", n.ID)
-		pkt.forwarded = true
-		return w.emit(n, pkt)
-	})
+		return arr
+	}
+	if slices.Contains(w.flow.appliances, n.ID) {
+		return w.unknown(Hop{Layer: LayerInterface, Resource: n.ID, Stage: StageAppliance, Rule: "sourceDestCheck=false",
+			Code: CodeApplianceMayTranslate}, pkt,
+			fmt.Sprintf("the packet comes back to appliance %s, which already forwarded it: unchanged, it would go round the same routes forever; it gets anywhere only if %s translates its addresses (NAT, proxy), which vpcscope cannot see", n.ID, n.ID))
+	}
+	w.flow.appliances = append(w.flow.appliances, n.ID)
+	w.record(Hop{Layer: LayerInterface, Resource: n.ID, Verdict: Forward, Stage: StageAppliance,
+		Detail: fmt.Sprintf("%s is not the destination; with its source/destination check off it forwards the packet", n.ID)}, pkt)
+	w.flow.caveat("the path crosses appliance %s: vpcscope assumes its operating system forwards the packet unchanged", n.ID)
+	pkt.forwarded = true
+	return w.emit(n, pkt)
 }
 
 // managedOwner names the kind of AWS-managed resource an interface belongs
@@ -939,10 +1058,10 @@ func (w *walker) nacl(sn *model.Subnet, egress bool, pkt *packet) bool {
 		h := Hop{Layer: LayerNetworkACL, Resource: acl.ID, Stage: stage, at: si.aclAt, text: si.aclText}
 		if p.entry != nil {
 			h.Rule = compiled.entryText(p.entry)
-			h.Ref = &RuleRef{Kind: kind, Index: -1, RuleNumber: p.entry.RuleNumber}
+			h.Ref = w.ref(RuleRef{Kind: kind, Index: -1, RuleNumber: p.entry.RuleNumber})
 		} else {
 			h.Rule = "rule * deny all traffic"
-			h.Ref = &RuleRef{Kind: kind, Index: -1, RuleNumber: model.DefaultRuleNumber}
+			h.Ref = w.ref(RuleRef{Kind: kind, Index: -1, RuleNumber: model.DefaultRuleNumber})
 		}
 		return h
 	}
@@ -1056,7 +1175,7 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 	if len(n.SecurityGroupIDs) == 0 {
 		return true // managed interfaces (NAT, transit gateway) have none
 	}
-	if w.dir == DirReturn && w.flow.sgSeen[w.e.flowClassKey(n)] {
+	if w.dir == DirReturn && w.flow.admittedBy(w.e.flowClassKey(n)) {
 		w.record(Hop{Layer: LayerSecurityGroup, Resource: n.SecurityGroupIDs[0], Stage: stage, Verdict: Allow,
 			text: w.e.groupText(n, n.SecurityGroupIDs[0]), Rule: "stateful reply", Detail: "security groups are stateful: the reply of a flow they admitted passes"}, *pkt)
 		return true
@@ -1081,7 +1200,7 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 			return true
 		}
 		h := Hop{Layer: LayerSecurityGroup, Resource: a.group.ID, Stage: stage, Verdict: Allow, text: w.e.groupText(n, a.group.ID),
-			Rule: a.ruleText(egress), Ref: &RuleRef{Kind: kind, Index: a.index},
+			Rule: a.ruleText(egress), Ref: w.ref(RuleRef{Kind: kind, Index: a.index}),
 			Detail: string(stage) + " of " + n.ID}
 		w.record(h, *pkt)
 		return true

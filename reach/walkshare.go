@@ -43,8 +43,11 @@ type aclShareKey struct {
 // from (to) a set of many addresses to (from) one address; a nil share
 // shares nothing.
 func (sh *walkShare) evaluateACL(c *compiledACL, egress bool, pkt packet) aclResult {
+	if sh == nil {
+		return c.evaluate(egress, pkt) // a point walk's: no key to make
+	}
 	k, ok := aclKey(c, egress, pkt)
-	if sh == nil || !ok {
+	if !ok {
 		return c.evaluate(egress, pkt)
 	}
 	sh.mu.Lock()
