@@ -806,12 +806,25 @@ func (e *Engine) ownersOfSpan(vpcID string, pkt packet) (_ []ownerPart, ok bool)
 	}
 	s := pkt.spans[0]
 	classes := e.vpcClasses[vpcID]
-	met, size := 0, 0
-	for _, c := range classes {
-		if s.dst.overlaps(c.private) {
-			met++
-			size += max(1, len(c.private.rs))
+	// the classes the destination meets, in order: found in the VPC's
+	// index, or by testing each
+	var meets []*ifaceClass
+	if ix := e.ownersIndex(vpcID); ix != nil {
+		nums := ix.meets(s.dst, nil)
+		meets = make([]*ifaceClass, len(nums))
+		for i, k := range nums {
+			meets[i] = classes[k]
 		}
+	} else {
+		for _, c := range classes {
+			if s.dst.overlaps(c.private) {
+				meets = append(meets, c)
+			}
+		}
+	}
+	met, size := len(meets), 0
+	for _, c := range meets {
+		size += max(1, len(c.private.rs))
 	}
 	if met < 3 {
 		return nil, false
@@ -819,10 +832,7 @@ func (e *Engine) ownersOfSpan(vpcID string, pkt packet) (_ []ownerPart, ok bool)
 	took := make([]netipx.IPRange, 0, size) // the parts the classes took
 	spans := make([]span, met+1)            // each part's span
 	out := make([]ownerPart, 0, met+1)
-	for _, c := range classes {
-		if !s.dst.overlaps(c.private) {
-			continue
-		}
+	for _, c := range meets {
 		in := s.dst.intersect(c.private)
 		took = append(took, in.ranges()...)
 		part := &spans[len(out)]
