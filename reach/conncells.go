@@ -1301,7 +1301,11 @@ func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc)
 		},
 		fromInternet: func(fam int, n *ifaceClass, ents []pathEntry) {
 			for _, d := range cs.selsOf(n, true, false) {
-				if p := pr.fromInternetTo(fam, d, ents); !p.empty() {
+				// the receivers' admissions assembled from their groups'
+				// (mixIngress, shared by the classes with a group): the
+				// cells read only projections of the packets, as pair's
+				in := func(via crossing, fwd bool) packet { return pr.mixIngress(d.cls, fam, via, fwd) }
+				if p := pr.fromInternetToBy(fam, d, ents, in); !p.empty() {
 					r.addPacket(pi, by, fam, nil, d, p, acc, nil)
 				}
 			}
