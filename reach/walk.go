@@ -768,15 +768,18 @@ func (e *Engine) ownersInVPC(vpcID string, pkt packet) []ownerPart {
 	// split below), or all
 	classes, met := e.vpcClasses[vpcID], false
 	if ix := e.ownersIndex(vpcID); ix != nil {
-		var nums []int32
+		// on the stack while the classes met are few
+		var numBuf [64]int32
+		var classBuf [64]*ifaceClass
+		nums := numBuf[:0]
 		for _, s := range pkt.spans {
 			nums = ix.meets(s.dst, nums)
 		}
 		slices.Sort(nums)
 		nums = slices.Compact(nums)
-		meets := make([]*ifaceClass, len(nums))
-		for i, k := range nums {
-			meets[i] = classes[k]
+		meets := classBuf[:0]
+		for _, k := range nums {
+			meets = append(meets, classes[k])
 		}
 		classes, met = meets, true
 	}
