@@ -3,7 +3,11 @@ package reach
 import (
 	"net/netip"
 	"slices"
+	"sort"
 	"strings"
+	"sync"
+
+	"go4.org/netipx"
 
 	"github.com/vpcscope/vpcscope/model"
 )
@@ -121,6 +125,10 @@ func groupClasses[K comparable](e *Engine, key func(*model.NetworkInterface) K) 
 	for _, c := range e.classes {
 		e.vpcClasses[c.rep.VPCID] = append(e.vpcClasses[c.rep.VPCID], c)
 	}
+	e.vpcOwners = make(map[string]*ownerIndex, len(e.vpcClasses))
+	for vpc := range e.vpcClasses {
+		e.vpcOwners[vpc] = &ownerIndex{}
+	}
 	var a, p []netip.Addr
 	for _, c := range e.classes {
 		a, p = a[:0], p[:0]
@@ -152,4 +160,66 @@ func (e *Engine) classKey(n *model.NetworkInterface) string {
 		return c.id
 	}
 	return n.ID
+}
+
+// ownerIndex is the private addresses of one VPC's classes as one sorted
+// list of ranges, each with the number of its class in vpcClasses: the
+// classes a set of destinations meets are found by search, not by a test
+// of every class. Made on first use; ok is false when two classes share
+// an address (the index then cannot say which classes a range meets in
+// one search, and the callers test every class).
+type ownerIndex struct {
+	once sync.Once
+	ok   bool
+	rs   []netipx.IPRange
+	cls  []int32
+}
+
+// ownersIndex returns the index of a VPC's classes, made on first use (nil when
+// there is none or it cannot serve).
+func (e *Engine) ownersIndex(vpcID string) *ownerIndex {
+	ix := e.vpcOwners[vpcID]
+	if ix == nil {
+		return nil
+	}
+	ix.once.Do(func() {
+		type entry struct {
+			r   netipx.IPRange
+			cls int32
+		}
+		var all []entry
+		for i, c := range e.vpcClasses[vpcID] {
+			for _, r := range c.private.ranges() {
+				all = append(all, entry{r, int32(i)})
+			}
+		}
+		slices.SortFunc(all, func(a, b entry) int { return a.r.From().Compare(b.r.From()) })
+		ix.rs, ix.cls = make([]netipx.IPRange, len(all)), make([]int32, len(all))
+		for i, en := range all {
+			if i > 0 && !all[i-1].r.To().Less(en.r.From()) {
+				ix.rs, ix.cls = nil, nil
+				return // classes overlap
+			}
+			ix.rs[i], ix.cls[i] = en.r, en.cls
+		}
+		ix.ok = true
+	})
+	if !ix.ok {
+		return nil
+	}
+	return ix
+}
+
+// meets appends to out the numbers of the classes whose private
+// addresses overlap dst, sorted, each once.
+func (ix *ownerIndex) meets(dst addrs, out []int32) []int32 {
+	start := len(out)
+	for _, r := range dst.ranges() {
+		k := sort.Search(len(ix.rs), func(i int) bool { return !ix.rs[i].To().Less(r.From()) })
+		for ; k < len(ix.rs) && !r.To().Less(ix.rs[k].From()); k++ {
+			out = append(out, ix.cls[k])
+		}
+	}
+	slices.Sort(out[start:])
+	return append(out[:start], slices.Compact(out[start:])...)
 }

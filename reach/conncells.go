@@ -1301,7 +1301,11 @@ func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc)
 		},
 		fromInternet: func(fam int, n *ifaceClass, ents []pathEntry) {
 			for _, d := range cs.selsOf(n, true, false) {
-				if p := pr.fromInternetTo(fam, d, ents); !p.empty() {
+				// the receivers' admissions assembled from their groups'
+				// (mixIngress, shared by the classes with a group): the
+				// cells read only projections of the packets, as pair's
+				in := func(via crossing, fwd bool) packet { return pr.mixIngress(d.cls, fam, via, fwd) }
+				if p := pr.fromInternetToBy(fam, d, ents, in); !p.empty() {
 					r.addPacket(pi, by, fam, nil, d, p, acc, nil)
 				}
 			}
@@ -1314,11 +1318,35 @@ func (r *Relation) subnetCells(pi int, pr *probeRel, by GroupBy, acc *matrixAcc)
 			}
 		},
 	}
+	// vpcGroup is the matrix group of a class's VPC (by VPC), looked up
+	// by pointer: want asks it for every pair of classes a walk goes
+	// between. Made before the walks, read only; a class missing from it
+	// (none is) is looked up by its VPC's ID.
+	var vpcGroup map[*ifaceClass]int32
+	if by == ByVPC {
+		vpcGroup = map[*ifaceClass]int32{}
+		for _, ends := range [...]map[*ifaceClass][]*connEnd{cs.sendersByVM, cs.sendersByVS, cs.receiversByVM} {
+			for c := range ends {
+				vpcGroup[c] = acc.group(c.rep.VPCID)
+			}
+		}
+		for _, ends := range cs.receiversByVM {
+			for _, c := range ends {
+				vpcGroup[c.vs] = acc.group(c.vs.rep.VPCID)
+			}
+		}
+	}
+	groupOfVPC := func(c *ifaceClass) int32 {
+		if g, ok := vpcGroup[c]; ok {
+			return g
+		}
+		return acc.group(c.rep.VPCID)
+	}
 	sink.want = func(fam int, m, n *ifaceClass, subnetView bool, bound portSet) portSet {
 		if by == ByVPC {
 			// what the cell of the two VPCs lacks; walks for those ports
 			// alone end early
-			return bound.minus(acc.known(acc.group(m.rep.VPCID), acc.group(n.rep.VPCID), pi))
+			return bound.minus(acc.known(groupOfVPC(m), groupOfVPC(n), pi))
 		}
 		if !run.translatable[fam] {
 			bound = run.admitBound(fam, m, n, subnetView, bound)

@@ -92,6 +92,9 @@ type Engine struct {
 	classes    []*ifaceClass
 	classOf    map[*model.NetworkInterface]*ifaceClass
 	vpcClasses map[string][]*ifaceClass
+	// vpcOwners index the private addresses of each VPC's classes, for
+	// ownersOfSpan (made on first use, per VPC; nil: not indexed).
+	vpcOwners map[string]*ownerIndex
 	// downInstances maps the IDs of the instances that are not running
 	// to their state, for the class keys (downInstancesOf).
 	downInstances map[string]string

@@ -69,7 +69,13 @@ func TestInterfaceOwnersOfPacketSetsMatchClassByClassSplit(t *testing.T) {
 	for seed := range uint64(3000) {
 		g := setGen{rand.New(rand.NewPCG(seed, 0x0a7e))}
 		e := &Engine{ix: model.NewIndex(&model.Snapshot{}), vpcClasses: map[string][]*ifaceClass{"vpc-a": randomClasses(g)}}
-		for range 8 {
+		for i := range 8 {
+			// every other packet through the VPC's index of owners
+			// (ownersIndex; it declines classes that share addresses)
+			e.vpcOwners = nil
+			if i%2 == 1 {
+				e.vpcOwners = map[string]*ownerIndex{"vpc-a": {}}
+			}
 			pkt := g.packet(protos[g.rng.IntN(len(protos))])
 			got, want := e.ownersInVPC("vpc-a", pkt), e.ownersInVPCPlain("vpc-a", pkt)
 			if len(got) != len(want) {

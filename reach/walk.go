@@ -763,12 +763,32 @@ func (e *Engine) ownersInVPC(vpcID string, pkt packet) []ownerPart {
 	if d, ok := pkt.singleDst(); ok {
 		return []ownerPart{{pkt: pkt, eni: e.interfaceInVPC(vpcID, d)}}
 	}
-	if out, ok := e.ownersOfSpan(vpcID, pkt); ok {
+	// the classes the destinations may meet, in order: those the VPC's
+	// index finds (a class that meets none of them takes nothing in the
+	// split below), or all
+	classes, met := e.vpcClasses[vpcID], false
+	if ix := e.ownersIndex(vpcID); ix != nil {
+		// on the stack while the classes met are few
+		var numBuf [64]int32
+		var classBuf [64]*ifaceClass
+		nums := numBuf[:0]
+		for _, s := range pkt.spans {
+			nums = ix.meets(s.dst, nums)
+		}
+		slices.Sort(nums)
+		nums = slices.Compact(nums)
+		meets := classBuf[:0]
+		for _, k := range nums {
+			meets = append(meets, classes[k])
+		}
+		classes, met = meets, true
+	}
+	if out, ok := e.ownersOfSpan(vpcID, pkt, classes, met); ok {
 		return out
 	}
 	var out []ownerPart
 	rest := pkt
-	for _, c := range e.vpcClasses[vpcID] {
+	for _, c := range classes {
 		if rest.empty() {
 			break
 		}
@@ -799,19 +819,27 @@ func (e *Engine) ownersInVPC(vpcID string, pkt packet) []ownerPart {
 // the destination inside it, as the split class by class does (the
 // classes before it took none of those addresses), and the rest is what
 // none took: the destination is split once per class met and once more,
-// without copying the rest at every class.
-func (e *Engine) ownersOfSpan(vpcID string, pkt packet) (_ []ownerPart, ok bool) {
+// without copying the rest at every class. classes are the VPC's classes
+// in order, or (only) just those the destination meets.
+func (e *Engine) ownersOfSpan(vpcID string, pkt packet, classes []*ifaceClass, only bool) (_ []ownerPart, ok bool) {
 	if len(pkt.spans) != 1 || !pkt.normal() {
 		return nil, false
 	}
 	s := pkt.spans[0]
-	classes := e.vpcClasses[vpcID]
-	met, size := 0, 0
-	for _, c := range classes {
-		if s.dst.overlaps(c.private) {
-			met++
-			size += max(1, len(c.private.rs))
+	// the classes the destination meets, in order (only: classes holds
+	// just those)
+	meets := classes
+	if !only {
+		meets = nil
+		for _, c := range classes {
+			if s.dst.overlaps(c.private) {
+				meets = append(meets, c)
+			}
 		}
+	}
+	met, size := len(meets), 0
+	for _, c := range meets {
+		size += max(1, len(c.private.rs))
 	}
 	if met < 3 {
 		return nil, false
@@ -819,10 +847,7 @@ func (e *Engine) ownersOfSpan(vpcID string, pkt packet) (_ []ownerPart, ok bool)
 	took := make([]netipx.IPRange, 0, size) // the parts the classes took
 	spans := make([]span, met+1)            // each part's span
 	out := make([]ownerPart, 0, met+1)
-	for _, c := range classes {
-		if !s.dst.overlaps(c.private) {
-			continue
-		}
+	for _, c := range meets {
 		in := s.dst.intersect(c.private)
 		took = append(took, in.ranges()...)
 		part := &spans[len(out)]
