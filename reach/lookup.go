@@ -83,6 +83,35 @@ type ifaceInfo struct {
 	// instance is the instance it is attached to (instance.in nil: none
 	// in the snapshot), as an endpoint shows it.
 	instance instanceInfo
+	// described is describeInterface's text of it; sgDetail the detail of
+	// a hop its security groups admit, inbound then outbound
+	// ("inbound of eni-…").
+	described string
+	sgDetail  [2]string
+	// primary is its primary private address and primaryText that
+	// address's text (Addr.String), as an endpoint shows it.
+	primary     netip.Addr
+	primaryText string
+}
+
+// sgHopDetail is the detail of a hop at which interface n's security
+// groups admit packets at stage (StageInbound or StageOutbound).
+func (e *Engine) sgHopDetail(n *model.NetworkInterface, stage Stage) string {
+	if fi := e.ifaceOf(n); fi != nil {
+		if stage == StageOutbound {
+			return fi.sgDetail[1]
+		}
+		return fi.sgDetail[0]
+	}
+	return string(stage) + " of " + n.ID
+}
+
+// addrText returns a.String(), kept for interface n's primary address.
+func (e *Engine) addrText(n *model.NetworkInterface, a netip.Addr) string {
+	if fi := e.ifaceOf(n); fi != nil && fi.primary == a && a.IsValid() {
+		return fi.primaryText
+	}
+	return a.String()
 }
 
 // ifaceTable holds the records of a snapshot's interfaces, each made on
@@ -146,6 +175,11 @@ func (e *Engine) newIfaceInfo(n *model.NetworkInterface, classOf map[*model.Netw
 	}
 	if c := classOf[n]; c != nil {
 		fi.class = c.id
+	}
+	fi.described = describeInstance(n, fi.instance)
+	fi.sgDetail = [2]string{string(StageInbound) + " of " + n.ID, string(StageOutbound) + " of " + n.ID}
+	if fi.primary = n.PrimaryIP(); fi.primary.IsValid() {
+		fi.primaryText = fi.primary.String()
 	}
 	return fi
 }

@@ -1006,11 +1006,22 @@ func managedOwner(n *model.NetworkInterface) string {
 	return ""
 }
 
+// describeInterface names an interface for a hop: its ID, the instance it
+// is attached to and that instance's Name tag ("eni-… of i-… (web)"),
+// kept in the interface's record.
 func describeInterface(e *Engine, n *model.NetworkInterface) string {
+	if fi := e.ifaceOf(n); fi != nil {
+		return fi.described
+	}
+	return describeInstance(n, e.lookupInstance(n))
+}
+
+// describeInstance is describeInterface's text of n attached to in.
+func describeInstance(n *model.NetworkInterface, in instanceInfo) string {
 	s := n.ID
 	if id := n.InstanceID(); id != "" {
 		s += " of " + id
-		if in := e.instanceOf(n); in.in != nil && in.name != "" { // in.name is the instance's Name tag
+		if in.in != nil && in.name != "" { // in.name is the instance's Name tag
 			s += " (" + in.name + ")"
 		}
 	}
@@ -1201,7 +1212,7 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 		}
 		h := Hop{Layer: LayerSecurityGroup, Resource: a.group.ID, Stage: stage, Verdict: Allow, text: w.e.groupText(n, a.group.ID),
 			Rule: a.ruleText(egress), Ref: w.ref(RuleRef{Kind: kind, Index: a.index}),
-			Detail: string(stage) + " of " + n.ID}
+			Detail: w.e.sgHopDetail(n, stage)}
 		w.record(h, *pkt)
 		return true
 	}
