@@ -176,12 +176,30 @@ func (e *Engine) newIfaceInfo(n *model.NetworkInterface, classOf map[*model.Netw
 	if c := classOf[n]; c != nil {
 		fi.class = c.id
 	}
-	fi.described = describeInstance(n, fi.instance)
-	fi.sgDetail = [2]string{string(StageInbound) + " of " + n.ID, string(StageOutbound) + " of " + n.ID}
-	if fi.primary = n.PrimaryIP(); fi.primary.IsValid() {
-		fi.primaryText = fi.primary.String()
-	}
+	fi.primary = n.PrimaryIP()
+	fi.makeTexts()
 	return fi
+}
+
+// makeTexts makes the record's texts (described, sgDetail, primaryText)
+// in one allocation: each is a part of one string.
+func (fi *ifaceInfo) makeTexts() {
+	n := fi.eni
+	var buf [192]byte
+	b := appendDescription(buf[:0], n, fi.instance)
+	ends := [4]int{len(b)}
+	b = append(append(append(b, StageInbound...), " of "...), n.ID...)
+	ends[1] = len(b)
+	b = append(append(append(b, StageOutbound...), " of "...), n.ID...)
+	ends[2] = len(b)
+	if fi.primary.IsValid() {
+		b = fi.primary.AppendTo(b)
+	}
+	ends[3] = len(b)
+	all := string(b)
+	fi.described = all[:ends[0]]
+	fi.sgDetail = [2]string{all[ends[0]:ends[1]], all[ends[1]:ends[2]]}
+	fi.primaryText = all[ends[2]:ends[3]]
 }
 
 // instanceInfo is an instance as an endpoint shows it: its Name tag and,
