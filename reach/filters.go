@@ -374,6 +374,16 @@ func spareOf(done, own []span) []span {
 	return done
 }
 
+// portsWithin reports whether every range of ports lies inside r.
+func portsWithin(ports portSet, r model.PortRange) bool {
+	for _, x := range ports {
+		if x.From < r.From || x.To > r.To {
+			return false
+		}
+	}
+	return true
+}
+
 // peerOf returns the span's peer addresses as a filter on the interface
 // sees them: the destination of what it sends, the source of what it gets.
 func peerOf(s span, egress bool) addrs {
@@ -404,6 +414,9 @@ func matchSpan(s span, egress bool, splitPeer func(addrs) (in, out addrs), ruleP
 	if ports {
 		if !s.dstPorts.overlaps(rulePorts) {
 			return span{}, append(rest, hit), false
+		}
+		if portsWithin(s.dstPorts, rulePorts) {
+			return hit, rest, true // split would give s.dstPorts and nothing
 		}
 		pin, pout := s.dstPorts.split(rulePorts)
 		if !pout.empty() {
@@ -536,11 +549,13 @@ func (e *Engine) evalSecurityGroupsVia(n *model.NetworkInterface, egress bool, p
 	ports := pkt.proto.HasPorts()
 	dstPorts := pkt.dstPorts()
 	remaining := pkt.spans
-	var spare []span // see spareOf
-	// A point packet's spans mostly fit these; both are copied out
-	// (packet.with) before the function returns.
-	var matchedArr, admittedArr [2]span
+	// A point packet's spans mostly fit these; all are copied out
+	// (packet.with) before the function returns. The rules' rests
+	// alternate between the two spare buffers (see spareOf) once the
+	// first rule has retired pkt.spans.
+	var matchedArr, admittedArr, spareA, spareB [2]span
 	matchedBuf, admitted := matchedArr[:0], admittedArr[:0]
+	spare := spareA[:0]
 	groups, missing := e.groupsOf(n)
 	res.groups, res.missing = groups, missing
 	forms := e.formsOf(n, groups)
@@ -573,6 +588,9 @@ func (e *Engine) evalSecurityGroupsVia(n *model.NetworkInterface, egress bool, p
 				}
 			}
 			remaining, spare = next, spareOf(remaining, pkt.spans)
+			if spare == nil {
+				spare = spareB[:0] // pkt.spans retired: remaining is in spareA
+			}
 			matchedBuf = matched[:0] // taken by copy below (append, packet.with)
 			if len(matched) > 0 {
 				r := &sg.Rules(egress)[i]
@@ -587,7 +605,7 @@ func (e *Engine) evalSecurityGroupsVia(n *model.NetworkInterface, egress bool, p
 		}
 	}
 	res.admitted.pkt = withSpans(pkt, admitted)
-	res.refused = pkt.with(remaining)
+	res.refused = withSpans(pkt, remaining) // remaining may be in spareA or spareB
 	return res
 }
 
