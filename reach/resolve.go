@@ -26,6 +26,17 @@ type resolved struct {
 	onprem *OnPremNetwork
 }
 
+// hasAddrByte reports whether s has a dot or a colon, as
+// strings.ContainsAny(s, ".:") without building its byte set.
+func hasAddrByte(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '.' || s[i] == ':' {
+			return true
+		}
+	}
+	return false
+}
+
 // resolve turns what the user typed into an endpoint.
 func (e *Engine) resolve(spec string, isSource bool) (resolved, error) {
 	spec = strings.TrimSpace(spec)
@@ -40,7 +51,7 @@ func (e *Engine) resolve(spec string, isSource bool) (resolved, error) {
 	}
 	// An address has dots (IPv4) or colons (IPv6): an ID or a name
 	// without either is not parsed (a failed parse allocates its error).
-	if strings.ContainsAny(spec, ".:") {
+	if hasAddrByte(spec) {
 		if addr, err := netip.ParseAddr(spec); err == nil {
 			return e.resolveAddr(r, addr.Unmap(), isSource)
 		}
