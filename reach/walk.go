@@ -422,7 +422,7 @@ func (w *walker) record(h Hop, pkt packet) {
 func (e *Engine) render(fw, rv []hopRec) (fwHops, rvHops []Hop) {
 	var last packet
 	var text string
-	var buf [16]resourceText // more resources than an answer mostly crosses
+	var buf [8]resourceText // more resources than an answer mostly crosses (two, mostly)
 	seen := buf[:0]
 	all := make([]Hop, len(fw)+len(rv)) // one allocation for both lists
 	lists := [2][]Hop{all[:len(fw):len(fw)], all[len(fw):]}
