@@ -1182,6 +1182,20 @@ func tgwScope(tgw *model.TransitGateway, in, out *model.TGWAttachment) (bool, re
 // to change so that the packets pass.
 // The second list holds each rule's group.
 func (e *Engine) nearRules(n *model.NetworkInterface, egress bool, pkt packet) ([]RuleRef, []*model.SecurityGroup) {
+	out := e.nearRuleRefs(n, egress, pkt)
+	if out == nil {
+		return nil, nil
+	}
+	groups, _ := e.groupsOf(n)
+	of := make([]*model.SecurityGroup, len(out))
+	for k := range out {
+		of[k] = groupByID(groups, out[k].Resource)
+	}
+	return out, of
+}
+
+// nearRuleRefs is nearRules' rules alone (their groups: groupByID).
+func (e *Engine) nearRuleRefs(n *model.NetworkInterface, egress bool, pkt packet) []RuleRef {
 	kind := RefSGIngress
 	if egress {
 		kind = RefSGEgress
@@ -1190,7 +1204,7 @@ func (e *Engine) nearRules(n *model.NetworkInterface, egress bool, pkt packet) (
 	groups, _ := e.groupsOf(n)
 	forms := e.formsOf(n, groups)
 	// One pass collects the rules (on the stack while few), then the
-	// lists are made to size.
+	// list is made to size.
 	type near struct{ group, index int }
 	var buf [16]near
 	found := buf[:0]
@@ -1203,13 +1217,23 @@ func (e *Engine) nearRules(n *model.NetworkInterface, egress bool, pkt packet) (
 		}
 	}
 	if len(found) == 0 {
-		return nil, nil
+		return nil
 	}
 	out := make([]RuleRef, len(found))
-	of := make([]*model.SecurityGroup, len(found))
 	for k, f := range found {
-		sg := groups[f.group]
-		out[k], of[k] = RuleRef{Kind: kind, Resource: sg.ID, Index: f.index}, sg
+		out[k] = RuleRef{Kind: kind, Resource: groups[f.group].ID, Index: f.index}
 	}
-	return out, of
+	return out
+}
+
+// groupByID returns the first of an interface's groups (groupsOf) with
+// that ID: the group a near rule (nearRuleRefs) names, since the index
+// holds one group per ID.
+func groupByID(groups []*model.SecurityGroup, id string) *model.SecurityGroup {
+	for _, sg := range groups {
+		if sg.ID == id {
+			return sg
+		}
+	}
+	return nil
 }

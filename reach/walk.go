@@ -1271,10 +1271,10 @@ func (e *Engine) sgRefusal(n *model.NetworkInterface, egress bool, d sgResult, p
 	b = peer.appendTo(b)
 	// Rules for this traffic that admit other peers are the ones to change:
 	// name them, and point the reference at the first.
-	near, nearGroups := e.nearRules(n, egress, pkt)
+	near := e.nearRuleRefs(n, egress, pkt)
 	h.Near = near
 	for i, r := range near {
-		sg := nearGroups[i]
+		sg := groupByID(d.groups, r.Resource)
 		if i == 0 {
 			h.Resource, h.Ref.Index = sg.ID, r.Index // h.Ref is this hop's own
 			b = append(b, "; "...)
