@@ -556,10 +556,8 @@ func (e *Engine) evalSecurityGroupsVia(n *model.NetworkInterface, egress bool, p
 	var matchedArr, admittedArr, spareA, spareB [2]span
 	matchedBuf, admitted := matchedArr[:0], admittedArr[:0]
 	spare := spareA[:0]
-	groups, missing := e.groupsOf(n)
-	res.groups, res.missing = groups, missing
-	forms := e.formsOf(n, groups)
-	res.forms = forms
+	groups, missing, forms := e.groupFormsOf(n)
+	res.groups, res.missing, res.forms = groups, missing, forms
 	for gi, sg := range groups {
 		rs := forms[gi].rules(egress)
 		if len(rs.match) > 0 {
@@ -890,11 +888,27 @@ func findPeerKey(keys []sgPeerKey, memo map[sgPeerKey]int, k sgPeerKey) int {
 // (groupsOf): an indexed interface's are made on first use and kept; an
 // interface or a group the engine did not index gets forms made now.
 func (e *Engine) formsOf(n *model.NetworkInterface, groups []*model.SecurityGroup) []*sgForm {
-	if fi := e.ifaceOf(n); fi != nil && len(fi.groups) > 0 && len(fi.groups) == len(groups) {
+	return e.formsOfRecord(e.ifaceOf(n), groups)
+}
+
+// formsOfRecord is formsOf with the interface's record (fi, nil: none)
+// given.
+func (e *Engine) formsOfRecord(fi *ifaceInfo, groups []*model.SecurityGroup) []*sgForm {
+	if fi != nil && len(fi.groups) > 0 && len(fi.groups) == len(groups) {
 		fi.formsOnce.Do(func() { fi.forms = e.formsOfGroups(fi.groups) })
 		return fi.forms
 	}
 	return e.formsOfGroups(groups)
+}
+
+// groupFormsOf is groupsOf(n) and formsOf of those groups, reading n's
+// record once.
+func (e *Engine) groupFormsOf(n *model.NetworkInterface) ([]*model.SecurityGroup, []string, []*sgForm) {
+	if fi := e.ifaceOf(n); fi != nil {
+		return fi.groups, fi.missing, e.formsOfRecord(fi, fi.groups)
+	}
+	groups, missing := e.groupsOf(n)
+	return groups, missing, e.formsOfGroups(groups)
 }
 
 // formsOfGroups returns the compact forms of groups, by index.
@@ -1182,11 +1196,11 @@ func tgwScope(tgw *model.TransitGateway, in, out *model.TGWAttachment) (bool, re
 // to change so that the packets pass.
 // The second list holds each rule's group.
 func (e *Engine) nearRules(n *model.NetworkInterface, egress bool, pkt packet) ([]RuleRef, []*model.SecurityGroup) {
-	out := e.nearRuleRefs(n, egress, pkt)
+	groups, _, forms := e.groupFormsOf(n)
+	out := nearRuleRefs(groups, forms, egress, pkt)
 	if out == nil {
 		return nil, nil
 	}
-	groups, _ := e.groupsOf(n)
 	of := make([]*model.SecurityGroup, len(out))
 	for k := range out {
 		of[k] = groupByID(groups, out[k].Resource)
@@ -1194,15 +1208,14 @@ func (e *Engine) nearRules(n *model.NetworkInterface, egress bool, pkt packet) (
 	return out, of
 }
 
-// nearRuleRefs is nearRules' rules alone (their groups: groupByID).
-func (e *Engine) nearRuleRefs(n *model.NetworkInterface, egress bool, pkt packet) []RuleRef {
+// nearRuleRefs is nearRules' rules alone (their groups: groupByID), of an
+// interface's groups and their forms (groupFormsOf).
+func nearRuleRefs(groups []*model.SecurityGroup, forms []*sgForm, egress bool, pkt packet) []RuleRef {
 	kind := RefSGIngress
 	if egress {
 		kind = RefSGEgress
 	}
 	dstPorts := pkt.dstPorts()
-	groups, _ := e.groupsOf(n)
-	forms := e.formsOf(n, groups)
 	// One pass collects the rules (on the stack while few), then the
 	// list is made to size.
 	type near struct{ group, index int }

@@ -1271,7 +1271,7 @@ func (e *Engine) sgRefusal(n *model.NetworkInterface, egress bool, d sgResult, p
 	b = peer.appendTo(b)
 	// Rules for this traffic that admit other peers are the ones to change:
 	// name them, and point the reference at the first.
-	near := e.nearRuleRefs(n, egress, pkt)
+	near := nearRuleRefs(d.groups, d.forms, egress, pkt)
 	h.Near = near
 	for i, r := range near {
 		sg := groupByID(d.groups, r.Resource)
