@@ -884,15 +884,10 @@ func findPeerKey(keys []sgPeerKey, memo map[sgPeerKey]int, k sgPeerKey) int {
 	return -1
 }
 
-// formsOf returns the compact forms of an interface's security groups
-// (groupsOf): an indexed interface's are made on first use and kept; an
-// interface or a group the engine did not index gets forms made now.
-func (e *Engine) formsOf(n *model.NetworkInterface, groups []*model.SecurityGroup) []*sgForm {
-	return e.formsOfRecord(e.ifaceOf(n), groups)
-}
-
-// formsOfRecord is formsOf with the interface's record (fi, nil: none)
-// given.
+// formsOfRecord returns the compact forms of an interface's security
+// groups (groupsOf), given its record (fi, nil: none): an indexed
+// interface's are made on first use and kept; an interface or a group the
+// engine did not index gets forms made now.
 func (e *Engine) formsOfRecord(fi *ifaceInfo, groups []*model.SecurityGroup) []*sgForm {
 	if fi != nil && len(fi.groups) > 0 && len(fi.groups) == len(groups) {
 		fi.formsOnce.Do(func() { fi.forms = e.formsOfGroups(fi.groups) })

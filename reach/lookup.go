@@ -75,7 +75,7 @@ type ifaceInfo struct {
 	// group's ID (resourceText(sg.ID, nil)).
 	groupTexts []resourceText
 	// forms are the compact forms of groups, by index, made once on
-	// first use (formsOf).
+	// first use (formsOfRecord).
 	forms     []*sgForm
 	formsOnce sync.Once
 	// class is its class's key (classKey; "" when it has none).
