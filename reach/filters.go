@@ -374,6 +374,16 @@ func spareOf(done, own []span) []span {
 	return done
 }
 
+// portsWithin reports whether every range of ports lies inside r.
+func portsWithin(ports portSet, r model.PortRange) bool {
+	for _, x := range ports {
+		if x.From < r.From || x.To > r.To {
+			return false
+		}
+	}
+	return true
+}
+
 // peerOf returns the span's peer addresses as a filter on the interface
 // sees them: the destination of what it sends, the source of what it gets.
 func peerOf(s span, egress bool) addrs {
@@ -404,6 +414,9 @@ func matchSpan(s span, egress bool, splitPeer func(addrs) (in, out addrs), ruleP
 	if ports {
 		if !s.dstPorts.overlaps(rulePorts) {
 			return span{}, append(rest, hit), false
+		}
+		if portsWithin(s.dstPorts, rulePorts) {
+			return hit, rest, true // split would give s.dstPorts and nothing
 		}
 		pin, pout := s.dstPorts.split(rulePorts)
 		if !pout.empty() {
@@ -536,15 +549,15 @@ func (e *Engine) evalSecurityGroupsVia(n *model.NetworkInterface, egress bool, p
 	ports := pkt.proto.HasPorts()
 	dstPorts := pkt.dstPorts()
 	remaining := pkt.spans
-	var spare []span // see spareOf
-	// A point packet's spans mostly fit these; both are copied out
-	// (packet.with) before the function returns.
-	var matchedArr, admittedArr [2]span
+	// A point packet's spans mostly fit these; all are copied out
+	// (packet.with) before the function returns. The rules' rests
+	// alternate between the two spare buffers (see spareOf) once the
+	// first rule has retired pkt.spans.
+	var matchedArr, admittedArr, spareA, spareB [2]span
 	matchedBuf, admitted := matchedArr[:0], admittedArr[:0]
-	groups, missing := e.groupsOf(n)
-	res.groups, res.missing = groups, missing
-	forms := e.formsOf(n, groups)
-	res.forms = forms
+	spare := spareA[:0]
+	groups, missing, forms := e.groupFormsOf(n)
+	res.groups, res.missing, res.forms = groups, missing, forms
 	for gi, sg := range groups {
 		rs := forms[gi].rules(egress)
 		if len(rs.match) > 0 {
@@ -573,6 +586,9 @@ func (e *Engine) evalSecurityGroupsVia(n *model.NetworkInterface, egress bool, p
 				}
 			}
 			remaining, spare = next, spareOf(remaining, pkt.spans)
+			if spare == nil {
+				spare = spareB[:0] // pkt.spans retired: remaining is in spareA
+			}
 			matchedBuf = matched[:0] // taken by copy below (append, packet.with)
 			if len(matched) > 0 {
 				r := &sg.Rules(egress)[i]
@@ -587,7 +603,7 @@ func (e *Engine) evalSecurityGroupsVia(n *model.NetworkInterface, egress bool, p
 		}
 	}
 	res.admitted.pkt = withSpans(pkt, admitted)
-	res.refused = pkt.with(remaining)
+	res.refused = withSpans(pkt, remaining) // remaining may be in spareA or spareB
 	return res
 }
 
@@ -868,15 +884,26 @@ func findPeerKey(keys []sgPeerKey, memo map[sgPeerKey]int, k sgPeerKey) int {
 	return -1
 }
 
-// formsOf returns the compact forms of an interface's security groups
-// (groupsOf): an indexed interface's are made on first use and kept; an
-// interface or a group the engine did not index gets forms made now.
-func (e *Engine) formsOf(n *model.NetworkInterface, groups []*model.SecurityGroup) []*sgForm {
-	if fi := e.ifaceOf(n); fi != nil && len(fi.groups) > 0 && len(fi.groups) == len(groups) {
+// formsOfRecord returns the compact forms of an interface's security
+// groups (groupsOf), given its record (fi, nil: none): an indexed
+// interface's are made on first use and kept; an interface or a group the
+// engine did not index gets forms made now.
+func (e *Engine) formsOfRecord(fi *ifaceInfo, groups []*model.SecurityGroup) []*sgForm {
+	if fi != nil && len(fi.groups) > 0 && len(fi.groups) == len(groups) {
 		fi.formsOnce.Do(func() { fi.forms = e.formsOfGroups(fi.groups) })
 		return fi.forms
 	}
 	return e.formsOfGroups(groups)
+}
+
+// groupFormsOf is groupsOf(n) and formsOf of those groups, reading n's
+// record once.
+func (e *Engine) groupFormsOf(n *model.NetworkInterface) ([]*model.SecurityGroup, []string, []*sgForm) {
+	if fi := e.ifaceOf(n); fi != nil {
+		return fi.groups, fi.missing, e.formsOfRecord(fi, fi.groups)
+	}
+	groups, missing := e.groupsOf(n)
+	return groups, missing, e.formsOfGroups(groups)
 }
 
 // formsOfGroups returns the compact forms of groups, by index.
@@ -1164,15 +1191,28 @@ func tgwScope(tgw *model.TransitGateway, in, out *model.TGWAttachment) (bool, re
 // to change so that the packets pass.
 // The second list holds each rule's group.
 func (e *Engine) nearRules(n *model.NetworkInterface, egress bool, pkt packet) ([]RuleRef, []*model.SecurityGroup) {
+	groups, _, forms := e.groupFormsOf(n)
+	out := nearRuleRefs(groups, forms, egress, pkt)
+	if out == nil {
+		return nil, nil
+	}
+	of := make([]*model.SecurityGroup, len(out))
+	for k := range out {
+		of[k] = groupByID(groups, out[k].Resource)
+	}
+	return out, of
+}
+
+// nearRuleRefs is nearRules' rules alone (their groups: groupByID), of an
+// interface's groups and their forms (groupFormsOf).
+func nearRuleRefs(groups []*model.SecurityGroup, forms []*sgForm, egress bool, pkt packet) []RuleRef {
 	kind := RefSGIngress
 	if egress {
 		kind = RefSGEgress
 	}
 	dstPorts := pkt.dstPorts()
-	groups, _ := e.groupsOf(n)
-	forms := e.formsOf(n, groups)
 	// One pass collects the rules (on the stack while few), then the
-	// lists are made to size.
+	// list is made to size.
 	type near struct{ group, index int }
 	var buf [16]near
 	found := buf[:0]
@@ -1185,13 +1225,23 @@ func (e *Engine) nearRules(n *model.NetworkInterface, egress bool, pkt packet) (
 		}
 	}
 	if len(found) == 0 {
-		return nil, nil
+		return nil
 	}
 	out := make([]RuleRef, len(found))
-	of := make([]*model.SecurityGroup, len(found))
 	for k, f := range found {
-		sg := groups[f.group]
-		out[k], of[k] = RuleRef{Kind: kind, Resource: sg.ID, Index: f.index}, sg
+		out[k] = RuleRef{Kind: kind, Resource: groups[f.group].ID, Index: f.index}
 	}
-	return out, of
+	return out
+}
+
+// groupByID returns the first of an interface's groups (groupsOf) with
+// that ID: the group a near rule (nearRuleRefs) names, since the index
+// holds one group per ID.
+func groupByID(groups []*model.SecurityGroup, id string) *model.SecurityGroup {
+	for _, sg := range groups {
+		if sg.ID == id {
+			return sg
+		}
+	}
+	return nil
 }

@@ -75,7 +75,7 @@ type ifaceInfo struct {
 	// group's ID (resourceText(sg.ID, nil)).
 	groupTexts []resourceText
 	// forms are the compact forms of groups, by index, made once on
-	// first use (formsOf).
+	// first use (formsOfRecord).
 	forms     []*sgForm
 	formsOnce sync.Once
 	// class is its class's key (classKey; "" when it has none).
@@ -83,6 +83,35 @@ type ifaceInfo struct {
 	// instance is the instance it is attached to (instance.in nil: none
 	// in the snapshot), as an endpoint shows it.
 	instance instanceInfo
+	// described is describeInterface's text of it; sgDetail the detail of
+	// a hop its security groups admit, inbound then outbound
+	// ("inbound of eni-…").
+	described string
+	sgDetail  [2]string
+	// primary is its primary private address and primaryText that
+	// address's text (Addr.String), as an endpoint shows it.
+	primary     netip.Addr
+	primaryText string
+}
+
+// sgHopDetail is the detail of a hop at which interface n's security
+// groups admit packets at stage (StageInbound or StageOutbound).
+func (e *Engine) sgHopDetail(n *model.NetworkInterface, stage Stage) string {
+	if fi := e.ifaceOf(n); fi != nil {
+		if stage == StageOutbound {
+			return fi.sgDetail[1]
+		}
+		return fi.sgDetail[0]
+	}
+	return string(stage) + " of " + n.ID
+}
+
+// addrText returns a.String(), kept for interface n's primary address.
+func (e *Engine) addrText(n *model.NetworkInterface, a netip.Addr) string {
+	if fi := e.ifaceOf(n); fi != nil && fi.primary == a && a.IsValid() {
+		return fi.primaryText
+	}
+	return a.String()
 }
 
 // ifaceTable holds the records of a snapshot's interfaces, each made on
@@ -147,7 +176,30 @@ func (e *Engine) newIfaceInfo(n *model.NetworkInterface, classOf map[*model.Netw
 	if c := classOf[n]; c != nil {
 		fi.class = c.id
 	}
+	fi.primary = n.PrimaryIP()
+	fi.makeTexts()
 	return fi
+}
+
+// makeTexts makes the record's texts (described, sgDetail, primaryText)
+// in one allocation: each is a part of one string.
+func (fi *ifaceInfo) makeTexts() {
+	n := fi.eni
+	var buf [192]byte
+	b := appendDescription(buf[:0], n, fi.instance)
+	ends := [4]int{len(b)}
+	b = append(append(append(b, StageInbound...), " of "...), n.ID...)
+	ends[1] = len(b)
+	b = append(append(append(b, StageOutbound...), " of "...), n.ID...)
+	ends[2] = len(b)
+	if fi.primary.IsValid() {
+		b = fi.primary.AppendTo(b)
+	}
+	ends[3] = len(b)
+	all := string(b)
+	fi.described = all[:ends[0]]
+	fi.sgDetail = [2]string{all[ends[0]:ends[1]], all[ends[1]:ends[2]]}
+	fi.primaryText = all[ends[2]:ends[3]]
 }
 
 // instanceInfo is an instance as an endpoint shows it: its Name tag and,

@@ -257,6 +257,9 @@ func validate(q *Query) error {
 		return inputErr("both --from and --to are needed")
 	}
 	for _, e := range []struct{ flag, spec string }{{"--from", q.From}, {"--to", q.To}} {
+		if len(e.spec) <= maxEndpointSpec {
+			continue // no more characters than bytes: no need to count them
+		}
 		if n := utf8.RuneCountInString(e.spec); n > maxEndpointSpec {
 			return inputErr("%s %q is %d characters long; no ID, ARN, Name tag or address is longer than %d",
 				e.flag, termsafe.Clip(e.spec, 64), n, maxEndpointSpec)

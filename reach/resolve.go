@@ -26,6 +26,17 @@ type resolved struct {
 	onprem *OnPremNetwork
 }
 
+// hasAddrByte reports whether s has a dot or a colon, as
+// strings.ContainsAny(s, ".:") without building its byte set.
+func hasAddrByte(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '.' || s[i] == ':' {
+			return true
+		}
+	}
+	return false
+}
+
 // resolve turns what the user typed into an endpoint.
 func (e *Engine) resolve(spec string, isSource bool) (resolved, error) {
 	spec = strings.TrimSpace(spec)
@@ -40,7 +51,7 @@ func (e *Engine) resolve(spec string, isSource bool) (resolved, error) {
 	}
 	// An address has dots (IPv4) or colons (IPv6): an ID or a name
 	// without either is not parsed (a failed parse allocates its error).
-	if strings.ContainsAny(spec, ".:") {
+	if hasAddrByte(spec) {
 		if addr, err := netip.ParseAddr(spec); err == nil {
 			return e.resolveAddr(r, addr.Unmap(), isSource)
 		}
@@ -270,7 +281,7 @@ func (e *Engine) sourcePoints(src resolved) []point {
 	var buf [2]netip.Addr // an interface's sender addresses, mostly
 	for i, n := range src.enis {
 		for _, a := range appendSenderAddrs(buf[:0], n, src.addr) {
-			ep := endpointFor(src, n, a)
+			ep := e.endpointOf(src, n, a)
 			if len(src.enis) > 1 {
 				ep.Note = fmt.Sprintf("sent from %s (device %d of %d)", n.ID, i, len(src.enis))
 			}
@@ -335,7 +346,7 @@ func (e *Engine) destPoints(dst, src resolved) []point {
 	var buf [2]netip.Addr // an interface's receiver addresses, mostly
 	for i, n := range dst.enis {
 		for _, a := range appendReceiverAddrs(buf[:0], n, dst.addr, src.internet) {
-			ep := endpointFor(dst, n, a)
+			ep := e.endpointOf(dst, n, a)
 			if len(dst.enis) > 1 {
 				ep.Note = fmt.Sprintf("received on %s (%d of %d interfaces)", n.ID, i+1, len(dst.enis))
 			}
@@ -371,7 +382,18 @@ func appendReceiverAddrs(out []netip.Addr, n *model.NetworkInterface, typed neti
 }
 
 func endpointFor(r resolved, n *model.NetworkInterface, a netip.Addr) Endpoint {
-	ep := Endpoint{Kind: r.kind, ID: r.id, Name: r.name, Interface: n.ID, IP: a.String()}
+	return endpointText(r, n, a.String())
+}
+
+// endpointOf is endpointFor with the text of n's primary address taken
+// from n's record.
+func (e *Engine) endpointOf(r resolved, n *model.NetworkInterface, a netip.Addr) Endpoint {
+	return endpointText(r, n, e.addrText(n, a))
+}
+
+// endpointText is endpointFor with a's text (ip) given.
+func endpointText(r resolved, n *model.NetworkInterface, ip string) Endpoint {
+	ep := Endpoint{Kind: r.kind, ID: r.id, Name: r.name, Interface: n.ID, IP: ip}
 	if ep.Name == "" && r.instance != nil {
 		ep.Name = r.instanceName // an interface named by ID or IP: show its instance
 	}

@@ -422,7 +422,7 @@ func (w *walker) record(h Hop, pkt packet) {
 func (e *Engine) render(fw, rv []hopRec) (fwHops, rvHops []Hop) {
 	var last packet
 	var text string
-	var buf [16]resourceText // more resources than an answer mostly crosses
+	var buf [8]resourceText // more resources than an answer mostly crosses (two, mostly)
 	seen := buf[:0]
 	all := make([]Hop, len(fw)+len(rv)) // one allocation for both lists
 	lists := [2][]Hop{all[:len(fw):len(fw)], all[len(fw):]}
@@ -1031,15 +1031,26 @@ func managedOwner(n *model.NetworkInterface) string {
 	return ""
 }
 
+// describeInterface names an interface for a hop: its ID, the instance it
+// is attached to and that instance's Name tag ("eni-… of i-… (web)"),
+// kept in the interface's record.
 func describeInterface(e *Engine, n *model.NetworkInterface) string {
-	s := n.ID
+	if fi := e.ifaceOf(n); fi != nil {
+		return fi.described
+	}
+	return string(appendDescription(nil, n, e.lookupInstance(n)))
+}
+
+// appendDescription appends describeInterface's text of n attached to in.
+func appendDescription(b []byte, n *model.NetworkInterface, in instanceInfo) []byte {
+	b = append(b, n.ID...)
 	if id := n.InstanceID(); id != "" {
-		s += " of " + id
-		if in := e.instanceOf(n); in.in != nil && in.name != "" { // in.name is the instance's Name tag
-			s += " (" + in.name + ")"
+		b = append(append(b, " of "...), id...)
+		if in.in != nil && in.name != "" { // in.name is the instance's Name tag
+			b = append(append(append(b, " ("...), in.name...), ')')
 		}
 	}
-	return s
+	return b
 }
 
 // toAppliance sends packets to a route's network interface or instance
@@ -1226,7 +1237,7 @@ func (w *walker) securityGroups(n *model.NetworkInterface, egress bool, pkt *pac
 		}
 		h := Hop{Layer: LayerSecurityGroup, Resource: a.group.ID, Stage: stage, Verdict: Allow, text: w.e.groupText(n, a.group.ID),
 			Rule: a.ruleText(egress), Ref: w.ref(RuleRef{Kind: kind, Index: a.index}),
-			Detail: string(stage) + " of " + n.ID}
+			Detail: w.e.sgHopDetail(n, stage)}
 		w.record(h, *pkt)
 		return true
 	}
@@ -1261,47 +1272,69 @@ func (e *Engine) sgRefusal(n *model.NetworkInterface, egress bool, d sgResult, p
 	if egress {
 		peer, word = pkt.dst(), "to"
 	}
-	groups := strings.Join(n.SecurityGroupIDs, ", ")
 	h.Rule = "no matching rule"
 	if d.noRules {
 		h.Code = CodeSGHasNoRules
 		return h, fmt.Sprintf("security group %s of %s has no %s rules, so it denies %s %s %s",
-			groups, n.ID, stage, serviceOf(pkt), word, peer), false
+			strings.Join(n.SecurityGroupIDs, ", "), n.ID, stage, serviceOf(pkt), word, peer), false
 	}
-	svc := serviceOf(pkt)
-	reason := "no " + string(stage) + " rule of security group " + groups + " (" + n.ID + ") allows " + svc + " " + word + " " + peer.String()
+	// The reason is written into one buffer (on the stack when short):
+	// "no inbound rule of security group sg-… (eni-…) allows tcp/443 from
+	// 10.0.0.1; tcp/443 is open only from peer (rule N of sg), ...".
+	var buf [512]byte
+	b := append(buf[:0], "no "...)
+	b = append(b, stage...)
+	b = append(b, " rule of security group "...)
+	b = appendGroupIDs(b, n)
+	b = append(b, " ("...)
+	b = append(b, n.ID...)
+	b = append(b, ") allows "...)
+	svcAt := len(b)
+	b = appendService(b, pkt)
+	svc := b[svcAt:len(b):len(b)] // the service's text, read again below
+	b = append(append(append(b, ' '), word...), ' ')
+	b = peer.appendTo(b)
 	// Rules for this traffic that admit other peers are the ones to change:
 	// name them, and point the reference at the first.
-	near, nearGroups := e.nearRules(n, egress, pkt)
+	near := nearRuleRefs(d.groups, d.forms, egress, pkt)
 	h.Near = near
-	// The names are written into one buffer (on the stack when short):
-	// "peer (rule N of sg), ...".
-	var buf [256]byte
-	names := buf[:0]
 	for i, r := range near {
-		sg := nearGroups[i]
+		sg := groupByID(d.groups, r.Resource)
 		if i == 0 {
-			h.Resource, h.Ref = sg.ID, &RuleRef{Kind: kind, Index: r.Index}
+			h.Resource, h.Ref.Index = sg.ID, r.Index // h.Ref is this hop's own
+			b = append(b, "; "...)
+			b = append(b, svc...)
+			b = append(b, " is open only "...)
+			b = append(append(b, word...), ' ')
 		} else {
-			names = append(names, ", "...)
+			b = append(b, ", "...)
 		}
 		// People count rules from 1, as the console and the explorer do.
-		names = sg.Rules(egress)[r.Index].AppendPeerFrom(names, sg.Account)
-		names = append(names, " (rule "...)
-		names = strconv.AppendInt(names, int64(r.Index+1), 10)
-		names = append(append(append(names, " of "...), sg.ID...), ')')
-	}
-	if len(near) > 0 {
-		reason += "; " + svc + " is open only " + word + " " + string(names)
+		b = sg.Rules(egress)[r.Index].AppendPeerFrom(b, sg.Account)
+		b = append(b, " (rule "...)
+		b = strconv.AppendInt(b, int64(r.Index+1), 10)
+		b = append(append(append(b, " of "...), sg.ID...), ')')
 	}
 	h.text = e.groupText(n, h.Resource)
 	if a, ok := peer.single(); ok {
 		if miss, note := e.groupMiss(d.forms, n.VPCID, a, egress, pkt, d.via); miss != refNone {
 			h.Code = miss.code()
-			reason += " (" + note + ")"
+			b = append(append(append(b, " ("...), note...), ')')
 		}
 	}
-	return h, reason, false
+	return h, string(b), false
+}
+
+// appendGroupIDs appends interface n's security group IDs, as
+// strings.Join(n.SecurityGroupIDs, ", ").
+func appendGroupIDs(b []byte, n *model.NetworkInterface) []byte {
+	for i, id := range n.SecurityGroupIDs {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, id...)
+	}
+	return b
 }
 
 func sgRuleText(egress bool, sg *model.SecurityGroup, r *model.SGRule) string {
