@@ -85,8 +85,10 @@ type Engine struct {
 	ifaces *ifaceTable
 	// groupMemberLists is groupMembers as lists, for the compact forms.
 	groupMemberLists map[string][]vpcMembers
-	// sgForms holds each security group's rules as evaluation reads them.
-	sgForms    map[*model.SecurityGroup]*lazyForm
+	// sgForms holds each security group's rules as evaluation reads them,
+	// made on first use (an organization has 50,000 groups and 1,000,000
+	// rules: making them all at build delayed the explorer's first frame).
+	sgForms    map[*model.SecurityGroup]*onFirstUse[*sgForm]
 	tgwByID    map[string]*model.TransitGateway
 	tgwRouting map[tgwIngress]*tgwIngressInfo
 	classes    []*ifaceClass

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
-	"sync"
 	"sync/atomic"
 
 	"github.com/vpcscope/vpcscope/model"
@@ -890,8 +889,7 @@ func findPeerKey(keys []sgPeerKey, memo map[sgPeerKey]int, k sgPeerKey) int {
 // engine did not index gets forms made now.
 func (e *Engine) formsOfRecord(fi *ifaceInfo, groups []*model.SecurityGroup) []*sgForm {
 	if fi != nil && len(fi.groups) > 0 && len(fi.groups) == len(groups) {
-		fi.formsOnce.Do(func() { fi.forms = e.formsOfGroups(fi.groups) })
-		return fi.forms
+		return fi.forms.get(func() []*sgForm { return e.formsOfGroups(fi.groups) })
 	}
 	return e.formsOfGroups(groups)
 }
@@ -915,15 +913,6 @@ func (e *Engine) formsOfGroups(groups []*model.SecurityGroup) []*sgForm {
 	return forms
 }
 
-// lazyForm is a security group's compact form, made the first time a
-// question evaluates the group (an organization has 50,000 groups and
-// 1,000,000 rules: making them all at build delayed the explorer's first
-// frame) and kept for the engine's life.
-type lazyForm struct {
-	once sync.Once
-	form *sgForm
-}
-
 // formOf returns a security group's compact form: an indexed group's is
 // made once, with its rules' hop texts kept; a group the engine did not
 // index gets one made now.
@@ -932,8 +921,7 @@ func (e *Engine) formOf(sg *model.SecurityGroup) *sgForm {
 	if lf == nil {
 		return e.sgFormOf(sg, false)
 	}
-	lf.once.Do(func() { lf.form = e.sgFormOf(sg, true) })
-	return lf.form
+	return lf.get(func() *sgForm { return e.sgFormOf(sg, true) })
 }
 
 // indexGroupForms readies each security group's compact form, made on
@@ -941,8 +929,8 @@ func (e *Engine) formOf(sg *model.SecurityGroup) *sgForm {
 // members are known.
 func (e *Engine) indexGroupForms() {
 	e.groupMemberLists = memberListsOf(e.groupMembers)
-	e.sgForms = make(map[*model.SecurityGroup]*lazyForm, len(e.snap.SecurityGroups))
-	forms := make([]lazyForm, len(e.snap.SecurityGroups))
+	e.sgForms = make(map[*model.SecurityGroup]*onFirstUse[*sgForm], len(e.snap.SecurityGroups))
+	forms := make([]onFirstUse[*sgForm], len(e.snap.SecurityGroups))
 	for i, g := range e.snap.SecurityGroups {
 		if sg := e.ix.SecurityGroup(g.ID); sg != nil && e.sgForms[sg] == nil {
 			e.sgForms[sg] = &forms[i]
@@ -1186,25 +1174,10 @@ func tgwScope(tgw *model.TransitGateway, in, out *model.TGWAttachment) (bool, re
 	return true, refNone, ""
 }
 
-// nearRules returns the rules of the interface's groups that cover the
-// packets' protocol, ports or ICMP message but name other peers: the rules
-// to change so that the packets pass.
-// The second list holds each rule's group.
-func (e *Engine) nearRules(n *model.NetworkInterface, egress bool, pkt packet) ([]RuleRef, []*model.SecurityGroup) {
-	groups, _, forms := e.groupFormsOf(n)
-	out := nearRuleRefs(groups, forms, egress, pkt)
-	if out == nil {
-		return nil, nil
-	}
-	of := make([]*model.SecurityGroup, len(out))
-	for k := range out {
-		of[k] = groupByID(groups, out[k].Resource)
-	}
-	return out, of
-}
-
-// nearRuleRefs is nearRules' rules alone (their groups: groupByID), of an
-// interface's groups and their forms (groupFormsOf).
+// nearRuleRefs returns the rules of an interface's groups (with their
+// forms: groupFormsOf) that cover the packets' protocol, ports or ICMP
+// message but name other peers: the rules to change so that the packets
+// pass. A rule's group is groupByID(groups, its Resource).
 func nearRuleRefs(groups []*model.SecurityGroup, forms []*sgForm, egress bool, pkt packet) []RuleRef {
 	kind := RefSGIngress
 	if egress {

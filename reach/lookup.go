@@ -2,7 +2,6 @@ package reach
 
 import (
 	"net/netip"
-	"sync"
 
 	"github.com/vpcscope/vpcscope/model"
 )
@@ -76,8 +75,7 @@ type ifaceInfo struct {
 	groupTexts []resourceText
 	// forms are the compact forms of groups, by index, made once on
 	// first use (formsOfRecord).
-	forms     []*sgForm
-	formsOnce sync.Once
+	forms onFirstUse[[]*sgForm]
 	// class is its class's key (classKey; "" when it has none).
 	class string
 	// instance is the instance it is attached to (instance.in nil: none
@@ -120,17 +118,11 @@ func (e *Engine) addrText(n *model.NetworkInterface, a netip.Addr) string {
 // index.
 type ifaceTable struct {
 	e  *Engine
-	of map[*model.NetworkInterface]*ifaceSlot
+	of map[*model.NetworkInterface]*onFirstUse[*ifaceInfo]
 	// classOf is the building engine's classOf as New left it (the
 	// connectivity views regroup their engines' classes afterwards; a
 	// record's class stays the default one).
 	classOf map[*model.NetworkInterface]*ifaceClass
-}
-
-// ifaceSlot holds an interface's record once made.
-type ifaceSlot struct {
-	once sync.Once
-	info *ifaceInfo
 }
 
 // get returns interface n's record (nil: the engine did not index n),
@@ -140,8 +132,7 @@ func (t *ifaceTable) get(n *model.NetworkInterface) *ifaceInfo {
 	if s == nil {
 		return nil
 	}
-	s.once.Do(func() { s.info = t.e.newIfaceInfo(n, t.classOf) })
-	return s.info
+	return s.get(func() *ifaceInfo { return t.e.newIfaceInfo(n, t.classOf) })
 }
 
 // ifaceOf returns interface n's record, or nil.
@@ -314,8 +305,8 @@ func (e *Engine) indexLookups() {
 	// The interfaces' slots are carved from one array; their records
 	// are made on first use (ifaceTable.get).
 	enis := e.snap.NetworkInterfaces
-	t := &ifaceTable{e: e, of: make(map[*model.NetworkInterface]*ifaceSlot, len(enis))}
-	slots := make([]ifaceSlot, len(enis))
+	t := &ifaceTable{e: e, of: make(map[*model.NetworkInterface]*onFirstUse[*ifaceInfo], len(enis))}
+	slots := make([]onFirstUse[*ifaceInfo], len(enis))
 	for i, n := range enis {
 		t.of[n] = &slots[i]
 	}

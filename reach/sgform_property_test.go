@@ -242,7 +242,8 @@ func TestSecurityGroupCompactFormMatchesRuleSemantics(t *testing.T) {
 				if !slices.Equal(d.unknown, wantUnknown) || d.noRules != noRules {
 					t.Fatalf("%s egress=%v %v %s: unknown %v noRules %v, want %v %v", iface.ID, egress, peer, proto, d.unknown, d.noRules, wantUnknown, noRules)
 				}
-				near, _ := e.nearRules(iface, egress, pkt)
+				groups, _, forms := e.groupFormsOf(iface)
+				near := nearRuleRefs(groups, forms, egress, pkt)
 				for i := range near {
 					near[i].Kind = ""
 				}

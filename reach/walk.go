@@ -179,41 +179,64 @@ func (f *flow) seenSG(key string) { f.sgSeen.add(key) }
 // classKey) admitted the flow.
 func (f *flow) admittedBy(key string) bool { return f.sgSeen.has(key) }
 
-// keySet is a set of strings that holds its first few in place: a flow
-// crosses the security groups of two interfaces or so, and a map for them
-// cost two allocations per query. Copying a keySet copies the set.
-type keySet struct {
-	n      int // keys in inline
-	inline [2]string
-	more   []string
-}
+// keySet is a set of strings: a flow crosses the security groups of two
+// interfaces or so, and a map for them cost two allocations per query.
+type keySet struct{ few[string] }
 
 // add puts k in the set.
 func (s *keySet) add(k string) {
-	switch {
-	case s.has(k):
-	case s.n < len(s.inline):
-		s.inline[s.n] = k
-		s.n++
-	default:
-		s.more = append(s.more, k)
+	if !s.has(k) {
+		s.push(k)
 	}
 }
 
 // has reports whether k is in the set.
 func (s *keySet) has(k string) bool {
-	for _, x := range s.inline[:s.n] {
-		if x == k {
+	for i := range s.len() {
+		if *s.at(i) == k {
 			return true
 		}
 	}
-	return slices.Contains(s.more, k)
+	return false
 }
 
 // clone returns an independent copy.
-func (s keySet) clone() keySet {
-	s.more = slices.Clip(slices.Clone(s.more))
-	return s
+func (s keySet) clone() keySet { return keySet{s.few.clone()} }
+
+// few is a list that holds its first two entries in place (a flow's
+// records hold one or two entries mostly). Copying a few shares the
+// entries past the second: clone copies them.
+type few[T any] struct {
+	n      int // entries in inline
+	inline [2]T
+	more   []T
+}
+
+// push appends v.
+func (l *few[T]) push(v T) {
+	if l.n < len(l.inline) {
+		l.inline[l.n] = v
+		l.n++
+		return
+	}
+	l.more = append(l.more, v)
+}
+
+// len returns the number of entries.
+func (l *few[T]) len() int { return l.n + len(l.more) }
+
+// at returns entry i.
+func (l *few[T]) at(i int) *T {
+	if i < l.n {
+		return &l.inline[i]
+	}
+	return &l.more[i-l.n]
+}
+
+// clone returns an independent copy.
+func (l few[T]) clone() few[T] {
+	l.more = slices.Clip(slices.Clone(l.more))
+	return l
 }
 
 // leftByEIGW records that the flow left vpcID by its egress-only
@@ -232,12 +255,7 @@ func (f *flow) leftTGWIn(id, az string) {
 
 // tgwAZs records the AZ a request left each transit gateway attachment
 // in: a flow crosses one or two, so a list held in place, not a map.
-// Copying a tgwAZs copies the record.
-type tgwAZs struct {
-	n      int // entries in inline
-	inline [2]attachmentAZ
-	more   []attachmentAZ
-}
+type tgwAZs struct{ few[attachmentAZ] }
 
 type attachmentAZ struct{ id, az string }
 
@@ -247,24 +265,14 @@ func (l *tgwAZs) set(id, az string) {
 		a.az = az
 		return
 	}
-	if l.n < len(l.inline) {
-		l.inline[l.n] = attachmentAZ{id, az}
-		l.n++
-		return
-	}
-	l.more = append(l.more, attachmentAZ{id, az})
+	l.push(attachmentAZ{id, az})
 }
 
 // find returns the entry of attachment id, or nil.
 func (l *tgwAZs) find(id string) *attachmentAZ {
-	for i := range l.inline[:l.n] {
-		if l.inline[i].id == id {
-			return &l.inline[i]
-		}
-	}
-	for i := range l.more {
-		if l.more[i].id == id {
-			return &l.more[i]
+	for i := range l.len() {
+		if a := l.at(i); a.id == id {
+			return a
 		}
 	}
 	return nil
@@ -279,10 +287,7 @@ func (l *tgwAZs) of(id string) (string, bool) {
 }
 
 // clone returns an independent copy.
-func (l tgwAZs) clone() tgwAZs {
-	l.more = slices.Clip(slices.Clone(l.more))
-	return l
-}
+func (l tgwAZs) clone() tgwAZs { return tgwAZs{l.few.clone()} }
 
 // clone returns an independent copy, for a branch.
 func (f *flow) clone() *flow {
